@@ -1,0 +1,33 @@
+"""Softmax operation counts by type, row-wise over an n x n score matrix.
+
+Counting convention: the numerically stable model computes per row of n scores a maximum (n-1
+comparisons), n subtractions, n exponentials, a sum (n-1 additions, or n when accumulating from
+zero) and n divisions; the basic model skips the maximum and the subtraction.
+"""
+
+from __future__ import annotations
+
+OPERATIONS = ("max", "sub", "exp", "add", "div")
+"""Operation types, in the order they happen."""
+
+
+def softmax_op_counts(
+    *, n: int, rows: int | None = None, model: str = "stable", row_additions: str = "n-1"
+) -> dict[str, int]:
+    """Operations by type for a softmax over ``rows`` rows of ``n`` scores (default n rows).
+
+    >>> softmax_op_counts(n=64)
+    {'max': 4032, 'sub': 4096, 'exp': 4096, 'add': 4032, 'div': 4096}
+    >>> softmax_op_counts(n=64, model="basic", row_additions="n")
+    {'exp': 4096, 'add': 4096, 'div': 4096}
+    """
+    if n < 1:
+        raise ValueError("a softmax row needs at least one score")
+    rows = n if rows is None else rows
+    adds = n - 1 if row_additions == "n-1" else n
+    counts = {"max": n - 1, "sub": n, "exp": n, "add": adds, "div": n}
+    if model == "basic":
+        del counts["max"], counts["sub"]
+    elif model != "stable":
+        raise ValueError(f"softmax model must be 'stable' or 'basic', not {model!r}")
+    return {op: per_row * rows for op, per_row in counts.items()}
