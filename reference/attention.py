@@ -76,7 +76,10 @@ def attention_scores_flops(
     """
     d_head = head_dim(d_model=d_model, heads=heads)
     one_head = matmul_flops(
-        m=seq_len, n=seq_len, k=d_head, flops_per_mac=flops_per_mac,
+        m=seq_len,
+        n=seq_len,
+        k=d_head,
+        flops_per_mac=flops_per_mac,
         dot_product_ops=dot_product_ops,
     )
     return heads * one_head
@@ -106,7 +109,10 @@ def value_aggregation_flops(
     """
     d_head = head_dim(d_model=d_model, heads=heads)
     one_head = matmul_flops(
-        m=seq_len, n=d_head, k=seq_len, flops_per_mac=flops_per_mac,
+        m=seq_len,
+        n=d_head,
+        k=seq_len,
+        flops_per_mac=flops_per_mac,
         dot_product_ops=dot_product_ops,
     )
     return heads * one_head

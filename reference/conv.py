@@ -59,16 +59,21 @@ def _check_groups(*, in_channels: int, out_channels: int, groups: int) -> None:
         raise ValueError(f"groups={groups} must divide in_channels and out_channels")
 
 
-def _valid_taps_per_axis(*, size: int, kernel: int, stride: int, padding: Padding) -> int:
-    """Sum over output positions of the kernel taps that land on real input (one axis)."""
+def _valid_taps_per_axis(
+    *, size: int, kernel: int, stride: int, padding: Padding
+) -> tuple[int, int]:
+    """Along one axis: the kernel taps that land on real input, summed over output positions,
+    and the number of output positions that have at least one such tap."""
     total = _padding_total(size=size, kernel=kernel, stride=stride, padding=padding)
     before = total // 2
     out = conv_output_size(size=size, kernel=kernel, stride=stride, padding=padding)
-    taps = 0
+    taps = touching = 0
     for o in range(out):
         start = o * stride - before
-        taps += sum(1 for t in range(kernel) if 0 <= start + t < size)
-    return taps
+        real = sum(1 for t in range(kernel) if 0 <= start + t < size)
+        taps += real
+        touching += real > 0
+    return taps, touching
 
 
 def conv_macs(
@@ -92,8 +97,8 @@ def conv_macs(
     _check_groups(in_channels=in_channels, out_channels=out_channels, groups=groups)
     per_output_channel = (in_channels // groups) * out_channels
     if padding_count == "exact":
-        rows = _valid_taps_per_axis(size=height, kernel=kernel, stride=stride, padding=padding)
-        cols = _valid_taps_per_axis(size=width, kernel=kernel, stride=stride, padding=padding)
+        rows, _ = _valid_taps_per_axis(size=height, kernel=kernel, stride=stride, padding=padding)
+        cols, _ = _valid_taps_per_axis(size=width, kernel=kernel, stride=stride, padding=padding)
         return rows * cols * per_output_channel
     if padding_count != "full":
         raise ValueError(f"padding_count must be 'full' or 'exact', not {padding_count!r}")
@@ -137,5 +142,10 @@ def conv_flops(
     out_h = conv_output_size(size=height, kernel=kernel, stride=stride, padding=padding)
     out_w = conv_output_size(size=width, kernel=kernel, stride=stride, padding=padding)
     outputs = out_h * out_w * out_channels
-    first_add_dropped = outputs if dot_product_ops == "2k-1" else 0
+    computing = outputs  # outputs whose dot product has at least one term
+    if padding_count == "exact":
+        _, rows = _valid_taps_per_axis(size=height, kernel=kernel, stride=stride, padding=padding)
+        _, cols = _valid_taps_per_axis(size=width, kernel=kernel, stride=stride, padding=padding)
+        computing = rows * cols * out_channels
+    first_add_dropped = computing if dot_product_ops == "2k-1" else 0
     return flops_per_mac * macs - first_add_dropped + (outputs if bias else 0)

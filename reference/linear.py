@@ -8,7 +8,9 @@ product when the first addition is not charged. A bias adds one addition per out
 from __future__ import annotations
 
 
-def matmul_flops(*, m: int, n: int, k: int, flops_per_mac: int = 2, dot_product_ops: str = "2k") -> int:
+def matmul_flops(
+    *, m: int, n: int, k: int, flops_per_mac: int = 2, dot_product_ops: str = "2k"
+) -> int:
     """FLOPs of an (m x k) @ (k x n) product.
 
     >>> matmul_flops(m=64, n=64, k=128)
@@ -44,7 +46,10 @@ def linear_flops(
     2097152
     """
     flops = matmul_flops(
-        m=tokens, n=out_features, k=in_features, flops_per_mac=flops_per_mac,
+        m=tokens,
+        n=out_features,
+        k=in_features,
+        flops_per_mac=flops_per_mac,
         dot_product_ops=dot_product_ops,
     )
     return flops + (tokens * out_features if bias else 0)

@@ -26,20 +26,24 @@ def conv_bytes(
     ...            out_width=56, weight_params=288)
     803968
     """
-    elements = (
-        in_channels * height * width + weight_params + out_channels * out_height * out_width
-    )
+    elements = in_channels * height * width + weight_params + out_channels * out_height * out_width
     return elements * bytes_per_element
 
 
 def projection_bytes(
-    *, seq_len: int, d_model: int, model: str = "per_projection", bytes_per_element: int = 4
+    *,
+    seq_len: int,
+    d_model: int,
+    model: str = "per_projection",
+    bytes_per_element: int = 4,
+    bias: bool = False,
 ) -> int:
     """Bytes moved by the Q/K/V projections of an L x d input, under a named byte model.
 
     ``per_projection``: X, one weight matrix, one output (one projection on its own).
     ``three_separate``: three such projections, X read three times.
     ``fused``: X read once, three weight matrices, three outputs.
+    With ``bias`` each projection also reads its bias vector (d elements).
 
     >>> projection_bytes(seq_len=64, d_model=128)
     131072
@@ -49,7 +53,7 @@ def projection_bytes(
     327680
     """
     activations = seq_len * d_model
-    weights = d_model * d_model
+    weights = d_model * d_model + (d_model if bias else 0)
     one = activations + weights + activations
     if model == "per_projection":
         elements = one

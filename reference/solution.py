@@ -54,3 +54,14 @@ class Solution:
             if candidate.part_id == part_id:
                 return candidate
         raise KeyError(part_id)
+
+
+def format_number(value: float | int) -> str:
+    """A number as the solution prints it: thousands separators, 4 decimals at most.
+
+    >>> format_number(1806336), format_number(2.24676), format_number(250.0), format_number(1e12)
+    ('1,806,336', '2.2468', '250', '1,000,000,000,000')
+    """
+    if isinstance(value, int) or float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.4f}".rstrip("0").rstrip(".")
