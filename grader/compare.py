@@ -1,0 +1,68 @@
+"""Comparing a number read from a student with an expected one.
+
+Pure functions. "Right" means equal within a relative tolerance, or *rounding-consistent*: the
+student visibly rounded (at least ``min_figures`` significant figures) and the expected value
+rounded to that many figures is what they wrote (``1.8 M`` for 1,806,336).
+"""
+
+from __future__ import annotations
+
+import math
+
+FLOAT_NOISE = 1e-9
+"""Relative difference below which two floats are the same number (2*64*65/2 vs 4160)."""
+
+
+def round_significant(value: float, figures: int) -> float:
+    """``value`` rounded to ``figures`` significant figures.
+
+    >>> round_significant(1806336, 2), round_significant(2.2468, 2), round_significant(10 / 3, 2)
+    (1800000.0, 2.2, 3.3)
+    """
+    if value == 0 or not math.isfinite(value):
+        return value
+    digits = figures - 1 - math.floor(math.log10(abs(value)))
+    return float(round(value, digits))
+
+
+def same_number(a: float, b: float) -> bool:
+    """Equal up to floating-point noise."""
+    return math.isclose(a, b, rel_tol=FLOAT_NOISE, abs_tol=0.0)
+
+
+def is_right(
+    value: float,
+    expected: float,
+    *,
+    rtol: float,
+    significant_figures: int | None = None,
+    min_figures: int = 2,
+) -> bool:
+    """Whether ``value`` is an acceptable answer for ``expected``.
+
+    >>> is_right(1.8e6, 1806336, rtol=0, significant_figures=2)
+    True
+    >>> is_right(1.9e6, 1806336, rtol=0, significant_figures=2)
+    False
+    >>> is_right(2.25, 2.2468, rtol=0.01)
+    True
+    """
+    if not (math.isfinite(value) and math.isfinite(expected)):
+        return False
+    if same_number(value, expected) or math.isclose(value, expected, rel_tol=rtol, abs_tol=0.0):
+        return True
+    if significant_figures is None or significant_figures < min_figures:
+        return False
+    return same_number(value, round_significant(expected, significant_figures))
+
+
+def is_close(value: float, expected: float, *, rtol: float) -> bool:
+    """Within ``rtol`` of the expected value (for the "close" partial credit)."""
+    return math.isfinite(value) and math.isclose(value, expected, rel_tol=rtol, abs_tol=0.0)
+
+
+def relative_error(value: float, expected: float) -> float:
+    """|value - expected| / |expected| (infinite when expected is 0 and value is not)."""
+    if expected == 0:
+        return 0.0 if value == 0 else math.inf
+    return abs(value - expected) / abs(expected)

@@ -1,0 +1,139 @@
+"""Everything a grader compares against, computed once per assignment and batch.
+
+The reference solution, the values accepted as equally right (other reasonable conventions),
+and the known alternatives (a convention or given changed, or a formula) with their credit and
+feedback. Solving once here keeps grading a file cheap: no solver call per student.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from grader.assignment import Assignment, Part
+from grader.errors import AnswerFormatError, AssignmentError
+from grader.expression import evaluate
+from grader.mistakes import GENERIC_TRANSFORMS
+from grader.solving import GivenValue, parse_conventions, resolve_givens, solve_assignment, symbol_values
+from reference import Conventions
+from reference.solution import Solution, Value
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A known wrong (or differently right) answer: its value, tag, credit and feedback."""
+
+    value: Value
+    mistake: str
+    credit: float
+    feedback: str
+
+
+@dataclass(frozen=True)
+class Expectations:
+    """The solution and its variations, for one assignment and one set of givens."""
+
+    assignment: Assignment
+    givens: Mapping[str, GivenValue]
+    solution: Solution
+    symbols: Mapping[str, float]
+    accepted: Mapping[str, tuple[Value, ...]]
+    alternatives: Mapping[str, tuple[Candidate, ...]]
+
+    def expected(self, part_id: str) -> Value:
+        """The reference value of a part."""
+        return self.solution.answers[part_id]
+
+
+_PART_ID = re.compile(r"\bq\d+(?:\.[a-z_0-9]+)+")
+
+
+def evaluate_formula(formula: str, values: Mapping[str, float]) -> float:
+    """Evaluate an assignment formula whose variables are symbols or part ids (``q1.b``)."""
+    names: dict[str, str] = {}
+
+    def placeholder(match: re.Match[str]) -> str:
+        return names.setdefault(match.group(0), f"P{chr(ord('A') + len(names))}")
+
+    text = _PART_ID.sub(placeholder, formula)
+    symbols = {alias: values[part_id] for part_id, alias in names.items()}
+    symbols.update({k: v for k, v in values.items() if "." not in k})
+    return evaluate(text, symbols)
+
+
+def build_expectations(
+    assignment: Assignment,
+    given_overrides: Mapping[str, str] | None = None,
+    conventions: Conventions | None = None,
+) -> Expectations:
+    """Solve the assignment and every accepted convention and alternative of its parts.
+
+    Raises:
+        AssignmentError: an alternative names an unknown convention/given or a bad formula.
+    """
+    givens = resolve_givens(assignment, given_overrides)
+    base = conventions or Conventions()
+    solution = solve_assignment(assignment, givens, base)
+    symbols = symbol_values(assignment, givens)
+    formula_values = dict(symbols)
+    formula_values["bytes_per_element"] = float(givens.get("bytes_per_element", 4))
+    accepted: dict[str, tuple[Value, ...]] = {}
+    alternatives: dict[str, tuple[Candidate, ...]] = {}
+    for part in assignment.parts:
+        accepted[part.id] = _accepted_values(assignment, part, givens, base, solution)
+        alternatives[part.id] = tuple(
+            _alternatives(assignment, part, givens, base, formula_values)
+        )
+    _check_generic_names(assignment)
+    return Expectations(assignment, givens, solution, symbols, accepted, alternatives)
+
+
+def _accepted_values(
+    assignment: Assignment, part: Part, givens: Mapping[str, GivenValue],
+    base: Conventions, solution: Solution,
+) -> tuple[Value, ...]:
+    values = [solution.answers[part.id]]
+    for changes in part.accepted_conventions:
+        other = solve_assignment(assignment, givens, _conventions(part, changes, base))
+        if other.answers[part.id] not in values:
+            values.append(other.answers[part.id])
+    return tuple(values)
+
+
+def _alternatives(
+    assignment: Assignment, part: Part, givens: Mapping[str, GivenValue],
+    base: Conventions, formula_values: Mapping[str, float],
+) -> list[Candidate]:
+    candidates = []
+    for alt in part.alternatives:
+        if alt.formula is not None:
+            try:
+                value: Value = evaluate_formula(alt.formula, formula_values)
+            except AnswerFormatError as error:
+                raise AssignmentError(
+                    f"part {part.id}, alternative {alt.name}: formula {alt.formula!r}: {error}"
+                ) from None
+        else:
+            changed = dict(givens)
+            if alt.givens:
+                overridden = resolve_givens(assignment, alt.givens)
+                changed.update({name: overridden[name] for name in alt.givens})
+            other = solve_assignment(assignment, changed, _conventions(part, alt.conventions, base))
+            value = other.answers[part.id]
+        candidates.append(Candidate(value, alt.name, alt.credit, alt.feedback))
+    return candidates
+
+
+def _conventions(part: Part, changes: Mapping[str, object], base: Conventions) -> Conventions:
+    try:
+        return parse_conventions({k: str(v) for k, v in changes.items()}, base)
+    except Exception as error:  # a UsageError here is the assignment's fault
+        raise AssignmentError(f"part {part.id}: {error}") from None
+
+
+def _check_generic_names(assignment: Assignment) -> None:
+    for mistake in assignment.grading.generic_mistakes:
+        if mistake.name not in GENERIC_TRANSFORMS:
+            known = ", ".join(GENERIC_TRANSFORMS)
+            raise AssignmentError(f"unknown generic mistake {mistake.name!r}; known: {known}")

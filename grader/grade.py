@@ -1,0 +1,132 @@
+"""Grade one submission: pure, no I/O. (expectations, submission) -> SubmissionResult.
+
+Parts are graded in the sheet's order so that later parts can carry forward the student's own
+earlier answers. A part that cannot be read is ``invalid`` with a message naming the part and
+its line; no answer ever raises out of here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from grader.assignment import Part
+from grader.errors import AnswerFormatError
+from grader.expectations import Expectations
+from grader.grade_numeric import grade_number
+from grader.grade_other import (
+    grade_choice,
+    grade_complexity,
+    grade_for_review,
+    grade_op_counts,
+    node_text,
+)
+from grader.loading import Node
+from grader.outcome import Outcome
+from grader.results import PartResult, Status, Student, SubmissionResult
+from grader.submission import Submission, image_path
+
+MAX_SUBMITTED_CHARS = 500
+"""Longest student text copied into a result (longer answers are cut, with a mark)."""
+
+
+def grade_submission(exp: Expectations, submission: Submission) -> SubmissionResult:
+    """Grade every part of the assignment for one submission."""
+    own: dict[str, float] = {}
+    parts = []
+    for part in exp.assignment.parts:
+        result = grade_part(part, submission, exp, own)
+        if part.is_numeric and result.status not in (Status.INVALID, Status.MISSING):
+            own[part.id] = float(result.value)
+        parts.append(result)
+    score = round(sum(p.points for p in parts), 4)
+    pending = sum(p.max_points for p in parts if p.status is Status.NEEDS_REVIEW)
+    return SubmissionResult(
+        assignment=exp.assignment.id,
+        student=submission.student,
+        status="graded",
+        score=score,
+        max_score=exp.assignment.max_score,
+        pending_review=pending,
+        parts=tuple(parts),
+        file=str(submission.path) if submission.path else None,
+    )
+
+
+def error_result(exp_assignment_id: str, max_score: float, student_id: str, error: str,
+                 file: str | None = None) -> SubmissionResult:
+    """The result of a file that could not be graded at all (never a silent 0)."""
+    return SubmissionResult(assignment=exp_assignment_id, student=Student(id=student_id),
+                            status="error", error=error, max_score=max_score, file=file)
+
+
+def grade_part(
+    part: Part, submission: Submission, exp: Expectations, own: dict[str, float]
+) -> PartResult:
+    """Grade one part; problems and unreadable answers become ``invalid``."""
+    answer = submission.answers.get(part.id)
+    expected = exp.expected(part.id)
+    base: dict[str, Any] = {"id": part.id, "max_points": part.points, "expected": expected}
+    problem = submission.part_problem(part.id)
+    if problem is not None:
+        return PartResult(status=Status.INVALID, credit=0.0, points=0.0, line=problem.line,
+                          submitted=_submitted(answer.node) if answer else None,
+                          feedback=_where(part.id, problem.line, problem.message), **base)
+    if answer is None or _is_empty(answer.node):
+        return PartResult(status=Status.MISSING, credit=0.0, points=0.0,
+                          line=answer.line if answer else None,
+                          feedback="No answer.", **base)
+    try:
+        outcome = _dispatch(part, answer.node, exp, own)
+    except AnswerFormatError as error:
+        outcome = Outcome(Status.INVALID, 0.0, feedback=_where(part.id, answer.line, error.message))
+    except (ArithmeticError, RecursionError, ValueError) as error:  # a bug must not crash a batch
+        outcome = Outcome(Status.INVALID, 0.0, feedback=_where(
+            part.id, answer.line, f"could not be read ({type(error).__name__})"))
+    return PartResult(
+        status=outcome.status, credit=outcome.credit,
+        points=round(outcome.credit * part.points, 4), submitted=_submitted(answer.node),
+        value=outcome.value, mistake=outcome.mistake, carried_forward=outcome.carried_forward,
+        feedback=outcome.feedback, line=answer.line, review=outcome.review, **base,
+    )
+
+
+def _dispatch(part: Part, node: Node, exp: Expectations, own: dict[str, float]) -> Outcome:
+    if part.kind == "op_counts":
+        return grade_op_counts(part, node, exp)
+    if part.kind == "image":
+        if image_path(node) is None:
+            raise AnswerFormatError("give the sketch as an image file name: {image: sketch.png}")
+        return grade_for_review(part, node)
+    if part.kind == "text":
+        return grade_for_review(part, node)
+    if not isinstance(node.value, str):
+        raise AnswerFormatError("expected a single value here, not a list or mapping")
+    if part.is_numeric:
+        return grade_number(part, node.value, exp, own)
+    if part.kind == "choice":
+        return grade_choice(part, node.value, exp, own)
+    return grade_complexity(part, node.value, exp)
+
+
+def _where(part_id: str, line: int | None, message: str) -> str:
+    return f"{part_id} (line {line}): {message}" if line else f"{part_id}: {message}"
+
+
+def _is_empty(node: Node) -> bool:
+    if isinstance(node.value, str):
+        return not node.value.strip()
+    if isinstance(node.value, list):
+        return all(_is_empty(child) for child in node.value)
+    return all(_is_empty(child) for child in node.value.values())
+
+
+def _submitted(node: Node) -> str | list[str] | dict[str, str]:
+    if isinstance(node.value, str):
+        return _cut(node.value)
+    if isinstance(node.value, list):
+        return [_cut(node_text(child)) for child in node.value[:20]]
+    return {k[:60]: _cut(node_text(v)) for k, v in list(node.value.items())[:20]}
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_SUBMITTED_CHARS else text[:MAX_SUBMITTED_CHARS] + "…"

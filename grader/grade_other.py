@@ -1,0 +1,152 @@
+"""Grading the non-numeric kinds: choices (verdicts), complexities, operation counts, and the
+parts a person grades (free text, sketches), which get a rubric suggestion instead of points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from grader.assignment import Part, RubricItem
+from grader.compare import is_right
+from grader.errors import AnswerFormatError
+from grader.expectations import Expectations
+from grader.loading import Node
+from grader.numbers import read_choice, read_complexity, read_number
+from grader.outcome import Outcome, credited
+from grader.results import Status
+from reference.roofline import COMPUTE_BOUND, MEMORY_BOUND
+from reference.solution import format_number as fmt
+
+VERDICT_SPELLINGS: dict[str, list[str]] = {
+    MEMORY_BOUND: ["memory bound", "memory", "bandwidth-bound", "bandwidth bound", "mem-bound",
+                   "memory limited", "memory-limited", "bandwidth limited", "bandwidth"],
+    COMPUTE_BOUND: ["compute bound", "compute", "math-bound", "math bound", "compute limited",
+                    "compute-limited", "math limited", "flop-bound", "flops-bound"],
+}
+
+
+def grade_choice(part: Part, text: str, exp: Expectations, own: Mapping[str, float]) -> Outcome:
+    """A memory-/compute-bound verdict; near the ridge either is right; errors carry forward."""
+    chosen = read_choice(text, choices=VERDICT_SPELLINGS)
+    expected = exp.expected(part.id)
+    rule = exp.assignment.carry_forward.get(part.id)
+    verdict = rule.verdict if rule else None
+    margin = part.policy(exp.assignment.grading).verdict_margin
+    if chosen == expected:
+        return Outcome(Status.CORRECT, 1.0, chosen, feedback="Right.")
+    if verdict is None:
+        return credited(0.0, value=chosen, feedback="Not right.")
+    answers = exp.solution.answers
+    intensity, ridge = float(answers[verdict.intensity]), float(answers[verdict.ridge])  # type: ignore[arg-type]
+    if abs(intensity - ridge) <= margin * ridge:
+        return Outcome(Status.CORRECT, 1.0, chosen, feedback=(
+            f"Accepted: the intensity ({fmt(intensity)}) is within {margin:.0%} of the turning "
+            f"point ({fmt(ridge)}), where either verdict is defensible."))
+    own_intensity = own.get(verdict.intensity, intensity)
+    own_ridge = own.get(verdict.ridge, ridge)
+    if (own_intensity, own_ridge) != (intensity, ridge) and own_ridge > 0:
+        own_verdict = MEMORY_BOUND if own_intensity < own_ridge else COMPUTE_BOUND
+        near = abs(own_intensity - own_ridge) <= margin * own_ridge
+        if chosen == own_verdict or near:
+            credit = part.policy(exp.assignment.grading).carried_forward_credit
+            return credited(credit, value=chosen, mistake="carried_forward", carried_forward=True,
+                            feedback=(f"Consistent with your own intensity ({fmt(own_intensity)}) "
+                                      f"and turning point ({fmt(own_ridge)}): credit carried "
+                                      "forward; the mistake is counted where it was made."))
+    return credited(0.0, value=chosen, mistake="wrong_side_of_ridge", feedback=(
+        "Compare this operation's intensity with this device's own turning point: below it the "
+        "operation is memory-bound, above it compute-bound."))
+
+
+def grade_complexity(part: Part, text: str, exp: Expectations) -> Outcome:
+    """A growth class such as O(L^2); constant factors do not matter."""
+    chosen = read_complexity(text)
+    if chosen == exp.expected(part.id):
+        return Outcome(Status.CORRECT, 1.0, chosen, feedback="Right.")
+    feedback = part.mistake_feedback.get(chosen, (
+        f"{chosen} is not how the number of scores grows: count them for L and for 2L."))
+    return credited(0.0, value=chosen, mistake="wrong_growth_class", feedback=feedback)
+
+
+def grade_op_counts(part: Part, node: Node, exp: Expectations) -> Outcome:
+    """Counts by operation type; credit per key, both softmax models right."""
+    given = _operation_counts(part, node, exp)
+    accepted = [v for v in exp.accepted[part.id] if isinstance(v, dict)]
+    graded = [op for op in _all_operations(accepted) if op in part.required_operations or op in given]
+    right, notes = [], []
+    for op in graded:
+        options = sorted({counts[op] for counts in accepted if op in counts})
+        if op not in given:
+            notes.append(f"{op}: missing")
+        elif any(is_right(given[op], float(o), rtol=0.0) for o in options):
+            right.append(op)
+        else:
+            notes.append(_op_hint(op, given[op], options, exp))
+    credit = len(right) / len(graded) if graded else 0.0
+    feedback = "Right." if not notes else f"Right: {', '.join(right) or 'none'}. " + "; ".join(notes)
+    return credited(credit, value=given, mistake=None if not notes else "softmax_counts",
+                    feedback=feedback)
+
+
+def _all_operations(accepted: list[dict[str, int]]) -> list[str]:
+    ops: list[str] = []
+    for counts in accepted:
+        ops += [op for op in counts if op not in ops]
+    return ops
+
+
+def _op_hint(op: str, value: float, options: list[int], exp: Expectations) -> str:
+    rows = int(exp.symbols.get("L", 0))
+    if rows and any(is_right(value * rows, float(o), rtol=0.0) for o in options):
+        return f"{op}: {fmt(value)} is the count for one row; the score matrix has L = {rows} rows"
+    return f"{op}: {fmt(value)} is not right"
+
+
+def _operation_counts(part: Part, node: Node, exp: Expectations) -> dict[str, float]:
+    if not isinstance(node.value, dict):
+        raise AnswerFormatError(
+            "write the count of each operation type, e.g. {exp: ..., add: ..., div: ...}")
+    aliases = {alias.lower(): op for op, names in part.operation_aliases.items()
+               for alias in (*names, op)}
+    counts: dict[str, float] = {}
+    for key, child in node.value.items():
+        op = aliases.get(key.strip().lower())
+        if op is None:
+            raise AnswerFormatError(
+                f"unknown operation {key[:30]!r}; use {', '.join(part.operation_aliases)}")
+        if op in counts:
+            raise AnswerFormatError(f"operation {op} given twice (line {child.line})")
+        if not isinstance(child.value, str) or not child.value.strip():
+            raise AnswerFormatError(f"{key}: write a number (line {child.line})")
+        try:
+            counts[op] = read_number(child.value, unit="1", symbols=exp.symbols).value
+        except AnswerFormatError as error:
+            raise AnswerFormatError(f"{key} (line {child.line}): {error.message}") from None
+    return counts
+
+
+def grade_for_review(part: Part, node: Node) -> Outcome:
+    """Free text or a sketch: pending points for a person, with a rubric suggestion."""
+    text = node_text(node)
+    items = [item if isinstance(item, RubricItem) else RubricItem(item=item) for item in part.rubric]
+    if part.kind == "image":
+        checklist = "; ".join(item.item for item in items)
+        return Outcome(Status.NEEDS_REVIEW, 0.0, text, feedback="A TA will review your sketch.",
+                       review=f"Check: {checklist}" if checklist else None)
+    lowered = text.lower()
+    covered = [i.item for i in items if any(k.lower() in lowered for k in i.keywords)]
+    missing = [i.item for i in items if i.item not in covered]
+    review = f"Seems to cover: {'; '.join(covered) or 'nothing recognised'}."
+    if missing:
+        review += f" Not found: {'; '.join(missing)}."
+    return Outcome(Status.NEEDS_REVIEW, 0.0, text, feedback="A TA will review this answer.",
+                   review=review)
+
+
+def node_text(node: Node) -> str:
+    """All text of a node (a list of advantages becomes one line per item)."""
+    if isinstance(node.value, str):
+        return node.value
+    if isinstance(node.value, list):
+        return "\n".join(node_text(child) for child in node.value)
+    return "\n".join(f"{k}: {node_text(v)}" for k, v in node.value.items())

@@ -1,0 +1,240 @@
+"""Read an untrusted answer file into a tree of text leaves with 1-based line numbers.
+
+Nothing in a student's file is ever executed or typed: YAML goes through the strict composer of
+:mod:`grader.yaml_strict`, JSON through :mod:`grader.json_strict`, and both end here as
+:class:`Node` trees whose leaves are the student's exact text. Every problem comes back as a
+:class:`LoadIssue`; :func:`load_answer_bytes` never raises for any input. The limits and their
+reasons are in ``research/reliability.md`` §1 and §7.
+
+How to read a result: ``tree is None`` means the file is unreadable (every part invalid). Otherwise
+each issue with a ``key`` says that this key's answer was dropped from the tree (duplicate, broken
+syntax, bad characters); the other keys are fine.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import stat
+from dataclasses import dataclass
+
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import Node as YamlNode
+
+from grader.json_strict import read_json
+from grader.yaml_strict import ComposeError, read_yaml
+
+MAX_BYTES = 256 * 1024  # checked on the bytes, before parsing: pure PyYAML needs ~1 s per MB
+MAX_DEPTH = 16  # nested lists/mappings; PyYAML and json hit RecursionError around 500-1000
+MAX_NODES = 5_000  # keys and values in one file
+MAX_SCALAR_CHARS = 10_000  # characters in one key or answer
+TOP_LEVEL_MESSAGE = "the top level must be a mapping of question → answer"
+_SHOWN_KEY_CHARS = 60
+
+
+@dataclass(frozen=True)
+class Node:
+    """A loaded value: text leaf, list or mapping; every scalar stays the student's text."""
+
+    value: str | list[Node] | dict[str, Node]
+    line: int | None  # 1-based line where the value starts (None only if truly unknown)
+
+
+@dataclass(frozen=True)
+class LoadIssue:
+    """One problem found while loading, written for a student."""
+
+    message: str  # one line; names the key when known: "q1 answered twice (lines 1 and 3)"
+    line: int | None  # 1-based
+    key: str | None = None  # dotted path of the key concerned, when known ("answers.q2")
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """The tree read from a file and the problems found on the way."""
+
+    tree: Node | None  # the top-level mapping (None if nothing could be read)
+    issues: tuple[LoadIssue, ...]  # empty if the file loaded cleanly
+
+
+def load_answer_file(path: pathlib.Path) -> LoadResult:
+    """Load ``path``: ``.json`` as JSON, anything else (``.yaml``, ``.yml``, ...) as YAML.
+
+    At most ``MAX_BYTES + 1`` bytes are read, so a huge file costs nothing; an unreadable path
+    (missing, a directory, a FIFO, no permission) gives an issue instead of an exception.
+    """
+    fmt = "json" if path.suffix.lower() == ".json" else "yaml"
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return _unreadable("cannot read file: not a regular file", None)
+        with path.open("rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
+    except OSError as error:
+        return _unreadable(f"cannot read file: {error.strerror or type(error).__name__}", None)
+    return load_answer_bytes(data, fmt=fmt)
+
+
+def load_answer_bytes(data: bytes, *, fmt: str) -> LoadResult:
+    """Load an answer file's bytes; ``fmt`` is ``"yaml"`` or ``"json"``.
+
+    Raises:
+        ValueError: Only for an unknown ``fmt`` (a bug in the caller, not a student's doing).
+    """
+    if fmt not in ("yaml", "json"):
+        raise ValueError(f"unknown answer file format {fmt!r}")
+    try:
+        text = _decode(data)
+        if fmt == "json":
+            return _result(read_json(text, max_depth=MAX_DEPTH, max_nodes=MAX_NODES), [])
+        return _result(*read_yaml(text, max_depth=MAX_DEPTH, max_nodes=MAX_NODES))
+    except ComposeError as error:
+        return _unreadable(error.message, error.line, error.key)
+    except Exception as error:  # the contract: no student file may ever raise
+        return _unreadable(f"internal error while reading the file ({type(error).__name__})", None)
+
+
+def _decode(data: bytes) -> str:
+    """Check size and encoding: strict UTF-8, a BOM allowed, no NUL (UTF-16 files have many)."""
+    if len(data) > MAX_BYTES:
+        message = f"the file is larger than {MAX_BYTES // 1024} KiB"
+        raise ComposeError(message, None, whole_file=True)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        message = "the file is not UTF-8 text: save it with UTF-8 encoding"
+        raise ComposeError(message, line, whole_file=True) from None
+    nul = text.find("\0")
+    if nul >= 0:
+        message = "the file contains a NUL character: save it as UTF-8 text"
+        raise ComposeError(message, text.count("\n", 0, nul) + 1, whole_file=True)
+    return text
+
+
+def _result(root: YamlNode | None, failures: list[ComposeError]) -> LoadResult:
+    """Turn the node graph into the tree, adding the issues found on the way."""
+    issues = [_issue(failure.message, failure.line, failure.key) for failure in failures]
+    if root is None and failures:
+        return LoadResult(None, tuple(issues))
+    if not isinstance(root, MappingNode):
+        return _unreadable(TOP_LEVEL_MESSAGE, _line(root) if root else None)
+    # A broken chunk whose key also loaded elsewhere is a duplicate too.
+    broken = {failure.key: failure.line or 0 for failure in failures if failure.key}
+    builder = _TreeBuilder(broken)
+    tree = builder.mapping(root, path="")
+    issues.extend(builder.issues)
+    issues.sort(key=lambda issue: issue.line or 0)
+    return LoadResult(tree, tuple(issues))
+
+
+class _BadValue(Exception):
+    """One key or value is refused; the mapping entry holding it is dropped."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+class _TreeBuilder:
+    """Builds :class:`Node` trees, dropping duplicate keys and unusable text with an issue."""
+
+    def __init__(self, broken: dict[str, int]) -> None:
+        self.broken = broken  # dotted key -> line of a chunk that failed to load
+        self.issues: list[LoadIssue] = []
+        self.nodes = 0
+
+    def _count(self, line: int | None) -> None:
+        """Count a key or value; salvage may gather more than one parse would allow."""
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            message = f"the file holds more than {MAX_NODES} keys and values"
+            raise ComposeError(message, line, whole_file=True)
+
+    def mapping(self, node: MappingNode, *, path: str) -> Node:
+        """A mapping with every key present once; repeated keys are all dropped."""
+        entries: dict[str, list[tuple[int, YamlNode]]] = {}
+        for key_node, value_node in node.value:
+            self._count(_line(key_node))
+            try:
+                key = _text_of(key_node)
+            except _BadValue as bad:
+                self.issues.append(_issue(f"a key {bad.message}", bad.line, path or None))
+                continue
+            entries.setdefault(key, []).append((_line(key_node) or 0, value_node))
+        tree: dict[str, Node] = {}
+        for key, occurrences in entries.items():
+            dotted = f"{path}.{key}" if path else key
+            lines = sorted(line for line, _ in occurrences)
+            if dotted in self.broken:
+                lines = sorted([*lines, self.broken[dotted]])
+            if len(lines) > 1:
+                self.issues.append(_named_issue(_answered_twice(dotted, lines), lines[1], dotted))
+                continue
+            try:
+                tree[key] = self.value(occurrences[0][1], path=dotted)
+            except _BadValue as bad:
+                self.issues.append(_issue(bad.message, bad.line, dotted))
+        return Node(tree, _line(node))
+
+    def value(self, node: YamlNode, *, path: str) -> Node:
+        """Any value; its depth was bounded when the graph was composed."""
+        self._count(_line(node))
+        if isinstance(node, MappingNode):
+            return self.mapping(node, path=path)
+        if isinstance(node, SequenceNode):
+            return Node([self.value(item, path=path) for item in node.value], _line(node))
+        return Node(_text_of(node), _line(node))
+
+
+def _text_of(node: YamlNode) -> str:
+    """The text of a scalar, refused if it could not be shown or written safely later."""
+    line = _line(node)
+    if not isinstance(node, ScalarNode):
+        raise _BadValue("must be plain text, not a list or mapping", line)
+    text = str(node.value)
+    if len(text) > MAX_SCALAR_CHARS:
+        raise _BadValue(f"is longer than {MAX_SCALAR_CHARS} characters", line)
+    if "\0" in text:
+        raise _BadValue("contains a NUL character", line)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # An escape such as "\ud800" in JSON or double-quoted YAML; it cannot be written out.
+        message = "contains a lone surrogate (\\ud800-\\udfff): type the character itself"
+        raise _BadValue(message, line) from None
+    return text
+
+
+def _line(node: YamlNode) -> int | None:
+    return node.start_mark.line + 1 if node.start_mark else None
+
+
+def _answered_twice(key: str, lines: list[int]) -> str:
+    """``q1 answered twice (lines 1 and 3)``; three times and more are counted."""
+    times = "twice" if len(lines) == 2 else f"{len(lines)} times"
+    shown = ", ".join(str(line) for line in lines[:-1]) + f" and {lines[-1]}"
+    return f"{_shown(key)} answered {times} (lines {shown})"
+
+
+def _issue(message: str, line: int | None, key: str | None) -> LoadIssue:
+    """An issue whose message starts with the key when it is known (``q2: ...``)."""
+    return _named_issue(f"{_shown(key)}: {message}" if key else message, line, key)
+
+
+def _named_issue(message: str, line: int | None, key: str | None) -> LoadIssue:
+    """An issue whose message already names the key; made one printable line.
+
+    Keys and PyYAML messages can hold tabs, newlines or lone surrogates, which would break the
+    one-line promise or the report writer; they are shown as escapes.
+    """
+    printable = "".join(char if char.isprintable() else repr(char)[1:-1] for char in message)
+    return LoadIssue(printable, line, key)
+
+
+def _unreadable(message: str, line: int | None, key: str | None = None) -> LoadResult:
+    return LoadResult(None, (_issue(message, line, key),))
+
+
+def _shown(key: str) -> str:
+    """A key short enough for a message."""
+    return key if len(key) <= _SHOWN_KEY_CHARS else key[: _SHOWN_KEY_CHARS - 1] + "…"

@@ -1,0 +1,32 @@
+"""What grading one part decides, before points are attached."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from grader.results import Status
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Status, credit (0..1) and explanation of one graded part."""
+
+    status: Status
+    credit: float
+    value: Any = None
+    mistake: str | None = None
+    feedback: str = ""
+    carried_forward: bool = False
+    review: str | None = None
+
+
+def credited(credit: float, **fields: Any) -> Outcome:
+    """An outcome whose status follows from its credit (1: correct, 0: incorrect)."""
+    if credit >= 1.0:
+        status = Status.CORRECT
+    elif credit > 0.0:
+        status = Status.PARTIAL
+    else:
+        status = Status.INCORRECT
+    return Outcome(status, credit, **fields)

@@ -1,0 +1,82 @@
+"""Files in, results out: load -> grade, where one bad file never stops anything.
+
+``grade_file`` never raises for a student's file: whatever goes wrong becomes a result with
+``status: error`` and the reason, so a batch always gets one row per file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.assignment import Assignment, bundled_assignment_ids, load_assignment
+from grader.errors import SubmissionError, UsageError
+from grader.expectations import Expectations, build_expectations
+from grader.grade import error_result, grade_submission
+from grader.results import SubmissionResult
+from grader.submission import Submission, load_submission
+
+ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass(frozen=True)
+class Graded:
+    """A graded file: the result, and the loaded submission when the file could be read."""
+
+    result: SubmissionResult
+    submission: Submission | None
+
+
+def default_assignment(name: str | None) -> Assignment:
+    """The assignment named on the command line, or the only bundled one."""
+    if name:
+        return load_assignment(name)
+    bundled = bundled_assignment_ids()
+    if len(bundled) != 1:
+        raise UsageError(f"several assignments are installed; choose one with --assignment "
+                         f"({', '.join(bundled)})")
+    return load_assignment(bundled[0])
+
+
+def grade_file(path: Path, exp: Expectations) -> Graded:
+    """Grade one answer file; every failure becomes an error result."""
+    assignment = exp.assignment
+    try:
+        submission = load_submission(path, assignment)
+    except SubmissionError as error:
+        return Graded(error_result(assignment.id, assignment.max_score, _fallback_id(path),
+                                   str(error), str(path)), None)
+    if submission.assignment and submission.assignment != assignment.id:
+        message = (f"this file is for assignment {submission.assignment!r}, "
+                   f"not {assignment.id!r}")
+        return Graded(error_result(assignment.id, assignment.max_score, submission.student.id,
+                                   message, str(path)), submission)
+    try:
+        return Graded(grade_submission(exp, submission), submission)
+    except Exception as error:  # noqa: BLE001 - the batch must survive a grader bug
+        message = f"internal error while grading ({type(error).__name__}); please report it"
+        return Graded(error_result(assignment.id, assignment.max_score, submission.student.id,
+                                   message, str(path)), submission)
+
+
+def _fallback_id(path: Path) -> str:
+    """An id for a file whose own id is unusable: its name, made safe."""
+    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in path.stem)[:64]
+    return safe.lstrip("._-") or "unknown"
+
+
+def expectations_for(assignment: Assignment) -> Expectations:
+    """Solve the assignment once for a run."""
+    return build_expectations(assignment)
+
+
+def answer_files(paths: list[Path]) -> list[Path]:
+    """Answer files under the given paths (files as given, folders searched), sorted."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += [p for p in sorted(path.rglob("*"))
+                      if p.is_file() and p.suffix.lower() in ANSWER_SUFFIXES]
+        else:
+            found.append(path)
+    return found

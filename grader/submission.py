@@ -1,0 +1,209 @@
+"""Reading a student's answer file into part ids, raw answers and their lines.
+
+The only module (with ``assignment``) that reads input files. Everything that is wrong with one
+answer becomes a ``Problem`` attached to that part (graded ``invalid`` later); only a file that
+cannot be read at all, or whose student id is unusable, raises ``SubmissionError``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.assignment import Assignment
+from grader.errors import SubmissionError
+from grader.loading import LoadResult, Node, load_answer_bytes, load_answer_file
+from grader.results import Student
+
+STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+                       *(f"lpt{i}" for i in range(10))})
+TOP_LEVEL_KEYS = ("assignment", "student", "answers")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A student's answer to one part, as written."""
+
+    part_id: str
+    node: Node
+
+    @property
+    def line(self) -> int | None:
+        """1-based line of the answer."""
+        return self.node.line
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with one part (or, with ``part_id`` None, with the file)."""
+
+    message: str
+    line: int | None = None
+    part_id: str | None = None
+
+
+@dataclass
+class Submission:
+    """A loaded answer file."""
+
+    student: Student
+    assignment: str | None = None
+    answers: dict[str, Answer] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    path: Path | None = None
+
+    def part_problem(self, part_id: str) -> Problem | None:
+        """The first problem attached to a part, if any."""
+        return next((p for p in self.problems if p.part_id == part_id), None)
+
+    @property
+    def file_problems(self) -> list[Problem]:
+        """Problems not attached to a part (unknown keys, salvaged syntax errors...)."""
+        return [p for p in self.problems if p.part_id is None]
+
+
+def valid_student_id(text: str) -> bool:
+    """Whether a student id is safe to use as a file name."""
+    return bool(STUDENT_ID.fullmatch(text)) and text.split(".")[0].lower() not in _RESERVED
+
+
+def load_submission(path: Path, assignment: Assignment) -> Submission:
+    """Load an answer file (YAML or JSON by suffix).
+
+    Raises:
+        SubmissionError: the file cannot be read at all, or has no usable student id.
+    """
+    return build_submission(load_answer_file(path), assignment, path=path)
+
+
+def parse_submission(data: bytes, assignment: Assignment, *, fmt: str, name: str) -> Submission:
+    """Load an answer file from bytes (``name`` stands in for the file name)."""
+    return build_submission(load_answer_bytes(data, fmt=fmt), assignment, path=Path(name))
+
+
+def build_submission(loaded: LoadResult, assignment: Assignment, *, path: Path) -> Submission:
+    """Turn a loaded tree into a ``Submission``; see ``load_submission``."""
+    tree = loaded.tree
+    if tree is None or not isinstance(tree.value, dict):
+        issue = loaded.issues[0] if loaded.issues else None
+        message = issue.message if issue else "the file is empty"
+        raise SubmissionError(message, line=issue.line if issue else None)
+    top = tree.value
+    submission = Submission(student=_student(top, path), path=path)
+    submission.assignment = _text(top.get("assignment"))
+    _attach_load_issues(submission, loaded, assignment)
+    answers = top.get("answers")
+    if answers is None:
+        answers = Node({k: v for k, v in top.items() if k not in TOP_LEVEL_KEYS}, tree.line)
+    else:
+        for key, node in top.items():
+            if key not in TOP_LEVEL_KEYS:
+                submission.problems.append(Problem(f"unknown key {key!r} ignored", node.line))
+    if not isinstance(answers.value, dict):
+        submission.problems.append(
+            Problem("'answers' must be a mapping of question → answer", answers.line)
+        )
+        return submission
+    _collect(answers.value, (), assignment, submission)
+    if path.parent:
+        _check_images(submission, assignment, path.parent)
+    return submission
+
+
+def _text(node: Node | None) -> str | None:
+    return node.value.strip() if node is not None and isinstance(node.value, str) else None
+
+
+def _student(top: dict[str, Node], path: Path) -> Student:
+    node = top.get("student")
+    info = node.value if node is not None and isinstance(node.value, dict) else {}
+    student_id = _text(info.get("id")) or (_text(node) if node is not None else None)
+    name = _text(info.get("name")) or ""
+    if not student_id:
+        student_id = path.stem
+        if not valid_student_id(student_id):
+            raise SubmissionError(
+                f"no student id in the file and the file name {path.name!r} is not a valid id: "
+                "add `student: {id: ...}` (letters, digits, . _ -; up to 64 characters)"
+            )
+    elif not valid_student_id(student_id):
+        line = info["id"].line if "id" in info else (node.line if node else None)
+        raise SubmissionError(
+            f"invalid student id {student_id[:80]!r}: use letters, digits, . _ - only "
+            "(up to 64 characters, starting with a letter or digit)",
+            line=line,
+        )
+    return Student(id=student_id, name=name[:200])
+
+
+def _attach_load_issues(submission: Submission, loaded: LoadResult, assignment: Assignment) -> None:
+    """Salvaged syntax errors: attach each to the parts under its key, else to the file."""
+    for issue in loaded.issues:
+        key = (issue.key or "").lower().removeprefix("answers").strip(".")
+        owners = [pid for pid in assignment.part_ids if key and (pid == key or
+                  pid.startswith(key + ".") or key.startswith(pid + "."))]
+        if not owners:
+            submission.problems.append(Problem(issue.message, issue.line))
+        for part_id in owners:
+            submission.problems.append(Problem(issue.message, issue.line, part_id))
+
+
+def _collect(
+    mapping: dict[str, Node], prefix: tuple[str, ...], assignment: Assignment, sub: Submission
+) -> None:
+    """Walk nested and dotted keys down to part ids."""
+    part_ids = assignment.part_ids
+    for key, node in mapping.items():
+        path = prefix + tuple(k.strip().lower() for k in key.split("."))
+        joined = ".".join(path)
+        if joined in part_ids:
+            _record(sub, joined, node)
+        elif any(pid.startswith(joined + ".") for pid in part_ids):
+            if isinstance(node.value, dict):
+                _collect(node.value, path, assignment, sub)
+            elif node.value == "":
+                continue  # an empty group (template left as is): its parts are missing
+            else:
+                children = sorted({pid[len(joined) + 1:].split(".")[0] for pid in part_ids
+                                   if pid.startswith(joined + ".")})
+                sub.problems.append(Problem(
+                    f"{joined} has parts {', '.join(children)}: answer each under it",
+                    node.line, None))
+        else:
+            sub.problems.append(Problem(f"unknown part {joined[:60]!r} ignored", node.line))
+
+
+def _record(sub: Submission, part_id: str, node: Node) -> None:
+    earlier = sub.answers.get(part_id)
+    if earlier is not None:
+        sub.problems.append(Problem(
+            f"{part_id} answered twice (lines {earlier.line} and {node.line})", node.line, part_id))
+        return
+    sub.answers[part_id] = Answer(part_id, node)
+
+
+def _check_images(sub: Submission, assignment: Assignment, folder: Path) -> None:
+    """An image answer must name an existing file inside the submission's folder."""
+    for part in assignment.parts:
+        answer = sub.answers.get(part.id)
+        if part.kind != "image" or answer is None:
+            continue
+        target = image_path(answer.node)
+        if target is None:
+            continue
+        resolved = (folder / target).resolve()
+        if not resolved.is_relative_to(folder.resolve()) or not resolved.is_file():
+            sub.problems.append(Problem(
+                f"{part.id}: image file {target[:80]!r} not found next to the answer file",
+                answer.line, part.id))
+
+
+def image_path(node: Node) -> str | None:
+    """The image path of an image answer (``q3.png`` or ``{image: q3.png}``), if any."""
+    if isinstance(node.value, str):
+        return node.value.strip() or None
+    if isinstance(node.value, dict) and "image" in node.value:
+        return _text(node.value["image"]) or None
+    return None
