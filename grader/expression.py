@@ -217,11 +217,11 @@ class _Walker:
 
     def _constant(self, node: ast.Constant) -> float:
         # Python also reads 0x1F, 1_000, 1j, True and strings; a student number is digits only.
-        spelling = self._segment(node)
+        spelling = ast.get_source_segment(self._source, node) or ""
         value = node.value
         # The spelling test also excludes True/False, which are ints to isinstance.
         if not isinstance(value, int | float) or not _NUMBER_SPELLING.fullmatch(spelling):
-            raise AnswerFormatError(f"'{spelling}' is not a number")
+            raise AnswerFormatError(f"'{self._segment(node)}' is not a number")
         return _finite(float(value))
 
     def _name(self, node: ast.Name) -> float:

@@ -27,7 +27,11 @@ Matcher = Callable[[float], bool]
 def grade_number(
     part: Part, text: str, exp: Expectations, own: Mapping[str, float]
 ) -> Outcome:
-    """Grade a numeric answer; ``own`` holds the student's valid earlier numeric answers."""
+    """Grade a numeric answer; ``own`` holds the student's valid earlier numeric answers.
+
+    Raises:
+        AnswerFormatError: the text cannot be read as a number in the part's unit.
+    """
     answer = read_number(text, unit=part.unit, symbols=exp.symbols)
     policy = part.policy(exp.assignment.grading)
     rtol = policy.count_rtol if part.kind == "count" else policy.real_rtol
@@ -36,20 +40,31 @@ def grade_number(
         return is_right(answer.value, target, rtol=rtol, min_figures=policy.min_rounding_figures,
                         significant_figures=answer.significant_figures)
 
+    def matches_mistake(target: float) -> bool:
+        # Diagnosing a mistake from a rounded number needs one figure more than accepting a
+        # right one: 1.9e6 is 1,806,336 badly rounded as much as it is the biased 1,906,688.
+        return is_right(answer.value, target, rtol=rtol,
+                        min_figures=policy.min_rounding_figures + 1,
+                        significant_figures=answer.significant_figures)
+
     note = _disagreement_note(answer)
     if any(right(float(v)) for v in exp.accepted[part.id] if isinstance(v, int | float)):
         return Outcome(Status.CORRECT, 1.0, answer.value, feedback=("Right. " + note).strip())
     expected = float(exp.expected(part.id))  # type: ignore[arg-type]
-    checks = (
-        _carried_forward(part, answer, exp, own, policy, right),
-        _slip(answer, expected, policy, rtol),
-        _close(answer, expected, policy),
-        _known(exp.alternatives[part.id], answer, right),
-        _generic(policy, expected, answer, right),
+    # Lazily, in order: the first check that recognises the answer decides. A recognised
+    # mistake comes before "close" because it says more (2,016 scores is "diagonal left out",
+    # not "check your arithmetic"; 128,000 bytes is "1000 vs 1024", not "2.3% off").
+    checks: tuple[Callable[[], Outcome | None], ...] = (
+        lambda: _carried_forward(part, answer, exp, own, policy, right),
+        lambda: _slip(answer, expected, policy, rtol),
+        lambda: _known(exp.alternatives[part.id], answer, matches_mistake),
+        lambda: _generic(policy, expected, answer, matches_mistake),
+        lambda: _close(answer, expected, policy),
     )
-    for outcome in checks:
+    for check in checks:
+        outcome = check()
         if outcome is not None:
-            return outcome if not note else _with_note(outcome, note)
+            return outcome if outcome.mistake == "arithmetic_slip" else _with_note(outcome, note)
     direction = "too high" if answer.value > expected else "too low"
     return Outcome(
         Status.INCORRECT, 0.0, answer.value, mistake=None,
@@ -76,7 +91,7 @@ def _disagreement_note(answer: NumericAnswer) -> str:
 
 
 def _with_note(outcome: Outcome, note: str) -> Outcome:
-    if note in outcome.feedback:
+    if not note or note in outcome.feedback:
         return outcome
     return Outcome(outcome.status, outcome.credit, outcome.value, outcome.mistake,
                    f"{outcome.feedback} {note}".strip(), outcome.carried_forward, outcome.review)

@@ -60,7 +60,13 @@ def grade_choice(part: Part, text: str, exp: Expectations, own: Mapping[str, flo
 
 def grade_complexity(part: Part, text: str, exp: Expectations) -> Outcome:
     """A growth class such as O(L^2); constant factors do not matter."""
-    chosen = read_complexity(text)
+    others = [symbol for symbol in exp.symbols if symbol != "L"]
+    try:
+        chosen = read_complexity(text, constants=others)
+    except AnswerFormatError as error:
+        raise AnswerFormatError(
+            f"{error.message} (write a growth class in L, such as O(L), O(L^3) or linear)"
+        ) from None
     if chosen == exp.expected(part.id):
         return Outcome(Status.CORRECT, 1.0, chosen, feedback="Right.")
     feedback = part.mistake_feedback.get(chosen, (

@@ -99,14 +99,13 @@ class _Builder:
         self.value_lines = value_lines
         self.key_lines = key_lines
         self.max_depth = max_depth
+        self.max_nodes = max_nodes
         self.nodes_left = max_nodes
 
     def node(self, value: object, *, path: str, depth: int) -> Node:
         """The node for ``value``; its line is the next value line (pre-order = text order)."""
         line = next(self.value_lines)
-        self.nodes_left -= 1
-        if self.nodes_left < 0:
-            raise ComposeError("the file holds too many values", line, whole_file=True)
+        self._count(line)
         if isinstance(value, list) and depth + 1 > self.max_depth:
             message = f"nested more than {self.max_depth} levels deep"
             raise ComposeError(message, line, path or None, whole_file=True)
@@ -119,12 +118,19 @@ class _Builder:
             BaseResolver.DEFAULT_SCALAR_TAG, _text(value, path, line), line_mark(line)
         )
 
+    def _count(self, line: int) -> None:
+        """Count a key or value (as the YAML composer does); refuse the file past the cap."""
+        self.nodes_left -= 1
+        if self.nodes_left < 0:
+            message = f"the file holds more than {self.max_nodes} keys and values"
+            raise ComposeError(message, line, whole_file=True)
+
     def _mapping(self, members: _Members, *, path: str, depth: int, line: int) -> MappingNode:
         pairs: list[tuple[Node, Node]] = []
         for key, item in members:
-            key_node = ScalarNode(
-                BaseResolver.DEFAULT_SCALAR_TAG, key, line_mark(next(self.key_lines))
-            )
+            key_line = next(self.key_lines)
+            self._count(key_line)
+            key_node = ScalarNode(BaseResolver.DEFAULT_SCALAR_TAG, key, line_mark(key_line))
             child_path = f"{path}.{key}" if path else key
             pairs.append((key_node, self.node(item, path=child_path, depth=depth)))
         return MappingNode(BaseResolver.DEFAULT_MAPPING_TAG, pairs, line_mark(line))

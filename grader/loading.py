@@ -213,6 +213,8 @@ def _answered_twice(key: str, lines: list[int]) -> str:
     """``q1 answered twice (lines 1 and 3)``; three times and more are counted."""
     times = "twice" if len(lines) == 2 else f"{len(lines)} times"
     shown = ", ".join(str(line) for line in lines[:-1]) + f" and {lines[-1]}"
+    if len(lines) > 4:  # keep the message one readable line
+        shown = f"{lines[0]}, {lines[1]}, {lines[2]}, … and {lines[-1]}"
     return f"{_shown(key)} answered {times} (lines {shown})"
 
 

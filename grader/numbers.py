@@ -95,7 +95,14 @@ text='2 × 56 × 56 × 3 × 3 × 32 = 1,811,072')
         raise AnswerFormatError(f"answer is too long (more than {MAX_LENGTH} characters)")
     names = dict(symbols or {})
     sides = _split_sides(_ascii_digits(_APPROXIMATELY.sub("", stripped, count=1)))
-    readings = [_read_side(side, unit, names) for side in sides]
+    readings = [_read_side(side, unit, names) for side in sides[:-1]]
+    try:
+        readings.append(_read_side(sides[-1], unit, names))
+    except AmbiguousComma as error:
+        if not readings:
+            raise
+        # "… = 803,968": the student's own expression says which reading they meant.
+        readings.append(_disambiguate(sides[-1], error.written, readings[0][0], unit, names))
     value, figures = readings[-1]
     return NumericAnswer(
         value=value,
@@ -103,6 +110,27 @@ text='2 × 56 × 56 × 3 × 3 × 32 = 1,811,072')
         significant_figures=figures,
         text=stripped,
     )
+
+
+class AmbiguousComma(AnswerFormatError):
+    """A number such as ``1,806`` that reads as 1806 or 1.806."""
+
+    def __init__(self, written: str) -> None:
+        whole, _, fraction = written.partition(",")
+        super().__init__(f"'{written}' is ambiguous: write {whole}{fraction} or {whole}.{fraction}")
+        self.written = written
+
+
+def _disambiguate(
+    side: str, written: str, expression: float, unit: str, names: Mapping[str, float]
+) -> tuple[float, int | None]:
+    """Read ``side`` with the comma of ``written`` taken the way that matches the expression."""
+    for mark in ("", "."):
+        candidate = side.replace(written, written.replace(",", mark), 1)
+        value, figures = _read_side(candidate, unit, names)
+        if math.isclose(value, expression, rel_tol=1e-9):
+            return value, figures
+    raise AmbiguousComma(written)
 
 
 def _ascii_digits(text: str) -> str:
@@ -151,9 +179,7 @@ def _plain_number(written: str) -> str:
     if written.count(",") == 1:
         whole, _, fraction = written.partition(",")
         if _is_ambiguous_comma(whole, fraction):
-            raise AnswerFormatError(
-                f"'{written}' is ambiguous: write {whole}{fraction} or {whole}.{fraction}"
-            )
+            raise AmbiguousComma(written)
         if fraction.isdecimal():
             return _ungroup(whole, written) + "." + fraction
     return _ungroup(written, written)
@@ -204,6 +230,8 @@ def _significant_figures(plain: str, names: Mapping[str, float]) -> int | None:
 
 
 def _short(text: str, limit: int = 40) -> str:
+    """The student's text for a one-line message: white space collapsed, cut at ``limit``."""
+    text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -371,8 +399,8 @@ def _student_variable(
     if variable in letters or not letters:
         return variable if variable in letters else None
     candidates = letters - set(constants)
-    if len(candidates) == 1:
-        return candidates.pop()
+    if len(candidates) <= 1:
+        return candidates.pop() if candidates else None
     raise AnswerFormatError(f"cannot tell which letter is {variable} in '{_short(text)}'")
 
 

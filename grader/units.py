@@ -134,15 +134,21 @@ def to_unit(value: float, unit_text: str, target: str) -> float:
         >>> to_unit(785.1, "KiB", "byte")
         803942.4
     """
-    text = _clean_unit_text(unit_text)
-    if not text:
+    written = " ".join(unit_text.split()).removesuffix(".").strip()
+    if not written:
         return _finite(value)
+    if len(written) > MAX_UNIT_LENGTH:
+        shown = written[:MAX_UNIT_LENGTH]
+        raise AnswerFormatError(
+            f"the unit '{shown}…' is too long (at most {MAX_UNIT_LENGTH} letters)"
+        )
+    _check_unit_characters(written)
+    text = _clean_unit_text(written)
     multiplier = _count_multiplier(text, target)
     if multiplier is not None:
         return _finite(value * multiplier)
-    _check_unit_characters(text)
     _refuse_milli_data(text)
-    return _finite(value * _conversion_factor(_DETACHED_PREFIX.sub(r"\1", text), target))
+    return _finite(value * _conversion_factor(text, written, target))
 
 
 def _is_exponent(text: str, position: int) -> bool:
@@ -197,15 +203,11 @@ def _starts_symbol(text: str, position: int, symbols: Collection[str]) -> bool:
     return rest[: _word_end(rest, 0)] in symbols if rest else False
 
 
-def _clean_unit_text(unit_text: str) -> str:
-    text = unicodedata.normalize("NFKC", unit_text).translate(_UNIT_SIGNS)
-    text = " ".join(text.split()).removesuffix(".").strip()
-    if len(text) > MAX_UNIT_LENGTH:
-        shown = text[:MAX_UNIT_LENGTH]
-        raise AnswerFormatError(
-            f"the unit '{shown}…' is too long (at most {MAX_UNIT_LENGTH} letters)"
-        )
-    return re.sub(r"\s+per\s+", "/", text)
+def _clean_unit_text(written: str) -> str:
+    """Fold full-width letters and µ, read ``×``/``·`` as ``*``, ``per`` as ``/``, join prefixes."""
+    text = unicodedata.normalize("NFKC", written).translate(_UNIT_SIGNS)
+    text = re.sub(r"\s+per\s+", "/", " ".join(text.split()))
+    return _DETACHED_PREFIX.sub(r"\1", text)
 
 
 def _count_multiplier(text: str, target: str) -> float | None:
@@ -221,11 +223,13 @@ def _count_multiplier(text: str, target: str) -> float | None:
     return _BARE_PREFIXES[prefix] if prefix else 1.0
 
 
-def _check_unit_characters(text: str) -> None:
-    for char in text:
-        if char not in _UNIT_CHARACTERS:
+def _check_unit_characters(written: str) -> None:
+    # Checked on the text as written, so the message shows the character the student typed.
+    for char in written:
+        folded = unicodedata.normalize("NFKC", char).translate(_UNIT_SIGNS)
+        if not all(c in _UNIT_CHARACTERS for c in folded):
             shown = char if char.isprintable() else repr(char)[1:-1]
-            raise AnswerFormatError(f"unexpected character '{shown}' in the unit '{text}'")
+            raise AnswerFormatError(f"unexpected character '{shown}' in the unit '{written}'")
 
 
 def _refuse_milli_data(text: str) -> None:
@@ -236,33 +240,34 @@ def _refuse_milli_data(text: str) -> None:
             raise AnswerFormatError(f"'{word}' is ambiguous: did you mean {suggestion}?")
 
 
-def _conversion_factor(text: str, target: str) -> float:
+def _conversion_factor(text: str, written: str, target: str) -> float:
+    """The factor from the unit ``text`` (``written`` by the student) to ``target``."""
     registry = _registry()
     wanted = _target_units(target)
-    units = _parse_units(text)
+    units = _parse_units(text, written)
     if _dimensions(units) != _dimensions(wanted) and _FLOPS_PLURAL.search(text):
-        as_rate = _parse_units(_FLOPS_PLURAL.sub(r"\1FLOPS", text))
+        as_rate = _parse_units(_FLOPS_PLURAL.sub(r"\1FLOPS", text), written)
         if _dimensions(as_rate) == _dimensions(wanted):
             units = as_rate
     if _dimensions(units) != _dimensions(wanted):
         raise AnswerFormatError(
-            f"'{text}' is {_describe(units)}; this question wants {_describe(wanted)}"
+            f"'{written}' is {_describe(units)}; this question wants {_describe(wanted)}"
         )
     try:
         return float(registry.Quantity(1.0, units).to(wanted).magnitude)
     except Exception:  # pint raises outside its own hierarchy on odd input
-        raise AnswerFormatError(f"cannot convert '{text}' to {target}") from None
+        raise AnswerFormatError(f"cannot convert '{written}' to {target}") from None
 
 
-def _parse_units(text: str) -> pint.Unit:
-    import pint
+def _parse_units(text: str, written: str) -> pint.Unit:
+    import pint  # already imported by _registry(); this binds the name for the except clause
 
     try:
         return _registry().parse_units(text)
     except pint.UndefinedUnitError as error:
         raise AnswerFormatError(_unknown_unit_message(error, text)) from None
     except Exception:  # e.g. AssertionError on "/" or "FLOP/"
-        raise AnswerFormatError(f"cannot read the unit '{text}'") from None
+        raise AnswerFormatError(f"cannot read the unit '{written}'") from None
 
 
 def _unknown_unit_message(error: Exception, text: str) -> str:

@@ -13,7 +13,7 @@ When a file has a syntax error, :func:`read_yaml` salvages what it can: it split
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from yaml.composer import Composer
 from yaml.error import Mark, MarkedYAMLError, YAMLError
@@ -28,10 +28,10 @@ Pair = tuple[Node, Node]
 
 
 class ComposeError(Exception):
-    """A file or a part of it cannot be read; the message is written for a student.
+    """A file or a part of it cannot be read.
 
     Attributes:
-        message: One line, without the line number and without the key.
+        message: One line for a student, without the line number and without the key.
         line: 1-based line of the problem, if known.
         key: Dotted path of the key concerned, if known (``answers.q2``).
         whole_file: True if nothing of the file may be used (salvage must not be tried).
@@ -54,10 +54,6 @@ class _Refused(MarkedYAMLError):
         super().__init__(problem=problem, problem_mark=mark)
 
 
-class _RefusedFile(_Refused):
-    """A refusal about the whole file (several documents): no salvage."""
-
-
 @dataclass
 class NodeBudget:
     """How many keys and values one pass over a file may compose.
@@ -74,7 +70,11 @@ class NodeBudget:
         self.used += 1
         if self.used > self.limit:
             message = f"the file holds more than {self.limit} keys and values"
-            raise ComposeError(message, line, whole_file=True)
+            raise _OverBudget(message, line, whole_file=True)
+
+
+class _OverBudget(ComposeError):
+    """The budget of one pass is spent."""
 
 
 def line_mark(line: int) -> Mark:
@@ -85,8 +85,10 @@ def line_mark(line: int) -> Mark:
 class StrictLoader(Reader, Scanner, Parser, Composer, BaseResolver):
     """Composes one YAML document, refusing tags, anchors, aliases, deep nesting and bulk."""
 
-    def __init__(self, text: str, *, max_depth: int, budget: NodeBudget, at: _Start) -> None:
-        """Prepare to read ``text`` (already decoded; PyYAML checks printable characters)."""
+    def __init__(
+        self, text: str, *, max_depth: int, budget: NodeBudget, first_line: int, depth: int
+    ) -> None:
+        """Prepare to read ``text``, which starts at 0-based ``first_line`` and ``depth``."""
         Reader.__init__(self, text)
         Scanner.__init__(self)
         Parser.__init__(self)
@@ -94,8 +96,8 @@ class StrictLoader(Reader, Scanner, Parser, Composer, BaseResolver):
         BaseResolver.__init__(self)
         # A salvaged chunk starts at its true line and depth; padding it with newlines instead
         # would make salvage quadratic in the number of lines.
-        self.line = at.line
-        self.depth = at.depth
+        self.line = first_line
+        self.depth = depth
         self.max_depth = max_depth
         self.budget = budget
         # Keys from the root to the value being composed. Popped only on success, so after an
@@ -109,8 +111,9 @@ class StrictLoader(Reader, Scanner, Parser, Composer, BaseResolver):
         if not self.check_event(StreamEndEvent):
             root = self.compose_document()
         if not self.check_event(StreamEndEvent):
-            mark = self.get_event().start_mark  # type: ignore[no-untyped-call]
-            raise _RefusedFile("the file holds more than one YAML document (a second '---')", mark)
+            line = self.get_event().start_mark.line + 1  # type: ignore[no-untyped-call]
+            message = "the file holds more than one YAML document (a second '---')"
+            raise ComposeError(message, line, whole_file=True)
         return root
 
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
@@ -155,18 +158,10 @@ def _refuse_features(event: NodeEvent, mark: Mark | None) -> None:
         raise _Refused(f"tags such as {shown} are not allowed: put the answer in quotes", mark)
 
 
-@dataclass(frozen=True)
-class _Start:
-    """Where a text starts in the file: 0-based line, and nesting depth around it."""
-
-    line: int = 0
-    depth: int = 0
-
-
 def compose_yaml(
-    text: str, *, max_depth: int, budget: NodeBudget, at: _Start = _Start()
+    text: str, *, max_depth: int, budget: NodeBudget, first_line: int = 0, depth: int = 0
 ) -> Node | None:
-    """Compose ``text`` strictly.
+    """Compose ``text`` (a whole file, or a salvaged chunk of it at its true line and depth).
 
     Raises:
         ComposeError: For every problem, including the exceptions PyYAML lets through that are
@@ -174,15 +169,16 @@ def compose_yaml(
     """
     loader: StrictLoader | None = None
     try:
-        loader = StrictLoader(text, max_depth=max_depth, budget=budget, at=at)
+        loader = StrictLoader(
+            text, max_depth=max_depth, budget=budget, first_line=first_line, depth=depth
+        )
         return loader.compose_single()
     except MarkedYAMLError as error:
         key = ".".join(loader.path) if loader and loader.path else None
         line = error.problem_mark.line + 1 if error.problem_mark else None
-        whole = isinstance(error, _RefusedFile)
-        raise ComposeError(_describe(error), line, key, whole_file=whole) from None
+        raise ComposeError(_describe(error), line, key) from None
     except ReaderError as error:
-        line = at.line + len(_split_lines(text[: error.position]))
+        line = first_line + len(_split_lines(text[: error.position]))
         message = f"character U+{error.character:04X} is not allowed in an answer file"
         raise ComposeError(message, line, whole_file=True) from None
     except (YAMLError, RecursionError, ValueError, MemoryError) as error:
@@ -217,11 +213,16 @@ def read_yaml(
     try:
         return compose_yaml(text, max_depth=max_depth, budget=NodeBudget(max_nodes)), []
     except ComposeError as error:
-        if error.whole_file:
+        if error.whole_file or len(text) > SALVAGE_MAX_CHARS:
             raise
         original = error
-    salvage = _Salvage(_split_lines(text), max_depth, max_nodes)
-    found = salvage.run(0, len(salvage.lines), indent=0, path="", level=0)
+    # Each chunk costs about two units more than its keys and values; the tree is capped later.
+    salvage = _Salvage(_split_lines(text), max_depth, NodeBudget(3 * max_nodes))
+    try:
+        found = salvage.run(0, len(salvage.lines), indent=0, path="", level=0)
+    except _OverBudget:
+        message = f"too much of the file is broken to read it part by part: {original.message}"
+        raise ComposeError(message, original.line, original.key, whole_file=True) from None
     if found is None:
         raise original
     pairs, failures = found
@@ -248,6 +249,10 @@ _KEY_LINE = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _SALVAGE_LEVELS = 2  # top-level keys, then the keys one level in (``answers: {q1, q2}``)
+# Salvage parses a file up to once per level again: 3 passes over 256 KiB of short plain words
+# took 0.76 s. Answer files are a few KiB; a broken file larger than this is simply unreadable.
+SALVAGE_MAX_CHARS = 64 * 1024
+_SALVAGE_MAX_FAILURES = 50
 
 
 def _check_flow_nesting(text: str) -> None:
@@ -292,10 +297,11 @@ class _Salvage:
     budget, so salvage costs at most one full parse per level.
     """
 
-    def __init__(self, lines: list[str], max_depth: int, max_nodes: int) -> None:
+    def __init__(self, lines: list[str], max_depth: int, budget: NodeBudget) -> None:
         self.lines = lines
         self.max_depth = max_depth
-        self.budgets = [NodeBudget(max_nodes) for _ in range(_SALVAGE_LEVELS)]
+        self.budgets = [replace(budget) for _ in range(_SALVAGE_LEVELS)]
+        self.failed = 0
 
     def run(
         self, first: int, last: int, *, indent: int, path: str, level: int
@@ -319,18 +325,26 @@ class _Salvage:
                 nested = self._nested(chunk, key, level)
                 if nested is None:
                     failures.append(_chunk_failure(error, chunk, key))
+                    self._count_failure()
                 else:
                     pairs.append(_block_pair(chunk, nested[0]))
                     failures.extend(nested[1])
         return pairs, failures
+
+    def _count_failure(self) -> None:
+        """Give up on a file with more broken parts than a student could use feedback on."""
+        self.failed += 1
+        if self.failed > _SALVAGE_MAX_FAILURES:
+            raise _OverBudget(f"more than {_SALVAGE_MAX_FAILURES} broken parts", None)
 
     def _read(self, chunk: _Chunk, level: int) -> list[Pair]:
         """The key/value pairs of one chunk, read at its true line numbers and depth."""
         budget = self.budgets[level]
         budget.take(chunk.head + 1)
         text = "".join(self.lines[chunk.start : chunk.end])
-        at = _Start(line=chunk.start, depth=level)
-        root = compose_yaml(text, max_depth=self.max_depth, budget=budget, at=at)
+        root = compose_yaml(
+            text, max_depth=self.max_depth, budget=budget, first_line=chunk.start, depth=level
+        )
         if not isinstance(root, MappingNode):
             raise ComposeError("this part is not a `key: value` entry", chunk.head + 1)
         pairs: list[Pair] = root.value

@@ -1,0 +1,39 @@
+"""Shared fixtures: the bundled assignment solved once, and a way to grade answers inline."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+
+import pytest
+
+from grader.assignment import Assignment, load_assignment
+from grader.expectations import Expectations, build_expectations
+from grader.grade import grade_submission
+from grader.results import SubmissionResult
+from grader.submission import parse_submission
+
+GradeAnswers = Callable[[Mapping[str, object]], SubmissionResult]
+
+
+@pytest.fixture(scope="session")
+def assignment() -> Assignment:
+    return load_assignment("roofline-1")
+
+
+@pytest.fixture(scope="session")
+def expectations(assignment: Assignment) -> Expectations:
+    return build_expectations(assignment)
+
+
+@pytest.fixture(scope="session")
+def grade_answers(assignment: Assignment, expectations: Expectations) -> GradeAnswers:
+    """Grade a JSON answer file whose answers are given by dotted part id."""
+
+    def grade(answers: Mapping[str, object]) -> SubmissionResult:
+        document = {"assignment": "roofline-1", "student": {"id": "s1"}, "answers": answers}
+        data = json.dumps(document).encode()
+        submission = parse_submission(data, assignment, fmt="json", name="s1.json")
+        return grade_submission(expectations, submission)
+
+    return grade

@@ -1,0 +1,442 @@
+"""Reading numeric answers, choices and complexity classes."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from grader.errors import AnswerFormatError
+from grader.numbers import NumericAnswer, read_choice, read_complexity, read_number
+
+SHEET = {"L": 64.0, "d": 128.0, "C": 32.0, "H": 56.0, "W": 56.0, "K": 3.0}
+ROOT = Path(__file__).resolve().parents[1]
+
+# text, part unit, value, expression value, significant figures
+READ = [
+    ("1806336", "FLOP", 1806336.0, None, 7),
+    ("1,806,336", "FLOP", 1806336.0, None, 7),
+    ("1 806 336", "FLOP", 1806336.0, None, 7),
+    ("1\u2009806\u2009336", "FLOP", 1806336.0, None, 7),  # thin space
+    ("1\u202f806\u202f336", "FLOP", 1806336.0, None, 7),  # narrow no-break space
+    ("1\u00a0806\u00a0336", "FLOP", 1806336.0, None, 7),  # no-break space
+    ("1'806'336", "FLOP", 1806336.0, None, 7),
+    ("1’806’336", "FLOP", 1806336.0, None, 7),
+    ("1,806,336.5", "FLOP", 1806336.5, None, 8),
+    ("1 806", "1", 1806.0, None, 4),  # a space is never a decimal mark
+    ("-1,806,336", "FLOP", -1806336.0, None, 7),
+    ("2,25", "FLOP/byte", 2.25, None, 3),
+    ("12,5", "1", 12.5, None, 3),
+    ("0,804", "1", 0.804, None, 3),  # a thousands group never follows a lone 0
+    ("1,8", "1", 1.8, None, 2),
+    ("1 806,5", "1", 1806.5, None, 5),
+    ("2.5e2", "1", 250.0, None, 2),
+    ("2.5E+2", "1", 250.0, None, 2),
+    ("2.5·10^2", "1", 250.0, None, 2),
+    ("2.5 x 10^2", "1", 250.0, None, 2),
+    ("2.5×10²", "1", 250.0, None, 2),
+    ("10^6", "1", 1e6, None, 1),
+    ("2 × 56 × 56 × 3 × 3 × 32", "FLOP", 1806336.0, None, None),
+    ("4*128^2", "1", 65536.0, None, None),
+    ("64·65/2", "1", 2080.0, None, None),
+    ("2*L*L*d", "FLOP", 1048576.0, None, None),
+    ("2*H*W*C*K*K", "FLOP", 1806336.0, None, None),
+    ("2e14/8e11", "FLOP/byte", 250.0, None, None),
+    ("10/3", "1", 10 / 3, None, None),
+    ("128²", "1", 16384.0, None, None),
+    ("10−3", "1", 7.0, None, None),
+    ("−5", "1", -5.0, None, 1),
+    ("４２", "1", 42.0, None, 2),
+    ("1.8 MFLOP", "FLOP", 1.8e6, None, 2),
+    ("1.8MFLOP", "FLOP", 1.8e6, None, 2),
+    ("1,8 MFLOP", "FLOP", 1.8e6, None, 2),
+    ("785.1 KiB", "byte", 803942.4, None, 4),
+    ("0.804 MB", "byte", 804000.0, None, 3),
+    ("250 FLOP/B", "FLOP/byte", 250.0, None, 2),
+    ("200 TFLOP/s", "FLOP/s", 2e14, None, 1),
+    ("200 TFLOPs", "FLOP/s", 2e14, None, 1),
+    ("2,25 FLOP/byte", "FLOP/byte", 2.25, None, 3),
+    ("2e14/8e11 FLOP/byte", "FLOP/byte", 250.0, None, None),
+    ("2*L*L*d FLOP", "FLOP", 1048576.0, None, None),
+    ("2 x 10^6 FLOP", "FLOP", 2e6, None, 1),
+    ("288 parameters", "1", 288.0, None, 3),
+    ("1.8 M", "FLOP", 1.8e6, None, 2),
+    ("1.05 G", "FLOP/s", 1.05e9, None, 3),
+    # shown work
+    ("2 × 56 × 56 × 3 × 3 × 32 = 1,811,072", "FLOP", 1811072.0, 1806336.0, 7),
+    ("64·65/2 ≈ 2080", "1", 2080.0, 2080.0, 3),
+    ("64·65/2 ~ 2080", "1", 2080.0, 2080.0, 3),
+    ("2*56*56*9*32 = 1.81 MFLOP", "FLOP", 1.81e6, 1806336.0, 3),
+    ("1806336 FLOP = 1.81 MFLOP", "FLOP", 1.81e6, 1806336.0, 3),
+    ("2*L*L*d = 1,048,576 FLOP", "FLOP", 1048576.0, 1048576.0, 7),
+    ("2e14/8e11 = 250", "FLOP/byte", 250.0, 250.0, 2),
+    ("64*65/2 = 2080 = 2.08e3", "1", 2080.0, 2080.0, 3),
+    ("≈ 2.25", "FLOP/byte", 2.25, None, 3),
+    ("~2080", "1", 2080.0, None, 3),
+    ("about 2080", "1", 2080.0, None, 3),
+    ("= 2080", "1", 2080.0, None, 3),
+    # significant figures
+    ("1.8", "1", 1.8, None, 2),
+    ("1.81e6", "1", 1.81e6, None, 3),
+    ("1,806,000", "1", 1806000.0, None, 4),
+    ("250", "1", 250.0, None, 2),
+    ("250.", "1", 250.0, None, 3),
+    ("2.50", "1", 2.5, None, 3),
+    ("0.804", "1", 0.804, None, 3),
+    ("0", "1", 0.0, None, 1),
+]
+
+REJECTED = [
+    ("", "FLOP", "no answer"),
+    ("   ", "FLOP", "no answer"),
+    ("1,806", "FLOP", "'1,806' is ambiguous: write 1806 or 1.806"),
+    ("1,000", "FLOP", "'1,000' is ambiguous: write 1000 or 1.000"),
+    ("1,806 FLOP", "FLOP", "ambiguous"),
+    ("1.806.336", "FLOP", "cannot read '1.806.336'"),
+    ("1.806,5", "FLOP", "cannot read"),
+    ("1,806,33", "FLOP", "groups of three"),
+    ("1,806 336", "FLOP", "cannot read"),
+    ("2L", "FLOP", "write 2*L"),
+    ("2 d", "FLOP", "write 2*d"),
+    ("2*q", "FLOP", "unknown symbol 'q'; allowed: C, H, K, L, W, d"),
+    ("q", "FLOP", "unknown symbol 'q'"),
+    ("nan", "FLOP", "not a finite number"),
+    ("inf", "FLOP", "not a finite number"),
+    ("1e400", "FLOP", "number too large"),
+    ("1/0", "FLOP", "division by zero"),
+    ("2 § 3", "1", "unexpected character '§'"),
+    ("5 $ GB", "byte", "unexpected character '$'"),
+    ("1.8 MFLOPS", "FLOP", "is a rate (FLOP per second); this question wants a count of FLOP"),
+    ("1.8 MFLOP/s", "FLOP", "'MFLOP/s' is a rate (FLOP per second)"),
+    ("2 MB", "FLOP/byte", "this question wants an arithmetic intensity"),
+    ("5 mb", "byte", "did you mean MB?"),
+    ("288 parameters", "FLOP", "plain count"),
+    ("=", "1", "nothing before '='"),
+    ("5 =", "1", "nothing after '='"),
+    ("2*56 = ", "FLOP", "nothing after '='"),
+    ("1.8 furlongs", "byte", "unknown unit 'furlongs'"),
+]
+
+# reliability §3.1 and §3.2, through the reader the engine calls: outcome and time bound
+HOSTILE = [
+    ("9**9**9", "number too large"),
+    ("10**10**10", "number too large"),
+    ("(2**64)**(2**64)", "number too large"),
+    ("4000000**4000000", "number too large"),
+    ("3999999**3999999 * 3999999**3999999", "number too large"),
+    ("(10**9999)**9999", "number too large"),
+    ("1+" * 100_000 + "1", "too long"),
+    ("-" * 100_000 + "1", "too long"),
+    ("(" * 5000 + "1" + ")" * 5000, "too long"),
+    ("1" * 5000, "too long"),
+    ("__import__('os').getcwd()", "function calls are not allowed"),
+    ("open('/etc/hostname').read()", "function calls are not allowed"),
+    ("while True: pass", "unexpected character ':'"),
+    ("[x for x in range(10**7)]", "unexpected character '['"),
+    ("10−3", 7.0),
+    ("−5", -5.0),
+    ("2 § 3", "unexpected character '§'"),
+    ("5 $ GB", "unexpected character '$'"),
+    ("2,25", 2.25),
+    ("1,000", "ambiguous"),
+    ("", "no answer"),
+    ("1/0", "division by zero"),
+    ("1e400", "number too large"),
+    ("nan", "not a finite number"),
+    ("inf", "not a finite number"),
+    ("128²", 16384.0),
+    ("9**9**9 GB", "number too large"),
+    ("1" * 190, float("1" * 190)),  # a 190-digit literal is still a float
+    ("9" * 150 + "**3", "number too large"),
+]
+
+
+@pytest.mark.parametrize(("text", "unit", "value", "expression", "figures"), READ)
+def test_read_number(
+    text: str, unit: str, value: float, expression: float | None, figures: int | None
+) -> None:
+    answer = read_number(text, unit=unit, symbols=SHEET)
+    assert answer.value == pytest.approx(value, rel=1e-12)
+    if expression is None:
+        assert answer.expression_value is None
+    else:
+        assert answer.expression_value == pytest.approx(expression, rel=1e-12)
+    assert answer.significant_figures == figures
+    assert answer.text == text.strip()
+
+
+@pytest.mark.parametrize(("text", "unit", "fragment"), REJECTED)
+def test_rejected_numbers(text: str, unit: str, fragment: str) -> None:
+    with pytest.raises(AnswerFormatError) as caught:
+        read_number(text, unit=unit, symbols=SHEET)
+    assert fragment in caught.value.message
+    assert "\n" not in caught.value.message
+
+
+@pytest.mark.parametrize(("text", "expected"), HOSTILE, ids=lambda v: repr(v)[:40])
+def test_hostile_answers_are_bounded(text: str, expected: float | str) -> None:
+    start = time.perf_counter()
+    try:
+        result: float | AnswerFormatError = read_number(text, unit="1", symbols=SHEET).value
+    except AnswerFormatError as error:
+        result = error
+    assert time.perf_counter() - start < 1.0
+    if isinstance(expected, float):
+        assert result == pytest.approx(expected)
+    else:
+        assert isinstance(result, AnswerFormatError)
+        assert expected in result.message
+
+
+def test_answer_is_frozen() -> None:
+    answer = read_number(" 42 ", unit="1")
+    assert answer == NumericAnswer(42.0, None, 2, "42")
+    with pytest.raises(AttributeError):
+        answer.value = 1.0  # type: ignore[misc]
+
+
+def test_symbols_are_optional() -> None:
+    assert read_number("2*3", unit="1").value == 6.0
+    with pytest.raises(AnswerFormatError, match="unknown symbol 'L'"):
+        read_number("2*L", unit="1")
+
+
+def _run_python(code: str) -> str:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def test_pint_is_imported_only_for_a_unit() -> None:
+    code = (
+        "import sys\n"
+        "from grader.numbers import read_number\n"
+        "read_number('2 x 56 x 56 = 6 272', unit='FLOP', symbols={'L': 64.0})\n"
+        "print('pint' in sys.modules)\n"
+        "read_number('1.8 MFLOP', unit='FLOP')\n"
+        "print('pint' in sys.modules)\n"
+    )
+    assert _run_python(code).split() == ["False", "True"]
+
+
+# --- property tests -----------------------------------------------------------------------
+
+UNITS = st.sampled_from(["FLOP", "byte", "FLOP/byte", "FLOP/s", "byte/s", "1"])
+ANSWER_ALPHABET = list("0123456789.,'eExX+-*/^()=≈~ ×·−²³⁻¹LdKkMGTiBbFLOPSs/µ_§$\u2009\u00a0")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80), UNITS)
+def test_arbitrary_text_raises_only_answer_format_error(text: str, unit: str) -> None:
+    try:
+        answer = read_number(text, unit=unit, symbols=SHEET)
+    except AnswerFormatError as error:
+        assert error.message
+    else:
+        assert math.isfinite(answer.value)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(ANSWER_ALPHABET), max_size=40), UNITS)
+def test_answer_like_text_raises_only_answer_format_error(text: str, unit: str) -> None:
+    try:
+        answer = read_number(text, unit=unit, symbols=SHEET)
+    except AnswerFormatError as error:
+        assert error.message
+    else:
+        assert math.isfinite(answer.value)
+        assert answer.expression_value is None or math.isfinite(answer.expression_value)
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_repr_of_a_float_reads_back(number: float) -> None:
+    assert read_number(repr(number), unit="1").value == number
+
+
+@given(st.integers(min_value=-(10**15), max_value=10**15))
+def test_thousands_separated_integers_read_back(number: int) -> None:
+    text = f"{number:,}"
+    if 1000 <= abs(number) < 1_000_000:
+        # One comma and three digits: 1,806 is ambiguous by design.
+        with pytest.raises(AnswerFormatError, match="ambiguous"):
+            read_number(text, unit="1")
+    else:
+        assert read_number(text, unit="1").value == number
+    assert read_number(text.replace(",", " "), unit="1").value == number
+    assert read_number(text.replace(",", "\u2009"), unit="1").value == number
+
+
+@given(st.integers(min_value=-(10**14), max_value=10**14))
+def test_thousands_with_a_decimal_point_are_unambiguous(number: int) -> None:
+    assert read_number(f"{number:,}.5", unit="1").value == float(f"{number}.5")
+
+
+# --- choices ------------------------------------------------------------------------------
+
+VERDICTS = {
+    "memory-bound": [
+        "memory bound",
+        "memory",
+        "bandwidth-bound",
+        "bandwidth bound",
+        "mem-bound",
+        "memory limited",
+        "bandwidth",
+    ],
+    "compute-bound": [
+        "compute bound",
+        "compute",
+        "math-bound",
+        "math bound",
+        "compute limited",
+        "math limited",
+        "flop-bound",
+    ],
+}
+
+CHOICES = [
+    ("memory-bound", "memory-bound"),
+    ("Memory-Bound", "memory-bound"),
+    ("memory bound", "memory-bound"),
+    ("MEMORY_BOUND", "memory-bound"),
+    ("memory  bound.", "memory-bound"),
+    ("  Memory bound. ", "memory-bound"),
+    ("memory", "memory-bound"),
+    ("bandwidth-bound", "memory-bound"),
+    ("Bandwidth", "memory-bound"),
+    ("mem-bound", "memory-bound"),
+    ("memory limited", "memory-bound"),
+    ("memory-limited", "memory-bound"),
+    ("memory-bound because its intensity is below the ridge", "memory-bound"),
+    ("compute-bound", "compute-bound"),
+    ("Compute bound.", "compute-bound"),
+    ("compute", "compute-bound"),
+    ("math-bound", "compute-bound"),
+    ("math limited", "compute-bound"),
+    ("FLOP-bound", "compute-bound"),
+    ("compute_limited", "compute-bound"),
+]
+
+CHOICE_ERRORS = [
+    ("memory-bound and compute-bound", "names both memory-bound and compute-bound"),
+    ("memory-bound, not compute-bound", "names both"),
+    ("not memory-bound", "unclear"),
+    ("it isn't compute bound", "unclear"),
+    ("banana", "is not one of: memory-bound, compute-bound"),
+    ("", "no answer"),
+    ("  .  ", "no answer"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CHOICES)
+def test_read_choice(text: str, expected: str) -> None:
+    assert read_choice(text, choices=VERDICTS) == expected
+
+
+@pytest.mark.parametrize(("text", "fragment"), CHOICE_ERRORS)
+def test_read_choice_errors(text: str, fragment: str) -> None:
+    with pytest.raises(AnswerFormatError) as caught:
+        read_choice(text, choices=VERDICTS)
+    assert fragment in caught.value.message
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_read_choice_raises_only_answer_format_error(text: str) -> None:
+    with contextlib.suppress(AnswerFormatError):
+        assert read_choice(text, choices=VERDICTS) in VERDICTS
+
+
+# --- complexity ---------------------------------------------------------------------------
+
+COMPLEXITIES = [
+    ("O(L^2)", "O(L^2)"),
+    ("O(L²)", "O(L^2)"),
+    ("O(L**2)", "O(L^2)"),
+    ("Θ(L^2)", "O(L^2)"),
+    ("Theta(L^2)", "O(L^2)"),
+    ("Ω(L^2)", "O(L^2)"),
+    ("big O(L^2)", "O(L^2)"),
+    ("L^2", "O(L^2)"),
+    ("L²", "O(L^2)"),
+    ("O(n^2)", "O(L^2)"),
+    ("O(N²)", "O(L^2)"),
+    ("O(x^2)", "O(L^2)"),
+    ("quadratic", "O(L^2)"),
+    ("Quadratic in L.", "O(L^2)"),
+    ("linear", "O(L)"),
+    ("constant", "O(1)"),
+    ("cubic", "O(L^3)"),
+    ("≈ L²/2", "O(L^2)"),
+    ("O(L(L+1)/2)", "O(L^2)"),
+    ("L*(L+1)/2", "O(L^2)"),
+    ("L(L+1)/2", "O(L^2)"),
+    ("0.5 L^2", "O(L^2)"),
+    ("L^2/2 + L/2", "O(L^2)"),
+    ("O(L^2 d)", "O(L^2)"),
+    ("O(L^2 + L d)", "O(L^2)"),
+    ("O(L^2) time", "O(L^2)"),
+    ("O(1)", "O(1)"),
+    ("O(L)", "O(L)"),
+    ("O(2L)", "O(L)"),
+    ("O(L^3)", "O(L^3)"),
+    ("O(L log L)", "O(L log L)"),
+    ("n log n", "O(L log L)"),
+    ("O(L log_2 L + L)", "O(L log L)"),
+    ("O(L^2 log L)", "O(L^2 log L)"),
+    ("O(log L)", "O(log L)"),
+    ("O(L log^2 L)", "O(L log^2 L)"),
+    ("O(L^1.5)", "O(L^1.5)"),
+]
+
+COMPLEXITY_ERRORS = [
+    ("", "no answer"),
+    ("O()", "no answer"),
+    ("banana", "unexpected word 'banana'"),
+    ("Lorem ipsum", "unexpected word"),
+    ("O(L^2) not O(L)", "unexpected word"),
+    ("O(n d)", "cannot tell which letter is L"),
+    ("O(2^L)", "cannot read"),
+    ("O(L - L)", "cannot read"),
+    ("O(-L)", "cannot read"),
+    ("O(9**9**9)", "cannot read"),
+    ("L" * 300, "too long"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), COMPLEXITIES)
+def test_read_complexity(text: str, expected: str) -> None:
+    assert read_complexity(text) == expected
+
+
+@pytest.mark.parametrize(("text", "fragment"), COMPLEXITY_ERRORS)
+def test_read_complexity_errors(text: str, fragment: str) -> None:
+    start = time.perf_counter()
+    with pytest.raises(AnswerFormatError) as caught:
+        read_complexity(text)
+    assert time.perf_counter() - start < 1.0
+    assert fragment in caught.value.message
+
+
+def test_complexity_with_declared_constants() -> None:
+    assert read_complexity("O(n d)", constants="dCHWK") == "O(L)"
+    assert read_complexity("O(Ld)", constants="dCHWK") == "O(L)"
+    assert read_complexity("O(d)", constants="dCHWK") == "O(1)"
+    assert read_complexity("O(n^2)", variable="N") == "O(N^2)"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("OΘ()Ln^²23 +*/log d.")), max_size=30))
+def test_read_complexity_raises_only_answer_format_error(text: str) -> None:
+    with contextlib.suppress(AnswerFormatError):
+        assert read_complexity(text).startswith("O(")

@@ -1,0 +1,168 @@
+"""Units: splitting number from unit, and converting with the minimal pint registry (§4)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from grader.errors import AnswerFormatError
+from grader.numbers import read_number
+from grader.units import split_number_unit, to_unit
+
+SYMBOLS = {"L", "d", "C", "H", "W", "K"}
+
+CONVERSIONS = [
+    # reliability §4 rows
+    (1.8, "MFLOPs", "FLOP", 1.8e6),
+    (200, "TFLOP/s", "FLOP/s", 2e14),
+    (200, "TFLOPS", "FLOP/s", 2e14),
+    (200, "TFLOPs", "FLOP/s", 2e14),  # the sheet writes the rate this way
+    (250, "FLOPs/byte", "FLOP/byte", 250.0),
+    (800, "GB/s", "byte/s", 8e11),
+    (6000, "GB/s", "byte/s", 6e12),
+    (2, "MB", "byte", 2e6),
+    (1, "MiB", "byte", 1048576.0),
+    (785.1, "KiB", "byte", 803942.4),
+    (1, "EB", "byte", 1e18),
+    # decided spellings
+    (2, "KB", "byte", 2000.0),
+    (2, "kB", "byte", 2000.0),
+    (8, "kb", "byte", 1000.0),
+    (8, "Mb", "byte", 1e6),
+    (1, "bytes", "byte", 1.0),
+    (1, "Byte", "byte", 1.0),
+    (1, "GiB/s", "byte/s", 2.0**30),
+    (1, "GB/sec", "byte/s", 1e9),
+    (1.8, "MFLOP", "FLOP", 1.8e6),
+    (1.8, "M FLOP", "FLOP", 1.8e6),
+    (1.8, "MFLOPs", "FLOP", 1.8e6),
+    (1.8, "Mflops", "FLOP", 1.8e6),
+    (1, "Gflops", "FLOP/s", 1e9),
+    (1, "GFLOPs/s", "FLOP/s", 1e9),
+    (1, "GFLOP/s", "FLOP/s", 1e9),
+    (250, "FLOP/B", "FLOP/byte", 250.0),
+    (250, "FLOP/byte", "FLOP/byte", 250.0),
+    (250, "flop/byte", "FLOP/byte", 250.0),
+    (250, "FLOP per byte", "FLOP/byte", 250.0),
+    (250, "FLOPs per byte", "FLOP/byte", 250.0),
+    # bare prefixes for any part, count words for plain counts
+    (1.8, "M", "FLOP", 1.8e6),
+    (2, "k", "byte", 2000.0),
+    (1.05, "G", "FLOP/s", 1.05e9),
+    (2, "K", "1", 2000.0),
+    (288, "parameters", "1", 288.0),
+    (288, "params", "1", 288.0),
+    (288, "weights", "1", 288.0),
+    (4096, "scores", "1", 4096.0),
+    (4096, "dot products", "1", 4096.0),
+    (10, "operations", "1", 10.0),
+    (10, "ops", "1", 10.0),
+    (10, "exps", "1", 10.0),
+    (10, "elements", "1", 10.0),
+    (1.8, "M params", "1", 1.8e6),
+    (1.8, "Mparams", "1", 1.8e6),
+    (5, "", "FLOP", 5.0),
+]
+
+REJECTED = [
+    (
+        1.8,
+        "MFLOPS",
+        "FLOP",
+        "'MFLOPS' is a rate (FLOP per second); this question wants a count of FLOP",
+    ),
+    (1.8, "MFLOP/s", "FLOP", "'MFLOP/s' is a rate (FLOP per second)"),
+    (1, "GFLOPs/s", "FLOP", "is a rate"),
+    (1, "MFLOP", "FLOP/s", "is a count of FLOP; this question wants a rate (FLOP per second)"),
+    (1, "GB", "byte/s", "is an amount of data (bytes); this question wants a bandwidth"),
+    (1, "B/FLOP", "FLOP/byte", "wants an arithmetic intensity (FLOP per byte)"),
+    (1, "FLOP", "1", "this question wants a plain number (no unit)"),
+    (1, "ms", "FLOP/s", "is a time"),
+    (
+        288,
+        "parameters",
+        "FLOP",
+        "'parameters' is a plain count; this question wants a count of FLOP",
+    ),
+    (1, "mb", "byte", "'mb' is ambiguous: did you mean MB?"),
+    (1, "mB", "byte", "did you mean MB?"),
+    (1, "mFLOP", "FLOP", "did you mean MFLOP?"),
+    (1, "gb", "byte", "unknown unit 'gb' (did you mean GB?)"),
+    (1, "furlongs", "byte", "unknown unit 'furlongs'"),
+    (1, "L", "FLOP", "unknown unit 'L'"),
+    (1, "/", "FLOP", "cannot read the unit"),
+    (1, "FLOP/", "FLOP", "cannot read the unit"),
+    (1, "s^2", "FLOP", "unexpected character '^'"),
+    (1, "FLOP·s⁻¹", "FLOP/s", "unexpected character '⁻'"),
+    (1, "B2", "byte", "unexpected character '2'"),
+    (1, "B" * 33, "byte", "too long"),
+    (1, "FLOP/" * 2000, "FLOP", "too long"),
+    (1, "m" * 5000, "FLOP", "too long"),
+    (1e300, "PB", "byte", "number too large"),
+]
+
+SPLITS = [
+    ("2*L*L*d", ("2*L*L*d", "")),
+    ("2*L*L*d FLOP", ("2*L*L*d", "FLOP")),
+    ("2 MFLOP", ("2", "MFLOP")),
+    ("2MFLOP", ("2", "MFLOP")),
+    ("2.5e2 FLOP", ("2.5e2", "FLOP")),
+    ("2.5E+2 GB/s", ("2.5E+2", "GB/s")),
+    ("8e11", ("8e11", "")),
+    ("2e14/8e11 FLOP/byte", ("2e14/8e11", "FLOP/byte")),
+    ("2 x 10^6 FLOP", ("2 x 10^6", "FLOP")),
+    ("2 × 10⁶ FLOP", ("2 × 10⁶", "FLOP")),
+    ("64·65/2", ("64·65/2", "")),
+    ("1EB", ("1", "EB")),
+    ("3e", ("3", "e")),
+    ("L² FLOP", ("L²", "FLOP")),
+    ("d FLOP", ("d", "FLOP")),
+    ("2 x L", ("2 x L", "")),
+    ("L x L x d B", ("L x L x d", "B")),
+    ("(L+1)*L/2 scores", ("(L+1)*L/2", "scores")),
+    ("2*K", ("2*K", "")),
+    ("2 K", ("2", "K")),  # a bare K after a number is kilo, not the kernel size
+    ("2L", ("2", "L")),  # read_number turns this into "write 2*L"
+    ("1 806 336 FLOP", ("1 806 336", "FLOP")),
+    ("2,25 FLOP/byte", ("2,25", "FLOP/byte")),
+    ("5 $ GB", ("5 $", "GB")),
+    ("nan", ("", "nan")),
+    ("", ("", "")),
+]
+
+
+@pytest.mark.parametrize(("value", "unit_text", "target", "expected"), CONVERSIONS)
+def test_conversions(value: float, unit_text: str, target: str, expected: float) -> None:
+    assert to_unit(value, unit_text, target) == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize(("value", "unit_text", "target", "fragment"), REJECTED)
+def test_rejected_units(value: float, unit_text: str, target: str, fragment: str) -> None:
+    start = time.perf_counter()
+    with pytest.raises(AnswerFormatError) as caught:
+        to_unit(value, unit_text, target)
+    assert time.perf_counter() - start < 1.0
+    assert fragment in caught.value.message
+
+
+@pytest.mark.parametrize(("text", "expected"), SPLITS)
+def test_split_number_unit(text: str, expected: tuple[str, str]) -> None:
+    assert split_number_unit(text, SYMBOLS) == expected
+
+
+def test_split_without_symbols_reads_letters_as_unit() -> None:
+    assert split_number_unit("2*L*L*d") == ("2*", "L*L*d")
+
+
+def test_overflowing_number_with_unit_fails_fast() -> None:
+    start = time.perf_counter()
+    with pytest.raises(AnswerFormatError, match="number too large"):
+        read_number("9**9**9 GB", unit="byte")
+    assert time.perf_counter() - start < 1.0
+
+
+def test_odd_pint_failures_become_answer_format_errors() -> None:
+    for unit_text in ("(", ")", "()", "B)", "*B", "B//", "per", "s per"):
+        with pytest.raises(AnswerFormatError):
+            to_unit(1.0, unit_text, "byte")
