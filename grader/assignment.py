@@ -170,7 +170,9 @@ BUNDLED_DIR = "assignments"
 def bundled_assignment_ids() -> list[str]:
     """Ids of the assignments shipped with the package."""
     folder = resources.files("grader") / BUNDLED_DIR
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return sorted(
+        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
+    )
 
 
 def load_assignment(name_or_path: str | Path) -> Assignment:

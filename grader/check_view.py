@@ -17,7 +17,9 @@ def _points(value: float) -> str:
 
 def result_header(result: SubmissionResult) -> str:
     """Who, which assignment, and the score line."""
-    who = f"{result.student.name} ({result.student.id})" if result.student.name else result.student.id
+    who = (
+        f"{result.student.name} ({result.student.id})" if result.student.name else result.student.id
+    )
     head = f"{who}, assignment {result.assignment}"
     if result.status == "error":
         return f"{head}\nNOT GRADED: {result.error}"
@@ -31,13 +33,25 @@ def result_table(result: SubmissionResult, submission: Submission | None = None)
     """Header, a row per part (part, status, points, feedback), and file-level notes."""
     lines = [result_header(result)]
     if result.status == "graded":
-        rows = [[p.id, p.status.value.replace("_", " "),
-                 f"{_points(p.points)} / {_points(p.max_points)}",
-                 p.feedback + (f" [{p.review}]" if p.review else "")] for p in result.parts]
+        rows = [
+            [
+                p.id,
+                p.status.value.replace("_", " "),
+                f"{_points(p.points)} / {_points(p.max_points)}",
+                p.feedback + (f" [{p.review}]" if p.review else ""),
+            ]
+            for p in result.parts
+        ]
         lines.append("")
-        lines.append(tabulate(rows, headers=["part", "status", "points", "feedback"],
-                              tablefmt="simple", disable_numparse=True,
-                              maxcolwidths=[None, None, None, FEEDBACK_WIDTH]))
+        lines.append(
+            tabulate(
+                rows,
+                headers=["part", "status", "points", "feedback"],
+                tablefmt="simple",
+                disable_numparse=True,
+                maxcolwidths=[None, None, None, FEEDBACK_WIDTH],
+            )
+        )
     if submission is not None:
         for problem in submission.file_problems:
             where = f"line {problem.line}: " if problem.line else ""
@@ -52,8 +66,9 @@ def validation_report(result: SubmissionResult, submission: Submission | None) -
         return False, f"{label}: INVALID: {result.error}"
     problems = [p.feedback for p in result.parts if p.status is Status.INVALID]
     if submission is not None:
-        problems += [(f"line {p.line}: " if p.line else "") + p.message
-                     for p in submission.file_problems]
+        problems += [
+            (f"line {p.line}: " if p.line else "") + p.message for p in submission.file_problems
+        ]
     missing = [p.id for p in result.parts if p.status is Status.MISSING]
     answered = len(result.parts) - len(missing)
     summary = f"{answered} of {len(result.parts)} parts answered"

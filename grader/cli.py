@@ -99,7 +99,7 @@ def solve(
 
 
 @main.command()
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("-a", "--assignment", default=None, help=ASSIGNMENT_HELP + " [default: the file's]")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def check(file: Path, assignment: str | None, as_json: bool) -> None:
@@ -156,7 +156,9 @@ def validate(files: tuple[Path, ...], assignment: str | None) -> None:
 
 @main.command()
 @click.option("-a", "--assignment", default="roofline-1", show_default=True, help=ASSIGNMENT_HELP)
-@click.option("--schema-url", default=None, help="Schema location for the yaml-language-server line.")
+@click.option(
+    "--schema-url", default=None, help="Schema location for the yaml-language-server line."
+)
 def template(assignment: str, schema_url: str | None) -> None:
     """Print a commented answer file to fill in: grader template > answers.yaml"""
     from grader.assignment import load_assignment

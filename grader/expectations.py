@@ -15,7 +15,13 @@ from grader.assignment import Assignment, Part
 from grader.errors import AnswerFormatError, AssignmentError
 from grader.expression import evaluate
 from grader.mistakes import GENERIC_TRANSFORMS
-from grader.solving import GivenValue, parse_conventions, resolve_givens, solve_assignment, symbol_values
+from grader.solving import (
+    GivenValue,
+    parse_conventions,
+    resolve_givens,
+    solve_assignment,
+    symbol_values,
+)
 from reference import Conventions
 from reference.solution import Solution, Value
 
@@ -82,16 +88,17 @@ def build_expectations(
     alternatives: dict[str, tuple[Candidate, ...]] = {}
     for part in assignment.parts:
         accepted[part.id] = _accepted_values(assignment, part, givens, base, solution)
-        alternatives[part.id] = tuple(
-            _alternatives(assignment, part, givens, base, formula_values)
-        )
+        alternatives[part.id] = tuple(_alternatives(assignment, part, givens, base, formula_values))
     _check_generic_names(assignment)
     return Expectations(assignment, givens, solution, symbols, accepted, alternatives)
 
 
 def _accepted_values(
-    assignment: Assignment, part: Part, givens: Mapping[str, GivenValue],
-    base: Conventions, solution: Solution,
+    assignment: Assignment,
+    part: Part,
+    givens: Mapping[str, GivenValue],
+    base: Conventions,
+    solution: Solution,
 ) -> tuple[Value, ...]:
     values = [solution.answers[part.id]]
     for changes in part.accepted_conventions:
@@ -102,8 +109,11 @@ def _accepted_values(
 
 
 def _alternatives(
-    assignment: Assignment, part: Part, givens: Mapping[str, GivenValue],
-    base: Conventions, formula_values: Mapping[str, float],
+    assignment: Assignment,
+    part: Part,
+    givens: Mapping[str, GivenValue],
+    base: Conventions,
+    formula_values: Mapping[str, float],
 ) -> list[Candidate]:
     candidates = []
     for alt in part.alternatives:

@@ -52,11 +52,18 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
     )
 
 
-def error_result(exp_assignment_id: str, max_score: float, student_id: str, error: str,
-                 file: str | None = None) -> SubmissionResult:
+def error_result(
+    exp_assignment_id: str, max_score: float, student_id: str, error: str, file: str | None = None
+) -> SubmissionResult:
     """The result of a file that could not be graded at all (never a silent 0)."""
-    return SubmissionResult(assignment=exp_assignment_id, student=Student(id=student_id),
-                            status="error", error=error, max_score=max_score, file=file)
+    return SubmissionResult(
+        assignment=exp_assignment_id,
+        student=Student(id=student_id),
+        status="error",
+        error=error,
+        max_score=max_score,
+        file=file,
+    )
 
 
 def grade_part(
@@ -68,25 +75,46 @@ def grade_part(
     base: dict[str, Any] = {"id": part.id, "max_points": part.points, "expected": expected}
     problem = submission.part_problem(part.id)
     if problem is not None:
-        return PartResult(status=Status.INVALID, credit=0.0, points=0.0, line=problem.line,
-                          submitted=_submitted(answer.node) if answer else None,
-                          feedback=_where(part.id, problem.line, problem.message), **base)
+        return PartResult(
+            status=Status.INVALID,
+            credit=0.0,
+            points=0.0,
+            line=problem.line,
+            submitted=_submitted(answer.node) if answer else None,
+            feedback=_where(part.id, problem.line, problem.message),
+            **base,
+        )
     if answer is None or _is_empty(answer.node):
-        return PartResult(status=Status.MISSING, credit=0.0, points=0.0,
-                          line=answer.line if answer else None,
-                          feedback="No answer.", **base)
+        return PartResult(
+            status=Status.MISSING,
+            credit=0.0,
+            points=0.0,
+            line=answer.line if answer else None,
+            feedback="No answer.",
+            **base,
+        )
     try:
         outcome = _dispatch(part, answer.node, exp, own)
     except AnswerFormatError as error:
         outcome = Outcome(Status.INVALID, 0.0, feedback=_where(part.id, answer.line, error.message))
     except (ArithmeticError, RecursionError, ValueError) as error:  # a bug must not crash a batch
-        outcome = Outcome(Status.INVALID, 0.0, feedback=_where(
-            part.id, answer.line, f"could not be read ({type(error).__name__})"))
+        outcome = Outcome(
+            Status.INVALID,
+            0.0,
+            feedback=_where(part.id, answer.line, f"could not be read ({type(error).__name__})"),
+        )
     return PartResult(
-        status=outcome.status, credit=outcome.credit,
-        points=round(outcome.credit * part.points, 4), submitted=_submitted(answer.node),
-        value=outcome.value, mistake=outcome.mistake, carried_forward=outcome.carried_forward,
-        feedback=outcome.feedback, line=answer.line, review=outcome.review, **base,
+        status=outcome.status,
+        credit=outcome.credit,
+        points=round(outcome.credit * part.points, 4),
+        submitted=_submitted(answer.node),
+        value=outcome.value,
+        mistake=outcome.mistake,
+        carried_forward=outcome.carried_forward,
+        feedback=outcome.feedback,
+        line=answer.line,
+        review=outcome.review,
+        **base,
     )
 
 

@@ -24,9 +24,7 @@ Matcher = Callable[[float], bool]
 """Whether the student's stated value is right for a target value."""
 
 
-def grade_number(
-    part: Part, text: str, exp: Expectations, own: Mapping[str, float]
-) -> Outcome:
+def grade_number(part: Part, text: str, exp: Expectations, own: Mapping[str, float]) -> Outcome:
     """Grade a numeric answer; ``own`` holds the student's valid earlier numeric answers.
 
     Raises:
@@ -37,15 +35,24 @@ def grade_number(
     rtol = policy.count_rtol if part.kind == "count" else policy.real_rtol
 
     def right(target: float) -> bool:
-        return is_right(answer.value, target, rtol=rtol, min_figures=policy.min_rounding_figures,
-                        significant_figures=answer.significant_figures)
+        return is_right(
+            answer.value,
+            target,
+            rtol=rtol,
+            min_figures=policy.min_rounding_figures,
+            significant_figures=answer.significant_figures,
+        )
 
     def matches_mistake(target: float) -> bool:
         # Diagnosing a mistake from a rounded number needs one figure more than accepting a
         # right one: 1.9e6 is 1,806,336 badly rounded as much as it is the biased 1,906,688.
-        return is_right(answer.value, target, rtol=rtol,
-                        min_figures=policy.min_rounding_figures + 1,
-                        significant_figures=answer.significant_figures)
+        return is_right(
+            answer.value,
+            target,
+            rtol=rtol,
+            min_figures=policy.min_rounding_figures + 1,
+            significant_figures=answer.significant_figures,
+        )
 
     note = _disagreement_note(answer)
     if any(right(float(v)) for v in exp.accepted[part.id] if isinstance(v, int | float)):
@@ -67,15 +74,20 @@ def grade_number(
             return outcome if outcome.mistake == "arithmetic_slip" else _with_note(outcome, note)
     direction = "too high" if answer.value > expected else "too low"
     return Outcome(
-        Status.INCORRECT, 0.0, answer.value, mistake=None,
-        feedback=(f"Not right: {_size_hint(answer.value, expected)} {direction}, and not a "
-                  f"mistake the grader knows. Compare your steps with the formula. {note}").strip(),
+        Status.INCORRECT,
+        0.0,
+        answer.value,
+        mistake=None,
+        feedback=(
+            f"Not right: {_size_hint(answer.value, expected)} {direction}, and not a "
+            f"mistake the grader knows. Compare your steps with the formula. {note}"
+        ).strip(),
     )
 
 
 def _size_hint(value: float, expected: float) -> str:
     error = relative_error(value, expected)
-    if error < 1:
+    if error < 0.5:
         return f"about {round(error * 100)}%"
     if value == 0 or expected == 0 or (value < 0) != (expected < 0):
         return "far"
@@ -86,30 +98,47 @@ def _size_hint(value: float, expected: float) -> str:
 def _disagreement_note(answer: NumericAnswer) -> str:
     if answer.expression_value is None or same_number(answer.expression_value, answer.value):
         return ""
-    return (f"Note: your expression evaluates to {fmt(answer.expression_value)}, not the "
-            f"{fmt(answer.value)} you wrote; the stated result is what is graded.")
+    return (
+        f"Note: your expression evaluates to {fmt(answer.expression_value)}, not the "
+        f"{fmt(answer.value)} you wrote; the stated result is what is graded."
+    )
 
 
 def _with_note(outcome: Outcome, note: str) -> Outcome:
     if not note or note in outcome.feedback:
         return outcome
-    return Outcome(outcome.status, outcome.credit, outcome.value, outcome.mistake,
-                   f"{outcome.feedback} {note}".strip(), outcome.carried_forward, outcome.review)
+    return Outcome(
+        outcome.status,
+        outcome.credit,
+        outcome.value,
+        outcome.mistake,
+        f"{outcome.feedback} {note}".strip(),
+        outcome.carried_forward,
+        outcome.review,
+    )
 
 
 def _carried_forward(
-    part: Part, answer: NumericAnswer, exp: Expectations, own: Mapping[str, float],
-    policy: GradingPolicy, right: Matcher,
+    part: Part,
+    answer: NumericAnswer,
+    exp: Expectations,
+    own: Mapping[str, float],
+    policy: GradingPolicy,
+    right: Matcher,
 ) -> Outcome | None:
     rule = exp.assignment.carry_forward.get(part.id)
     if rule is None or not rule.formulas:
         return None
-    reference = {pid: float(v) for pid, v in exp.solution.answers.items()
-                 if isinstance(v, int | float)}
+    reference = {
+        pid: float(v) for pid, v in exp.solution.answers.items() if isinstance(v, int | float)
+    }
     for formula in rule.formulas:
         inputs = [pid for pid in reference if pid in formula]
-        differing = {pid: own[pid] for pid in inputs
-                     if pid in own and not same_number(own[pid], reference[pid])}
+        differing = {
+            pid: own[pid]
+            for pid in inputs
+            if pid in own and not same_number(own[pid], reference[pid])
+        }
         if not differing:
             continue
         values = {**reference, **{pid: own[pid] for pid in inputs if pid in own}}
@@ -120,10 +149,14 @@ def _carried_forward(
         if right(target):
             earlier = ", ".join(f"{pid} = {fmt(v)}" for pid, v in differing.items())
             return credited(
-                policy.carried_forward_credit, value=answer.value, mistake="carried_forward",
+                policy.carried_forward_credit,
+                value=answer.value,
+                mistake="carried_forward",
                 carried_forward=True,
-                feedback=(f"Consistent with your own earlier answer(s) {earlier}, which were "
-                          "not right: the mistake is counted there, not again here."),
+                feedback=(
+                    f"Consistent with your own earlier answer(s) {earlier}, which were "
+                    "not right: the mistake is counted there, not again here."
+                ),
             )
     return None
 
@@ -135,9 +168,13 @@ def _slip(
     if expression is None or not is_right(expression, expected, rtol=rtol):
         return None
     return credited(
-        policy.slip_credit, value=answer.value, mistake="arithmetic_slip",
-        feedback=(f"Your expression is right (it evaluates to {fmt(expression)}), but the result "
-                  f"you wrote, {fmt(answer.value)}, is not: an arithmetic slip."),
+        policy.slip_credit,
+        value=answer.value,
+        mistake="arithmetic_slip",
+        feedback=(
+            f"Your expression is right (it evaluates to {fmt(expression)}), but the result "
+            f"you wrote, {fmt(answer.value)}, is not: an arithmetic slip."
+        ),
     )
 
 
@@ -147,8 +184,10 @@ def _close(answer: NumericAnswer, expected: float, policy: GradingPolicy) -> Out
     off = relative_error(answer.value, expected) * 100
     figures = answer.significant_figures
     if figures is not None and figures < policy.min_rounding_figures:
-        feedback = (f"Close ({off:.1f}% off) but rounded too far: give at least "
-                    f"{policy.min_rounding_figures} significant figures.")
+        feedback = (
+            f"Close ({off:.1f}% off) but rounded too far: give at least "
+            f"{policy.min_rounding_figures} significant figures."
+        )
     else:
         feedback = f"Close ({off:.1f}% off) but not right: check your arithmetic or rounding."
     return credited(policy.close_credit, value=answer.value, mistake="close", feedback=feedback)
@@ -159,8 +198,12 @@ def _known(
 ) -> Outcome | None:
     for candidate in candidates:
         if isinstance(candidate.value, int | float) and right(float(candidate.value)):
-            return credited(candidate.credit, value=answer.value, mistake=candidate.mistake,
-                            feedback=candidate.feedback)
+            return credited(
+                candidate.credit,
+                value=answer.value,
+                mistake=candidate.mistake,
+                feedback=candidate.feedback,
+            )
     return None
 
 
@@ -170,6 +213,10 @@ def _generic(
     for mistake in policy.generic_mistakes:
         transform = GENERIC_TRANSFORMS[mistake.name]
         if any(right(c) for c in transform.candidates(expected)):
-            return credited(mistake.credit, value=answer.value, mistake=mistake.name,
-                            feedback=transform.feedback)
+            return credited(
+                mistake.credit,
+                value=answer.value,
+                mistake=mistake.name,
+                feedback=transform.feedback,
+            )
     return None

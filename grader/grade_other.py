@@ -18,10 +18,28 @@ from reference.roofline import COMPUTE_BOUND, MEMORY_BOUND
 from reference.solution import format_number as fmt
 
 VERDICT_SPELLINGS: dict[str, list[str]] = {
-    MEMORY_BOUND: ["memory bound", "memory", "bandwidth-bound", "bandwidth bound", "mem-bound",
-                   "memory limited", "memory-limited", "bandwidth limited", "bandwidth"],
-    COMPUTE_BOUND: ["compute bound", "compute", "math-bound", "math bound", "compute limited",
-                    "compute-limited", "math limited", "flop-bound", "flops-bound"],
+    MEMORY_BOUND: [
+        "memory bound",
+        "memory",
+        "bandwidth-bound",
+        "bandwidth bound",
+        "mem-bound",
+        "memory limited",
+        "memory-limited",
+        "bandwidth limited",
+        "bandwidth",
+    ],
+    COMPUTE_BOUND: [
+        "compute bound",
+        "compute",
+        "math-bound",
+        "math bound",
+        "compute limited",
+        "compute-limited",
+        "math limited",
+        "flop-bound",
+        "flops-bound",
+    ],
 }
 
 
@@ -39,9 +57,15 @@ def grade_choice(part: Part, text: str, exp: Expectations, own: Mapping[str, flo
     answers = exp.solution.answers
     intensity, ridge = float(answers[verdict.intensity]), float(answers[verdict.ridge])  # type: ignore[arg-type]
     if abs(intensity - ridge) <= margin * ridge:
-        return Outcome(Status.CORRECT, 1.0, chosen, feedback=(
-            f"Accepted: the intensity ({fmt(intensity)}) is within {margin:.0%} of the turning "
-            f"point ({fmt(ridge)}), where either verdict is defensible."))
+        return Outcome(
+            Status.CORRECT,
+            1.0,
+            chosen,
+            feedback=(
+                f"Accepted: the intensity ({fmt(intensity)}) is within {margin:.0%} of the turning "
+                f"point ({fmt(ridge)}), where either verdict is defensible."
+            ),
+        )
     own_intensity = own.get(verdict.intensity, intensity)
     own_ridge = own.get(verdict.ridge, ridge)
     if (own_intensity, own_ridge) != (intensity, ridge) and own_ridge > 0:
@@ -49,13 +73,26 @@ def grade_choice(part: Part, text: str, exp: Expectations, own: Mapping[str, flo
         near = abs(own_intensity - own_ridge) <= margin * own_ridge
         if chosen == own_verdict or near:
             credit = part.policy(exp.assignment.grading).carried_forward_credit
-            return credited(credit, value=chosen, mistake="carried_forward", carried_forward=True,
-                            feedback=(f"Consistent with your own intensity ({fmt(own_intensity)}) "
-                                      f"and turning point ({fmt(own_ridge)}): credit carried "
-                                      "forward; the mistake is counted where it was made."))
-    return credited(0.0, value=chosen, mistake="wrong_side_of_ridge", feedback=(
-        "Compare this operation's intensity with this device's own turning point: below it the "
-        "operation is memory-bound, above it compute-bound."))
+            return credited(
+                credit,
+                value=chosen,
+                mistake="carried_forward",
+                carried_forward=True,
+                feedback=(
+                    f"Consistent with your own intensity ({fmt(own_intensity)}) "
+                    f"and turning point ({fmt(own_ridge)}): credit carried "
+                    "forward; the mistake is counted where it was made."
+                ),
+            )
+    return credited(
+        0.0,
+        value=chosen,
+        mistake="wrong_side_of_ridge",
+        feedback=(
+            "Compare this operation's intensity with this device's own turning point: below it the "
+            "operation is memory-bound, above it compute-bound."
+        ),
+    )
 
 
 def grade_complexity(part: Part, text: str, exp: Expectations) -> Outcome:
@@ -69,8 +106,9 @@ def grade_complexity(part: Part, text: str, exp: Expectations) -> Outcome:
         ) from None
     if chosen == exp.expected(part.id):
         return Outcome(Status.CORRECT, 1.0, chosen, feedback="Right.")
-    feedback = part.mistake_feedback.get(chosen, (
-        f"{chosen} is not how the number of scores grows: count them for L and for 2L."))
+    feedback = part.mistake_feedback.get(
+        chosen, (f"{chosen} is not how the number of scores grows: count them for L and for 2L.")
+    )
     return credited(0.0, value=chosen, mistake="wrong_growth_class", feedback=feedback)
 
 
@@ -78,7 +116,9 @@ def grade_op_counts(part: Part, node: Node, exp: Expectations) -> Outcome:
     """Counts by operation type; credit per key, both softmax models right."""
     given = _operation_counts(part, node, exp)
     accepted = [v for v in exp.accepted[part.id] if isinstance(v, dict)]
-    graded = [op for op in _all_operations(accepted) if op in part.required_operations or op in given]
+    graded = [
+        op for op in _all_operations(accepted) if op in part.required_operations or op in given
+    ]
     right, notes = [], []
     for op in graded:
         options = sorted({counts[op] for counts in accepted if op in counts})
@@ -89,9 +129,12 @@ def grade_op_counts(part: Part, node: Node, exp: Expectations) -> Outcome:
         else:
             notes.append(_op_hint(op, given[op], options, exp))
     credit = len(right) / len(graded) if graded else 0.0
-    feedback = "Right." if not notes else f"Right: {', '.join(right) or 'none'}. " + "; ".join(notes)
-    return credited(credit, value=given, mistake=None if not notes else "softmax_counts",
-                    feedback=feedback)
+    feedback = (
+        "Right." if not notes else f"Right: {', '.join(right) or 'none'}. " + "; ".join(notes)
+    )
+    return credited(
+        credit, value=given, mistake=None if not notes else "softmax_counts", feedback=feedback
+    )
 
 
 def _all_operations(accepted: list[dict[str, int]]) -> list[str]:
@@ -111,15 +154,18 @@ def _op_hint(op: str, value: float, options: list[int], exp: Expectations) -> st
 def _operation_counts(part: Part, node: Node, exp: Expectations) -> dict[str, float]:
     if not isinstance(node.value, dict):
         raise AnswerFormatError(
-            "write the count of each operation type, e.g. {exp: ..., add: ..., div: ...}")
-    aliases = {alias.lower(): op for op, names in part.operation_aliases.items()
-               for alias in (*names, op)}
+            "write the count of each operation type, e.g. {exp: ..., add: ..., div: ...}"
+        )
+    aliases = {
+        alias.lower(): op for op, names in part.operation_aliases.items() for alias in (*names, op)
+    }
     counts: dict[str, float] = {}
     for key, child in node.value.items():
         op = aliases.get(key.strip().lower())
         if op is None:
             raise AnswerFormatError(
-                f"unknown operation {key[:30]!r}; use {', '.join(part.operation_aliases)}")
+                f"unknown operation {key[:30]!r}; use {', '.join(part.operation_aliases)}"
+            )
         if op in counts:
             raise AnswerFormatError(f"operation {op} given twice (line {child.line})")
         if not isinstance(child.value, str) or not child.value.strip():
@@ -134,19 +180,27 @@ def _operation_counts(part: Part, node: Node, exp: Expectations) -> dict[str, fl
 def grade_for_review(part: Part, node: Node) -> Outcome:
     """Free text or a sketch: pending points for a person, with a rubric suggestion."""
     text = node_text(node)
-    items = [item if isinstance(item, RubricItem) else RubricItem(item=item) for item in part.rubric]
+    items = [
+        item if isinstance(item, RubricItem) else RubricItem(item=item) for item in part.rubric
+    ]
     if part.kind == "image":
         checklist = "; ".join(item.item for item in items)
-        return Outcome(Status.NEEDS_REVIEW, 0.0, text, feedback="A TA will review your sketch.",
-                       review=f"Check: {checklist}" if checklist else None)
+        return Outcome(
+            Status.NEEDS_REVIEW,
+            0.0,
+            text,
+            feedback="A TA will review your sketch.",
+            review=f"Check: {checklist}" if checklist else None,
+        )
     lowered = text.lower()
     covered = [i.item for i in items if any(k.lower() in lowered for k in i.keywords)]
     missing = [i.item for i in items if i.item not in covered]
     review = f"Seems to cover: {'; '.join(covered) or 'nothing recognised'}."
     if missing:
         review += f" Not found: {'; '.join(missing)}."
-    return Outcome(Status.NEEDS_REVIEW, 0.0, text, feedback="A TA will review this answer.",
-                   review=review)
+    return Outcome(
+        Status.NEEDS_REVIEW, 0.0, text, feedback="A TA will review this answer.", review=review
+    )
 
 
 def node_text(node: Node) -> str:

@@ -51,7 +51,8 @@ def read_json(text: str, *, max_depth: int, max_nodes: int) -> Node:
         message = f"not valid JSON: {error.msg} (column {error.colno})"
         raise ComposeError(message, error.lineno, whole_file=True) from None
     except RecursionError:
-        raise ComposeError("nested too deeply", None, whole_file=True) from None
+        message = f"nested more than {max_depth} levels deep"
+        raise ComposeError(message, None, whole_file=True) from None
     except (ValueError, MemoryError) as error:
         message = f"the file cannot be read ({type(error).__name__})"
         raise ComposeError(message, None, whole_file=True) from None

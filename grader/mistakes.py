@@ -48,7 +48,8 @@ GENERIC_TRANSFORMS: dict[str, GenericTransform] = {
         lambda e: (e / 2,), "Your answer is half the expected value: a factor 2 missing?"
     ),
     "times_4": GenericTransform(
-        lambda e: (4 * e,), "Your answer is 4 times too large: bytes per fp32 element counted twice?"
+        lambda e: (4 * e,),
+        "Your answer is 4 times too large: bytes per fp32 element counted twice?",
     ),
     "divided_by_4": GenericTransform(
         lambda e: (e / 4,), "Your answer is 4 times too small: the 4 bytes of an fp32 element?"

@@ -14,7 +14,7 @@ from grader.errors import SubmissionError, UsageError
 from grader.expectations import Expectations, build_expectations
 from grader.grade import error_result, grade_submission
 from grader.results import SubmissionResult
-from grader.submission import Submission, load_submission
+from grader.submission import Submission, load_submission, parse_submission
 
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -33,30 +33,63 @@ def default_assignment(name: str | None) -> Assignment:
         return load_assignment(name)
     bundled = bundled_assignment_ids()
     if len(bundled) != 1:
-        raise UsageError(f"several assignments are installed; choose one with --assignment "
-                         f"({', '.join(bundled)})")
+        raise UsageError(
+            f"several assignments are installed; choose one with --assignment "
+            f"({', '.join(bundled)})"
+        )
     return load_assignment(bundled[0])
 
 
 def grade_file(path: Path, exp: Expectations) -> Graded:
     """Grade one answer file; every failure becomes an error result."""
-    assignment = exp.assignment
     try:
-        submission = load_submission(path, assignment)
+        submission = load_submission(path, exp.assignment)
     except SubmissionError as error:
-        return Graded(error_result(assignment.id, assignment.max_score, _fallback_id(path),
-                                   str(error), str(path)), None)
+        return _unreadable(exp, path, error)
+    return _grade_loaded(exp, submission, path)
+
+
+def grade_bytes(data: bytes, exp: Expectations, *, fmt: str, name: str) -> Graded:
+    """Grade an answer file given as bytes (``name`` stands in for its file name)."""
+    try:
+        submission = parse_submission(data, exp.assignment, fmt=fmt, name=name)
+    except SubmissionError as error:
+        return _unreadable(exp, Path(name), error)
+    return _grade_loaded(exp, submission, Path(name))
+
+
+def _unreadable(exp: Expectations, path: Path, error: SubmissionError) -> Graded:
+    assignment = exp.assignment
+    return Graded(
+        error_result(
+            assignment.id, assignment.max_score, _fallback_id(path), str(error), str(path)
+        ),
+        None,
+    )
+
+
+def _grade_loaded(exp: Expectations, submission: Submission, path: Path) -> Graded:
+    assignment = exp.assignment
     if submission.assignment and submission.assignment != assignment.id:
-        message = (f"this file is for assignment {submission.assignment!r}, "
-                   f"not {assignment.id!r}")
-        return Graded(error_result(assignment.id, assignment.max_score, submission.student.id,
-                                   message, str(path)), submission)
+        message = (
+            f"this file is for assignment {submission.assignment[:60]!r}, not {assignment.id!r}"
+        )
+        return Graded(
+            error_result(
+                assignment.id, assignment.max_score, submission.student.id, message, str(path)
+            ),
+            submission,
+        )
     try:
         return Graded(grade_submission(exp, submission), submission)
-    except Exception as error:  # noqa: BLE001 - the batch must survive a grader bug
+    except Exception as error:
         message = f"internal error while grading ({type(error).__name__}); please report it"
-        return Graded(error_result(assignment.id, assignment.max_score, submission.student.id,
-                                   message, str(path)), submission)
+        return Graded(
+            error_result(
+                assignment.id, assignment.max_score, submission.student.id, message, str(path)
+            ),
+            submission,
+        )
 
 
 def _fallback_id(path: Path) -> str:
@@ -75,8 +108,11 @@ def answer_files(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found += [p for p in sorted(path.rglob("*"))
-                      if p.is_file() and p.suffix.lower() in ANSWER_SUFFIXES]
+            found += [
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and p.suffix.lower() in ANSWER_SUFFIXES
+            ]
         else:
             found.append(path)
     return found

@@ -37,8 +37,13 @@ def _worked(step: Step) -> str:
 def solution_table(solution: Solution) -> str:
     """One row per part: id, formula, and the numbers put in with the result."""
     rows = [[step.part_id, step.formula, _worked(step)] for step in solution.steps]
-    return tabulate(rows, headers=["part", "formula", "worked out"],
-                    tablefmt="simple", disable_numparse=True, maxcolwidths=[None, 40, 70])
+    return tabulate(
+        rows,
+        headers=["part", "formula", "worked out"],
+        tablefmt="simple",
+        disable_numparse=True,
+        maxcolwidths=[None, 40, 70],
+    )
 
 
 def solution_json(solution: Solution) -> dict[str, Any]:

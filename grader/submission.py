@@ -17,8 +17,9 @@ from grader.loading import LoadResult, Node, load_answer_bytes, load_answer_file
 from grader.results import Student
 
 STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
-                       *(f"lpt{i}" for i in range(10))})
+_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+)
 TOP_LEVEL_KEYS = ("assignment", "student", "answers")
 
 
@@ -142,8 +143,11 @@ def _attach_load_issues(submission: Submission, loaded: LoadResult, assignment: 
     """Salvaged syntax errors: attach each to the parts under its key, else to the file."""
     for issue in loaded.issues:
         key = (issue.key or "").lower().removeprefix("answers").strip(".")
-        owners = [pid for pid in assignment.part_ids if key and (pid == key or
-                  pid.startswith(key + ".") or key.startswith(pid + "."))]
+        owners = [
+            pid
+            for pid in assignment.part_ids
+            if key and (pid == key or pid.startswith(key + ".") or key.startswith(pid + "."))
+        ]
         if not owners:
             submission.problems.append(Problem(issue.message, issue.line))
         for part_id in owners:
@@ -166,11 +170,20 @@ def _collect(
             elif node.value == "":
                 continue  # an empty group (template left as is): its parts are missing
             else:
-                children = sorted({pid[len(joined) + 1:].split(".")[0] for pid in part_ids
-                                   if pid.startswith(joined + ".")})
-                sub.problems.append(Problem(
-                    f"{joined} has parts {', '.join(children)}: answer each under it",
-                    node.line, None))
+                children = sorted(
+                    {
+                        pid[len(joined) + 1 :].split(".")[0]
+                        for pid in part_ids
+                        if pid.startswith(joined + ".")
+                    }
+                )
+                sub.problems.append(
+                    Problem(
+                        f"{joined} has parts {', '.join(children)}: answer each under it",
+                        node.line,
+                        None,
+                    )
+                )
         else:
             sub.problems.append(Problem(f"unknown part {joined[:60]!r} ignored", node.line))
 
@@ -178,8 +191,13 @@ def _collect(
 def _record(sub: Submission, part_id: str, node: Node) -> None:
     earlier = sub.answers.get(part_id)
     if earlier is not None:
-        sub.problems.append(Problem(
-            f"{part_id} answered twice (lines {earlier.line} and {node.line})", node.line, part_id))
+        sub.problems.append(
+            Problem(
+                f"{part_id} answered twice (lines {earlier.line} and {node.line})",
+                node.line,
+                part_id,
+            )
+        )
         return
     sub.answers[part_id] = Answer(part_id, node)
 
@@ -195,9 +213,13 @@ def _check_images(sub: Submission, assignment: Assignment, folder: Path) -> None
             continue
         resolved = (folder / target).resolve()
         if not resolved.is_relative_to(folder.resolve()) or not resolved.is_file():
-            sub.problems.append(Problem(
-                f"{part.id}: image file {target[:80]!r} not found next to the answer file",
-                answer.line, part.id))
+            sub.problems.append(
+                Problem(
+                    f"{part.id}: image file {target[:80]!r} not found next to the answer file",
+                    answer.line,
+                    part.id,
+                )
+            )
 
 
 def image_path(node: Node) -> str | None:

@@ -71,7 +71,9 @@ RIGHT = [
 
 
 @pytest.mark.parametrize(("part_id", "text"), RIGHT)
-def test_right_answers_get_full_credit(grade_answers: GradeAnswers, part_id: str, text: str) -> None:
+def test_right_answers_get_full_credit(
+    grade_answers: GradeAnswers, part_id: str, text: str
+) -> None:
     part = grade_answers({part_id: text}).part(part_id)
     assert (part.status, part.credit, part.points) == (Status.CORRECT, 1.0, part.max_points), (
         part.feedback
@@ -204,7 +206,9 @@ def test_softmax_unknown_operation_is_invalid(grade_answers: GradeAnswers) -> No
 
 def test_error_carried_forward_from_macs(grade_answers: GradeAnswers) -> None:
     # q1.b in MACs (903,168); intensity computed from it: 903,168 / 803,968 = 1.1234
-    result = grade_answers({"q1.b": "903168", "q5.conv.bytes": "803968", "q5.conv.intensity": "1.1234"})
+    result = grade_answers(
+        {"q1.b": "903168", "q5.conv.bytes": "803968", "q5.conv.intensity": "1.1234"}
+    )
     part = result.part("q5.conv.intensity")
     assert part.carried_forward
     assert part.credit == 1.0
@@ -213,14 +217,18 @@ def test_error_carried_forward_from_macs(grade_answers: GradeAnswers) -> None:
 
 def test_no_carry_forward_without_an_earlier_mistake(grade_answers: GradeAnswers) -> None:
     # q1.b right: 1.1234 is then just MACs over bytes, a known mistake of this part
-    result = grade_answers({"q1.b": "1806336", "q5.conv.bytes": "803968", "q5.conv.intensity": "1.1234"})
+    result = grade_answers(
+        {"q1.b": "1806336", "q5.conv.bytes": "803968", "q5.conv.intensity": "1.1234"}
+    )
     part = result.part("q5.conv.intensity")
     assert not part.carried_forward
     assert part.mistake == "macs_not_flops"
 
 
 def test_invalid_earlier_answers_are_not_carried(grade_answers: GradeAnswers) -> None:
-    result = grade_answers({"q1.b": "1,806", "q5.conv.bytes": "803968", "q5.conv.intensity": "1.1234"})
+    result = grade_answers(
+        {"q1.b": "1,806", "q5.conv.bytes": "803968", "q5.conv.intensity": "1.1234"}
+    )
     assert not result.part("q5.conv.intensity").carried_forward
 
 
@@ -235,10 +243,12 @@ def test_verdict_carried_forward_from_own_ridge(grade_answers: GradeAnswers) -> 
 
 
 def test_free_text_and_sketches_need_review(grade_answers: GradeAnswers) -> None:
-    result = grade_answers({
-        "q6.advantages": ["training is parallel over positions", "no vanishing gradients"],
-        "q5.explanation": "below the turning point means memory-bound",
-    })
+    result = grade_answers(
+        {
+            "q6.advantages": ["training is parallel over positions", "no vanishing gradients"],
+            "q5.explanation": "below the turning point means memory-bound",
+        }
+    )
     advantages = result.part("q6.advantages")
     assert advantages.status is Status.NEEDS_REVIEW and advantages.points == 0
     assert advantages.review and "parallel training" in advantages.review
