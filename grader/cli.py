@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 from pathlib import Path
 
 import click
@@ -181,6 +183,148 @@ def schema(assignment: str) -> None:
         click.echo(json.dumps(answer_schema(load_assignment(assignment)), indent=2))
     except GraderError as error:
         _fail(error)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(path_type=Path,
+              file_okay=False), help="Output folder (created; earlier outputs are replaced).")
+@click.option("-a", "--assignment", default=None, help=ASSIGNMENT_HELP + " [default: the bundled one]")
+@click.option("--overrides", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="TA decisions (the filled-in review.csv, or YAML): points or credit per "
+              "student and part, with a comment; applied on top of automatic grading.")
+@click.option("--compare", "compare_dir", type=click.Path(path_type=Path, exists=True,
+              file_okay=False), help="An earlier --out folder: list every student whose score "
+              "or part statuses changed (also written to regrade-diff.md).")
+@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Processes to grade with.")
+@click.option("--reports/--no-reports", default=True, show_default=True,
+              help="Write the HTML/Markdown feedback reports and summary.html.")
+def grade(paths: tuple[Path, ...], out_dir: Path, assignment: str | None,
+          overrides: Path | None, compare_dir: Path | None, jobs: int, reports: bool) -> None:
+    """Grade every answer file under PATHS and write the class's outputs to --out.
+
+    \b
+    OUT/results/<id>.json     each student's result (as `grader check --json`)
+    OUT/feedback/<id>.html    each student's report with roofline plots (and .md)
+    OUT/gradebook.csv         a row per file, also for files that could not be graded
+    OUT/review.csv            parts a TA must grade; fill in points, pass back with --overrides
+    OUT/summary.md, .html     class statistics, common mistakes, review queue
+    Exit status: 0 all files graded, 1 some could not be, 2 usage or assignment error.
+    """
+    from grader.batch import run_batch
+    from grader.outputs import student_writer, write_class_outputs
+    from grader.pipeline import answer_files, expectations_for
+
+    try:
+        spec = default_assignment(assignment)
+        exp = expectations_for(spec)
+        files = answer_files(list(paths))
+        if not files:
+            raise UsageError("no answer files (.yaml, .yml, .json) under the given paths")
+        old = _load_compare(compare_dir)
+        decisions = _load_overrides(overrides, spec)
+        with _progress(len(files)) as advance:
+            outcome = run_batch(files, exp, out_dir, jobs=jobs, overrides=decisions,
+                                write_student=student_writer(out_dir, exp, reports=reports),
+                                progress=advance)
+        table = write_class_outputs(out_dir, outcome, exp, reports=reports)
+    except GraderError as error:
+        _fail(error)
+        return
+    click.echo(table)
+    for unused in outcome.unused_overrides:
+        click.echo(f"warning: override for {unused.student} {unused.part} matched no graded "
+                   "student", err=True)
+    if old is not None:
+        _print_changes(old, out_dir)
+    graded = len(outcome.results) - outcome.errors
+    click.echo(f"\n{graded} graded, {outcome.errors} could not be graded, "
+               f"{outcome.pending_review} with parts pending review; outputs in {out_dir}/")
+    sys.exit(1 if outcome.errors else 0)
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.argument("new", type=click.Path(path_type=Path, exists=True, file_okay=False))
+def diff(old: Path, new: Path) -> None:
+    """List every student whose score or part statuses differ between two --out folders."""
+    from grader.regrade import changes_table, compare_results, load_results
+
+    try:
+        changes = compare_results(load_results(old), load_results(new))
+    except GraderError as error:
+        _fail(error)
+        return
+    click.echo(changes_table(changes))
+
+
+@main.command()
+@click.option("--submission", type=click.Path(path_type=Path, file_okay=False),
+              default="/autograder/submission", show_default=True,
+              help="Folder with the student's upload.")
+@click.option("--results", "results_file", type=click.Path(path_type=Path, dir_okay=False),
+              default="/autograder/results/results.json", show_default=True,
+              help="Where Gradescope reads the results.")
+@click.option("-a", "--assignment", default=None, help=ASSIGNMENT_HELP + " [default: the bundled one]")
+def gradescope(submission: Path, results_file: Path, assignment: str | None) -> None:
+    """Run as Gradescope's autograder: grade the upload, write results.json."""
+    from grader.gradescope import gradescope_results, write_results
+    from grader.pipeline import expectations_for
+
+    try:
+        exp = expectations_for(default_assignment(assignment))
+    except GraderError as error:
+        _fail(error)
+        return
+    document = gradescope_results(submission, exp)
+    write_results(document, results_file)
+    click.echo(f"score {document['score']}; results written to {results_file}")
+
+
+def _load_compare(folder: Path | None) -> object:
+    """Results of the --compare folder, read before the new run can overwrite anything."""
+    if folder is None:
+        return None
+    from grader.regrade import load_results
+
+    return load_results(folder)
+
+
+def _print_changes(old: object, out_dir: Path) -> None:
+    from grader.atomic import write_text_atomic
+    from grader.regrade import changes_table, compare_results, load_results
+
+    table = changes_table(compare_results(old, load_results(out_dir)))  # type: ignore[arg-type]
+    write_text_atomic(out_dir / "regrade-diff.md", f"# Regrade changes\n\n{table}\n")
+    click.echo(f"\nChanges against the earlier run:\n{table}")
+
+
+def _load_overrides(path: Path | None, spec: Assignment) -> list[Any]:
+    if path is None:
+        return []
+    from grader.overrides import parse_overrides_csv, parse_overrides_yaml
+
+    try:
+        text = path.read_text("utf-8-sig")
+        parse = parse_overrides_csv if path.suffix.lower() == ".csv" else parse_overrides_yaml
+        decisions = parse(text)
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise UsageError(f"--overrides {path}: {error}") from None
+    unknown = sorted({d.part for d in decisions} - set(spec.part_ids))
+    if unknown:
+        raise UsageError(f"--overrides {path}: unknown part(s) {', '.join(unknown)}")
+    return decisions
+
+
+@contextlib.contextmanager
+def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on an interactive terminal; nothing when output is piped or in CI."""
+    if not sys.stderr.isatty() or total < 20:
+        yield None
+        return
+    with click.progressbar(length=total, label="grading", file=sys.stderr) as bar:
+        yield bar.update
 
 
 def _assignment_for(path: Path, chosen: str | None) -> Assignment:

@@ -29,6 +29,7 @@ MAX_NODES = 5_000  # keys and values in one file
 MAX_SCALAR_CHARS = 10_000  # characters in one key or answer
 TOP_LEVEL_MESSAGE = "the top level must be a mapping of question → answer"
 _SHOWN_KEY_CHARS = 60
+_MESSAGE_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -227,9 +228,11 @@ def _named_issue(message: str, line: int | None, key: str | None) -> LoadIssue:
     """An issue whose message already names the key; made one printable line.
 
     Keys and PyYAML messages can hold tabs, newlines or lone surrogates, which would break the
-    one-line promise or the report writer; they are shown as escapes.
+    one-line promise or the report writer; they are shown as escapes, and long text is cut.
     """
     printable = "".join(char if char.isprintable() else repr(char)[1:-1] for char in message)
+    if len(printable) > _MESSAGE_CHARS:  # PyYAML quotes student text in some messages
+        printable = printable[: _MESSAGE_CHARS - 1] + "…"
     return LoadIssue(printable, line, key)
 
 

@@ -6,8 +6,9 @@ typed implicitly: every scalar stays the student's text (``yes``, ``1:30``, ``01
 ``grader.loading`` turns the graph into its own tree. The C loader is not used because its composer
 cannot be hooked; speed does not matter under the 256 KiB cap.
 
-When a file has a syntax error, :func:`read_yaml` salvages what it can: it splits the text at
-``key:`` lines and reads each chunk alone (see ``reliability.md`` §2.4).
+When a file (of at most 64 KiB) has a syntax error, :func:`read_yaml` salvages what it can: it
+splits the text at ``key:`` lines, reads each chunk alone at its true line numbers, and does the
+same one indentation level inside a broken block such as ``answers:`` (``reliability.md`` §2.4).
 """
 
 from __future__ import annotations
@@ -178,7 +179,7 @@ def compose_yaml(
         line = error.problem_mark.line + 1 if error.problem_mark else None
         raise ComposeError(_describe(error), line, key) from None
     except ReaderError as error:
-        line = first_line + len(_split_lines(text[: error.position]))
+        line = first_line + len(_LINE_BREAK.findall(text, 0, error.position)) + 1
         message = f"character U+{error.character:04X} is not allowed in an answer file"
         raise ComposeError(message, line, whole_file=True) from None
     except (YAMLError, RecursionError, ValueError, MemoryError) as error:
@@ -241,17 +242,16 @@ _FLOW_BRACKET_OR_BREAK = re.compile("[\\[\\]{}]|\r\n|[\r\n\x85\u2028\u2029]")
 # them all at every token: 100 000 `[` on one line cost 0.2 s per parse, 250 such lines 17 s.
 # Real answers never open this many brackets on one line (quoted or not).
 _MAX_OPEN_BRACKETS_PER_LINE = 64
-# A `key:` line: indent, then a quoted or plain key, then `:` and a space or the line end.
-_KEY_LINE = re.compile(
-    r"""(?P<indent>\ *)
-        (?P<key>"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#?:,\[\]{}&*!|>'"%@`-][^#]*?)
-        [\ \t]*:(?P<rest>[\ \t].*|)""",
-    re.VERBOSE | re.DOTALL,
-)
+# The end of a key: `:` then a space or the line end. Keys are found with `search` and slices,
+# not one backtracking pattern, which took 0.1 s on a line of 16 000 spaces (quadratic).
+_KEY_END = re.compile(r":(?:[ \t]|$)")
+_QUOTED_KEY = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'""")
+_NOT_PLAIN_KEY_START = set("#?:,[]{}&*!|>'\"%@`- \t")
 _SALVAGE_LEVELS = 2  # top-level keys, then the keys one level in (``answers: {q1, q2}``)
 # Salvage parses a file up to once per level again: 3 passes over 256 KiB of short plain words
 # took 0.76 s. Answer files are a few KiB; a broken file larger than this is simply unreadable.
 SALVAGE_MAX_CHARS = 64 * 1024
+# Beyond this many broken parts the first error helps a student more than a list of them.
 _SALVAGE_MAX_FAILURES = 50
 
 
@@ -371,26 +371,39 @@ def _block_pair(chunk: _Chunk, children: list[Pair]) -> Pair:
 
 def _chunks(lines: list[str], first: int, last: int, indent: int) -> list[_Chunk]:
     """Split lines at `key:` lines with exactly ``indent`` spaces; leading lines join chunk 1."""
-    heads: list[tuple[int, re.Match[str]]] = []
+    heads: list[tuple[int, str, bool]] = []
     for number in range(first, last):
-        match = _KEY_LINE.fullmatch(_LINE_BREAK.sub("", lines[number]))
-        if match and len(match["indent"]) == indent:
-            heads.append((number, match))
+        line = _LINE_BREAK.sub("", lines[number])
+        if _indent_of(line) == indent and (found := _key_of(line[indent:])):
+            heads.append((number, *found))
     chunks = []
-    for position, (head, match) in enumerate(heads):
+    for position, (head, key, opens_block) in enumerate(heads):
         start = first if position == 0 else head
         end = heads[position + 1][0] if position + 1 < len(heads) else last
-        rest = match["rest"].strip()
-        opens_block = not rest or rest.startswith("#")
-        chunks.append(_Chunk(start, end, head, _unquote(match["key"]), opens_block))
+        chunks.append(_Chunk(start, end, head, key, opens_block))
     return chunks
 
 
-def _unquote(key: str) -> str:
-    """The key as the tree will hold it (simple quotes only; it names a chunk in messages)."""
-    if len(key) >= 2 and key[0] == key[-1] and key[0] in "'\"":
-        return key[1:-1]
-    return key
+def _key_of(text: str) -> tuple[str, bool] | None:
+    """The key of a `key: value` line without its indent, and whether the value is a block.
+
+    Quoted keys lose their quotes but keep their escapes: the key only names a chunk in messages.
+    """
+    if not text or (text[0] in _NOT_PLAIN_KEY_START and text[0] not in "'\""):
+        return None
+    quoted = _QUOTED_KEY.match(text)
+    if quoted:
+        after = len(text) - len(text[quoted.end() :].lstrip(" \t"))
+        end = _KEY_END.match(text, after)
+    else:
+        end = _KEY_END.search(text)
+    if end is None:
+        return None
+    key = quoted.group()[1:-1] if quoted else text[: end.start()].rstrip(" \t")
+    if not quoted and (" #" in key or "\t#" in key):
+        return None  # the colon is inside a comment
+    rest = text[end.end() :].strip()
+    return key, not rest or rest.startswith("#")
 
 
 def _indent_of(line: str) -> int:

@@ -227,6 +227,8 @@ REFUSED_YAML = [
     ("empty file", "", TOP_LEVEL_MESSAGE, None, None, False),
     ("comments only", "# nothing yet\n", TOP_LEVEL_MESSAGE, None, None, False),
     ("control character", "ok: 1\nq1: a\x01b\n", "U+0001", 2, None, False),
+    ("control character at a line start", "ok: 1\n\x01\n", "U+0001", 2, None, False),
+    ("long tag handle", f"ok: 1\nq1: !{'h' * 5000}!x 1\n", "tag handle", 2, "q1", True),
     ("too many values", "".join(f"q{i}: x\n" for i in range(MAX_NODES)), "5000", None, None, False),
 ]
 
@@ -696,6 +698,7 @@ HOSTILE = [
     ("long answers, broken last", "yaml", _fill(WORDS, "a:\n") + "  z: [\n", 1.0),
     ("long JSON list", "json", '{"q": [' + _fill("1,") + "1]}", 1.0),
     # the same at the largest size that is salvaged
+    ("salvage: line of spaces", "yaml", "q: [\nx" + " " * (SALVAGE_MAX_CHARS - 100) + "y\n", 1.0),
     ("salvage: broken keys", "yaml", _fill("q: [\n", size=SALVAGE_MAX_CHARS), 1.0),
     ("salvage: broken children", "yaml", _fill('  "\\q": x\n', "a:\n", SALVAGE_MAX_CHARS), 1.0),
     ("salvage: broken blocks", "yaml", _fill('x:\n  "\\q": x\n', size=SALVAGE_MAX_CHARS), 1.0),
