@@ -67,8 +67,13 @@ def grade_with_budget(path: Path, exp: Expectations, seconds: float) -> Submissi
         return grade_file(path, exp).result
     except _TimedOut:
         assignment = exp.assignment
-        return error_result(assignment.id, assignment.max_score, path.stem,
-                            f"grading timed out after {seconds:g} s", str(path))
+        return error_result(
+            assignment.id,
+            assignment.max_score,
+            path.stem,
+            f"grading timed out after {seconds:g} s",
+            str(path),
+        )
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
@@ -109,9 +114,13 @@ def unique_ids(results: Iterator[SubmissionResult]) -> Iterator[SubmissionResult
         key = result.student.id.lower()
         if key in seen:
             result = error_result(
-                result.assignment, result.max_score, _free_id(result, seen),
+                result.assignment,
+                result.max_score,
+                _free_id(result, seen),
                 f"student id {result.student.id!r} is also used by {seen[key]}; "
-                "each student needs their own id", result.file)
+                "each student needs their own id",
+                result.file,
+            )
             key = result.student.id.lower()
         seen[key] = result.file or ""
         yield result
@@ -171,8 +180,9 @@ def run_batch(
             used.update(id(o) for o in mine)
         outcome.results.append(result)
         outcome.notes[result.student.id] = notes
-        write_text_atomic(output_path(out_dir, "results", result.student.id, ".json"),
-                          result_json(result))
+        write_text_atomic(
+            output_path(out_dir, "results", result.student.id, ".json"), result_json(result)
+        )
         if write_student is not None:
             write_student(result, notes)
     outcome.unused_overrides = [o for o in overrides if id(o) not in used]

@@ -187,21 +187,53 @@ def schema(assignment: str) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
-@click.option("-o", "--out", "out_dir", required=True, type=click.Path(path_type=Path,
-              file_okay=False), help="Output folder (created; earlier outputs are replaced).")
-@click.option("-a", "--assignment", default=None, help=ASSIGNMENT_HELP + " [default: the bundled one]")
-@click.option("--overrides", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              help="TA decisions (the filled-in review.csv, or YAML): points or credit per "
-              "student and part, with a comment; applied on top of automatic grading.")
-@click.option("--compare", "compare_dir", type=click.Path(path_type=Path, exists=True,
-              file_okay=False), help="An earlier --out folder: list every student whose score "
-              "or part statuses changed (also written to regrade-diff.md).")
-@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Processes to grade with.")
-@click.option("--reports/--no-reports", default=True, show_default=True,
-              help="Write the HTML/Markdown feedback reports and summary.html.")
-def grade(paths: tuple[Path, ...], out_dir: Path, assignment: str | None,
-          overrides: Path | None, compare_dir: Path | None, jobs: int, reports: bool) -> None:
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Output folder (created; earlier outputs are replaced).",
+)
+@click.option(
+    "-a", "--assignment", default=None, help=ASSIGNMENT_HELP + " [default: the bundled one]"
+)
+@click.option(
+    "--overrides",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="TA decisions (the filled-in review.csv, or YAML): points or credit per "
+    "student and part, with a comment; applied on top of automatic grading.",
+)
+@click.option(
+    "--compare",
+    "compare_dir",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    help="An earlier --out folder: list every student whose score "
+    "or part statuses changed (also written to regrade-diff.md).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Processes to grade with.",
+)
+@click.option(
+    "--reports/--no-reports",
+    default=True,
+    show_default=True,
+    help="Write the HTML/Markdown feedback reports and summary.html.",
+)
+def grade(
+    paths: tuple[Path, ...],
+    out_dir: Path,
+    assignment: str | None,
+    overrides: Path | None,
+    compare_dir: Path | None,
+    jobs: int,
+    reports: bool,
+) -> None:
     """Grade every answer file under PATHS and write the class's outputs to --out.
 
     \b
@@ -225,22 +257,32 @@ def grade(paths: tuple[Path, ...], out_dir: Path, assignment: str | None,
         old = _load_compare(compare_dir)
         decisions = _load_overrides(overrides, spec)
         with _progress(len(files)) as advance:
-            outcome = run_batch(files, exp, out_dir, jobs=jobs, overrides=decisions,
-                                write_student=student_writer(out_dir, exp, reports=reports),
-                                progress=advance)
+            outcome = run_batch(
+                files,
+                exp,
+                out_dir,
+                jobs=jobs,
+                overrides=decisions,
+                write_student=student_writer(out_dir, exp, reports=reports),
+                progress=advance,
+            )
         table = write_class_outputs(out_dir, outcome, exp, reports=reports)
     except GraderError as error:
         _fail(error)
         return
     click.echo(table)
     for unused in outcome.unused_overrides:
-        click.echo(f"warning: override for {unused.student} {unused.part} matched no graded "
-                   "student", err=True)
+        click.echo(
+            f"warning: override for {unused.student} {unused.part} matched no graded student",
+            err=True,
+        )
     if old is not None:
         _print_changes(old, out_dir)
     graded = len(outcome.results) - outcome.errors
-    click.echo(f"\n{graded} graded, {outcome.errors} could not be graded, "
-               f"{outcome.pending_review} with parts pending review; outputs in {out_dir}/")
+    click.echo(
+        f"\n{graded} graded, {outcome.errors} could not be graded, "
+        f"{outcome.pending_review} with parts pending review; outputs in {out_dir}/"
+    )
     sys.exit(1 if outcome.errors else 0)
 
 
@@ -260,13 +302,24 @@ def diff(old: Path, new: Path) -> None:
 
 
 @main.command()
-@click.option("--submission", type=click.Path(path_type=Path, file_okay=False),
-              default="/autograder/submission", show_default=True,
-              help="Folder with the student's upload.")
-@click.option("--results", "results_file", type=click.Path(path_type=Path, dir_okay=False),
-              default="/autograder/results/results.json", show_default=True,
-              help="Where Gradescope reads the results.")
-@click.option("-a", "--assignment", default=None, help=ASSIGNMENT_HELP + " [default: the bundled one]")
+@click.option(
+    "--submission",
+    type=click.Path(path_type=Path, file_okay=False),
+    default="/autograder/submission",
+    show_default=True,
+    help="Folder with the student's upload.",
+)
+@click.option(
+    "--results",
+    "results_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default="/autograder/results/results.json",
+    show_default=True,
+    help="Where Gradescope reads the results.",
+)
+@click.option(
+    "-a", "--assignment", default=None, help=ASSIGNMENT_HELP + " [default: the bundled one]"
+)
 def gradescope(submission: Path, results_file: Path, assignment: str | None) -> None:
     """Run as Gradescope's autograder: grade the upload, write results.json."""
     from grader.gradescope import gradescope_results, write_results

@@ -25,8 +25,11 @@ RESULTS_FILE = Path("/autograder/results/results.json")
 
 def find_answer_file(folder: Path) -> Path | None:
     """The answer file of a submission folder (the first .yaml/.yml/.json, by name)."""
-    found = sorted(p for p in folder.rglob("*") if p.is_file()
-                   and p.suffix.lower() in ANSWER_SUFFIXES and not p.name.startswith("."))
+    found = sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and p.suffix.lower() in ANSWER_SUFFIXES and not p.name.startswith(".")
+    )
     return found[0] if found else None
 
 
@@ -34,9 +37,13 @@ def gradescope_results(folder: Path, exp: Expectations) -> dict[str, Any]:
     """The ``results.json`` document for one submission folder."""
     answer_file = find_answer_file(folder)
     if answer_file is None:
-        return {"score": 0.0, "output_format": "md", "visibility": "visible",
-                "output": "No answer file found: upload one `.yaml` or `.json` answer file "
-                          "(run `grader template` for one to fill in)."}
+        return {
+            "score": 0.0,
+            "output_format": "md",
+            "visibility": "visible",
+            "output": "No answer file found: upload one `.yaml` or `.json` answer file "
+            "(run `grader template` for one to fill in).",
+        }
     return results_document(grade_file(answer_file, exp).result, exp)
 
 
@@ -45,16 +52,23 @@ def results_document(result: SubmissionResult, exp: Expectations) -> dict[str, A
     reveal = exp.assignment.reveal
     visibility = "after_published" if reveal == "none" else "visible"
     if result.status == "error":
-        return {"score": 0.0, "output_format": "md", "visibility": "visible",
-                "output": f"**Your file could not be graded:** {_md(result.error or '')}"}
+        return {
+            "score": 0.0,
+            "output_format": "md",
+            "visibility": "visible",
+            "output": f"**Your file could not be graded:** {_md(result.error or '')}",
+        }
     titles = {part.id: part.title for part in exp.assignment.parts}
     tests = [_test(part, titles.get(part.id, ""), reveal, visibility) for part in result.parts]
-    pending = (f" ({format_number(result.pending_review)} points wait for a TA's review)"
-               if result.pending_review else "")
+    pending = (
+        f" ({format_number(result.pending_review)} points wait for a TA's review)"
+        if result.pending_review
+        else ""
+    )
     return {
         "score": result.score,
         "output": f"Automatic score: {format_number(result.score)} / "
-                  f"{format_number(result.max_score)}{pending}.",
+        f"{format_number(result.max_score)}{pending}.",
         "output_format": "md",
         "test_output_format": "md",
         "visibility": visibility,

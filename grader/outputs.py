@@ -24,10 +24,14 @@ def student_writer(
 
     def write(result: SubmissionResult, notes: dict[str, str]) -> None:
         student = result.student.id
-        write_text_atomic(output_path(out_dir, "feedback", student, ".html"),
-                          feedback_html(result, exp, override_notes=notes))
-        write_text_atomic(output_path(out_dir, "feedback", student, ".md"),
-                          feedback_markdown(result, exp, override_notes=notes))
+        write_text_atomic(
+            output_path(out_dir, "feedback", student, ".html"),
+            feedback_html(result, exp, override_notes=notes),
+        )
+        write_text_atomic(
+            output_path(out_dir, "feedback", student, ".md"),
+            feedback_markdown(result, exp, override_notes=notes),
+        )
 
     return write
 
@@ -50,6 +54,7 @@ def write_class_outputs(
         from grader.plots import class_roofline_svg
 
         svg = class_roofline_svg(exp, results)
-        write_text_atomic(out_dir / "summary.html",
-                          summary_html(stats, assignment, roofline_svg=svg))
+        write_text_atomic(
+            out_dir / "summary.html", summary_html(stats, assignment, roofline_svg=svg)
+        )
     return summary_table(stats)

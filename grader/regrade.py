@@ -62,17 +62,24 @@ def compare_results(
     for student in sorted(set(old) | set(new)):
         before, after = old.get(student), new.get(student)
         parts = _part_changes(before, after)
-        same = (before is not None and after is not None and before.score == after.score
-                and before.status == after.status and not parts)
+        same = (
+            before is not None
+            and after is not None
+            and before.score == after.score
+            and before.status == after.status
+            and not parts
+        )
         if not same:
-            changes.append(Change(
-                student,
-                before.score if before and before.status == "graded" else None,
-                after.score if after and after.status == "graded" else None,
-                before.status if before else None,
-                after.status if after else None,
-                parts,
-            ))
+            changes.append(
+                Change(
+                    student,
+                    before.score if before and before.status == "graded" else None,
+                    after.score if after and after.status == "graded" else None,
+                    before.status if before else None,
+                    after.status if after else None,
+                    parts,
+                )
+            )
     return changes
 
 
@@ -88,8 +95,10 @@ def _part_changes(
         if previous is None:
             changed.append(f"{part.id}: new part")
         elif (previous.status, previous.points) != (part.status, part.points):
-            changed.append(f"{part.id}: {previous.status.value} {format_number(previous.points)}"
-                           f" → {part.status.value} {format_number(part.points)}")
+            changed.append(
+                f"{part.id}: {previous.status.value} {format_number(previous.points)}"
+                f" → {part.status.value} {format_number(part.points)}"
+            )
     return tuple(changed)
 
 
@@ -103,7 +112,19 @@ def changes_table(changes: list[Change]) -> str:
     """The changes for the terminal (and the Markdown file: the same pipe table)."""
     if not changes:
         return "No changes: every student's score and part statuses are the same."
-    rows = [[c.student, _score(c.old_score, c.old_status), _score(c.new_score, c.new_status),
-             f"{c.delta:+g}", "; ".join(c.parts)] for c in changes]
-    return tabulate(rows, headers=["student", "old", "new", "change", "parts changed"],
-                    tablefmt="github", disable_numparse=True)
+    rows = [
+        [
+            c.student,
+            _score(c.old_score, c.old_status),
+            _score(c.new_score, c.new_status),
+            f"{c.delta:+g}",
+            "; ".join(c.parts),
+        ]
+        for c in changes
+    ]
+    return tabulate(
+        rows,
+        headers=["student", "old", "new", "change", "parts changed"],
+        tablefmt="github",
+        disable_numparse=True,
+    )

@@ -14,19 +14,30 @@ same one indentation level inside a broken block such as ``answers:`` (``reliabi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import cast
+
+import yaml
 
 from yaml.composer import Composer
 from yaml.error import Mark, MarkedYAMLError, YAMLError
-from yaml.events import AliasEvent, CollectionStartEvent, NodeEvent, ScalarEvent, StreamEndEvent
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.events import (
+    AliasEvent,
+    CollectionStartEvent,
+    Event,
+    MappingEndEvent,
+    MappingStartEvent,
+    NodeEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.parser import Parser
 from yaml.reader import Reader, ReaderError
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
-
-Pair = tuple[Node, Node]
-
 
 class ComposeError(Exception):
     """A file or a part of it cannot be read.
@@ -71,10 +82,10 @@ class NodeBudget:
         self.used += 1
         if self.used > self.limit:
             message = f"the file holds more than {self.limit} keys and values"
-            raise _OverBudget(message, line, whole_file=True)
+            raise OverBudget(message, line, whole_file=True)
 
 
-class _OverBudget(ComposeError):
+class OverBudget(ComposeError):
     """The budget of one pass is spent."""
 
 
@@ -179,7 +190,7 @@ def compose_yaml(
         line = error.problem_mark.line + 1 if error.problem_mark else None
         raise ComposeError(_describe(error), line, key) from None
     except ReaderError as error:
-        line = first_line + len(_LINE_BREAK.findall(text, 0, error.position)) + 1
+        line = first_line + len(LINE_BREAK.findall(text, 0, error.position)) + 1
         message = f"character U+{error.character:04X} is not allowed in an answer file"
         raise ComposeError(message, line, whole_file=True) from None
     except (YAMLError, RecursionError, ValueError, MemoryError) as error:
@@ -198,64 +209,16 @@ def _describe(error: MarkedYAMLError) -> str:
     return problem
 
 
-def read_yaml(
-    text: str, *, max_depth: int, max_nodes: int
-) -> tuple[Node | None, list[ComposeError]]:
-    """Compose ``text``, salvaging the readable keys if the whole document cannot be read.
-
-    Returns:
-        The root node (a synthetic mapping after salvage; None if nothing was readable) and
-        one error per chunk that could not be read.
-
-    Raises:
-        ComposeError: If the file cannot be read and salvage is impossible or not allowed.
-    """
-    _check_flow_nesting(text)
-    try:
-        return compose_yaml(text, max_depth=max_depth, budget=NodeBudget(max_nodes)), []
-    except ComposeError as error:
-        if error.whole_file or len(text) > SALVAGE_MAX_CHARS:
-            raise
-        original = error
-    # Each chunk costs about two units more than its keys and values; the tree is capped later.
-    salvage = _Salvage(_split_lines(text), max_depth, NodeBudget(3 * max_nodes))
-    try:
-        found = salvage.run(0, len(salvage.lines), indent=0, path="", level=0)
-    except _OverBudget:
-        message = f"too much of the file is broken to read it part by part: {original.message}"
-        raise ComposeError(message, original.line, original.key, whole_file=True) from None
-    if found is None:
-        raise original
-    pairs, failures = found
-    if not failures:
-        # PyYAML rejected the whole text, so never return it as clean.
-        failures = [ComposeError(original.message, original.line)]
-    if not pairs:
-        return None, failures
-    return MappingNode(BaseResolver.DEFAULT_MAPPING_TAG, pairs, pairs[0][0].start_mark), failures
-
-
-# PyYAML's line breaks, so that salvage counts lines as PyYAML does.
-_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+# PyYAML's line breaks, so that lines are counted as PyYAML counts them.
+LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _FLOW_BRACKET_OR_BREAK = re.compile("[\\[\\]{}]|\r\n|[\r\n\x85\u2028\u2029]")
 # PyYAML's scanner keeps one pending key per bracket level opened on the current line and checks
 # them all at every token: 100 000 `[` on one line cost 0.2 s per parse, 250 such lines 17 s.
 # Real answers never open this many brackets on one line (quoted or not).
 _MAX_OPEN_BRACKETS_PER_LINE = 64
-# The end of a key: `:` then a space or the line end. Keys are found with `search` and slices,
-# not one backtracking pattern, which took 0.1 s on a line of 16 000 spaces (quadratic).
-_KEY_END = re.compile(r":(?:[ \t]|$)")
-_QUOTED_KEY = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'""")
-_NOT_PLAIN_KEY_START = set("#?:,[]{}&*!|>'\"%@`- \t")
-_SALVAGE_LEVELS = 2  # top-level keys, then the keys one level in (``answers: {q1, q2}``)
-# Salvage parses a file up to once per level again: 3 passes over 256 KiB of short plain words
-# took 0.76 s. Answer files are a few KiB; a broken file larger than this is simply unreadable.
-SALVAGE_MAX_CHARS = 64 * 1024
-# Beyond this many broken parts the first error helps a student more than a list of them.
-_SALVAGE_MAX_FAILURES = 50
 
 
-def _check_flow_nesting(text: str) -> None:
+def check_flow_nesting(text: str) -> None:
     """Refuse a line that opens more than ``_MAX_OPEN_BRACKETS_PER_LINE`` brackets."""
     depth, line = 0, 1
     for match in _FLOW_BRACKET_OR_BREAK.finditer(text):
@@ -270,156 +233,134 @@ def _check_flow_nesting(text: str) -> None:
             depth, line = 0, line + 1
 
 
-def _split_lines(text: str) -> list[str]:
-    """``text`` cut after each PyYAML line break, keeping the breaks."""
-    ends = [match.end() for match in _LINE_BREAK.finditer(text)]
-    starts = [0, *ends]
-    if ends and ends[-1] == len(text):
-        starts.pop()
-    return [text[start:end] for start, end in zip(starts, [*ends, len(text)], strict=False)]
 
 
-@dataclass(frozen=True)
-class _Chunk:
-    """Lines ``start`` to ``end`` (0-based, end excluded) of one key; ``head`` is the key line."""
+# --- the fast path: libyaml's event parser, composed here ------------------------------------
 
-    start: int
-    end: int
-    head: int
-    key: str
-    opens_block: bool  # nothing follows the colon: the value is the indented lines below
+try:
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # PyYAML built without libyaml
+    _CParser = None
+
+# Read by compose_fast at every call, so tests can run every input through the reference path.
+USE_LIBYAML = yaml.__with_libyaml__ and _CParser is not None
+
+# Texts where libyaml 0.2.5 and PyYAML's pure-Python scanner disagree while both accept the text
+# (found by differential fuzzing; each has a test). Such a text goes to the reference path.
+# - a tab: PyYAML refuses "a\t" and "- \tb" at a line end or start where libyaml skips it;
+# - a BOM: libyaml skips one at the start of every line, PyYAML only at the start of the text;
+# - line breaks other than LF and CRLF (CR, NEL, LS, PS), which the two count differently;
+# - a directive ("%YAML 1.2"): the two accept different versions;
+# - a block scalar header followed by anything but a space or a break (">-#", "|x").
+_LIBYAML_DIFFERS = re.compile("[\t\ufeff\x85\u2028\u2029]|\r(?!\n)|^%|[|>][-+0-9]*[^-+0-9 \r\n]", re.M)
 
 
-class _Salvage:
-    """Reads chunks of a broken file one by one, keeping those that load (§2.4).
+class FastPathDeclined(Exception):
+    """The libyaml path does not vouch for this text; the pure-Python path must decide."""
 
-    Each level (top-level keys, keys one level in) reads every line at most once and has its own
-    budget, so salvage costs at most one full parse per level.
+
+def compose_fast(text: str, *, max_depth: int, max_nodes: int) -> Node | None:
+    """Compose a whole, clean file with libyaml's event parser and the same checks as the reference.
+
+    Only a text that passes every check comes back: any problem (a syntax error, a tag, a
+    duplicate document, too many nodes, too deep) declines, so that the pure-Python path reads
+    the text again and words the error exactly as it always has.
+
+    Raises:
+        FastPathDeclined: The text has a problem, may read differently under libyaml, or
+            libyaml is not available.
+    """
+    if not USE_LIBYAML or _LIBYAML_DIFFERS.search(text):
+        raise FastPathDeclined
+    try:
+        return _LibyamlComposer(text, max_depth, max_nodes).document()
+    except Exception as error:  # libyaml's errors and ours alike: the reference path words them
+        raise FastPathDeclined from error
+
+
+class _Declined(Exception):
+    """Raised inside the fast composer; turned into FastPathDeclined by compose_fast."""
+
+
+class _LibyamlComposer:
+    """Builds the graph :class:`StrictLoader` builds, from libyaml's events, or declines.
+
+    The checks are the reference path's: no alias, anchor or tag, at most ``max_depth`` nested
+    collections and ``max_nodes`` keys and values, one document. Duplicate keys and scalar
+    lengths are checked later, on the graph, by ``grader.loading`` for both paths alike.
     """
 
-    def __init__(self, lines: list[str], max_depth: int, budget: NodeBudget) -> None:
-        self.lines = lines
+    def __init__(self, text: str, max_depth: int, max_nodes: int) -> None:
+        # A str, not the bytes: the text was decoded and checked once, in grader.loading.
+        self.next_event = _CParser(text).get_event  # type: ignore[misc]  # None: not used then
         self.max_depth = max_depth
-        self.budgets = [replace(budget) for _ in range(_SALVAGE_LEVELS)]
-        self.failed = 0
+        self.nodes_left = max_nodes
+        self.last_line = text.count("\n")  # 0-based; only LF and CRLF reach this path
 
-    def run(
-        self, first: int, last: int, *, indent: int, path: str, level: int
-    ) -> tuple[list[Pair], list[ComposeError]] | None:
-        """Salvage lines ``first`` to ``last`` split at keys indented by ``indent`` spaces.
-
-        Returns None if there is no such key line, so the caller reports the chunk as a whole.
-        """
-        chunks = _chunks(self.lines, first, last, indent)
-        if not chunks:
+    def document(self) -> Node | None:
+        """The root of the only document, or None for a text without one."""
+        next_event = self.next_event
+        next_event()  # stream start
+        if type(next_event()) is StreamEndEvent:  # otherwise the document start
             return None
-        pairs: list[Pair] = []
-        failures: list[ComposeError] = []
-        for chunk in chunks:
-            key = f"{path}.{chunk.key}" if path else chunk.key
-            try:
-                pairs.extend(self._read(chunk, level))
-            except ComposeError as error:
-                if error.whole_file:
-                    raise
-                nested = self._nested(chunk, key, level)
-                if nested is None:
-                    failures.append(_chunk_failure(error, chunk, key))
-                    self._count_failure()
-                else:
-                    pairs.append(_block_pair(chunk, nested[0]))
-                    failures.extend(nested[1])
-        return pairs, failures
+        root = self.node(next_event(), depth=0, in_flow=False)
+        next_event()  # document end
+        if type(next_event()) is not StreamEndEvent:
+            raise _Declined("a second document")
+        return root
 
-    def _count_failure(self) -> None:
-        """Give up on a file with more broken parts than a student could use feedback on."""
-        self.failed += 1
-        if self.failed > _SALVAGE_MAX_FAILURES:
-            raise _OverBudget(f"more than {_SALVAGE_MAX_FAILURES} broken parts", None)
+    def node(self, event: Event | None, *, depth: int, in_flow: bool) -> Node:
+        """The node that ``event`` starts (and its children, for a collection)."""
+        self.nodes_left -= 1
+        if self.nodes_left < 0:
+            raise _Declined("too many nodes")
+        kind = type(event)
+        if kind is ScalarEvent:
+            scalar = cast(ScalarEvent, event)
+            if scalar.anchor is not None or scalar.tag is not None:
+                raise _Declined("anchor or tag")
+            mark = cast(Mark, scalar.start_mark)
+            if scalar.style == "" and _libyaml_may_misread(scalar.value, mark, in_flow, self):
+                raise _Declined("plain scalar that PyYAML may read differently")
+            return ScalarNode(_STR, scalar.value, mark, None, scalar.style or None)
+        if kind is MappingStartEvent or kind is SequenceStartEvent:
+            return self.collection(cast(CollectionStartEvent, event), depth=depth + 1)
+        raise _Declined("alias")
 
-    def _read(self, chunk: _Chunk, level: int) -> list[Pair]:
-        """The key/value pairs of one chunk, read at its true line numbers and depth."""
-        budget = self.budgets[level]
-        budget.take(chunk.head + 1)
-        text = "".join(self.lines[chunk.start : chunk.end])
-        root = compose_yaml(
-            text, max_depth=self.max_depth, budget=budget, first_line=chunk.start, depth=level
-        )
-        if not isinstance(root, MappingNode):
-            raise ComposeError("this part is not a `key: value` entry", chunk.head + 1)
-        pairs: list[Pair] = root.value
-        return pairs
-
-    def _nested(
-        self, chunk: _Chunk, key: str, level: int
-    ) -> tuple[list[Pair], list[ComposeError]] | None:
-        """Salvage inside a broken block such as ``answers:``, one indentation level deeper."""
-        if not chunk.opens_block or level + 1 >= _SALVAGE_LEVELS:
-            return None
-        indent = _child_indent(self.lines, chunk.head + 1, chunk.end)
-        if indent is None or indent <= _indent_of(self.lines[chunk.head]):
-            return None
-        return self.run(chunk.head + 1, chunk.end, indent=indent, path=key, level=level + 1)
+    def collection(self, start: CollectionStartEvent, *, depth: int) -> Node:
+        """A mapping or sequence whose start event is ``start``, at nesting level ``depth``."""
+        if start.anchor is not None or start.tag is not None:
+            raise _Declined("anchor or tag")
+        if depth > self.max_depth:
+            raise _Declined("too deep")
+        in_flow = bool(start.flow_style)
+        next_event, node = self.next_event, self.node
+        mark = cast(Mark, start.start_mark)
+        if type(start) is SequenceStartEvent:
+            items: list[Node] = []
+            while type(event := next_event()) is not SequenceEndEvent:
+                items.append(node(event, depth=depth, in_flow=in_flow))
+            return SequenceNode(_SEQ, items, mark, None, start.flow_style)
+        pairs: list[tuple[Node, Node]] = []
+        while type(event := next_event()) is not MappingEndEvent:
+            key = node(event, depth=depth, in_flow=in_flow)
+            pairs.append((key, node(next_event(), depth=depth, in_flow=in_flow)))
+        return MappingNode(_MAP, pairs, mark, None, start.flow_style)
 
 
-def _block_pair(chunk: _Chunk, children: list[Pair]) -> Pair:
-    """``key: {salvaged children}`` for a block whose children were salvaged one by one."""
-    head = ScalarNode(BaseResolver.DEFAULT_SCALAR_TAG, chunk.key, line_mark(chunk.head + 1))
-    mark = children[0][0].start_mark if children else head.start_mark
-    return head, MappingNode(BaseResolver.DEFAULT_MAPPING_TAG, children, mark)
+def _libyaml_may_misread(value: str, mark: Mark, in_flow: bool, composer: _LibyamlComposer) -> bool:
+    """Whether PyYAML may read this plain scalar differently (or not at all).
 
-
-def _chunks(lines: list[str], first: int, last: int, indent: int) -> list[_Chunk]:
-    """Split lines at `key:` lines with exactly ``indent`` spaces; leading lines join chunk 1."""
-    heads: list[tuple[int, str, bool]] = []
-    for number in range(first, last):
-        line = _LINE_BREAK.sub("", lines[number])
-        if _indent_of(line) == indent and (found := _key_of(line[indent:])):
-            heads.append((number, *found))
-    chunks = []
-    for position, (head, key, opens_block) in enumerate(heads):
-        start = first if position == 0 else head
-        end = heads[position + 1][0] if position + 1 < len(heads) else last
-        chunks.append(_Chunk(start, end, head, key, opens_block))
-    return chunks
-
-
-def _key_of(text: str) -> tuple[str, bool] | None:
-    """The key of a `key: value` line without its indent, and whether the value is a block.
-
-    Quoted keys lose their quotes but keep their escapes: the key only names a chunk in messages.
+    - In a flow collection PyYAML ends a plain scalar at ``?`` ("{a?b: 1}"); libyaml does not.
+    - An omitted value: libyaml may date it at the next token where PyYAML dates it at the colon,
+      in a flow collection ("{a:" then "}" on the next line) and at the end of a text without a
+      final line break (libyaml counts one more line there).
     """
-    if not text or (text[0] in _NOT_PLAIN_KEY_START and text[0] not in "'\""):
-        return None
-    quoted = _QUOTED_KEY.match(text)
-    if quoted:
-        after = len(text) - len(text[quoted.end() :].lstrip(" \t"))
-        end = _KEY_END.match(text, after)
-    else:
-        end = _KEY_END.search(text)
-    if end is None:
-        return None
-    key = quoted.group()[1:-1] if quoted else text[: end.start()].rstrip(" \t")
-    if not quoted and (" #" in key or "\t#" in key):
-        return None  # the colon is inside a comment
-    rest = text[end.end() :].strip()
-    return key, not rest or rest.startswith("#")
+    if in_flow:
+        return not value or "?" in value
+    return not value and mark.line > composer.last_line
 
 
-def _indent_of(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def _child_indent(lines: list[str], first: int, last: int) -> int | None:
-    """Indentation of the first line that holds content (not blank, not a comment)."""
-    for line in lines[first:last]:
-        content = line.strip()
-        if content and not content.startswith("#"):
-            return _indent_of(line)
-    return None
-
-
-def _chunk_failure(error: ComposeError, chunk: _Chunk, key: str) -> ComposeError:
-    """The chunk's error, named after its key, at its own line if that lies in the chunk."""
-    inside = error.line is not None and chunk.head < error.line <= chunk.end
-    return ComposeError(error.message, error.line if inside else chunk.head + 1, key)
+_STR = BaseResolver.DEFAULT_SCALAR_TAG
+_SEQ = BaseResolver.DEFAULT_SEQUENCE_TAG
+_MAP = BaseResolver.DEFAULT_MAPPING_TAG

@@ -28,7 +28,7 @@ from grader.loading import (
     load_answer_bytes,
     load_answer_file,
 )
-from grader.yaml_strict import SALVAGE_MAX_CHARS
+from grader.yaml_salvage import SALVAGE_MAX_CHARS
 
 SAMPLE_YAML = """\
 assignment: roofline-1

@@ -1,0 +1,201 @@
+"""Benchmark the grader on synthetic classes; prints a Markdown table of medians.
+
+    python benchmarks/bench.py                 # the README's figures (10,000 and 500 files)
+    python benchmarks/bench.py --quick         # a smaller smoke run (1,000 and 100 files)
+
+Measures, each as the median of several runs of the real console script in a subprocess:
+1. grade-only throughput for N files (`grader grade --no-reports`: results and gradebook),
+   against a parse-only baseline that just loads the same files with PyYAML's C loader and
+   `json` in one process;
+2. M files with full HTML/Markdown feedback reports and plots (`grader grade`, 2 jobs);
+3. `grader check FILE` wall time for one file.
+Synthetic files mix right answers, known mistakes, partial files, hostile input, YAML and JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+RIGHT = {
+    "q1.a": ["288", "32 × 3 × 3", "C*K^2"],
+    "q1.b": ["1806336", "2 × 56 × 56 × 3 × 3 × 32", "1.81e6", "1,806,336"],
+    "q2.a": ["65536", "4*128^2"],
+    "q2.b.qkv_projections": ["6291456", "3*2*64*128*128"],
+    "q2.b.attention_scores": ["1048576", "2*L*L*d"],
+    "q2.b.scaling": ["4096", "L^2"],
+    "q2.b.value_aggregation": ["1048576", "1.05e6"],
+    "q2.b.output_projection": ["2097152", "2.1 MFLOP"],
+    "q2.d.full_scores": ["4096", "L²"],
+    "q2.d.causal_scores": ["2080", "64·65/2"],
+    "q2.d.full_complexity": ["O(L^2)", "quadratic"],
+    "q2.d.causal_complexity": ["O(L²)", "Θ(L^2)"],
+    "q3.a": ["250", "250 FLOP/byte", "2e14/8e11"],
+    "q4.a": ["3.33", "10/3"],
+    "q5.conv.bytes": ["803968", "785.1 KiB"],
+    "q5.conv.intensity": ["2.25", "2,25"],
+    "q5.conv.gpu": ["memory-bound"],
+    "q5.conv.pim": ["memory bound"],
+    "q5.qkv.bytes": ["131072", "128 KiB"],
+    "q5.qkv.intensity": ["16", "19.2"],
+    "q5.qkv.gpu": ["memory-bound"],
+    "q5.qkv.pim": ["compute-bound"],
+    "q5.explanation": ["Below the turning point the operation is memory-bound."],
+}
+WRONG = {
+    "q1.b": ["903168", "2 × 54 × 54 × 9 × 32", "1.9e6"],
+    "q2.b.qkv_projections": ["2097152", "3145728"],
+    "q2.d.causal_scores": ["2016"],
+    "q3.a": ["4", "0.004", "500"],
+    "q5.conv.gpu": ["compute-bound"],
+    "q5.qkv.pim": ["memory-bound"],
+}
+HOSTILE = ["9**9**9", "__import__('os')", "1,806", "nan", "=HYPERLINK(1)", "10−3"]
+
+
+def synthetic_answers(rng: random.Random, index: int) -> dict[str, object]:
+    """One student's answers: mostly right, some known mistakes, gaps and hostile text."""
+    answers: dict[str, object] = {}
+    for part, spellings in RIGHT.items():
+        roll = rng.random()
+        if roll < 0.08:
+            continue  # unanswered
+        if roll < 0.25 and part in WRONG:
+            answers[part] = rng.choice(WRONG[part])
+        elif roll < 0.27:
+            answers[part] = rng.choice(HOSTILE)
+        else:
+            answers[part] = rng.choice(spellings)
+    answers["q2.c"] = {"exp": "4096", "add": rng.choice(["4032", "4096", "63"]), "div": "4096"}
+    answers["q6.advantages"] = ["parallel training", "long-range dependencies"]
+    return {
+        "assignment": "roofline-1",
+        "student": {"id": f"s{index:06d}", "name": f"Student {index}"},
+        "answers": answers,
+    }
+
+
+def write_class(folder: Path, count: int, seed: int = 1) -> None:
+    """``count`` answer files, every third one JSON, one in 50 syntactically broken."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for index in range(count):
+        document = synthetic_answers(rng, index)
+        if index % 3 == 2:
+            (folder / f"s{index:06d}.json").write_text(json.dumps(document, ensure_ascii=False))
+            continue
+        text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+        if index % 50 == 49:
+            text = text.replace("q3.a:", "q3.a: [", 1)  # broken syntax
+        (folder / f"s{index:06d}.yaml").write_text(text, encoding="utf-8")
+
+
+def parse_only(folder: Path) -> float:
+    """Seconds to load every file with PyYAML's C loader or json (the baseline)."""
+    start = time.perf_counter()
+    for path in sorted(folder.iterdir()):
+        data = path.read_bytes()
+        try:
+            if path.suffix == ".json":
+                json.loads(data)
+            else:
+                yaml.load(data, Loader=yaml.CSafeLoader)
+        except yaml.YAMLError:
+            pass
+    return time.perf_counter() - start
+
+
+def timed(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=False, capture_output=True)
+    return time.perf_counter() - start
+
+
+def median_of(runs: int, measure: object) -> float:
+    return statistics.median(measure() for _ in range(runs))  # type: ignore[operator]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=10_000, help="files for throughput")
+    parser.add_argument("--report-files", type=int, default=500, help="files with reports")
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument("--quick", action="store_true", help="1,000 and 100 files")
+    args = parser.parse_args()
+    if args.quick:
+        args.files, args.report_files = 1000, 100
+    grader = shutil.which("grader") or sys.exit("install the project first: pip install -e .")
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        big, small = root / "class-big", root / "class-small"
+        write_class(big, args.files)
+        write_class(small, args.report_files, seed=2)
+        out = root / "out"
+        baseline = median_of(args.runs, lambda: parse_only(big))
+        grade_1 = median_of(
+            args.runs,
+            lambda: timed(
+                [grader, "grade", str(big), "--out", str(out), "--no-reports", "--jobs", "1"]
+            ),
+        )
+        grade_2 = median_of(
+            args.runs,
+            lambda: timed(
+                [grader, "grade", str(big), "--out", str(out), "--no-reports", "--jobs", "2"]
+            ),
+        )
+        reports = median_of(
+            args.runs,
+            lambda: timed(
+                [grader, "grade", str(small), "--out", str(root / "out2"), "--jobs", "2"]
+            ),
+        )
+        one = next(small.glob("*.yaml"))
+        check = statistics.median(
+            timed([grader, "check", str(one)]) for _ in range(max(5, args.runs))
+        )
+    rows = [
+        (
+            "parse-only baseline (C YAML loader + json, 1 process)",
+            f"{args.files:,} files",
+            f"{baseline:.2f} s",
+            "1.0x",
+        ),
+        (
+            "grade, no reports, --jobs 1",
+            f"{args.files:,} files",
+            f"{grade_1:.2f} s",
+            f"{grade_1 / baseline:.1f}x baseline (target ≤ 2x)",
+        ),
+        (
+            "grade, no reports, --jobs 2",
+            f"{args.files:,} files",
+            f"{grade_2:.2f} s",
+            f"{grade_2 / baseline:.1f}x baseline (target ≤ 2x)",
+        ),
+        (
+            "grade with HTML reports and plots, --jobs 2",
+            f"{args.report_files:,} files",
+            f"{reports:.2f} s",
+            "target < 10 s",
+        ),
+        ("grader check FILE", "1 file", f"{check:.3f} s", "target < 0.5 s"),
+    ]
+    print("| measurement | size | median | against target |")
+    print("|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,171 @@
+"""Spreadsheet exports: the gradebook (one row per answer file) and the TA review sheet.
+
+Both are CSV text for spreadsheets, so three things matter:
+
+- **Encoding**: the text starts with a UTF-8 byte order mark (``\\ufeff``). Excel (Windows and
+  Mac) reads a ``.csv`` without a BOM in the legacy ANSI code page, which turns ``Émilie du
+  Châtelet`` into mojibake; with the BOM it reads UTF-8. LibreOffice's import dialog sniffs the
+  BOM and preselects UTF-8 (``ScImportAsciiDlg``); a headless ``soffice --convert-to`` guesses
+  the system charset with or without a BOM, so pass ``--infilter=CSV:44,34,76`` there (checked:
+  the BOM is then dropped, numbers stay numbers). Google Sheets, pandas
+  (``encoding="utf-8-sig"``) and Python's ``csv`` with ``utf-8-sig`` strip it too. Write the
+  string with ``encoding="utf-8"`` (the BOM is part of the text). Rows end in ``\\r\\n``
+  (RFC 4180).
+- **Formula injection**: a text cell starting with ``= + - @``, tab, CR or NUL would be run as a
+  formula by Excel or LibreOffice (``=HYPERLINK(...)``; checked: LibreOffice's default CSV
+  import evaluates ``=1+1`` to 2). Such cells get a leading ``'`` (OWASP ASVS 1.2.10) and are
+  then read as text. Our own numbers are never prefixed.
+- **Numbers**: plain (``1.5``, ``2``, ``0.25``): ``.`` decimal, no thousands separator, no
+  exponent and no ``.0`` noise: what programs and English-locale spreadsheets read as numbers
+  (in a decimal-comma locale, choose ``.`` as decimal separator in the import dialog).
+
+A file that could not be graded gets a row with status ``ERROR`` and the reason, and *empty*
+score cells: an empty cell is not a 0, so it can never pass for one. A part waiting for a TA has
+an empty points cell for the same reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+from grader.assignment import Assignment
+from grader.overrides import FORMULA_TRIGGERS
+from grader.results import Status, SubmissionResult
+from grader.stats import answer_text, result_sort_key
+
+BOM = "\ufeff"
+GRADEBOOK_COLUMNS = ("id", "name", "file", "status", "score", "max", "pending review", "error")
+REVIEW_COLUMNS = (
+    "student",
+    "name",
+    "file",
+    "part",
+    "part title",
+    "max points",
+    "answer",
+    "suggestion",
+    "points",
+    "comment",
+)
+
+
+def plain_number(value: float, digits: int = 6) -> str:
+    """A number as a spreadsheet reads it: ``1.5``, ``2``, ``0.25`` (no exponent, no ``.0``).
+
+    >>> [plain_number(x) for x in (1.5, 2.0, 0.25, 1 / 3, 1806336.0, -0.0)]
+    ['1.5', '2', '0.25', '0.333333', '1806336', '0']
+    """
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+class Number(float):
+    """A number we computed: written plainly and never neutralised."""
+
+    __slots__ = ()
+
+
+Cell = str | Number | None
+
+
+def neutralise(text: str) -> str:
+    """Text a spreadsheet shows as text, never runs as a formula.
+
+    Spaces before a trigger do not make it safe (some importers trim them), so the first
+    non-space character is checked too.
+
+    >>> [neutralise(t) for t in ("=1+1", " @SUM(A1)", "-2+3", "Ada", "\\tcmd")]
+    ["'=1+1", "' @SUM(A1)", "'-2+3", 'Ada', "'\\tcmd"]
+    """
+    if text.startswith(FORMULA_TRIGGERS) or text.lstrip(" ").startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+def cell_text(cell: Cell) -> str:
+    """One cell as written: numbers plain, text neutralised, None empty."""
+    if cell is None:
+        return ""
+    if isinstance(cell, Number):
+        return plain_number(cell)
+    return neutralise(cell)
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
+    """CSV text with a BOM and ``\\r\\n`` line ends (every text cell neutralised)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([neutralise(h) for h in header])
+    writer.writerows([cell_text(c) for c in row] for row in rows)
+    return BOM + buffer.getvalue()
+
+
+def gradebook_csv(results: Sequence[SubmissionResult], assignment: Assignment) -> str:
+    """The gradebook: one row per answer file, graded or not, sorted by student id then file.
+
+    Columns: ``id, name, file, status`` (``GRADED``/``ERROR``), ``score, max, pending review,
+    error``, then the points of every part (header = part id) in the sheet's order.
+
+    Args:
+        results: one result per answer file, in any order.
+        assignment: the sheet (part order and maximum).
+
+    Returns:
+        CSV text starting with a UTF-8 BOM (see the module docstring for why).
+    """
+    header = [*GRADEBOOK_COLUMNS, *assignment.part_ids]
+    rows = [_gradebook_row(r, assignment) for r in sorted(results, key=result_sort_key)]
+    return to_csv(header, rows)
+
+
+def _gradebook_row(result: SubmissionResult, assignment: Assignment) -> list[Cell]:
+    identity: list[Cell] = [result.student.id, result.student.name, result.file or ""]
+    if result.status != "graded":
+        blanks: list[Cell] = [None] * len(assignment.parts)
+        reason = result.error or "unknown error"
+        return [*identity, "ERROR", None, Number(assignment.max_score), None, reason, *blanks]
+    points: dict[str, Cell] = {
+        p.id: None if p.status is Status.NEEDS_REVIEW else Number(p.points) for p in result.parts
+    }
+    return [
+        *identity,
+        "GRADED",
+        Number(result.score),
+        Number(result.max_score),
+        Number(result.pending_review),
+        "",
+        *(points.get(part_id) for part_id in assignment.part_ids),
+    ]
+
+
+def review_csv(results: Sequence[SubmissionResult], assignment: Assignment) -> str:
+    """The TA review sheet: one row per part waiting for a person (status ``needs_review``).
+
+    The ``points`` and ``comment`` columns are empty for the TA to fill in (``credit`` may be
+    added instead of ``points``); the file is read back by ``grader.overrides``, which uses the
+    ``student``, ``part``, ``points`` and ``comment`` columns. ``file`` tells where an image
+    answer lies (next to the answer file). Rows are sorted by student, file, then sheet order.
+    """
+    order = {part_id: index for index, part_id in enumerate(assignment.part_ids)}
+    rows: list[list[Cell]] = []
+    for result in sorted(results, key=result_sort_key):
+        waiting = [p for p in result.parts if p.status is Status.NEEDS_REVIEW]
+        for part in sorted(waiting, key=lambda p: (order.get(p.id, len(order)), p.id)):
+            title = assignment.part(part.id).title if part.id in order else ""
+            rows.append(
+                [
+                    result.student.id,
+                    result.student.name,
+                    result.file or "",
+                    part.id,
+                    title,
+                    Number(part.max_points),
+                    answer_text(part.submitted),
+                    part.review or "",
+                    None,
+                    None,
+                ]
+            )
+    return to_csv(REVIEW_COLUMNS, rows)

@@ -1,0 +1,332 @@
+"""Class statistics: pure functions from graded results to numbers a TA can act on.
+
+Everything here is computed from ``SubmissionResult`` objects and nothing is read or written.
+Results are sorted by (student id, file, content) first, so that the same results in any order
+give identical statistics, and floating-point sums use ``math.fsum`` so that they do not depend
+on summation order either.
+
+Counting unit: a *file* (one answer file = one result). A student who handed in two files is
+counted twice; the gradebook shows both rows, so the TA sees why.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from grader.assignment import Assignment
+from grader.results import PartResult, Status, SubmissionResult
+
+HISTOGRAM_BINS = 10
+EXAMPLE_CHARS = 80
+CARRIED_FORWARD = "carried_forward"
+UNRECOGNISED = "incorrect (unrecognised)"
+
+
+@dataclass(frozen=True)
+class Moments:
+    """Mean, median, population standard deviation, minimum and maximum of some numbers."""
+
+    mean: float
+    median: float
+    std: float
+    min: float
+    max: float
+
+
+@dataclass(frozen=True)
+class HistogramBin:
+    """Files whose score percentage lies in ``[low, high)`` (the last bin includes 100 %)."""
+
+    low: int
+    high: int
+    count: int
+
+
+@dataclass(frozen=True)
+class ScoreDistribution:
+    """Graded scores in points and as a fraction of the maximum, plus a histogram.
+
+    ``points``/``fraction`` are None when no file was graded.
+    """
+
+    max_score: float
+    points: Moments | None
+    fraction: Moments | None
+    histogram: tuple[HistogramBin, ...]
+
+
+@dataclass(frozen=True)
+class Example:
+    """One student's answer showing a mistake (text cut to ``EXAMPLE_CHARS``)."""
+
+    student: str
+    text: str
+
+
+@dataclass(frozen=True)
+class MistakeCount:
+    """How often one mistake tag occurred on a part, and one example of it."""
+
+    tag: str
+    carried_forward: bool
+    count: int
+    example: Example
+
+    @property
+    def label(self) -> str:
+        """The tag as shown to a TA (``macs_not_flops (carried forward)``)."""
+        if self.carried_forward and self.tag != CARRIED_FORWARD:
+            return f"{self.tag} (carried forward)"
+        return self.tag
+
+
+@dataclass(frozen=True)
+class PartStatistics:
+    """Item analysis of one part over the graded files.
+
+    Attributes:
+        mean_credit: mean credit (0..1) over the files whose part is decided (not waiting for
+            review); None when there are none.
+        shares: fraction of graded files per status, in ``Status`` order (sums to 1).
+        discrimination: Pearson correlation of the part's credit with the rest of the score
+            (total minus this part's points) over the decided files; None when undefined.
+        mistakes: every mistake tag seen, most frequent first (ties by tag).
+    """
+
+    id: str
+    title: str
+    max_points: float
+    mean_credit: float | None
+    shares: dict[Status, float]
+    discrimination: float | None
+    mistakes: tuple[MistakeCount, ...]
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One file with parts waiting for a person."""
+
+    student: str
+    name: str
+    file: str
+    parts: tuple[str, ...]
+    points: float
+
+
+@dataclass(frozen=True)
+class FileError:
+    """A file that could not be graded, and why."""
+
+    student: str
+    file: str
+    error: str
+
+
+@dataclass(frozen=True)
+class ClassStatistics:
+    """Everything the class summary shows."""
+
+    assignment: str
+    files: int
+    graded: int
+    errors: int
+    students_pending_review: int
+    parts_pending_review: int
+    scores: ScoreDistribution
+    parts: tuple[PartStatistics, ...]
+    review_queue: tuple[ReviewItem, ...]
+    error_files: tuple[FileError, ...]
+
+
+def class_statistics(
+    results: Sequence[SubmissionResult], assignment: Assignment
+) -> ClassStatistics:
+    """Statistics of a class: counts, score distribution, item analysis, review queue, errors.
+
+    Args:
+        results: one result per answer file, graded or error, in any order.
+        assignment: the sheet the results were graded against (parts, titles, points).
+
+    Returns:
+        Statistics that are identical for the same results in any order.
+    """
+    ordered = sorted(results, key=result_sort_key)
+    graded = [r for r in ordered if r.status == "graded"]
+    queue = review_queue(graded)
+    return ClassStatistics(
+        assignment=assignment.id,
+        files=len(ordered),
+        graded=len(graded),
+        errors=len(ordered) - len(graded),
+        students_pending_review=len(queue),
+        parts_pending_review=sum(len(item.parts) for item in queue),
+        scores=score_distribution(graded, assignment.max_score),
+        parts=tuple(part_statistics(graded, assignment, part.id) for part in assignment.parts),
+        review_queue=queue,
+        error_files=tuple(
+            FileError(r.student.id, r.file or "", r.error or "unknown error")
+            for r in ordered
+            if r.status != "graded"
+        ),
+    )
+
+
+def result_sort_key(result: SubmissionResult) -> tuple[str, str, str]:
+    """Student id, then file, then the whole content: a total order on results."""
+    return (result.student.id, result.file or "", result.model_dump_json())
+
+
+def moments(values: Sequence[float]) -> Moments | None:
+    """Mean, median, population std, min and max (None for no values).
+
+    The population standard deviation describes this class (it is defined for one file too),
+    rather than estimating that of a larger population.
+    """
+    if not values:
+        return None
+    mean = math.fsum(values) / len(values)
+    variance = math.fsum((v - mean) ** 2 for v in values) / len(values)
+    return Moments(mean, statistics.median(values), math.sqrt(variance), min(values), max(values))
+
+
+def score_distribution(graded: Sequence[SubmissionResult], max_score: float) -> ScoreDistribution:
+    """Moments of the graded scores in points and as fractions, and the histogram."""
+    points = [r.score for r in graded]
+    fractions = [score_fraction(p, max_score) for p in points]
+    counts = [0] * HISTOGRAM_BINS
+    for fraction in fractions:
+        counts[histogram_bin(fraction)] += 1
+    width = 100 // HISTOGRAM_BINS
+    bins = tuple(HistogramBin(i * width, (i + 1) * width, count) for i, count in enumerate(counts))
+    return ScoreDistribution(max_score, moments(points), moments(fractions), bins)
+
+
+def score_fraction(score: float, max_score: float) -> float:
+    """Score as a fraction of the maximum (0 for a sheet worth nothing)."""
+    return score / max_score if max_score > 0 else 0.0
+
+
+def histogram_bin(fraction: float) -> int:
+    """The bin of a score fraction; 100 % goes into the last bin.
+
+    Rounded before the floor so that 0.7 (stored as 0.6999...) lands in the 70 % bin.
+    """
+    position = math.floor(round(fraction * HISTOGRAM_BINS, 9))
+    return min(max(position, 0), HISTOGRAM_BINS - 1)
+
+
+def part_statistics(
+    graded: Sequence[SubmissionResult], assignment: Assignment, part_id: str
+) -> PartStatistics:
+    """Item analysis of one part over graded results (already in a stable order)."""
+    spec = assignment.part(part_id)
+    pairs = [(r, part_of(r, part_id, spec.points)) for r in graded]
+    statuses = [p.status for _, p in pairs]
+    shares = {s: (statuses.count(s) / len(statuses) if statuses else 0.0) for s in Status}
+    decided = [(r, p) for r, p in pairs if p.status is not Status.NEEDS_REVIEW]
+    credits = [p.credit for _, p in decided]
+    return PartStatistics(
+        id=part_id,
+        title=spec.title,
+        max_points=spec.points,
+        mean_credit=math.fsum(credits) / len(credits) if credits else None,
+        shares=shares,
+        discrimination=pearson(credits, [r.score - p.points for r, p in decided]),
+        mistakes=mistake_counts(pairs),
+    )
+
+
+def part_of(result: SubmissionResult, part_id: str, max_points: float) -> PartResult:
+    """A result's part, or a missing one when the result lacks it (older results)."""
+    try:
+        return result.part(part_id)
+    except KeyError:
+        return PartResult(
+            id=part_id, status=Status.MISSING, credit=0.0, points=0.0, max_points=max_points
+        )
+
+
+def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    """Pearson correlation; None for fewer than 3 pairs or when either side is constant."""
+    if len(xs) != len(ys) or len(xs) < 3:
+        return None
+    mean_x = math.fsum(xs) / len(xs)
+    mean_y = math.fsum(ys) / len(ys)
+    dx = [x - mean_x for x in xs]
+    dy = [y - mean_y for y in ys]
+    sxx = math.fsum(d * d for d in dx)
+    syy = math.fsum(d * d for d in dy)
+    # Tiny variances are float noise around a constant (e.g. 0.1 + 0.2 vs 0.3): undefined.
+    if sxx <= 1e-18 or syy <= 1e-18:
+        return None
+    r = math.fsum(a * b for a, b in zip(dx, dy, strict=True)) / math.sqrt(sxx * syy)
+    return max(-1.0, min(1.0, r))
+
+
+def mistake_key(part: PartResult) -> tuple[str, bool] | None:
+    """The tag a part counts under (and whether it was carried forward), or None."""
+    if part.carried_forward:
+        return (part.mistake or CARRIED_FORWARD, True)
+    if part.mistake:
+        return (part.mistake, False)
+    if part.status is Status.INCORRECT:
+        return (UNRECOGNISED, False)
+    return None
+
+
+def mistake_counts(
+    pairs: Iterable[tuple[SubmissionResult, PartResult]],
+) -> tuple[MistakeCount, ...]:
+    """Mistake tags with counts, most frequent first; the example is the first file's."""
+    counts: dict[tuple[str, bool], int] = {}
+    examples: dict[tuple[str, bool], Example] = {}
+    for result, part in pairs:
+        key = mistake_key(part)
+        if key is None:
+            continue
+        counts[key] = counts.get(key, 0) + 1
+        examples.setdefault(key, Example(result.student.id, example_text(part.submitted)))
+    ranked = sorted(counts, key=lambda k: (-counts[k], k[0], k[1]))
+    return tuple(MistakeCount(k[0], k[1], counts[k], examples[k]) for k in ranked)
+
+
+def answer_text(submitted: str | list[str] | dict[str, str] | None) -> str:
+    """A submitted answer as one string: lists joined with `` | ``, mappings as ``k: v``."""
+    if submitted is None:
+        return ""
+    if isinstance(submitted, list):
+        return " | ".join(str(item) for item in submitted)
+    if isinstance(submitted, dict):
+        return " | ".join(f"{key}: {value}" for key, value in submitted.items())
+    return str(submitted)
+
+
+def example_text(submitted: str | list[str] | dict[str, str] | None) -> str:
+    """An answer for a one-line example: control characters to spaces, cut to 80 chars."""
+    text = "".join(c if c.isprintable() else " " for c in answer_text(submitted))
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) > EXAMPLE_CHARS:
+        text = text[: EXAMPLE_CHARS - 1].rstrip() + "…"
+    return text
+
+
+def review_queue(graded: Sequence[SubmissionResult]) -> tuple[ReviewItem, ...]:
+    """Files with parts waiting for a person, by student id then file."""
+    items = []
+    for result in sorted(graded, key=result_sort_key):
+        waiting = [p for p in result.parts if p.status is Status.NEEDS_REVIEW]
+        if waiting:
+            items.append(
+                ReviewItem(
+                    student=result.student.id,
+                    name=result.student.name,
+                    file=result.file or "",
+                    parts=tuple(p.id for p in waiting),
+                    points=math.fsum(p.max_points for p in waiting),
+                )
+            )
+    return tuple(items)

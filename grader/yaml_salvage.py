@@ -1,0 +1,241 @@
+"""Reading a whole YAML answer file, and salvaging the readable keys of a broken one.
+
+:func:`read_yaml` composes the file with :func:`grader.yaml_strict.compose_fast` (libyaml) and,
+whenever that declines, with the pure-Python :func:`grader.yaml_strict.compose_yaml`, whose
+messages and lines are the ones students see. When a file (of at most 64 KiB) has a syntax error,
+it salvages what it can: it splits the text at ``key:`` lines, reads each chunk alone at its true
+line numbers, and does the same one indentation level inside a broken block such as ``answers:``
+(``reliability.md`` §2.4). Salvage is the error path, so it always uses the pure-Python composer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.resolver import BaseResolver
+
+from grader.yaml_strict import (
+    LINE_BREAK,
+    ComposeError,
+    FastPathDeclined,
+    NodeBudget,
+    OverBudget,
+    check_flow_nesting,
+    compose_fast,
+    compose_yaml,
+    line_mark,
+)
+
+Pair = tuple[Node, Node]
+
+
+def read_yaml(
+    text: str, *, max_depth: int, max_nodes: int
+) -> tuple[Node | None, list[ComposeError]]:
+    """Compose ``text``, salvaging the readable keys if the whole document cannot be read.
+
+    Returns:
+        The root node (a synthetic mapping after salvage; None if nothing was readable) and
+        one error per chunk that could not be read.
+
+    Raises:
+        ComposeError: If the file cannot be read and salvage is impossible or not allowed.
+    """
+    check_flow_nesting(text)
+    try:
+        return compose_fast(text, max_depth=max_depth, max_nodes=max_nodes), []
+    except FastPathDeclined:
+        pass  # a problem, or a text libyaml may read differently: the reference composer decides
+    try:
+        return compose_yaml(text, max_depth=max_depth, budget=NodeBudget(max_nodes)), []
+    except ComposeError as error:
+        if error.whole_file or len(text) > SALVAGE_MAX_CHARS:
+            raise
+        original = error
+    # Each chunk costs about two units more than its keys and values; the tree is capped later.
+    salvage = _Salvage(_split_lines(text), max_depth, NodeBudget(3 * max_nodes))
+    try:
+        found = salvage.run(0, len(salvage.lines), indent=0, path="", level=0)
+    except OverBudget:
+        message = f"too much of the file is broken to read it part by part: {original.message}"
+        raise ComposeError(message, original.line, original.key, whole_file=True) from None
+    if found is None:
+        raise original
+    pairs, failures = found
+    if not failures:
+        # PyYAML rejected the whole text, so never return it as clean.
+        failures = [ComposeError(original.message, original.line)]
+    if not pairs:
+        return None, failures
+    return MappingNode(BaseResolver.DEFAULT_MAPPING_TAG, pairs, pairs[0][0].start_mark), failures
+
+
+# The end of a key: `:` then a space or the line end. Keys are found with `search` and slices,
+# not one backtracking pattern, which took 0.1 s on a line of 16 000 spaces (quadratic).
+_KEY_END = re.compile(r":(?:[ \t]|$)")
+_QUOTED_KEY = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'""")
+_NOT_PLAIN_KEY_START = set("#?:,[]{}&*!|>'\"%@`- \t")
+_SALVAGE_LEVELS = 2  # top-level keys, then the keys one level in (``answers: {q1, q2}``)
+# Salvage parses a file up to once per level again: 3 passes over 256 KiB of short plain words
+# took 0.76 s. Answer files are a few KiB; a broken file larger than this is simply unreadable.
+SALVAGE_MAX_CHARS = 64 * 1024
+# Beyond this many broken parts the first error helps a student more than a list of them.
+_SALVAGE_MAX_FAILURES = 50
+
+
+
+def _split_lines(text: str) -> list[str]:
+    """``text`` cut after each PyYAML line break, keeping the breaks."""
+    ends = [match.end() for match in LINE_BREAK.finditer(text)]
+    starts = [0, *ends]
+    if ends and ends[-1] == len(text):
+        starts.pop()
+    return [text[start:end] for start, end in zip(starts, [*ends, len(text)], strict=False)]
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """Lines ``start`` to ``end`` (0-based, end excluded) of one key; ``head`` is the key line."""
+
+    start: int
+    end: int
+    head: int
+    key: str
+    opens_block: bool  # nothing follows the colon: the value is the indented lines below
+
+
+class _Salvage:
+    """Reads chunks of a broken file one by one, keeping those that load (§2.4).
+
+    Each level (top-level keys, keys one level in) reads every line at most once and has its own
+    budget, so salvage costs at most one full parse per level.
+    """
+
+    def __init__(self, lines: list[str], max_depth: int, budget: NodeBudget) -> None:
+        self.lines = lines
+        self.max_depth = max_depth
+        self.budgets = [replace(budget) for _ in range(_SALVAGE_LEVELS)]
+        self.failed = 0
+
+    def run(
+        self, first: int, last: int, *, indent: int, path: str, level: int
+    ) -> tuple[list[Pair], list[ComposeError]] | None:
+        """Salvage lines ``first`` to ``last`` split at keys indented by ``indent`` spaces.
+
+        Returns None if there is no such key line, so the caller reports the chunk as a whole.
+        """
+        chunks = _chunks(self.lines, first, last, indent)
+        if not chunks:
+            return None
+        pairs: list[Pair] = []
+        failures: list[ComposeError] = []
+        for chunk in chunks:
+            key = f"{path}.{chunk.key}" if path else chunk.key
+            try:
+                pairs.extend(self._read(chunk, level))
+            except ComposeError as error:
+                if error.whole_file:
+                    raise
+                nested = self._nested(chunk, key, level)
+                if nested is None:
+                    failures.append(_chunk_failure(error, chunk, key))
+                    self._count_failure()
+                else:
+                    pairs.append(_block_pair(chunk, nested[0]))
+                    failures.extend(nested[1])
+        return pairs, failures
+
+    def _count_failure(self) -> None:
+        """Give up on a file with more broken parts than a student could use feedback on."""
+        self.failed += 1
+        if self.failed > _SALVAGE_MAX_FAILURES:
+            raise OverBudget(f"more than {_SALVAGE_MAX_FAILURES} broken parts", None)
+
+    def _read(self, chunk: _Chunk, level: int) -> list[Pair]:
+        """The key/value pairs of one chunk, read at its true line numbers and depth."""
+        budget = self.budgets[level]
+        budget.take(chunk.head + 1)
+        text = "".join(self.lines[chunk.start : chunk.end])
+        root = compose_yaml(
+            text, max_depth=self.max_depth, budget=budget, first_line=chunk.start, depth=level
+        )
+        if not isinstance(root, MappingNode):
+            raise ComposeError("this part is not a `key: value` entry", chunk.head + 1)
+        pairs: list[Pair] = root.value
+        return pairs
+
+    def _nested(
+        self, chunk: _Chunk, key: str, level: int
+    ) -> tuple[list[Pair], list[ComposeError]] | None:
+        """Salvage inside a broken block such as ``answers:``, one indentation level deeper."""
+        if not chunk.opens_block or level + 1 >= _SALVAGE_LEVELS:
+            return None
+        indent = _child_indent(self.lines, chunk.head + 1, chunk.end)
+        if indent is None or indent <= _indent_of(self.lines[chunk.head]):
+            return None
+        return self.run(chunk.head + 1, chunk.end, indent=indent, path=key, level=level + 1)
+
+
+def _block_pair(chunk: _Chunk, children: list[Pair]) -> Pair:
+    """``key: {salvaged children}`` for a block whose children were salvaged one by one."""
+    head = ScalarNode(BaseResolver.DEFAULT_SCALAR_TAG, chunk.key, line_mark(chunk.head + 1))
+    mark = children[0][0].start_mark if children else head.start_mark
+    return head, MappingNode(BaseResolver.DEFAULT_MAPPING_TAG, children, mark)
+
+
+def _chunks(lines: list[str], first: int, last: int, indent: int) -> list[_Chunk]:
+    """Split lines at `key:` lines with exactly ``indent`` spaces; leading lines join chunk 1."""
+    heads: list[tuple[int, str, bool]] = []
+    for number in range(first, last):
+        line = LINE_BREAK.sub("", lines[number])
+        if _indent_of(line) == indent and (found := _key_of(line[indent:])):
+            heads.append((number, *found))
+    chunks = []
+    for position, (head, key, opens_block) in enumerate(heads):
+        start = first if position == 0 else head
+        end = heads[position + 1][0] if position + 1 < len(heads) else last
+        chunks.append(_Chunk(start, end, head, key, opens_block))
+    return chunks
+
+
+def _key_of(text: str) -> tuple[str, bool] | None:
+    """The key of a `key: value` line without its indent, and whether the value is a block.
+
+    Quoted keys lose their quotes but keep their escapes: the key only names a chunk in messages.
+    """
+    if not text or (text[0] in _NOT_PLAIN_KEY_START and text[0] not in "'\""):
+        return None
+    quoted = _QUOTED_KEY.match(text)
+    if quoted:
+        after = len(text) - len(text[quoted.end() :].lstrip(" \t"))
+        end = _KEY_END.match(text, after)
+    else:
+        end = _KEY_END.search(text)
+    if end is None:
+        return None
+    key = quoted.group()[1:-1] if quoted else text[: end.start()].rstrip(" \t")
+    if not quoted and (" #" in key or "\t#" in key):
+        return None  # the colon is inside a comment
+    rest = text[end.end() :].strip()
+    return key, not rest or rest.startswith("#")
+
+
+def _indent_of(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _child_indent(lines: list[str], first: int, last: int) -> int | None:
+    """Indentation of the first line that holds content (not blank, not a comment)."""
+    for line in lines[first:last]:
+        content = line.strip()
+        if content and not content.startswith("#"):
+            return _indent_of(line)
+    return None
+
+
+def _chunk_failure(error: ComposeError, chunk: _Chunk, key: str) -> ComposeError:
+    """The chunk's error, named after its key, at its own line if that lies in the chunk."""
+    inside = error.line is not None and chunk.head < error.line <= chunk.end
+    return ComposeError(error.message, error.line if inside else chunk.head + 1, key)

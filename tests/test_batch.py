@@ -1,0 +1,171 @@
+"""`grader grade` on a class: outputs, determinism, bad files, ids, overrides, kills."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from grader.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "submissions"
+
+
+def grade(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["grade", *args])
+    return result.exit_code, result.stdout + result.stderr
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture()
+def klass(tmp_path: Path) -> Path:
+    folder = tmp_path / "class"
+    shutil.copytree(SAMPLES, folder)
+    return folder
+
+
+def test_grade_writes_every_output(klass: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, text = grade(str(klass), "--out", str(out))
+    assert code == 0, text
+    students = {p.stem for p in (out / "results").glob("*.json")}
+    assert len(students) == 9
+    assert {p.name for p in (out / "feedback").iterdir()} == {
+        f"{s}{ext}" for s in students for ext in (".html", ".md")
+    }
+    for name in ("gradebook.csv", "review.csv", "summary.md", "summary.html"):
+        assert (out / name).stat().st_size > 0
+    rows = list(csv.DictReader((out / "gradebook.csv").read_text("utf-8-sig").splitlines()))
+    assert len(rows) == 9
+    assert "9 graded, 0 could not be graded" in text
+
+
+def test_same_inputs_give_byte_identical_outputs(klass: Path, tmp_path: Path) -> None:
+    first, second, parallel = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    grade(str(klass), "--out", str(first))
+    grade(str(klass), "--out", str(second))
+    grade(str(klass), "--out", str(parallel), "--jobs", "2")
+    assert digest(first) == digest(second) == digest(parallel)
+
+
+def test_a_broken_file_gets_an_error_row_and_exit_1(klass: Path, tmp_path: Path) -> None:
+    (klass / "zz-broken.yaml").write_bytes(b"\xff\xfe\x00 not yaml")
+    (klass / "zz-list.yaml").write_text("- 1\n", "utf-8")
+    out = tmp_path / "out"
+    code, text = grade(str(klass), "--out", str(out))
+    assert code == 1
+    rows = list(csv.DictReader((out / "gradebook.csv").read_text("utf-8-sig").splitlines()))
+    errors = [r for r in rows if r["status"] == "ERROR"]
+    assert len(errors) == 2 and all(r["error"] for r in errors)
+    assert len(rows) == 11
+    assert "2 could not be graded" in text
+
+
+def test_duplicate_and_hostile_ids_never_escape_or_overwrite(klass: Path, tmp_path: Path) -> None:
+    (klass / "zz-copy.yaml").write_text(
+        "student: {id: S1000001}\nanswers: {q1: {a: 1}}\n", "utf-8"
+    )  # same id, other case
+    (klass / "evil.yaml").write_text(
+        "student: {id: ../../etc/passwd}\nanswers: {q1: {a: 1}}\n", "utf-8"
+    )
+    out = tmp_path / "out"
+    code, _ = grade(str(klass), "--out", str(out))
+    assert code == 1
+    written = [p.resolve() for p in out.rglob("*")]
+    assert all(p.is_relative_to(out.resolve()) for p in written)
+    assert not (tmp_path / "etc").exists()
+    original = json.loads((out / "results" / "s1000001.json").read_text("utf-8"))
+    assert original["student"]["name"] == "Ada Lovelace"  # not overwritten by the copy
+    rows = list(csv.DictReader((out / "gradebook.csv").read_text("utf-8-sig").splitlines()))
+    reasons = " ".join(r["error"] for r in rows)
+    assert "also used by" in reasons and "invalid student id" in reasons
+
+
+def test_overrides_from_review_csv_and_compare(klass: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    grade(str(klass), "--out", str(first))
+    review = (first / "review.csv").read_text("utf-8-sig").splitlines()
+    table = list(csv.DictReader(review))
+    target = next(r for r in table if r["student"] == "s1000001" and r["part"] == "q6.advantages")
+    target["points"], target["comment"] = "2", "two clear advantages"
+    filled = tmp_path / "filled.csv"
+    with filled.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(table[0]))
+        writer.writeheader()
+        writer.writerows(table)
+    code, text = grade(
+        str(klass), "--out", str(second), "--overrides", str(filled), "--compare", str(first)
+    )
+    assert code == 0, text
+    before = json.loads((first / "results" / "s1000001.json").read_text("utf-8"))
+    after = json.loads((second / "results" / "s1000001.json").read_text("utf-8"))
+    assert after["score"] == before["score"] + 2
+    assert "two clear advantages" in (second / "feedback" / "s1000001.html").read_text("utf-8")
+    assert "s1000001" in text and "q6.advantages" in text
+    assert "s1000001" in (second / "regrade-diff.md").read_text("utf-8")
+    diff = CliRunner().invoke(main, ["diff", str(first), str(second)])
+    assert diff.exit_code == 0 and "s1000001" in diff.stdout
+    assert "s1000002" not in diff.stdout  # unchanged students are not listed
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert grade(str(empty), "--out", str(tmp_path / "o"))[0] == 2
+    assert grade(str(SAMPLES), "--out", str(tmp_path / "o"), "--assignment", "nope")[0] == 2
+
+
+def test_a_killed_run_leaves_whole_files_and_a_rerun_completes(tmp_path: Path) -> None:
+    klass = tmp_path / "class"
+    klass.mkdir()
+    source = (SAMPLES / "macs-instead-of-flops.yaml").read_text("utf-8")
+    for index in range(400):
+        (klass / f"k{index:04d}.yaml").write_text(
+            source.replace("s1000002", f"k{index:04d}"), "utf-8"
+        )
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "grader", "grade", str(klass), "--out", str(out)]
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # kill once some, not all, students are written
+        done = len(list((out / "results").glob("*.json"))) if (out / "results").is_dir() else 0
+        if done >= 40:
+            break
+        time.sleep(0.01)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    written = list((out / "results").glob("*.json"))
+    assert 0 < len(written) < 400
+    for path in written:  # every file there is whole
+        assert json.loads(path.read_text("utf-8"))["student"]["id"] == path.stem
+    rerun = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    assert rerun.returncode == 0, rerun.stderr
+    assert len(list((out / "results").glob("*.json"))) == 400
+    assert not list(out.rglob("*.tmp"))
+    clean = tmp_path / "clean"
+    subprocess.run([*command[:-1], str(clean)], cwd=ROOT, capture_output=True, check=False)
+    assert digest(out) == digest(clean)

@@ -1,0 +1,310 @@
+"""Gradebook and review CSV (formula neutralisation, ERROR rows, numbers) and TA overrides."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from grader.assignment import Assignment
+from grader.gradebook import BOM, GRADEBOOK_COLUMNS, REVIEW_COLUMNS, gradebook_csv, review_csv
+from grader.overrides import (
+    Override,
+    apply_overrides,
+    parse_overrides_csv,
+    parse_overrides_yaml,
+)
+from grader.pipeline import expectations_for, grade_file
+from grader.results import Status, Student, SubmissionResult
+
+SUBMISSIONS = Path(__file__).resolve().parent.parent / "submissions"
+FORMULAS = ['=HYPERLINK("http://x","click")', "@SUM(A1)", "+1", "-2+3", "\tcmd", "\rcmd", "\0x"]
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+
+def read(text: str) -> list[list[str]]:
+    """Rows of a CSV as a spreadsheet importer would read them."""
+    assert text.startswith(BOM)
+    return list(csv.reader(io.StringIO(text.removeprefix(BOM), newline="")))
+
+
+def rows_by_header(text: str) -> list[dict[str, str]]:
+    header, *rows = read(text)
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+@pytest.fixture(scope="module")
+def samples(assignment: Assignment) -> list[SubmissionResult]:
+    exp = expectations_for(assignment)
+    paths = sorted(SUBMISSIONS.glob("*.y*ml")) + sorted(SUBMISSIONS.glob("*.json"))
+    return [grade_file(p, exp).result for p in paths]
+
+
+@pytest.fixture(scope="module")
+def perfect(samples: list[SubmissionResult]) -> SubmissionResult:
+    return next(r for r in samples if r.file and r.file.endswith("perfect.yaml"))
+
+
+def with_student(result: SubmissionResult, student_id: str, name: str) -> SubmissionResult:
+    return result.model_copy(update={"student": Student(id=student_id, name=name)})
+
+
+def with_answers(result: SubmissionResult, answer: str | list[str]) -> SubmissionResult:
+    parts = tuple(p.model_copy(update={"submitted": answer}) for p in result.parts)
+    return result.model_copy(update={"parts": parts})
+
+
+def error(student: str, reason: str, assignment: Assignment) -> SubmissionResult:
+    return SubmissionResult(
+        assignment=assignment.id,
+        student=Student(id=student),
+        status="error",
+        error=reason,
+        max_score=assignment.max_score,
+        file=f"{student}.yaml",
+    )
+
+
+# --- gradebook --------------------------------------------------------------------------------
+
+
+def test_gradebook_header_rows_and_numbers(
+    assignment: Assignment, samples: list[SubmissionResult]
+) -> None:
+    text = gradebook_csv(samples, assignment)
+    assert "\r\n" in text and text.count("\n") == text.count("\r\n")
+    header, *rows = read(text)
+    assert header == [*GRADEBOOK_COLUMNS, *assignment.part_ids]
+    assert len(rows) == len(samples)
+    assert [(r[0], r[2]) for r in rows] == sorted((r[0], r[2]) for r in rows)
+    grace = next(r for r in rows_by_header(text) if r["id"] == "s1000002")
+    assert (grace["status"], grace["score"], grace["max"], grace["pending review"]) == (
+        "GRADED", "18", "26", "0"
+    )  # fmt: skip
+    assert (grace["q1.a"], grace["q1.b"], grace["q2.b.qkv_projections"]) == ("1", "1", "0.5")
+
+
+def test_parts_waiting_for_review_have_empty_cells(
+    assignment: Assignment, perfect: SubmissionResult
+) -> None:
+    (row,) = rows_by_header(gradebook_csv([perfect], assignment))
+    assert row["pending review"] == "5"
+    for part in perfect.parts:
+        expected = "" if part.status is Status.NEEDS_REVIEW else row[part.id]
+        assert row[part.id] == expected
+    assert row["q3.b"] == "" and row["q1.b"] == "2"
+
+
+def test_error_file_is_an_error_row_not_a_zero(
+    assignment: Assignment, perfect: SubmissionResult
+) -> None:
+    results = [perfect, error("s0", "line 3: not valid YAML", assignment)]
+    broken, graded = rows_by_header(gradebook_csv(results, assignment))
+    assert (broken["id"], broken["status"], broken["error"]) == (
+        "s0",
+        "ERROR",
+        "line 3: not valid YAML",
+    )
+    assert broken["score"] == "" and broken["pending review"] == ""
+    assert all(broken[part_id] == "" for part_id in assignment.part_ids)
+    assert graded["status"] == "GRADED" and graded["error"] == ""
+
+
+@pytest.mark.parametrize("payload", FORMULAS)
+def test_formulas_in_names_are_neutralised(
+    assignment: Assignment, perfect: SubmissionResult, payload: str
+) -> None:
+    hostile = with_student(perfect, payload, payload)
+    results = [hostile, error(payload, payload, assignment)]
+    rows = rows_by_header(gradebook_csv(results, assignment))
+    broken, graded = sorted(rows, key=lambda row: row["status"])
+    assert broken["id"] == broken["error"] == graded["id"] == graded["name"] == "'" + payload
+    assert (graded["score"], graded["max"], graded["q1.b"]) == ("21", "26", "2")  # never prefixed
+
+
+@pytest.mark.parametrize("payload", FORMULAS)
+def test_formulas_in_answers_are_neutralised(
+    assignment: Assignment, perfect: SubmissionResult, payload: str
+) -> None:
+    rows = rows_by_header(review_csv([with_answers(perfect, payload)], assignment))
+    assert rows and all(row["answer"] == "'" + payload for row in rows)
+    assert all(row["max points"] in ("1", "2") for row in rows)
+
+
+@settings(max_examples=80, deadline=None)
+@given(name=st.text(st.characters(exclude_categories=["Cs"]), max_size=30))
+def test_no_text_cell_ever_starts_a_formula(
+    assignment: Assignment, perfect: SubmissionResult, name: str
+) -> None:
+    text = gradebook_csv([with_student(perfect, "s1", name)], assignment)
+    (row,) = rows_by_header(text)
+    assert row["name"] in (name, "'" + name)
+    assert not row["name"].lstrip(" ").startswith(TRIGGERS)
+
+
+def test_gradebook_is_deterministic(
+    assignment: Assignment, samples: list[SubmissionResult]
+) -> None:
+    shuffled = samples[:]
+    random.Random(5).shuffle(shuffled)
+    assert gradebook_csv(samples, assignment) == gradebook_csv(shuffled, assignment)
+    assert review_csv(samples, assignment) == review_csv(shuffled, assignment)
+
+
+# --- review sheet and overrides ---------------------------------------------------------------
+
+
+def test_review_csv_rows(assignment: Assignment, perfect: SubmissionResult) -> None:
+    assert read(review_csv([perfect], assignment))[0] == list(REVIEW_COLUMNS)
+    named = rows_by_header(review_csv([perfect], assignment))
+    assert [r["part"] for r in named] == ["q3.b", "q4.b", "q5.explanation", "q6.advantages"]
+    assert all(r["points"] == "" and r["comment"] == "" for r in named)
+    assert named[0]["answer"] == "image: q3-sketch.png"
+    assert named[3]["answer"].count(" | ") >= 1  # a list answer, joined
+    assert named[0]["suggestion"].startswith("Check:")
+
+
+def fill_in(review: str, part: str, points: str, comment: str) -> str:
+    """What a TA does in a spreadsheet: fill points and comment of one row, save."""
+    header, *rows = read(review)
+    for row in rows:
+        if row[header.index("part")] == part:
+            row[header.index("points")] = points
+            row[header.index("comment")] = comment
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([header, *rows])
+    return BOM + out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("points", "status", "score"),
+    [("2", Status.CORRECT, 23.0), ("1,5", Status.PARTIAL, 22.5), ("0", Status.INCORRECT, 21.0)],
+)
+def test_review_round_trip(
+    assignment: Assignment, perfect: SubmissionResult, points: str, status: Status, score: float
+) -> None:
+    filled = fill_in(review_csv([perfect], assignment), "q6.advantages", points, "=good, parallel")
+    overrides = parse_overrides_csv(filled)
+    assert overrides == [
+        Override(
+            "s1000001", "q6.advantages", float(points.replace(",", ".")), None, "=good, parallel"
+        )
+    ]
+    updated, notes = apply_overrides(perfect, overrides, assignment)
+    assert updated.part("q6.advantages").status is status
+    assert (updated.score, updated.pending_review) == (score, 3.0)
+    assert notes == {"q6.advantages": "TA decision: =good, parallel"}
+    (row,) = [r for r in rows_by_header(gradebook_csv([updated], assignment))]
+    assert row["q6.advantages"] == points.replace(",", ".").removesuffix(".0")
+    assert [r["part"] for r in rows_by_header(review_csv([updated], assignment))] == [
+        "q3.b", "q4.b", "q5.explanation"
+    ]  # fmt: skip
+
+
+def test_override_csv_from_a_decimal_comma_spreadsheet() -> None:
+    text = "\ufeffstudent;part;points;comment\r\ns1;q3.b;0,5;half\r\ns2;q3.b;;\r\n"
+    assert parse_overrides_csv(text) == [Override("s1", "q3.b", 0.5, None, "half")]
+
+
+def test_override_csv_with_credit_column_and_prefixed_ids() -> None:
+    text = "student,part,credit,points,comment\n'=x,q3.b,0.5,,ok\n"
+    assert parse_overrides_csv(text) == [Override("=x", "q3.b", None, 0.5, "ok")]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("student,part,points\ns1,q3.b,lots\n", "line 2: points 'lots' is not a number"),
+        ("student,part,points\ns1,q3.b,1\ns1,q4.b,1e400\n", "line 3"),
+        ("student,part,points,credit\ns1,q3.b,1,0.5\n", "line 2: give points or credit"),
+        ("student,part,points\n,q3.b,1\n", "line 2: student and part are required"),
+        ("student,points\ns1,1\n", "missing column"),
+        ("student,part,comment\ns1,q3.b,x\n", "points or credit"),
+    ],
+)
+def test_bad_override_csv(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_overrides_csv(text)
+
+
+def test_override_yaml_list_and_mapping() -> None:
+    listed = """
+- {student: "0123", part: q3.b, points: 1, comment: clear sketch}
+- {student: s2, part: q6.advantages, credit: 0.5}
+- {student: s3, part: q4.b}
+"""
+    assert parse_overrides_yaml(listed) == [
+        Override("0123", "q3.b", 1.0, None, "clear sketch"),
+        Override("s2", "q6.advantages", None, 0.5, ""),
+    ]
+    mapping = """
+0123: {q3.b: 1, q4.b: "0,5"}
+s2:
+  q6.advantages: {credit: 1, comment: yes}
+"""
+    assert parse_overrides_yaml(mapping) == [
+        Override("0123", "q3.b", 1.0, None, ""),
+        Override("0123", "q4.b", 0.5, None, ""),
+        Override("s2", "q6.advantages", None, 1.0, "yes"),
+    ]
+    assert parse_overrides_yaml("") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- {student: s1, part: q3.b, points: many}", "entry 1: points 'many'"),
+        ("- {student: s1, part: q3.b, score: 1}", "unknown key"),
+        ("s1: [1, 2]", "expected a mapping"),
+        ("just text", "expected a list"),
+        ("s1: {q3.b: {points: [1]}}", "s1 q3.b"),
+        ("- [unclosed", "not valid YAML"),
+    ],
+)
+def test_bad_override_yaml(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_overrides_yaml(text)
+
+
+def test_apply_overrides_rules(assignment: Assignment, perfect: SubmissionResult) -> None:
+    half = [Override("s1000001", "q6.advantages", None, 0.5, "")]
+    updated, notes = apply_overrides(perfect, half, assignment)
+    part = updated.part("q6.advantages")
+    assert (part.points, part.credit, part.status) == (1.0, 0.5, Status.PARTIAL)
+    assert notes == {"q6.advantages": "TA decision: 1 of 2 points"}
+    negative = [Override("s1000001", "q3.b", -1.0, None, "no sketch")]
+    assert apply_overrides(perfect, negative, assignment)[0].part("q3.b").status is Status.INCORRECT
+    other = [Override("someone-else", "q3.b", 1.0, None, "")]
+    assert apply_overrides(perfect, other, assignment) == (perfect, {})
+    broken = error("s1000001", "unreadable", assignment)
+    assert apply_overrides(broken, half, assignment) == (broken, {})
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ([Override("s1000001", "q3.z", 1.0, None, ""), Override("x", "q9.a", 1.0, None, "")],
+         "unknown part.*q3.z, q9.a"),
+        ([Override("s1000001", "q3.b", 1.5, None, "")], "1.5 points, but the part is worth 1"),
+        ([Override("s1000001", "q3.b", None, 2.0, "")], "worth 1"),
+        ([Override("s1000001", "q3.b", 1.0, None, ""), Override("s1000001", "q3.b", 0.0, None, "")],
+         "two different overrides"),
+    ],
+)  # fmt: skip
+def test_apply_overrides_refuses(
+    assignment: Assignment, perfect: SubmissionResult, overrides: list[Override], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        apply_overrides(perfect, overrides, assignment)
+
+
+def test_override_needs_exactly_one_of_points_and_credit() -> None:
+    with pytest.raises(ValueError, match="exactly one"):
+        Override("s1", "q3.b", None, None, "")
+    with pytest.raises(ValueError, match="exactly one"):
+        Override("s1", "q3.b", 1.0, 1.0, "")

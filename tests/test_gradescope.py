@@ -1,0 +1,58 @@
+"""Gradescope's contract: results.json with score, a test per part, Markdown output."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+from pathlib import Path
+
+from grader.expectations import Expectations
+from grader.gradescope import gradescope_results, write_results
+
+SAMPLES = Path(__file__).resolve().parent.parent / "submissions"
+
+
+def test_results_document_for_a_submission(expectations: Expectations, tmp_path: Path) -> None:
+    shutil.copy(SAMPLES / "macs-instead-of-flops.yaml", tmp_path / "answers.yaml")
+    document = gradescope_results(tmp_path, expectations)
+    tests = document["tests"]
+    assert len(tests) == len(expectations.assignment.parts)
+    assert document["score"] == sum(t["score"] for t in tests)
+    assert sum(t["max_score"] for t in tests) == 26
+    q1b = next(t for t in tests if t["name"].startswith("q1.b"))
+    assert q1b["score"] == 1.0 and q1b["max_score"] == 2 and q1b["status"] == "failed"
+    assert "multiply" in q1b["output"] and q1b["visibility"] == "visible"
+    out = tmp_path / "results" / "results.json"
+    write_results(document, out)
+    assert json.loads(out.read_text("utf-8"))["score"] == document["score"]
+
+
+def test_reveal_none_hides_feedback_until_published(
+    expectations: Expectations, tmp_path: Path
+) -> None:
+    hidden = expectations.assignment.model_copy(update={"reveal": "none"})
+    exp = dataclasses.replace(expectations, assignment=hidden)
+    shutil.copy(SAMPLES / "macs-instead-of-flops.yaml", tmp_path / "answers.yaml")
+    document = gradescope_results(tmp_path, exp)
+    assert document["visibility"] == "after_published"
+    assert all("multiply" not in t["output"] for t in document["tests"])
+
+
+def test_reveal_answers_shows_expected_values(expectations: Expectations, tmp_path: Path) -> None:
+    shown = expectations.assignment.model_copy(update={"reveal": "answers"})
+    exp = dataclasses.replace(expectations, assignment=shown)
+    shutil.copy(SAMPLES / "macs-instead-of-flops.yaml", tmp_path / "answers.yaml")
+    q1b = next(
+        t for t in gradescope_results(tmp_path, exp)["tests"] if t["name"].startswith("q1.b")
+    )
+    assert "1,806,336" in q1b["output"]
+
+
+def test_unreadable_or_absent_submission_still_gives_valid_results(
+    expectations: Expectations, tmp_path: Path
+) -> None:
+    assert gradescope_results(tmp_path, expectations)["score"] == 0.0
+    (tmp_path / "answers.yaml").write_text("- not a mapping\n", "utf-8")
+    document = gradescope_results(tmp_path, expectations)
+    assert document["score"] == 0.0 and "could not be graded" in document["output"]

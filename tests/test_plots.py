@@ -1,0 +1,220 @@
+"""The roofline plot: well-formed self-contained SVG, both rooflines, the student's markers."""
+
+from __future__ import annotations
+
+import math
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from grader.expectations import Expectations
+from grader.pipeline import grade_file
+from grader.plots import (
+    _background,
+    clamp,
+    class_roofline_svg,
+    devices_of,
+    plot_frame,
+    plot_key,
+    roofline_svg,
+)
+from grader.results import SubmissionResult
+
+SUBMISSIONS = Path(__file__).resolve().parent.parent / "submissions"
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+
+
+def graded(name: str, exp: Expectations) -> SubmissionResult:
+    return grade_file(SUBMISSIONS / name, exp).result
+
+
+def with_intensities(result: SubmissionResult, conv: float, qkv: float) -> SubmissionResult:
+    """The result with the student's two intensities replaced (as if they had written them)."""
+    values = {"q5.conv.intensity": conv, "q5.qkv.intensity": qkv}
+    parts = tuple(
+        part.model_copy(update={"value": values[part.id]}) if part.id in values else part
+        for part in result.parts
+    )
+    return result.model_copy(update={"parts": parts})
+
+
+def texts(svg: str) -> list[str]:
+    return ["".join(node.itertext()) for node in ET.fromstring(svg).iter(f"{SVG}text")]
+
+
+def student_xs(svg: str) -> list[float]:
+    """x of the student's circles (conv: one per roofline)."""
+    root = ET.fromstring(svg)
+    group = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "student-marks")
+    return [float(c.get("cx", "nan")) for c in group.iter(f"{SVG}circle")]
+
+
+def reference_markers(svg: str) -> list[tuple[float, float]]:
+    """Where matplotlib drew the hollow reference markers (drawn in #222222)."""
+    return [
+        (float(use.get("x", "nan")), float(use.get("y", "nan")))
+        for use in ET.fromstring(svg).iter(f"{SVG}use")
+        if "stroke: #222222" in use.get("style", "") and use.get("x") != use.get("y")
+    ]
+
+
+@pytest.fixture(scope="module")
+def macs(expectations: Expectations) -> SubmissionResult:
+    return graded("macs-instead-of-flops.yaml", expectations)
+
+
+def test_svg_is_well_formed_self_contained_and_responsive(
+    expectations: Expectations, macs: SubmissionResult
+) -> None:
+    svg = roofline_svg(expectations, macs)
+    root = ET.fromstring(svg)  # raises if not well-formed XML
+    assert root.tag == f"{SVG}svg"
+    assert root.get("width") == "100%"
+    assert re.fullmatch(r"0 0 [\d.]+ [\d.]+", root.get("viewBox", ""))
+    assert "pt" not in (root.get("width") or "") and root.get("height") is None
+    hrefs = [node.get(XLINK_HREF) or node.get("href") or "" for node in root.iter()]
+    assert all(h.startswith("#") for h in hrefs if h), "only internal references"
+    assert "<?xml" not in svg and "<!DOCTYPE" not in svg and "<image" not in svg
+    assert "@import" not in svg and "url(http" not in svg
+
+
+def test_both_rooflines_ridges_and_regions_are_labelled(
+    expectations: Expectations, macs: SubmissionResult
+) -> None:
+    labels = " | ".join(texts(roofline_svg(expectations, macs)))
+    for expected in ("GPU ridge", "250 FLOP/byte", "PIM ridge", "3.33 FLOP/byte"):
+        assert expected in labels
+    for expected in ("GPU 800 GB/s", "PIM 6,000 GB/s", "peak 200 TFLOP/s", "peak 20 TFLOP/s"):
+        assert expected in labels
+    assert labels.count("memory-bound") == 2 and labels.count("compute-bound") == 2
+    for legend in ("your conv", "your QKV", "reference conv", "reference QKV"):
+        assert legend in labels
+
+
+def test_frame_matches_where_matplotlib_drew_the_reference_points(
+    expectations: Expectations,
+) -> None:
+    """The recorded data -> SVG transform is the one matplotlib used (log scale, y flipped)."""
+    key = plot_key(expectations)
+    frame = plot_frame(expectations)
+    drawn = reference_markers(roofline_svg(expectations))
+    for _label, intensity in key.references:
+        for device in key.devices:
+            x, y = frame.to_svg(intensity, device.attainable(intensity))
+            assert any(math.hypot(x - dx, y - dy) < 0.05 for dx, dy in drawn), (x, y)
+
+
+def test_macs_student_conv_is_left_of_the_reference(
+    expectations: Expectations, macs: SubmissionResult
+) -> None:
+    assert macs.part("q5.conv.intensity").value == pytest.approx(1.1234, abs=1e-3)
+    svg = roofline_svg(expectations, macs)
+    key = plot_key(expectations)
+    frame = plot_frame(expectations)
+    reference_x, _ = frame.to_svg(key.references[0][1], key.devices[0].peak)
+    own_x, _ = frame.to_svg(1.1234, key.devices[0].peak)
+    xs = student_xs(svg)
+    assert len(xs) == 2  # on the GPU and on the PIM roofline
+    assert all(x == pytest.approx(own_x, abs=0.01) and x < reference_x - 10 for x in xs)
+
+
+def test_perfect_student_sits_on_the_reference(expectations: Expectations) -> None:
+    svg = roofline_svg(expectations, graded("perfect.yaml", expectations))
+    reference_xs = sorted({round(x, 1) for x, _ in reference_markers(svg)})
+    assert all(min(abs(x - r) for r in reference_xs) < 1.0 for x in student_xs(svg))
+
+
+def test_invalid_or_missing_intensities_are_omitted_with_a_note(
+    expectations: Expectations,
+) -> None:
+    hostile = graded("hostile-input.yaml", expectations)
+    svg = roofline_svg(expectations, hostile)
+    assert student_xs(svg) == []
+    assert "your conv: no usable intensity, not plotted" in texts(svg)[-2]
+    assert "&lt;img" not in svg and "<img" not in svg  # no student text is drawn at all
+
+
+@pytest.mark.parametrize(
+    ("conv", "qkv", "sides"),
+    [
+        (0.0, 16.0, (-1, 0)),
+        (-3.0, 1e300, (-1, 1)),
+        (float("nan"), float("inf"), (-1, 1)),
+        (1e-300, 5e4, (-1, 1)),
+        (2.25, 16.0, (0, 0)),
+    ],
+)
+def test_off_scale_values_are_clamped_with_an_arrow_and_never_crash(
+    expectations: Expectations,
+    macs: SubmissionResult,
+    conv: float,
+    qkv: float,
+    sides: tuple[int, int],
+) -> None:
+    frame = plot_frame(expectations)
+    assert (clamp(conv, frame.limits.xlim)[1], clamp(qkv, frame.limits.xlim)[1]) == sides
+    svg = roofline_svg(expectations, with_intensities(macs, conv, qkv))
+    root = ET.fromstring(svg)
+    arrows = [p for p in root.iter(f"{SVG}path") if p.get("class") == "off-scale"]
+    assert len(arrows) == 2 * sum(side != 0 for side in sides)  # one per roofline
+    left, _bottom, right, _top = frame.box
+    assert all(
+        left * frame.width - 0.01 <= x <= right * frame.width + 0.01 for x in student_xs(svg)
+    )
+    if any(sides):
+        assert any("off scale" in text for text in texts(svg))
+    numbers = re.findall(r'\s(?:cx|cy|x|y|width|height)="([^"]+)"', svg)
+    assert all(math.isfinite(float(n)) for n in numbers if n != "100%")
+
+
+def test_error_result_and_no_result_draw_the_background_only(
+    expectations: Expectations, tmp_path: Path
+) -> None:
+    bad = tmp_path / "list.yaml"
+    bad.write_text("- 1\n", encoding="utf-8")
+    error = grade_file(bad, expectations).result
+    assert error.status == "error"
+    assert roofline_svg(expectations, error) == roofline_svg(expectations)
+    assert 'class="student-marks"' not in roofline_svg(expectations)
+
+
+def test_background_is_drawn_once_and_calls_do_not_leak(
+    expectations: Expectations, macs: SubmissionResult
+) -> None:
+    import matplotlib
+
+    backend = matplotlib.get_backend()
+    roofline_svg(expectations, macs)
+    before = _background.cache_info()
+    first = roofline_svg(expectations, macs)
+    second = roofline_svg(expectations, macs)
+    after = _background.cache_info()
+    assert first == second
+    assert after.misses == before.misses and after.hits >= before.hits + 2
+    assert matplotlib.get_backend() == backend
+
+
+def test_class_plot_has_a_dot_per_student_operation_and_device(
+    expectations: Expectations, macs: SubmissionResult
+) -> None:
+    perfect = graded("perfect.yaml", expectations)
+    hostile = graded("hostile-input.yaml", expectations)
+    odd = with_intensities(macs, 0.0, 1e9)
+    svg = class_roofline_svg(expectations, [macs, perfect, hostile, odd])
+    root = ET.fromstring(svg)
+    group = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "class-marks")
+    assert len(list(group.iter(f"{SVG}circle"))) == 3 * 2 * 2  # hostile has none
+    labels = texts(svg)
+    assert "students' conv" in labels and "2 value(s) off scale" in labels[-1]
+
+
+def test_devices_come_from_the_givens(expectations: Expectations) -> None:
+    devices = devices_of(expectations.givens)
+    assert [(d.name, d.ridge) for d in devices] == [
+        ("GPU", pytest.approx(250.0)),
+        ("PIM", pytest.approx(10 / 3)),
+    ]
+    assert devices_of({"x.peak": 1.0, "x.bandwidth": 0.0, "y.peak": "fast"}) == ()
