@@ -83,7 +83,7 @@ _WORKER_EXPECTATIONS: Expectations | None = None
 
 
 def _init_worker(assignment: Assignment) -> None:
-    global _WORKER_EXPECTATIONS  # noqa: PLW0603 - one solve per worker process, reused
+    global _WORKER_EXPECTATIONS
     _WORKER_EXPECTATIONS = expectations_for(assignment)
 
 

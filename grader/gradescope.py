@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from grader.escaping import escape_markdown
 from grader.expectations import Expectations
 from grader.pipeline import ANSWER_SUFFIXES, grade_file
 from grader.results import PartResult, Status, SubmissionResult
@@ -56,7 +57,7 @@ def results_document(result: SubmissionResult, exp: Expectations) -> dict[str, A
             "score": 0.0,
             "output_format": "md",
             "visibility": "visible",
-            "output": f"**Your file could not be graded:** {_md(result.error or '')}",
+            "output": f"**Your file could not be graded:** {escape_markdown(result.error or '')}",
         }
     titles = {part.id: part.title for part in exp.assignment.parts}
     tests = [_test(part, titles.get(part.id, ""), reveal, visibility) for part in result.parts]
@@ -80,11 +81,11 @@ def results_document(result: SubmissionResult, exp: Expectations) -> dict[str, A
 def _test(part: PartResult, title: str, reveal: str, visibility: str) -> dict[str, Any]:
     lines = [f"**{part.status.value.replace('_', ' ')}**"]
     if reveal != "none" and part.feedback:
-        lines.append(_md(part.feedback))
+        lines.append(escape_markdown(part.feedback))
     if reveal != "none" and part.review:
-        lines.append(f"_For the TA:_ {_md(part.review)}")
+        lines.append(f"_For the TA:_ {escape_markdown(part.review)}")
     if reveal == "answers" and part.expected is not None:
-        lines.append(f"Expected: {_md(_expected_text(part.expected))}")
+        lines.append(f"Expected: {escape_markdown(_expected_text(part.expected))}")
     test: dict[str, Any] = {
         "name": f"{part.id}: {title}",
         "number": part.id.removeprefix("q"),
@@ -105,12 +106,6 @@ def _expected_text(expected: object) -> str:
     if isinstance(expected, int | float):
         return format_number(expected)
     return str(expected)
-
-
-def _md(text: str) -> str:
-    """Student-influenced text made inert in Markdown."""
-    escaped = "".join(f"\\{c}" if c in "\\`*_{}[]()#+-.!<>~|" else c for c in text)
-    return escaped.replace("\r", " ").replace("\n", " ")
 
 
 def write_results(document: dict[str, Any], path: Path) -> None:

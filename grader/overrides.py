@@ -166,7 +166,7 @@ def _yaml_mapping(data: dict[Any, Any]) -> Iterable[Override]:
 def apply_overrides(
     result: SubmissionResult, overrides: Sequence[Override], assignment: Assignment
 ) -> tuple[SubmissionResult, dict[str, str]]:
-    """A result with the TA's decisions for its student applied.
+    """A result with the TA's decisions for its student (id matched ignoring case) applied.
 
     Each overridden part gets the TA's points (credit x max points, clamped to at least 0),
     status ``correct`` (full points), ``partial`` (some) or ``incorrect`` (none); score and
@@ -182,7 +182,10 @@ def apply_overrides(
     unknown = sorted({o.part for o in overrides} - set(assignment.part_ids))
     if unknown:
         raise ValueError(f"overrides name unknown part(s): {', '.join(unknown)}")
-    mine = _decisions(o for o in overrides if o.student == result.student.id)
+    # Ids are matched ignoring case, as the batch groups them: a TA's spreadsheet may have
+    # turned s123 into S123, and two ids differing only in case are refused upstream.
+    student = result.student.id.lower()
+    mine = _decisions(o for o in overrides if o.student.lower() == student)
     if result.status != "graded" or not mine:
         return result, {}
     parts = tuple(_decide(p, mine[p.id]) if p.id in mine else p for p in result.parts)

@@ -140,6 +140,9 @@ def roofline_svg(exp: Expectations, result: SubmissionResult | None = None) -> s
 
     Returns:
         A self-contained ``<svg>`` element that scales to its container's width.
+
+    Raises:
+        ValueError: the sheet gives no device to draw (see ``has_roofline``).
     """
     key = plot_key(exp)
     background = _background(key)
@@ -164,6 +167,11 @@ def class_roofline_svg(exp: Expectations, results: Sequence[SubmissionResult]) -
     marks, off_scale = _class_elements(background.frame, key, results)
     notes = [f"{off_scale} value(s) off scale, drawn at the edge"] if off_scale else []
     return _finish(background, marks, notes)
+
+
+def has_roofline(exp: Expectations) -> bool:
+    """Whether the sheet gives at least one device (``<name>.peak`` and ``<name>.bandwidth``)."""
+    return bool(devices_of(exp.givens))
 
 
 def plot_frame(exp: Expectations) -> Frame:
@@ -351,7 +359,13 @@ def _finish(background: Background, marks: list[str], notes: list[str]) -> str:
 
 @functools.lru_cache(maxsize=16)
 def _background(key: PlotKey) -> Background:
-    """Draw the shared part once per givens (and mode); remember its SVG body and frame."""
+    """Draw the shared part once per givens (and mode); remember its SVG body and frame.
+
+    Raises:
+        ValueError: the sheet gives no device to draw (see ``has_roofline``).
+    """
+    if not key.devices:
+        raise ValueError("no device with a .peak and a .bandwidth among the givens")
     limits = choose_limits(key)
     left, bottom, width, height = MAIN_RECT
     frame = Frame(
@@ -463,15 +477,17 @@ def _draw_roofline(ax: Any, key: PlotKey, index: int, limits: Limits) -> None:
     ridge_y = device.peak / scale
     ax.plot([device.ridge] * 2, [limits.ylim[0], ridge_y], color=colour, linestyle=":", lw=1)
     ax.plot([device.ridge], [ridge_y], "o", color=colour, markersize=5.5, zorder=4)
-    # Where labels go so that they meet neither the legend (top left) nor each other: a ridge
-    # in the left part above-right of it, one in the right part below-right under its own roof;
-    # the highest roof's peak label above it, the others below theirs; both short of the
-    # right edge, where off-scale answers get their arrows.
-    above = _log_fraction(device.ridge, limits.xlim) < 0.55
+    # Where labels go so that they meet neither the legend (top left), the operations (just
+    # right of a low ridge) nor each other: a ridge in the left part above-left of it, over
+    # its own slope; one in the right part below-right, under its own roof. The highest roof's
+    # peak label goes above it, the others below theirs; all short of the right edge, where
+    # off-scale answers get their arrows.
+    left_part = _log_fraction(device.ridge, limits.xlim) < 0.55
     label = f"{device.name} ridge\n{_short(device.ridge)} FLOP/byte"
-    ax.annotate(label, (device.ridge, ridge_y), xytext=(6, 7 if above else -7),
-                textcoords="offset points", ha="left", va="bottom" if above else "top",
-                color=colour, fontweight="bold")  # fmt: skip
+    ax.annotate(label, (device.ridge, ridge_y), xytext=(-6, 8) if left_part else (6, -7),
+                textcoords="offset points", ha="right" if left_part else "left",
+                va="bottom" if left_part else "top", color=colour, fontweight="bold",
+                multialignment="right" if left_part else "left")  # fmt: skip
     top = device.peak == max(d.peak for d in key.devices)
     peak = f"peak {device.peak / scale:,g} {limits.y_unit}"
     ax.annotate(peak, (high, ridge_y), xytext=(-22, 4 if top else -4), textcoords="offset points",

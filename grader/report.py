@@ -19,8 +19,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from markupsafe import Markup
 
 from grader.assignment import Part
+from grader.escaping import escape_markdown
 from grader.expectations import Expectations
-from grader.plots import roofline_svg
+from grader.plots import has_roofline, roofline_svg
 from grader.results import PartResult, Status, SubmissionResult
 from reference.solution import format_number
 
@@ -35,6 +36,9 @@ STATUS_LABELS: dict[Status, str] = {
 TEMPLATE_NAME = "feedback.html.j2"
 
 
+PROSE_LENGTH = 60  # longer answers are prose: shown in the text font, not as code
+
+
 @dataclass(frozen=True)
 class Shown:
     """A value to show: plain text, a list of items, or key/value pairs (exactly one is set)."""
@@ -42,6 +46,11 @@ class Shown:
     text: str | None = None
     items: tuple[str, ...] = ()
     pairs: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def prose(self) -> bool:
+        """Whether the text reads as sentences rather than a number or a formula."""
+        return self.text is not None and len(self.text) > PROSE_LENGTH
 
     def flat(self) -> str:
         """The value on one line (for Markdown table cells)."""
@@ -79,6 +88,7 @@ class Group:
     name: str
     points: str
     max_points: str
+    pending: str | None
     rows: tuple[Row, ...]
 
 
@@ -147,7 +157,8 @@ def feedback_html(
     """
     view = report_view(result, exp, override_notes=override_notes)
     # Safe to mark: roofline_svg escapes every text it draws, and it draws no student text.
-    plot = Markup(roofline_svg(exp, result)) if view.error is None else None
+    drawn = view.error is None and has_roofline(exp)
+    plot = Markup(roofline_svg(exp, result)) if drawn else None
     return _template().render(view=view, plot=plot)
 
 
@@ -236,12 +247,20 @@ def _groups(rows: list[Row], result: SubmissionResult) -> tuple[Group, ...]:
         order.setdefault(part.id.split(".", 1)[0], []).append(index)
     groups = []
     for question, indexes in order.items():
-        earned = sum(result.parts[i].points for i in indexes)
-        possible = sum(result.parts[i].max_points for i in indexes)
+        parts = [result.parts[i] for i in indexes]
+        earned = sum(part.points for part in parts)
+        possible = sum(part.max_points for part in parts)
+        waiting = sum(p.max_points for p in parts if p.status is Status.NEEDS_REVIEW)
         number = question.removeprefix("q")
-        name = f"Question {number}" if number.isdigit() else question
-        group_rows = tuple(rows[i] for i in indexes)
-        groups.append(Group(name, _points(earned), _points(possible), group_rows))
+        groups.append(
+            Group(
+                name=f"Question {number}" if number.isdigit() else question,
+                points=_points(earned),
+                max_points=_points(possible),
+                pending=_points(waiting) if waiting else None,
+                rows=tuple(rows[i] for i in indexes),
+            )
+        )
     return tuple(groups)
 
 
@@ -292,21 +311,6 @@ def _base_name(path: str | None) -> str | None:
 
 # --------------------------------------------------------------------------------- Markdown
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>~|&])")
-_LINE_BREAKS = re.compile(r"[\r\n\v\f\u0085\u2028\u2029\t]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-
-
-def escape_markdown(text: str) -> str:
-    r"""Text made inert in Markdown: metacharacters backslash-escaped, newlines made spaces.
-
-    >>> escape_markdown("Bob](x) <b>|*")
-    'Bob\\]\\(x\\) \\<b\\>\\|\\*'
-    """
-    text = _CONTROL.sub("", _LINE_BREAKS.sub(" ", text))
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
 def _markdown_header(view: ReportView) -> list[str]:
     title = escape_markdown(f"{view.title} ({view.assignment_id})")
     who = escape_markdown(view.student_name or view.student_id)
@@ -317,7 +321,9 @@ def _markdown_header(view: ReportView) -> list[str]:
         file_note = f" \\({escape_markdown(view.file_name)}\\)" if view.file_name else ""
         lines += [
             f"> **Your file could not be graded{file_note}.**",
+            ">",
             f"> Reason: {escape_markdown(view.error)}",
+            ">",
             "> Fix it and check it with `grader validate`, then submit it again.",
         ]
         return lines

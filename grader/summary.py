@@ -24,6 +24,7 @@ from markupsafe import Markup
 from tabulate import tabulate
 
 from grader.assignment import Assignment
+from grader.escaping import escape_markdown
 from grader.gradebook import plain_number
 from grader.results import Status
 from grader.stats import ClassStatistics, MistakeCount, PartStatistics
@@ -41,25 +42,14 @@ SHARE_COLUMNS: tuple[tuple[Status, str], ...] = (
     (Status.MISSING, "missing"),
     (Status.NEEDS_REVIEW, "review"),
 )
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>~|])")
-_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+_XML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_RAW_SCRIPT = re.compile(r"<\s*script", re.IGNORECASE)
 
 
 class Raw(str):
     """Text the Markdown template writes as is: our own numbers, bars and labels."""
 
     __slots__ = ()
-
-
-def escape_markdown(text: str) -> str:
-    r"""Backslash-escape every Markdown metacharacter; line breaks become spaces.
-
-    >>> escape_markdown("Bob](x) | *y*")
-    'Bob\\]\\(x\\) \\| \\*y\\*'
-    """
-    one_line = _LINE_BREAKS.sub(" ", text)
-    visible = "".join(c if c.isprintable() else " " for c in one_line)
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", visible)
 
 
 def _finalize_markdown(value: Any) -> str:
@@ -121,23 +111,23 @@ def _as_raw(formatter: Callable[..., str]) -> Callable[..., Raw]:
 
 @functools.cache
 def _environment(kind: str) -> Environment:
+    """The environment for ``html`` (autoescape) or ``markdown`` (escape by ``finalize``)."""
     loader = PackageLoader("grader", "templates")
+    layout: dict[str, Any] = {"trim_blocks": True, "lstrip_blocks": True}
+    layout["keep_trailing_newline"] = True
     if kind == "html":
-        env = Environment(loader=loader, autoescape=True, undefined=StrictUndefined)
+        env = Environment(loader=loader, autoescape=True, undefined=StrictUndefined, **layout)
+        env.filters.update(_FORMATTERS)
     else:
         env = Environment(
             loader=loader,
             autoescape=False,
             undefined=StrictUndefined,
             finalize=_finalize_markdown,
+            **layout,
         )
         env.filters.update({name: _as_raw(f) for name, f in _FORMATTERS.items()})
         env.filters["raw"] = Raw
-    env.trim_blocks = True
-    env.lstrip_blocks = True
-    env.keep_trailing_newline = True
-    if kind == "html":
-        env.filters.update(_FORMATTERS)
     env.filters.update(is_low=is_low, top_mistakes=top_mistakes)
     return env
 
@@ -198,10 +188,16 @@ def _inline_svg(svg: str) -> Markup:
     start = svg.find("<svg")
     if start < 0:
         raise ValueError("roofline_svg is not an SVG drawing (no <svg> element)")
-    body = svg[start:].strip()
+    # matplotlib copies labels into comments; they are inert, and dropping them keeps the page
+    # small and leaves nothing for a stray "-->" to end early.
+    body = _XML_COMMENT.sub("", svg[start:]).strip()
     finder = _ScriptFinder()
     finder.feed(body)
     finder.close()
+    # HTMLParser reads <style> as raw text, a browser's SVG parser does not: also look for
+    # "<script" anywhere (escaped labels never contain a raw "<").
+    if not finder.found and _RAW_SCRIPT.search(body):
+        finder.found = "<script>"
     # A drawing never needs script; refuse rather than strip, so a bug upstream shows.
     if finder.found:
         raise ValueError(f"roofline_svg contains script ({finder.found}); refusing to embed it")

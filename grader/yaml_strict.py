@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import cast
 
 import yaml
-
 from yaml.composer import Composer
 from yaml.error import Mark, MarkedYAMLError, YAMLError
 from yaml.events import (
@@ -38,6 +37,7 @@ from yaml.parser import Parser
 from yaml.reader import Reader, ReaderError
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
+
 
 class ComposeError(Exception):
     """A file or a part of it cannot be read.
@@ -251,8 +251,11 @@ USE_LIBYAML = yaml.__with_libyaml__ and _CParser is not None
 # - a BOM: libyaml skips one at the start of every line, PyYAML only at the start of the text;
 # - line breaks other than LF and CRLF (CR, NEL, LS, PS), which the two count differently;
 # - a directive ("%YAML 1.2"): the two accept different versions;
-# - a block scalar header followed by anything but a space or a break (">-#", "|x").
-_LIBYAML_DIFFERS = re.compile("[\t\ufeff\x85\u2028\u2029]|\r(?!\n)|^%|[|>][-+0-9]*[^-+0-9 \r\n]", re.M)
+# - a block scalar header followed by anything but a space or a break (">-#", "|x"): PyYAML
+#   wants a space before a comment there.
+_LIBYAML_DIFFERS = re.compile(
+    "[\t\ufeff\x85\u2028\u2029]|\r(?!\n)|^%|(?:^| )[|>][-+0-9]*[^-+0-9 \r\n]", re.MULTILINE
+)
 
 
 class FastPathDeclined(Exception):

@@ -279,6 +279,8 @@ def test_apply_overrides_rules(assignment: Assignment, perfect: SubmissionResult
     assert notes == {"q6.advantages": "TA decision: 1 of 2 points"}
     negative = [Override("s1000001", "q3.b", -1.0, None, "no sketch")]
     assert apply_overrides(perfect, negative, assignment)[0].part("q3.b").status is Status.INCORRECT
+    upper = [Override("S1000001", "q3.b", 1.0, None, "")]
+    assert apply_overrides(perfect, upper, assignment)[0].part("q3.b").status is Status.CORRECT
     other = [Override("someone-else", "q3.b", 1.0, None, "")]
     assert apply_overrides(perfect, other, assignment) == (perfect, {})
     broken = error("s1000001", "unreadable", assignment)

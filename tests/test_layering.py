@@ -16,6 +16,7 @@ LAYERS: dict[str, int] = {
         [
             "__init__",
             "errors",
+            "escaping",
             "results",
             "outcome",
             "mistakes",

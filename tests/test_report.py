@@ -90,7 +90,7 @@ def test_html_is_self_contained_and_phone_ready(
 ) -> None:
     page = feedback_html(macs, expectations)
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
-    assert "@media (max-width: 720px)" in page and "@media print" in page
+    assert "@media screen and (max-width: 720px)" in page and "@media print" in page
     for external in ("<link", "<script", " src=", "@import", "url(http", "<img"):
         assert external not in page, external
     assert re.findall(r"https?://[^\"' ]+", page) == [
@@ -250,3 +250,11 @@ def test_timing_of_500_html_reports(
         size = len(pages[0])
         print(f"\n500 HTML feedback reports with plots: {elapsed:.2f} s ({size:,} bytes each)")
     assert len(pages) == 500
+
+
+def test_a_sheet_without_devices_gets_no_plot(
+    expectations: Expectations, macs: SubmissionResult
+) -> None:
+    givens = {k: v for k, v in expectations.givens.items() if not k.endswith(".peak")}
+    page = feedback_html(macs, dataclasses.replace(expectations, givens=givens))
+    assert "<svg" not in page and "Grace Hopper" in page

@@ -1,0 +1,20 @@
+"""Making student text inert in Markdown (HTML escaping is Jinja2's autoescape)."""
+
+from __future__ import annotations
+
+import re
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>~|&])")
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\u0085\u2028\u2029\t]+")
+
+
+def escape_markdown(text: str) -> str:
+    r"""Backslash-escape every Markdown metacharacter (and ``&``, so no entity survives);
+    line breaks and other invisible characters become spaces, so a table row stays one row.
+
+    >>> escape_markdown("Bob](x) <b>|*y*")
+    'Bob\\]\\(x\\) \\<b\\>\\|\\*y\\*'
+    """
+    one_line = _LINE_BREAKS.sub(" ", text)
+    visible = "".join(c if c.isprintable() else " " for c in one_line)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", visible)
