@@ -19,12 +19,13 @@ to write, except for the letter ``x`` between two operands (``2 x 56``), which i
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import re
 import string
 import unicodedata
 import warnings
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 from grader.errors import AnswerFormatError
 
@@ -59,6 +60,7 @@ _TIMES_X = re.compile(r"(?:(?<=[0-9.)])\s*|(?<=\s))[xX](?![A-Za-z_])(?=\s|[0-9.(
 _NUMBER_SPELLING = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _ALLOWED_CHARACTERS = frozenset(string.ascii_letters + string.digits + "_.+-*/() ")
 _WORD = re.compile(r"[A-Za-z_]\w*")
+_EXPONENT_WORD = re.compile(r"[eE]\d*")  # the "e3" of "1 e3", not a symbol
 # Two operands side by side ("2L", "2 3", ")("); atomic groups keep "12" from splitting in two.
 _JUXTAPOSED = re.compile(
     r"(?<![\w.])((?>\d+\.?\d*(?:[eE][+-]?\d+)?|[A-Za-z_]\w*)|\))\s*((?>[A-Za-z_]\w*|\d+\.?\d*)|\()"
@@ -66,6 +68,13 @@ _JUXTAPOSED = re.compile(
 _NOT_FINITE = frozenset({"nan", "inf", "infinity"})
 _COMMA_MESSAGE = "unexpected ',': write decimals with a point (2.25) and no thousands separators"
 _ALLOWED_HINT = "use only numbers, + - * / ^ and parentheses"
+
+# A plain number in ASCII digits, which the evaluator reads without normalising or parsing.
+_PLAIN_NUMBER = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# Answers repeat a lot across a class; an entry is a short text and its small program.
+_CACHE_SIZE = 4096
+# A compiled expression: called with the symbols' values, it returns the value or raises.
+_Program = Callable[[Mapping[str, float]], float]
 
 _BINARY: frozenset[type[ast.operator]] = frozenset({ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow})
 
@@ -87,10 +96,16 @@ def normalise(text: str, symbols: Collection[str] = ()) -> str:
         >>> normalise("2.5 × 10⁻³ − 128²")
         '2.5 * 10**(-3) - 128**(2)'
     """
+    return _normalise(text, "x" in symbols or "X" in symbols)
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _normalise(text: str, x_is_symbol: bool) -> str:
+    """:func:`normalise`, cached: the symbols matter only through whether ``x`` is one."""
     text = _SUPERSCRIPT_RUN.sub(lambda m: f"**({m.group(1).translate(_SUPERSCRIPT_DIGITS)})", text)
     text = unicodedata.normalize("NFKC", text).translate(_OPERATOR_SIGNS)
     text = " ".join(text.split())
-    if "x" not in symbols and "X" not in symbols:
+    if not x_is_symbol:
         text = _TIMES_X.sub(" *", text)
     return " ".join(text.split())
 
@@ -115,26 +130,65 @@ def evaluate(text: str, symbols: Mapping[str, float] | None = None) -> float:
         >>> evaluate("2*L*L*d", {"L": 1024, "d": 128})
         268435456.0
     """
-    names = dict(symbols or {})
+    names: Mapping[str, float] = symbols or {}
     if len(text) > MAX_LENGTH:
         raise AnswerFormatError(f"answer is too long (more than {MAX_LENGTH} characters)")
-    _reject_number_like_characters(text)
-    source = normalise(text, names).strip()
-    if not source:
-        raise AnswerFormatError("no answer")
-    if len(source) > _MAX_NORMALISED_LENGTH:
-        raise AnswerFormatError(f"answer is too long (more than {MAX_LENGTH} characters)")
-    if "," in source:
-        # Python would read "2,25" as the tuple (2, 25); grader.numbers resolves commas first.
-        raise AnswerFormatError(_COMMA_MESSAGE)
-    tree = _parse(source, names)
-    _check_size(tree)
+    plain = _plain_number(text)
+    if plain is not None:
+        return plain
     try:
-        return _Walker(source, names).value(tree.body)
+        # Keyed by the names, not their values: the values are read when the program runs, so
+        # one entry serves every student (and every carried-forward value) alike.
+        program = _compile(text, frozenset(names))
+    except _Transient as error:
+        raise AnswerFormatError(error.message) from None
+    try:
+        return program(names)
     except OverflowError:
         raise AnswerFormatError("number too large") from None
     except ZeroDivisionError:
         raise AnswerFormatError("division by zero") from None
+
+
+def _plain_number(text: str) -> float | None:
+    """The value of a plain number such as ``288`` or ``2.25``, read without any parsing.
+
+    None when the text is anything else, or when the AST path would not give a finite float
+    for it: ``007`` is not a Python literal, ``1e400`` is infinite; that path words the error.
+    """
+    if not _PLAIN_NUMBER.fullmatch(text):
+        return None
+    if text[0] == "0" and text.isdigit() and text.strip("0"):
+        return None
+    value = float(text)  # the parser reads literals with this same conversion
+    return value if math.isfinite(value) else None
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _compile(text: str, names: frozenset[str]) -> _Program:
+    """Normalise, parse and check ``text`` once; the program reads the symbols' values later.
+
+    Every refusal that does not depend on a value becomes a :func:`_refusal` step at the place
+    where the walk would have met it, so errors come in the same order as when walking the tree.
+
+    Raises:
+        _Transient: The parser ran out of memory or stack; that is not cached.
+    """
+    try:
+        _reject_number_like_characters(text)
+        source = _normalise(text, "x" in names or "X" in names).strip()
+        if not source:
+            raise AnswerFormatError("no answer")
+        if len(source) > _MAX_NORMALISED_LENGTH:
+            raise AnswerFormatError(f"answer is too long (more than {MAX_LENGTH} characters)")
+        if "," in source:
+            # Python would read "2,25" as the tuple (2, 25); grader.numbers resolves commas first.
+            raise AnswerFormatError(_COMMA_MESSAGE)
+        tree = _parse(source, names)
+        _check_size(tree)
+        return _Compiler(source, names).program(tree.body)
+    except AnswerFormatError as error:
+        return _refusal(error.message)
 
 
 def _reject_number_like_characters(text: str) -> None:
@@ -144,25 +198,36 @@ def _reject_number_like_characters(text: str) -> None:
             raise AnswerFormatError(f"unexpected character '{char}': write digits and / instead")
 
 
-def _parse(source: str, names: Mapping[str, float]) -> ast.Expression:
+def _parse(source: str, names: Collection[str]) -> ast.Expression:
     """Parse (never run) the normalised text; explain the first problem when it is not Python."""
     try:
         with warnings.catch_warnings():
             # Odd texts (e.g. "'\\d'") make the parser warn; the warning is not for the student.
             warnings.simplefilter("ignore")
             return ast.parse(source, mode="eval")
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
+    except (SyntaxError, ValueError):
         raise AnswerFormatError(_explain_syntax_error(source, names)) from None
+    except (MemoryError, RecursionError):
+        # Depends on the state of the process, not only on the text: never cached.
+        raise _Transient(_explain_syntax_error(source, names)) from None
 
 
-def _explain_syntax_error(source: str, names: Mapping[str, float]) -> str:
+class _Transient(Exception):
+    """A refusal that must not be cached (the parser ran out of memory or stack)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _explain_syntax_error(source: str, names: Collection[str]) -> str:
     """Name the first disallowed character, unknown word or missing operator in ``source``."""
     for char in source:
         if char not in _ALLOWED_CHARACTERS:
             shown = char if char.isprintable() else repr(char)[1:-1]
             return f"unexpected character '{shown}'"
     for word in _WORD.findall(source):
-        if word not in names and not re.fullmatch(r"[eE]\d*", word):
+        if word not in names and not _EXPONENT_WORD.fullmatch(word):
             return _unknown_symbol(word, names)
     juxtaposed = _JUXTAPOSED.search(source)
     if juxtaposed:
@@ -179,7 +244,7 @@ def _check_size(tree: ast.Expression) -> None:
             raise AnswerFormatError("expression is too complex (more than 100 parts)")
 
 
-def _unknown_symbol(name: str, names: Mapping[str, float]) -> str:
+def _unknown_symbol(name: str, names: Collection[str]) -> str:
     shown = _short(name, 20)
     if name.lower() in _NOT_FINITE:
         return f"'{shown}' is not a finite number"
@@ -192,42 +257,57 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class _Walker:
-    """Evaluates a whitelisted expression tree; anything else raises AnswerFormatError."""
+def _refusal(message: str) -> _Program:
+    """A step that refuses, where the walk of the tree would have refused."""
 
-    def __init__(self, source: str, names: Mapping[str, float]) -> None:
+    def refuse(names: Mapping[str, float]) -> float:
+        raise AnswerFormatError(message)
+
+    return refuse
+
+
+class _Compiler:
+    """Turns a parsed expression into a :class:`_Program`; anything not whitelisted refuses."""
+
+    def __init__(self, source: str, names: Collection[str]) -> None:
         self._source = source
         self._names = names
 
-    def value(self, node: ast.expr) -> float:
+    def program(self, node: ast.expr) -> _Program:
         if isinstance(node, ast.Constant):
             return self._constant(node)
         if isinstance(node, ast.Name):
-            return self._name(node)
+            name = node.id
+            if name not in self._names:
+                return _refusal(_unknown_symbol(name, self._names))
+            return lambda names: _finite(float(names[name]))
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
-            operand = self.value(node.operand)
-            return -operand if isinstance(node.op, ast.USub) else operand
+            operand = self.program(node.operand)
+            return (lambda names: -operand(names)) if isinstance(node.op, ast.USub) else operand
         if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-            return _finite(_apply(node.op, self.value(node.left), self.value(node.right)))
+            op, left, right = node.op, self.program(node.left), self.program(node.right)
+            # Arguments run left to right, as the tree walk did: the first error is the same.
+            return lambda names: _finite(_apply(op, left(names), right(names)))
         if isinstance(node, ast.Call):
-            raise AnswerFormatError(self._call_message(node))
+            return _refusal(self._call_message(node))
         if isinstance(node, ast.BinOp | ast.UnaryOp):
-            raise AnswerFormatError(f"the operator in '{self._segment(node)}' is not allowed")
-        raise AnswerFormatError(f"'{self._segment(node)}' is not allowed: {_ALLOWED_HINT}")
+            return _refusal(f"the operator in '{self._segment(node)}' is not allowed")
+        return _refusal(f"'{self._segment(node)}' is not allowed: {_ALLOWED_HINT}")
 
-    def _constant(self, node: ast.Constant) -> float:
+    def _constant(self, node: ast.Constant) -> _Program:
         # Python also reads 0x1F, 1_000, 1j, True and strings; a student number is digits only.
         spelling = ast.get_source_segment(self._source, node) or ""
         value = node.value
         # The spelling test also excludes True/False, which are ints to isinstance.
         if not isinstance(value, int | float) or not _NUMBER_SPELLING.fullmatch(spelling):
-            raise AnswerFormatError(f"'{self._segment(node)}' is not a number")
-        return _finite(float(value))
-
-    def _name(self, node: ast.Name) -> float:
-        if node.id not in self._names:
-            raise AnswerFormatError(_unknown_symbol(node.id, self._names))
-        return _finite(float(self._names[node.id]))
+            return _refusal(f"'{self._segment(node)}' is not a number")
+        try:
+            number = float(value)  # an int beyond the float range raises OverflowError
+        except OverflowError:
+            return _refusal("number too large")
+        if not math.isfinite(number):
+            return _refusal("number too large")
+        return lambda names: number
 
     def _call_message(self, node: ast.Call) -> str:
         func = node.func

@@ -18,8 +18,11 @@ from yaml.resolver import BaseResolver
 
 from grader.yaml_strict import ComposeError, line_mark
 
-# One JSON token: a string, a punctuation mark, or a bare word (number, true, false, null, NaN).
-_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\],:]|[^\s{}\[\],:"]+')
+# What the line scanner looks at in (already valid) JSON: a line break; a string, with the colon
+# after it if it is a key; an opening bracket; a bare word (number, true, false, null, NaN).
+# Closing brackets and commas carry no line anyone asks for, so they are skipped.
+_TOKEN = re.compile(r'(\n)|"[^"\\]*(?:\\.[^"\\]*)*"(\s*:)?|[{\[]|[^\s{}\[\],:"]+')
+_BREAK, _KEY = 1, 2  # the groups of _TOKEN
 
 
 class _Members(list[tuple[str, Any]]):
@@ -64,30 +67,21 @@ def read_json(text: str, *, max_depth: int, max_nodes: int) -> Node:
 def _token_lines(text: str) -> tuple[list[int], list[int]]:
     """1-based lines of every value start and of every key, in document order.
 
-    ``text`` has been parsed by ``json`` already, so strings hold no raw newline and the token
-    pattern cannot go wrong; a key is a string right after ``{`` or after ``,`` inside an object.
+    ``text`` has been parsed by ``json`` already, so strings hold no raw line break and the
+    token pattern cannot go wrong; a string is a key exactly when a colon follows it.
     """
     value_lines: list[int] = []
     key_lines: list[int] = []
-    open_brackets: list[str] = []
-    expect_key = False
-    line, position = 1, 0
+    line = 1
     for match in _TOKEN.finditer(text):
-        line += text.count("\n", position, match.start())
-        position = match.start()
-        first = match.group()[0]
-        if first in "{[":
-            value_lines.append(line)
-            open_brackets.append(first)
-        elif first in "}]":
-            open_brackets.pop()
-        elif first == "," or first == ":":
-            pass
-        elif expect_key:
+        group = match.lastindex
+        if group == _BREAK:
+            line += 1
+        elif group == _KEY:
             key_lines.append(line)
+            line += match.group(_KEY).count("\n")  # `"key"` and its colon on different lines
         else:
             value_lines.append(line)
-        expect_key = first in "{," and open_brackets[-1:] == ["{"]
     return value_lines, key_lines
 
 

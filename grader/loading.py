@@ -1,8 +1,9 @@
 """Read an untrusted answer file into a tree of text leaves with 1-based line numbers.
 
-Nothing in a student's file is ever executed or typed: YAML goes through the strict composer of
-:mod:`grader.yaml_strict`, JSON through :mod:`grader.json_strict`, and both end here as
-:class:`Node` trees whose leaves are the student's exact text. Every problem comes back as a
+Nothing in a student's file is ever executed or typed: YAML goes through the strict composers of
+:mod:`grader.yaml_strict` (via :mod:`grader.yaml_salvage`, which also rescues the readable keys
+of a broken file), JSON through :mod:`grader.json_strict`, and both end here as :class:`Node`
+trees whose leaves are the student's exact text. Every problem comes back as a
 :class:`LoadIssue`; :func:`load_answer_bytes` never raises for any input. The limits and their
 reasons are in ``research/reliability.md`` §1 and §7.
 
@@ -156,20 +157,23 @@ class _TreeBuilder:
         """A mapping with every key present once; repeated keys are all dropped."""
         entries: dict[str, list[tuple[int, YamlNode]]] = {}
         for key_node, value_node in node.value:
-            self._count(_line(key_node))
+            line = _line(key_node)
+            self._count(line)
             try:
-                key = _text_of(key_node)
+                key = _text_of(key_node, line)
             except _BadValue as bad:
                 self.issues.append(_issue(f"a key {bad.message}", bad.line, path or None))
                 continue
-            entries.setdefault(key, []).append((_line(key_node) or 0, value_node))
+            entries.setdefault(key, []).append((line or 0, value_node))
         tree: dict[str, Node] = {}
+        broken = self.broken
         for key, occurrences in entries.items():
             dotted = f"{path}.{key}" if path else key
-            lines = sorted(line for line, _ in occurrences)
-            if dotted in self.broken:
-                lines = sorted([*lines, self.broken[dotted]])
-            if len(lines) > 1:
+            if len(occurrences) > 1 or dotted in broken:  # rare: sort lines only then
+                lines = [line for line, _ in occurrences]
+                if dotted in broken:
+                    lines.append(broken[dotted])
+                lines.sort()
                 self.issues.append(_named_issue(_answered_twice(dotted, lines), lines[1], dotted))
                 continue
             try:
@@ -180,17 +184,17 @@ class _TreeBuilder:
 
     def value(self, node: YamlNode, *, path: str) -> Node:
         """Any value; its depth was bounded when the graph was composed."""
-        self._count(_line(node))
+        line = _line(node)
+        self._count(line)
         if isinstance(node, MappingNode):
             return self.mapping(node, path=path)
         if isinstance(node, SequenceNode):
-            return Node([self.value(item, path=path) for item in node.value], _line(node))
-        return Node(_text_of(node), _line(node))
+            return Node([self.value(item, path=path) for item in node.value], line)
+        return Node(_text_of(node, line), line)
 
 
-def _text_of(node: YamlNode) -> str:
-    """The text of a scalar, refused if it could not be shown or written safely later."""
-    line = _line(node)
+def _text_of(node: YamlNode, line: int | None) -> str:
+    """The text of a scalar at ``line``, refused if it could not be shown or written safely."""
     if not isinstance(node, ScalarNode):
         raise _BadValue("must be plain text, not a list or mapping", line)
     text = str(node.value)

@@ -22,6 +22,7 @@ Number spellings (the rules Moodle documents for its numerical questions):
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -64,6 +65,10 @@ _PLAIN = re.compile(r"[+-]?(?P<mantissa>\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _SCIENTIFIC = re.compile(r"[+-]?(?P<mantissa>\d+\.?\d*|\.\d+)\*10\*\*\(?[+-]?\d+\)?")
 _POWER_OF_TEN = re.compile(r"[+-]?10\*\*\(?[+-]?\d+\)?")
 _OPERATOR_END = frozenset("+-*/^(×·⋅∗÷−–")
+# Entries are short texts and small results; a class of thousands repeats far fewer answers.
+_CACHE_SIZE = 4096
+_FIRST_WORD = re.compile(r"[^\W\d]+")
+_NON_DIGIT = re.compile(r"\D")
 
 
 def read_number(
@@ -93,7 +98,24 @@ text='2 × 56 × 56 × 3 × 3 × 32 = 1,811,072')
         raise AnswerFormatError("no answer")
     if len(stripped) > MAX_LENGTH:
         raise AnswerFormatError(f"answer is too long (more than {MAX_LENGTH} characters)")
-    names = dict(symbols or {})
+    # The symbols' values are part of the key: the same text means another number elsewhere.
+    items = tuple(symbols.items()) if symbols else ()
+    if symbols and 0 in symbols.values():
+        # 0.0 and -0.0 are one key but may give answers of different sign: not cached.
+        return _read_stripped.__wrapped__(stripped, unit, items)
+    return _read_stripped(stripped, unit, items)
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _read_stripped(
+    stripped: str, unit: str, symbols: tuple[tuple[str, float], ...]
+) -> NumericAnswer:
+    """:func:`read_number` after its cheap checks, cached: answers repeat a lot across a class.
+
+    Only answers are cached (the answer is frozen, so sharing it is safe); a refusal raises
+    afresh each time, through the caches of :mod:`grader.expression` and :mod:`grader.units`.
+    """
+    names = dict(symbols)
     sides = _split_sides(_ascii_digits(_APPROXIMATELY.sub("", stripped, count=1)))
     readings = [_read_side(side, unit, names) for side in sides[:-1]]
     try:
@@ -135,6 +157,8 @@ def _disambiguate(
 
 def _ascii_digits(text: str) -> str:
     """Full-width and other decimal digits as ASCII (superscripts are not decimal: kept)."""
+    if text.isascii():  # the usual case: nothing to convert
+        return text
     return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
 
 
@@ -155,7 +179,7 @@ def _read_side(side: str, unit: str, names: Mapping[str, float]) -> tuple[float,
         # evaluator names the problem.
         evaluate(side, names)
         raise AnswerFormatError(f"expected a number, got '{_short(side)}'")
-    first_word = re.match(r"[^\W\d]+", unit_text)
+    first_word = _FIRST_WORD.match(unit_text)
     if first_word and first_word.group() in names:
         raise AnswerFormatError(f"missing operator: write {number}*{first_word.group()}")
     plain = _resolve_separators(number)
@@ -196,7 +220,7 @@ def _ungroup(whole: str, written: str) -> str:
     if whole.isdecimal():
         return whole
     kinds = {_GROUPING.get(char) for char in whole if not char.isdecimal()}
-    groups = re.split(r"\D", whole)
+    groups = _NON_DIGIT.split(whole)
     if (
         len(kinds) != 1
         or None in kinds
@@ -237,6 +261,7 @@ def _short(text: str, limit: int = 40) -> str:
 
 # --- choices --------------------------------------------------------------------------------
 
+_DASHES = re.compile(r"[-_‐‑–—]")
 _NEGATION = re.compile(r"\b(?:not|no|neither|nor|never|isn't|isnt|rather|instead)\b|n't\b")
 
 
@@ -285,9 +310,11 @@ def read_choice(text: str, *, choices: Mapping[str, Sequence[str]]) -> str:
     raise AnswerFormatError(f"'{_short(text)}' is not one of: {', '.join(choices)}")
 
 
+@functools.lru_cache(maxsize=4096)
 def _choice_key(text: str) -> str:
+    # Cached: every call also keys all the spellings of every choice.
     text = unicodedata.normalize("NFKC", text).casefold().strip().removesuffix(".")
-    return " ".join(re.sub(r"[-_‐‑–—]", " ", text).split())
+    return " ".join(_DASHES.sub(" ", text).split())
 
 
 # --- complexity classes ---------------------------------------------------------------------
@@ -343,6 +370,13 @@ def read_complexity(text: str, *, variable: str = "L", constants: Collection[str
     """
     if len(text) > MAX_LENGTH:
         raise AnswerFormatError(f"answer is too long (more than {MAX_LENGTH} characters)")
+    # Only membership in ``constants`` matters, so a frozenset keys the cache exactly.
+    return _read_complexity(text, variable, frozenset(constants))
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _read_complexity(text: str, variable: str, constants: frozenset[str]) -> str:
+    """:func:`read_complexity` after the length check, cached (refusals are not cached)."""
     # normalise() rewrites superscripts before NFKC (NFKC alone makes "L²" into "L2").
     key = normalise(text, ("x", "X")).removesuffix(".")
     key = _APPROXIMATELY.sub("", key, count=1).strip()

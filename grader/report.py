@@ -311,6 +311,7 @@ def _base_name(path: str | None) -> str | None:
 
 # --------------------------------------------------------------------------------- Markdown
 
+
 def _markdown_header(view: ReportView) -> list[str]:
     title = escape_markdown(f"{view.title} ({view.assignment_id})")
     who = escape_markdown(view.student_name or view.student_id)

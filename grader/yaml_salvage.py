@@ -85,7 +85,6 @@ SALVAGE_MAX_CHARS = 64 * 1024
 _SALVAGE_MAX_FAILURES = 50
 
 
-
 def _split_lines(text: str) -> list[str]:
     """``text`` cut after each PyYAML line break, keeping the breaks."""
     ends = [match.end() for match in LINE_BREAK.finditer(text)]

@@ -1,14 +1,17 @@
-"""Strict YAML reading: PyYAML's pure-Python pipeline with every risky feature refused.
+"""Strict YAML composing: every risky feature refused, every scalar kept as the student's text.
 
-The loader stops at PyYAML's *representation graph* (``yaml.nodes.Node``). There is no
+The composers stop at PyYAML's *representation graph* (``yaml.nodes.Node``). There is no
 constructor at all, so no tag can ever choose a Python class, and with ``BaseResolver`` nothing is
 typed implicitly: every scalar stays the student's text (``yes``, ``1:30``, ``017``, ``.nan``).
-``grader.loading`` turns the graph into its own tree. The C loader is not used because its composer
-cannot be hooked; speed does not matter under the 256 KiB cap.
+``grader.loading`` turns the graph into its own tree.
 
-When a file (of at most 64 KiB) has a syntax error, :func:`read_yaml` salvages what it can: it
-splits the text at ``key:`` lines, reads each chunk alone at its true line numbers, and does the
-same one indentation level inside a broken block such as ``answers:`` (``reliability.md`` §2.4).
+There are two composers with the same checks. :func:`compose_yaml` is the reference: PyYAML's
+pure-Python reader, scanner and parser, hooked where each node starts; its messages and lines are
+the ones students see, and salvage (:mod:`grader.yaml_salvage`) reads chunks with it.
+:func:`compose_fast` drives libyaml's C event parser (what ``CSafeLoader`` is built on) and
+composes the events here, about eight times faster. It only ever returns a clean file's graph, the
+same graph the reference builds: on any problem, or on a text where the two parsers are known
+to disagree, it declines and the reference reads the text again.
 """
 
 from __future__ import annotations
@@ -233,26 +236,23 @@ def check_flow_nesting(text: str) -> None:
             depth, line = 0, line + 1
 
 
-
-
 # --- the fast path: libyaml's event parser, composed here ------------------------------------
 
-try:
+if yaml.__with_libyaml__:  # False when PyYAML was built without libyaml: Python only, then
     from yaml._yaml import CParser as _CParser
-except ImportError:  # PyYAML built without libyaml
-    _CParser = None
 
 # Read by compose_fast at every call, so tests can run every input through the reference path.
-USE_LIBYAML = yaml.__with_libyaml__ and _CParser is not None
+USE_LIBYAML: bool = yaml.__with_libyaml__
 
-# Texts where libyaml 0.2.5 and PyYAML's pure-Python scanner disagree while both accept the text
-# (found by differential fuzzing; each has a test). Such a text goes to the reference path.
-# - a tab: PyYAML refuses "a\t" and "- \tb" at a line end or start where libyaml skips it;
+# Texts the fast path leaves to the reference without trying (each has a test). Found by
+# differential fuzzing of libyaml 0.2.5 against PyYAML's pure-Python scanner, where libyaml
+# accepts a text that PyYAML refuses or reads differently:
+# - a tab: PyYAML refuses "q1: 1\t" and "[1,\t2]", libyaml skips the tab;
 # - a BOM: libyaml skips one at the start of every line, PyYAML only at the start of the text;
-# - line breaks other than LF and CRLF (CR, NEL, LS, PS), which the two count differently;
-# - a directive ("%YAML 1.2"): the two accept different versions;
-# - a block scalar header followed by anything but a space or a break (">-#", "|x"): PyYAML
-#   wants a space before a comment there.
+# - a block scalar header followed by anything but a space or a break ("|#"): PyYAML wants a
+#   space before a comment there.
+# And for simplicity, since answer files hardly ever hold them: line breaks other than LF and
+# CRLF (CR, NEL, LS, PS; the end-of-text check below counts LF only) and directives ("%YAML").
 _LIBYAML_DIFFERS = re.compile(
     "[\t\ufeff\x85\u2028\u2029]|\r(?!\n)|^%|(?:^| )[|>][-+0-9]*[^-+0-9 \r\n]", re.MULTILINE
 )
@@ -295,7 +295,7 @@ class _LibyamlComposer:
 
     def __init__(self, text: str, max_depth: int, max_nodes: int) -> None:
         # A str, not the bytes: the text was decoded and checked once, in grader.loading.
-        self.next_event = _CParser(text).get_event  # type: ignore[misc]  # None: not used then
+        self.next_event = _CParser(text).get_event
         self.max_depth = max_depth
         self.nodes_left = max_nodes
         self.last_line = text.count("\n")  # 0-based; only LF and CRLF reach this path
@@ -323,7 +323,7 @@ class _LibyamlComposer:
             if scalar.anchor is not None or scalar.tag is not None:
                 raise _Declined("anchor or tag")
             mark = cast(Mark, scalar.start_mark)
-            if scalar.style == "" and _libyaml_may_misread(scalar.value, mark, in_flow, self):
+            if scalar.style == "" and _misread_plain(scalar.value, mark, in_flow, self.last_line):
                 raise _Declined("plain scalar that PyYAML may read differently")
             return ScalarNode(_STR, scalar.value, mark, None, scalar.style or None)
         if kind is MappingStartEvent or kind is SequenceStartEvent:
@@ -351,8 +351,8 @@ class _LibyamlComposer:
         return MappingNode(_MAP, pairs, mark, None, start.flow_style)
 
 
-def _libyaml_may_misread(value: str, mark: Mark, in_flow: bool, composer: _LibyamlComposer) -> bool:
-    """Whether PyYAML may read this plain scalar differently (or not at all).
+def _misread_plain(value: str, mark: Mark, in_flow: bool, last_line: int) -> bool:
+    """Whether PyYAML may read this plain scalar differently from libyaml (or not at all).
 
     - In a flow collection PyYAML ends a plain scalar at ``?`` ("{a?b: 1}"); libyaml does not.
     - An omitted value: libyaml may date it at the next token where PyYAML dates it at the colon,
@@ -361,7 +361,7 @@ def _libyaml_may_misread(value: str, mark: Mark, in_flow: bool, composer: _Libya
     """
     if in_flow:
         return not value or "?" in value
-    return not value and mark.line > composer.last_line
+    return not value and mark.line > last_line
 
 
 _STR = BaseResolver.DEFAULT_SCALAR_TAG

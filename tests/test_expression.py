@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+import math
+import re
 import time
 from collections.abc import Callable
 
@@ -9,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from grader import expression
 from grader.errors import AnswerFormatError
 from grader.expression import evaluate, normalise
 
@@ -236,3 +240,115 @@ def test_arithmetic_like_text_raises_only_answer_format_error(text: str) -> None
 @given(st.floats(allow_nan=False, allow_infinity=False))
 def test_repr_of_a_float_reads_back(number: float) -> None:
     assert evaluate(repr(number)) == number
+
+
+# --- the plain-number fast path and the caches ------------------------------------------------
+
+
+def parsed(text: str, symbols: dict[str, float] | None = None) -> float:
+    """The value by the normalise-parse-walk path alone, bypassing the plain-number shortcut."""
+    names = symbols or {}
+    return expression._compile(text, frozenset(names))(names)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("288", 288.0),
+        ("1806336", 1806336.0),
+        ("2.25", 2.25),
+        ("0", 0.0),
+        ("00", 0.0),  # a Python literal
+        ("5.", 5.0),
+        (".5", 0.5),
+        ("1e3", 1000.0),
+        ("2.5E-1", 0.25),
+        ("0.1e-2", 0.001),
+        ("09.5", 9.5),  # a float literal may start with zeros ...
+        ("007", "cannot read '007'"),  # ... an integer may not: the parser words the error
+        ("1e400", "number too large"),  # infinite: refused as before
+        ("9" * 200, 1e200),  # an int literal, rounded to the nearest float as float() does
+        ("1e308", 1e308),
+        ("2e308", "number too large"),
+    ],
+)
+def test_plain_numbers_read_as_the_parser_reads_them(text: str, expected: float | str) -> None:
+    for read in (evaluate, parsed):
+        if isinstance(expected, str):
+            with pytest.raises(AnswerFormatError, match=re.escape(expected)):
+                read(text)
+        else:
+            assert read(text) == expected
+
+
+@given(st.floats(min_value=0, max_value=1e150) | st.integers(0, 10**30))
+def test_plain_number_shortcut_gives_the_parsed_value(number: float) -> None:
+    for text in (repr(number), f"{number:e}", f"{number:.3f}"):
+        assert evaluate(text) == parsed(text)
+
+
+def test_cached_programs_read_each_callers_symbol_values() -> None:
+    assert evaluate("2*L", {"L": 3.0}) == 6.0
+    assert evaluate("2*L", {"L": 4.0}) == 8.0
+    with pytest.raises(AnswerFormatError, match="unknown symbol 'L'"):
+        evaluate("2*L")
+    with pytest.raises(AnswerFormatError, match="number too large"):
+        evaluate("2*L", {"L": math.inf})
+    assert evaluate("2*L", {"L": 5}) == 10.0
+
+
+def test_cache_keys_on_which_names_the_sheet_binds() -> None:
+    assert evaluate("2 x 3") == 6.0  # x is a times sign ...
+    with pytest.raises(AnswerFormatError):
+        evaluate("2 x 3", {"x": 3.0})  # ... unless the sheet binds x
+    with pytest.raises(AnswerFormatError, match=r"allowed: a$"):
+        evaluate("q", {"a": 1.0})
+    with pytest.raises(AnswerFormatError, match=r"allowed: b$"):
+        evaluate("q", {"b": 1.0})
+
+
+@pytest.mark.parametrize(
+    ("text", "symbols", "message"),
+    [
+        # The first problem in evaluation order wins, as when the tree was walked directly.
+        ("1/0 + foo(2)", None, "division by zero"),
+        ("foo(2) + 1/0", None, "function calls like 'foo(...)' are not allowed"),
+        ("L + q", {"L": math.inf}, "number too large"),
+        ("q + L", {"L": math.inf}, "unknown symbol 'q'; allowed: L"),
+        ("1/0 + 2**1e10", None, "division by zero"),
+        ("2**1e10 + 1/0", None, "number too large"),
+        ("1j + 1e200*1e200", None, "'1j' is not a number"),
+        ("1e200*1e200 + 1j", None, "number too large"),
+        ("(-8)**(1/3) + q", None, "the result is not a real number"),
+    ],
+)
+def test_errors_come_in_evaluation_order(
+    text: str, symbols: dict[str, float] | None, message: str
+) -> None:
+    for _ in range(2):  # the second time from the cache
+        with pytest.raises(AnswerFormatError) as caught:
+            evaluate(text, symbols)
+        assert caught.value.message == message
+
+
+def test_a_cached_refusal_raises_a_fresh_error_each_time() -> None:
+    errors = []
+    for _ in range(2):
+        with pytest.raises(AnswerFormatError) as caught:
+            evaluate("2 § 3 + 17")
+        errors.append(caught.value)
+    assert errors[0] is not errors[1]
+    assert errors[0].message == errors[1].message
+
+
+def test_running_out_of_stack_is_not_cached(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The parser's RecursionError depends on the caller's stack depth, not on the text.
+    def exhausted(*args: object, **kwargs: object) -> ast.Expression:
+        raise RecursionError
+
+    text = "3*(4+5)-6/7"
+    monkeypatch.setattr(expression.ast, "parse", exhausted)
+    with pytest.raises(AnswerFormatError):
+        evaluate(text)
+    monkeypatch.undo()
+    assert evaluate(text) == pytest.approx(3 * 9 - 6 / 7)

@@ -1,7 +1,8 @@
 """Tests for grader.loading: untrusted answer files in, text trees or issues out, never a crash.
 
 Each hostile input of research/reliability.md §1 is a row here, next to the nearest input that
-must still load.
+must still load. The tests run on both YAML paths: with libyaml's event parser as the fast path
+(when PyYAML has it) and with the pure-Python composer alone.
 """
 
 from __future__ import annotations
@@ -10,12 +11,17 @@ import json
 import os
 import pathlib
 import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from yaml.nodes import MappingNode, SequenceNode
+from yaml.nodes import Node as YamlNode
 
+from grader import yaml_strict
 from grader.loading import (
     MAX_BYTES,
     MAX_DEPTH,
@@ -29,6 +35,9 @@ from grader.loading import (
     load_answer_file,
 )
 from grader.yaml_salvage import SALVAGE_MAX_CHARS
+from grader.yaml_strict import FastPathDeclined, NodeBudget, compose_fast, compose_yaml
+
+SUBMISSIONS = Path(__file__).resolve().parent.parent / "submissions"
 
 SAMPLE_YAML = """\
 assignment: roofline-1
@@ -62,6 +71,18 @@ SAMPLE_JSON = """\
   }
 }
 """
+
+
+@pytest.fixture(scope="module", autouse=True, params=["libyaml", "python"])
+def yaml_engine(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Run the module's tests on one YAML path; module scope keeps Hypothesis tests allowed."""
+    if request.param == "libyaml" and not yaml_strict.USE_LIBYAML:
+        pytest.skip("PyYAML is installed without libyaml")
+    saved = yaml_strict.USE_LIBYAML
+    yaml_strict.USE_LIBYAML = request.param == "libyaml"
+    yield request.param
+    yaml_strict.USE_LIBYAML = saved
+
 
 BILLION_LAUGHS = "a0: &a0 [lol]\n" + "".join(
     f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 10)
@@ -810,3 +831,157 @@ def test_too_many_broken_parts_make_the_file_unreadable() -> None:
     result = load_yaml("".join(f"q{i}: [\n" if i % 2 else f"q{i}: ok\n" for i in range(200)))
     assert result.tree is None
     assert "too much of the file is broken" in result.issues[0].message
+
+
+# --- the libyaml fast path against the pure-Python reference ---------------------------------
+
+
+def fast_path_only(engine: str) -> None:
+    """The tests below are about the fast path: run them once, on the libyaml engine."""
+    if engine != "libyaml":
+        pytest.skip("about the libyaml fast path")
+
+
+def graph(node: YamlNode | None) -> Any:
+    """A composed node as plain data: kind, value and 0-based line, recursively."""
+    if node is None:
+        return None
+    value: Any = node.value
+    if isinstance(node, MappingNode):
+        value = [(graph(key), graph(item)) for key, item in node.value]
+    elif isinstance(node, SequenceNode):
+        value = [graph(item) for item in node.value]
+    return type(node).__name__, value, node.start_mark.line
+
+
+DECLINED = "declined"
+
+
+def fast_graph(text: str) -> Any:
+    """The fast path's graph, or DECLINED (then the reference path decides)."""
+    try:
+        return graph(compose_fast(text, max_depth=MAX_DEPTH, max_nodes=MAX_NODES))
+    except FastPathDeclined:
+        return DECLINED
+
+
+def check_fast_path_agrees(text: str) -> None:
+    """Whatever the fast path accepts, the reference accepts too, with the same graph."""
+    fast = fast_graph(text)
+    if fast != DECLINED:
+        reference = compose_yaml(text, max_depth=MAX_DEPTH, budget=NodeBudget(MAX_NODES))
+        assert fast == graph(reference)
+
+
+@pytest.mark.parametrize("path", sorted(SUBMISSIONS.glob("*.yaml")), ids=lambda p: p.name)
+def test_clean_sample_files_take_the_fast_path(path: Path, yaml_engine: str) -> None:
+    fast_path_only(yaml_engine)
+    text = path.read_text("utf-8")
+    if load_yaml(text).issues:
+        pytest.skip("a sample with problems is read by the reference path")
+    assert fast_graph(text) != DECLINED  # else loading is eight times slower, silently
+    check_fast_path_agrees(text)
+
+
+# Texts libyaml 0.2.5 reads differently from PyYAML's pure-Python scanner (found by differential
+# fuzzing of the two); the fast path must decline each, so the result is the reference one.
+LIBYAML_DIFFERS = [
+    ("tab after a value", "q1: 1\t\nq2: 2\n"),  # PyYAML: tab error; libyaml: fine
+    ("tab in a flow list", "q1: [1,\t2]\n"),
+    ("BOM at a line start", "q1: [a,\n\ufeffb]\n"),  # libyaml drops the BOM, PyYAML keeps it
+    ("BOM before a list", "q1:\n\ufeff- a\n"),
+    ("comment right after |", "q1: |#\n  x\n"),  # PyYAML wants a space before the '#'
+    ("comment right after >-", "q1: >-#c\n  x\n"),
+    ("? inside a flow value", "q1: [a?b]\n"),  # PyYAML ends the plain scalar at '?'
+    ("? inside a flow key", "q1: {why? not: 1}\n"),
+    ("omitted flow value, next line", "q1: {a: 1, b:\n }\n"),  # lines of the empty value
+    ("omitted value at the very end", "q1: 1\n? q2"),  # libyaml adds a line at the end
+    ("bare document start at the end", "---"),
+    ("directive", "%YAML 1.2\n---\nq1: 1\n"),
+    ("old Mac line ends", "q1: 1\rq2: 2\r"),
+    ("Unicode line separator", "q1: 'a\u2028b'\n"),
+]
+
+
+@pytest.mark.parametrize("text", [pytest.param(row[1], id=row[0]) for row in LIBYAML_DIFFERS])
+def test_fast_path_declines_where_libyaml_differs(text: str, yaml_engine: str) -> None:
+    fast_path_only(yaml_engine)
+    assert fast_graph(text) == DECLINED
+    saved = yaml_strict.USE_LIBYAML
+    try:
+        yaml_strict.USE_LIBYAML = False
+        reference = load_yaml(text)
+    finally:
+        yaml_strict.USE_LIBYAML = saved
+    assert load_yaml(text) == reference
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "q1:\nq2: 5\n",  # omitted values in block context: both date them at the colon
+        "q1: 1\nq2:",  # ... also at the end of a text without a final line break
+        "a:\n  - 1\n  - {b: c}\n  - [d]\nc: |\n  text\nd: >-\n  fold\n  ed",
+        "q1: 'it''s'\nq2: \"a\\tb \\u00e9\"\nq3: why? because\n",
+        "q1: 1\r\nq2: [a,\r\n b]\r\n",  # Windows line ends
+        "---\nq1: 1\n...\n",
+        "# only a comment\n",
+        "",
+    ],
+)
+def test_fast_path_reads_ordinary_files_like_the_reference(text: str, yaml_engine: str) -> None:
+    fast_path_only(yaml_engine)
+    assert fast_graph(text) != DECLINED
+    check_fast_path_agrees(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "q1: &a 1\n",
+        "q1: *a\n",
+        "q1: !!int 1\n",
+        "q1: [1, 2\n",
+        "a: 1\n---\nb: 2\n",
+        "q1: " + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "\n",
+        "".join(f"q{i}: x\n" for i in range(MAX_NODES)),
+        "q1: a\x01b\n",
+    ],
+)
+def test_every_problem_is_left_to_the_reference_path(text: str, yaml_engine: str) -> None:
+    fast_path_only(yaml_engine)
+    # So that messages and lines stay exactly those of the pure-Python composer.
+    assert fast_graph(text) == DECLINED
+
+
+_YAML_PIECES = st.sampled_from(
+    [
+        *":-[]{},#&*!|>'\"%@`?\t\n \\",
+        ": ",
+        "- ",
+        "? ",
+        "\r\n",
+        "\r",
+        "\ufeff",
+        "\u2028",
+        "x",
+        "é",
+        "---",
+    ]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(edits=_EDITS)
+def test_fast_path_agrees_on_mutated_files(
+    edits: list[tuple[str, int, str]], yaml_engine: str
+) -> None:
+    fast_path_only(yaml_engine)
+    check_fast_path_agrees(_mutate(SAMPLE_YAML, edits).decode("utf-8", "surrogatepass"))
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.lists(_YAML_PIECES | st.text(max_size=3), max_size=30).map("".join))
+def test_fast_path_agrees_on_yaml_like_text(text: str, yaml_engine: str) -> None:
+    fast_path_only(yaml_engine)
+    check_fast_path_agrees(text)

@@ -440,3 +440,43 @@ def test_complexity_with_declared_constants() -> None:
 def test_read_complexity_raises_only_answer_format_error(text: str) -> None:
     with contextlib.suppress(AnswerFormatError):
         assert read_complexity(text).startswith("O(")
+
+
+# --- caches: keyed on everything that changes the result ---------------------------------------
+
+
+def test_read_number_cache_keys_on_symbol_values() -> None:
+    assert read_number("2*L", unit="1", symbols={"L": 3.0}).value == 6.0
+    assert read_number("2*L", unit="1", symbols={"L": 4.0}).value == 8.0
+    assert read_number(" 2*L ", unit="1", symbols={"L": 4.0}).text == "2*L"
+    with pytest.raises(AnswerFormatError, match="unknown symbol 'L'"):
+        read_number("2*L", unit="1")
+
+
+def test_read_number_cache_keys_on_the_unit() -> None:
+    assert read_number("2 KiB", unit="byte").value == 2048.0
+    with pytest.raises(AnswerFormatError, match="this question wants"):
+        read_number("2 KiB", unit="FLOP")
+
+
+def test_a_refused_number_raises_afresh_each_time() -> None:
+    errors = []
+    for _ in range(2):
+        with pytest.raises(AnswerFormatError) as caught:
+            read_number("1,806", unit="FLOP")
+        errors.append(caught.value)
+    assert errors[0] is not errors[1]
+    assert errors[0].message == errors[1].message
+
+
+def test_read_complexity_cache_keys_on_the_constants() -> None:
+    assert read_complexity("O(d^2)") == "O(L^2)"  # d read as the student's name for L
+    assert read_complexity("O(d^2)", constants=("d",)) == "O(1)"
+    assert read_complexity("O(d^2)", constants={"d"}) == "O(1)"
+    assert read_complexity("O(d^2)", variable="n") == "O(n^2)"
+
+
+def test_signed_zero_symbols_are_not_confused() -> None:
+    # 0.0 == -0.0 (and they hash alike), yet the sign reaches the value read.
+    assert math.copysign(1, read_number("L", unit="1", symbols={"L": 0.0}).value) == 1
+    assert math.copysign(1, read_number("L", unit="1", symbols={"L": -0.0}).value) == -1

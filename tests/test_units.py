@@ -166,3 +166,27 @@ def test_odd_pint_failures_become_answer_format_errors() -> None:
     for unit_text in ("(", ")", "()", "B)", "*B", "B//", "per", "s per"):
         with pytest.raises(AnswerFormatError):
             to_unit(1.0, unit_text, "byte")
+
+
+def test_cached_unit_factor_scales_each_value() -> None:
+    assert to_unit(2.0, "MFLOP", "FLOP") == 2e6
+    assert to_unit(3.0, "MFLOP", "FLOP") == 3e6
+    with pytest.raises(AnswerFormatError, match="this question wants"):
+        to_unit(3.0, "MFLOP", "FLOP/s")  # the cache keys on the part's unit too
+    with pytest.raises(AnswerFormatError, match="number too large"):
+        to_unit(1e300, "EFLOP", "FLOP")  # the product is checked for every value
+
+
+def test_a_refused_unit_raises_afresh_each_time() -> None:
+    errors = []
+    for _ in range(2):
+        with pytest.raises(AnswerFormatError) as caught:
+            to_unit(1.0, "MFLOPS", "FLOP")
+        errors.append(caught.value)
+    assert errors[0] is not errors[1]
+    assert errors[0].message == errors[1].message
+
+
+@pytest.mark.parametrize("text", ["2 × 56 = 112", " 128² ", "(1+2)/3", "½", "1,806,336"])
+def test_text_without_letters_is_all_number(text: str) -> None:
+    assert split_number_unit(text, SYMBOLS) == (text.strip(), "")
