@@ -14,7 +14,9 @@ import click
 from grader import __version__
 from grader.assignment import Assignment
 from grader.errors import AssignmentError, GraderError, UsageError
+from grader.expectations import Expectations
 from grader.pipeline import default_assignment
+from grader.results import SubmissionResult
 
 ASSIGNMENT_HELP = "Bundled assignment id or path to an assignment YAML file."
 
@@ -140,11 +142,11 @@ def validate(files: tuple[Path, ...], assignment: str | None) -> None:
     all_valid = True
     try:
         paths = answer_files(list(files))
-        cache: dict[str, object] = {}
+        cache: dict[str, Expectations] = {}
         for path in paths:
             spec = _assignment_for(path, assignment)
             exp = cache.setdefault(spec.id, expectations_for(spec))
-            graded = grade_file(path, exp)  # type: ignore[arg-type]
+            graded = grade_file(path, exp)
             valid, report = validation_report(graded.result, graded.submission)
             all_valid &= valid
             click.echo(report)
@@ -335,7 +337,7 @@ def gradescope(submission: Path, results_file: Path, assignment: str | None) -> 
     click.echo(f"score {document['score']}; results written to {results_file}")
 
 
-def _load_compare(folder: Path | None) -> object:
+def _load_compare(folder: Path | None) -> dict[str, SubmissionResult] | None:
     """Results of the --compare folder, read before the new run can overwrite anything."""
     if folder is None:
         return None
@@ -344,11 +346,11 @@ def _load_compare(folder: Path | None) -> object:
     return load_results(folder)
 
 
-def _print_changes(old: object, out_dir: Path) -> None:
+def _print_changes(old: dict[str, SubmissionResult], out_dir: Path) -> None:
     from grader.atomic import write_text_atomic
     from grader.regrade import changes_table, compare_results, load_results
 
-    table = changes_table(compare_results(old, load_results(out_dir)))  # type: ignore[arg-type]
+    table = changes_table(compare_results(old, load_results(out_dir)))
     write_text_atomic(out_dir / "regrade-diff.md", f"# Regrade changes\n\n{table}\n")
     click.echo(f"\nChanges against the earlier run:\n{table}")
 
