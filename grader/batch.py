@@ -4,13 +4,21 @@ Each student's result and feedback are written (atomically) as soon as they are 
 run killed at any point leaves whole files behind and a rerun completes the job; the class files
 (gradebook, review queue, summary) are written last. The same inputs give byte-identical outputs:
 files are graded in sorted order and nothing depends on time or on the number of jobs.
+
+With ``--jobs N`` the grading processes also apply the TA's overrides and write each student's
+files, and send back only a packed digest (``grader.results.pack``) for the class files: the
+process that collects them stays light. That process alone decides which file keeps an id that
+two files claim (the first in sorted order); when the later one's process has already written
+its files under that id, they are repaired at the end from the first file, graded again.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
+import functools
+import gc
 import signal
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +30,11 @@ from grader.expectations import Expectations
 from grader.grade import error_result
 from grader.overrides import Override, apply_overrides
 from grader.pipeline import expectations_for, grade_file
-from grader.results import SubmissionResult
+from grader.results import PackedResult, ResultDigest, SubmissionResult, digest, pack, unpack
 from grader.submission import valid_student_id
+
+FeedbackWriter = Callable[[SubmissionResult, Mapping[str, str], Expectations], None]
+"""Writes one student's feedback files (given the result, TA notes per part, expectations)."""
 
 TIME_BUDGET_SECONDS = 5.0
 """Backstop per file: grading that runs longer (it never should) ends as an error result."""
@@ -31,10 +42,9 @@ TIME_BUDGET_SECONDS = 5.0
 
 @dataclass
 class BatchOutcome:
-    """What a batch run produced."""
+    """What a batch run produced: a digest per file, in the order of the paths."""
 
-    results: list[SubmissionResult]
-    notes: dict[str, dict[str, str]] = field(default_factory=dict)
+    results: list[ResultDigest]
     unused_overrides: list[Override] = field(default_factory=list)
 
     @property
@@ -79,78 +89,155 @@ def grade_with_budget(path: Path, exp: Expectations, seconds: float) -> Submissi
         signal.signal(signal.SIGALRM, previous)
 
 
-_WORKER_EXPECTATIONS: Expectations | None = None
+# A batch allocates millions of small objects and keeps most of them (every result until the
+# class files are written). With CPython's default thresholds the cyclic collector ran so
+# often over that growing heap that it took 40% of a 10,000-file run. Grading makes little
+# cyclic garbage, so collect rarely, and never look at what existed before the batch again.
+_BATCH_GC_THRESHOLDS = (50_000, 50, 100)
 
 
-def _init_worker(assignment: Assignment) -> None:
-    global _WORKER_EXPECTATIONS
-    _WORKER_EXPECTATIONS = expectations_for(assignment)
+@contextlib.contextmanager
+def batch_gc() -> Iterator[None]:
+    """Collect cyclic garbage rarely for the duration of a batch (thresholds restored after)."""
+    previous = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(*_BATCH_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+        gc.unfreeze()
 
 
-def _grade_in_worker(path: Path) -> SubmissionResult:
-    assert _WORKER_EXPECTATIONS is not None
-    return grade_with_budget(path, _WORKER_EXPECTATIONS, TIME_BUDGET_SECONDS)
+@dataclass(frozen=True)
+class StudentFiles:
+    """How each student's files are written: sent once to every grading process.
+
+    Attributes:
+        out_dir: the output folder.
+        overrides: the TA's decisions, applied to the results of their students.
+        write_feedback: writes the feedback report files, or None for results only.
+    """
+
+    out_dir: Path
+    overrides: tuple[Override, ...] = ()
+    write_feedback: FeedbackWriter | None = None
+
+    def by_student(self) -> dict[str, list[int]]:
+        """Positions of the overrides per student id (lower case)."""
+        found: dict[str, list[int]] = {}
+        for index, override in enumerate(self.overrides):
+            found.setdefault(override.student.lower(), []).append(index)
+        return found
 
 
-def grade_paths(
-    paths: Sequence[Path], exp: Expectations, *, jobs: int = 1
-) -> Iterator[SubmissionResult]:
-    """Results in the order of ``paths``, graded in ``jobs`` processes."""
+@dataclass(frozen=True)
+class _Done:
+    """One graded file as a grading process reports it."""
+
+    packed: PackedResult
+    written_as: str | None  # the id its files were written under (None: nothing written)
+    used: tuple[int, ...]  # positions of the overrides applied
+
+
+class _Grader:
+    """Grades a file, applies its overrides, writes its files: the work of one process."""
+
+    def __init__(self, exp: Expectations, files: StudentFiles) -> None:
+        self.exp = exp
+        self.files = files
+        self.mine = files.by_student()
+
+    def graded(self, path: Path) -> tuple[SubmissionResult, dict[str, str], tuple[int, ...]]:
+        """The result of one file with its overrides applied, the TA notes, the overrides used."""
+        result = grade_with_budget(path, self.exp, TIME_BUDGET_SECONDS)
+        used = tuple(self.mine.get(result.student.id.lower(), ()))
+        if result.status != "graded" or not used:
+            return result, {}, ()
+        chosen = [self.files.overrides[i] for i in used]
+        result, notes = apply_overrides(result, chosen, self.exp.assignment)
+        return result, notes, used
+
+    def write(self, result: SubmissionResult, notes: Mapping[str, str]) -> None:
+        """Write one student's result file and feedback."""
+        out_dir = self.files.out_dir
+        write_text_atomic(
+            output_path(out_dir, "results", result.student.id, ".json"),
+            result_json(result),
+            durable=False,  # see grader.atomic: a killed run is repaired by a rerun
+            skip_unchanged=True,
+        )
+        if self.files.write_feedback is not None:
+            self.files.write_feedback(result, notes, self.exp)
+
+    def __call__(self, path: Path) -> _Done:
+        result, notes, used = self.graded(path)
+        self.write(result, notes)
+        return _Done(pack(result), result.student.id, used)
+
+
+_WORKER: _Grader | None = None
+
+
+def _init_worker(assignment: Assignment, files: StudentFiles) -> None:
+    global _WORKER
+    _WORKER = _Grader(expectations_for(assignment), files)
+    gc.freeze()  # a worker lives for one batch
+    gc.set_threshold(*_BATCH_GC_THRESHOLDS)
+
+
+def _grade_in_worker(path: Path) -> _Done:
+    assert _WORKER is not None
+    return _WORKER(path)
+
+
+def grade_paths(paths: Sequence[Path], grader: _Grader, *, jobs: int = 1) -> Iterator[_Done]:
+    """Grade and write ``paths`` in ``jobs`` processes; reports in the order of ``paths``."""
     if jobs <= 1 or len(paths) < 2 * jobs:
-        for path in paths:
-            yield grade_with_budget(path, exp, TIME_BUDGET_SECONDS)
+        yield from map(grader, paths)
         return
-    chunk = max(1, min(64, len(paths) // (jobs * 8)))
-    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(exp.assignment,)) as pool:
+    # Chunks big enough that the per-task overhead vanishes, small enough that the
+    # progress bar moves and both processes finish together.
+    chunk = max(1, min(256, len(paths) // (jobs * 8)))
+    initargs = (grader.exp.assignment, grader.files)
+    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=initargs) as pool:
         yield from pool.map(_grade_in_worker, paths, chunksize=chunk)
 
 
-def unique_ids(results: Iterator[SubmissionResult]) -> Iterator[SubmissionResult]:
-    """Refuse a student id already taken (case-insensitively) by an earlier file: that file
-    becomes an error result, so no output is overwritten. Streams: results pass through as
-    they are graded."""
-    seen: dict[str, str] = {}
-    for result in results:
-        key = result.student.id.lower()
-        if key in seen:
-            result = error_result(
-                result.assignment,
-                result.max_score,
-                _free_id(result, seen),
-                f"student id {result.student.id!r} is also used by {seen[key]}; "
-                "each student needs their own id",
-                result.file,
-            )
-            key = result.student.id.lower()
-        seen[key] = result.file or ""
-        yield result
-
-
-def _free_id(result: SubmissionResult, seen: dict[str, str]) -> str:
-    """An id for a duplicate's error row that does not collide with one already written."""
+def _free_id(result: ResultDigest, taken: Mapping[str, object]) -> str:
+    """An id for a duplicate's error row that does not collide with one already taken."""
     stem = (Path(result.file).stem if result.file else result.student.id)[:50]
     candidate = stem if valid_student_id(stem) else "duplicate"
     number = 2
-    while candidate.lower() in seen:
+    while candidate.lower() in taken:
         candidate = f"{stem if valid_student_id(stem) else 'duplicate'}-{number}"
         number += 1
     return candidate
 
 
 def output_path(out_dir: Path, folder: str, student_id: str, suffix: str) -> Path:
-    """``out_dir/folder/<id><suffix>``, refusing anything that would land outside ``out_dir``."""
+    """``out_dir/folder/<id><suffix>``, refusing anything that would land outside ``out_dir``.
+
+    The id is one path component by its pattern (no separator, never ``.`` or ``..``), so only
+    the folder can lead elsewhere (a symbolic link): it is resolved once per run. A link in
+    the last component is harmless, since writes replace the link itself, not its target.
+    """
     if not valid_student_id(student_id):
         raise ValueError(f"invalid student id {student_id[:40]!r}")
-    target = (out_dir / folder / f"{student_id}{suffix}").resolve()
+    return _checked_folder(out_dir.absolute(), folder) / f"{student_id}{suffix}"
+
+
+@functools.lru_cache(maxsize=64)
+def _checked_folder(out_dir: Path, folder: str) -> Path:
+    target = (out_dir / folder).resolve()
     if not target.is_relative_to(out_dir.resolve()):
-        raise ValueError(f"refusing to write outside the output folder: {student_id[:40]!r}")
+        raise ValueError(f"refusing to write outside the output folder: {folder!r}")
     return target
 
 
 def result_json(result: SubmissionResult) -> str:
     """A result as the JSON written to ``results/<id>.json`` (same schema as ``check --json``)."""
-    data = json.loads(result.model_dump_json())
-    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return result.model_dump_json(indent=2) + "\n"
 
 
 def run_batch(
@@ -160,39 +247,79 @@ def run_batch(
     *,
     jobs: int = 1,
     overrides: Sequence[Override] = (),
-    write_student: Callable[[SubmissionResult, dict[str, str]], None] | None = None,
+    write_feedback: FeedbackWriter | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> BatchOutcome:
-    """Grade ``paths`` and write each student's result; the caller writes the class files."""
+    """Grade ``paths`` and write each student's files; the caller writes the class files."""
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out_dir)
-    by_student: dict[str, list[Override]] = {}
-    for override in overrides:
-        by_student.setdefault(override.student.lower(), []).append(override)
-    used: set[int] = set()
+    grader = _Grader(exp, StudentFiles(out_dir, tuple(overrides), write_feedback))
     outcome = BatchOutcome(results=[])
-    graded = grade_paths(list(paths), exp, jobs=jobs)
-    for result in unique_ids(_with_progress(graded, progress)):
-        mine = by_student.get(result.student.id.lower(), []) if result.status == "graded" else []
-        notes: dict[str, str] = {}
-        if mine:
-            result, notes = apply_overrides(result, mine, exp.assignment)
-            used.update(id(o) for o in mine)
+    used: set[int] = set()
+    # Lower-case id -> where its files come from: the answer file that keeps it (graded
+    # again if its files must be repaired), or the error result of a refused duplicate.
+    owners: dict[str, Path | SubmissionResult] = {}
+    clobbered: list[str] = []  # ids under which a refused duplicate's files were written
+    for path, done in zip(paths, grade_paths(list(paths), grader, jobs=jobs), strict=True):
+        if progress is not None:
+            progress(1)
+        result = unpack(done.packed)
+        if result.student.id.lower() in owners:
+            refused = _refusal(result, owners)
+            grader.write(refused, {})
+            owners[refused.student.id.lower()] = refused
+            result = digest(refused)
+            if done.written_as is not None:
+                clobbered.append(done.written_as)
+        else:
+            owners[result.student.id.lower()] = path
+            used.update(done.used)
         outcome.results.append(result)
-        outcome.notes[result.student.id] = notes
-        write_text_atomic(
-            output_path(out_dir, "results", result.student.id, ".json"), result_json(result)
-        )
-        if write_student is not None:
-            write_student(result, notes)
-    outcome.unused_overrides = [o for o in overrides if id(o) not in used]
+    _repair(grader, clobbered, owners)
+    outcome.unused_overrides = [o for i, o in enumerate(overrides) if i not in used]
     return outcome
 
 
-def _with_progress(
-    results: Iterator[SubmissionResult], progress: Callable[[int], None] | None
-) -> Iterator[SubmissionResult]:
-    for result in results:
-        if progress is not None:
-            progress(1)
-        yield result
+def _refusal(
+    result: ResultDigest, owners: Mapping[str, Path | SubmissionResult]
+) -> SubmissionResult:
+    """The error result of a file whose id an earlier file has, under a free id."""
+    owner = owners[result.student.id.lower()]
+    where = owner.file if isinstance(owner, SubmissionResult) else str(owner)
+    return error_result(
+        result.assignment,
+        result.max_score,
+        _free_id(result, owners),
+        f"student id {result.student.id!r} is also used by {where}; "
+        "each student needs their own id",
+        result.file,
+    )
+
+
+def _repair(
+    grader: _Grader, clobbered: Sequence[str], owners: Mapping[str, Path | SubmissionResult]
+) -> None:
+    """Rewrite the files that refused duplicates wrote over, from their rightful owners.
+
+    A refused file's process wrote under its own spelling of the id; another spelling (S1 for
+    s1) is deleted first, so that on a case-insensitive disk the rewrite below comes last.
+    """
+    rewrites: dict[str, tuple[SubmissionResult, dict[str, str]]] = {}
+    for written in clobbered:
+        owner = owners.get(written.lower())
+        if owner is None:
+            continue
+        if isinstance(owner, SubmissionResult):
+            rewrites[written.lower()] = (owner, {})
+        else:
+            result, notes, _used = grader.graded(owner)
+            rewrites[written.lower()] = (result, notes)
+        if rewrites[written.lower()][0].student.id != written:
+            for folder, suffix in _STUDENT_FILES:
+                with contextlib.suppress(OSError, ValueError):
+                    output_path(grader.files.out_dir, folder, written, suffix).unlink()
+    for result, notes in rewrites.values():
+        grader.write(result, notes)
+
+
+_STUDENT_FILES = (("results", ".json"), ("feedback", ".html"), ("feedback", ".md"))

@@ -246,8 +246,8 @@ def grade(
     OUT/summary.md, .html     class statistics, common mistakes, review queue
     Exit status: 0 all files graded, 1 some could not be, 2 usage or assignment error.
     """
-    from grader.batch import run_batch
-    from grader.outputs import student_writer, write_class_outputs
+    from grader.batch import batch_gc, run_batch
+    from grader.outputs import feedback_writer, write_class_outputs
     from grader.pipeline import answer_files, expectations_for
 
     try:
@@ -258,17 +258,17 @@ def grade(
             raise UsageError("no answer files (.yaml, .yml, .json) under the given paths")
         old = _load_compare(compare_dir)
         decisions = _load_overrides(overrides, spec)
-        with _progress(len(files)) as advance:
+        with batch_gc(), _progress(len(files)) as advance:
             outcome = run_batch(
                 files,
                 exp,
                 out_dir,
                 jobs=jobs,
                 overrides=decisions,
-                write_student=student_writer(out_dir, exp, reports=reports),
+                write_feedback=feedback_writer(out_dir, reports=reports),
                 progress=advance,
             )
-        table = write_class_outputs(out_dir, outcome, exp, reports=reports)
+            table = write_class_outputs(out_dir, outcome, exp, reports=reports)
     except GraderError as error:
         _fail(error)
         return

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from grader.assignment import Assignment, Part
 from grader.errors import AnswerFormatError, AssignmentError
@@ -46,10 +47,18 @@ class Expectations:
     symbols: Mapping[str, float]
     accepted: Mapping[str, tuple[Value, ...]]
     alternatives: Mapping[str, tuple[Candidate, ...]]
+    answers: Mapping[str, Value] = field(init=False, repr=False, compare=False)
+    memo: dict[Any, Any] = field(init=False, repr=False, compare=False)
+    """Scratch space for caches of pure functions of these expectations (see grader.grade)."""
+
+    def __post_init__(self) -> None:
+        # ``Solution.answers`` builds a new dict at every call; grading asks for it per part.
+        object.__setattr__(self, "answers", self.solution.answers)
+        object.__setattr__(self, "memo", {})
 
     def expected(self, part_id: str) -> Value:
         """The reference value of a part."""
-        return self.solution.answers[part_id]
+        return self.answers[part_id]
 
 
 _PART_ID = re.compile(r"\bq\d+(?:\.[a-z_0-9]+)+")

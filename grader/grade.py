@@ -28,6 +28,11 @@ from grader.submission import Submission, image_path
 MAX_SUBMITTED_CHARS = 500
 """Longest student text copied into a result (longer answers are cut, with a mark)."""
 
+MEMO_MAX_CHARS = 200
+"""Longest single-value answer whose outcome is remembered for the rest of the batch."""
+MEMO_MAX_ENTRIES = 100_000
+"""Remembered outcomes kept at most (the memo starts over when full: memory stays bounded)."""
+
 
 def grade_submission(exp: Expectations, submission: Submission) -> SubmissionResult:
     """Grade every part of the assignment for one submission."""
@@ -94,7 +99,7 @@ def grade_part(
             **base,
         )
     try:
-        outcome = _dispatch(part, answer.node, exp, own)
+        outcome = _dispatch_remembered(part, answer.node, exp, own)
     except AnswerFormatError as error:
         outcome = Outcome(Status.INVALID, 0.0, feedback=_where(part.id, answer.line, error.message))
     except (ArithmeticError, RecursionError, ValueError) as error:  # a bug must not crash a batch
@@ -116,6 +121,58 @@ def grade_part(
         review=outcome.review,
         **base,
     )
+
+
+def _dispatch_remembered(
+    part: Part, node: Node, exp: Expectations, own: dict[str, float]
+) -> Outcome:
+    """``_dispatch``, remembering the outcome of each short single-value answer.
+
+    A class writes the same few answers again and again ("288", "memory-bound"), and grading
+    one is a pure function of the part, the text and the student's own earlier answers that
+    the part's carry-forward rules read: that triple is the key. The outcome has no line
+    number in it (the caller adds it), so one entry serves every file. Unreadable answers are
+    remembered as their message.
+    """
+    text = node.value
+    if not isinstance(text, str) or len(text) > MEMO_MAX_CHARS or part.kind in _UNREMEMBERED:
+        return _dispatch(part, node, exp, own)
+    memo = exp.memo
+    key = (part.id, text, *[own.get(pid) for pid in _own_inputs(part, exp)])
+    found = memo.get(key)
+    if found is None:
+        try:
+            found = _dispatch(part, node, exp, own)
+        except AnswerFormatError as error:
+            found = error.message
+        if len(memo) >= MEMO_MAX_ENTRIES:
+            memo.clear()
+        memo[key] = found
+    if isinstance(found, str):
+        raise AnswerFormatError(found)
+    assert isinstance(found, Outcome)
+    return found
+
+
+_UNREMEMBERED = frozenset({"op_counts", "image", "text"})
+
+
+def _own_inputs(part: Part, exp: Expectations) -> tuple[str, ...]:
+    """The earlier parts whose (student's) values grading ``part`` may read: the inputs of its
+    carry-forward formulas (as ``grade_numeric`` finds them) and of its verdict rule."""
+    key = ("own inputs", part.id)
+    found = exp.memo.get(key)
+    if found is None:
+        rule = exp.assignment.carry_forward.get(part.id)
+        inputs: list[str] = []
+        if rule is not None:
+            for formula in rule.formulas:
+                inputs += [pid for pid in exp.answers if pid in formula and pid not in inputs]
+            if rule.verdict is not None:
+                inputs += [rule.verdict.intensity, rule.verdict.ridge]
+        found = exp.memo[key] = tuple(inputs)
+    assert isinstance(found, tuple)
+    return found
 
 
 def _dispatch(part: Part, node: Node, exp: Expectations, own: dict[str, float]) -> Outcome:

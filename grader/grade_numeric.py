@@ -129,9 +129,7 @@ def _carried_forward(
     rule = exp.assignment.carry_forward.get(part.id)
     if rule is None or not rule.formulas:
         return None
-    reference = {
-        pid: float(v) for pid, v in exp.solution.answers.items() if isinstance(v, int | float)
-    }
+    reference = {pid: float(v) for pid, v in exp.answers.items() if isinstance(v, int | float)}
     for formula in rule.formulas:
         inputs = [pid for pid in reference if pid in formula]
         differing = {

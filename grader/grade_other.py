@@ -54,7 +54,7 @@ def grade_choice(part: Part, text: str, exp: Expectations, own: Mapping[str, flo
         return Outcome(Status.CORRECT, 1.0, chosen, feedback="Right.")
     if verdict is None:
         return credited(0.0, value=chosen, feedback="Not right.")
-    answers = exp.solution.answers
+    answers = exp.answers
     intensity, ridge = float(answers[verdict.intensity]), float(answers[verdict.ridge])  # type: ignore[arg-type]
     if abs(intensity - ridge) <= margin * ridge:
         return Outcome(

@@ -32,8 +32,8 @@ from collections.abc import Iterable, Sequence
 
 from grader.assignment import Assignment
 from grader.overrides import FORMULA_TRIGGERS
-from grader.results import Status, SubmissionResult
-from grader.stats import answer_text, result_sort_key
+from grader.results import ResultLike, Status
+from grader.stats import answer_text, sorted_results
 
 BOM = "\ufeff"
 GRADEBOOK_COLUMNS = ("id", "name", "file", "status", "score", "max", "pending review", "error")
@@ -102,7 +102,7 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
     return BOM + buffer.getvalue()
 
 
-def gradebook_csv(results: Sequence[SubmissionResult], assignment: Assignment) -> str:
+def gradebook_csv(results: Sequence[ResultLike], assignment: Assignment) -> str:
     """The gradebook: one row per answer file, graded or not, sorted by student id then file.
 
     Columns: ``id, name, file, status`` (``GRADED``/``ERROR``), ``score, max, pending review,
@@ -116,11 +116,11 @@ def gradebook_csv(results: Sequence[SubmissionResult], assignment: Assignment) -
         CSV text starting with a UTF-8 BOM (see the module docstring for why).
     """
     header = [*GRADEBOOK_COLUMNS, *assignment.part_ids]
-    rows = [_gradebook_row(r, assignment) for r in sorted(results, key=result_sort_key)]
+    rows = [_gradebook_row(r, assignment) for r in sorted_results(results)]
     return to_csv(header, rows)
 
 
-def _gradebook_row(result: SubmissionResult, assignment: Assignment) -> list[Cell]:
+def _gradebook_row(result: ResultLike, assignment: Assignment) -> list[Cell]:
     identity: list[Cell] = [result.student.id, result.student.name, result.file or ""]
     if result.status != "graded":
         blanks: list[Cell] = [None] * len(assignment.parts)
@@ -140,7 +140,7 @@ def _gradebook_row(result: SubmissionResult, assignment: Assignment) -> list[Cel
     ]
 
 
-def review_csv(results: Sequence[SubmissionResult], assignment: Assignment) -> str:
+def review_csv(results: Sequence[ResultLike], assignment: Assignment) -> str:
     """The TA review sheet: one row per part waiting for a person (status ``needs_review``).
 
     The ``points`` and ``comment`` columns are empty for the TA to fill in (``credit`` may be
@@ -150,7 +150,7 @@ def review_csv(results: Sequence[SubmissionResult], assignment: Assignment) -> s
     """
     order = {part_id: index for index, part_id in enumerate(assignment.part_ids)}
     rows: list[list[Cell]] = []
-    for result in sorted(results, key=result_sort_key):
+    for result in sorted_results(results):
         waiting = [p for p in result.parts if p.status is Status.NEEDS_REVIEW]
         for part in sorted(waiting, key=lambda p: (order.get(p.id, len(order)), p.id)):
             title = assignment.part(part.id).title if part.id in order else ""

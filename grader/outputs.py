@@ -5,35 +5,44 @@ Built FROM results, never inside grading. Every file goes through the atomic wri
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Mapping
 from pathlib import Path
 
 from grader.atomic import write_text_atomic
-from grader.batch import BatchOutcome, output_path
+from grader.batch import BatchOutcome, FeedbackWriter, output_path
 from grader.expectations import Expectations
 from grader.results import SubmissionResult
 
 
-def student_writer(
-    out_dir: Path, exp: Expectations, *, reports: bool
-) -> Callable[[SubmissionResult, dict[str, str]], None] | None:
-    """A callback writing ``feedback/<id>.html`` and ``.md`` for each graded student."""
-    if not reports:
-        return None
+def feedback_writer(out_dir: Path, *, reports: bool) -> FeedbackWriter | None:
+    """What writes ``feedback/<id>.html`` and ``.md`` for each student (None: no reports).
+
+    A module-level function with its folder bound, so that it can be sent to the grading
+    processes, which write each student's files themselves.
+    """
+    return functools.partial(write_feedback, out_dir) if reports else None
+
+
+def write_feedback(
+    out_dir: Path, result: SubmissionResult, notes: Mapping[str, str], exp: Expectations
+) -> None:
+    """Write one student's feedback report as HTML and Markdown."""
     from grader.report import feedback_html, feedback_markdown
 
-    def write(result: SubmissionResult, notes: dict[str, str]) -> None:
-        student = result.student.id
-        write_text_atomic(
-            output_path(out_dir, "feedback", student, ".html"),
-            feedback_html(result, exp, override_notes=notes),
-        )
-        write_text_atomic(
-            output_path(out_dir, "feedback", student, ".md"),
-            feedback_markdown(result, exp, override_notes=notes),
-        )
-
-    return write
+    student = result.student.id
+    write_text_atomic(
+        output_path(out_dir, "feedback", student, ".html"),
+        feedback_html(result, exp, override_notes=notes),
+        durable=False,
+        skip_unchanged=True,
+    )
+    write_text_atomic(
+        output_path(out_dir, "feedback", student, ".md"),
+        feedback_markdown(result, exp, override_notes=notes),
+        durable=False,
+        skip_unchanged=True,
+    )
 
 
 def write_class_outputs(

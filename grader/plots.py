@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from grader.expectations import Expectations
-from grader.results import Status, SubmissionResult
+from grader.results import ResultLike, Status, SubmissionResult, find_part
 
 OPERATIONS: tuple[tuple[str, str], ...] = (
     ("q5.conv.intensity", "conv"),
@@ -152,7 +152,7 @@ def roofline_svg(exp: Expectations, result: SubmissionResult | None = None) -> s
     return _finish(background, marks, notes)
 
 
-def class_roofline_svg(exp: Expectations, results: Sequence[SubmissionResult]) -> str:
+def class_roofline_svg(exp: Expectations, results: Sequence[ResultLike]) -> str:
     """The roofline plot with every student's intensities as small translucent dots.
 
     Args:
@@ -201,11 +201,10 @@ def devices_of(givens: Mapping[str, Any]) -> tuple[Device, ...]:
     return tuple(devices)
 
 
-def student_intensity(result: SubmissionResult, part_id: str) -> float | None:
+def student_intensity(result: ResultLike, part_id: str) -> float | None:
     """The student's own (possibly wrong or absurd) value of a part; None if unusable."""
-    try:
-        part = result.part(part_id)
-    except KeyError:
+    part = find_part(result, part_id)
+    if part is None:
         return None
     if part.status in (Status.INVALID, Status.MISSING):
         return None
@@ -265,7 +264,7 @@ def _student_elements(
 
 
 def _class_elements(
-    frame: Frame, key: PlotKey, results: Sequence[SubmissionResult]
+    frame: Frame, key: PlotKey, results: Sequence[ResultLike]
 ) -> tuple[list[str], int]:
     """A translucent dot per student, operation and roofline; and how many were off scale."""
     elements = ['<g class="class-marks" stroke="none" fill-opacity="0.35">']

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -78,3 +79,166 @@ class SubmissionResult(_Frozen):
             if part.id == part_id:
                 return part
         raise KeyError(part_id)
+
+
+# --- What the class files read -----------------------------------------------------------
+#
+# The gradebook, statistics and class plot read a few fields of every result, and a batch
+# run in several processes sends every result from its grading process to the one writing
+# those files. Pickling a full pydantic result (and its feedback texts) took longer than
+# grading it, so results travel as the tuples below; the class files accept either form.
+
+
+class PartLike(Protocol):
+    """The fields of a part the class files read (``PartResult`` and ``PartDigest`` have them)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def status(self) -> Status: ...
+    @property
+    def credit(self) -> float: ...
+    @property
+    def points(self) -> float: ...
+    @property
+    def max_points(self) -> float: ...
+    @property
+    def submitted(self) -> str | list[str] | dict[str, str] | None: ...
+    @property
+    def value(self) -> Any: ...
+    @property
+    def mistake(self) -> str | None: ...
+    @property
+    def carried_forward(self) -> bool: ...
+    @property
+    def review(self) -> str | None: ...
+
+
+class StudentLike(Protocol):
+    """Who submitted a file."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+
+
+class ResultLike(Protocol):
+    """The fields of a result the class files read."""
+
+    @property
+    def assignment(self) -> str: ...
+    @property
+    def student(self) -> StudentLike: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def error(self) -> str | None: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def max_score(self) -> float: ...
+    @property
+    def pending_review(self) -> float: ...
+    @property
+    def parts(self) -> Sequence[PartLike]: ...
+    @property
+    def file(self) -> str | None: ...
+
+
+class PartDigest(NamedTuple):
+    """A part without its feedback, expected value and line: what the class files read."""
+
+    id: str
+    status: Status
+    credit: float
+    points: float
+    max_points: float
+    submitted: str | list[str] | dict[str, str] | None = None
+    value: Any = None
+    mistake: str | None = None
+    carried_forward: bool = False
+    review: str | None = None
+
+
+class StudentDigest(NamedTuple):
+    """Who submitted a file."""
+
+    id: str
+    name: str = ""
+
+
+class ResultDigest(NamedTuple):
+    """A result as the class files read it; see :func:`digest`."""
+
+    assignment: str
+    student: StudentDigest
+    status: Literal["graded", "error"]
+    error: str | None
+    score: float
+    max_score: float
+    pending_review: float
+    parts: tuple[PartDigest, ...]
+    file: str | None
+
+
+def digest(result: SubmissionResult) -> ResultDigest:
+    """The fields of ``result`` that the gradebook, statistics and class plot read."""
+    return unpack(pack(result))
+
+
+PackedResult = tuple[Any, ...]
+"""A result's digest as plain nested tuples: what pickles fastest between processes."""
+
+
+def pack(result: SubmissionResult) -> PackedResult:
+    """``digest(result)`` as plain tuples (named tuples pickle through Python code, 4x slower)."""
+    student = result.student
+    return (
+        result.assignment,
+        (student.id, student.name),
+        result.status,
+        result.error,
+        result.score,
+        result.max_score,
+        result.pending_review,
+        tuple(
+            (
+                p.id,
+                p.status,
+                p.credit,
+                p.points,
+                p.max_points,
+                p.submitted,
+                p.value,
+                p.mistake,
+                p.carried_forward,
+                p.review,
+            )
+            for p in result.parts
+        ),
+        result.file,
+    )
+
+
+def unpack(packed: PackedResult) -> ResultDigest:
+    """The digest that :func:`pack` packed."""
+    return ResultDigest(
+        packed[0],
+        StudentDigest._make(packed[1]),
+        packed[2],
+        packed[3],
+        packed[4],
+        packed[5],
+        packed[6],
+        tuple(map(PartDigest._make, packed[7])),
+        packed[8],
+    )
+
+
+def find_part(result: ResultLike, part_id: str) -> PartLike | None:
+    """One part of a result, or None when it has no such part."""
+    for part in result.parts:
+        if part.id == part_id:
+            return part
+    return None

@@ -1,6 +1,7 @@
 """Class statistics: pure functions from graded results to numbers a TA can act on.
 
-Everything here is computed from ``SubmissionResult`` objects and nothing is read or written.
+Everything here is computed from results (``SubmissionResult`` or their digests) and nothing is
+read or written.
 Results are sorted by (student id, file, content) first, so that the same results in any order
 give identical statistics, and floating-point sums use ``math.fsum`` so that they do not depend
 on summation order either.
@@ -11,6 +12,7 @@ counted twice; the gradebook shows both rows, so the TA sees why.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import statistics
@@ -18,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from grader.assignment import Assignment
-from grader.results import PartResult, Status, SubmissionResult
+from grader.results import PartDigest, PartLike, ResultLike, Status
 
 HISTOGRAM_BINS = 10
 EXAMPLE_CHARS = 80
@@ -142,9 +144,7 @@ class ClassStatistics:
     error_files: tuple[FileError, ...]
 
 
-def class_statistics(
-    results: Sequence[SubmissionResult], assignment: Assignment
-) -> ClassStatistics:
+def class_statistics(results: Sequence[ResultLike], assignment: Assignment) -> ClassStatistics:
     """Statistics of a class: counts, score distribution, item analysis, review queue, errors.
 
     Args:
@@ -154,7 +154,7 @@ def class_statistics(
     Returns:
         Statistics that are identical for the same results in any order.
     """
-    ordered = sorted(results, key=result_sort_key)
+    ordered = sorted_results(results)
     graded = [r for r in ordered if r.status == "graded"]
     queue = review_queue(graded)
     return ClassStatistics(
@@ -175,9 +175,23 @@ def class_statistics(
     )
 
 
-def result_sort_key(result: SubmissionResult) -> tuple[str, str, str]:
+def result_sort_key(result: ResultLike) -> tuple[str, str, str]:
     """Student id, then file, then the whole content: a total order on results."""
-    return (result.student.id, result.file or "", result.model_dump_json())
+    return (result.student.id, result.file or "", repr(result))
+
+
+def sorted_results(results: Iterable[ResultLike]) -> list[ResultLike]:
+    """Results in the total order of :func:`result_sort_key`.
+
+    Serialising every result only to break ties costs more than the rest of the class
+    statistics together, and ties (same id and file) are rare: sort by id and file, and
+    fall back to the whole key only when two results share both.
+    """
+    ordered = sorted(results, key=lambda r: (r.student.id, r.file or ""))
+    tied = any(
+        (a.student.id, a.file) == (b.student.id, b.file) for a, b in itertools.pairwise(ordered)
+    )
+    return sorted(ordered, key=result_sort_key) if tied else ordered
 
 
 def moments(values: Sequence[float]) -> Moments | None:
@@ -193,7 +207,7 @@ def moments(values: Sequence[float]) -> Moments | None:
     return Moments(mean, statistics.median(values), math.sqrt(variance), min(values), max(values))
 
 
-def score_distribution(graded: Sequence[SubmissionResult], max_score: float) -> ScoreDistribution:
+def score_distribution(graded: Sequence[ResultLike], max_score: float) -> ScoreDistribution:
     """Moments of the graded scores in points and as fractions, and the histogram."""
     points = [r.score for r in graded]
     fractions = [score_fraction(p, max_score) for p in points]
@@ -220,11 +234,21 @@ def histogram_bin(fraction: float) -> int:
 
 
 def part_statistics(
-    graded: Sequence[SubmissionResult], assignment: Assignment, part_id: str
+    graded: Sequence[ResultLike], assignment: Assignment, part_id: str
 ) -> PartStatistics:
     """Item analysis of one part over graded results (already in a stable order)."""
     spec = assignment.part(part_id)
-    pairs = [(r, part_of(r, part_id, spec.points)) for r in graded]
+    # Results graded against this sheet hold its parts in its order: look there first.
+    at = assignment.part_ids.index(part_id)
+    pairs = [
+        (
+            r,
+            r.parts[at]
+            if len(r.parts) > at and r.parts[at].id == part_id
+            else part_of(r, part_id, spec.points),
+        )
+        for r in graded
+    ]
     statuses = [p.status for _, p in pairs]
     shares = {s: (statuses.count(s) / len(statuses) if statuses else 0.0) for s in Status}
     decided = [(r, p) for r, p in pairs if p.status is not Status.NEEDS_REVIEW]
@@ -240,14 +264,14 @@ def part_statistics(
     )
 
 
-def part_of(result: SubmissionResult, part_id: str, max_points: float) -> PartResult:
+def part_of(result: ResultLike, part_id: str, max_points: float) -> PartLike:
     """A result's part, or a missing one when the result lacks it (older results)."""
-    try:
-        return result.part(part_id)
-    except KeyError:
-        return PartResult(
-            id=part_id, status=Status.MISSING, credit=0.0, points=0.0, max_points=max_points
-        )
+    for part in result.parts:
+        if part.id == part_id:
+            return part
+    return PartDigest(
+        id=part_id, status=Status.MISSING, credit=0.0, points=0.0, max_points=max_points
+    )
 
 
 def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
@@ -267,7 +291,7 @@ def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     return max(-1.0, min(1.0, r))
 
 
-def mistake_key(part: PartResult) -> tuple[str, bool] | None:
+def mistake_key(part: PartLike) -> tuple[str, bool] | None:
     """The tag a part counts under (and whether it was carried forward), or None."""
     if part.carried_forward:
         return (part.mistake or CARRIED_FORWARD, True)
@@ -279,7 +303,7 @@ def mistake_key(part: PartResult) -> tuple[str, bool] | None:
 
 
 def mistake_counts(
-    pairs: Iterable[tuple[SubmissionResult, PartResult]],
+    pairs: Iterable[tuple[ResultLike, PartLike]],
 ) -> tuple[MistakeCount, ...]:
     """Mistake tags with counts, most frequent first; the example is the first file's."""
     counts: dict[tuple[str, bool], int] = {}
@@ -314,10 +338,10 @@ def example_text(submitted: str | list[str] | dict[str, str] | None) -> str:
     return text
 
 
-def review_queue(graded: Sequence[SubmissionResult]) -> tuple[ReviewItem, ...]:
+def review_queue(graded: Sequence[ResultLike]) -> tuple[ReviewItem, ...]:
     """Files with parts waiting for a person, by student id then file."""
     items = []
-    for result in sorted(graded, key=result_sort_key):
+    for result in sorted_results(graded):
         waiting = [p for p in result.parts if p.status is Status.NEEDS_REVIEW]
         if waiting:
             items.append(
