@@ -1,6 +1,6 @@
 """Reading a whole YAML answer file, and salvaging the readable keys of a broken one.
 
-:func:`read_yaml` composes the file with :func:`grader.yaml_strict.compose_fast` (libyaml) and,
+:func:`read_yaml` composes the file with :func:`grader.yaml_fast.compose_fast` (libyaml) and,
 whenever that declines, with the pure-Python :func:`grader.yaml_strict.compose_yaml`, whose
 messages and lines are the ones students see. When a file (of at most 64 KiB) has a syntax error,
 it salvages what it can: it splits the text at ``key:`` lines, reads each chunk alone at its true
@@ -16,14 +16,13 @@ from dataclasses import dataclass, replace
 from yaml.nodes import MappingNode, Node, ScalarNode
 from yaml.resolver import BaseResolver
 
+from grader.yaml_fast import FastPathDeclined, compose_fast
 from grader.yaml_strict import (
     LINE_BREAK,
     ComposeError,
-    FastPathDeclined,
     NodeBudget,
     OverBudget,
     check_flow_nesting,
-    compose_fast,
     compose_yaml,
     line_mark,
 )

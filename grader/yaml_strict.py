@@ -8,34 +8,27 @@ typed implicitly: every scalar stays the student's text (``yes``, ``1:30``, ``01
 There are two composers with the same checks. :func:`compose_yaml` is the reference: PyYAML's
 pure-Python reader, scanner and parser, hooked where each node starts; its messages and lines are
 the ones students see, and salvage (:mod:`grader.yaml_salvage`) reads chunks with it.
-:func:`compose_fast` drives libyaml's C event parser (what ``CSafeLoader`` is built on) and
-composes the events here, about eight times faster. It only ever returns a clean file's graph, the
-same graph the reference builds: on any problem, or on a text where the two parsers are known
-to disagree, it declines and the reference reads the text again.
+:func:`grader.yaml_fast.compose_fast` uses libyaml (what ``CSafeLoader`` is built on), ten to
+twenty times faster. It only ever returns a clean file's graph, the same graph the reference
+builds: on any problem, or on a text where the two parsers are known to disagree, it declines and
+the reference reads the text again.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import cast
 
-import yaml
 from yaml.composer import Composer
 from yaml.error import Mark, MarkedYAMLError, YAMLError
 from yaml.events import (
     AliasEvent,
     CollectionStartEvent,
-    Event,
-    MappingEndEvent,
-    MappingStartEvent,
     NodeEvent,
     ScalarEvent,
-    SequenceEndEvent,
-    SequenceStartEvent,
     StreamEndEvent,
 )
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 from yaml.parser import Parser
 from yaml.reader import Reader, ReaderError
 from yaml.resolver import BaseResolver
@@ -234,136 +227,3 @@ def check_flow_nesting(text: str) -> None:
             depth = max(depth - 1, 0)
         else:
             depth, line = 0, line + 1
-
-
-# --- the fast path: libyaml's event parser, composed here ------------------------------------
-
-if yaml.__with_libyaml__:  # False when PyYAML was built without libyaml: Python only, then
-    from yaml._yaml import CParser as _CParser
-
-# Read by compose_fast at every call, so tests can run every input through the reference path.
-USE_LIBYAML: bool = yaml.__with_libyaml__
-
-# Texts the fast path leaves to the reference without trying (each has a test). Found by
-# differential fuzzing of libyaml 0.2.5 against PyYAML's pure-Python scanner, where libyaml
-# accepts a text that PyYAML refuses or reads differently:
-# - a tab: PyYAML refuses "q1: 1\t" and "[1,\t2]", libyaml skips the tab;
-# - a BOM: libyaml skips one at the start of every line, PyYAML only at the start of the text;
-# - a block scalar header followed by anything but a space or a break ("|#"): PyYAML wants a
-#   space before a comment there.
-# And for simplicity, since answer files hardly ever hold them: line breaks other than LF and
-# CRLF (CR, NEL, LS, PS; the end-of-text check below counts LF only) and directives ("%YAML").
-_LIBYAML_DIFFERS = re.compile(
-    "[\t\ufeff\x85\u2028\u2029]|\r(?!\n)|^%|(?:^| )[|>][-+0-9]*[^-+0-9 \r\n]", re.MULTILINE
-)
-
-
-class FastPathDeclined(Exception):
-    """The libyaml path does not vouch for this text; the pure-Python path must decide."""
-
-
-def compose_fast(text: str, *, max_depth: int, max_nodes: int) -> Node | None:
-    """Compose a whole, clean file with libyaml's event parser and the same checks as the reference.
-
-    Only a text that passes every check comes back: any problem (a syntax error, a tag, a
-    duplicate document, too many nodes, too deep) declines, so that the pure-Python path reads
-    the text again and words the error exactly as it always has.
-
-    Raises:
-        FastPathDeclined: The text has a problem, may read differently under libyaml, or
-            libyaml is not available.
-    """
-    if not USE_LIBYAML or _LIBYAML_DIFFERS.search(text):
-        raise FastPathDeclined
-    try:
-        return _LibyamlComposer(text, max_depth, max_nodes).document()
-    except Exception as error:  # libyaml's errors and ours alike: the reference path words them
-        raise FastPathDeclined from error
-
-
-class _Declined(Exception):
-    """Raised inside the fast composer; turned into FastPathDeclined by compose_fast."""
-
-
-class _LibyamlComposer:
-    """Builds the graph :class:`StrictLoader` builds, from libyaml's events, or declines.
-
-    The checks are the reference path's: no alias, anchor or tag, at most ``max_depth`` nested
-    collections and ``max_nodes`` keys and values, one document. Duplicate keys and scalar
-    lengths are checked later, on the graph, by ``grader.loading`` for both paths alike.
-    """
-
-    def __init__(self, text: str, max_depth: int, max_nodes: int) -> None:
-        # A str, not the bytes: the text was decoded and checked once, in grader.loading.
-        self.next_event = _CParser(text).get_event
-        self.max_depth = max_depth
-        self.nodes_left = max_nodes
-        self.last_line = text.count("\n")  # 0-based; only LF and CRLF reach this path
-
-    def document(self) -> Node | None:
-        """The root of the only document, or None for a text without one."""
-        next_event = self.next_event
-        next_event()  # stream start
-        if type(next_event()) is StreamEndEvent:  # otherwise the document start
-            return None
-        root = self.node(next_event(), depth=0, in_flow=False)
-        next_event()  # document end
-        if type(next_event()) is not StreamEndEvent:
-            raise _Declined("a second document")
-        return root
-
-    def node(self, event: Event | None, *, depth: int, in_flow: bool) -> Node:
-        """The node that ``event`` starts (and its children, for a collection)."""
-        self.nodes_left -= 1
-        if self.nodes_left < 0:
-            raise _Declined("too many nodes")
-        kind = type(event)
-        if kind is ScalarEvent:
-            scalar = cast(ScalarEvent, event)
-            if scalar.anchor is not None or scalar.tag is not None:
-                raise _Declined("anchor or tag")
-            mark = cast(Mark, scalar.start_mark)
-            if scalar.style == "" and _misread_plain(scalar.value, mark, in_flow, self.last_line):
-                raise _Declined("plain scalar that PyYAML may read differently")
-            return ScalarNode(_STR, scalar.value, mark, None, scalar.style or None)
-        if kind is MappingStartEvent or kind is SequenceStartEvent:
-            return self.collection(cast(CollectionStartEvent, event), depth=depth + 1)
-        raise _Declined("alias")
-
-    def collection(self, start: CollectionStartEvent, *, depth: int) -> Node:
-        """A mapping or sequence whose start event is ``start``, at nesting level ``depth``."""
-        if start.anchor is not None or start.tag is not None:
-            raise _Declined("anchor or tag")
-        if depth > self.max_depth:
-            raise _Declined("too deep")
-        in_flow = bool(start.flow_style)
-        next_event, node = self.next_event, self.node
-        mark = cast(Mark, start.start_mark)
-        if type(start) is SequenceStartEvent:
-            items: list[Node] = []
-            while type(event := next_event()) is not SequenceEndEvent:
-                items.append(node(event, depth=depth, in_flow=in_flow))
-            return SequenceNode(_SEQ, items, mark, None, start.flow_style)
-        pairs: list[tuple[Node, Node]] = []
-        while type(event := next_event()) is not MappingEndEvent:
-            key = node(event, depth=depth, in_flow=in_flow)
-            pairs.append((key, node(next_event(), depth=depth, in_flow=in_flow)))
-        return MappingNode(_MAP, pairs, mark, None, start.flow_style)
-
-
-def _misread_plain(value: str, mark: Mark, in_flow: bool, last_line: int) -> bool:
-    """Whether PyYAML may read this plain scalar differently from libyaml (or not at all).
-
-    - In a flow collection PyYAML ends a plain scalar at ``?`` ("{a?b: 1}"); libyaml does not.
-    - An omitted value: libyaml may date it at the next token where PyYAML dates it at the colon,
-      in a flow collection ("{a:" then "}" on the next line) and at the end of a text without a
-      final line break (libyaml counts one more line there).
-    """
-    if in_flow:
-        return not value or "?" in value
-    return not value and mark.line > last_line
-
-
-_STR = BaseResolver.DEFAULT_SCALAR_TAG
-_SEQ = BaseResolver.DEFAULT_SEQUENCE_TAG
-_MAP = BaseResolver.DEFAULT_MAPPING_TAG

@@ -27,6 +27,7 @@ LAYERS: dict[str, int] = {
             "numbers",
             "loading",
             "yaml_strict",
+            "yaml_fast",
             "yaml_salvage",
             "json_strict",
         ],

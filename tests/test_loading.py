@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from yaml.nodes import MappingNode, SequenceNode
 from yaml.nodes import Node as YamlNode
 
-from grader import yaml_strict
+from grader import yaml_fast
 from grader.loading import (
     MAX_BYTES,
     MAX_DEPTH,
@@ -34,8 +34,9 @@ from grader.loading import (
     load_answer_bytes,
     load_answer_file,
 )
+from grader.yaml_fast import FastPathDeclined, compose_fast
 from grader.yaml_salvage import SALVAGE_MAX_CHARS
-from grader.yaml_strict import FastPathDeclined, NodeBudget, compose_fast, compose_yaml
+from grader.yaml_strict import NodeBudget, compose_yaml
 
 SUBMISSIONS = Path(__file__).resolve().parent.parent / "submissions"
 
@@ -76,12 +77,12 @@ SAMPLE_JSON = """\
 @pytest.fixture(scope="module", autouse=True, params=["libyaml", "python"])
 def yaml_engine(request: pytest.FixtureRequest) -> Iterator[str]:
     """Run the module's tests on one YAML path; module scope keeps Hypothesis tests allowed."""
-    if request.param == "libyaml" and not yaml_strict.USE_LIBYAML:
+    if request.param == "libyaml" and not yaml_fast.USE_LIBYAML:
         pytest.skip("PyYAML is installed without libyaml")
-    saved = yaml_strict.USE_LIBYAML
-    yaml_strict.USE_LIBYAML = request.param == "libyaml"
+    saved = yaml_fast.USE_LIBYAML
+    yaml_fast.USE_LIBYAML = request.param == "libyaml"
     yield request.param
-    yaml_strict.USE_LIBYAML = saved
+    yaml_fast.USE_LIBYAML = saved
 
 
 BILLION_LAUGHS = "a0: &a0 [lol]\n" + "".join(
@@ -866,11 +867,17 @@ def fast_graph(text: str) -> Any:
 
 
 def check_fast_path_agrees(text: str) -> None:
-    """Whatever the fast path accepts, the reference accepts too, with the same graph."""
-    fast = fast_graph(text)
-    if fast != DECLINED:
-        reference = compose_yaml(text, max_depth=MAX_DEPTH, budget=NodeBudget(MAX_NODES))
-        assert fast == graph(reference)
+    """Whatever the fast path accepts, the reference accepts too, with the same graph; both
+    ways of the fast path (libyaml's composer, libyaml's events) are checked."""
+    for c_composer in (True, False):
+        yaml_fast.USE_C_COMPOSER = c_composer
+        try:
+            fast = fast_graph(text)
+        finally:
+            yaml_fast.USE_C_COMPOSER = True
+        if fast != DECLINED:
+            reference = compose_yaml(text, max_depth=MAX_DEPTH, budget=NodeBudget(MAX_NODES))
+            assert fast == graph(reference)
 
 
 @pytest.mark.parametrize("path", sorted(SUBMISSIONS.glob("*.yaml")), ids=lambda p: p.name)
@@ -880,7 +887,26 @@ def test_clean_sample_files_take_the_fast_path(path: Path, yaml_engine: str) -> 
     if load_yaml(text).issues:
         pytest.skip("a sample with problems is read by the reference path")
     assert fast_graph(text) != DECLINED  # else loading is eight times slower, silently
+    assert yaml_fast._composable_in_c(text)  # ... or 2.5 times
     check_fast_path_agrees(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "q1: " + "- " * 100_000 + "x\n",  # compact nested lists on one line
+        "q1: " + "[\n" * 20_000,  # flow nesting over many lines
+        "".join(" " * i + f"k{i}:\n" for i in range(700)),  # block nesting by indentation
+        "q1: " + "? " * 50_000 + "x\n",
+    ],
+    ids=["compact lists", "brackets on lines", "indentation", "complex keys"],
+)
+def test_deep_nesting_never_reaches_the_c_composer(text: str, yaml_engine: str) -> None:
+    # libyaml's composer recurses in C without a limit: such texts must stay on the paths
+    # that count depth (or a crash would take the whole batch down).
+    fast_path_only(yaml_engine)
+    assert not yaml_fast._composable_in_c(text)
+    assert load_yaml(text).tree is None or load_yaml(text).issues
 
 
 # Texts libyaml 0.2.5 reads differently from PyYAML's pure-Python scanner (found by differential
@@ -907,12 +933,12 @@ LIBYAML_DIFFERS = [
 def test_fast_path_declines_where_libyaml_differs(text: str, yaml_engine: str) -> None:
     fast_path_only(yaml_engine)
     assert fast_graph(text) == DECLINED
-    saved = yaml_strict.USE_LIBYAML
+    saved = yaml_fast.USE_LIBYAML
     try:
-        yaml_strict.USE_LIBYAML = False
+        yaml_fast.USE_LIBYAML = False
         reference = load_yaml(text)
     finally:
-        yaml_strict.USE_LIBYAML = saved
+        yaml_fast.USE_LIBYAML = saved
     assert load_yaml(text) == reference
 
 

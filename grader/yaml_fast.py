@@ -1,0 +1,244 @@
+"""The fast path of YAML composing: libyaml in C, with the reference's checks, or decline.
+
+:func:`compose_fast` returns the same graph as :func:`grader.yaml_strict.compose_yaml` for a
+clean file, or raises :class:`FastPathDeclined` so that the reference reads the text again (and
+words any error). It tries two ways, fastest first:
+
+1. libyaml's own composer (``CParser.get_single_node``, Cython). It resolves aliases, takes
+   anchors and tags silently and recurses in C with no depth limit, so it only gets texts where
+   none of that can happen, checked on the text, and its graph is checked like the events are.
+2. libyaml's event parser, composed here with every check as each event arrives: about 2.5
+   times slower than 1, eight times faster than the pure-Python reference.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, cast
+
+import yaml
+from yaml.error import Mark
+from yaml.events import (
+    CollectionStartEvent,
+    Event,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import CollectionNode, MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import BaseResolver
+
+if yaml.__with_libyaml__:  # False when PyYAML was built without libyaml: Python only, then
+    from yaml._yaml import CParser as _CParser
+
+# Read by compose_fast at every call, so tests can run every input through the reference path.
+USE_LIBYAML: bool = yaml.__with_libyaml__
+
+# Texts the fast path leaves to the reference without trying (each has a test). Found by
+# differential fuzzing of libyaml 0.2.5 against PyYAML's pure-Python scanner, where libyaml
+# accepts a text that PyYAML refuses or reads differently:
+# - a tab: PyYAML refuses "q1: 1\t" and "[1,\t2]", libyaml skips the tab;
+# - a BOM: libyaml skips one at the start of every line, PyYAML only at the start of the text;
+# - a block scalar header followed by anything but a space or a break ("|#"): PyYAML wants a
+#   space before a comment there.
+# And for simplicity, since answer files hardly ever hold them: line breaks other than LF and
+# CRLF (CR, NEL, LS, PS; the end-of-text check below counts LF only) and directives ("%YAML").
+_LIBYAML_DIFFERS = re.compile(
+    "[\t\ufeff\x85\u2028\u2029]|\r(?!\n)|^%|(?:^| )[|>][-+0-9]*[^-+0-9 \r\n]", re.MULTILINE
+)
+
+
+class FastPathDeclined(Exception):
+    """The libyaml path does not vouch for this text; the pure-Python path must decide."""
+
+
+def compose_fast(text: str, *, max_depth: int, max_nodes: int) -> Node | None:
+    """Compose a whole, clean file with libyaml and the same checks as the reference.
+
+    Only a text that passes every check comes back: any problem (a syntax error, a tag, a
+    duplicate document, too many nodes, too deep) declines, so that the pure-Python path reads
+    the text again and words the error exactly as it always has.
+
+    Raises:
+        FastPathDeclined: The text has a problem, may read differently under libyaml, or
+            libyaml is not available.
+    """
+    if not USE_LIBYAML or _LIBYAML_DIFFERS.search(text):
+        raise FastPathDeclined
+    try:
+        if USE_C_COMPOSER and _composable_in_c(text):
+            return _compose_in_c(text, max_depth, max_nodes)
+        return _LibyamlComposer(text, max_depth, max_nodes).document()
+    except Exception as error:  # libyaml's errors and ours alike: the reference path words them
+        raise FastPathDeclined from error
+
+
+class _Declined(Exception):
+    """Raised inside the fast composer; turned into FastPathDeclined by compose_fast."""
+
+
+class _LibyamlComposer:
+    """Builds the graph :class:`StrictLoader` builds, from libyaml's events, or declines.
+
+    The checks are the reference path's: no alias, anchor or tag, at most ``max_depth`` nested
+    collections and ``max_nodes`` keys and values, one document. Duplicate keys and scalar
+    lengths are checked later, on the graph, by ``grader.loading`` for both paths alike.
+    """
+
+    def __init__(self, text: str, max_depth: int, max_nodes: int) -> None:
+        # A str, not the bytes: the text was decoded and checked once, in grader.loading.
+        self.next_event = _CParser(text).get_event
+        self.max_depth = max_depth
+        self.nodes_left = max_nodes
+        self.last_line = text.count("\n")  # 0-based; only LF and CRLF reach this path
+
+    def document(self) -> Node | None:
+        """The root of the only document, or None for a text without one."""
+        next_event = self.next_event
+        next_event()  # stream start
+        if type(next_event()) is StreamEndEvent:  # otherwise the document start
+            return None
+        root = self.node(next_event(), depth=0, in_flow=False)
+        next_event()  # document end
+        if type(next_event()) is not StreamEndEvent:
+            raise _Declined("a second document")
+        return root
+
+    def node(self, event: Event | None, *, depth: int, in_flow: bool) -> Node:
+        """The node that ``event`` starts (and its children, for a collection)."""
+        self.nodes_left -= 1
+        if self.nodes_left < 0:
+            raise _Declined("too many nodes")
+        kind = type(event)
+        if kind is ScalarEvent:
+            scalar = cast(ScalarEvent, event)
+            if scalar.anchor is not None or scalar.tag is not None:
+                raise _Declined("anchor or tag")
+            mark = cast(Mark, scalar.start_mark)
+            if scalar.style == "" and _misread_plain(scalar.value, mark, in_flow, self.last_line):
+                raise _Declined("plain scalar that PyYAML may read differently")
+            return ScalarNode(_STR, scalar.value, mark, None, scalar.style or None)
+        if kind is MappingStartEvent or kind is SequenceStartEvent:
+            return self.collection(cast(CollectionStartEvent, event), depth=depth + 1)
+        raise _Declined("alias")
+
+    def collection(self, start: CollectionStartEvent, *, depth: int) -> Node:
+        """A mapping or sequence whose start event is ``start``, at nesting level ``depth``."""
+        if start.anchor is not None or start.tag is not None:
+            raise _Declined("anchor or tag")
+        if depth > self.max_depth:
+            raise _Declined("too deep")
+        in_flow = bool(start.flow_style)
+        next_event, node = self.next_event, self.node
+        mark = cast(Mark, start.start_mark)
+        if type(start) is SequenceStartEvent:
+            items: list[Node] = []
+            while type(event := next_event()) is not SequenceEndEvent:
+                items.append(node(event, depth=depth, in_flow=in_flow))
+            return SequenceNode(_SEQ, items, mark, None, start.flow_style)
+        pairs: list[tuple[Node, Node]] = []
+        while type(event := next_event()) is not MappingEndEvent:
+            key = node(event, depth=depth, in_flow=in_flow)
+            pairs.append((key, node(next_event(), depth=depth, in_flow=in_flow)))
+        return MappingNode(_MAP, pairs, mark, None, start.flow_style)
+
+
+def _misread_plain(value: str, mark: Mark, in_flow: bool, last_line: int) -> bool:
+    """Whether PyYAML may read this plain scalar differently from libyaml (or not at all).
+
+    - In a flow collection PyYAML ends a plain scalar at ``?`` ("{a?b: 1}"); libyaml does not.
+    - An omitted value: libyaml may date it at the next token where PyYAML dates it at the colon,
+      in a flow collection ("{a:" then "}" on the next line) and at the end of a text without a
+      final line break (libyaml counts one more line there).
+    """
+    if in_flow:
+        return not value or "?" in value
+    return not value and mark.line > last_line
+
+
+_STR = BaseResolver.DEFAULT_SCALAR_TAG
+_SEQ = BaseResolver.DEFAULT_SEQUENCE_TAG
+_MAP = BaseResolver.DEFAULT_MAPPING_TAG
+
+
+# --- libyaml's own composer -------------------------------------------------------------------
+
+# Where an anchor (&a), alias (*a) or tag (!t) could begin a node: at a line start or after an
+# indicator (- ? : , [ {), spaces between. "2 * 3" or "n!" do not match; "a - *b" does, and is
+# merely composed the slower way.
+_NODE_PROPERTY = re.compile(r"(?:^|[-?:,\[{])[ ]*[&*!]", re.MULTILINE)
+# The C composer recurses once per nesting level, without a limit. Block nesting needs deeper
+# indentation or compact indicators ("- - - x"), flow nesting brackets: with these bounds no
+# text nests more than a few hundred levels, far from what the C stack holds.
+_DEEP_BLOCK = re.compile(r"^ {120}|(?:[-?:][ ]+){8}", re.MULTILINE)
+_MAX_FLOW_BRACKETS = 64
+
+# Read at every call, so that tests can compare the two ways on the same texts.
+USE_C_COMPOSER = True
+
+
+def _composable_in_c(text: str) -> bool:
+    """Whether libyaml's composer can take ``text``: no node property, bounded nesting."""
+    return (
+        text.count("[") + text.count("{") <= _MAX_FLOW_BRACKETS
+        and _NODE_PROPERTY.search(text) is None
+        and _DEEP_BLOCK.search(text) is None
+    )
+
+
+if yaml.__with_libyaml__:
+
+    class _NodeComposer(_CParser):
+        """libyaml's composer, every node tagged with its kind's default tag (nothing typed)."""
+
+        def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
+            return _TAG_OF[kind]
+
+        def descend_resolver(self, parent: Any, index: Any) -> None:
+            pass
+
+        def ascend_resolver(self) -> None:
+            pass
+
+
+def _compose_in_c(text: str, max_depth: int, max_nodes: int) -> Node | None:
+    """libyaml's graph of ``text``, checked as :class:`_LibyamlComposer` checks events."""
+    root: Node | None = _NodeComposer(text).get_single_node()
+    if root is not None:
+        _check_graph(root, max_depth, max_nodes, text.count("\n"))
+    return root
+
+
+def _check_graph(root: Node, max_depth: int, max_nodes: int, last_line: int) -> None:
+    """Decline a graph the event composer would decline: too many nodes, too deep, a tag, a
+    shared node (an alias), or a plain scalar PyYAML may read differently."""
+    seen: set[int] = set()
+    stack: list[tuple[Node, int, bool]] = [(root, 0, False)]
+    while stack:
+        node, depth, in_flow = stack.pop()
+        if id(node) in seen:
+            raise _Declined("alias")
+        seen.add(id(node))
+        if len(seen) > max_nodes:
+            raise _Declined("too many nodes")
+        if node.tag != _TAG_OF[type(node)]:
+            raise _Declined("tag")
+        if type(node) is ScalarNode:
+            if node.style == "" and _misread_plain(node.value, node.start_mark, in_flow, last_line):
+                raise _Declined("plain scalar that PyYAML may read differently")
+            continue
+        if depth + 1 > max_depth:
+            raise _Declined("too deep")
+        inner = bool(cast(CollectionNode, node).flow_style)
+        if type(node) is SequenceNode:
+            stack.extend((item, depth + 1, inner) for item in node.value)
+        else:
+            for key, item in node.value:
+                stack.append((key, depth + 1, inner))
+                stack.append((item, depth + 1, inner))
+
+
+_TAG_OF: dict[type[Node], str] = {ScalarNode: _STR, SequenceNode: _SEQ, MappingNode: _MAP}
