@@ -23,13 +23,13 @@ from grader.grade_other import (
 from grader.loading import Node
 from grader.outcome import Outcome
 from grader.results import PartResult, Status, Student, SubmissionResult
-from grader.submission import Submission, image_path
+from grader.submission import Answer, Submission, image_path
 
 MAX_SUBMITTED_CHARS = 500
 """Longest student text copied into a result (longer answers are cut, with a mark)."""
 
 MEMO_MAX_CHARS = 200
-"""Longest single-value answer whose outcome is remembered for the rest of the batch."""
+"""Longest answer (characters of text) whose outcome is remembered for the rest of the batch."""
 MEMO_MAX_ENTRIES = 100_000
 """Remembered outcomes kept at most (the memo starts over when full: memory stays bounded)."""
 
@@ -98,63 +98,90 @@ def grade_part(
             feedback="No answer.",
             **base,
         )
-    try:
-        outcome = _dispatch_remembered(part, answer.node, exp, own)
-    except AnswerFormatError as error:
-        outcome = Outcome(Status.INVALID, 0.0, feedback=_where(part.id, answer.line, error.message))
-    except (ArithmeticError, RecursionError, ValueError) as error:  # a bug must not crash a batch
-        outcome = Outcome(
-            Status.INVALID,
-            0.0,
-            feedback=_where(part.id, answer.line, f"could not be read ({type(error).__name__})"),
-        )
+    answer_key = _memo_key(answer.node)
+    if answer_key is None:
+        return _graded(part, answer, expected, _outcome(part, answer, exp, own, None))
+    # Remembered twice: the outcome for any line, and the whole part for this line.
+    key = (part.id, answer_key, *[own.get(pid) for pid in _own_inputs(part, exp)])
+    memo = exp.memo
+    found = memo.get(("part", answer.line, key))
+    if found is None:
+        found = _graded(part, answer, expected, _outcome(part, answer, exp, own, key))
+        _remember(memo, ("part", answer.line, key), found)
+    assert isinstance(found, PartResult)
+    return found
+
+
+def _graded(part: Part, answer: Answer, expected: Any, outcome: Outcome) -> PartResult:
     return PartResult(
+        id=part.id,
         status=outcome.status,
         credit=outcome.credit,
         points=round(outcome.credit * part.points, 4),
+        max_points=part.points,
         submitted=_submitted(answer.node),
         value=outcome.value,
+        expected=expected,
         mistake=outcome.mistake,
         carried_forward=outcome.carried_forward,
         feedback=outcome.feedback,
         line=answer.line,
         review=outcome.review,
-        **base,
     )
 
 
-def _dispatch_remembered(
-    part: Part, node: Node, exp: Expectations, own: dict[str, float]
+def _outcome(
+    part: Part, answer: Answer, exp: Expectations, own: dict[str, float], key: object | None
 ) -> Outcome:
-    """``_dispatch``, remembering the outcome of each short single-value answer.
+    """The outcome of an answer; one that cannot be read is ``invalid``, with its line.
 
-    A class writes the same few answers again and again ("288", "memory-bound"), and grading
-    one is a pure function of the part, the text and the student's own earlier answers that
-    the part's carry-forward rules read: that triple is the key. The outcome has no line
-    number in it (the caller adds it), so one entry serves every file. Unreadable answers are
-    remembered as their message.
+    With a ``key`` (see :func:`_memo_key`), the outcome is remembered for the batch: grading
+    an answer is a pure function of the part, the answer and the student's own earlier answers
+    that the part's carry-forward rules read, and a class writes the same few answers again
+    and again ("288", "memory-bound"). Unreadable answers are remembered as their message.
     """
-    text = node.value
-    if not isinstance(text, str) or len(text) > MEMO_MAX_CHARS or part.kind in _UNREMEMBERED:
-        return _dispatch(part, node, exp, own)
     memo = exp.memo
-    key = (part.id, text, *[own.get(pid) for pid in _own_inputs(part, exp)])
-    found = memo.get(key)
+    found = memo.get(("outcome", key)) if key is not None else None
     if found is None:
         try:
-            found = _dispatch(part, node, exp, own)
+            found = _dispatch(part, answer.node, exp, own)
         except AnswerFormatError as error:
             found = error.message
-        if len(memo) >= MEMO_MAX_ENTRIES:
-            memo.clear()
-        memo[key] = found
+        except (ArithmeticError, RecursionError, ValueError) as error:  # a bug must not crash
+            found = f"could not be read ({type(error).__name__})"
+        if key is not None:
+            _remember(memo, ("outcome", key), found)
     if isinstance(found, str):
-        raise AnswerFormatError(found)
+        return Outcome(Status.INVALID, 0.0, feedback=_where(part.id, answer.line, found))
     assert isinstance(found, Outcome)
     return found
 
 
-_UNREMEMBERED = frozenset({"op_counts", "image", "text"})
+def _remember(memo: dict[Any, Any], key: object, value: object) -> None:
+    if len(memo) >= MEMO_MAX_ENTRIES:
+        memo.clear()  # memory stays bounded, whatever a class writes
+    memo[key] = value
+
+
+def _memo_key(node: Node) -> object | None:
+    """A hashable stand-in for an answer (None: too long to remember). A single value stands
+    for itself; a list or mapping comes with its lines, which its messages may name."""
+    if isinstance(node.value, str):
+        return node.value if len(node.value) <= MEMO_MAX_CHARS else None
+    budget = [MEMO_MAX_CHARS]
+
+    def frozen(child: Node) -> object:
+        value = child.value
+        if isinstance(value, str):
+            budget[0] -= len(value)
+            return (value, child.line)
+        if isinstance(value, list):
+            return ("list", child.line, tuple(frozen(item) for item in value))
+        budget[0] -= sum(len(k) for k in value)
+        return ("map", child.line, tuple((k, frozen(v)) for k, v in value.items()))
+
+    key = frozen(node)
+    return key if budget[0] >= 0 else None
 
 
 def _own_inputs(part: Part, exp: Expectations) -> tuple[str, ...]:

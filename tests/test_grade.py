@@ -6,9 +6,17 @@ Expected values in these tables come from the sheet by hand (1,806,336 = 2·56·
 
 from __future__ import annotations
 
-import pytest
+import json
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from grader.assignment import Assignment
+from grader.expectations import Expectations
+from grader.grade import grade_submission
 from grader.results import Status
+from grader.submission import parse_submission
 from tests.conftest import GradeAnswers
 
 RIGHT = [
@@ -260,3 +268,41 @@ def test_score_and_max_score(grade_answers: GradeAnswers) -> None:
     result = grade_answers({"q1.a": "288", "q1.b": "903168"})
     assert result.max_score == 26
     assert result.score == 1 + 1
+
+
+# --- Remembered outcomes: a batch grades each distinct answer once ---------------------------
+
+_SPELLINGS: dict[str, list[object]] = {}
+for _part_id, _text, *_rest in [*RIGHT, *PARTIAL, *INVALID]:
+    _SPELLINGS.setdefault(_part_id, []).append(_text)
+_SPELLINGS["q2.c"] = [{"exp": "4096", "add": "4032", "div": "4096"}, {"exp": "64", "add": "x"}]
+_SPELLINGS["q6.advantages"] = [["parallel training", "long-range"], "parallel"]
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    answers=st.dictionaries(
+        st.sampled_from(sorted(_SPELLINGS)),
+        st.integers(0, 20),
+        max_size=len(_SPELLINGS),
+    )
+)
+def test_remembered_outcomes_never_change_a_result(
+    answers: dict[str, int], assignment: Assignment, expectations: Expectations
+) -> None:
+    # Earlier examples leave the memo full of outcomes (and of whole parts at given lines);
+    # the same file graded with an empty memo must come out the same, field for field. One
+    # answer per line, so that the same answer moves between lines from file to file.
+    chosen = {p: _SPELLINGS[p][i % len(_SPELLINGS[p])] for p, i in answers.items()}
+    document = {"assignment": "roofline-1", "student": {"id": "s1"}, "answers": chosen}
+    data = json.dumps(document, indent=1).encode()
+
+    def graded() -> dict[str, object]:
+        submission = parse_submission(data, assignment, fmt="json", name="s1.json")
+        return grade_submission(expectations, submission).model_dump()
+
+    warm = graded()
+    expectations.memo.clear()
+    assert graded() == warm
