@@ -216,6 +216,8 @@ _MAX_OPEN_BRACKETS_PER_LINE = 64
 
 def check_flow_nesting(text: str) -> None:
     """Refuse a line that opens more than ``_MAX_OPEN_BRACKETS_PER_LINE`` brackets."""
+    if text.count("[") + text.count("{") <= _MAX_OPEN_BRACKETS_PER_LINE:
+        return  # not even all of them on one line would be too many: no need to look
     depth, line = 0, 1
     for match in _FLOW_BRACKET_OR_BREAK.finditer(text):
         char = match.group()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -1011,3 +1012,55 @@ def test_fast_path_agrees_on_mutated_files(
 def test_fast_path_agrees_on_yaml_like_text(text: str, yaml_engine: str) -> None:
     fast_path_only(yaml_engine)
     check_fast_path_agrees(text)
+
+
+# The fast path's text checks are hand-written for speed; each agrees with a plain regex.
+_NODE_PROPERTY_ORACLE = re.compile(r"(?:^|[-?:,\[{])[ ]*[&*!]", re.MULTILINE)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.lists(_YAML_PIECES | st.text(max_size=3), max_size=40).map("".join))
+def test_fast_text_checks_agree_with_their_regexes(text: str, yaml_engine: str) -> None:
+    fast_path_only(yaml_engine)
+    assert yaml_fast.libyaml_may_differ(text) == bool(yaml_fast._LIBYAML_DIFFERS.search(text))
+    assert yaml_fast._may_hold_node_property(text) == bool(_NODE_PROPERTY_ORACLE.search(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "property_found"),
+    [
+        ("q1: *a\n", True),
+        ("q1: &a x\n", True),
+        ("q1: !!str x\n", True),
+        ("*a: 1\n", True),
+        ("q1: [x, *a]\n", True),
+        ('{"q1":*a}\n', True),
+        ("q1:\n  - *a\n", True),
+        ("q1: 2 * 3\n", False),
+        ("q1: 3*2*64\n", False),
+        ("q1: n! ways & more\n", False),
+    ],
+)
+def test_node_properties_are_found_where_a_node_can_start(
+    text: str, property_found: bool, yaml_engine: str
+) -> None:
+    fast_path_only(yaml_engine)
+    assert yaml_fast._may_hold_node_property(text) is property_found
+
+
+@settings(max_examples=300, deadline=None)
+@given(edits=_EDITS)
+def test_broken_files_salvage_the_same_on_both_paths(
+    edits: list[tuple[str, int, str]], yaml_engine: str
+) -> None:
+    # Salvage reads the clean chunks of a broken file the fast way: what it keeps, the issues
+    # and their lines must be those of the pure-Python path alone.
+    fast_path_only(yaml_engine)
+    data = _mutate(SAMPLE_YAML, edits)
+    fast = load_answer_bytes(data, fmt="yaml")
+    yaml_fast.USE_LIBYAML = False
+    try:
+        reference = load_answer_bytes(data, fmt="yaml")
+    finally:
+        yaml_fast.USE_LIBYAML = True
+    assert fast == reference
