@@ -16,5 +16,6 @@ def escape_markdown(text: str) -> str:
     'Bob\\]\\(x\\) \\<b\\>\\|\\*y\\*'
     """
     one_line = _LINE_BREAKS.sub(" ", text)
-    visible = "".join(c if c.isprintable() else " " for c in one_line)
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", visible)
+    if not one_line.isprintable():  # rare: only then look at each character
+        one_line = "".join(c if c.isprintable() else " " for c in one_line)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line)

@@ -27,6 +27,7 @@ an empty points cell for the same reason.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections.abc import Iterable, Sequence
 
@@ -51,6 +52,7 @@ REVIEW_COLUMNS = (
 )
 
 
+@functools.lru_cache(maxsize=4096)  # a gradebook repeats the same few points thousands of times
 def plain_number(value: float, digits: int = 6) -> str:
     """A number as a spreadsheet reads it: ``1.5``, ``2``, ``0.25`` (no exponent, no ``.0``).
 
@@ -149,11 +151,12 @@ def review_csv(results: Sequence[ResultLike], assignment: Assignment) -> str:
     answer lies (next to the answer file). Rows are sorted by student, file, then sheet order.
     """
     order = {part_id: index for index, part_id in enumerate(assignment.part_ids)}
+    titles = {part.id: part.title for part in assignment.parts}
     rows: list[list[Cell]] = []
     for result in sorted_results(results):
         waiting = [p for p in result.parts if p.status is Status.NEEDS_REVIEW]
         for part in sorted(waiting, key=lambda p: (order.get(p.id, len(order)), p.id)):
-            title = assignment.part(part.id).title if part.id in order else ""
+            title = titles.get(part.id, "")
             rows.append(
                 [
                     result.student.id,

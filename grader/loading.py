@@ -17,6 +17,7 @@ from __future__ import annotations
 import pathlib
 import stat
 from dataclasses import dataclass
+from typing import cast
 
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.nodes import Node as YamlNode
@@ -186,11 +187,14 @@ class _TreeBuilder:
         """Any value; its depth was bounded when the graph was composed."""
         line = _line(node)
         self._count(line)
-        if isinstance(node, MappingNode):
-            return self.mapping(node, path=path)
-        if isinstance(node, SequenceNode):
+        kind = type(node)
+        if kind is ScalarNode:
+            return Node(_text_of(node, line), line)
+        if kind is MappingNode:
+            return self.mapping(cast(MappingNode, node), path=path)
+        if kind is SequenceNode:
             return Node([self.value(item, path=path) for item in node.value], line)
-        return Node(_text_of(node, line), line)
+        raise _BadValue("is not a YAML value the grader knows", line)  # never, from our composers
 
 
 def _text_of(node: YamlNode, line: int | None) -> str:
@@ -202,6 +206,8 @@ def _text_of(node: YamlNode, line: int | None) -> str:
         raise _BadValue(f"is longer than {MAX_SCALAR_CHARS} characters", line)
     if "\0" in text:
         raise _BadValue("contains a NUL character", line)
+    if text.isascii():  # most text: no surrogate possible, nothing to encode
+        return text
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

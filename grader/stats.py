@@ -313,7 +313,8 @@ def mistake_counts(
         if key is None:
             continue
         counts[key] = counts.get(key, 0) + 1
-        examples.setdefault(key, Example(result.student.id, example_text(part.submitted)))
+        if key not in examples:  # the first file's answer: build only that one
+            examples[key] = Example(result.student.id, example_text(part.submitted))
     ranked = sorted(counts, key=lambda k: (-counts[k], k[0], k[1]))
     return tuple(MistakeCount(k[0], k[1], counts[k], examples[k]) for k in ranked)
 
