@@ -99,6 +99,43 @@ def test_duplicate_and_hostile_ids_never_escape_or_overwrite(klass: Path, tmp_pa
     assert "also used by" in reasons and "invalid student id" in reasons
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_duplicate_ids_keep_the_first_file_in_any_number_of_jobs(
+    klass: Path, tmp_path: Path, jobs: str
+) -> None:
+    # With --jobs, each file's process writes its files before anyone knows the id is taken:
+    # what a refused duplicate wrote over, or under another spelling, must be repaired.
+    duplicates = {
+        "zz-same.yaml": "s1000001",  # perfect.yaml's id, same spelling: writes over Ada's files
+        "zz-case.yaml": "S1000001",  # same id in other case: its own files must go
+        "zz-taken.yaml": "s1000002",  # refused under its file name, zz-taken ...
+        "zzz.yaml": "zz-taken",  # ... which this later file then claims
+    }
+    for name, student in duplicates.items():
+        (klass / name).write_text(
+            f"student: {{id: {student}, name: Mallory}}\nanswers: {{q1: {{a: '1'}}}}\n", "utf-8"
+        )
+    out = tmp_path / "out"
+    code, text = grade(str(klass), "--out", str(out), "--jobs", jobs)
+    assert code == 1, text
+    results = {p.stem: json.loads(p.read_text("utf-8")) for p in (out / "results").iterdir()}
+    assert results["s1000001"]["student"]["name"] == "Ada Lovelace"
+    assert results["s1000002"]["student"]["name"] == "Grace Hopper"
+    for refused in ("zz-same", "zz-case", "zz-taken", "zzz"):
+        assert results[refused]["status"] == "error", refused
+        assert "also used by" in results[refused]["error"]
+    assert "S1000001" not in results  # (on a case-sensitive disk it would be a file)
+    assert set(results) == {f"s100000{i}" for i in range(1, 10)} | {
+        "zz-same",
+        "zz-case",
+        "zz-taken",
+        "zzz",
+    }
+    feedback = {p.name for p in (out / "feedback").iterdir()}
+    assert feedback == {f"{s}{ext}" for s in results for ext in (".html", ".md")}
+    assert "Ada Lovelace" in (out / "feedback" / "s1000001.html").read_text("utf-8")
+
+
 def test_overrides_from_review_csv_and_compare(klass: Path, tmp_path: Path) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
     grade(str(klass), "--out", str(first))
