@@ -29,7 +29,8 @@ from grader.expectations import Expectations
 from grader.grade import error_result
 from grader.overrides import Override, apply_overrides
 from grader.pipeline import grade_file
-from grader.results import PackedResult, ResultDigest, SubmissionResult, digest, pack, unpack
+from grader.results import PackedResult, ResultDigest, SubmissionResult, digest, unpack
+from grader.serialize import ResultSerializer
 from grader.submission import valid_student_id
 
 FeedbackWriter = Callable[[SubmissionResult, Mapping[str, str], Expectations], None]
@@ -146,6 +147,7 @@ class _Grader:
         self.exp = exp
         self.files = files
         self.mine = files.by_student()
+        self.serializer = ResultSerializer()
 
     def graded(self, path: Path) -> tuple[SubmissionResult, dict[str, str], tuple[int, ...]]:
         """The result of one file with its overrides applied, the TA notes, the overrides used."""
@@ -162,7 +164,7 @@ class _Grader:
         out_dir = self.files.out_dir
         write_text_atomic(
             output_path(out_dir, "results", result.student.id, ".json"),
-            result_json(result),
+            self.serializer.json(result),
             durable=False,  # see grader.atomic: a killed run is repaired by a rerun
             skip_unchanged=True,
         )
@@ -172,7 +174,7 @@ class _Grader:
     def __call__(self, path: Path) -> _Done:
         result, notes, used = self.graded(path)
         self.write(result, notes)
-        return _Done(pack(result), result.student.id, used)
+        return _Done(self.serializer.pack(result), result.student.id, used)
 
 
 _WORKER: _Grader | None = None
@@ -234,11 +236,6 @@ def _checked_folder(out_dir: Path, folder: str) -> Path:
     if not target.is_relative_to(out_dir.resolve()):
         raise ValueError(f"refusing to write outside the output folder: {folder!r}")
     return target
-
-
-def result_json(result: SubmissionResult) -> str:
-    """A result as the JSON written to ``results/<id>.json`` (same schema as ``check --json``)."""
-    return result.model_dump_json(indent=2) + "\n"
 
 
 def run_batch(

@@ -48,12 +48,14 @@ class Expectations:
     accepted: Mapping[str, tuple[Value, ...]]
     alternatives: Mapping[str, tuple[Candidate, ...]]
     answers: Mapping[str, Value] = field(init=False, repr=False, compare=False)
+    max_score: float = field(init=False, repr=False, compare=False)
     memo: dict[Any, Any] = field(init=False, repr=False, compare=False)
     """Scratch space for caches of pure functions of these expectations (see grader.grade)."""
 
     def __post_init__(self) -> None:
         # ``Solution.answers`` builds a new dict at every call; grading asks for it per part.
         object.__setattr__(self, "answers", self.solution.answers)
+        object.__setattr__(self, "max_score", self.assignment.max_score)  # a sum, each time
         object.__setattr__(self, "memo", {})
 
     def expected(self, part_id: str) -> Value:

@@ -23,7 +23,7 @@ from grader.grade_other import (
 from grader.loading import Node
 from grader.outcome import Outcome
 from grader.results import PartResult, Status, Student, SubmissionResult
-from grader.submission import Answer, Submission, image_path
+from grader.submission import Answer, Problem, Submission, image_path
 
 MAX_SUBMITTED_CHARS = 500
 """Longest student text copied into a result (longer answers are cut, with a mark)."""
@@ -38,8 +38,10 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
     """Grade every part of the assignment for one submission."""
     own: dict[str, float] = {}
     parts = []
+    problems = submission.part_problems()
+    answers = submission.answers
     for part in exp.assignment.parts:
-        result = grade_part(part, submission, exp, own)
+        result = _grade_part(part, answers.get(part.id), problems.get(part.id), exp, own)
         if part.is_numeric and result.status not in (Status.INVALID, Status.MISSING):
             own[part.id] = float(result.value)
         parts.append(result)
@@ -50,7 +52,7 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
         student=submission.student,
         status="graded",
         score=score,
-        max_score=exp.assignment.max_score,
+        max_score=exp.max_score,
         pending_review=pending,
         parts=tuple(parts),
         file=str(submission.path) if submission.path else None,
@@ -75,38 +77,59 @@ def grade_part(
     part: Part, submission: Submission, exp: Expectations, own: dict[str, float]
 ) -> PartResult:
     """Grade one part; problems and unreadable answers become ``invalid``."""
-    answer = submission.answers.get(part.id)
-    expected = exp.expected(part.id)
-    base: dict[str, Any] = {"id": part.id, "max_points": part.points, "expected": expected}
-    problem = submission.part_problem(part.id)
+    return _grade_part(
+        part, submission.answers.get(part.id), submission.part_problem(part.id), exp, own
+    )
+
+
+def _grade_part(
+    part: Part,
+    answer: Answer | None,
+    problem: Problem | None,
+    exp: Expectations,
+    own: dict[str, float],
+) -> PartResult:
     if problem is not None:
         return PartResult(
+            id=part.id,
             status=Status.INVALID,
             credit=0.0,
             points=0.0,
+            max_points=part.points,
+            expected=exp.expected(part.id),
             line=problem.line,
             submitted=_submitted(answer.node) if answer else None,
             feedback=_where(part.id, problem.line, problem.message),
-            **base,
         )
+    memo = exp.memo
     if answer is None or _is_empty(answer.node):
-        return PartResult(
-            status=Status.MISSING,
-            credit=0.0,
-            points=0.0,
-            line=answer.line if answer else None,
-            feedback="No answer.",
-            **base,
-        )
+        line = answer.line if answer else None
+        found = memo.get(("missing", part.id, line))
+        if found is None:
+            found = PartResult(
+                id=part.id,
+                status=Status.MISSING,
+                credit=0.0,
+                points=0.0,
+                max_points=part.points,
+                expected=exp.expected(part.id),
+                line=line,
+                feedback="No answer.",
+            )
+            _remember(memo, ("missing", part.id, line), found)
+        assert isinstance(found, PartResult)
+        return found
     answer_key = _memo_key(answer.node)
     if answer_key is None:
-        return _graded(part, answer, expected, _outcome(part, answer, exp, own, None))
+        outcome = _outcome(part, answer, exp, own, None)
+        return _graded(part, answer, exp.expected(part.id), outcome)
     # Remembered twice: the outcome for any line, and the whole part for this line.
-    key = (part.id, answer_key, *[own.get(pid) for pid in _own_inputs(part, exp)])
-    memo = exp.memo
+    inputs = _own_inputs(exp)[part.id]
+    key = (part.id, answer_key, *map(own.get, inputs)) if inputs else (part.id, answer_key)
     found = memo.get(("part", answer.line, key))
     if found is None:
-        found = _graded(part, answer, expected, _outcome(part, answer, exp, own, key))
+        outcome = _outcome(part, answer, exp, own, key)
+        found = _graded(part, answer, exp.expected(part.id), outcome)
         _remember(memo, ("part", answer.line, key), found)
     assert isinstance(found, PartResult)
     return found
@@ -184,21 +207,23 @@ def _memo_key(node: Node) -> object | None:
     return key if budget[0] >= 0 else None
 
 
-def _own_inputs(part: Part, exp: Expectations) -> tuple[str, ...]:
-    """The earlier parts whose (student's) values grading ``part`` may read: the inputs of its
-    carry-forward formulas (as ``grade_numeric`` finds them) and of its verdict rule."""
-    key = ("own inputs", part.id)
-    found = exp.memo.get(key)
+def _own_inputs(exp: Expectations) -> dict[str, tuple[str, ...]]:
+    """Per part, the earlier parts whose (student's) values grading it may read: the inputs of
+    its carry-forward formulas (as ``grade_numeric`` finds them) and of its verdict rule."""
+    found = exp.memo.get("own inputs")
     if found is None:
-        rule = exp.assignment.carry_forward.get(part.id)
-        inputs: list[str] = []
-        if rule is not None:
-            for formula in rule.formulas:
-                inputs += [pid for pid in exp.answers if pid in formula and pid not in inputs]
-            if rule.verdict is not None:
-                inputs += [rule.verdict.intensity, rule.verdict.ridge]
-        found = exp.memo[key] = tuple(inputs)
-    assert isinstance(found, tuple)
+        found = {}
+        for part in exp.assignment.parts:
+            rule = exp.assignment.carry_forward.get(part.id)
+            inputs: list[str] = []
+            if rule is not None:
+                for formula in rule.formulas:
+                    inputs += [pid for pid in exp.answers if pid in formula and pid not in inputs]
+                if rule.verdict is not None:
+                    inputs += [rule.verdict.intensity, rule.verdict.ridge]
+            found[part.id] = tuple(inputs)
+        exp.memo["own inputs"] = found
+    assert isinstance(found, dict)
     return found
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from grader.assignment import Assignment
 from grader.errors import SubmissionError
@@ -23,9 +24,8 @@ _RESERVED = frozenset(
 TOP_LEVEL_KEYS = ("assignment", "student", "answers")
 
 
-@dataclass(frozen=True)
-class Answer:
-    """A student's answer to one part, as written."""
+class Answer(NamedTuple):
+    """A student's answer to one part, as written (a named tuple: one is made per answer)."""
 
     part_id: str
     node: Node
@@ -58,6 +58,14 @@ class Submission:
     def part_problem(self, part_id: str) -> Problem | None:
         """The first problem attached to a part, if any."""
         return next((p for p in self.problems if p.part_id == part_id), None)
+
+    def part_problems(self) -> dict[str, Problem]:
+        """The first problem attached to each part that has one."""
+        first: dict[str, Problem] = {}
+        for problem in self.problems:
+            if problem.part_id is not None:
+                first.setdefault(problem.part_id, problem)
+        return first
 
     @property
     def file_problems(self) -> list[Problem]:
@@ -107,7 +115,7 @@ def build_submission(loaded: LoadResult, assignment: Assignment, *, path: Path) 
             Problem("'answers' must be a mapping of question → answer", answers.line)
         )
         return submission
-    _collect(answers.value, (), assignment, submission)
+    _collect(answers.value, "", assignment, submission)
     if path.parent:
         _check_images(submission, assignment, path.parent)
     return submission
@@ -155,37 +163,60 @@ def _attach_load_issues(submission: Submission, loaded: LoadResult, assignment: 
 
 
 def _collect(
-    mapping: dict[str, Node], prefix: tuple[str, ...], assignment: Assignment, sub: Submission
+    mapping: dict[str, Node], prefix: str, assignment: Assignment, sub: Submission
 ) -> None:
-    """Walk nested and dotted keys down to part ids."""
-    part_ids = assignment.part_ids
+    """Walk nested and dotted keys down to part ids (``prefix``: the dotted key so far)."""
+    layout = _layout(assignment)
     for key, node in mapping.items():
-        path = prefix + tuple(k.strip().lower() for k in key.split("."))
-        joined = ".".join(path)
-        if joined in part_ids:
+        if not _PLAIN_KEY.fullmatch(key):  # spaces around the dots, say: take them off
+            key = ".".join(k.strip() for k in key.split("."))
+        joined = f"{prefix}.{key.lower()}" if prefix else key.lower()
+        if joined in layout.part_ids:
             _record(sub, joined, node)
-        elif any(pid.startswith(joined + ".") for pid in part_ids):
+        elif joined in layout.children:
             if isinstance(node.value, dict):
-                _collect(node.value, path, assignment, sub)
+                _collect(node.value, joined, assignment, sub)
             elif node.value == "":
                 continue  # an empty group (template left as is): its parts are missing
             else:
-                children = sorted(
-                    {
-                        pid[len(joined) + 1 :].split(".")[0]
-                        for pid in part_ids
-                        if pid.startswith(joined + ".")
-                    }
-                )
+                children = ", ".join(layout.children[joined])
                 sub.problems.append(
-                    Problem(
-                        f"{joined} has parts {', '.join(children)}: answer each under it",
-                        node.line,
-                        None,
-                    )
+                    Problem(f"{joined} has parts {children}: answer each under it", node.line)
                 )
         else:
             sub.problems.append(Problem(f"unknown part {joined[:60]!r} ignored", node.line))
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """The part ids of a sheet, and what each group (``q2``, ``q2.b``) holds one level down."""
+
+    part_ids: frozenset[str]
+    children: dict[str, list[str]]
+    image_parts: tuple[str, ...]
+
+
+_LAYOUTS: dict[int, tuple[Assignment, _Layout]] = {}
+_PLAIN_KEY = re.compile(r"[\w.-]*", re.ASCII)
+
+
+def _layout(assignment: Assignment) -> _Layout:
+    """The layout of ``assignment``, worked out once (it is looked up for every key)."""
+    found = _LAYOUTS.get(id(assignment))
+    if found is None or found[0] is not assignment:
+        groups: dict[str, set[str]] = {}
+        for part_id in assignment.part_ids:
+            pieces = part_id.split(".")
+            for depth in range(1, len(pieces)):
+                groups.setdefault(".".join(pieces[:depth]), set()).add(pieces[depth])
+        images = tuple(part.id for part in assignment.parts if part.kind == "image")
+        layout = _Layout(
+            frozenset(assignment.part_ids), {g: sorted(c) for g, c in groups.items()}, images
+        )
+        if len(_LAYOUTS) > 16:
+            _LAYOUTS.clear()
+        found = _LAYOUTS[id(assignment)] = (assignment, layout)  # holding it keeps its id
+    return found[1]
 
 
 def _record(sub: Submission, part_id: str, node: Node) -> None:
@@ -204,9 +235,9 @@ def _record(sub: Submission, part_id: str, node: Node) -> None:
 
 def _check_images(sub: Submission, assignment: Assignment, folder: Path) -> None:
     """An image answer must name an existing file inside the submission's folder."""
-    for part in assignment.parts:
-        answer = sub.answers.get(part.id)
-        if part.kind != "image" or answer is None:
+    for part_id in _layout(assignment).image_parts:
+        answer = sub.answers.get(part_id)
+        if answer is None:
             continue
         target = image_path(answer.node)
         if target is None:
@@ -215,9 +246,9 @@ def _check_images(sub: Submission, assignment: Assignment, folder: Path) -> None
         if not resolved.is_relative_to(folder.resolve()) or not resolved.is_file():
             sub.problems.append(
                 Problem(
-                    f"{part.id}: image file {target[:80]!r} not found next to the answer file",
+                    f"{part_id}: image file {target[:80]!r} not found next to the answer file",
                     answer.line,
-                    part.id,
+                    part_id,
                 )
             )
 

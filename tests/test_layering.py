@@ -18,6 +18,7 @@ LAYERS: dict[str, int] = {
             "errors",
             "escaping",
             "results",
+            "serialize",
             "outcome",
             "mistakes",
             "compare",

@@ -1,0 +1,63 @@
+"""Result files assembled from remembered parts are byte for byte what pydantic writes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from grader.assignment import Assignment
+from grader.expectations import Expectations
+from grader.grade import error_result, grade_submission
+from grader.overrides import Override, apply_overrides
+from grader.pipeline import grade_file
+from grader.results import SubmissionResult, pack
+from grader.serialize import ResultSerializer
+from grader.submission import parse_submission
+
+SAMPLES = Path(__file__).resolve().parent.parent / "submissions"
+
+TEXTS = [
+    "288",
+    "2 × 56 × 56 × 3 × 3 × 32",
+    "1,806",
+    "nan",
+    "=HYPERLINK(1)",
+    "memory bound",
+    "O(L²)",
+]
+SHARED = ResultSerializer()  # across examples: graded parts are shared, their text remembered
+PARTS = ["q1.a", "q1.b", "q3.a", "q5.conv.gpu", "q2.d.full_complexity", "q6.advantages"]
+
+
+def check(serializer: ResultSerializer, result: SubmissionResult) -> None:
+    assert serializer.json(result) == result.model_dump_json(indent=2) + "\n"
+    assert serializer.pack(result) == pack(result)
+
+
+def test_samples_errors_and_overrides(expectations: Expectations, assignment: Assignment) -> None:
+    serializer = ResultSerializer()
+    results = [grade_file(path, expectations).result for path in sorted(SAMPLES.iterdir())]
+    results.append(error_result("roofline-1", 26.0, "s1", 'a "quoted"\n "parts": [] error'))
+    decision = Override("s1000001", "q6.advantages", 2.0, None, "two clear advantages")
+    results.append(apply_overrides(results[0], [decision], assignment)[0])
+    for result in results * 2:  # the second time from remembered parts
+        check(serializer, result)
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    answers=st.dictionaries(st.sampled_from(PARTS), st.sampled_from(TEXTS) | st.text(max_size=8)),
+    name=st.text(max_size=12),
+)
+def test_any_answers(
+    answers: dict[str, str], name: str, expectations: Expectations, assignment: Assignment
+) -> None:
+    document = {"student": {"id": "s1", "name": name}, "answers": answers}
+    data = json.dumps(document, indent=1).encode()
+    submission = parse_submission(data, assignment, fmt="json", name="s1.json")
+    check(SHARED, grade_submission(expectations, submission))
