@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -285,6 +286,9 @@ def grade(
         f"\n{graded} graded, {outcome.errors} could not be graded, "
         f"{outcome.pending_review} with parts pending review; outputs in {out_dir}/"
     )
+    # The interpreter collects garbage once more on its way out, over every object of the
+    # class: 0.15 s for 10,000 files. Nothing of the batch is garbage now; tell it so.
+    gc.freeze()
     sys.exit(1 if outcome.errors else 0)
 
 

@@ -156,7 +156,7 @@ class _TreeBuilder:
 
     def mapping(self, node: MappingNode, *, path: str) -> Node:
         """A mapping with every key present once; repeated keys are all dropped."""
-        entries: dict[str, list[tuple[int, YamlNode]]] = {}
+        keys: list[tuple[str, int, YamlNode]] = []
         for key_node, value_node in node.value:
             line = _line(key_node)
             self._count(line)
@@ -165,12 +165,28 @@ class _TreeBuilder:
             except _BadValue as bad:
                 self.issues.append(_issue(f"a key {bad.message}", bad.line, path or None))
                 continue
-            entries.setdefault(key, []).append((line or 0, value_node))
+            keys.append((key, line or 0, value_node))
+        tree: dict[str, Node] = {}
+        if len({key for key, _, _ in keys}) < len(keys) or self.broken:
+            return Node(self._entries(keys, path), _line(node))  # a key twice: the slow way
+        for key, _, value_node in keys:
+            dotted = f"{path}.{key}" if path else key
+            try:
+                tree[key] = self.value(value_node, path=dotted)
+            except _BadValue as bad:
+                self.issues.append(_issue(bad.message, bad.line, dotted))
+        return Node(tree, _line(node))
+
+    def _entries(self, keys: list[tuple[str, int, YamlNode]], path: str) -> dict[str, Node]:
+        """The entries of a mapping where a key may come twice (or broke in a salvaged chunk)."""
+        entries: dict[str, list[tuple[int, YamlNode]]] = {}
+        for key, line, value_node in keys:
+            entries.setdefault(key, []).append((line, value_node))
         tree: dict[str, Node] = {}
         broken = self.broken
         for key, occurrences in entries.items():
             dotted = f"{path}.{key}" if path else key
-            if len(occurrences) > 1 or dotted in broken:  # rare: sort lines only then
+            if len(occurrences) > 1 or dotted in broken:
                 lines = [line for line, _ in occurrences]
                 if dotted in broken:
                     lines.append(broken[dotted])
@@ -181,7 +197,7 @@ class _TreeBuilder:
                 tree[key] = self.value(occurrences[0][1], path=dotted)
             except _BadValue as bad:
                 self.issues.append(_issue(bad.message, bad.line, dotted))
-        return Node(tree, _line(node))
+        return tree
 
     def value(self, node: YamlNode, *, path: str) -> Node:
         """Any value; its depth was bounded when the graph was composed."""
