@@ -206,3 +206,32 @@ def test_a_killed_run_leaves_whole_files_and_a_rerun_completes(tmp_path: Path) -
     clean = tmp_path / "clean"
     subprocess.run([*command[:-1], str(clean)], cwd=ROOT, capture_output=True, check=False)
     assert digest(out) == digest(clean)
+
+
+def test_class_files_written_in_a_second_process_are_the_same(
+    klass: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from grader import outputs
+
+    here, forked = tmp_path / "here", tmp_path / "forked"
+    grade(str(klass), "--out", str(here))
+    monkeypatch.setattr(outputs, "FORK_FROM", 0)
+    grade(str(klass), "--out", str(forked))
+    assert digest(here) == digest(forked)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks on Linux only")
+def test_a_failed_second_process_is_redone_here(tmp_path: Path) -> None:
+    from grader.outputs import alongside
+
+    parent, target = os.getpid(), tmp_path / "written"
+
+    def task() -> None:
+        if os.getpid() != parent:
+            raise SystemExit(3)  # the child fails
+        target.write_text("done", "utf-8")
+
+    wait = alongside(task, size=10**6)
+    assert not target.exists()  # not run here yet: the child took it
+    wait()
+    assert target.read_text("utf-8") == "done"
