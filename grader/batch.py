@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import os
 import signal
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -29,8 +30,8 @@ from grader.expectations import Expectations
 from grader.grade import error_result
 from grader.overrides import Override, apply_overrides
 from grader.pipeline import grade_file
-from grader.results import PackedResult, ResultDigest, SubmissionResult, digest, unpack
-from grader.serialize import ResultSerializer
+from grader.results import PackedResult, ResultDigest, SubmissionResult, digest
+from grader.serialize import PartTable, ResultSerializer
 from grader.submission import valid_student_id
 
 FeedbackWriter = Callable[[SubmissionResult, Mapping[str, str], Expectations], None]
@@ -138,6 +139,7 @@ class _Done:
     packed: PackedResult
     written_as: str | None  # the id its files were written under (None: nothing written)
     used: tuple[int, ...]  # positions of the overrides applied
+    sender: int  # the process that packed it (see grader.serialize.PartTable)
 
 
 class _Grader:
@@ -174,7 +176,7 @@ class _Grader:
     def __call__(self, path: Path) -> _Done:
         result, notes, used = self.graded(path)
         self.write(result, notes)
-        return _Done(self.serializer.pack(result), result.student.id, used)
+        return _Done(self.serializer.pack(result), result.student.id, used, os.getpid())
 
 
 _WORKER: _Grader | None = None
@@ -258,10 +260,11 @@ def run_batch(
     # again if its files must be repaired), or the error result of a refused duplicate.
     owners: dict[str, Path | SubmissionResult] = {}
     clobbered: list[str] = []  # ids under which a refused duplicate's files were written
+    table = PartTable()
     for path, done in zip(paths, grade_paths(list(paths), grader, jobs=jobs), strict=True):
         if progress is not None:
             progress(1)
-        result = unpack(done.packed)
+        result = table.unpack(done.packed, done.sender)
         if result.student.id.lower() in owners:
             refused = _refusal(result, owners)
             grader.write(refused, {})

@@ -192,7 +192,7 @@ PackedResult = tuple[Any, ...]
 
 
 def pack(
-    result: SubmissionResult, part_packer: Callable[[PartResult], tuple[Any, ...]] | None = None
+    result: SubmissionResult, part_packer: Callable[[PartResult], Any] | None = None
 ) -> PackedResult:
     """``digest(result)`` as plain tuples (named tuples pickle through Python code, 4x slower).
 

@@ -8,30 +8,55 @@ the whole result again. The text is byte for byte ``model_dump_json(indent=2)``.
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import dataclass
 from typing import Any
 
-from grader.results import PackedResult, PartResult, SubmissionResult, pack, pack_part
+from grader.results import (
+    PackedResult,
+    PartDigest,
+    PartResult,
+    ResultDigest,
+    StudentDigest,
+    SubmissionResult,
+    pack,
+    pack_part,
+)
 
 _PARTS = '\n  "parts": []'  # how pydantic writes an empty parts list, at its place
 _PART_INDENT = "    "  # a part's lines inside the parts list
 _MAX_REMEMBERED = 50_000
 
 
-class ResultSerializer:
-    """Serialises results, remembering the text and tuple of every part it has seen.
+PartRef = int | tuple[int, tuple[Any, ...]]
+"""A part in a packed result: its number if this serializer sent it before, else (number,
+fields) the first time."""
 
-    Parts are remembered by identity, holding the part itself so that its ``id()`` cannot be
-    reused while remembered; memory stays bounded (the memo starts over when full).
+
+@dataclass
+class _Known:
+    part: PartResult  # held, so that its id() cannot be reused while it is remembered
+    text: str
+    number: int
+    sent: bool = False
+
+
+class ResultSerializer:
+    """Serialises results, remembering the text of every part it has seen and sending each
+    part's fields once (see :class:`PartTable`).
+
+    Parts are remembered by identity; memory stays bounded (the memo starts over when full).
     """
 
     def __init__(self) -> None:
-        self._parts: dict[int, tuple[PartResult, str, tuple[Any, ...]]] = {}
+        self._parts: dict[int, _Known] = {}
+        self._numbers = itertools.count()
 
-    def _part(self, part: PartResult) -> tuple[PartResult, str, tuple[Any, ...]]:
+    def _known(self, part: PartResult) -> _Known:
         found = self._parts.get(id(part))
         if found is None:
             text = part.model_dump_json(indent=2).replace("\n", "\n" + _PART_INDENT)
-            found = (part, _PART_INDENT + text, pack_part(part))
+            found = _Known(part, _PART_INDENT + text, next(self._numbers))
             if len(self._parts) >= _MAX_REMEMBERED:
                 self._parts.clear()
             self._parts[id(part)] = found
@@ -46,9 +71,50 @@ class ResultSerializer:
             result.model_copy(update={"parts": ()}).model_dump_json(indent=2).rpartition(_PARTS)
         )
         assert found, "pydantic no longer writes an empty parts list as expected"
-        parts = ",\n".join(self._part(part)[1] for part in result.parts)
+        parts = ",\n".join(self._known(part).text for part in result.parts)
         return f'{head}\n  "parts": [\n{parts}\n  ]{tail}\n'
 
     def pack(self, result: SubmissionResult) -> PackedResult:
-        """:func:`grader.results.pack`, with the parts' tuples remembered."""
-        return pack(result, lambda part: self._part(part)[2])
+        """:func:`grader.results.pack`, each part's fields sent only the first time.
+
+        Results graded in another process travel as these; in a class most parts are shared,
+        so most of a result is a few numbers, which pickle and unpack many times faster.
+        """
+        return pack(result, self._ref)
+
+    def _ref(self, part: PartResult) -> PartRef:
+        known = self._known(part)
+        if known.sent:
+            return known.number
+        known.sent = True
+        return (known.number, pack_part(part))
+
+
+class PartTable:
+    """Unpacks the results that serializers (one per process) packed, in the order packed."""
+
+    def __init__(self) -> None:
+        self._parts: dict[int, dict[int, PartDigest]] = {}
+
+    def unpack(self, packed: PackedResult, sender: int) -> ResultDigest:
+        """The digest of a result that the serializer known as ``sender`` packed."""
+        table = self._parts.setdefault(sender, {})
+        parts = []
+        for ref in packed[7]:
+            if type(ref) is int:
+                parts.append(table[ref])
+            else:
+                number, fields = ref
+                part = table[number] = PartDigest._make(fields)
+                parts.append(part)
+        return ResultDigest(
+            packed[0],
+            StudentDigest._make(packed[1]),
+            packed[2],
+            packed[3],
+            packed[4],
+            packed[5],
+            packed[6],
+            tuple(parts),
+            packed[8],
+        )

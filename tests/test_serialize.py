@@ -13,8 +13,8 @@ from grader.expectations import Expectations
 from grader.grade import error_result, grade_submission
 from grader.overrides import Override, apply_overrides
 from grader.pipeline import grade_file
-from grader.results import SubmissionResult, pack
-from grader.serialize import ResultSerializer
+from grader.results import SubmissionResult, digest
+from grader.serialize import PartTable, ResultSerializer
 from grader.submission import parse_submission
 
 SAMPLES = Path(__file__).resolve().parent.parent / "submissions"
@@ -28,23 +28,25 @@ TEXTS = [
     "memory bound",
     "O(L²)",
 ]
-SHARED = ResultSerializer()  # across examples: graded parts are shared, their text remembered
+# Across examples: graded parts are shared, their text remembered, their fields sent once.
+SHARED, SHARED_TABLE = ResultSerializer(), PartTable()
 PARTS = ["q1.a", "q1.b", "q3.a", "q5.conv.gpu", "q2.d.full_complexity", "q6.advantages"]
 
 
-def check(serializer: ResultSerializer, result: SubmissionResult) -> None:
+def check(serializer: ResultSerializer, table: PartTable, result: SubmissionResult) -> None:
     assert serializer.json(result) == result.model_dump_json(indent=2) + "\n"
-    assert serializer.pack(result) == pack(result)
+    # Packed with each part's fields sent once, unpacked in order: the digest, whole.
+    assert table.unpack(serializer.pack(result), id(serializer)) == digest(result)
 
 
 def test_samples_errors_and_overrides(expectations: Expectations, assignment: Assignment) -> None:
-    serializer = ResultSerializer()
+    serializer, table = ResultSerializer(), PartTable()
     results = [grade_file(path, expectations).result for path in sorted(SAMPLES.iterdir())]
     results.append(error_result("roofline-1", 26.0, "s1", 'a "quoted"\n "parts": [] error'))
     decision = Override("s1000001", "q6.advantages", 2.0, None, "two clear advantages")
     results.append(apply_overrides(results[0], [decision], assignment)[0])
     for result in results * 2:  # the second time from remembered parts
-        check(serializer, result)
+        check(serializer, table, result)
 
 
 @settings(
@@ -60,4 +62,4 @@ def test_any_answers(
     document = {"student": {"id": "s1", "name": name}, "answers": answers}
     data = json.dumps(document, indent=1).encode()
     submission = parse_submission(data, assignment, fmt="json", name="s1.json")
-    check(SHARED, grade_submission(expectations, submission))
+    check(SHARED, SHARED_TABLE, grade_submission(expectations, submission))
