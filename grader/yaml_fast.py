@@ -252,32 +252,39 @@ def _compose_in_c(text: str, max_depth: int, max_nodes: int) -> Node | None:
 
 
 def _check_graph(root: Node, max_depth: int, max_nodes: int, last_line: int) -> None:
-    """Decline a graph the event composer would decline: too many nodes, too deep, a tag, a
-    shared node (an alias), or a plain scalar PyYAML may read differently."""
-    seen: set[int] = set()
+    """Decline a graph the event composer would decline: too many nodes, too deep, or a plain
+    scalar PyYAML may read differently. (Tags and aliases cannot occur: ``_composable_in_c``
+    sends no text where one could begin a node.)"""
+    count = 0
     stack: list[tuple[Node, int, bool]] = [(root, 0, False)]
+    pop, push = stack.pop, stack.append
     while stack:
-        node, depth, in_flow = stack.pop()
-        if id(node) in seen:
-            raise _Declined("alias")
-        seen.add(id(node))
-        if len(seen) > max_nodes:
-            raise _Declined("too many nodes")
-        if node.tag != _TAG_OF[type(node)]:
-            raise _Declined("tag")
-        if type(node) is ScalarNode:
-            if node.style == "" and _misread_plain(node.value, node.start_mark, in_flow, last_line):
+        node, depth, in_flow = pop()
+        count += 1
+        kind = type(node)
+        if kind is ScalarNode:
+            scalar = cast(ScalarNode, node)
+            value = scalar.value
+            if (
+                (in_flow or not value)
+                and scalar.style == ""
+                and _misread_plain(value, scalar.start_mark, in_flow, last_line)
+            ):
                 raise _Declined("plain scalar that PyYAML may read differently")
             continue
-        if depth + 1 > max_depth:
+        depth += 1
+        if depth > max_depth:
             raise _Declined("too deep")
         inner = bool(cast(CollectionNode, node).flow_style)
-        if type(node) is SequenceNode:
-            stack.extend((item, depth + 1, inner) for item in node.value)
+        if kind is SequenceNode:
+            for item in node.value:
+                push((item, depth, inner))
         else:
             for key, item in node.value:
-                stack.append((key, depth + 1, inner))
-                stack.append((item, depth + 1, inner))
+                push((key, depth, inner))
+                push((item, depth, inner))
+    if count > max_nodes:
+        raise _Declined("too many nodes")
 
 
 _TAG_OF: dict[type[Node], str] = {ScalarNode: _STR, SequenceNode: _SEQ, MappingNode: _MAP}
