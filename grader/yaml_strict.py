@@ -16,6 +16,7 @@ the reference reads the text again.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -85,6 +86,7 @@ class OverBudget(ComposeError):
     """The budget of one pass is spent."""
 
 
+@functools.lru_cache(maxsize=4096)  # marks are never changed: one per line serves every file
 def line_mark(line: int) -> Mark:
     """A PyYAML mark for a 1-based line (used for nodes that do not come from PyYAML)."""
     return Mark("<answers>", 0, line - 1, 0, None, 0)
