@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 import re
 import statistics
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -240,28 +242,34 @@ def part_statistics(
     spec = assignment.part(part_id)
     # Results graded against this sheet hold its parts in its order: look there first.
     at = assignment.part_ids.index(part_id)
-    pairs = [
-        (
-            r,
-            r.parts[at]
-            if len(r.parts) > at and r.parts[at].id == part_id
-            else part_of(r, part_id, spec.points),
-        )
+    column = [
+        r.parts[at]
+        if len(r.parts) > at and r.parts[at].id == part_id
+        else part_of(r, part_id, spec.points)
         for r in graded
     ]
-    statuses = [p.status for _, p in pairs]
-    shares = {s: (statuses.count(s) / len(statuses) if statuses else 0.0) for s in Status}
-    decided = [(r, p) for r, p in pairs if p.status is not Status.NEEDS_REVIEW]
-    credits = [p.credit for _, p in decided]
+    statuses = list(map(_STATUS, column))
+    counted = Counter(statuses)
+    shares = {s: (counted[s] / len(statuses) if statuses else 0.0) for s in Status}
+    decided = [i for i, status in enumerate(statuses) if status is not Status.NEEDS_REVIEW]
+    credits = [column[i].credit for i in decided]
     return PartStatistics(
         id=part_id,
         title=spec.title,
         max_points=spec.points,
         mean_credit=math.fsum(credits) / len(credits) if credits else None,
         shares=shares,
-        discrimination=pearson(credits, [r.score - p.points for r, p in decided]),
-        mistakes=mistake_counts(pairs),
+        discrimination=pearson(credits, [graded[i].score - column[i].points for i in decided]),
+        # Most parts are right: only those that can count as a mistake are looked at.
+        mistakes=mistake_counts(
+            (graded[i], part)
+            for i, part in enumerate(column)
+            if part.status is not Status.CORRECT or part.mistake or part.carried_forward
+        ),
     )
+
+
+_STATUS = operator.attrgetter("status")
 
 
 def part_of(result: ResultLike, part_id: str, max_points: float) -> PartLike:
