@@ -33,7 +33,7 @@ def write_bytes_atomic(
     """
     if skip_unchanged and _holds(path, data):
         return
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{next(_COUNTER)}{TEMP_SUFFIX}")
+    temporary = path.with_name(f".{path.name}.{_PID[0]}.{next(_COUNTER)}{TEMP_SUFFIX}")
     try:
         handle = os.open(temporary, _CREATE, 0o666)
     except FileNotFoundError:
@@ -58,16 +58,26 @@ def write_bytes_atomic(
 # writer can be using it, and unlike tempfile.mkstemp the file gets the usual permissions
 # (0666 less the umask), which the renamed output keeps.
 _COUNTER = itertools.count()
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_PID = [os.getpid()]  # asked once per process (each getpid() is a system call)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=lambda: _PID.__setitem__(0, os.getpid()))
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
 
 def _holds(path: Path, data: bytes) -> bool:
     """Whether the file at ``path`` holds exactly ``data`` (False if it cannot be read)."""
     try:
-        with open(path, "rb") as stream:
-            return stream.read(len(data) + 1) == data
+        # Non-blocking: a FIFO planted here must not hang the batch.
+        descriptor = os.open(path, os.O_RDONLY | _NONBLOCK | getattr(os, "O_BINARY", 0))
     except OSError:
         return False
+    try:
+        return os.read(descriptor, len(data) + 1) == data
+    except OSError:
+        return False
+    finally:
+        os.close(descriptor)
 
 
 def write_text_atomic(

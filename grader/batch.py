@@ -69,10 +69,19 @@ def _alarm(_signum: int, _frame: FrameType | None) -> None:
 
 def grade_with_budget(path: Path, exp: Expectations, seconds: float) -> SubmissionResult:
     """Grade one file under a wall-clock budget (POSIX main thread; elsewhere unbounded)."""
+    if signal.getsignal(signal.SIGALRM) is _alarm:  # installed for the whole batch
+        return _grade_timed(path, exp, seconds)
     try:
         previous = signal.signal(signal.SIGALRM, _alarm)
     except (ValueError, AttributeError):  # not the main thread, or no SIGALRM (Windows)
         return grade_file(path, exp).result
+    try:
+        return _grade_timed(path, exp, seconds)
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _grade_timed(path: Path, exp: Expectations, seconds: float) -> SubmissionResult:
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         return grade_file(path, exp).result
@@ -87,6 +96,19 @@ def grade_with_budget(path: Path, exp: Expectations, seconds: float) -> Submissi
         )
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+@contextlib.contextmanager
+def alarm_installed() -> Iterator[None]:
+    """Install the time budget's signal handler once for a batch (not once per file)."""
+    try:
+        previous = signal.signal(signal.SIGALRM, _alarm)
+    except (ValueError, AttributeError):
+        yield  # no budget here: grade_with_budget grades unbounded
+        return
+    try:
+        yield
+    finally:
         signal.signal(signal.SIGALRM, previous)
 
 
@@ -150,6 +172,7 @@ class _Grader:
         self.files = files
         self.mine = files.by_student()
         self.serializer = ResultSerializer()
+        self.pid = os.getpid()  # made in the process that uses it
 
     def graded(self, path: Path) -> tuple[SubmissionResult, dict[str, str], tuple[int, ...]]:
         """The result of one file with its overrides applied, the TA notes, the overrides used."""
@@ -176,7 +199,7 @@ class _Grader:
     def __call__(self, path: Path) -> _Done:
         result, notes, used = self.graded(path)
         self.write(result, notes)
-        return _Done(self.serializer.pack(result), result.student.id, used, os.getpid())
+        return _Done(self.serializer.pack(result), result.student.id, used, self.pid)
 
 
 _WORKER: _Grader | None = None
@@ -185,6 +208,8 @@ _WORKER: _Grader | None = None
 def _init_worker(exp: Expectations, files: StudentFiles) -> None:
     global _WORKER
     _WORKER = _Grader(exp, files)
+    with contextlib.suppress(ValueError, AttributeError):
+        signal.signal(signal.SIGALRM, _alarm)  # for the worker's life
     gc.freeze()  # a worker lives for one batch
     gc.set_threshold(*_BATCH_GC_THRESHOLDS)
 
@@ -261,21 +286,23 @@ def run_batch(
     owners: dict[str, Path | SubmissionResult] = {}
     clobbered: list[str] = []  # ids under which a refused duplicate's files were written
     table = PartTable()
-    for path, done in zip(paths, grade_paths(list(paths), grader, jobs=jobs), strict=True):
-        if progress is not None:
-            progress(1)
-        result = table.unpack(done.packed, done.sender)
-        if result.student.id.lower() in owners:
-            refused = _refusal(result, owners)
-            grader.write(refused, {})
-            owners[refused.student.id.lower()] = refused
-            result = digest(refused)
-            if done.written_as is not None:
-                clobbered.append(done.written_as)
-        else:
-            owners[result.student.id.lower()] = path
-            used.update(done.used)
-        outcome.results.append(result)
+    with alarm_installed():
+        graded = grade_paths(list(paths), grader, jobs=jobs)
+        for path, done in zip(paths, graded, strict=True):
+            if progress is not None:
+                progress(1)
+            result = table.unpack(done.packed, done.sender)
+            if result.student.id.lower() in owners:
+                refused = _refusal(result, owners)
+                grader.write(refused, {})
+                owners[refused.student.id.lower()] = refused
+                result = digest(refused)
+                if done.written_as is not None:
+                    clobbered.append(done.written_as)
+            else:
+                owners[result.student.id.lower()] = path
+                used.update(done.used)
+            outcome.results.append(result)
     _repair(grader, clobbered, owners)
     outcome.unused_overrides = [o for i, o in enumerate(overrides) if i not in used]
     return outcome
