@@ -235,3 +235,16 @@ def test_a_failed_second_process_is_redone_here(tmp_path: Path) -> None:
     assert not target.exists()  # not run here yet: the child took it
     wait()
     assert target.read_text("utf-8") == "done"
+
+
+def test_answer_files_come_in_sorted_path_order(tmp_path: Path) -> None:
+    from grader.pipeline import answer_files
+
+    names = ["a.yaml", "a-b.yaml", "a/x.yaml", "a/b/y.json", "b.yml", "A.json", "a b.yaml"]
+    for name in [*names, "z/notes.txt", "sub/.hidden.yaml"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", "utf-8")
+    expected = sorted(
+        p for p in tmp_path.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml", ".json")
+    )
+    assert answer_files([tmp_path]) == expected
