@@ -214,9 +214,9 @@ def _init_worker(exp: Expectations, files: StudentFiles) -> None:
     gc.set_threshold(*_BATCH_GC_THRESHOLDS)
 
 
-def _grade_in_worker(path: Path) -> _Done:
+def _grade_in_worker(path: str) -> _Done:
     assert _WORKER is not None
-    return _WORKER(path)
+    return _WORKER(Path(path))
 
 
 def grade_paths(paths: Sequence[Path], grader: _Grader, *, jobs: int = 1) -> Iterator[_Done]:
@@ -231,7 +231,8 @@ def grade_paths(paths: Sequence[Path], grader: _Grader, *, jobs: int = 1) -> Ite
     # solving again would cost each worker 0.1 s before its first file.
     initargs = (grader.exp, grader.files)
     with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=initargs) as pool:
-        yield from pool.map(_grade_in_worker, paths, chunksize=chunk)
+        # Paths travel as text: a Path pickles as its parts and is parsed again on arrival.
+        yield from pool.map(_grade_in_worker, map(str, paths), chunksize=chunk)
 
 
 def _free_id(result: ResultDigest, taken: Mapping[str, object]) -> str:

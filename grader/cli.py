@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -217,10 +218,9 @@ def schema(assignment: str) -> None:
 @click.option(
     "-j",
     "--jobs",
-    default=1,
-    show_default=True,
+    default=None,
     type=click.IntRange(1, 64),
-    help="Processes to grade with.",
+    help=f"Processes to grade with. [default: one per core, here {min(os.cpu_count() or 1, 64)}]",
 )
 @click.option(
     "--reports/--no-reports",
@@ -234,7 +234,7 @@ def grade(
     assignment: str | None,
     overrides: Path | None,
     compare_dir: Path | None,
-    jobs: int,
+    jobs: int | None,
     reports: bool,
 ) -> None:
     """Grade every answer file under PATHS and write the class's outputs to --out.
@@ -264,9 +264,9 @@ def grade(
                 files,
                 exp,
                 out_dir,
-                jobs=jobs,
+                jobs=jobs or min(os.cpu_count() or 1, 64),
                 overrides=decisions,
-                write_feedback=feedback_writer(out_dir, reports=reports),
+                write_feedback=feedback_writer(out_dir, exp, reports=reports),
                 progress=advance,
             )
             table = write_class_outputs(out_dir, outcome, exp, reports=reports)

@@ -17,13 +17,19 @@ from grader.expectations import Expectations
 from grader.results import SubmissionResult
 
 
-def feedback_writer(out_dir: Path, *, reports: bool) -> FeedbackWriter | None:
+def feedback_writer(out_dir: Path, exp: Expectations, *, reports: bool) -> FeedbackWriter | None:
     """What writes ``feedback/<id>.html`` and ``.md`` for each student (None: no reports).
 
     A module-level function with its folder bound, so that it can be sent to the grading
-    processes, which write each student's files themselves.
+    processes, which write each student's files themselves; what all reports share is
+    prepared here first, once.
     """
-    return functools.partial(write_feedback, out_dir) if reports else None
+    if not reports:
+        return None
+    from grader.report import prepare
+
+    prepare(exp)
+    return functools.partial(write_feedback, out_dir)
 
 
 def write_feedback(

@@ -162,6 +162,17 @@ def feedback_html(
     return _template().render(view=view, plot=plot)
 
 
+def prepare(exp: Expectations) -> None:
+    """Build what every report shares (the template, the roofline drawn once) in this process.
+
+    Called before the grading processes start: forked from this one, they begin with both
+    instead of importing matplotlib and drawing the same plot once each.
+    """
+    _template()
+    if has_roofline(exp):
+        roofline_svg(exp)
+
+
 @functools.cache
 def _template() -> Template:
     """The compiled HTML template; the Environment is built once per process."""
