@@ -90,32 +90,15 @@ def _grade_part(
     own: dict[str, float],
 ) -> PartResult:
     if problem is not None:
-        return PartResult(
-            id=part.id,
-            status=Status.INVALID,
-            credit=0.0,
-            points=0.0,
-            max_points=part.points,
-            expected=exp.expected(part.id),
-            line=problem.line,
-            submitted=_submitted(answer.node) if answer else None,
-            feedback=_where(part.id, problem.line, problem.message),
-        )
+        submitted = _submitted(answer.node) if answer else None
+        feedback = _where(part.id, problem.line, problem.message)
+        return _ungraded(part, exp, Status.INVALID, problem.line, feedback, submitted)
     memo = exp.memo
     if answer is None or _is_empty(answer.node):
         line = answer.line if answer else None
         found = memo.get(("missing", part.id, line))
         if found is None:
-            found = PartResult(
-                id=part.id,
-                status=Status.MISSING,
-                credit=0.0,
-                points=0.0,
-                max_points=part.points,
-                expected=exp.expected(part.id),
-                line=line,
-                feedback="No answer.",
-            )
+            found = _ungraded(part, exp, Status.MISSING, line, "No answer.")
             _remember(memo, ("missing", part.id, line), found)
         assert isinstance(found, PartResult)
         return found
@@ -133,6 +116,28 @@ def _grade_part(
         _remember(memo, ("part", answer.line, key), found)
     assert isinstance(found, PartResult)
     return found
+
+
+def _ungraded(
+    part: Part,
+    exp: Expectations,
+    status: Status,
+    line: int | None,
+    feedback: str,
+    submitted: str | list[str] | dict[str, str] | None = None,
+) -> PartResult:
+    """A part with no credit that was never graded: unreadable (invalid) or missing."""
+    return PartResult(
+        id=part.id,
+        status=status,
+        credit=0.0,
+        points=0.0,
+        max_points=part.points,
+        expected=exp.expected(part.id),
+        line=line,
+        submitted=submitted,
+        feedback=feedback,
+    )
 
 
 def _graded(part: Part, answer: Answer, expected: Any, outcome: Outcome) -> PartResult:

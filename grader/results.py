@@ -227,8 +227,8 @@ def pack_part(p: PartResult) -> tuple[Any, ...]:
     )
 
 
-def unpack(packed: PackedResult) -> ResultDigest:
-    """The digest that :func:`pack` packed."""
+def unpack(packed: PackedResult, parts: tuple[PartDigest, ...] | None = None) -> ResultDigest:
+    """The digest that :func:`pack` packed (with ``parts`` when the caller unpacked those)."""
     return ResultDigest(
         packed[0],
         StudentDigest._make(packed[1]),
@@ -237,7 +237,7 @@ def unpack(packed: PackedResult) -> ResultDigest:
         packed[4],
         packed[5],
         packed[6],
-        tuple(map(PartDigest._make, packed[7])),
+        tuple(map(PartDigest._make, packed[7])) if parts is None else parts,
         packed[8],
     )
 

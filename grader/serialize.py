@@ -17,10 +17,10 @@ from grader.results import (
     PartDigest,
     PartResult,
     ResultDigest,
-    StudentDigest,
     SubmissionResult,
     pack,
     pack_part,
+    unpack,
 )
 
 _PARTS = '\n  "parts": []'  # how pydantic writes an empty parts list, at its place
@@ -107,14 +107,4 @@ class PartTable:
                 number, fields = ref
                 part = table[number] = PartDigest._make(fields)
                 parts.append(part)
-        return ResultDigest(
-            packed[0],
-            StudentDigest._make(packed[1]),
-            packed[2],
-            packed[3],
-            packed[4],
-            packed[5],
-            packed[6],
-            tuple(parts),
-            packed[8],
-        )
+        return unpack(packed, tuple(parts))
