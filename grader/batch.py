@@ -18,27 +18,27 @@ import contextlib
 import functools
 import gc
 import os
-import signal
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
 
 from grader.atomic import remove_stale_temporaries, write_text_atomic
 from grader.expectations import Expectations
 from grader.grade import error_result
 from grader.overrides import Override, apply_overrides
-from grader.pipeline import grade_file
 from grader.results import PackedResult, ResultDigest, SubmissionResult, digest
 from grader.serialize import PartTable, ResultSerializer
 from grader.submission import valid_student_id
+from grader.time_budget import (
+    TIME_BUDGET_SECONDS,
+    alarm_installed,
+    grade_with_budget,
+    install_alarm,
+)
 
 FeedbackWriter = Callable[[SubmissionResult, Mapping[str, str], Expectations], None]
 """Writes one student's feedback files (given the result, TA notes per part, expectations)."""
-
-TIME_BUDGET_SECONDS = 5.0
-"""Backstop per file: grading that runs longer (it never should) ends as an error result."""
 
 
 @dataclass
@@ -57,59 +57,6 @@ class BatchOutcome:
     def pending_review(self) -> int:
         """Students with parts waiting for a person."""
         return sum(1 for r in self.results if r.pending_review)
-
-
-class _TimedOut(Exception):
-    pass
-
-
-def _alarm(_signum: int, _frame: FrameType | None) -> None:
-    raise _TimedOut
-
-
-def grade_with_budget(path: Path, exp: Expectations, seconds: float) -> SubmissionResult:
-    """Grade one file under a wall-clock budget (POSIX main thread; elsewhere unbounded)."""
-    if signal.getsignal(signal.SIGALRM) is _alarm:  # installed for the whole batch
-        return _grade_timed(path, exp, seconds)
-    try:
-        previous = signal.signal(signal.SIGALRM, _alarm)
-    except (ValueError, AttributeError):  # not the main thread, or no SIGALRM (Windows)
-        return grade_file(path, exp).result
-    try:
-        return _grade_timed(path, exp, seconds)
-    finally:
-        signal.signal(signal.SIGALRM, previous)
-
-
-def _grade_timed(path: Path, exp: Expectations, seconds: float) -> SubmissionResult:
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        return grade_file(path, exp).result
-    except _TimedOut:
-        assignment = exp.assignment
-        return error_result(
-            assignment.id,
-            assignment.max_score,
-            path.stem,
-            f"grading timed out after {seconds:g} s",
-            str(path),
-        )
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-
-
-@contextlib.contextmanager
-def alarm_installed() -> Iterator[None]:
-    """Install the time budget's signal handler once for a batch (not once per file)."""
-    try:
-        previous = signal.signal(signal.SIGALRM, _alarm)
-    except (ValueError, AttributeError):
-        yield  # no budget here: grade_with_budget grades unbounded
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGALRM, previous)
 
 
 # A batch allocates millions of small objects and keeps most of them (every result until the
@@ -208,8 +155,7 @@ _WORKER: _Grader | None = None
 def _init_worker(exp: Expectations, files: StudentFiles) -> None:
     global _WORKER
     _WORKER = _Grader(exp, files)
-    with contextlib.suppress(ValueError, AttributeError):
-        signal.signal(signal.SIGALRM, _alarm)  # for the worker's life
+    install_alarm()  # for the worker's life
     gc.freeze()  # a worker lives for one batch
     gc.set_threshold(*_BATCH_GC_THRESHOLDS)
 

@@ -41,7 +41,7 @@ LAYERS: dict[str, int] = {
     # 3: pure grading
     **dict.fromkeys(["grade_numeric", "grade_other", "grade"], 3),
     # 4: files in, results out
-    **dict.fromkeys(["pipeline", "overrides"], 4),
+    **dict.fromkeys(["pipeline", "overrides", "time_budget"], 4),
     # 5: outputs built from results
     **dict.fromkeys(
         [
