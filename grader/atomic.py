@@ -33,19 +33,22 @@ def write_bytes_atomic(
     """
     if skip_unchanged and _holds(path, data):
         return
-    temporary = path.with_name(f".{path.name}.{_PID[0]}.{next(_COUNTER)}{TEMP_SUFFIX}")
+    target = os.fspath(path)
+    folder, name = os.path.split(target)
+    temporary = os.path.join(folder, f".{name}.{_PID[0]}.{next(_COUNTER)}{TEMP_SUFFIX}")
     try:
         handle = os.open(temporary, _CREATE, 0o666)
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle = os.open(temporary, _CREATE, 0o666)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+        try:
+            _write_all(handle, data)
             if durable:
-                stream.flush()
-                os.fsync(stream.fileno())
-        os.replace(temporary, path)
+                os.fsync(handle)
+        finally:
+            os.close(handle)
+        os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
@@ -63,6 +66,13 @@ _PID = [os.getpid()]  # asked once per process (each getpid() is a system call)
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=lambda: _PID.__setitem__(0, os.getpid()))
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
+def _write_all(handle: int, data: bytes) -> None:
+    """Write all of ``data`` (``os.write`` may write less than asked)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(handle, view) :]
 
 
 def _holds(path: Path, data: bytes) -> bool:

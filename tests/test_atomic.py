@@ -1,0 +1,73 @@
+"""Atomic writes: the old file or the new one, never half; unchanged files left alone."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from grader import atomic
+from grader.atomic import remove_stale_temporaries, write_bytes_atomic, write_text_atomic
+
+
+def test_writes_replaces_and_creates_folders(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "b" / "result.json"
+    write_text_atomic(target, "first", durable=False)
+    write_text_atomic(target, "second ✓")
+    assert target.read_text("utf-8") == "second ✓"
+    assert [p.name for p in target.parent.iterdir()] == ["result.json"]  # no temporary left
+
+
+def test_large_data_is_written_whole(tmp_path: Path) -> None:
+    data = os.urandom(3 * 1024 * 1024)
+    write_bytes_atomic(tmp_path / "big.bin", data, durable=False)
+    assert (tmp_path / "big.bin").read_bytes() == data
+
+
+def test_unchanged_file_is_left_alone(tmp_path: Path) -> None:
+    target = tmp_path / "r.json"
+    write_text_atomic(target, "same", durable=False)
+    os.utime(target, (1_000_000, 1_000_000))
+    write_text_atomic(target, "same", durable=False, skip_unchanged=True)
+    assert target.stat().st_mtime == 1_000_000
+    write_text_atomic(target, "same but longer", durable=False, skip_unchanged=True)
+    assert target.read_text("utf-8") == "same but longer"
+
+
+def test_a_failed_write_keeps_the_old_file_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "r.json"
+    write_text_atomic(target, "old", durable=False)
+
+    def broken(handle: int, data: bytes) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(atomic, "_write_all", broken)
+    with pytest.raises(OSError):
+        write_text_atomic(target, "new", durable=False)
+    assert target.read_text("utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_outputs_get_the_usual_permissions(tmp_path: Path) -> None:
+    target = tmp_path / "r.json"
+    old = os.umask(0o022)
+    try:
+        write_text_atomic(target, "x", durable=False)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644  # not 0600 as tempfile would give
+
+
+def test_stale_temporaries_of_a_killed_run_are_removed(tmp_path: Path) -> None:
+    (tmp_path / "results").mkdir()
+    stale = tmp_path / "results" / ".s1.json.123.4.tmp"
+    stale.write_text("half", "utf-8")
+    keep = tmp_path / "results" / "s1.json"
+    keep.write_text("whole", "utf-8")
+    assert remove_stale_temporaries(tmp_path) == 1
+    assert not stale.exists() and keep.exists()
