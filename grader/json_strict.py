@@ -23,6 +23,7 @@ from grader.yaml_strict import ComposeError, line_mark
 # Closing brackets and commas carry no line anyone asks for, so they are skipped.
 _TOKEN = re.compile(r'(\n)|"[^"\\]*(?:\\.[^"\\]*)*"(\s*:)?|[{\[]|[^\s{}\[\],:"]+')
 _BREAK, _KEY = 1, 2  # the groups of _TOKEN
+_STR = BaseResolver.DEFAULT_SCALAR_TAG
 
 
 class _Members(list[tuple[str, Any]]):
@@ -101,6 +102,8 @@ class _Builder:
         """The node for ``value``; its line is the next value line (pre-order = text order)."""
         line = next(self.value_lines)
         self._count(line)
+        if type(value) is str:  # most values: the student's text, taken as it is
+            return ScalarNode(_STR, value, line_mark(line))
         if isinstance(value, list) and depth + 1 > self.max_depth:
             message = f"nested more than {self.max_depth} levels deep"
             raise ComposeError(message, line, path or None, whole_file=True)
@@ -109,9 +112,7 @@ class _Builder:
         if isinstance(value, list):
             children = [self.node(item, path=path, depth=depth + 1) for item in value]
             return SequenceNode(BaseResolver.DEFAULT_SEQUENCE_TAG, children, line_mark(line))
-        return ScalarNode(
-            BaseResolver.DEFAULT_SCALAR_TAG, _text(value, path, line), line_mark(line)
-        )
+        return ScalarNode(_STR, _text(value, path, line), line_mark(line))
 
     def _count(self, line: int) -> None:
         """Count a key or value (as the YAML composer does); refuse the file past the cap."""
@@ -125,7 +126,7 @@ class _Builder:
         for key, item in members:
             key_line = next(self.key_lines)
             self._count(key_line)
-            key_node = ScalarNode(BaseResolver.DEFAULT_SCALAR_TAG, key, line_mark(key_line))
+            key_node = ScalarNode(_STR, key, line_mark(key_line))
             child_path = f"{path}.{key}" if path else key
             pairs.append((key_node, self.node(item, path=child_path, depth=depth)))
         return MappingNode(BaseResolver.DEFAULT_MAPPING_TAG, pairs, line_mark(line))

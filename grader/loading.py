@@ -182,27 +182,44 @@ class _TreeBuilder:
             raise _too_many(line)
 
     def mapping(self, node: MappingNode, *, path: str) -> Node:
-        """A mapping with every key present once; repeated keys are all dropped."""
+        """A mapping with every key present once; repeated keys are all dropped.
+
+        This runs for every key and value of every file: the usual case (a text key, a text
+        value) is handled inline, the rest by :meth:`value` and :func:`_text_of`.
+        """
         keys: list[tuple[str, int, YamlNode]] = []
         for key_node, value_node in node.value:
-            line = _line(key_node)
-            self._count(line)
-            try:
-                key = _text_of(key_node, line)
-            except _BadValue as bad:
-                self.issues.append(_issue(f"a key {bad.message}", bad.line, path or None))
-                continue
+            line = self._counted(key_node)
+            key = key_node.value
+            if not (type(key_node) is ScalarNode and _plain(key)):
+                try:
+                    key = _text_of(key_node, line)
+                except _BadValue as bad:
+                    self.issues.append(_issue(f"a key {bad.message}", bad.line, path or None))
+                    continue
             keys.append((key, line or 0, value_node))
-        tree: dict[str, Node] = {}
         if len({key for key, _, _ in keys}) < len(keys) or self.broken:
             return Node(self._entries(keys, path), _line(node))  # a key twice: the slow way
+        tree: dict[str, Node] = {}
         for key, _, value_node in keys:
+            if type(value_node) is ScalarNode and _plain(value_node.value):
+                tree[key] = Node(value_node.value, self._counted(value_node))
+                continue
             dotted = f"{path}.{key}" if path else key
             try:
                 tree[key] = self.value(value_node, path=dotted)
             except _BadValue as bad:
                 self.issues.append(_issue(bad.message, bad.line, dotted))
         return Node(tree, _line(node))
+
+    def _counted(self, node: YamlNode) -> int | None:
+        """Count a key or value (see :meth:`_count`) and return its line."""
+        mark = node.start_mark
+        line: int | None = mark.line + 1 if mark else None
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _too_many(line)
+        return line
 
     def _entries(self, keys: list[tuple[str, int, YamlNode]], path: str) -> dict[str, Node]:
         """The entries of a mapping where a key may come twice (or broke in a salvaged chunk)."""
@@ -228,22 +245,21 @@ class _TreeBuilder:
 
     def value(self, node: YamlNode, *, path: str) -> Node:
         """Any value; its depth was bounded when the graph was composed."""
-        mark = node.start_mark
-        line = mark.line + 1 if mark else None
-        self.nodes += 1  # (as _count does, inline: this runs for every value)
-        if self.nodes > MAX_NODES:
-            raise _too_many(line)
+        line = self._counted(node)
         kind = type(node)
         if kind is ScalarNode:
             text = node.value
-            if text.isascii() and "\0" not in text and len(text) <= MAX_SCALAR_CHARS:
-                return Node(text, line)  # the usual text, checked at once
-            return Node(_text_of(node, line), line)
+            return Node(text if _plain(text) else _text_of(node, line), line)
         if kind is MappingNode:
             return self.mapping(cast(MappingNode, node), path=path)
         if kind is SequenceNode:
             return Node([self.value(item, path=path) for item in node.value], line)
         raise _BadValue("is not a YAML value the grader knows", line)  # never, from our composers
+
+
+def _plain(text: str) -> bool:
+    """Text that needs no closer look: ASCII (no surrogate), no NUL, not too long."""
+    return text.isascii() and "\0" not in text and len(text) <= MAX_SCALAR_CHARS
 
 
 def _too_many(line: int | None) -> ComposeError:
