@@ -29,7 +29,9 @@ from yaml.events import (
     StreamEndEvent,
 )
 from yaml.nodes import CollectionNode, MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import ParserError
 from yaml.resolver import BaseResolver
+from yaml.scanner import ScannerError
 
 if yaml.__with_libyaml__:  # False when PyYAML was built without libyaml: Python only, then
     from yaml._yaml import CParser as _CParser
@@ -69,6 +71,10 @@ class FastPathDeclined(Exception):
     """The libyaml path does not vouch for this text; the pure-Python path must decide."""
 
 
+class SyntaxRejected(FastPathDeclined):
+    """libyaml found a syntax error (the pure-Python path, which words it, finds it too)."""
+
+
 def compose_fast(text: str, *, max_depth: int, max_nodes: int) -> Node | None:
     """Compose a whole, clean file with libyaml and the same checks as the reference.
 
@@ -86,6 +92,8 @@ def compose_fast(text: str, *, max_depth: int, max_nodes: int) -> Node | None:
         if USE_C_COMPOSER and _composable_in_c(text):
             return _compose_in_c(text, max_depth, max_nodes)
         return _LibyamlComposer(text, max_depth, max_nodes).document()
+    except (ScannerError, ParserError) as error:
+        raise SyntaxRejected from error
     except Exception as error:  # libyaml's errors and ours alike: the reference path words them
         raise FastPathDeclined from error
 

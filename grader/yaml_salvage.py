@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
-from grader.yaml_fast import FastPathDeclined, compose_fast
+from grader.yaml_fast import FastPathDeclined, SyntaxRejected, compose_fast
 from grader.yaml_strict import (
     LINE_BREAK,
     ComposeError,
@@ -105,6 +105,17 @@ class _Chunk:
     opens_block: bool  # nothing follows the colon: the value is the indented lines below
 
 
+class _Deferred(Exception):
+    """A chunk libyaml rejects, to be salvaged entry by entry before anything else."""
+
+
+class _NotYet:
+    """Marks a block not yet salvaged entry by entry."""
+
+
+_NOT_YET = _NotYet()
+
+
 class _Salvage:
     """Reads chunks of a broken file one by one, keeping those that load (§2.4).
 
@@ -132,12 +143,26 @@ class _Salvage:
         failures: list[ComposeError] = []
         for chunk in chunks:
             key = f"{path}.{chunk.key}" if path else chunk.key
+            nested: tuple[list[Pair], list[ComposeError]] | _NotYet | None = _NOT_YET
             try:
-                pairs.extend(self._read(chunk, level))
+                try:
+                    pairs.extend(self._read(chunk, level, defer=True))
+                    continue
+                except _Deferred:
+                    # libyaml rejects this block: when its entries, read one by one, show
+                    # where it is broken, that is the answer, and the pure-Python parse of
+                    # the whole block (only its error message would be used) is not needed.
+                    nested = self._nested(chunk, key, level)
+                    if nested is not None and nested[1]:
+                        pairs.append(_block_pair(chunk, nested[0]))
+                        failures.extend(nested[1])
+                        continue
+                    pairs.extend(self._read(chunk, level, defer=False, counted=True))
             except ComposeError as error:
                 if error.whole_file:
                     raise
-                nested = self._nested(chunk, key, level)
+                if isinstance(nested, _NotYet):
+                    nested = self._nested(chunk, key, level)
                 if nested is None:
                     failures.append(_chunk_failure(error, chunk, key))
                     self._count_failure()
@@ -152,18 +177,26 @@ class _Salvage:
         if self.failed > _SALVAGE_MAX_FAILURES:
             raise OverBudget(f"more than {_SALVAGE_MAX_FAILURES} broken parts", None)
 
-    def _read(self, chunk: _Chunk, level: int) -> list[Pair]:
-        """The key/value pairs of one chunk, read at its true line numbers and depth."""
+    def _read(self, chunk: _Chunk, level: int, *, defer: bool, counted: bool = False) -> list[Pair]:
+        """The key/value pairs of one chunk, read at its true line numbers and depth.
+
+        With ``defer``, a block that libyaml rejects and that could be salvaged entry by entry
+        raises ``_Deferred`` instead of being read again by the pure-Python parser.
+        """
         budget = self.budgets[level]
-        budget.take(chunk.head + 1)
+        if not counted:
+            budget.take(chunk.head + 1)
         text = "".join(self.lines[chunk.start : chunk.end])
-        root = self._compose(text, chunk.start, level, budget)
+        nests = chunk.opens_block and level + 1 < _SALVAGE_LEVELS
+        root = self._compose(text, chunk.start, level, budget, defer=defer and nests)
         if not isinstance(root, MappingNode):
             raise ComposeError("this part is not a `key: value` entry", chunk.head + 1)
         pairs: list[Pair] = root.value
         return pairs
 
-    def _compose(self, text: str, first_line: int, level: int, budget: NodeBudget) -> Node | None:
+    def _compose(
+        self, text: str, first_line: int, level: int, budget: NodeBudget, *, defer: bool
+    ) -> Node | None:
         """One chunk's graph: by the fast path if it takes the chunk, else by the reference.
 
         Most chunks of a broken file are fine, and the fast path gives the same graph for a
@@ -174,6 +207,12 @@ class _Salvage:
                 "\n" * first_line + text,
                 max_depth=self.max_depth - level,
                 max_nodes=budget.limit - budget.used,
+            )
+        except SyntaxRejected:
+            if defer:
+                raise _Deferred from None
+            return compose_yaml(
+                text, max_depth=self.max_depth, budget=budget, first_line=first_line, depth=level
             )
         except FastPathDeclined:
             return compose_yaml(
