@@ -5,11 +5,12 @@ run killed at any point leaves whole files behind and a rerun completes the job;
 (gradebook, review queue, summary) are written last. The same inputs give byte-identical outputs:
 files are graded in sorted order and nothing depends on time or on the number of jobs.
 
-With ``--jobs N`` the grading processes also apply the TA's overrides and write each student's
-files, and send back only a packed digest (``grader.results.pack``) for the class files: the
-process that collects them stays light. That process alone decides which file keeps an id that
-two files claim (the first in sorted order); when the later one's process has already written
-its files under that id, they are repaired at the end from the first file, graded again.
+Grading a file (here, or in one of ``--jobs N`` processes) also applies the TA's overrides and
+writes the student's files, and hands back only a packed digest (``grader.serialize``) for the
+class files, so that the process collecting them stays light. That process alone decides which
+file keeps an id that two files claim (the first in sorted order); when the later file's files
+were already written under that id, they are repaired at the end from the first file, graded
+again.
 """
 
 from __future__ import annotations
