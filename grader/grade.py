@@ -30,7 +30,7 @@ MAX_SUBMITTED_CHARS = 500
 
 MEMO_MAX_CHARS = 200
 """Longest answer (characters of text) whose outcome is remembered for the rest of the batch."""
-MEMO_MAX_ENTRIES = 100_000
+MEMO_MAX_ENTRIES = 20_000
 """Remembered outcomes kept at most (the memo starts over when full: memory stays bounded)."""
 
 

@@ -25,7 +25,7 @@ from grader.results import (
 
 _PARTS = '\n  "parts": []'  # how pydantic writes an empty parts list, at its place
 _PART_INDENT = "    "  # a part's lines inside the parts list
-_MAX_REMEMBERED = 50_000
+_MAX_REMEMBERED = 20_000
 
 
 PartRef = int | tuple[int, tuple[Any, ...]]
