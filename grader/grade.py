@@ -73,15 +73,6 @@ def error_result(
     )
 
 
-def grade_part(
-    part: Part, submission: Submission, exp: Expectations, own: dict[str, float]
-) -> PartResult:
-    """Grade one part; problems and unreadable answers become ``invalid``."""
-    return _grade_part(
-        part, submission.answers.get(part.id), submission.part_problem(part.id), exp, own
-    )
-
-
 def _grade_part(
     part: Part,
     answer: Answer | None,
@@ -89,6 +80,7 @@ def _grade_part(
     exp: Expectations,
     own: dict[str, float],
 ) -> PartResult:
+    """Grade one part; problems and unreadable answers become ``invalid``."""
     if problem is not None:
         submitted = _submitted(answer.node) if answer else None
         feedback = _where(part.id, problem.line, problem.message)

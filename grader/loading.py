@@ -175,12 +175,6 @@ class _TreeBuilder:
         self.issues: list[LoadIssue] = []
         self.nodes = 0
 
-    def _count(self, line: int | None) -> None:
-        """Count a key or value; salvage may gather more than one parse would allow."""
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            raise _too_many(line)
-
     def mapping(self, node: MappingNode, *, path: str) -> Node:
         """A mapping with every key present once; repeated keys are all dropped.
 
@@ -213,7 +207,8 @@ class _TreeBuilder:
         return Node(tree, _line(node))
 
     def _counted(self, node: YamlNode) -> int | None:
-        """Count a key or value (see :meth:`_count`) and return its line."""
+        """Count a key or value and return its line; salvage may gather more than one parse
+        would allow, so the tree is capped here too."""
         mark = node.start_mark
         line: int | None = mark.line + 1 if mark else None
         self.nodes += 1

@@ -55,10 +55,6 @@ class Submission:
     problems: list[Problem] = field(default_factory=list)
     path: Path | None = None
 
-    def part_problem(self, part_id: str) -> Problem | None:
-        """The first problem attached to a part, if any."""
-        return next((p for p in self.problems if p.part_id == part_id), None)
-
     def part_problems(self) -> dict[str, Problem]:
         """The first problem attached to each part that has one."""
         first: dict[str, Problem] = {}
