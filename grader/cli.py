@@ -20,6 +20,8 @@ from grader.expectations import Expectations
 from grader.pipeline import default_assignment
 from grader.results import SubmissionResult
 
+DEFAULT_JOBS = min(os.cpu_count() or 1, 64)
+"""Grading processes when --jobs is not given: one per core (at most --jobs' own maximum)."""
 ASSIGNMENT_HELP = "Bundled assignment id or path to an assignment YAML file."
 
 
@@ -220,7 +222,7 @@ def schema(assignment: str) -> None:
     "--jobs",
     default=None,
     type=click.IntRange(1, 64),
-    help=f"Processes to grade with. [default: one per core, here {min(os.cpu_count() or 1, 64)}]",
+    help=f"Processes to grade with. [default: one per core, here {DEFAULT_JOBS}]",
 )
 @click.option(
     "--reports/--no-reports",
@@ -264,7 +266,7 @@ def grade(
                 files,
                 exp,
                 out_dir,
-                jobs=jobs or min(os.cpu_count() or 1, 64),
+                jobs=jobs or DEFAULT_JOBS,
                 overrides=decisions,
                 write_feedback=feedback_writer(out_dir, exp, reports=reports),
                 progress=advance,
