@@ -203,7 +203,7 @@ def devices_of(givens: Mapping[str, Any]) -> tuple[Device, ...]:
 
 def student_intensity(result: ResultLike, part_id: str) -> float | None:
     """The student's own (possibly wrong or absurd) value of a part; None if unusable."""
-    part = find_part(result, part_id)
+    part = find_part(result.parts, part_id)
     if part is None:
         return None
     if part.status in (Status.INVALID, Status.MISSING):

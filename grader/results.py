@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
-from typing import Any, Literal, NamedTuple, Protocol
+from typing import Any, Literal, NamedTuple, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -75,10 +75,10 @@ class SubmissionResult(_Frozen):
 
     def part(self, part_id: str) -> PartResult:
         """One part's result (``KeyError`` if absent)."""
-        for part in self.parts:
-            if part.id == part_id:
-                return part
-        raise KeyError(part_id)
+        found = find_part(self.parts, part_id)
+        if found is None:
+            raise KeyError(part_id)
+        return found
 
 
 # --- What the class files read -----------------------------------------------------------
@@ -242,9 +242,12 @@ def unpack(packed: PackedResult, parts: tuple[PartDigest, ...] | None = None) ->
     )
 
 
-def find_part(result: ResultLike, part_id: str) -> PartLike | None:
-    """One part of a result, or None when it has no such part."""
-    for part in result.parts:
+_Part = TypeVar("_Part", bound=PartLike)
+
+
+def find_part(parts: Iterable[_Part], part_id: str) -> _Part | None:
+    """The part with id ``part_id`` among a result's ``parts``, or None."""
+    for part in parts:
         if part.id == part_id:
             return part
     return None

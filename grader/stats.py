@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from grader.assignment import Assignment
-from grader.results import PartDigest, PartLike, ResultLike, Status
+from grader.results import PartDigest, PartLike, ResultLike, Status, find_part
 
 HISTOGRAM_BINS = 10
 EXAMPLE_CHARS = 80
@@ -274,9 +274,9 @@ _STATUS = operator.attrgetter("status")
 
 def part_of(result: ResultLike, part_id: str, max_points: float) -> PartLike:
     """A result's part, or a missing one when the result lacks it (older results)."""
-    for part in result.parts:
-        if part.id == part_id:
-            return part
+    found = find_part(result.parts, part_id)
+    if found is not None:
+        return found
     return PartDigest(
         id=part_id, status=Status.MISSING, credit=0.0, points=0.0, max_points=max_points
     )
