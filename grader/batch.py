@@ -106,8 +106,7 @@ class StudentFiles:
 class _Done:
     """One graded file as a grading process reports it."""
 
-    packed: PackedResult
-    written_as: str | None  # the id its files were written under (None: nothing written)
+    packed: PackedResult  # its files were written under the student id packed in it
     used: tuple[int, ...]  # positions of the overrides applied
     sender: int  # the process that packed it (see grader.serialize.PartTable)
 
@@ -147,7 +146,7 @@ class _Grader:
     def __call__(self, path: Path) -> _Done:
         result, notes, used = self.graded(path)
         self.write(result, notes)
-        return _Done(self.serializer.pack(result), result.student.id, used, self.pid)
+        return _Done(self.serializer.pack(result), used, self.pid)
 
 
 _WORKER: _Grader | None = None
@@ -241,12 +240,11 @@ def run_batch(
                 progress(1)
             result = table.unpack(done.packed, done.sender)
             if result.student.id.lower() in owners:
+                clobbered.append(result.student.id)  # where this file's files were written
                 refused = _refusal(result, owners)
                 grader.write(refused, {})
                 owners[refused.student.id.lower()] = refused
                 result = digest(refused)
-                if done.written_as is not None:
-                    clobbered.append(done.written_as)
             else:
                 owners[result.student.id.lower()] = path
                 used.update(done.used)
@@ -282,15 +280,15 @@ def _repair(
     """
     rewrites: dict[str, tuple[SubmissionResult, dict[str, str]]] = {}
     for written in clobbered:
-        owner = owners.get(written.lower())
-        if owner is None:
-            continue
-        if isinstance(owner, SubmissionResult):
-            rewrites[written.lower()] = (owner, {})
-        else:
-            result, notes, _used = grader.graded(owner)
-            rewrites[written.lower()] = (result, notes)
-        if rewrites[written.lower()][0].student.id != written:
+        key = written.lower()
+        if key not in rewrites:  # the owner of an id several files claimed: graded once
+            owner = owners[key]  # refused because its id was taken: it has an owner
+            if isinstance(owner, SubmissionResult):
+                rewrites[key] = (owner, {})
+            else:
+                result, notes, _used = grader.graded(owner)
+                rewrites[key] = (result, notes)
+        if rewrites[key][0].student.id != written:
             for folder, suffix in _STUDENT_FILES:
                 with contextlib.suppress(OSError, ValueError):
                     output_path(grader.files.out_dir, folder, written, suffix).unlink()
