@@ -14,15 +14,14 @@ syntax, bad characters); the other keys are fine.
 
 from __future__ import annotations
 
-import os
 import pathlib
-import stat
 from dataclasses import dataclass
 from typing import NamedTuple, cast
 
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.nodes import Node as YamlNode
 
+from grader.atomic import read_regular_file
 from grader.json_strict import read_json
 from grader.yaml_salvage import read_yaml
 from grader.yaml_strict import ComposeError
@@ -71,38 +70,12 @@ def load_answer_file(path: pathlib.Path) -> LoadResult:
     """
     fmt = "json" if path.suffix.lower() == ".json" else "yaml"
     try:
-        data = _read_regular_file(path, MAX_BYTES + 1)
+        data = read_regular_file(path, MAX_BYTES + 1)
     except OSError as error:
         return _unreadable(f"cannot read file: {error.strerror or type(error).__name__}", None)
     if data is None:
         return _unreadable("cannot read file: not a regular file", None)
     return load_answer_bytes(data, fmt=fmt)
-
-
-def _read_regular_file(path: pathlib.Path, limit: int) -> bytes | None:
-    """At most ``limit`` bytes of a regular file; None for anything else (a folder, a FIFO).
-
-    Opened without blocking (a FIFO would wait for a writer) and checked on the open file, in
-    four system calls: a class is read file by file, and Python's ``open`` makes seven.
-    """
-    descriptor = os.open(path, os.O_RDONLY | _NONBLOCK | _BINARY)
-    try:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            return None
-        chunks = []
-        while limit > 0:
-            chunk = os.read(descriptor, limit)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            limit -= len(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(descriptor)
-
-
-_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
-_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 
 
 def load_answer_bytes(data: bytes, *, fmt: str) -> LoadResult:
