@@ -208,13 +208,9 @@ class _Salvage:
                 max_depth=self.max_depth - level,
                 max_nodes=budget.limit - budget.used,
             )
-        except SyntaxRejected:
-            if defer:
+        except FastPathDeclined as declined:
+            if defer and isinstance(declined, SyntaxRejected):
                 raise _Deferred from None
-            return compose_yaml(
-                text, max_depth=self.max_depth, budget=budget, first_line=first_line, depth=level
-            )
-        except FastPathDeclined:
             return compose_yaml(
                 text, max_depth=self.max_depth, budget=budget, first_line=first_line, depth=level
             )
