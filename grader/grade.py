@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from grader.answer_tree import Node
 from grader.assignment import Part
 from grader.errors import AnswerFormatError
 from grader.expectations import Expectations
@@ -20,7 +21,6 @@ from grader.grade_other import (
     grade_op_counts,
     node_text,
 )
-from grader.loading import Node
 from grader.outcome import Outcome
 from grader.results import PartResult, Status, Student, SubmissionResult
 from grader.submission import Answer, Problem, Submission, image_path

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from grader.answer_tree import Node
 from grader.assignment import Part, RubricItem
 from grader.compare import is_right
 from grader.errors import AnswerFormatError
 from grader.expectations import Expectations
-from grader.loading import Node
 from grader.numbers import read_choice, read_complexity, read_number
 from grader.outcome import Outcome, credited
 from grader.results import Status

@@ -16,11 +16,21 @@ from __future__ import annotations
 
 import pathlib
 from dataclasses import dataclass
-from typing import NamedTuple, cast
+from typing import cast
 
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.nodes import Node as YamlNode
 
+from grader.answer_tree import (
+    BadValue,
+    LoadIssue,
+    Node,
+    answered_twice,
+    checked_text,
+    issue,
+    named_issue,
+    plain,
+)
 from grader.atomic import read_regular_file
 from grader.json_strict import read_json
 from grader.yaml_salvage import read_yaml
@@ -29,29 +39,7 @@ from grader.yaml_strict import ComposeError
 MAX_BYTES = 256 * 1024  # checked on the bytes, before parsing: pure PyYAML needs ~1 s per MB
 MAX_DEPTH = 16  # nested lists/mappings; PyYAML and json hit RecursionError around 500-1000
 MAX_NODES = 5_000  # keys and values in one file
-MAX_SCALAR_CHARS = 10_000  # characters in one key or answer
 TOP_LEVEL_MESSAGE = "the top level must be a mapping of question → answer"
-_SHOWN_KEY_CHARS = 60
-_MESSAGE_CHARS = 300
-
-
-class Node(NamedTuple):
-    """A loaded value: text leaf, list or mapping; every scalar stays the student's text.
-
-    A named tuple rather than a dataclass: a file makes one per key and value, and these
-    are twice as quick to make."""
-
-    value: str | list[Node] | dict[str, Node]
-    line: int | None  # 1-based line where the value starts (None only if truly unknown)
-
-
-@dataclass(frozen=True)
-class LoadIssue:
-    """One problem found while loading, written for a student."""
-
-    message: str  # one line; names the key when known: "q1 answered twice (lines 1 and 3)"
-    line: int | None  # 1-based
-    key: str | None = None  # dotted path of the key concerned, when known ("answers.q2")
 
 
 @dataclass(frozen=True)
@@ -89,7 +77,7 @@ def load_answer_bytes(data: bytes, *, fmt: str) -> LoadResult:
     try:
         text = _decode(data)
         if fmt == "json":
-            return _result(read_json(text, max_depth=MAX_DEPTH, max_nodes=MAX_NODES), [])
+            return _json_result(*read_json(text, max_depth=MAX_DEPTH, max_nodes=MAX_NODES))
         return _result(*read_yaml(text, max_depth=MAX_DEPTH, max_nodes=MAX_NODES))
     except ComposeError as error:
         return _unreadable(error.message, error.line, error.key)
@@ -117,7 +105,7 @@ def _decode(data: bytes) -> str:
 
 def _result(root: YamlNode | None, failures: list[ComposeError]) -> LoadResult:
     """Turn the node graph into the tree, adding the issues found on the way."""
-    issues = [_issue(failure.message, failure.line, failure.key) for failure in failures]
+    issues = [issue(failure.message, failure.line, failure.key) for failure in failures]
     if root is None and failures:
         return LoadResult(None, tuple(issues))
     if not isinstance(root, MappingNode):
@@ -131,13 +119,11 @@ def _result(root: YamlNode | None, failures: list[ComposeError]) -> LoadResult:
     return LoadResult(tree, tuple(issues))
 
 
-class _BadValue(Exception):
-    """One key or value is refused; the mapping entry holding it is dropped."""
-
-    def __init__(self, message: str, line: int | None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
+def _json_result(tree: Node, issues: list[LoadIssue]) -> LoadResult:
+    if not isinstance(tree.value, dict):
+        return _unreadable(TOP_LEVEL_MESSAGE, tree.line)
+    issues.sort(key=lambda issue: issue.line or 0)
+    return LoadResult(tree, tuple(issues))
 
 
 class _TreeBuilder:
@@ -158,25 +144,25 @@ class _TreeBuilder:
         for key_node, value_node in node.value:
             line = self._counted(key_node)
             key = key_node.value
-            if not (type(key_node) is ScalarNode and _plain(key)):
+            if not (type(key_node) is ScalarNode and plain(key)):
                 try:
                     key = _text_of(key_node, line)
-                except _BadValue as bad:
-                    self.issues.append(_issue(f"a key {bad.message}", bad.line, path or None))
+                except BadValue as bad:
+                    self.issues.append(issue(f"a key {bad.message}", bad.line, path or None))
                     continue
             keys.append((key, line or 0, value_node))
         if len({key for key, _, _ in keys}) < len(keys) or self.broken:
             return Node(self._entries(keys, path), _line(node))  # a key twice: the slow way
         tree: dict[str, Node] = {}
         for key, _, value_node in keys:
-            if type(value_node) is ScalarNode and _plain(value_node.value):
+            if type(value_node) is ScalarNode and plain(value_node.value):
                 tree[key] = Node(value_node.value, self._counted(value_node))
                 continue
             dotted = f"{path}.{key}" if path else key
             try:
                 tree[key] = self.value(value_node, path=dotted)
-            except _BadValue as bad:
-                self.issues.append(_issue(bad.message, bad.line, dotted))
+            except BadValue as bad:
+                self.issues.append(issue(bad.message, bad.line, dotted))
         return Node(tree, _line(node))
 
     def _counted(self, node: YamlNode) -> int | None:
@@ -203,12 +189,12 @@ class _TreeBuilder:
                 if dotted in broken:
                     lines.append(broken[dotted])
                 lines.sort()
-                self.issues.append(_named_issue(_answered_twice(dotted, lines), lines[1], dotted))
+                self.issues.append(named_issue(answered_twice(dotted, lines), lines[1], dotted))
                 continue
             try:
                 tree[key] = self.value(occurrences[0][1], path=dotted)
-            except _BadValue as bad:
-                self.issues.append(_issue(bad.message, bad.line, dotted))
+            except BadValue as bad:
+                self.issues.append(issue(bad.message, bad.line, dotted))
         return tree
 
     def value(self, node: YamlNode, *, path: str) -> Node:
@@ -217,17 +203,12 @@ class _TreeBuilder:
         kind = type(node)
         if kind is ScalarNode:
             text = node.value
-            return Node(text if _plain(text) else _text_of(node, line), line)
+            return Node(text if plain(text) else _text_of(node, line), line)
         if kind is MappingNode:
             return self.mapping(cast(MappingNode, node), path=path)
         if kind is SequenceNode:
             return Node([self.value(item, path=path) for item in node.value], line)
-        raise _BadValue("is not a YAML value the grader knows", line)  # never, from our composers
-
-
-def _plain(text: str) -> bool:
-    """Text that needs no closer look: ASCII (no surrogate), no NUL, not too long."""
-    return text.isascii() and "\0" not in text and len(text) <= MAX_SCALAR_CHARS
+        raise BadValue("is not a YAML value the grader knows", line)  # never, from our composers
 
 
 def _too_many(line: int | None) -> ComposeError:
@@ -239,57 +220,13 @@ def _too_many(line: int | None) -> ComposeError:
 def _text_of(node: YamlNode, line: int | None) -> str:
     """The text of a scalar at ``line``, refused if it could not be shown or written safely."""
     if not isinstance(node, ScalarNode):
-        raise _BadValue("must be plain text, not a list or mapping", line)
-    text = str(node.value)
-    if len(text) > MAX_SCALAR_CHARS:
-        raise _BadValue(f"is longer than {MAX_SCALAR_CHARS} characters", line)
-    if "\0" in text:
-        raise _BadValue("contains a NUL character", line)
-    if text.isascii():  # most text: no surrogate possible, nothing to encode
-        return text
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        # An escape such as "\ud800" in JSON or double-quoted YAML; it cannot be written out.
-        message = "contains a lone surrogate (\\ud800-\\udfff): type the character itself"
-        raise _BadValue(message, line) from None
-    return text
+        raise BadValue("must be plain text, not a list or mapping", line)
+    return checked_text(str(node.value), line)
 
 
 def _line(node: YamlNode) -> int | None:
     return node.start_mark.line + 1 if node.start_mark else None
 
 
-def _answered_twice(key: str, lines: list[int]) -> str:
-    """``q1 answered twice (lines 1 and 3)``; three times and more are counted."""
-    times = "twice" if len(lines) == 2 else f"{len(lines)} times"
-    shown = ", ".join(str(line) for line in lines[:-1]) + f" and {lines[-1]}"
-    if len(lines) > 4:  # keep the message one readable line
-        shown = f"{lines[0]}, {lines[1]}, {lines[2]}, … and {lines[-1]}"
-    return f"{_shown(key)} answered {times} (lines {shown})"
-
-
-def _issue(message: str, line: int | None, key: str | None) -> LoadIssue:
-    """An issue whose message starts with the key when it is known (``q2: ...``)."""
-    return _named_issue(f"{_shown(key)}: {message}" if key else message, line, key)
-
-
-def _named_issue(message: str, line: int | None, key: str | None) -> LoadIssue:
-    """An issue whose message already names the key; made one printable line.
-
-    Keys and PyYAML messages can hold tabs, newlines or lone surrogates, which would break the
-    one-line promise or the report writer; they are shown as escapes, and long text is cut.
-    """
-    printable = "".join(char if char.isprintable() else repr(char)[1:-1] for char in message)
-    if len(printable) > _MESSAGE_CHARS:  # PyYAML quotes student text in some messages
-        printable = printable[: _MESSAGE_CHARS - 1] + "…"
-    return LoadIssue(printable, line, key)
-
-
 def _unreadable(message: str, line: int | None, key: str | None = None) -> LoadResult:
-    return LoadResult(None, (_issue(message, line, key),))
-
-
-def _shown(key: str) -> str:
-    """A key short enough for a message."""
-    return key if len(key) <= _SHOWN_KEY_CHARS else key[: _SHOWN_KEY_CHARS - 1] + "…"
+    return LoadResult(None, (issue(message, line, key),))

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from grader.answer_tree import Node
 from grader.assignment import Assignment
 from grader.errors import SubmissionError
-from grader.loading import LoadResult, Node, load_answer_bytes, load_answer_file
+from grader.loading import LoadResult, load_answer_bytes, load_answer_file
 from grader.results import Student
 
 STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")

@@ -26,6 +26,7 @@ LAYERS: dict[str, int] = {
             "expression",
             "units",
             "numbers",
+            "answer_tree",
             "loading",
             "yaml_strict",
             "yaml_fast",

@@ -23,15 +23,13 @@ from yaml.nodes import MappingNode, SequenceNode
 from yaml.nodes import Node as YamlNode
 
 from grader import yaml_fast
+from grader.answer_tree import MAX_SCALAR_CHARS, LoadIssue, Node
 from grader.loading import (
     MAX_BYTES,
     MAX_DEPTH,
     MAX_NODES,
-    MAX_SCALAR_CHARS,
     TOP_LEVEL_MESSAGE,
-    LoadIssue,
     LoadResult,
-    Node,
     load_answer_bytes,
     load_answer_file,
 )
@@ -834,6 +832,65 @@ def test_json_and_yaml_agree_on_values_and_lines(tree: dict[str, Any], indent: i
     assert from_json.tree is not None and from_yaml.tree is not None
     assert plain(from_json.tree) == plain(from_yaml.tree)
     assert lines(from_json.tree) == lines(from_yaml.tree)
+
+
+# Objects as lists of members, so that a key can come twice; leaves that the tree refuses
+# (NUL, too long) among the usual ones. Keys stay short: PyYAML wants a flow key under 1024.
+_BAD_TEXT = st.sampled_from(["a\0b", "x" * (MAX_SCALAR_CHARS + 1)])
+_MEMBER_KEYS = st.sampled_from(["q1", "q2", "a", "é", "k\0"]) | _SAFE_TEXT
+_MEMBERS = st.recursive(
+    _SAFE_TEXT | _BAD_TEXT | st.integers() | st.booleans(),
+    lambda children: (
+        st.lists(children, max_size=4).map(tuple)
+        | st.lists(st.tuples(_MEMBER_KEYS, children), max_size=4)
+    ),
+    max_leaves=16,
+)
+
+
+def _json_text(value: Any, indent: int | None, level: int = 0) -> str:
+    """JSON for ``value``: a list is an object's members (keys may repeat), a tuple an array."""
+    if not isinstance(value, list | tuple):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        items = [
+            f"{json.dumps(k, ensure_ascii=False)}: {_json_text(v, indent, level + 1)}"
+            for k, v in value
+        ]
+        opening, closing = "{", "}"
+    else:
+        items = [_json_text(v, indent, level + 1) for v in value]
+        opening, closing = "[", "]"
+    if indent is None or not items:
+        return opening + ", ".join(items) + closing
+    inner, outer = "\n" + " " * indent * (level + 1), "\n" + " " * indent * level
+    return opening + inner + ("," + inner).join(items) + outer + closing
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    members=st.lists(st.tuples(_MEMBER_KEYS, _MEMBERS), max_size=5),
+    indent=st.sampled_from([None, 2]),
+)
+def test_json_and_yaml_agree_on_duplicates_and_refused_text(
+    members: list[tuple[str, Any]], indent: int | None
+) -> None:
+    # The JSON tree is built straight from json.loads; the YAML one from a node graph. The
+    # same text must give the same tree and the same issues, in the same order.
+    text = _json_text(members, indent)
+    from_json, from_yaml = load_json(text), load_yaml(text)
+    assert from_json.issues == from_yaml.issues
+    assert plain(from_json.tree) == plain(from_yaml.tree)
+    assert from_json.tree is not None and from_yaml.tree is not None
+    assert lines(from_json.tree) == lines(from_yaml.tree)
+
+
+def test_json_drops_an_entry_after_its_first_bad_text() -> None:
+    text = '{"ok": 1,\n "q1": [{"a": 1, "a": 2},\n "\\u0000", {"b": 1, "b": 2}]}'
+    result = load_json(text)
+    assert [(i.line, i.key) for i in result.issues] == [(2, "q1.a"), (3, "q1")]
+    assert plain(result.tree) == {"ok": "1"}
+    assert result.issues == load_yaml(text).issues
 
 
 def test_broken_file_too_large_to_salvage_is_unreadable() -> None:
