@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 
 import pytest
 
+from grader import units as _units
 from grader.errors import AnswerFormatError
 from grader.numbers import read_number
 from grader.units import split_number_unit, to_unit
@@ -190,3 +193,70 @@ def test_a_refused_unit_raises_afresh_each_time() -> None:
 @pytest.mark.parametrize("text", ["2 × 56 = 112", " 128² ", "(1+2)/3", "½", "1,806,336"])
 def test_text_without_letters_is_all_number(text: str) -> None:
     assert split_number_unit(text, SYMBOLS) == (text.strip(), "")
+
+
+# --- units read without pint ------------------------------------------------------------------
+
+_PREFIXES = ["", "k", "K", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "m", "µ", "n", "Z"]
+_NAMES = ["FLOP", "flop", "Flop", "FLOPS", "FLOPs", "byte", "B", "Byte", "bit", "b", "Bit"]
+_NAMES += ["second", "s", "sec", "parsec"]
+_TARGETS = ["FLOP", "byte", "FLOP/byte", "FLOP/s", "byte/s"]
+
+
+def _pint_factor(text: str, target: str) -> float | None:
+    """pint's own factor from ``text`` to ``target``, None where it refuses or the dimensions
+    differ."""
+    try:
+        units = _units._parse_units(text, text)
+    except AnswerFormatError:
+        return None
+    wanted = _units._target_units(target)
+    if _units._dimensions(units) != _units._dimensions(wanted):
+        return None
+    return float(_units._registry().Quantity(1.0, units).to(wanted).magnitude)
+
+
+@pytest.mark.parametrize("target", _TARGETS)
+def test_simple_units_give_pints_factor_to_the_last_bit(target: str) -> None:
+    read_simply = 0
+    for prefix in _PREFIXES:
+        for name in _NAMES:
+            for per in ["", "/s", "/B", "/byte", "/b", "/ms", "/FLOP", "/KiB", "/sec"]:
+                text = f"{prefix}{name}{per}"
+                simple = _units.simple_factor(text, target)
+                if simple is not None:
+                    read_simply += 1
+                    assert simple == _pint_factor(text, target), text
+    assert read_simply >= 30  # the fast way does read the usual spellings
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("MFLOP", "byte"),  # other dimensions: pint words the error
+        ("mFLOP", "FLOP"),  # milli is refused or read by pint, never here
+        ("FLOPs", "FLOP/s"),  # read by the dimension the part wants (pint's path)
+        ("GB/ms", "byte/s"),  # a prefix below the line
+        ("kibiB", "byte"),
+        ("MB*s/s", "byte"),
+    ],
+)
+def test_other_units_are_left_to_pint(text: str, target: str) -> None:
+    assert _units.simple_factor(text, target) is None
+
+
+def test_a_class_writing_usual_units_never_imports_pint() -> None:
+    code = (
+        "import sys\n"
+        "from grader.pipeline import default_assignment, expectations_for, grade_bytes\n"
+        "exp = expectations_for(default_assignment(None))\n"
+        "answers = b'answers: {q1.b: 1.8 MFLOP, q5.conv.bytes: 785.1 KiB, q3.a: 250 FLOP/B}'\n"
+        "result = grade_bytes(answers, exp, fmt='yaml', name='s1.yaml').result\n"
+        "assert result.part('q1.b').status.value == 'correct', result.part('q1.b')\n"
+        "assert result.part('q3.a').status.value == 'correct', result.part('q3.a')\n"
+        "print('pint' in sys.modules)\n"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert shown.strip() == "False"
