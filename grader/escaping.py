@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>~|&])")
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!<>~|&]")
 _LINE_BREAKS = re.compile(r"[\r\n\v\f\u0085\u2028\u2029\t]+")
 
 
@@ -18,4 +18,9 @@ def escape_markdown(text: str) -> str:
     one_line = _LINE_BREAKS.sub(" ", text)
     if not one_line.isprintable():  # rare: only then look at each character
         one_line = "".join(c if c.isprintable() else " " for c in one_line)
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line)
+    # A function, not the template r"\\\g<0>": re expands a template again at every match.
+    return _MARKDOWN_SPECIAL.sub(_backslashed, one_line)
+
+
+def _backslashed(match: re.Match[str]) -> str:
+    return "\\" + match.group()

@@ -29,6 +29,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import operator
 from collections.abc import Iterable, Sequence
 
 from grader.assignment import Assignment
@@ -100,18 +101,15 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([neutralise(h) for h in header])
-    # cell_text, inline: a class's gradebook has a third of a million cells.
-    writer.writerows(
-        [
-            ""
-            if cell is None
-            else plain_number(cell)
-            if isinstance(cell, Number)
-            else neutralise(cell)
-            for cell in row
-        ]
-        for row in rows
-    )
+    # A class's gradebook has a third of a million cells, mostly the same few points, part
+    # ids and words: each distinct cell is written once, then looked up.
+    known: dict[Cell, str] = {}
+
+    def written(cell: Cell) -> str:
+        text = known[cell] = cell_text(cell)
+        return text
+
+    writer.writerows([known[c] if c in known else written(c) for c in row] for row in rows)
     return BOM + buffer.getvalue()
 
 
@@ -134,29 +132,40 @@ def gradebook_csv(results: Sequence[ResultLike], assignment: Assignment) -> str:
     Returns:
         CSV text starting with a UTF-8 BOM (see the module docstring for why).
     """
-    header = [*GRADEBOOK_COLUMNS, *assignment.part_ids]
-    rows = [_gradebook_row(r, assignment) for r in sorted_results(results)]
+    part_ids = assignment.part_ids
+    header = [*GRADEBOOK_COLUMNS, *part_ids]
+    rows = [_gradebook_row(r, assignment, part_ids) for r in sorted_results(results)]
     return to_csv(header, rows)
 
 
-def _gradebook_row(result: ResultLike, assignment: Assignment) -> list[Cell]:
+def _gradebook_row(
+    result: ResultLike, assignment: Assignment, part_ids: tuple[str, ...]
+) -> list[Cell]:
     identity: list[Cell] = [result.student.id, result.student.name, result.file or ""]
     if result.status != "graded":
-        blanks: list[Cell] = [None] * len(assignment.parts)
+        blanks: list[Cell] = [None] * len(part_ids)
         reason = result.error or "unknown error"
         return [*identity, "ERROR", None, Number(assignment.max_score), None, reason, *blanks]
-    points: dict[str, Cell] = {
-        p.id: None if p.status is Status.NEEDS_REVIEW else _number(p.points) for p in result.parts
-    }
+    waiting = Status.NEEDS_REVIEW
+    if tuple(map(_ID, result.parts)) == part_ids:  # the sheet's parts in its order (usual)
+        cells: list[Cell] = [
+            None if p.status is waiting else _number(p.points) for p in result.parts
+        ]
+    else:
+        points = {p.id: None if p.status is waiting else _number(p.points) for p in result.parts}
+        cells = [points.get(part_id) for part_id in part_ids]
     return [
         *identity,
         "GRADED",
-        Number(result.score),
-        Number(result.max_score),
-        Number(result.pending_review),
+        _number(result.score),
+        _number(result.max_score),
+        _number(result.pending_review),
         "",
-        *(points.get(part_id) for part_id in assignment.part_ids),
+        *cells,
     ]
+
+
+_ID = operator.attrgetter("id")
 
 
 def review_csv(results: Sequence[ResultLike], assignment: Assignment) -> str:
@@ -170,22 +179,24 @@ def review_csv(results: Sequence[ResultLike], assignment: Assignment) -> str:
     order = {part_id: index for index, part_id in enumerate(assignment.part_ids)}
     titles = {part.id: part.title for part in assignment.parts}
     rows: list[list[Cell]] = []
+    # Per part object (a class's results share them: see grader.serialize), its cells.
+    cells: dict[int, tuple[Cell, ...]] = {}
     for result in sorted_results(results):
         waiting = [p for p in result.parts if p.status is Status.NEEDS_REVIEW]
-        for part in sorted(waiting, key=lambda p: (order.get(p.id, len(order)), p.id)):
-            title = titles.get(part.id, "")
-            rows.append(
-                [
-                    result.student.id,
-                    result.student.name,
-                    result.file or "",
+        if len(waiting) > 1:
+            waiting.sort(key=lambda p: (order.get(p.id, len(order)), p.id))
+        identity: list[Cell] = [result.student.id, result.student.name, result.file or ""]
+        for part in waiting:
+            found = cells.get(id(part))
+            if found is None:
+                found = cells[id(part)] = (
                     part.id,
-                    title,
-                    Number(part.max_points),
+                    titles.get(part.id, ""),
+                    _number(part.max_points),
                     answer_text(part.submitted),
                     part.review or "",
                     None,
                     None,
-                ]
-            )
+                )
+            rows.append([*identity, *found])
     return to_csv(REVIEW_COLUMNS, rows)

@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from grader.assignment import Assignment
+from grader.assignment import Assignment, Part
 from grader.results import PartDigest, PartLike, ResultLike, Status, find_part
 
 HISTOGRAM_BINS = 10
@@ -158,7 +158,10 @@ def class_statistics(results: Sequence[ResultLike], assignment: Assignment) -> C
     """
     ordered = sorted_results(results)
     graded = [r for r in ordered if r.status == "graded"]
-    queue = review_queue(graded)
+    scores = [r.score for r in graded]
+    transposed = _transposed(graded, assignment)
+    columns = transposed if transposed is not None else part_columns(graded, assignment)
+    queue = _queue(graded, transposed) if transposed is not None else review_queue(graded)
     return ClassStatistics(
         assignment=assignment.id,
         files=len(ordered),
@@ -167,7 +170,10 @@ def class_statistics(results: Sequence[ResultLike], assignment: Assignment) -> C
         students_pending_review=len(queue),
         parts_pending_review=sum(len(item.parts) for item in queue),
         scores=score_distribution(graded, assignment.max_score),
-        parts=tuple(part_statistics(graded, assignment, part.id) for part in assignment.parts),
+        parts=tuple(
+            part_statistics(graded, spec, column, scores)
+            for spec, column in zip(assignment.parts, columns, strict=True)
+        ),
         review_queue=queue,
         error_files=tuple(
             FileError(r.student.id, r.file or "", r.error or "unknown error")
@@ -235,40 +241,61 @@ def histogram_bin(fraction: float) -> int:
     return min(max(position, 0), HISTOGRAM_BINS - 1)
 
 
+def part_columns(graded: Sequence[ResultLike], assignment: Assignment) -> list[Sequence[PartLike]]:
+    """Per part of the sheet, that part of every result (a missing one where a result lacks
+    it)."""
+    columns = _transposed(graded, assignment)
+    if columns is not None:
+        return columns
+    return [[part_of(r, spec.id, spec.points) for r in graded] for spec in assignment.parts]
+
+
+def _transposed(
+    graded: Sequence[ResultLike], assignment: Assignment
+) -> list[Sequence[PartLike]] | None:
+    """The columns when every result holds exactly the sheet's parts in its order (as results
+    graded against it do): one transposition, checked. None otherwise."""
+    ids = assignment.part_ids
+    rows = [r.parts for r in graded]
+    if not all(len(row) == len(ids) for row in rows):
+        return None
+    columns: list[Sequence[PartLike]] = list(zip(*rows, strict=True)) or [() for _ in ids]
+    for part_id, column in zip(ids, columns, strict=True):
+        if column and set(map(_ID, column)) != {part_id}:
+            return None
+    return columns
+
+
 def part_statistics(
-    graded: Sequence[ResultLike], assignment: Assignment, part_id: str
+    graded: Sequence[ResultLike], spec: Part, column: Sequence[PartLike], scores: Sequence[float]
 ) -> PartStatistics:
-    """Item analysis of one part over graded results (already in a stable order)."""
-    spec = assignment.part(part_id)
-    # Results graded against this sheet hold its parts in its order: look there first.
-    at = assignment.part_ids.index(part_id)
-    column = [
-        r.parts[at]
-        if len(r.parts) > at and r.parts[at].id == part_id
-        else part_of(r, part_id, spec.points)
-        for r in graded
-    ]
+    """Item analysis of one part: ``column`` holds it for each graded result (in a stable
+    order), ``scores`` their scores."""
     statuses = list(map(_STATUS, column))
     counted = Counter(statuses)
     shares = {s: (counted[s] / len(statuses) if statuses else 0.0) for s in Status}
-    decided = [i for i, status in enumerate(statuses) if status is not Status.NEEDS_REVIEW]
-    credits = [column[i].credit for i in decided]
+    waiting = Status.NEEDS_REVIEW
+    if counted[waiting]:
+        decided = [i for i, status in enumerate(statuses) if status is not waiting]
+        credits = [column[i].credit for i in decided]
+        rest = [scores[i] - column[i].points for i in decided]
+    else:  # the usual part: every file decided
+        credits = list(map(_CREDIT, column))
+        rest = list(map(operator.sub, scores, map(_POINTS, column)))
     return PartStatistics(
-        id=part_id,
+        id=spec.id,
         title=spec.title,
         max_points=spec.points,
         mean_credit=math.fsum(credits) / len(credits) if credits else None,
         shares=shares,
-        discrimination=pearson(credits, [graded[i].score - column[i].points for i in decided]),
-        # Most parts are right: only those that can count as a mistake are looked at.
-        mistakes=mistake_counts(
-            (graded[i], part)
-            for i, part in enumerate(column)
-            if part.status is not Status.CORRECT or part.mistake or part.carried_forward
-        ),
+        discrimination=pearson(credits, rest),
+        mistakes=mistake_counts(graded, column),
     )
 
 
+_ID = operator.attrgetter("id")
+_CREDIT = operator.attrgetter("credit")
+_POINTS = operator.attrgetter("points")
 _STATUS = operator.attrgetter("status")
 
 
@@ -288,14 +315,15 @@ def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
         return None
     mean_x = math.fsum(xs) / len(xs)
     mean_y = math.fsum(ys) / len(ys)
-    dx = [x - mean_x for x in xs]
-    dy = [y - mean_y for y in ys]
-    sxx = math.fsum(d * d for d in dx)
-    syy = math.fsum(d * d for d in dy)
+    # The same numbers as with comprehensions; map with operator functions runs in C.
+    dx = list(map(operator.sub, xs, itertools.repeat(mean_x)))
+    dy = list(map(operator.sub, ys, itertools.repeat(mean_y)))
+    sxx = math.fsum(map(operator.mul, dx, dx))
+    syy = math.fsum(map(operator.mul, dy, dy))
     # Tiny variances are float noise around a constant (e.g. 0.1 + 0.2 vs 0.3): undefined.
     if sxx <= 1e-18 or syy <= 1e-18:
         return None
-    r = math.fsum(a * b for a, b in zip(dx, dy, strict=True)) / math.sqrt(sxx * syy)
+    r = math.fsum(map(operator.mul, dx, dy)) / math.sqrt(sxx * syy)
     return max(-1.0, min(1.0, r))
 
 
@@ -311,20 +339,36 @@ def mistake_key(part: PartLike) -> tuple[str, bool] | None:
 
 
 def mistake_counts(
-    pairs: Iterable[tuple[ResultLike, PartLike]],
+    graded: Sequence[ResultLike], column: Sequence[PartLike]
 ) -> tuple[MistakeCount, ...]:
-    """Mistake tags with counts, most frequent first; the example is the first file's."""
+    """Mistake tags of one part (``column``: the part of each result in ``graded``) with
+    counts, most frequent first; the example is the first file's.
+
+    A class's results share their part objects (one per distinct answer and line, see
+    grader.serialize), so each distinct object is looked at once: counted, and found first
+    with ``list.index`` (an equal part has the same tag and text).
+    """
     counts: dict[tuple[str, bool], int] = {}
-    examples: dict[tuple[str, bool], Example] = {}
-    for result, part in pairs:
+    first: dict[tuple[str, bool], int] = {}
+    objects = dict(zip(map(id, column), column, strict=True))
+    for identity, count in Counter(map(id, column)).items():
+        part = objects[identity]
         key = mistake_key(part)
         if key is None:
             continue
-        counts[key] = counts.get(key, 0) + 1
-        if key not in examples:  # the first file's answer: build only that one
-            examples[key] = Example(result.student.id, example_text(part.submitted))
+        counts[key] = counts.get(key, 0) + count
+        index = column.index(part)
+        if index < first.get(key, len(column)):
+            first[key] = index
     ranked = sorted(counts, key=lambda k: (-counts[k], k[0], k[1]))
-    return tuple(MistakeCount(k[0], k[1], counts[k], examples[k]) for k in ranked)
+    return tuple(
+        MistakeCount(k[0], k[1], counts[k], _example(graded[first[k]], column[first[k]]))
+        for k in ranked
+    )
+
+
+def _example(result: ResultLike, part: PartLike) -> Example:
+    return Example(result.student.id, example_text(part.submitted))
 
 
 def answer_text(submitted: str | list[str] | dict[str, str] | None) -> str:
@@ -353,13 +397,30 @@ def review_queue(graded: Sequence[ResultLike]) -> tuple[ReviewItem, ...]:
     for result in sorted_results(graded):
         waiting = [p for p in result.parts if p.status is Status.NEEDS_REVIEW]
         if waiting:
-            items.append(
-                ReviewItem(
-                    student=result.student.id,
-                    name=result.student.name,
-                    file=result.file or "",
-                    parts=tuple(p.id for p in waiting),
-                    points=math.fsum(p.max_points for p in waiting),
-                )
-            )
+            items.append(_review_item(result, waiting))
     return tuple(items)
+
+
+def _queue(
+    graded: Sequence[ResultLike], columns: Sequence[Sequence[PartLike]]
+) -> tuple[ReviewItem, ...]:
+    """:func:`review_queue` of sorted results, from their parts' columns (each result's parts
+    in its order, as :func:`_transposed` checked): only the columns with parts waiting are
+    walked, not every part of every result."""
+    waiting: dict[int, list[PartLike]] = {}
+    for column in columns:
+        if Status.NEEDS_REVIEW in set(map(_STATUS, column)):
+            for index, part in enumerate(column):
+                if part.status is Status.NEEDS_REVIEW:
+                    waiting.setdefault(index, []).append(part)
+    return tuple(_review_item(graded[index], waiting[index]) for index in sorted(waiting))
+
+
+def _review_item(result: ResultLike, waiting: Sequence[PartLike]) -> ReviewItem:
+    return ReviewItem(
+        student=result.student.id,
+        name=result.student.name,
+        file=result.file or "",
+        parts=tuple(p.id for p in waiting),
+        points=math.fsum([p.max_points for p in waiting]),
+    )

@@ -223,6 +223,7 @@ def test_markdown_injection_cannot_break_the_table_or_link(
         ("line1\nline2\r\nline3", "line1 line2 line3"),
         ("\\`*_{}[]()#+-.!<>~|", "\\\\\\`\\*\\_\\{\\}\\[\\]\\(\\)\\#\\+\\-\\.\\!\\<\\>\\~\\|"),
         ("plain text", "plain text"),
+        ("&amp; &", "\\&amp; \\&"),  # no entity survives
     ],
 )
 def test_escape_markdown(text: str, escaped: str) -> None:
