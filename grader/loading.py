@@ -22,6 +22,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.nodes import Node as YamlNode
 
 from grader.answer_tree import (
+    MAX_SCALAR_CHARS,
     BadValue,
     LoadIssue,
     Node,
@@ -138,13 +139,28 @@ class _TreeBuilder:
         """A mapping with every key present once; repeated keys are all dropped.
 
         This runs for every key and value of every file: the usual case (a text key, a text
-        value) is handled inline, the rest by :meth:`value` and :func:`_text_of`.
+        value) is handled inline (``plain`` and ``_counted`` written out), the rest by
+        :meth:`value` and :func:`_text_of`.
         """
+        pairs = node.value
         keys: list[tuple[str, int, YamlNode]] = []
-        for key_node, value_node in node.value:
-            line = self._counted(key_node)
+        bulk = self.nodes + len(pairs) <= MAX_NODES  # then no key can reach the cap
+        if bulk:
+            self.nodes += len(pairs)
+        for key_node, value_node in pairs:
+            mark = key_node.start_mark
+            line = mark.line + 1 if mark else None
+            if not bulk:
+                self.nodes += 1
+                if self.nodes > MAX_NODES:
+                    raise _too_many(line)
             key = key_node.value
-            if not (type(key_node) is ScalarNode and plain(key)):
+            if not (
+                type(key_node) is ScalarNode
+                and key.isascii()
+                and "\0" not in key
+                and len(key) <= MAX_SCALAR_CHARS
+            ):
                 try:
                     key = _text_of(key_node, line)
                 except BadValue as bad:
@@ -155,8 +171,19 @@ class _TreeBuilder:
             return Node(self._entries(keys, path), _line(node))  # a key twice: the slow way
         tree: dict[str, Node] = {}
         for key, _, value_node in keys:
-            if type(value_node) is ScalarNode and plain(value_node.value):
-                tree[key] = Node(value_node.value, self._counted(value_node))
+            text = value_node.value
+            if (
+                type(value_node) is ScalarNode
+                and text.isascii()
+                and "\0" not in text
+                and len(text) <= MAX_SCALAR_CHARS
+            ):
+                mark = value_node.start_mark
+                line = mark.line + 1 if mark else None
+                self.nodes += 1
+                if self.nodes > MAX_NODES:
+                    raise _too_many(line)
+                tree[key] = Node(text, line)
                 continue
             dotted = f"{path}.{key}" if path else key
             try:

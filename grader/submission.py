@@ -164,10 +164,13 @@ def _collect(
 ) -> None:
     """Walk nested and dotted keys down to part ids (``prefix``: the dotted key so far)."""
     layout = _layout(assignment)
+    joined_keys = layout.joined
     for key, node in mapping.items():
-        if not _PLAIN_KEY.fullmatch(key):  # spaces around the dots, say: take them off
-            key = ".".join(k.strip() for k in key.split("."))
-        joined = f"{prefix}.{key.lower()}" if prefix else key.lower()
+        joined = joined_keys.get((prefix, key))
+        if joined is None:
+            joined = _joined(prefix, key)
+            if len(joined_keys) < _MAX_JOINED:  # a class writes the same few keys
+                joined_keys[(prefix, key)] = joined
         if joined in layout.part_ids:
             _record(sub, joined, node)
         elif joined in layout.children:
@@ -184,6 +187,16 @@ def _collect(
             sub.problems.append(Problem(f"unknown part {joined[:60]!r} ignored", node.line))
 
 
+def _joined(prefix: str, key: str) -> str:
+    """The dotted key ``prefix.key``, lower case; spaces around the dots taken off."""
+    if not _PLAIN_KEY.fullmatch(key):
+        key = ".".join(k.strip() for k in key.split("."))
+    return f"{prefix}.{key.lower()}" if prefix else key.lower()
+
+
+_MAX_JOINED = 4096
+
+
 @dataclass(frozen=True)
 class _Layout:
     """The part ids of a sheet, and what each group (``q2``, ``q2.b``) holds one level down."""
@@ -191,6 +204,7 @@ class _Layout:
     part_ids: frozenset[str]
     children: dict[str, list[str]]
     image_parts: tuple[str, ...]
+    joined: dict[tuple[str, str], str] = field(default_factory=dict)  # (prefix, key) -> _joined
 
 
 _LAYOUTS: dict[int, tuple[Assignment, _Layout]] = {}

@@ -13,6 +13,7 @@ words any error). It tries two ways, fastest first:
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any, cast
 
@@ -263,36 +264,34 @@ def _check_graph(root: Node, max_depth: int, max_nodes: int, last_line: int) -> 
     """Decline a graph the event composer would decline: too many nodes, too deep, or a plain
     scalar PyYAML may read differently. (Tags and aliases cannot occur: ``_composable_in_c``
     sends no text where one could begin a node.)"""
-    count = 0
-    stack: list[tuple[Node, int, bool]] = [(root, 0, False)]
-    pop, push = stack.pop, stack.append
-    while stack:
-        node, depth, in_flow = pop()
-        count += 1
-        kind = type(node)
-        if kind is ScalarNode:
-            scalar = cast(ScalarNode, node)
-            value = scalar.value
-            if (
-                (in_flow or not value)
-                and scalar.style == ""
-                and _misread_plain(value, scalar.start_mark, in_flow, last_line)
-            ):
-                raise _Declined("plain scalar that PyYAML may read differently")
-            continue
-        depth += 1
-        if depth > max_depth:
-            raise _Declined("too deep")
-        inner = bool(cast(CollectionNode, node).flow_style)
-        if kind is SequenceNode:
-            for item in node.value:
-                push((item, depth, inner))
-        else:
-            for key, item in node.value:
-                push((key, depth, inner))
-                push((item, depth, inner))
-    if count > max_nodes:
+    if _checked(root, 0, False, max_depth, last_line) > max_nodes:
         raise _Declined("too many nodes")
+
+
+def _checked(node: Node, depth: int, in_flow: bool, max_depth: int, last_line: int) -> int:
+    """Check ``node`` at nesting ``depth`` and return how many nodes it holds. Recursion ends
+    past ``max_depth``; the usual node, a non-empty block scalar, is handled inline."""
+    if type(node) is ScalarNode:
+        value = node.value
+        if (
+            (in_flow or not value)
+            and node.style == ""
+            and _misread_plain(value, node.start_mark, in_flow, last_line)
+        ):
+            raise _Declined("plain scalar that PyYAML may read differently")
+        return 1
+    depth += 1
+    if depth > max_depth:
+        raise _Declined("too deep")
+    inner = bool(cast(CollectionNode, node).flow_style)
+    count = 1
+    children = node.value if type(node) is SequenceNode else itertools.chain(*node.value)
+    for child in children:
+        if type(child) is ScalarNode and not inner and child.value:
+            count += 1  # a block scalar with text: nothing to check
+        else:
+            count += _checked(child, depth, inner, max_depth, last_line)
+    return count
 
 
 _TAG_OF: dict[type[Node], str] = {ScalarNode: _STR, SequenceNode: _SEQ, MappingNode: _MAP}
