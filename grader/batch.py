@@ -221,8 +221,13 @@ def run_batch(
     overrides: Sequence[Override] = (),
     write_feedback: FeedbackWriter | None = None,
     progress: Callable[[int], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> BatchOutcome:
-    """Grade ``paths`` and write each student's files; the caller writes the class files."""
+    """Grade ``paths`` and write each student's files; the caller writes the class files.
+
+    ``meanwhile`` is called once, when the first file is graded: work this process can do
+    while grading processes work (getting ready to write the class files), rather than after.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out_dir)
     grader = _Grader(exp, StudentFiles(out_dir, tuple(overrides), write_feedback))
@@ -236,6 +241,9 @@ def run_batch(
     with alarm_installed():
         graded = grade_paths(list(paths), grader, jobs=jobs)
         for path, done in zip(paths, graded, strict=True):
+            if meanwhile is not None:
+                meanwhile()
+                meanwhile = None
             if progress is not None:
                 progress(1)
             result = table.unpack(done.packed, done.sender)

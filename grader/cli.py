@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import json
 import os
@@ -250,7 +251,7 @@ def grade(
     Exit status: 0 all files graded, 1 some could not be, 2 usage or assignment error.
     """
     from grader.batch import batch_gc, run_batch
-    from grader.outputs import feedback_writer, write_class_outputs
+    from grader.outputs import feedback_writer, prepare_class_outputs, write_class_outputs
     from grader.pipeline import answer_files, expectations_for
 
     try:
@@ -270,6 +271,7 @@ def grade(
                 overrides=decisions,
                 write_feedback=feedback_writer(out_dir, exp, reports=reports),
                 progress=advance,
+                meanwhile=functools.partial(prepare_class_outputs, reports=reports),
             )
             table = write_class_outputs(out_dir, outcome, exp, reports=reports)
     except GraderError as error:

@@ -132,6 +132,13 @@ def _environment(kind: str) -> Environment:
     return env
 
 
+def prepare(*, html: bool) -> None:
+    """Compile the summary templates now (Markdown, and HTML if ``html``), not at first use."""
+    _environment("markdown").get_template("summary.md.j2")
+    if html:
+        _environment("html").get_template("summary.html.j2")
+
+
 def _context(stats: ClassStatistics, assignment: Assignment) -> dict[str, Any]:
     largest = max((b.count for b in stats.scores.histogram), default=0)
     return {

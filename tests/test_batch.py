@@ -248,3 +248,27 @@ def test_answer_files_come_in_sorted_path_order(tmp_path: Path) -> None:
         p for p in tmp_path.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml", ".json")
     )
     assert answer_files([tmp_path]) == expected
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_meanwhile_runs_once_while_grading(klass: Path, tmp_path: Path, jobs: int) -> None:
+    from grader.batch import run_batch
+    from grader.pipeline import answer_files, default_assignment, expectations_for
+
+    files = answer_files([klass])
+    graded_before: list[int] = []
+    progress: list[int] = []
+
+    def meanwhile() -> None:
+        graded_before.append(len(progress))
+
+    outcome = run_batch(
+        files,
+        expectations_for(default_assignment(None)),
+        tmp_path / "out",
+        jobs=jobs,
+        progress=progress.append,
+        meanwhile=meanwhile,
+    )
+    assert len(outcome.results) == len(files) > 2
+    assert graded_before == [0]  # once, as the first graded file came in
