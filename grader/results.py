@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import Any, Literal, NamedTuple, Protocol, TypeVar
 
@@ -191,12 +191,10 @@ PackedResult = tuple[Any, ...]
 """A result's digest as plain nested tuples: what pickles fastest between processes."""
 
 
-def pack(
-    result: SubmissionResult, part_packer: Callable[[PartResult], Any] | None = None
-) -> PackedResult:
+def pack(result: SubmissionResult, parts: tuple[Any, ...] | None = None) -> PackedResult:
     """``digest(result)`` as plain tuples (named tuples pickle through Python code, 4x slower).
 
-    ``part_packer`` replaces :func:`pack_part` (to remember the tuples of shared parts)."""
+    ``parts``, when given, stand for the packed parts (references to shared parts' tuples)."""
     student = result.student
     return (
         result.assignment,
@@ -206,7 +204,7 @@ def pack(
         result.score,
         result.max_score,
         result.pending_review,
-        tuple(map(part_packer or pack_part, result.parts)),
+        tuple(map(pack_part, result.parts)) if parts is None else parts,
         result.file,
     )
 

@@ -46,21 +46,30 @@ class ResultSerializer:
     part's fields once (see :class:`PartTable`).
 
     Parts are remembered by identity; memory stays bounded (the memo starts over when full).
+    A batch asks for a result's text, then its packed form: the parts are looked up once for
+    both (the last result's are kept).
     """
 
     def __init__(self) -> None:
         self._parts: dict[int, _Known] = {}
         self._numbers = itertools.count()
+        self._last: tuple[SubmissionResult | None, list[_Known]] = (None, [])
 
     def _known(self, part: PartResult) -> _Known:
-        found = self._parts.get(id(part))
-        if found is None:
-            text = part.model_dump_json(indent=2).replace("\n", "\n" + _PART_INDENT)
-            found = _Known(part, _PART_INDENT + text, next(self._numbers))
-            if len(self._parts) >= _MAX_REMEMBERED:
-                self._parts.clear()
-            self._parts[id(part)] = found
+        text = part.model_dump_json(indent=2).replace("\n", "\n" + _PART_INDENT)
+        found = _Known(part, _PART_INDENT + text, next(self._numbers))
+        if len(self._parts) >= _MAX_REMEMBERED:
+            self._parts.clear()
+        self._parts[id(part)] = found
         return found
+
+    def _known_parts(self, result: SubmissionResult) -> list[_Known]:
+        last, known = self._last
+        if last is not result:
+            get = self._parts.get
+            known = [get(id(part)) or self._known(part) for part in result.parts]
+            self._last = (result, known)
+        return known
 
     def json(self, result: SubmissionResult) -> str:
         """The result as ``results/<id>.json`` holds it (pydantic's indented JSON, and a
@@ -71,7 +80,7 @@ class ResultSerializer:
             result.model_copy(update={"parts": ()}).model_dump_json(indent=2).rpartition(_PARTS)
         )
         assert found, "pydantic no longer writes an empty parts list as expected"
-        parts = ",\n".join(self._known(part).text for part in result.parts)
+        parts = ",\n".join([known.text for known in self._known_parts(result)])
         return f'{head}\n  "parts": [\n{parts}\n  ]{tail}\n'
 
     def pack(self, result: SubmissionResult) -> PackedResult:
@@ -80,14 +89,14 @@ class ResultSerializer:
         Results graded in another process travel as these; in a class most parts are shared,
         so most of a result is a few numbers, which pickle and unpack many times faster.
         """
-        return pack(result, self._ref)
+        return pack(result, tuple([_ref(known) for known in self._known_parts(result)]))
 
-    def _ref(self, part: PartResult) -> PartRef:
-        known = self._known(part)
-        if known.sent:
-            return known.number
-        known.sent = True
-        return (known.number, pack_part(part))
+
+def _ref(known: _Known) -> PartRef:
+    if known.sent:
+        return known.number
+    known.sent = True
+    return (known.number, pack_part(known.part))
 
 
 class PartTable:
