@@ -93,6 +93,7 @@ class StudentFiles:
     out_dir: Path
     overrides: tuple[Override, ...] = ()
     write_feedback: FeedbackWriter | None = None
+    fresh: bool = False  # out_dir was empty: no earlier file to compare with before writing
 
     def by_student(self) -> dict[str, list[int]]:
         """Positions of the overrides per student id (lower case)."""
@@ -138,7 +139,7 @@ class _Grader:
             output_path(out_dir, "results", result.student.id, ".json"),
             self.serializer.json(result),
             durable=False,  # see grader.atomic: a killed run is repaired by a rerun
-            skip_unchanged=True,
+            skip_unchanged=not self.files.fresh,
         )
         if self.files.write_feedback is not None:
             self.files.write_feedback(result, notes, self.exp)
@@ -230,7 +231,9 @@ def run_batch(
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out_dir)
-    grader = _Grader(exp, StudentFiles(out_dir, tuple(overrides), write_feedback))
+    with os.scandir(out_dir) as listing:
+        fresh = next(listing, None) is None
+    grader = _Grader(exp, StudentFiles(out_dir, tuple(overrides), write_feedback, fresh))
     outcome = BatchOutcome(results=[])
     used: set[int] = set()
     # Lower-case id -> where its files come from: the answer file that keeps it (graded

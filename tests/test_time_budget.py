@@ -44,3 +44,25 @@ def test_the_handler_installed_for_a_batch_serves_every_file(
             assert result.error == "grading timed out after 0.05 s"
             assert result.student.id == Path(name).stem
     assert signal.getsignal(signal.SIGALRM) is before
+
+
+def test_the_watchdog_ends_only_the_file_over_budget(
+    expectations: Expectations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = time_budget.grade_file
+
+    def quick_or_slow(path: Path, exp: Expectations) -> Graded:
+        if path.stem == "slow":
+            return slow(path, exp)
+        time.sleep(0.03)  # under the budget, with ticks on the way
+        return real(path, exp)
+
+    monkeypatch.setattr(time_budget, "grade_file", quick_or_slow)
+    with time_budget.alarm_installed():
+        first = time_budget.grade_with_budget(Path("fast.yaml"), expectations, 0.1)
+        timed_out = time_budget.grade_with_budget(Path("slow.yaml"), expectations, 0.1)
+        time.sleep(0.3)  # between files the ticks go on, and end nothing
+        last = time_budget.grade_with_budget(Path("fast.yaml"), expectations, 0.1)
+    assert timed_out.error == "grading timed out after 0.1 s"
+    assert first.error != timed_out.error and last.error == first.error
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # the timer is stopped after
