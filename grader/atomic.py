@@ -90,16 +90,25 @@ def read_regular_file(path: Path, limit: int) -> bytes | None:
     """At most ``limit`` bytes of a regular file; None for anything else (a folder, a FIFO).
 
     Opened without blocking (a FIFO would wait for a writer) and checked on the open file, in
-    four system calls: a class is read file by file, and Python's ``open`` makes seven.
+    four system calls: a class is read file by file, and Python's ``open`` makes seven. The
+    first read asks for one byte more than the file's size: when exactly the size comes back,
+    that is the whole file, without another read to find its end (a file that grew, or one
+    whose size says nothing, such as those in /proc, is read on to its end).
 
     Raises:
         OSError: the path cannot be opened or read.
     """
     descriptor = os.open(path, os.O_RDONLY | _NONBLOCK | _BINARY)
     try:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
             return None
-        chunks = []
+        size = info.st_size
+        chunk = os.read(descriptor, min(limit, size + 1))
+        if len(chunk) == size or not chunk:
+            return chunk
+        chunks = [chunk]
+        limit -= len(chunk)
         while limit > 0:
             chunk = os.read(descriptor, limit)
             if not chunk:

@@ -71,3 +71,33 @@ def test_stale_temporaries_of_a_killed_run_are_removed(tmp_path: Path) -> None:
     keep.write_text("whole", "utf-8")
     assert remove_stale_temporaries(tmp_path) == 1
     assert not stale.exists() and keep.exists()
+
+
+@pytest.mark.parametrize("size", [0, 1, 799, 800, 801, 5000])
+def test_read_regular_file_reads_whole_files_up_to_the_limit(tmp_path: Path, size: int) -> None:
+    from grader.atomic import read_regular_file
+
+    path = tmp_path / "answers.yaml"
+    data = bytes(range(256)) * (size // 256) + bytes(range(size % 256))
+    path.write_bytes(data)
+    assert read_regular_file(path, 800) == data[:800]
+    assert read_regular_file(path, 10_000) == data
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="Linux /proc only")
+def test_read_regular_file_reads_a_file_whose_size_says_nothing() -> None:
+    from grader.atomic import read_regular_file
+
+    path = Path("/proc/self/status")  # a regular file of size 0 that holds text
+    assert os.stat(path).st_size == 0
+    text = read_regular_file(path, 100_000)
+    assert text is not None and b"Name:" in text and text.endswith(b"\n")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX only")
+def test_read_regular_file_refuses_what_is_not_a_regular_file(tmp_path: Path) -> None:
+    from grader.atomic import read_regular_file
+
+    os.mkfifo(tmp_path / "pipe")
+    assert read_regular_file(tmp_path / "pipe", 100) is None  # and does not wait for a writer
+    assert read_regular_file(tmp_path, 100) is None
