@@ -178,25 +178,53 @@ def review_csv(results: Sequence[ResultLike], assignment: Assignment) -> str:
     """
     order = {part_id: index for index, part_id in enumerate(assignment.part_ids)}
     titles = {part.id: part.title for part in assignment.parts}
-    rows: list[list[Cell]] = []
-    # Per part object (a class's results share them: see grader.serialize), its cells.
-    cells: dict[int, tuple[Cell, ...]] = {}
+    lines = [BOM, _CsvSegment()(REVIEW_COLUMNS), _LINE_END]
+    segment = _CsvSegment()
+    # A student's cells, then a part's (a class's results share their part objects, see
+    # grader.serialize: each one's cells are written once).
+    tails: dict[int, str] = {}
     for result in sorted_results(results):
         waiting = [p for p in result.parts if p.status is Status.NEEDS_REVIEW]
+        if not waiting:
+            continue
         if len(waiting) > 1:
             waiting.sort(key=lambda p: (order.get(p.id, len(order)), p.id))
-        identity: list[Cell] = [result.student.id, result.student.name, result.file or ""]
+        identity = segment((result.student.id, result.student.name, result.file or ""))
         for part in waiting:
-            found = cells.get(id(part))
-            if found is None:
-                found = cells[id(part)] = (
-                    part.id,
-                    titles.get(part.id, ""),
-                    _number(part.max_points),
-                    answer_text(part.submitted),
-                    part.review or "",
-                    None,
-                    None,
+            tail = tails.get(id(part))
+            if tail is None:
+                tail = tails[id(part)] = segment(
+                    (
+                        part.id,
+                        titles.get(part.id, ""),
+                        _number(part.max_points),
+                        answer_text(part.submitted),
+                        part.review or "",
+                        None,
+                        None,
+                    )
                 )
-            rows.append([*identity, *found])
-    return to_csv(REVIEW_COLUMNS, rows)
+            lines += (identity, ",", tail, _LINE_END)
+    return "".join(lines)
+
+
+_LINE_END = "\r\n"
+
+
+class _CsvSegment:
+    """Cells as the CSV text the ``csv`` writer makes of them, without the line end.
+
+    Segments of one row joined with commas are the line the writer makes of the whole row:
+    it quotes each field on its own, and only a row of one empty field is special (``""``),
+    so a segment has two cells or more."""
+
+    def __init__(self) -> None:
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator=_LINE_END)
+
+    def __call__(self, cells: Sequence[Cell]) -> str:
+        assert len(cells) > 1, "a lone empty cell is written differently"
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.writer.writerow([cell_text(cell) for cell in cells])
+        return self.buffer.getvalue()[: -len(_LINE_END)]

@@ -12,7 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grader.assignment import Assignment
-from grader.gradebook import BOM, GRADEBOOK_COLUMNS, REVIEW_COLUMNS, gradebook_csv, review_csv
+from grader.gradebook import (
+    BOM,
+    GRADEBOOK_COLUMNS,
+    REVIEW_COLUMNS,
+    gradebook_csv,
+    neutralise,
+    review_csv,
+)
 from grader.overrides import (
     Override,
     apply_overrides,
@@ -21,6 +28,7 @@ from grader.overrides import (
 )
 from grader.pipeline import expectations_for, grade_file
 from grader.results import Status, Student, SubmissionResult
+from grader.stats import answer_text
 
 SUBMISSIONS = Path(__file__).resolve().parent.parent / "submissions"
 FORMULAS = ['=HYPERLINK("http://x","click")', "@SUM(A1)", "+1", "-2+3", "\tcmd", "\rcmd", "\0x"]
@@ -310,3 +318,41 @@ def test_override_needs_exactly_one_of_points_and_credit() -> None:
         Override("s1", "q3.b", None, None, "")
     with pytest.raises(ValueError, match="exactly one"):
         Override("s1", "q3.b", 1.0, 1.0, "")
+
+
+_HOSTILE_TEXT = st.text(
+    st.characters(exclude_categories=["Cs"], include_characters=',"\r\n =+-@\t'), max_size=20
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    people=st.lists(st.tuples(_HOSTILE_TEXT, _HOSTILE_TEXT, _HOSTILE_TEXT), max_size=4),
+    answer=_HOSTILE_TEXT | st.lists(_HOSTILE_TEXT, max_size=3),
+)
+def test_review_sheet_is_what_the_csv_writer_writes_row_by_row(
+    assignment: Assignment,
+    perfect: SubmissionResult,
+    people: list[tuple[str, str, str]],
+    answer: str | list[str],
+) -> None:
+    # The sheet is joined from pieces the csv module wrote (a student's cells, a part's);
+    # written whole, row by row, it must be the same text.
+    results = [
+        with_answers(with_student(perfect, f"s{i}", name), answer).model_copy(
+            update={"file": file or None}
+        )
+        for i, (name, file, _) in enumerate(people)
+    ]
+    titles = {part.id: part.title for part in assignment.parts}
+    rows = []
+    for result in sorted(results, key=lambda r: (r.student.id, r.file or "")):
+        for part in result.parts:
+            if part.status is Status.NEEDS_REVIEW:
+                row = [result.student.id, result.student.name, result.file or "", part.id]
+                row += [titles[part.id], str(int(part.max_points)), answer_text(part.submitted)]
+                rows.append([*row, part.review or "", "", ""])
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerows([[neutralise(cell) for cell in row] for row in [REVIEW_COLUMNS, *rows]])
+    assert review_csv(results, assignment) == BOM + out.getvalue()
