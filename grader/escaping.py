@@ -6,6 +6,8 @@ import re
 
 _MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!<>~|&]")
 _LINE_BREAKS = re.compile(r"[\r\n\v\f\u0085\u2028\u2029\t]+")
+# Letters, digits, spaces and the punctuation Markdown leaves alone (printable ASCII only).
+_NOTHING_TO_ESCAPE = re.compile(r"[A-Za-z0-9 ,:;/?=%$'\"^@]*")
 
 
 def escape_markdown(text: str) -> str:
@@ -15,6 +17,8 @@ def escape_markdown(text: str) -> str:
     >>> escape_markdown("Bob](x) <b>|*y*")
     'Bob\\]\\(x\\) \\<b\\>\\|\\*y\\*'
     """
+    if _NOTHING_TO_ESCAPE.fullmatch(text):  # most ids and names: nothing to do
+        return text
     one_line = _LINE_BREAKS.sub(" ", text)
     if not one_line.isprintable():  # rare: only then look at each character
         one_line = "".join(c if c.isprintable() else " " for c in one_line)

@@ -20,6 +20,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from grader.assignment import Assignment, Part
 from grader.results import PartDigest, PartLike, ResultLike, Status, find_part
@@ -110,9 +111,8 @@ class PartStatistics:
     mistakes: tuple[MistakeCount, ...]
 
 
-@dataclass(frozen=True)
-class ReviewItem:
-    """One file with parts waiting for a person."""
+class ReviewItem(NamedTuple):
+    """One file with parts waiting for a person (a named tuple: a class makes thousands)."""
 
     student: str
     name: str
@@ -413,14 +413,24 @@ def _queue(
             for index, part in enumerate(column):
                 if part.status is Status.NEEDS_REVIEW:
                     waiting.setdefault(index, []).append(part)
-    return tuple(_review_item(graded[index], waiting[index]) for index in sorted(waiting))
+    # What waits is mostly the same few parts: their ids and points are summed up once.
+    shared: dict[tuple[int, ...], tuple[tuple[str, ...], float]] = {}
+    items = []
+    for index in sorted(waiting):
+        parts = waiting[index]
+        key = tuple(map(id, parts))
+        found = shared.get(key)
+        if found is None:
+            found = shared[key] = _waiting(parts)
+        result = graded[index]
+        items.append(ReviewItem(result.student.id, result.student.name, result.file or "", *found))
+    return tuple(items)
 
 
 def _review_item(result: ResultLike, waiting: Sequence[PartLike]) -> ReviewItem:
-    return ReviewItem(
-        student=result.student.id,
-        name=result.student.name,
-        file=result.file or "",
-        parts=tuple(p.id for p in waiting),
-        points=math.fsum([p.max_points for p in waiting]),
-    )
+    return ReviewItem(result.student.id, result.student.name, result.file or "", *_waiting(waiting))
+
+
+def _waiting(parts: Sequence[PartLike]) -> tuple[tuple[str, ...], float]:
+    """The ids of parts waiting for a person, and their points."""
+    return tuple(p.id for p in parts), math.fsum([p.max_points for p in parts])

@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jinja2 import StrictUndefined
 
 from grader.assignment import Assignment
@@ -229,3 +231,11 @@ def test_environments_escape_and_fail_loudly() -> None:
     html = _environment("html")
     assert html.autoescape is True and html.undefined is StrictUndefined
     assert _environment("markdown").undefined is StrictUndefined
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from("aZ9 ,:;/?=%$'\"^@\\`*_{}[]()#+-.!<>~|&\r\n\t\v\x85\u2028é\x00")))
+def test_escape_markdown_matches_its_definition(text: str) -> None:
+    one_line = re.sub(r"[\r\n\v\f\u0085\u2028\u2029\t]+", " ", text)
+    one_line = "".join(c if c.isprintable() else " " for c in one_line)
+    assert escape_markdown(text) == re.sub(r"([\\`*_{}\[\]()#+\-.!<>~|&])", r"\\\1", one_line)
