@@ -2,20 +2,22 @@
 and the bounded, non-blocking read that answer files and unchanged outputs are read with.
 
 Write to a temporary file in the same folder, then ``os.replace`` it over the target (atomic on
-POSIX and Windows): a killed run leaves the old file or the new one. A *durable* write also
-fsyncs the file before the rename and the folder after it, so that the new file survives a
-power cut too; that costs two disk flushes (about 0.4 ms here), more than grading a file, so
-the per-student files of a batch are written without it (a killed or crashed run is repaired
-by running it again) and the class files with it. Leftover temporary files of a killed run
-end in ``.tmp`` and are removed by ``remove_stale_temporaries``.
-"""
+POSIX and Windows): a killed run leaves the old file or the new one. On Linux a new file that
+need not be durable is written with no name and named whole in one step (O_TMPFILE, linkat).
+A *durable* write also fsyncs the file before the rename and the folder after it, so that the
+new file survives a power cut too; that costs two disk flushes (about 0.4 ms here), more than
+grading a file, so the per-student files of a batch are written without it (a killed or
+crashed run is repaired by running it again) and the class files with it. Leftover temporary
+files of a killed run end in ``.tmp`` and are removed by ``remove_stale_temporaries``."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import itertools
 import os
 import stat
+import sys
 from pathlib import Path
 
 TEMP_SUFFIX = ".tmp"
@@ -37,6 +39,8 @@ def write_bytes_atomic(
         return
     target = os.fspath(path)
     folder, name = os.path.split(target)
+    if _ANONYMOUS and not durable and _write_new(folder, name, data):
+        return
     temporary = os.path.join(folder, f".{name}.{_PID[0]}.{next(_COUNTER)}{TEMP_SUFFIX}")
     try:
         handle = os.open(temporary, _CREATE, 0o666)
@@ -69,6 +73,60 @@ _PID = [os.getpid()]  # asked once per process (each getpid() is a system call)
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=lambda: _PID.__setitem__(0, os.getpid()))
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY
+
+
+# Linux can write a file with no name (O_TMPFILE) and give it its name, whole, in one step
+# (linkat): one change to the folder where a temporary file and a rename make two. On ext4
+# that is 15 µs less per file, and a killed run leaves nothing behind. It only makes new files
+# (linkat does not replace), so a file that exists already goes the temporary way. Used for
+# the many files of a batch, which are not durable; linkat needs the folder open, and the
+# open folders are kept until release_folders() (the end of a batch).
+_ANONYMOUS = sys.platform.startswith("linux") and hasattr(os, "O_TMPFILE")
+_FOLDERS: dict[str, int] = {}  # open folders, for linkat
+_UNSUPPORTED = frozenset({errno.EISDIR, errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS, errno.EXDEV})
+
+
+def _write_new(folder: str, name: str, data: bytes) -> bool:
+    """Write ``data`` as the new file ``folder/name`` through an anonymous file; False when
+    that cannot be done (the file exists, the folder is missing, no O_TMPFILE or /proc), with
+    nothing written."""
+    global _ANONYMOUS
+    try:
+        handle = os.open(folder or ".", os.O_WRONLY | os.O_TMPFILE, 0o666)
+    except OSError as error:
+        _ANONYMOUS = error.errno not in _UNSUPPORTED  # not on this file system: not again
+        return False
+    try:
+        _write_all(handle, data)
+        try:
+            where = _folder_descriptor(folder)
+            os.link(f"/proc/self/fd/{handle}", name, dst_dir_fd=where, follow_symlinks=True)
+        except FileExistsError:
+            return False
+        except OSError as error:
+            _ANONYMOUS = error.errno not in _UNSUPPORTED and os.path.isdir("/proc/self/fd")
+            release_folders()  # the folder may have gone: open it again next time
+            return False
+    finally:
+        os.close(handle)
+    return True
+
+
+def _folder_descriptor(folder: str) -> int:
+    found = _FOLDERS.get(folder)
+    if found is None:
+        if len(_FOLDERS) >= 16:
+            release_folders()
+        found = _FOLDERS[folder] = os.open(folder or ".", os.O_RDONLY | os.O_DIRECTORY)
+    return found
+
+
+def release_folders() -> None:
+    """Close the folders kept open for writing new files (a batch calls it when done)."""
+    for descriptor in _FOLDERS.values():
+        with contextlib.suppress(OSError):
+            os.close(descriptor)
+    _FOLDERS.clear()
 
 
 def _write_all(handle: int, data: bytes) -> None:

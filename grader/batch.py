@@ -24,7 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.atomic import remove_stale_temporaries, write_text_atomic
+from grader.atomic import release_folders, remove_stale_temporaries, write_text_atomic
 from grader.expectations import Expectations
 from grader.grade import error_result
 from grader.overrides import Override, apply_overrides
@@ -241,7 +241,7 @@ def run_batch(
     owners: dict[str, Path | SubmissionResult] = {}
     clobbered: list[str] = []  # ids under which a refused duplicate's files were written
     table = PartTable()
-    with alarm_installed():
+    with alarm_installed(), _folders_released():
         graded = grade_paths(list(paths), grader, jobs=jobs)
         for path, done in zip(paths, graded, strict=True):
             if meanwhile is not None:
@@ -260,9 +260,20 @@ def run_batch(
                 owners[result.student.id.lower()] = path
                 used.update(done.used)
             outcome.results.append(result)
-    _repair(grader, clobbered, owners)
+        _repair(grader, clobbered, owners)
     outcome.unused_overrides = [o for i, o in enumerate(overrides) if i not in used]
     return outcome
+
+
+@contextlib.contextmanager
+def _folders_released() -> Iterator[None]:
+    """Folders the atomic writer keeps open are closed at both ends of a batch (a folder of
+    the same name may be another one by the next batch)."""
+    release_folders()
+    try:
+        yield
+    finally:
+        release_folders()
 
 
 def _refusal(

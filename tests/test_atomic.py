@@ -11,6 +11,18 @@ import pytest
 from grader import atomic
 from grader.atomic import remove_stale_temporaries, write_bytes_atomic, write_text_atomic
 
+ANONYMOUS = atomic._ANONYMOUS  # whether this system writes new files through O_TMPFILE
+
+
+@pytest.fixture(autouse=True, params=["anonymous", "temporary"])
+def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test both ways a new file can be written (the first only where it exists)."""
+    if request.param == "anonymous" and not ANONYMOUS:
+        pytest.skip("no O_TMPFILE here")
+    monkeypatch.setattr(atomic, "_ANONYMOUS", request.param == "anonymous")
+    atomic.release_folders()
+    return str(request.param)
+
 
 def test_writes_replaces_and_creates_folders(tmp_path: Path) -> None:
     target = tmp_path / "a" / "b" / "result.json"
@@ -101,3 +113,48 @@ def test_read_regular_file_refuses_what_is_not_a_regular_file(tmp_path: Path) ->
     os.mkfifo(tmp_path / "pipe")
     assert read_regular_file(tmp_path / "pipe", 100) is None  # and does not wait for a writer
     assert read_regular_file(tmp_path, 100) is None
+
+
+def test_a_new_file_is_named_in_one_step_where_the_system_can(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, way: str
+) -> None:
+    renames: list[str] = []
+    real_replace = os.replace
+
+    def replace(source: str, target: str) -> None:
+        renames.append(target)
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    write_text_atomic(tmp_path / "new.json", "new", durable=False)
+    assert renames == ([] if way == "anonymous" else [str(tmp_path / "new.json")])
+    write_text_atomic(tmp_path / "new.json", "newer", durable=False)  # exists: replaced
+    assert (tmp_path / "new.json").read_text("utf-8") == "newer"
+    assert len(renames) == (1 if way == "anonymous" else 2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.json"]
+
+
+def test_without_o_tmpfile_new_files_take_the_temporary_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, way: str
+) -> None:
+    real_open = os.open
+
+    def no_tmpfile(path: str, flags: int, mode: int = 0o777) -> int:
+        if way == "anonymous" and flags & os.O_TMPFILE == os.O_TMPFILE:
+            raise OSError(95, "Operation not supported")
+        return real_open(path, flags, mode)
+
+    monkeypatch.setattr(os, "open", no_tmpfile)
+    write_text_atomic(tmp_path / "a.json", "a", durable=False)
+    assert (tmp_path / "a.json").read_text("utf-8") == "a"
+    assert atomic._ANONYMOUS is False  # and it is not tried again
+
+
+def test_a_folder_replaced_between_batches_gets_the_file(tmp_path: Path) -> None:
+    folder = tmp_path / "results"
+    write_text_atomic(folder / "a.json", "a", durable=False)
+    os.rename(folder, tmp_path / "moved")
+    atomic.release_folders()  # what a batch does when it ends
+    write_text_atomic(folder / "b.json", "b", durable=False)
+    assert (folder / "b.json").read_text("utf-8") == "b"
+    assert not (tmp_path / "moved" / "b.json").exists()
