@@ -24,7 +24,7 @@ TEMP_SUFFIX = ".tmp"
 
 
 def write_bytes_atomic(
-    path: Path, data: bytes, *, durable: bool = True, skip_unchanged: bool = False
+    path: str | Path, data: bytes, *, durable: bool = True, skip_unchanged: bool = False
 ) -> None:
     """Replace ``path`` with ``data`` atomically, creating parent folders.
 
@@ -45,7 +45,7 @@ def write_bytes_atomic(
     try:
         handle = os.open(temporary, _CREATE, 0o666)
     except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        Path(folder).mkdir(parents=True, exist_ok=True)
         handle = os.open(temporary, _CREATE, 0o666)
     try:
         try:
@@ -60,7 +60,7 @@ def write_bytes_atomic(
             os.unlink(temporary)
         raise
     if durable:
-        _fsync_folder(path.parent)
+        _fsync_folder(Path(folder))
 
 
 # A fresh temporary name per write (process id and a counter) opened exclusively: no other
@@ -136,7 +136,7 @@ def _write_all(handle: int, data: bytes) -> None:
         view = view[os.write(handle, view) :]
 
 
-def _holds(path: Path, data: bytes) -> bool:
+def _holds(path: str | Path, data: bytes) -> bool:
     """Whether the file at ``path`` holds exactly ``data`` (False if it cannot be read)."""
     try:
         return read_regular_file(path, len(data) + 1) == data
@@ -144,7 +144,7 @@ def _holds(path: Path, data: bytes) -> bool:
         return False
 
 
-def read_regular_file(path: Path, limit: int) -> bytes | None:
+def read_regular_file(path: str | Path, limit: int) -> bytes | None:
     """At most ``limit`` bytes of a regular file; None for anything else (a folder, a FIFO).
 
     Opened without blocking (a FIFO would wait for a writer) and checked on the open file, in
@@ -179,7 +179,7 @@ def read_regular_file(path: Path, limit: int) -> bytes | None:
 
 
 def write_text_atomic(
-    path: Path, text: str, *, durable: bool = True, skip_unchanged: bool = False
+    path: str | Path, text: str, *, durable: bool = True, skip_unchanged: bool = False
 ) -> None:
     """Replace ``path`` with UTF-8 ``text`` atomically (see :func:`write_bytes_atomic`)."""
     write_bytes_atomic(path, text.encode("utf-8"), durable=durable, skip_unchanged=skip_unchanged)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.atomic import release_folders, remove_stale_temporaries, write_text_atomic
+from grader.errors import UsageError
 from grader.expectations import Expectations
 from grader.grade import error_result
 from grader.overrides import Override, apply_overrides
@@ -121,6 +122,7 @@ class _Grader:
         self.mine = files.by_student()
         self.serializer = ResultSerializer()
         self.pid = os.getpid()  # made in the process that uses it
+        self.results: str | None = None  # the results folder, checked once
 
     def graded(self, path: Path) -> tuple[SubmissionResult, dict[str, str], tuple[int, ...]]:
         """The result of one file with its overrides applied, the TA notes, the overrides used."""
@@ -134,15 +136,23 @@ class _Grader:
 
     def write(self, result: SubmissionResult, notes: Mapping[str, str]) -> None:
         """Write one student's result file and feedback."""
-        out_dir = self.files.out_dir
         write_text_atomic(
-            output_path(out_dir, "results", result.student.id, ".json"),
+            self._results_file(result.student.id),
             self.serializer.json(result),
             durable=False,  # see grader.atomic: a killed run is repaired by a rerun
             skip_unchanged=not self.files.fresh,
         )
         if self.files.write_feedback is not None:
             self.files.write_feedback(result, notes, self.exp)
+
+    def _results_file(self, student_id: str) -> str:
+        """``output_path(out_dir, "results", student_id, ".json")``, as text: this runs for
+        every file, and joining text is much quicker than joining a Path."""
+        if not valid_student_id(student_id):
+            raise ValueError(f"invalid student id {student_id[:40]!r}")
+        if self.results is None:
+            self.results = os.fspath(_checked_folder(self.files.out_dir.absolute(), "results"))
+        return os.path.join(self.results, f"{student_id}.json")
 
     def __call__(self, path: Path) -> _Done:
         result, notes, used = self.graded(path)
@@ -230,6 +240,14 @@ def run_batch(
     while grading processes work (getting ready to write the class files), rather than after.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
+    for folder, _ in _STUDENT_FILES:  # before any file is graded: one clear error
+        try:
+            _checked_folder(out_dir.absolute(), folder)
+        except ValueError:
+            raise UsageError(
+                f"{out_dir / folder} leads outside {out_dir} (a link?): "
+                "refusing to write there; remove it or choose another --out"
+            ) from None
     remove_stale_temporaries(out_dir)
     with os.scandir(out_dir) as listing:
         fresh = next(listing, None) is None

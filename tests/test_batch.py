@@ -272,3 +272,18 @@ def test_meanwhile_runs_once_while_grading(klass: Path, tmp_path: Path, jobs: in
     )
     assert len(outcome.results) == len(files) > 2
     assert graded_before == [0]  # once, as the first graded file came in
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="symbolic links")
+@pytest.mark.parametrize("folder", ["results", "feedback"])
+def test_an_output_folder_linked_elsewhere_is_refused_before_grading(
+    klass: Path, tmp_path: Path, folder: str
+) -> None:
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    (out / folder).symlink_to(elsewhere, target_is_directory=True)
+    code, output = grade(str(klass), "--out", str(out))
+    assert code == 2
+    assert "leads outside" in output and "Traceback" not in output
+    assert list(elsewhere.iterdir()) == []
