@@ -49,8 +49,7 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
             # the key _grade_part files it under (the same answer on the same line).
             value, line = answer.node
             if type(value) is str and len(value) <= MEMO_MAX_CHARS and value.strip():
-                key = (part.id, value, *map(own.get, inputs)) if inputs else (part.id, value)
-                result = memo.get(("part", line, key))
+                result = memo.get(("part", line, part.id, value, *map(own.get, inputs)))
         if result is None:
             result = _grade_part(part, answer, problems.get(part.id), exp, own)
         if numeric and result.status is not Status.INVALID and result.status is not Status.MISSING:
@@ -112,11 +111,11 @@ def _grade_part(
     # Remembered twice: the outcome for any line, and the whole part for this line.
     inputs = _own_inputs(exp)[part.id]
     key = (part.id, answer_key, *map(own.get, inputs)) if inputs else (part.id, answer_key)
-    found = memo.get(("part", answer.line, key))
+    found = memo.get(("part", answer.line, *key))  # flat: one tuple to make and hash
     if found is None:
         outcome = _outcome(part, answer, exp, own, key)
         found = _graded(part, answer, exp.expected(part.id), outcome)
-        _remember(memo, ("part", answer.line, key), found)
+        _remember(memo, ("part", answer.line, *key), found)
     assert isinstance(found, PartResult)
     return found
 

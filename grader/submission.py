@@ -172,7 +172,10 @@ def _collect(
             if len(joined_keys) < _MAX_JOINED:  # a class writes the same few keys
                 joined_keys[(prefix, key)] = joined
         if joined in layout.part_ids:
-            _record(sub, joined, node)
+            if joined in sub.answers:
+                _record(sub, joined, node)  # answered twice: said so
+            else:
+                sub.answers[joined] = Answer(joined, node)
         elif joined in layout.children:
             if isinstance(node.value, dict):
                 _collect(node.value, joined, assignment, sub)
