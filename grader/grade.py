@@ -41,19 +41,23 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
     problems = submission.part_problems()
     answers = submission.answers
     memo = exp.memo
-    for part, inputs, numeric in _plan(exp):
-        answer = answers.get(part.id)
+    unread = (Status.INVALID, Status.MISSING)
+    for part, part_id, inputs, numeric in _plan(exp):
+        answer = answers.get(part_id)
         result = None
-        if answer is not None and part.id not in problems:
+        if answer is not None and part_id not in problems:
             # The usual answer, a line of text graded before: straight from the memo, under
             # the key _grade_part files it under (the same answer on the same line).
             value, line = answer.node
             if type(value) is str and len(value) <= MEMO_MAX_CHARS and value.strip():
-                result = memo.get(("part", line, part.id, value, *map(own.get, inputs)))
+                if inputs:
+                    result = memo.get(("part", line, part_id, value, *map(own.get, inputs)))
+                else:
+                    result = memo.get(("part", line, part_id, value))
         if result is None:
-            result = _grade_part(part, answer, problems.get(part.id), exp, own)
-        if numeric and result.status is not Status.INVALID and result.status is not Status.MISSING:
-            own[part.id] = float(result.value)
+            result = _grade_part(part, answer, problems.get(part_id), exp, own)
+        if numeric and result.status not in unread:
+            own[part_id] = float(result.value)
         parts.append(result)
     score = round(sum([p.points for p in parts]), 4)
     pending = sum([p.max_points for p in parts if p.status is Status.NEEDS_REVIEW])
@@ -214,13 +218,13 @@ def _memo_key(node: Node) -> object | None:
     return key if budget[0] >= 0 else None
 
 
-def _plan(exp: Expectations) -> list[tuple[Part, tuple[str, ...], bool]]:
-    """The parts in the sheet's order, each with its own inputs and whether it is numeric:
-    worked out once per batch, read for every file."""
+def _plan(exp: Expectations) -> list[tuple[Part, str, tuple[str, ...], bool]]:
+    """The parts in the sheet's order, each with its id, its own inputs and whether it is
+    numeric: worked out once per batch, read for every file."""
     found = exp.memo.get("plan")
     if found is None:
         inputs = _own_inputs(exp)
-        found = [(part, inputs[part.id], part.is_numeric) for part in exp.assignment.parts]
+        found = [(part, part.id, inputs[part.id], part.is_numeric) for part in exp.assignment.parts]
         exp.memo["plan"] = found
     assert isinstance(found, list)
     return found
