@@ -164,13 +164,14 @@ def _collect(
 ) -> None:
     """Walk nested and dotted keys down to part ids (``prefix``: the dotted key so far)."""
     layout = _layout(assignment)
-    joined_keys = layout.joined
+    # Prefixes are "" and the sheet's groups (only those are walked into): a few.
+    joined_keys = layout.joined.setdefault(prefix, {})
     for key, node in mapping.items():
-        joined = joined_keys.get((prefix, key))
+        joined = joined_keys.get(key)
         if joined is None:
             joined = _joined(prefix, key)
             if len(joined_keys) < _MAX_JOINED:  # a class writes the same few keys
-                joined_keys[(prefix, key)] = joined
+                joined_keys[key] = joined
         if joined in layout.part_ids:
             if joined in sub.answers:
                 _record(sub, joined, node)  # answered twice: said so
@@ -207,7 +208,7 @@ class _Layout:
     part_ids: frozenset[str]
     children: dict[str, list[str]]
     image_parts: tuple[str, ...]
-    joined: dict[tuple[str, str], str] = field(default_factory=dict)  # (prefix, key) -> _joined
+    joined: dict[str, dict[str, str]] = field(default_factory=dict)  # prefix -> key -> _joined
 
 
 _LAYOUTS: dict[int, tuple[Assignment, _Layout]] = {}
