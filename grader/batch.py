@@ -176,10 +176,10 @@ def _grade_in_worker(path: str) -> _Done:
     return _WORKER(Path(path))
 
 
-def grade_paths(paths: Sequence[Path], grader: _Grader, *, jobs: int = 1) -> Iterator[_Done]:
+def grade_paths(paths: Sequence[str | Path], grader: _Grader, *, jobs: int = 1) -> Iterator[_Done]:
     """Grade and write ``paths`` in ``jobs`` processes; reports in the order of ``paths``."""
     if jobs <= 1 or len(paths) < 2 * jobs:
-        yield from map(grader, paths)
+        yield from (grader(Path(path)) for path in paths)
         return
     # Chunks big enough that the per-task overhead vanishes, small enough that the
     # progress bar moves and both processes finish together.
@@ -224,7 +224,7 @@ def _checked_folder(out_dir: Path, folder: str) -> Path:
 
 
 def run_batch(
-    paths: Sequence[Path],
+    paths: Sequence[str | Path],
     exp: Expectations,
     out_dir: Path,
     *,
@@ -256,7 +256,7 @@ def run_batch(
     used: set[int] = set()
     # Lower-case id -> where its files come from: the answer file that keeps it (graded
     # again if its files must be repaired), or the error result of a refused duplicate.
-    owners: dict[str, Path | SubmissionResult] = {}
+    owners: dict[str, str | Path | SubmissionResult] = {}
     clobbered: list[str] = []  # ids under which a refused duplicate's files were written
     table = PartTable()
     with alarm_installed(), _folders_released():
@@ -295,7 +295,7 @@ def _folders_released() -> Iterator[None]:
 
 
 def _refusal(
-    result: ResultDigest, owners: Mapping[str, Path | SubmissionResult]
+    result: ResultDigest, owners: Mapping[str, str | Path | SubmissionResult]
 ) -> SubmissionResult:
     """The error result of a file whose id an earlier file has, under a free id."""
     owner = owners[result.student.id.lower()]
@@ -311,7 +311,7 @@ def _refusal(
 
 
 def _repair(
-    grader: _Grader, clobbered: Sequence[str], owners: Mapping[str, Path | SubmissionResult]
+    grader: _Grader, clobbered: Sequence[str], owners: Mapping[str, str | Path | SubmissionResult]
 ) -> None:
     """Rewrite the files that refused duplicates wrote over, from their rightful owners.
 
@@ -326,7 +326,7 @@ def _repair(
             if isinstance(owner, SubmissionResult):
                 rewrites[key] = (owner, {})
             else:
-                result, notes, _used = grader.graded(owner)
+                result, notes, _used = grader.graded(Path(owner))
                 rewrites[key] = (result, notes)
         if rewrites[key][0].student.id != written:
             for folder, suffix in _STUDENT_FILES:

@@ -252,12 +252,12 @@ def grade(
     """
     from grader.batch import batch_gc, run_batch
     from grader.outputs import feedback_writer, prepare_class_outputs, write_class_outputs
-    from grader.pipeline import answer_files, expectations_for
+    from grader.pipeline import answer_file_names, expectations_for
 
     try:
         spec = default_assignment(assignment)
         exp = expectations_for(spec)
-        files = answer_files(list(paths))
+        files = answer_file_names(list(paths))
         if not files:
             raise UsageError("no answer files (.yaml, .yml, .json) under the given paths")
         old = _load_compare(compare_dir)
