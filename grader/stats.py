@@ -272,7 +272,8 @@ def part_statistics(
     """Item analysis of one part: ``column`` holds it for each graded result (in a stable
     order), ``scores`` their scores."""
     statuses = list(map(_STATUS, column))
-    counted = Counter(statuses)
+    # list.count compares in C; a Counter would hash each status in Python (Enum.__hash__).
+    counted = {s: statuses.count(s) for s in Status}
     shares = {s: (counted[s] / len(statuses) if statuses else 0.0) for s in Status}
     waiting = Status.NEEDS_REVIEW
     if counted[waiting]:
@@ -345,19 +346,18 @@ def mistake_counts(
     counts, most frequent first; the example is the first file's.
 
     A class's results share their part objects (one per distinct answer and line, see
-    grader.serialize), so each distinct object is looked at once: counted, and found first
-    with ``list.index`` (an equal part has the same tag and text).
+    grader.serialize), so each distinct object is looked at once.
     """
     counts: dict[tuple[str, bool], int] = {}
     first: dict[tuple[str, bool], int] = {}
-    objects = dict(zip(map(id, column), column, strict=True))
+    # Where each part object first comes: filled from the end, so the first place wins.
+    first_at = dict(zip(map(id, reversed(column)), range(len(column) - 1, -1, -1), strict=True))
     for identity, count in Counter(map(id, column)).items():
-        part = objects[identity]
-        key = mistake_key(part)
+        index = first_at[identity]
+        key = mistake_key(column[index])
         if key is None:
             continue
         counts[key] = counts.get(key, 0) + count
-        index = column.index(part)
         if index < first.get(key, len(column)):
             first[key] = index
     ranked = sorted(counts, key=lambda k: (-counts[k], k[0], k[1]))
