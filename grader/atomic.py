@@ -130,10 +130,12 @@ def release_folders() -> None:
 
 
 def _write_all(handle: int, data: bytes) -> None:
-    """Write all of ``data`` (``os.write`` may write less than asked)."""
-    view = memoryview(data)
-    while view:
-        view = view[os.write(handle, view) :]
+    """Write all of ``data`` (``os.write`` may write less than asked; it hardly ever does)."""
+    written = os.write(handle, data)
+    if written < len(data):
+        view = memoryview(data)[written:]
+        while view:
+            view = view[os.write(handle, view) :]
 
 
 def _holds(path: str | Path, data: bytes) -> bool:

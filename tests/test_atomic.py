@@ -158,3 +158,14 @@ def test_a_folder_replaced_between_batches_gets_the_file(tmp_path: Path) -> None
     write_text_atomic(folder / "b.json", "b", durable=False)
     assert (folder / "b.json").read_text("utf-8") == "b"
     assert not (tmp_path / "moved" / "b.json").exists()
+
+
+def test_a_short_write_is_carried_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_write = os.write
+
+    def short(handle: int, data: bytes | memoryview) -> int:
+        return real_write(handle, bytes(data[:3]))  # at most three bytes at a time
+
+    monkeypatch.setattr(os, "write", short)
+    write_text_atomic(tmp_path / "r.json", "0123456789", durable=False)
+    assert (tmp_path / "r.json").read_text("utf-8") == "0123456789"
