@@ -19,7 +19,7 @@ import contextlib
 import functools
 import gc
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -176,7 +176,9 @@ def _grade_in_worker(path: str) -> _Done:
     return _WORKER(Path(path))
 
 
-def grade_paths(paths: Sequence[str | Path], grader: _Grader, *, jobs: int = 1) -> Iterator[_Done]:
+def grade_paths(
+    paths: Sequence[str | Path], grader: _Grader, *, jobs: int = 1
+) -> Generator[_Done, None, None]:
     """Grade and write ``paths`` in ``jobs`` processes; reports in the order of ``paths``."""
     if jobs <= 1 or len(paths) < 2 * jobs:
         yield from (grader(Path(path)) for path in paths)
@@ -189,6 +191,7 @@ def grade_paths(paths: Sequence[str | Path], grader: _Grader, *, jobs: int = 1) 
     initargs = (grader.exp, grader.files)
     with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=initargs) as pool:
         # Paths travel as text: a Path pickles as its parts and is parsed again on arrival.
+        # Closed early, map's iterator cancels the files not begun.
         yield from pool.map(_grade_in_worker, map(str, paths), chunksize=chunk)
 
 
@@ -261,23 +264,26 @@ def run_batch(
     table = PartTable()
     with alarm_installed(), _folders_released():
         graded = grade_paths(list(paths), grader, jobs=jobs)
-        for path, done in zip(paths, graded, strict=True):
-            if meanwhile is not None:
-                meanwhile()
-                meanwhile = None
-            if progress is not None:
-                progress(1)
-            result = table.unpack(done.packed, done.sender)
-            if result.student.id.lower() in owners:
-                clobbered.append(result.student.id)  # where this file's files were written
-                refused = _refusal(result, owners)
-                grader.write(refused, {})
-                owners[refused.student.id.lower()] = refused
-                result = digest(refused)
-            else:
-                owners[result.student.id.lower()] = path
-                used.update(done.used)
-            outcome.results.append(result)
+        # Stopped early (Ctrl-C, an error): the grading processes stop now, not when the
+        # generator is collected (a traceback that is kept would keep it, and them, going).
+        with contextlib.closing(graded):
+            for path, done in zip(paths, graded, strict=True):
+                if meanwhile is not None:
+                    meanwhile()
+                    meanwhile = None
+                if progress is not None:
+                    progress(1)
+                result = table.unpack(done.packed, done.sender)
+                if result.student.id.lower() in owners:
+                    clobbered.append(result.student.id)  # where this file's files were written
+                    refused = _refusal(result, owners)
+                    grader.write(refused, {})
+                    owners[refused.student.id.lower()] = refused
+                    result = digest(refused)
+                else:
+                    owners[result.student.id.lower()] = path
+                    used.update(done.used)
+                outcome.results.append(result)
         _repair(grader, clobbered, owners)
     outcome.unused_overrides = [o for i, o in enumerate(overrides) if i not in used]
     return outcome

@@ -248,12 +248,15 @@ def grade(
     OUT/gradebook.csv         a row per file, also for files that could not be graded
     OUT/review.csv            parts a TA must grade; fill in points, pass back with --overrides
     OUT/summary.md, .html     class statistics, common mistakes, review queue
-    Exit status: 0 all files graded, 1 some could not be, 2 usage or assignment error.
+    Exit status: 0 all files graded, 1 some could not be, 2 usage or assignment error,
+    130 interrupted (Ctrl-C; the files written are whole, run again to finish).
     """
     from grader.batch import batch_gc, run_batch
     from grader.outputs import feedback_writer, prepare_class_outputs, write_class_outputs
     from grader.pipeline import answer_file_names, expectations_for
 
+    files: list[str] = []
+    graded_so_far = [0]  # files graded, for the message if the run is interrupted
     try:
         spec = default_assignment(assignment)
         exp = expectations_for(spec)
@@ -263,6 +266,12 @@ def grade(
         old = _load_compare(compare_dir)
         decisions = _load_overrides(overrides, spec)
         with batch_gc(), _progress(len(files)) as advance:
+
+            def count(files_done: int) -> None:
+                graded_so_far[0] += files_done
+                if advance is not None:
+                    advance(files_done)
+
             outcome = run_batch(
                 files,
                 exp,
@@ -270,13 +279,20 @@ def grade(
                 jobs=jobs or DEFAULT_JOBS,
                 overrides=decisions,
                 write_feedback=feedback_writer(out_dir, exp, reports=reports),
-                progress=advance,
+                progress=count,
                 meanwhile=functools.partial(prepare_class_outputs, reports=reports),
             )
             table = write_class_outputs(out_dir, outcome, exp, reports=reports)
     except GraderError as error:
         _fail(error)
         return
+    except KeyboardInterrupt:
+        click.echo(
+            f"\ninterrupted with {graded_so_far[0]} of {len(files)} files graded: the files written "
+            f"in {out_dir}/ are whole; run the same command again to finish",
+            err=True,
+        )
+        sys.exit(130)  # the shell's code for a command ended by Ctrl-C
     click.echo(table)
     for unused in outcome.unused_overrides:
         click.echo(

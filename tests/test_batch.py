@@ -287,3 +287,68 @@ def test_an_output_folder_linked_elsewhere_is_refused_before_grading(
     assert code == 2
     assert "leads outside" in output and "Traceback" not in output
     assert list(elsewhere.iterdir()) == []
+
+
+def _copies(folder: Path, count: int) -> Path:
+    """A class of ``count`` copies of one sample under their own ids."""
+    folder.mkdir()
+    source = (SAMPLES / "macs-instead-of-flops.yaml").read_text("utf-8")
+    for index in range(count):
+        (folder / f"k{index:04d}.yaml").write_text(
+            source.replace("s1000002", f"k{index:04d}"), "utf-8"
+        )
+    return folder
+
+
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="POSIX process groups")
+def test_ctrl_c_stops_soon_says_what_is_left_and_exits_130(tmp_path: Path) -> None:
+    klass, out = _copies(tmp_path / "class", 600), tmp_path / "out"
+    command = [sys.executable, "-m", "grader", "grade", str(klass), "--out", str(out)]
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # Ctrl-C reaches the whole group: the grading processes too
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        done = len(list((out / "results").glob("*.json"))) if (out / "results").is_dir() else 0
+        if done >= 40:
+            break
+        time.sleep(0.01)
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=20)
+    assert process.returncode == 130, stderr
+    assert "interrupted" in stderr and "of 600 files" in stderr and "run the same" in stderr
+    assert "Traceback" not in stderr
+    written = list((out / "results").glob("*.json"))
+    assert 0 < len(written) < 600
+    for path in written:
+        assert json.loads(path.read_text("utf-8"))["student"]["id"] == path.stem
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_a_batch_stopped_early_does_not_grade_the_rest_first(tmp_path: Path) -> None:
+    from grader.batch import run_batch
+    from grader.pipeline import answer_files, default_assignment, expectations_for
+
+    files = answer_files([_copies(tmp_path / "class", 3000)])
+
+    def stop(_files_done: int) -> None:
+        raise KeyboardInterrupt
+
+    results = tmp_path / "out" / "results"
+    with pytest.raises(KeyboardInterrupt) as stopped:
+        run_batch(
+            files,
+            expectations_for(default_assignment(None)),
+            tmp_path / "out",
+            jobs=2,
+            progress=stop,
+        )
+    written = len(list(results.glob("*.json")))
+    time.sleep(1)  # the whole class takes about as long: nothing more may come
+    assert len(list(results.glob("*.json"))) == written < 3000
+    assert stopped.value is not None  # its traceback is still held, as a caller may hold it
