@@ -288,8 +288,8 @@ def grade(
         return
     except KeyboardInterrupt:
         click.echo(
-            f"\ninterrupted with {graded_so_far[0]} of {len(files)} files graded: the files written "
-            f"in {out_dir}/ are whole; run the same command again to finish",
+            f"\ninterrupted with {graded_so_far[0]} of {len(files)} files graded: the files "
+            f"written in {out_dir}/ are whole; run the same command again to finish",
             err=True,
         )
         sys.exit(130)  # the shell's code for a command ended by Ctrl-C

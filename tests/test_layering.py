@@ -24,6 +24,7 @@ LAYERS: dict[str, int] = {
             "compare",
             "atomic",
             "expression",
+            "simple_units",
             "units",
             "numbers",
             "answer_tree",
