@@ -33,9 +33,10 @@ import operator
 from collections.abc import Iterable, Sequence
 
 from grader.assignment import Assignment
+from grader.common_mistakes import answer_text
 from grader.overrides import FORMULA_TRIGGERS
 from grader.results import ResultLike, Status
-from grader.stats import answer_text, sorted_results
+from grader.stats import sorted_results
 
 BOM = "\ufeff"
 GRADEBOOK_COLUMNS = ("id", "name", "file", "status", "score", "max", "pending review", "error")

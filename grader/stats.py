@@ -15,20 +15,16 @@ from __future__ import annotations
 import itertools
 import math
 import operator
-import re
 import statistics
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from grader.assignment import Assignment, Part
+from grader.common_mistakes import MistakeCount, mistake_counts
 from grader.results import PartDigest, PartLike, ResultLike, Status, find_part
 
 HISTOGRAM_BINS = 10
-EXAMPLE_CHARS = 80
-CARRIED_FORWARD = "carried_forward"
-UNRECOGNISED = "incorrect (unrecognised)"
 
 
 @dataclass(frozen=True)
@@ -62,31 +58,6 @@ class ScoreDistribution:
     points: Moments | None
     fraction: Moments | None
     histogram: tuple[HistogramBin, ...]
-
-
-@dataclass(frozen=True)
-class Example:
-    """One student's answer showing a mistake (text cut to ``EXAMPLE_CHARS``)."""
-
-    student: str
-    text: str
-
-
-@dataclass(frozen=True)
-class MistakeCount:
-    """How often one mistake tag occurred on a part, and one example of it."""
-
-    tag: str
-    carried_forward: bool
-    count: int
-    example: Example
-
-    @property
-    def label(self) -> str:
-        """The tag as shown to a TA (``macs_not_flops (carried forward)``)."""
-        if self.carried_forward and self.tag != CARRIED_FORWARD:
-            return f"{self.tag} (carried forward)"
-        return self.tag
 
 
 @dataclass(frozen=True)
@@ -326,69 +297,6 @@ def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
         return None
     r = math.fsum(map(operator.mul, dx, dy)) / math.sqrt(sxx * syy)
     return max(-1.0, min(1.0, r))
-
-
-def mistake_key(part: PartLike) -> tuple[str, bool] | None:
-    """The tag a part counts under (and whether it was carried forward), or None."""
-    if part.carried_forward:
-        return (part.mistake or CARRIED_FORWARD, True)
-    if part.mistake:
-        return (part.mistake, False)
-    if part.status is Status.INCORRECT:
-        return (UNRECOGNISED, False)
-    return None
-
-
-def mistake_counts(
-    graded: Sequence[ResultLike], column: Sequence[PartLike]
-) -> tuple[MistakeCount, ...]:
-    """Mistake tags of one part (``column``: the part of each result in ``graded``) with
-    counts, most frequent first; the example is the first file's.
-
-    A class's results share their part objects (one per distinct answer and line, see
-    grader.serialize), so each distinct object is looked at once.
-    """
-    counts: dict[tuple[str, bool], int] = {}
-    first: dict[tuple[str, bool], int] = {}
-    # Where each part object first comes: filled from the end, so the first place wins.
-    first_at = dict(zip(map(id, reversed(column)), range(len(column) - 1, -1, -1), strict=True))
-    for identity, count in Counter(map(id, column)).items():
-        index = first_at[identity]
-        key = mistake_key(column[index])
-        if key is None:
-            continue
-        counts[key] = counts.get(key, 0) + count
-        if index < first.get(key, len(column)):
-            first[key] = index
-    ranked = sorted(counts, key=lambda k: (-counts[k], k[0], k[1]))
-    return tuple(
-        MistakeCount(k[0], k[1], counts[k], _example(graded[first[k]], column[first[k]]))
-        for k in ranked
-    )
-
-
-def _example(result: ResultLike, part: PartLike) -> Example:
-    return Example(result.student.id, example_text(part.submitted))
-
-
-def answer_text(submitted: str | list[str] | dict[str, str] | None) -> str:
-    """A submitted answer as one string: lists joined with `` | ``, mappings as ``k: v``."""
-    if submitted is None:
-        return ""
-    if isinstance(submitted, list):
-        return " | ".join(str(item) for item in submitted)
-    if isinstance(submitted, dict):
-        return " | ".join(f"{key}: {value}" for key, value in submitted.items())
-    return str(submitted)
-
-
-def example_text(submitted: str | list[str] | dict[str, str] | None) -> str:
-    """An answer for a one-line example: control characters to spaces, cut to 80 chars."""
-    text = "".join(c if c.isprintable() else " " for c in answer_text(submitted))
-    text = re.sub(r"\s+", " ", text).strip()
-    if len(text) > EXAMPLE_CHARS:
-        text = text[: EXAMPLE_CHARS - 1].rstrip() + "…"
-    return text
 
 
 def review_queue(graded: Sequence[ResultLike]) -> tuple[ReviewItem, ...]:

@@ -24,10 +24,11 @@ from markupsafe import Markup
 from tabulate import tabulate
 
 from grader.assignment import Assignment
+from grader.common_mistakes import MistakeCount
 from grader.escaping import escape_markdown
 from grader.gradebook import plain_number
 from grader.results import Status
-from grader.stats import ClassStatistics, MistakeCount, PartStatistics
+from grader.stats import ClassStatistics, PartStatistics
 
 TOP_MISTAKES = 3
 BAR_WIDTH = 30

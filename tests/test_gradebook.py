@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grader.assignment import Assignment
+from grader.common_mistakes import answer_text
 from grader.gradebook import (
     BOM,
     GRADEBOOK_COLUMNS,
@@ -28,7 +29,6 @@ from grader.overrides import (
 )
 from grader.pipeline import expectations_for, grade_file
 from grader.results import Status, Student, SubmissionResult
-from grader.stats import answer_text
 
 SUBMISSIONS = Path(__file__).resolve().parent.parent / "submissions"
 FORMULAS = ['=HYPERLINK("http://x","click")', "@SUM(A1)", "+1", "-2+3", "\tcmd", "\rcmd", "\0x"]

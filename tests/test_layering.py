@@ -50,6 +50,7 @@ LAYERS: dict[str, int] = {
             "report",
             "plots",
             "stats",
+            "common_mistakes",
             "summary",
             "gradebook",
             "regrade",
