@@ -49,6 +49,7 @@ LAYERS: dict[str, int] = {
         [
             "report",
             "plots",
+            "roofline_background",
             "stats",
             "common_mistakes",
             "summary",

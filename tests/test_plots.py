@@ -12,7 +12,6 @@ import pytest
 from grader.expectations import Expectations
 from grader.pipeline import grade_file
 from grader.plots import (
-    _background,
     clamp,
     class_roofline_svg,
     devices_of,
@@ -21,6 +20,7 @@ from grader.plots import (
     roofline_svg,
 )
 from grader.results import SubmissionResult
+from grader.roofline_background import shared_background
 
 SUBMISSIONS = Path(__file__).resolve().parent.parent / "submissions"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -188,10 +188,10 @@ def test_background_is_drawn_once_and_calls_do_not_leak(
 
     backend = matplotlib.get_backend()
     roofline_svg(expectations, macs)
-    before = _background.cache_info()
+    before = shared_background.cache_info()
     first = roofline_svg(expectations, macs)
     second = roofline_svg(expectations, macs)
-    after = _background.cache_info()
+    after = shared_background.cache_info()
     assert first == second
     assert after.misses == before.misses and after.hits >= before.hits + 2
     assert matplotlib.get_backend() == backend
