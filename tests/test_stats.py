@@ -300,3 +300,62 @@ def test_no_results_at_all() -> None:
         None,
     )
     assert all(p.mean_credit is None and p.discrimination is None for p in stats.parts)
+
+
+# A pool of parts for q1.a, shared between results as a batch's digests share them.
+_POOL = [
+    part("q1.a", 1.0, 2),
+    part("q1.a", 0.5, 2, mistake="macs_not_flops", submitted="56*56*9*32"),
+    part("q1.a", 0.5, 2, mistake="macs_not_flops", submitted="other text"),
+    part("q1.a", 0.0, 2, submitted="wrong"),
+    part("q1.a", 0.0, 2, submitted="also wrong"),
+    part("q1.a", 1.0, 2, carried_forward=True, mistake="carried_forward", submitted="cf"),
+    part("q1.a", 0.0, 2, status=Status.NEEDS_REVIEW, submitted="?"),
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    picks=st.lists(
+        st.tuples(st.integers(0, len(_POOL) - 1), st.booleans(), st.sampled_from("abc")),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_mistakes_and_review_queue_match_a_plain_count(
+    picks: list[tuple[int, bool, str]],
+) -> None:
+    # Results share part objects (or hold equal copies); whatever the sharing, the counts,
+    # first examples and review queue are those of a plain walk over the files in order.
+    results = []
+    for number, (index, copied, name) in enumerate(picks):
+        shared = _POOL[index]
+        q1a = shared.model_copy() if copied else shared
+        parts = [q1a, part("q1.b", 1.0, 3), part("q2.a", 0.0, 1, status=Status.MISSING)]
+        results.append(result(f"s{number:03d}", parts, name=name))
+    stats = class_statistics(results, SMALL)
+    counts: dict[tuple[str, bool], int] = {}
+    first: dict[tuple[str, bool], str] = {}
+    for r in results:  # already in (id, file) order
+        p = r.parts[0]
+        key = (
+            (p.mistake or "carried_forward", True)
+            if p.carried_forward
+            else (p.mistake, False)
+            if p.mistake
+            else (UNRECOGNISED, False)
+            if p.status is Status.INCORRECT
+            else None
+        )
+        if key is not None:
+            counts[key] = counts.get(key, 0) + 1
+            first.setdefault(key, r.student.id)
+    expected = sorted(counts, key=lambda k: (-counts[k], k[0], k[1]))
+    got = stats.parts[0].mistakes
+    assert [((m.tag, m.carried_forward), m.count, m.example.student) for m in got] == [
+        (k, counts[k], first[k]) for k in expected
+    ]
+    waiting = [r for r in results if r.parts[0].status is Status.NEEDS_REVIEW]
+    assert [(i.student, i.name, i.parts, i.points) for i in stats.review_queue] == [
+        (r.student.id, r.student.name, ("q1.a",), 2.0) for r in waiting
+    ]
