@@ -122,7 +122,6 @@ class _Grader:
         self.mine = files.by_student()
         self.serializer = ResultSerializer()
         self.pid = os.getpid()  # made in the process that uses it
-        self.results: str | None = None  # the results folder, checked once
 
     def graded(self, path: Path) -> tuple[SubmissionResult, dict[str, str], tuple[int, ...]]:
         """The result of one file with its overrides applied, the TA notes, the overrides used."""
@@ -137,22 +136,13 @@ class _Grader:
     def write(self, result: SubmissionResult, notes: Mapping[str, str]) -> None:
         """Write one student's result file and feedback."""
         write_text_atomic(
-            self._results_file(result.student.id),
+            output_path(self.files.out_dir, "results", result.student.id, ".json"),
             self.serializer.json(result),
             durable=False,  # see grader.atomic: a killed run is repaired by a rerun
             skip_unchanged=not self.files.fresh,
         )
         if self.files.write_feedback is not None:
             self.files.write_feedback(result, notes, self.exp)
-
-    def _results_file(self, student_id: str) -> str:
-        """``output_path(out_dir, "results", student_id, ".json")``, as text: this runs for
-        every file, and joining text is much quicker than joining a Path."""
-        if not valid_student_id(student_id):
-            raise ValueError(f"invalid student id {student_id[:40]!r}")
-        if self.results is None:
-            self.results = os.fspath(_checked_folder(self.files.out_dir.absolute(), "results"))
-        return os.path.join(self.results, f"{student_id}.json")
 
     def __call__(self, path: Path) -> _Done:
         result, notes, used = self.graded(path)
@@ -206,16 +196,17 @@ def _free_id(result: ResultDigest, taken: Mapping[str, object]) -> str:
     return candidate
 
 
-def output_path(out_dir: Path, folder: str, student_id: str, suffix: str) -> Path:
+def output_path(out_dir: Path, folder: str, student_id: str, suffix: str) -> str:
     """``out_dir/folder/<id><suffix>``, refusing anything that would land outside ``out_dir``.
 
     The id is one path component by its pattern (no separator, never ``.`` or ``..``), so only
     the folder can lead elsewhere (a symbolic link): it is resolved once per run. A link in
     the last component is harmless, since writes replace the link itself, not its target.
+    Text, not a Path: this runs for every student's every file, and joining a Path costs more.
     """
     if not valid_student_id(student_id):
         raise ValueError(f"invalid student id {student_id[:40]!r}")
-    return _checked_folder(out_dir.absolute(), folder) / f"{student_id}{suffix}"
+    return os.path.join(_checked_folder(out_dir.absolute(), folder), f"{student_id}{suffix}")
 
 
 @functools.lru_cache(maxsize=64)
@@ -337,7 +328,7 @@ def _repair(
         if rewrites[key][0].student.id != written:
             for folder, suffix in _STUDENT_FILES:
                 with contextlib.suppress(OSError, ValueError):
-                    output_path(grader.files.out_dir, folder, written, suffix).unlink()
+                    os.unlink(output_path(grader.files.out_dir, folder, written, suffix))
     for result, notes in rewrites.values():
         grader.write(result, notes)
 
