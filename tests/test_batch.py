@@ -170,15 +170,29 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert grade(str(SAMPLES), "--out", str(tmp_path / "o"), "--assignment", "nope")[0] == 2
 
 
-def test_a_killed_run_leaves_whole_files_and_a_rerun_completes(tmp_path: Path) -> None:
-    klass = tmp_path / "class"
-    klass.mkdir()
+def _copies(folder: Path, count: int) -> Path:
+    """A class of ``count`` copies of one sample under their own ids."""
+    folder.mkdir()
     source = (SAMPLES / "macs-instead-of-flops.yaml").read_text("utf-8")
-    for index in range(400):
-        (klass / f"k{index:04d}.yaml").write_text(
+    for index in range(count):
+        (folder / f"k{index:04d}.yaml").write_text(
             source.replace("s1000002", f"k{index:04d}"), "utf-8"
         )
-    out = tmp_path / "out"
+    return folder
+
+
+def _wait_for_results(out: Path, count: int) -> None:
+    """Wait (a minute at most) until ``count`` students' result files are written."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        done = len(list((out / "results").glob("*.json"))) if (out / "results").is_dir() else 0
+        if done >= count:
+            return
+        time.sleep(0.01)
+
+
+def test_a_killed_run_leaves_whole_files_and_a_rerun_completes(tmp_path: Path) -> None:
+    klass, out = _copies(tmp_path / "class", 400), tmp_path / "out"
     command = [sys.executable, "-m", "grader", "grade", str(klass), "--out", str(out)]
     process = subprocess.Popen(
         command,
@@ -187,12 +201,7 @@ def test_a_killed_run_leaves_whole_files_and_a_rerun_completes(tmp_path: Path) -
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:  # kill once some, not all, students are written
-        done = len(list((out / "results").glob("*.json"))) if (out / "results").is_dir() else 0
-        if done >= 40:
-            break
-        time.sleep(0.01)
+    _wait_for_results(out, 40)  # kill once some, not all, students are written
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     written = list((out / "results").glob("*.json"))
@@ -289,17 +298,6 @@ def test_an_output_folder_linked_elsewhere_is_refused_before_grading(
     assert list(elsewhere.iterdir()) == []
 
 
-def _copies(folder: Path, count: int) -> Path:
-    """A class of ``count`` copies of one sample under their own ids."""
-    folder.mkdir()
-    source = (SAMPLES / "macs-instead-of-flops.yaml").read_text("utf-8")
-    for index in range(count):
-        (folder / f"k{index:04d}.yaml").write_text(
-            source.replace("s1000002", f"k{index:04d}"), "utf-8"
-        )
-    return folder
-
-
 @pytest.mark.skipif(not hasattr(os, "killpg"), reason="POSIX process groups")
 def test_ctrl_c_stops_soon_says_what_is_left_and_exits_130(tmp_path: Path) -> None:
     klass, out = _copies(tmp_path / "class", 600), tmp_path / "out"
@@ -312,12 +310,7 @@ def test_ctrl_c_stops_soon_says_what_is_left_and_exits_130(tmp_path: Path) -> No
         text=True,
         start_new_session=True,  # Ctrl-C reaches the whole group: the grading processes too
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        done = len(list((out / "results").glob("*.json"))) if (out / "results").is_dir() else 0
-        if done >= 40:
-            break
-        time.sleep(0.01)
+    _wait_for_results(out, 40)
     os.killpg(process.pid, signal.SIGINT)
     _, stderr = process.communicate(timeout=20)
     assert process.returncode == 130, stderr
