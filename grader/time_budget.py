@@ -8,7 +8,7 @@ A batch installs a watchdog once (:func:`alarm_installed`, :func:`install_alarm`
 timer whose handler ends the file being graded once it has run over its budget. Each file then
 only notes when it started, which costs no system call; arming and disarming a one-shot timer
 around every file cost two (10 µs a file). A file over budget ends within a fifth of the
-budget after it. Without a watchdog, :func:`grade_with_budget` arms a one-shot timer itself.
+budget after it. Outside a batch, :func:`grade_with_budget` installs it for the one file.
 """
 
 from __future__ import annotations
@@ -66,37 +66,29 @@ class _Watchdog:
 _WATCHDOG = _Watchdog()
 
 
-def _alarm(_signum: int, _frame: FrameType | None) -> None:
-    raise _TimedOut
-
-
 def grade_with_budget(path: Path, exp: Expectations, seconds: float) -> SubmissionResult:
-    """Grade one file under a wall-clock budget (POSIX main thread; elsewhere unbounded)."""
+    """Grade one file under a wall-clock budget (POSIX main thread; elsewhere unbounded).
+
+    Outside a batch, the watchdog is installed for this one file."""
+    if _WATCHDOG.installed:
+        return _watched(path, exp, seconds)
+    with alarm_installed():
+        if not _WATCHDOG.installed:  # not the main thread, or no SIGALRM (Windows)
+            return grade_file(path, exp).result
+        return _watched(path, exp, seconds)
+
+
+def _watched(path: Path, exp: Expectations, seconds: float) -> SubmissionResult:
     watchdog = _WATCHDOG
-    if watchdog.installed:  # for the whole batch
-        watchdog.arm(seconds)
-        watchdog.budget = seconds
-        watchdog.started = time.monotonic()
-        try:
-            return grade_file(path, exp).result
-        except _TimedOut:
-            return _timed_out(path, exp, seconds)
-        finally:
-            watchdog.started = None
+    watchdog.arm(seconds)
+    watchdog.budget = seconds
+    watchdog.started = time.monotonic()
     try:
-        previous = signal.signal(signal.SIGALRM, _alarm)
-    except (ValueError, AttributeError):  # not the main thread, or no SIGALRM (Windows)
         return grade_file(path, exp).result
-    try:
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-        try:
-            return grade_file(path, exp).result
-        except _TimedOut:
-            return _timed_out(path, exp, seconds)
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _TimedOut:
+        return _timed_out(path, exp, seconds)
     finally:
-        signal.signal(signal.SIGALRM, previous)
+        watchdog.started = None
 
 
 def _timed_out(path: Path, exp: Expectations, seconds: float) -> SubmissionResult:
