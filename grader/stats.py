@@ -131,7 +131,7 @@ def class_statistics(results: Sequence[ResultLike], assignment: Assignment) -> C
     graded = [r for r in ordered if r.status == "graded"]
     scores = [r.score for r in graded]
     transposed = _transposed(graded, assignment)
-    columns = transposed if transposed is not None else part_columns(graded, assignment)
+    columns = transposed if transposed is not None else _looked_up(graded, assignment)
     queue = _queue(graded, transposed) if transposed is not None else review_queue(graded)
     return ClassStatistics(
         assignment=assignment.id,
@@ -212,12 +212,9 @@ def histogram_bin(fraction: float) -> int:
     return min(max(position, 0), HISTOGRAM_BINS - 1)
 
 
-def part_columns(graded: Sequence[ResultLike], assignment: Assignment) -> list[Sequence[PartLike]]:
+def _looked_up(graded: Sequence[ResultLike], assignment: Assignment) -> list[Sequence[PartLike]]:
     """Per part of the sheet, that part of every result (a missing one where a result lacks
-    it)."""
-    columns = _transposed(graded, assignment)
-    if columns is not None:
-        return columns
+    it), found part by part: for results that do not hold the sheet's parts in its order."""
     return [[part_of(r, spec.id, spec.points) for r in graded] for spec in assignment.parts]
 
 
