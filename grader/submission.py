@@ -174,7 +174,7 @@ def _collect(
                 joined_keys[key] = joined
         if joined in layout.part_ids:
             if joined in sub.answers:
-                _record(sub, joined, node)  # answered twice: said so
+                _answered_twice(sub, joined, node)
             else:
                 sub.answers[joined] = Answer(joined, node)
         elif joined in layout.children:
@@ -234,18 +234,14 @@ def _layout(assignment: Assignment) -> _Layout:
     return found[1]
 
 
-def _record(sub: Submission, part_id: str, node: Node) -> None:
-    earlier = sub.answers.get(part_id)
-    if earlier is not None:
-        sub.problems.append(
-            Problem(
-                f"{part_id} answered twice (lines {earlier.line} and {node.line})",
-                node.line,
-                part_id,
-            )
+def _answered_twice(sub: Submission, part_id: str, node: Node) -> None:
+    """A part answered again (under another spelling of its key): the problem, with both lines."""
+    earlier = sub.answers[part_id]
+    sub.problems.append(
+        Problem(
+            f"{part_id} answered twice (lines {earlier.line} and {node.line})", node.line, part_id
         )
-        return
-    sub.answers[part_id] = Answer(part_id, node)
+    )
 
 
 def _check_images(sub: Submission, assignment: Assignment, folder: Path) -> None:
