@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from bounds import time_bound
 
 from grader.errors import SubmissionError
 from grader.expectations import Expectations
@@ -79,7 +80,7 @@ def test_hostile_answer_is_invalid_and_the_rest_is_graded(
     data = (HEAD + answers + GOOD).encode()
     submission = parse_submission(data, expectations.assignment, fmt="yaml", name="s1.yaml")
     result = grade_submission(expectations, submission)
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < time_bound(1.0)
     part = result.part(part_id)
     if part.status is not Status.INVALID:
         # a few rows are legal YAML whose text is simply a wrong or odd answer; they must
@@ -105,7 +106,7 @@ def test_unreadable_file_gives_a_clear_error_quickly(
         result = grade_submission(expectations, submission)
         assert all(p.status is not Status.CORRECT for p in result.parts)
         raise SubmissionError("salvaged")
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < time_bound(1.0)
     message = str(caught.value)
     if message != "salvaged":
         assert fragment.lower() in message.lower(), message
@@ -128,7 +129,7 @@ def test_hostile_json(expectations: Expectations, data: bytes, fragment: str) ->
         assert fragment.lower() in str(error).lower(), str(error)
         return
     result = grade_submission(expectations, submission)
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < time_bound(1.0)
     assert not any(p.status is Status.CORRECT and p.id != "q4.a" for p in result.parts)
     problems = " ".join(p.feedback for p in result.parts if p.status is Status.INVALID)
     problems += " ".join(p.message for p in submission.problems)

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from bounds import time_bound
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -188,7 +189,7 @@ def test_hostile_answers_are_bounded(text: str, expected: float | str) -> None:
         result: float | AnswerFormatError = read_number(text, unit="1", symbols=SHEET).value
     except AnswerFormatError as error:
         result = error
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < time_bound(1.0)
     if isinstance(expected, float):
         assert result == pytest.approx(expected)
     else:
@@ -426,7 +427,7 @@ def test_read_complexity_errors(text: str, fragment: str) -> None:
     start = time.perf_counter()
     with pytest.raises(AnswerFormatError) as caught:
         read_complexity(text)
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < time_bound(1.0)
     assert fragment in caught.value.message
 
 

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from bounds import time_bound
 
 from grader import time_budget
 from grader.expectations import Expectations
@@ -28,7 +29,7 @@ def test_a_file_over_budget_becomes_an_error_result(
     before = signal.getsignal(signal.SIGALRM)
     start = time.perf_counter()
     result = time_budget.grade_with_budget(Path("s1.yaml"), expectations, 0.05)
-    assert time.perf_counter() - start < 1
+    assert time.perf_counter() - start < time_bound(1)
     assert result.status == "error" and result.error == "grading timed out after 0.05 s"
     assert signal.getsignal(signal.SIGALRM) is before  # handler put back
 
