@@ -55,6 +55,8 @@ class GradingPolicy(_Frozen):
     verdict_margin: float = Field(0.05, ge=0)
     carried_forward_credit: Credit = 1.0
     generic_mistakes: tuple[GenericMistake, ...] = ()
+    score_decimals: int = Field(2, ge=0, le=6)
+    """Decimals of the scores in the gradebook and the LMS imports (11.21, not 11.2083)."""
 
 
 class Alternative(_Frozen):

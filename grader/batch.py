@@ -5,17 +5,18 @@ run killed at any point leaves whole files behind and a rerun completes the job;
 (gradebook, review queue, summary) are written last. The same inputs give byte-identical outputs:
 files are graded in sorted order and nothing depends on time or on the number of jobs.
 
-Grading a file (here, or in one of ``--jobs N`` processes) also applies the TA's overrides and
+Grading a file (here, or in one of ``--jobs N`` processes) also settles whose file it is (the
+submission channel and the roster, see :mod:`grader.identity`), applies the TA's decisions and
 writes the student's files, and hands back only a packed digest (``grader.serialize``) for the
-class files, so that the process collecting them stays light. That process alone decides which
-file keeps an id that two files claim (the first in sorted order); when the later file's files
-were already written under that id, they are repaired at the end from the first file, graded
-again.
+class files, so that the process collecting them stays light. That process alone settles ids
+that several files claim (all of them are held for a TA, see :func:`_settle_claims`) and
+repairs what was written under such an id.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import gc
 import os
@@ -25,12 +26,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.atomic import release_folders, remove_stale_temporaries, write_text_atomic
+from grader.decisions import Decision, apply_decisions
 from grader.errors import UsageError
 from grader.expectations import Expectations
 from grader.grade import error_result
-from grader.overrides import Override, apply_overrides
+from grader.identity import channel_of, resolve_identity
 from grader.results import PackedResult, ResultDigest, SubmissionResult, digest
+from grader.roster import Roster
 from grader.serialize import PartTable, ResultSerializer
+from grader.sketches import write_sketches
 from grader.submission import valid_student_id
 from grader.time_budget import (
     TIME_BUDGET_SECONDS,
@@ -39,16 +43,23 @@ from grader.time_budget import (
     install_alarm,
 )
 
-FeedbackWriter = Callable[[SubmissionResult, Mapping[str, str], Expectations], None]
-"""Writes one student's feedback files (given the result, TA notes per part, expectations)."""
+FeedbackWriter = Callable[[SubmissionResult, Expectations], None]
+"""Writes one student's feedback files (given the result and the expectations)."""
 
 
 @dataclass
 class BatchOutcome:
-    """What a batch run produced: a digest per file, in the order of the paths."""
+    """What a batch run produced: a digest per file, in the order of the paths.
+
+    Attributes:
+        results: a digest per answer file.
+        bindings: decisions that named no answer and were applied, with the answer they were
+            applied to (the ledger binds them to it).
+        decided: the (student, part) keys of the decisions applied or found stale.
+    """
 
     results: list[ResultDigest]
-    unused_overrides: list[Override] = field(default_factory=list)
+    bindings: list[Binding] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -87,21 +98,33 @@ class StudentFiles:
 
     Attributes:
         out_dir: the output folder.
-        overrides: the TA's decisions, applied to the results of their students.
+        decisions: the TA decisions in force, by student id (lower case), then part id.
         write_feedback: writes the feedback report files, or None for results only.
+        fresh: out_dir was empty: no earlier file to compare with before writing.
+        roster: the class list, when the TA gave one.
+        roots: the folders given on the command line (a file's name relative to its folder
+            is what the submission channel is read from, and what messages show).
     """
 
     out_dir: Path
-    overrides: tuple[Override, ...] = ()
+    decisions: Mapping[str, Mapping[str, Decision]] = field(default_factory=dict)
     write_feedback: FeedbackWriter | None = None
-    fresh: bool = False  # out_dir was empty: no earlier file to compare with before writing
+    fresh: bool = False
+    roster: Roster | None = None
+    roots: tuple[str, ...] = ()
 
-    def by_student(self) -> dict[str, list[int]]:
-        """Positions of the overrides per student id (lower case)."""
-        found: dict[str, list[int]] = {}
-        for index, override in enumerate(self.overrides):
-            found.setdefault(override.student.lower(), []).append(index)
-        return found
+    def relative(self, path: str | Path) -> str:
+        """``path`` relative to the folder given on the command line that holds it."""
+        text = os.fspath(path)
+        for root in self.roots:
+            prefix = root.rstrip("/\\") + os.sep
+            if text.startswith(prefix):
+                return text[len(prefix) :]
+        return os.path.basename(text)
+
+
+Binding = tuple[str, str, str]
+"""A decision that named no answer, applied: (student id lower case, part id, answer id)."""
 
 
 @dataclass(frozen=True)
@@ -109,31 +132,55 @@ class _Done:
     """One graded file as a grading process reports it."""
 
     packed: PackedResult  # its files were written under the student id packed in it
-    used: tuple[int, ...]  # positions of the overrides applied
+    bindings: tuple[Binding, ...]  # decisions it applied that must now be bound
     sender: int  # the process that packed it (see grader.serialize.PartTable)
 
 
 class _Grader:
-    """Grades a file, applies its overrides, writes its files: the work of one process."""
+    """Grades a file, applies its decisions, writes its files: the work of one process."""
 
     def __init__(self, exp: Expectations, files: StudentFiles) -> None:
         self.exp = exp
         self.files = files
-        self.mine = files.by_student()
         self.serializer = ResultSerializer()
         self.pid = os.getpid()  # made in the process that uses it
 
-    def graded(self, path: Path) -> tuple[SubmissionResult, dict[str, str], tuple[int, ...]]:
-        """The result of one file with its overrides applied, the TA notes, the overrides used."""
-        result = grade_with_budget(path, self.exp, TIME_BUDGET_SECONDS)
-        used = tuple(self.mine.get(result.student.id.lower(), ()))
-        if result.status != "graded" or not used:
-            return result, {}, ()
-        chosen = [self.files.overrides[i] for i in used]
-        result, notes = apply_overrides(result, chosen, self.exp.assignment)
-        return result, notes, used
+    def graded(self, path: Path) -> tuple[SubmissionResult, tuple[Binding, ...]]:
+        """The result of one file, under its owner's identity, with the TA's decisions."""
+        graded = grade_with_budget(path, self.exp, TIME_BUDGET_SECONDS)
+        result = self._identified(graded.result, path)
+        if graded.submission is not None and graded.submission.attachments:
+            write_sketches(self.files.out_dir, result, graded.submission.attachments)
+        decisions = self.files.decisions.get(result.student.id.lower())
+        if result.status != "graded" or not decisions:
+            return result, ()
+        result = apply_decisions(result, decisions)
+        key = result.student.id.lower()
+        bindings = tuple(
+            (key, part.id, part.answer_id)
+            for part in result.parts
+            if part.id in decisions and not decisions[part.id].answer and part.answer_id
+        )
+        return result, bindings
 
-    def write(self, result: SubmissionResult, notes: Mapping[str, str]) -> None:
+    def _identified(self, result: SubmissionResult, path: Path) -> SubmissionResult:
+        files = self.files
+        relative = files.relative(path)
+        channel = channel_of(relative)
+        if channel is None and files.roster is None:
+            return result
+        if result.status != "graded":
+            return result.model_copy(update={"channel": channel.label if channel else None})
+        identity = resolve_identity(result.student, channel, files.roster)
+        return result.model_copy(
+            update={
+                "student": identity.student,
+                "channel": identity.channel,
+                "flags": identity.flags,
+            }
+        )
+
+    def write(self, result: SubmissionResult) -> None:
         """Write one student's result file and feedback."""
         write_text_atomic(
             output_path(self.files.out_dir, "results", result.student.id, ".json"),
@@ -142,12 +189,12 @@ class _Grader:
             skip_unchanged=not self.files.fresh,
         )
         if self.files.write_feedback is not None:
-            self.files.write_feedback(result, notes, self.exp)
+            self.files.write_feedback(result, self.exp)
 
     def __call__(self, path: Path) -> _Done:
-        result, notes, used = self.graded(path)
-        self.write(result, notes)
-        return _Done(self.serializer.pack(result), used, self.pid)
+        result, bindings = self.graded(path)
+        self.write(result)
+        return _Done(self.serializer.pack(result), bindings, self.pid)
 
 
 _WORKER: _Grader | None = None
@@ -185,17 +232,6 @@ def grade_paths(
         yield from pool.map(_grade_in_worker, map(str, paths), chunksize=chunk)
 
 
-def _free_id(result: ResultDigest, taken: Mapping[str, object]) -> str:
-    """An id for a duplicate's error row that does not collide with one already taken."""
-    stem = (Path(result.file).stem if result.file else result.student.id)[:50]
-    candidate = stem if valid_student_id(stem) else "duplicate"
-    number = 2
-    while candidate.lower() in taken:
-        candidate = f"{stem if valid_student_id(stem) else 'duplicate'}-{number}"
-        number += 1
-    return candidate
-
-
 def output_path(out_dir: Path, folder: str, student_id: str, suffix: str) -> str:
     """``out_dir/folder/<id><suffix>``, refusing anything that would land outside ``out_dir``.
 
@@ -220,11 +256,9 @@ def _checked_folder(out_dir: Path, folder: str) -> Path:
 def run_batch(
     paths: Sequence[str | Path],
     exp: Expectations,
-    out_dir: Path,
+    files: StudentFiles,
     *,
     jobs: int = 1,
-    overrides: Sequence[Override] = (),
-    write_feedback: FeedbackWriter | None = None,
     progress: Callable[[int], None] | None = None,
     meanwhile: Callable[[], None] | None = None,
 ) -> BatchOutcome:
@@ -233,6 +267,7 @@ def run_batch(
     ``meanwhile`` is called once, when the first file is graded: work this process can do
     while grading processes work (getting ready to write the class files), rather than after.
     """
+    out_dir = files.out_dir
     out_dir.mkdir(parents=True, exist_ok=True)
     for folder, _ in _STUDENT_FILES:  # before any file is graded: one clear error
         try:
@@ -245,39 +280,97 @@ def run_batch(
     remove_stale_temporaries(out_dir)
     with os.scandir(out_dir) as listing:
         fresh = next(listing, None) is None
-    grader = _Grader(exp, StudentFiles(out_dir, tuple(overrides), write_feedback, fresh))
+    grader = _Grader(exp, dataclasses.replace(files, fresh=fresh))
     outcome = BatchOutcome(results=[])
-    used: set[int] = set()
-    # Lower-case id -> where its files come from: the answer file that keeps it (graded
-    # again if its files must be repaired), or the error result of a refused duplicate.
-    owners: dict[str, str | Path | SubmissionResult] = {}
-    clobbered: list[str] = []  # ids under which a refused duplicate's files were written
+    bindings: list[tuple[Binding, ...]] = []
     table = PartTable()
     with alarm_installed(), _folders_released():
         graded = grade_paths(list(paths), grader, jobs=jobs)
         # Stopped early (Ctrl-C, an error): the grading processes stop now, not when the
         # generator is collected (a traceback that is kept would keep it, and them, going).
         with contextlib.closing(graded):
-            for path, done in zip(paths, graded, strict=True):
+            for done in graded:
                 if meanwhile is not None:
                     meanwhile()
                     meanwhile = None
                 if progress is not None:
                     progress(1)
-                result = table.unpack(done.packed, done.sender)
-                if result.student.id.lower() in owners:
-                    clobbered.append(result.student.id)  # where this file's files were written
-                    refused = _refusal(result, owners)
-                    grader.write(refused, {})
-                    owners[refused.student.id.lower()] = refused
-                    result = digest(refused)
-                else:
-                    owners[result.student.id.lower()] = path
-                    used.update(done.used)
-                outcome.results.append(result)
-        _repair(grader, clobbered, owners)
-    outcome.unused_overrides = [o for i, o in enumerate(overrides) if i not in used]
+                outcome.results.append(table.unpack(done.packed, done.sender))
+                bindings.append(done.bindings)
+        held = _settle_claims(grader, list(paths), outcome.results)
+    outcome.bindings = [b for i, found in enumerate(bindings) if i not in held for b in found]
     return outcome
+
+
+def _settle_claims(
+    grader: _Grader, paths: Sequence[str | Path], results: list[ResultDigest]
+) -> set[int]:
+    """Give every file a row of its own; returns the positions of the files held.
+
+    A graded file claims the id its result is under. An id claimed by one file is that
+    file's. An id claimed by several is nobody's: every claimant is held for the TA, as an
+    error row under an id of its own that names the other files (by their names relative to
+    the class folder); the first file in sorted order does not win. A file that could not be
+    graded claims nothing: its id (made from its file name) is changed if a claim has it.
+    Whatever was written under an id by a file that does not own it is removed, and the
+    owner's files are written again.
+    """
+    claimants: dict[str, list[int]] = {}
+    for index, result in enumerate(results):
+        if result.status == "graded":
+            claimants.setdefault(result.student.id.lower(), []).append(index)
+    owners = {key: found[0] for key, found in claimants.items() if len(found) == 1}
+    taken = {result.student.id.lower() for result in results}
+    if grader.files.roster is not None:
+        taken.update(student.id.lower() for student in grader.files.roster.students)
+    held = {i for found in claimants.values() if len(found) > 1 for i in found}
+    moved: dict[int, SubmissionResult] = {}
+    refused: set[str] = set()  # ids already used by a file that could not be graded
+    for index, result in enumerate(results):
+        key = result.student.id.lower()
+        if index in held:
+            others = [grader.files.relative(paths[i]) for i in claimants[key] if i != index]
+            reason = (
+                f"student id {result.student.id!r} is also claimed by "
+                f"{', '.join(repr(o) for o in others)}; a TA must decide whose file is whose "
+                "(each student needs their own id)"
+            )
+        elif result.status != "graded" and (key in claimants or key in refused):
+            reason = result.error or "the file could not be graded"
+        else:
+            if result.status != "graded":
+                refused.add(key)
+            continue
+        new_id = _free_id(grader.files.relative(paths[index]), taken)
+        taken.add(new_id.lower())
+        moved[index] = error_result(
+            result.assignment, result.max_score, new_id, reason, result.file
+        )
+    # Every id written by a file that does not own it: removed, then the owner written again.
+    spoiled = {results[i].student.id for i in moved}
+    for written in spoiled:
+        for folder, suffix in _STUDENT_FILES:
+            with contextlib.suppress(OSError, ValueError):
+                os.unlink(output_path(grader.files.out_dir, folder, written, suffix))
+    for index, error_row in moved.items():
+        grader.write(error_row)
+        results[index] = digest(error_row)
+    for key in sorted({written.lower() for written in spoiled} & owners.keys()):
+        owner, _bindings = grader.graded(Path(paths[owners[key]]))
+        grader.write(owner)
+    return held
+
+
+def _free_id(relative: str, taken: set[str]) -> str:
+    """An id for a held or refused file, made from its name, that no other row has."""
+    stem = os.path.splitext(os.path.basename(relative))[0]
+    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in stem)[:50].lstrip("._-")
+    candidate = safe if valid_student_id(safe) else "file"
+    number = 2
+    while candidate.lower() in taken:
+        candidate = f"{safe if valid_student_id(safe) else 'file'}-{number}"
+        number += 1
+    return candidate
 
 
 @contextlib.contextmanager
@@ -289,48 +382,6 @@ def _folders_released() -> Iterator[None]:
         yield
     finally:
         release_folders()
-
-
-def _refusal(
-    result: ResultDigest, owners: Mapping[str, str | Path | SubmissionResult]
-) -> SubmissionResult:
-    """The error result of a file whose id an earlier file has, under a free id."""
-    owner = owners[result.student.id.lower()]
-    where = owner.file if isinstance(owner, SubmissionResult) else str(owner)
-    return error_result(
-        result.assignment,
-        result.max_score,
-        _free_id(result, owners),
-        f"student id {result.student.id!r} is also used by {where}; "
-        "each student needs their own id",
-        result.file,
-    )
-
-
-def _repair(
-    grader: _Grader, clobbered: Sequence[str], owners: Mapping[str, str | Path | SubmissionResult]
-) -> None:
-    """Rewrite the files that refused duplicates wrote over, from their rightful owners.
-
-    A refused file's process wrote under its own spelling of the id; another spelling (S1 for
-    s1) is deleted first, so that on a case-insensitive disk the rewrite below comes last.
-    """
-    rewrites: dict[str, tuple[SubmissionResult, dict[str, str]]] = {}
-    for written in clobbered:
-        key = written.lower()
-        if key not in rewrites:  # the owner of an id several files claimed: graded once
-            owner = owners[key]  # refused because its id was taken: it has an owner
-            if isinstance(owner, SubmissionResult):
-                rewrites[key] = (owner, {})
-            else:
-                result, notes, _used = grader.graded(Path(owner))
-                rewrites[key] = (result, notes)
-        if rewrites[key][0].student.id != written:
-            for folder, suffix in _STUDENT_FILES:
-                with contextlib.suppress(OSError, ValueError):
-                    os.unlink(output_path(grader.files.out_dir, folder, written, suffix))
-    for result, notes in rewrites.values():
-        grader.write(result, notes)
 
 
 _STUDENT_FILES = (("results", ".json"), ("feedback", ".html"), ("feedback", ".md"))

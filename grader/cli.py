@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +18,11 @@ from grader.assignment import Assignment
 from grader.errors import AssignmentError, GraderError, UsageError
 from grader.expectations import Expectations
 from grader.pipeline import default_assignment
-from grader.results import SubmissionResult
 
 DEFAULT_JOBS = min(os.cpu_count() or 1, 64)
 """Grading processes when --jobs is not given: one per core (at most --jobs' own maximum)."""
+CHECK_JSON_EXCLUDED = {"file", "channel", "flags"}
+"""Fields of a result that ``check --json`` leaves out (where the file is, class-run identity)."""
 ASSIGNMENT_HELP = "Bundled assignment id or path to an assignment YAML file."
 
 
@@ -127,7 +127,8 @@ def check(file: Path, assignment: str | None, as_json: bool) -> None:
         _fail(error)
         return
     if as_json:
-        click.echo(graded.result.model_dump_json(indent=2, exclude={"file"}))
+        # The channel and identity flags concern a class run, not a student checking a file.
+        click.echo(graded.result.model_dump_json(indent=2, exclude=CHECK_JSON_EXCLUDED))
     else:
         click.echo(result_table(graded.result, graded.submission))
 
@@ -200,16 +201,36 @@ def schema(assignment: str) -> None:
     "out_dir",
     required=True,
     type=click.Path(path_type=Path, file_okay=False),
-    help="Output folder (created; earlier outputs are replaced).",
+    help="Output folder (created; earlier outputs are replaced, TA decisions kept).",
 )
 @click.option(
     "-a", "--assignment", default=None, help=ASSIGNMENT_HELP + " [default: the bundled one]"
 )
 @click.option(
     "--overrides",
+    multiple=True,
     type=click.Path(path_type=Path, exists=True, dir_okay=False),
-    help="TA decisions (the filled-in review.csv, or YAML): points or credit per "
-    "student and part, with a comment; applied on top of automatic grading.",
+    help="TA decisions to add to the ledger: the filled-in review.csv, the review page's "
+    "export, or YAML. Repeatable (read in order).",
+)
+@click.option(
+    "--replace-decisions",
+    is_flag=True,
+    help="Let a decision replace a different earlier one for the same part and answer "
+    "(without it, such conflicts stop the run).",
+)
+@click.option(
+    "--by",
+    "decided_by",
+    default=None,
+    metavar="NAME",
+    help="Who decided, for decisions that do not say. [default: $GRADER_TA or your login]",
+)
+@click.option(
+    "--roster",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="The class list (CSV; Canvas and Moodle exports work as they are): a gradebook row "
+    "for every enrolled student, identity checked against it.",
 )
 @click.option(
     "--compare",
@@ -235,7 +256,10 @@ def grade(
     paths: tuple[Path, ...],
     out_dir: Path,
     assignment: str | None,
-    overrides: Path | None,
+    overrides: tuple[Path, ...],
+    replace_decisions: bool,
+    decided_by: str | None,
+    roster: Path | None,
     compare_dir: Path | None,
     jobs: int | None,
     reports: bool,
@@ -243,73 +267,95 @@ def grade(
     """Grade every answer file under PATHS and write the class's outputs to --out.
 
     \b
-    OUT/results/<id>.json     each student's result (as `grader check --json`)
+    OUT/results/<id>.json     each student's result, complete (for staff)
     OUT/feedback/<id>.html    each student's report with roofline plots (and .md)
-    OUT/gradebook.csv         a row per file, also for files that could not be graded
-    OUT/review.csv            parts a TA must grade; fill in points, pass back with --overrides
+    OUT/gradebook.csv         a row per file (and per enrolled student with --roster)
+    OUT/canvas-grades.csv     the same scores as Canvas's gradebook import
+    OUT/moodle-grades.csv     ... as Moodle's grading worksheet (when participants are known)
+    OUT/review.html           the review page: grade what waits for a person, export
+    OUT/review.csv            the same as a sheet: fill in points, pass back with --overrides
+    OUT/decisions.csv         the ledger of every TA decision (kept across runs)
     OUT/summary.md, .html     class statistics, common mistakes, review queue
-    Exit status: 0 all files graded, 1 some could not be, 2 usage or assignment error,
-    130 interrupted (Ctrl-C; the files written are whole, run again to finish).
+    Exit status: 0 all files graded, 1 some could not be, 2 usage, assignment or decision
+    error (nothing written), 130 interrupted (Ctrl-C; the files written are whole).
     """
-    from grader.batch import batch_gc, run_batch
-    from grader.outputs import feedback_writer, prepare_class_outputs, write_class_outputs
-    from grader.pipeline import answer_file_names, expectations_for
+    from grader.class_grading import ClassOptions, default_decided_by, grade_class
+    from grader.pipeline import expectations_for
 
-    files: list[str] = []
+    options = ClassOptions(
+        paths=paths,
+        out_dir=out_dir,
+        jobs=jobs or DEFAULT_JOBS,
+        reports=reports,
+        overrides=overrides,
+        replace_decisions=replace_decisions,
+        decided_by=decided_by if decided_by is not None else default_decided_by(),
+        roster=roster,
+        compare_dir=compare_dir,
+    )
     graded_so_far = [0]  # files graded, for the message if the run is interrupted
+    total = [0]
     try:
-        spec = default_assignment(assignment)
-        exp = expectations_for(spec)
-        files = answer_file_names(list(paths))
-        if not files:
-            raise UsageError("no answer files (.yaml, .yml, .json) under the given paths")
-        old = _load_compare(compare_dir)
-        decisions = _load_overrides(overrides, spec)
-        with batch_gc(), _progress(len(files)) as advance:
+        exp = expectations_for(default_assignment(assignment))
+        with _progress_bar() as bar:
 
             def count(files_done: int) -> None:
                 graded_so_far[0] += files_done
-                if advance is not None:
-                    advance(files_done)
+                bar.advance(files_done)
 
-            outcome = run_batch(
-                files,
-                exp,
-                out_dir,
-                jobs=jobs or DEFAULT_JOBS,
-                overrides=decisions,
-                write_feedback=feedback_writer(out_dir, exp, reports=reports),
-                progress=count,
-                meanwhile=functools.partial(prepare_class_outputs, reports=reports),
-            )
-            table = write_class_outputs(out_dir, outcome, exp, reports=reports)
+            def listed(files: int) -> None:
+                total[0] = files
+                bar.start(files)
+
+            run = grade_class(options, exp, progress=count, listed=listed)
     except GraderError as error:
         _fail(error)
         return
     except KeyboardInterrupt:
         click.echo(
-            f"\ninterrupted with {graded_so_far[0]} of {len(files)} files graded: the files "
+            f"\ninterrupted with {graded_so_far[0]} of {total[0]} files graded: the files "
             f"written in {out_dir}/ are whole; run the same command again to finish",
             err=True,
         )
         sys.exit(130)  # the shell's code for a command ended by Ctrl-C
-    click.echo(table)
-    for unused in outcome.unused_overrides:
-        click.echo(
-            f"warning: override for {unused.student} {unused.part} matched no graded student",
-            err=True,
-        )
-    if old is not None:
-        _print_changes(old, out_dir)
+    click.echo(run.table)
+    for warning in run.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if run.changes is not None:
+        click.echo(f"\nChanges against the earlier run:\n{run.changes}")
+    outcome = run.outcome
     graded = len(outcome.results) - outcome.errors
+    added = f"; {run.decisions_added} new TA decision(s) recorded" if run.decisions_added else ""
     click.echo(
         f"\n{graded} graded, {outcome.errors} could not be graded, "
-        f"{outcome.pending_review} with parts pending review; outputs in {out_dir}/"
+        f"{outcome.pending_review} with parts pending review{added}; outputs in {out_dir}/"
     )
     # The interpreter collects garbage once more on its way out, over every object of the
     # class: 0.15 s for 10,000 files. Nothing of the batch is garbage now; tell it so.
     gc.freeze()
     sys.exit(1 if outcome.errors else 0)
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--student", default=None, help="Only this student's decisions.")
+@click.option("--part", default=None, help="Only decisions on this part.")
+@click.option("--all", "show_all", is_flag=True, help="Also the decisions replaced since.")
+def decisions(out_dir: Path, student: str | None, part: str | None, show_all: bool) -> None:
+    """Print the TA decisions recorded in an output folder: who decided what, when.
+
+    Exit status 0, or 2 when the ledger cannot be read.
+    """
+    from grader.decision_files import read_ledger
+    from grader.decisions import DecisionProblems
+    from grader.decisions_view import ledger_table
+
+    try:
+        history = read_ledger(out_dir)
+    except DecisionProblems as error:
+        _fail(UsageError("\n".join(error.problems)))
+        return
+    click.echo(ledger_table(history, student=student, part=part, show_all=show_all))
 
 
 @main.command()
@@ -361,49 +407,34 @@ def gradescope(submission: Path, results_file: Path, assignment: str | None) -> 
     click.echo(f"score {document['score']}; results written to {results_file}")
 
 
-def _load_compare(folder: Path | None) -> dict[str, SubmissionResult] | None:
-    """Results of the --compare folder, read before the new run can overwrite anything."""
-    if folder is None:
-        return None
-    from grader.regrade import load_results
+class _ProgressBar:
+    """A progress bar on an interactive terminal, once the files are counted; nothing when
+    output is piped or in CI, or for a handful of files."""
 
-    return load_results(folder)
+    def __init__(self) -> None:
+        self._bar: Any = None
+        self._stack = contextlib.ExitStack()
 
+    def start(self, total: int) -> None:
+        if sys.stderr.isatty() and total >= 20:
+            bar = click.progressbar(length=total, label="grading", file=sys.stderr)
+            self._bar = self._stack.enter_context(bar)
 
-def _print_changes(old: dict[str, SubmissionResult], out_dir: Path) -> None:
-    from grader.atomic import write_text_atomic
-    from grader.regrade import changes_table, compare_results, load_results
+    def advance(self, files: int) -> None:
+        if self._bar is not None:
+            self._bar.update(files)
 
-    table = changes_table(compare_results(old, load_results(out_dir)))
-    write_text_atomic(out_dir / "regrade-diff.md", f"# Regrade changes\n\n{table}\n")
-    click.echo(f"\nChanges against the earlier run:\n{table}")
-
-
-def _load_overrides(path: Path | None, spec: Assignment) -> list[Any]:
-    if path is None:
-        return []
-    from grader.overrides import parse_overrides_csv, parse_overrides_yaml
-
-    try:
-        text = path.read_text("utf-8-sig")
-        parse = parse_overrides_csv if path.suffix.lower() == ".csv" else parse_overrides_yaml
-        decisions = parse(text)
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise UsageError(f"--overrides {path}: {error}") from None
-    unknown = sorted({d.part for d in decisions} - set(spec.part_ids))
-    if unknown:
-        raise UsageError(f"--overrides {path}: unknown part(s) {', '.join(unknown)}")
-    return decisions
+    def close(self) -> None:
+        self._stack.close()
 
 
 @contextlib.contextmanager
-def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
-    """A progress bar on an interactive terminal; nothing when output is piped or in CI."""
-    if not sys.stderr.isatty() or total < 20:
-        yield None
-        return
-    with click.progressbar(length=total, label="grading", file=sys.stderr) as bar:
-        yield bar.update
+def _progress_bar() -> Iterator[_ProgressBar]:
+    bar = _ProgressBar()
+    try:
+        yield bar
+    finally:
+        bar.close()
 
 
 def _assignment_for(path: Path, chosen: str | None) -> Assignment:

@@ -28,3 +28,12 @@ def escape_markdown(text: str) -> str:
 
 def _backslashed(match: re.Match[str]) -> str:
     return "\\" + match.group()
+
+
+def terminal_safe(text: str) -> str:
+    """Text without control characters (no terminal escape sequences from data).
+
+    >>> terminal_safe("ok\x1b[31m")
+    'ok?[31m'
+    """
+    return "".join(c if c.isprintable() else "?" for c in text)

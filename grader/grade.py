@@ -13,6 +13,7 @@ from grader.answer_tree import Node
 from grader.assignment import Part
 from grader.errors import AnswerFormatError
 from grader.expectations import Expectations
+from grader.fingerprint import answer_fingerprint
 from grader.grade_numeric import grade_number
 from grader.grade_other import (
     grade_choice,
@@ -23,6 +24,7 @@ from grader.grade_other import (
 )
 from grader.outcome import Outcome
 from grader.results import PartResult, Status, Student, SubmissionResult
+from grader.sketches import sketch_file
 from grader.submission import Answer, Problem, Submission, image_path
 
 MAX_SUBMITTED_CHARS = 500
@@ -58,6 +60,12 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
             result = _grade_part(part, answer, problems.get(part_id), exp, own)
         if numeric and result.status not in unread:
             own[part_id] = float(result.value)
+        attachment = submission.attachments.get(part_id)
+        if attachment is not None and answer is not None:
+            # Remembered parts know the file's name, not what it holds: bind to the content.
+            fingerprint = answer_fingerprint(answer.node, attachment.digest)
+            copy = sketch_file(attachment)
+            result = result.model_copy(update={"answer_id": fingerprint, "attachment": copy})
         parts.append(result)
     score = round(sum([p.points for p in parts]), 4)
     pending = sum([p.max_points for p in parts if p.status is Status.NEEDS_REVIEW])
@@ -98,7 +106,8 @@ def _grade_part(
     if problem is not None:
         submitted = _submitted(answer.node) if answer else None
         feedback = _where(part.id, problem.line, problem.message)
-        return _ungraded(part, exp, Status.INVALID, problem.line, feedback, submitted)
+        fingerprint = answer_fingerprint(answer.node) if answer else None
+        return _ungraded(part, exp, Status.INVALID, problem.line, feedback, submitted, fingerprint)
     memo = exp.memo
     if answer is None or _is_empty(answer.node):
         line = answer.line if answer else None
@@ -131,6 +140,7 @@ def _ungraded(
     line: int | None,
     feedback: str,
     submitted: str | list[str] | dict[str, str] | None = None,
+    answer_id: str | None = None,
 ) -> PartResult:
     """A part with no credit that was never graded: unreadable (invalid) or missing."""
     return PartResult(
@@ -143,6 +153,7 @@ def _ungraded(
         line=line,
         submitted=submitted,
         feedback=feedback,
+        answer_id=answer_id,
     )
 
 
@@ -161,6 +172,7 @@ def _graded(part: Part, answer: Answer, expected: Any, outcome: Outcome) -> Part
         feedback=outcome.feedback,
         line=answer.line,
         review=outcome.review,
+        answer_id=answer_fingerprint(answer.node),
     )
 
 

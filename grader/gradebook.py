@@ -30,16 +30,26 @@ import csv
 import functools
 import io
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from grader.assignment import Assignment
 from grader.common_mistakes import answer_text
-from grader.overrides import FORMULA_TRIGGERS
-from grader.results import ResultLike, Status
+from grader.results import PartLike, ResultLike, Status
+from grader.roster import Enrolled
+from grader.spreadsheet import BOM, Cell, Number, cell_text, plain_number, to_csv
 from grader.stats import sorted_results
 
-BOM = "\ufeff"
-GRADEBOOK_COLUMNS = ("id", "name", "file", "status", "score", "max", "pending review", "error")
+GRADEBOOK_COLUMNS = (
+    "id",
+    "name",
+    "file",
+    "status",
+    "score",
+    "max",
+    "pending review",
+    "error",
+    "flags",
+)
 REVIEW_COLUMNS = (
     "student",
     "name",
@@ -49,69 +59,14 @@ REVIEW_COLUMNS = (
     "max points",
     "answer",
     "suggestion",
+    "status",
     "points",
     "comment",
+    "by",
+    "answer id",
 )
-
-
-@functools.lru_cache(maxsize=4096)  # a gradebook repeats the same few points thousands of times
-def plain_number(value: float, digits: int = 6) -> str:
-    """A number as a spreadsheet reads it: ``1.5``, ``2``, ``0.25`` (no exponent, no ``.0``).
-
-    >>> [plain_number(x) for x in (1.5, 2.0, 0.25, 1 / 3, 1806336.0, -0.0)]
-    ['1.5', '2', '0.25', '0.333333', '1806336', '0']
-    """
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-class Number(float):
-    """A number we computed: written plainly and never neutralised."""
-
-    __slots__ = ()
-
-
-Cell = str | Number | None
-
-
-def neutralise(text: str) -> str:
-    """Text a spreadsheet shows as text, never runs as a formula.
-
-    Spaces before a trigger do not make it safe (some importers trim them), so the first
-    non-space character is checked too.
-
-    >>> [neutralise(t) for t in ("=1+1", " @SUM(A1)", "-2+3", "Ada", "\\tcmd")]
-    ["'=1+1", "' @SUM(A1)", "'-2+3", 'Ada', "'\\tcmd"]
-    """
-    if text.startswith(FORMULA_TRIGGERS) or text.lstrip(" ").startswith(FORMULA_TRIGGERS):
-        return "'" + text
-    return text
-
-
-def cell_text(cell: Cell) -> str:
-    """One cell as written: numbers plain, text neutralised, None empty."""
-    if cell is None:
-        return ""
-    if isinstance(cell, Number):
-        return plain_number(cell)
-    return neutralise(cell)
-
-
-def to_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
-    """CSV text with a BOM and ``\\r\\n`` line ends (every text cell neutralised)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([neutralise(h) for h in header])
-    # A class's gradebook has a third of a million cells, mostly the same few points, part
-    # ids and words: each distinct cell is written once, then looked up.
-    known: dict[Cell, str] = {}
-
-    def written(cell: Cell) -> str:
-        text = known[cell] = cell_text(cell)
-        return text
-
-    writer.writerows([known[c] if c in known else written(c) for c in row] for row in rows)
-    return BOM + buffer.getvalue()
+"""The review sheet's columns: a TA fills in ``points`` (or adds ``credit``), ``comment`` and
+``by``; ``answer id`` binds the decision to the answer the TA saw."""
 
 
 @functools.lru_cache(maxsize=1024)
@@ -120,48 +75,66 @@ def _number(value: float) -> Number:
     return Number(value)
 
 
-def gradebook_csv(results: Sequence[ResultLike], assignment: Assignment) -> str:
-    """The gradebook: one row per answer file, graded or not, sorted by student id then file.
+def rounded(value: float, decimals: int) -> Number:
+    """A score as the gradebook writes it: to the sheet's precision (11.21, not 11.2083)."""
+    return _number(round(value, decimals))
 
-    Columns: ``id, name, file, status`` (``GRADED``/``ERROR``), ``score, max, pending review,
-    error``, then the points of every part (header = part id) in the sheet's order.
 
-    Args:
-        results: one result per answer file, in any order.
-        assignment: the sheet (part order and maximum).
+def gradebook_csv(
+    results: Sequence[ResultLike], assignment: Assignment, missing: Sequence[Enrolled] = ()
+) -> str:
+    """The gradebook: one row per answer file, graded or not, and one per enrolled student
+    without a file (status ``MISSING``), sorted by student id then file.
+
+    Columns: ``id, name, file, status`` (``GRADED``/``ERROR``/``MISSING``), ``score, max,
+    pending review, error, flags`` (identity problems for the TA), then the points of every
+    part (header = part id) in the sheet's order. Scores are rounded to the sheet's
+    ``score_decimals``.
 
     Returns:
         CSV text starting with a UTF-8 BOM (see the module docstring for why).
     """
     part_ids = assignment.part_ids
     header = [*GRADEBOOK_COLUMNS, *part_ids]
-    rows = [_gradebook_row(r, assignment, part_ids) for r in sorted_results(results)]
+    decimals = assignment.grading.score_decimals
+    rows = [_gradebook_row(r, assignment, part_ids, decimals) for r in sorted_results(results)]
+    blanks: list[Cell] = [None] * len(part_ids)
+    for student in missing:
+        identity: list[Cell] = [student.id, student.name, ""]
+        no_file: list[Cell] = [None, "no answer file", ""]
+        rows.append([*identity, "MISSING", None, Number(assignment.max_score), *no_file, *blanks])
+    rows.sort(key=lambda row: (str(row[0]).lower(), str(row[2])))
     return to_csv(header, rows)
 
 
 def _gradebook_row(
-    result: ResultLike, assignment: Assignment, part_ids: tuple[str, ...]
+    result: ResultLike, assignment: Assignment, part_ids: tuple[str, ...], decimals: int
 ) -> list[Cell]:
     identity: list[Cell] = [result.student.id, result.student.name, result.file or ""]
+    flags = "; ".join(result.flags)
     if result.status != "graded":
         blanks: list[Cell] = [None] * len(part_ids)
         reason = result.error or "unknown error"
-        return [*identity, "ERROR", None, Number(assignment.max_score), None, reason, *blanks]
+        score: list[Cell] = [None, Number(assignment.max_score), None]
+        return [*identity, "ERROR", *score, reason, flags, *blanks]
     waiting = Status.NEEDS_REVIEW
     if tuple(map(_ID, result.parts)) == part_ids:  # the sheet's parts in its order (usual)
         cells: list[Cell] = [
-            None if p.status is waiting else _number(p.points) for p in result.parts
+            None if p.status is waiting else rounded(p.points, decimals) for p in result.parts
         ]
     else:
-        points = {p.id: None if p.status is waiting else _number(p.points) for p in result.parts}
+        points = {
+            p.id: None if p.status is waiting else rounded(p.points, decimals) for p in result.parts
+        }
         cells = [points.get(part_id) for part_id in part_ids]
     return [
         *identity,
         "GRADED",
-        _number(result.score),
+        rounded(result.score, decimals),
         _number(result.max_score),
-        _number(result.pending_review),
+        rounded(result.pending_review, decimals),
         "",
+        flags,
         *cells,
     ]
 
@@ -170,43 +143,61 @@ _ID = operator.attrgetter("id")
 
 
 def review_csv(results: Sequence[ResultLike], assignment: Assignment) -> str:
-    """The TA review sheet: one row per part waiting for a person (status ``needs_review``).
+    """The TA review sheet: every part waiting for a person (status ``open``, or ``stale``
+    when a decision was made on an earlier answer), then every part a TA has decided
+    (``decided``, with its points, comment and who), so that the sheet a TA opens is whole.
 
-    The ``points`` and ``comment`` columns are empty for the TA to fill in (``credit`` may be
-    added instead of ``points``); the file is read back by ``grader.overrides``, which uses the
-    ``student``, ``part``, ``points`` and ``comment`` columns. ``file`` tells where an image
-    answer lies (next to the answer file). Rows are sorted by student, file, then sheet order.
+    The ``points``, ``comment`` and ``by`` columns of open rows are empty for the TA to fill
+    in (``credit`` may be added instead of ``points``); the file is read back with
+    ``--overrides`` (:mod:`grader.decision_files`); decided rows read back say what the ledger
+    says already and change nothing. Rows are sorted by student, file, then sheet order.
     """
     order = {part_id: index for index, part_id in enumerate(assignment.part_ids)}
     titles = {part.id: part.title for part in assignment.parts}
     lines = [BOM, _CsvSegment()(REVIEW_COLUMNS), _LINE_END]
+    decided_lines: list[str] = []
     segment = _CsvSegment()
     # A student's cells, then a part's (a class's results share their part objects, see
     # grader.serialize: each one's cells are written once).
     tails: dict[int, str] = {}
     for result in sorted_results(results):
-        waiting = [p for p in result.parts if p.status is Status.NEEDS_REVIEW]
-        if not waiting:
+        chosen = [p for p in result.parts if p.status is Status.NEEDS_REVIEW or p.decision]
+        if not chosen:
             continue
-        if len(waiting) > 1:
-            waiting.sort(key=lambda p: (order.get(p.id, len(order)), p.id))
+        if len(chosen) > 1:
+            chosen.sort(key=lambda p: (order.get(p.id, len(order)), p.id))
         identity = segment((result.student.id, result.student.name, result.file or ""))
-        for part in waiting:
+        for part in chosen:
             tail = tails.get(id(part))
             if tail is None:
-                tail = tails[id(part)] = segment(
-                    (
-                        part.id,
-                        titles.get(part.id, ""),
-                        _number(part.max_points),
-                        answer_text(part.submitted),
-                        part.review or "",
-                        None,
-                        None,
-                    )
-                )
-            lines += (identity, ",", tail, _LINE_END)
-    return "".join(lines)
+                tail = tails[id(part)] = segment(_review_cells(part, titles))
+            open_row = part.decision is None or part.decision.stale
+            (lines if open_row else decided_lines).extend((identity, ",", tail, _LINE_END))
+    return "".join(lines + decided_lines)
+
+
+def _review_cells(part: PartLike, titles: dict[str, str]) -> tuple[Cell, ...]:
+    decision = part.decision
+    suggestion = part.review or ""
+    if decision is not None and decision.stale:
+        earlier = f"{plain_number(decision.points)} points"
+        if decision.comment:
+            earlier += f", {decision.comment!r}"
+        by = f" by {decision.by}" if decision.by else ""
+        suggestion = f"Earlier decision on another answer{by}: {earlier}. {suggestion}".strip()
+    decided = decision is not None and not decision.stale
+    return (
+        part.id,
+        titles.get(part.id, ""),
+        _number(part.max_points),
+        answer_text(part.submitted),
+        suggestion,
+        "decided" if decided else ("stale" if decision else "open"),
+        _number(decision.points) if decided and decision else None,
+        decision.comment if decided and decision else None,
+        decision.by if decided and decision else None,
+        part.answer_id or "",
+    )
 
 
 _LINE_END = "\r\n"

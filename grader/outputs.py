@@ -8,13 +8,14 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from grader.atomic import write_text_atomic
 from grader.batch import BatchOutcome, FeedbackWriter, output_path
 from grader.expectations import Expectations
-from grader.results import SubmissionResult
+from grader.results import ResultLike, SubmissionResult
+from grader.roster import Enrolled, Roster
 
 
 def feedback_writer(out_dir: Path, exp: Expectations, *, reports: bool) -> FeedbackWriter | None:
@@ -32,22 +33,20 @@ def feedback_writer(out_dir: Path, exp: Expectations, *, reports: bool) -> Feedb
     return functools.partial(write_feedback, out_dir)
 
 
-def write_feedback(
-    out_dir: Path, result: SubmissionResult, notes: Mapping[str, str], exp: Expectations
-) -> None:
+def write_feedback(out_dir: Path, result: SubmissionResult, exp: Expectations) -> None:
     """Write one student's feedback report as HTML and Markdown."""
     from grader.report import feedback_html, feedback_markdown
 
     student = result.student.id
     write_text_atomic(
         output_path(out_dir, "feedback", student, ".html"),
-        feedback_html(result, exp, override_notes=notes),
+        feedback_html(result, exp),
         durable=False,
         skip_unchanged=True,
     )
     write_text_atomic(
         output_path(out_dir, "feedback", student, ".md"),
-        feedback_markdown(result, exp, override_notes=notes),
+        feedback_markdown(result, exp),
         durable=False,
         skip_unchanged=True,
     )
@@ -63,19 +62,35 @@ def prepare_class_outputs(*, reports: bool) -> None:
 
 
 def write_class_outputs(
-    out_dir: Path, outcome: BatchOutcome, exp: Expectations, *, reports: bool
+    out_dir: Path,
+    outcome: BatchOutcome,
+    exp: Expectations,
+    *,
+    reports: bool,
+    roster: Roster | None = None,
 ) -> str:
-    """Gradebook, review queue and summary; returns the summary table for the terminal."""
+    """Gradebook (and the LMS imports), review sheet and page, summary; returns the summary
+    table for the terminal."""
     from grader.gradebook import gradebook_csv, review_csv
+    from grader.lms_exports import canvas_csv, moodle_csv
+    from grader.review_page import review_html
     from grader.stats import class_statistics
     from grader.summary import summary_html, summary_markdown, summary_table
 
     assignment = exp.assignment
     results = sorted(outcome.results, key=lambda r: (r.student.id, r.file or ""))
+    missing = missing_students(results, roster)
 
     def write_sheets() -> None:
-        write_text_atomic(out_dir / "gradebook.csv", gradebook_csv(results, assignment))
+        write_text_atomic(out_dir / "gradebook.csv", gradebook_csv(results, assignment, missing))
         write_text_atomic(out_dir / "review.csv", review_csv(results, assignment))
+        write_text_atomic(
+            out_dir / "canvas-grades.csv", canvas_csv(results, assignment, roster, missing)
+        )
+        moodle = moodle_csv(results, assignment, roster)
+        if moodle is not None:
+            write_text_atomic(out_dir / "moodle-grades.csv", moodle)
+        write_text_atomic(out_dir / "review.html", review_html(results, exp))
 
     sheets_written = alongside(write_sheets, size=len(results))
     stats = class_statistics(results, assignment)
@@ -89,6 +104,14 @@ def write_class_outputs(
         )
     sheets_written()
     return summary_table(stats)
+
+
+def missing_students(results: Sequence[ResultLike], roster: Roster | None) -> list[Enrolled]:
+    """Enrolled students no answer file was graded for (none without a roster)."""
+    if roster is None:
+        return []
+    present = {r.student.id.lower() for r in results if r.status == "graded"}
+    return [s for s in roster.students if s.id.lower() not in present]
 
 
 FORK_FROM = 1000

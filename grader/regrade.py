@@ -14,7 +14,7 @@ from pathlib import Path
 from tabulate import tabulate
 
 from grader.errors import UsageError
-from grader.results import SubmissionResult
+from grader.results import PartResult, SubmissionResult
 from reference.solution import format_number
 
 
@@ -97,9 +97,22 @@ def _part_changes(
         elif (previous.status, previous.points) != (part.status, part.points):
             changed.append(
                 f"{part.id}: {previous.status.value} {format_number(previous.points)}"
-                f" → {part.status.value} {format_number(part.points)}"
+                f" → {part.status.value} {format_number(part.points)}{_because(part)}"
             )
     return tuple(changed)
+
+
+def _because(part: PartResult) -> str:
+    """The TA decision behind a part's new grade, if one is."""
+    decision = part.decision
+    if decision is None:
+        return ""
+    who = f" by {decision.by}" if decision.by else ""
+    when = f" ({decision.at})" if decision.at else ""
+    if decision.stale:
+        return f" (TA decision{who}{when} was on an earlier answer: back to review)"
+    comment = f": {decision.comment}" if decision.comment else ""
+    return f" (TA decision{who}{when}{comment})"
 
 
 def _score(score: float | None, status: str | None) -> str:

@@ -116,46 +116,34 @@ class ReportView:
 # ---------------------------------------------------------------------------------- public API
 
 
-def feedback_markdown(
-    result: SubmissionResult,
-    exp: Expectations,
-    *,
-    override_notes: Mapping[str, str] | None = None,
-) -> str:
+def feedback_markdown(result: SubmissionResult, exp: Expectations) -> str:
     """The feedback report as Markdown (GitHub/CommonMark tables), student text escaped.
 
     Args:
-        result: the student's graded (or ungradable) file.
+        result: the student's graded (or ungradable) file, with any TA decisions in it.
         exp: the assignment's expectations (titles, units, ``reveal``).
-        override_notes: a TA's comment per part id, shown as "TA decision: ...".
 
     Returns:
         The report text, ending in a newline.
     """
-    view = report_view(result, exp, override_notes=override_notes)
+    view = report_view(result, exp)
     lines = _markdown_header(view)
     if view.error is None:
         lines += _markdown_table(view)
     return "\n".join(lines) + "\n"
 
 
-def feedback_html(
-    result: SubmissionResult,
-    exp: Expectations,
-    *,
-    override_notes: Mapping[str, str] | None = None,
-) -> str:
+def feedback_html(result: SubmissionResult, exp: Expectations) -> str:
     """The feedback report as one self-contained HTML page with the roofline plot inline.
 
     Args:
-        result: the student's graded (or ungradable) file.
+        result: the student's graded (or ungradable) file, with any TA decisions in it.
         exp: the assignment's expectations (titles, units, ``reveal``).
-        override_notes: a TA's comment per part id, shown as "TA decision: ...".
 
     Returns:
         The HTML document (no external CSS, JS, fonts or images).
     """
-    view = report_view(result, exp, override_notes=override_notes)
+    view = report_view(result, exp)
     # Safe to mark: roofline_svg escapes every text it draws, and it draws no student text.
     drawn = view.error is None and has_roofline(exp)
     plot = Markup(roofline_svg(exp, result)) if drawn else None
@@ -189,18 +177,12 @@ def _template() -> Template:
 # ------------------------------------------------------------------------------------- view
 
 
-def report_view(
-    result: SubmissionResult,
-    exp: Expectations,
-    *,
-    override_notes: Mapping[str, str] | None = None,
-) -> ReportView:
+def report_view(result: SubmissionResult, exp: Expectations) -> ReportView:
     """The report's content, formatted, with what ``reveal`` hides left out."""
     assignment = exp.assignment
     reveal = assignment.reveal
-    notes = override_notes or {}
     rows = [
-        _row(part, _part_of(assignment.parts, part.id), exp, reveal, notes.get(part.id))
+        _row(part, _part_of(assignment.parts, part.id), exp, reveal, decision_note(part))
         for part in result.parts
     ]
     total = result.max_score or 1.0
@@ -249,6 +231,20 @@ def _row(
         expected=_expected(part, spec, exp) if reveal == "answers" else None,
         ta_decision=note,
     )
+
+
+def decision_note(part: PartResult) -> str | None:
+    """What the student reads of a TA's decision on a part (None: no decision)."""
+    decision = part.decision
+    if decision is None:
+        return None
+    given = f"{_points(decision.points)} of {_points(part.max_points)} points"
+    if decision.stale:
+        return (
+            f"a TA gave {given} for your earlier answer; you changed it since, so a TA "
+            "will look at it again"
+        )
+    return f"{given}. {decision.comment}" if decision.comment else given
 
 
 def _groups(rows: list[Row], result: SubmissionResult) -> tuple[Group, ...]:

@@ -24,6 +24,24 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class TaDecision(_Frozen):
+    """A TA's decision on a part, as the result records it (the ledger keeps the history).
+
+    Attributes:
+        points: the points the TA gave.
+        comment: the TA's comment for the student ("" for none).
+        by: who decided; at: when it entered the ledger (ISO 8601, UTC).
+        stale: the decision was made on another answer than this one (the student submitted
+            again): it is not applied, and the part waits for a person again.
+    """
+
+    points: float
+    comment: str = ""
+    by: str = ""
+    at: str = ""
+    stale: bool = False
+
+
 class PartResult(_Frozen):
     """One part of one student's file, graded.
 
@@ -36,6 +54,11 @@ class PartResult(_Frozen):
             earlier (wrong) answers.
         line: 1-based line of the answer in the student's file.
         review: for parts a person grades, what the grader suggests (rubric items covered).
+        answer_id: a fingerprint of the answer as written (and of the image it names), to
+            which a TA's decision is bound; None when the part is unanswered.
+        decision: the TA's decision on this part, if any.
+        attachment: for an answer naming an image that really is one, where its checked
+            copy is, relative to the output folder (``sketches/<digest>.png``).
     """
 
     id: str
@@ -51,6 +74,9 @@ class PartResult(_Frozen):
     feedback: str = ""
     line: int | None = None
     review: str | None = None
+    answer_id: str | None = None
+    decision: TaDecision | None = None
+    attachment: str | None = None
 
 
 class Student(_Frozen):
@@ -61,7 +87,14 @@ class Student(_Frozen):
 
 
 class SubmissionResult(_Frozen):
-    """One answer file, graded (or the reason it could not be)."""
+    """One answer file, graded (or the reason it could not be).
+
+    Attributes:
+        channel: who submitted the file according to the submission channel (an LMS folder
+            or file name: ``moodle:12345``, ``canvas:67890``), when there is one.
+        flags: identity problems a TA must look at (the id in the file differs from the
+            channel's, the id is not on the roster...). Staff only.
+    """
 
     assignment: str
     student: Student
@@ -72,6 +105,8 @@ class SubmissionResult(_Frozen):
     pending_review: float = 0.0
     parts: tuple[PartResult, ...] = ()
     file: str | None = None
+    channel: str | None = None
+    flags: tuple[str, ...] = ()
 
     def part(self, part_id: str) -> PartResult:
         """One part's result (``KeyError`` if absent)."""
@@ -112,6 +147,12 @@ class PartLike(Protocol):
     def carried_forward(self) -> bool: ...
     @property
     def review(self) -> str | None: ...
+    @property
+    def answer_id(self) -> str | None: ...
+    @property
+    def decision(self) -> TaDecision | None: ...
+    @property
+    def attachment(self) -> str | None: ...
 
 
 class StudentLike(Protocol):
@@ -144,6 +185,10 @@ class ResultLike(Protocol):
     def parts(self) -> Sequence[PartLike]: ...
     @property
     def file(self) -> str | None: ...
+    @property
+    def channel(self) -> str | None: ...
+    @property
+    def flags(self) -> tuple[str, ...]: ...
 
 
 class PartDigest(NamedTuple):
@@ -159,6 +204,9 @@ class PartDigest(NamedTuple):
     mistake: str | None = None
     carried_forward: bool = False
     review: str | None = None
+    answer_id: str | None = None
+    decision: TaDecision | None = None
+    attachment: str | None = None
 
 
 class StudentDigest(NamedTuple):
@@ -180,6 +228,8 @@ class ResultDigest(NamedTuple):
     pending_review: float
     parts: tuple[PartDigest, ...]
     file: str | None
+    channel: str | None = None
+    flags: tuple[str, ...] = ()
 
 
 def digest(result: SubmissionResult) -> ResultDigest:
@@ -206,6 +256,8 @@ def pack(result: SubmissionResult, parts: tuple[Any, ...] | None = None) -> Pack
         result.pending_review,
         tuple(map(pack_part, result.parts)) if parts is None else parts,
         result.file,
+        result.channel,
+        result.flags,
     )
 
 
@@ -222,6 +274,9 @@ def pack_part(p: PartResult) -> tuple[Any, ...]:
         p.mistake,
         p.carried_forward,
         p.review,
+        p.answer_id,
+        p.decision,
+        p.attachment,
     )
 
 
@@ -237,6 +292,8 @@ def unpack(packed: PackedResult, parts: tuple[PartDigest, ...] | None = None) ->
         packed[6],
         tuple(map(PartDigest._make, packed[7])) if parts is None else parts,
         packed[8],
+        packed[9],
+        packed[10],
     )
 
 

@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from grader.answer_tree import Node
 from grader.assignment import Assignment
+from grader.attachments import Attachment, AttachmentError, read_attachment
 from grader.errors import SubmissionError
 from grader.loading import LoadResult, load_answer_bytes, load_answer_file
 from grader.results import Student
@@ -55,6 +56,8 @@ class Submission:
     answers: dict[str, Answer] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     path: Path | None = None
+    attachments: dict[str, Attachment] = field(default_factory=dict)
+    """The files image answers name, read and checked, by part id."""
 
     def part_problems(self) -> dict[str, Problem]:
         """The first problem attached to each part that has one."""
@@ -262,6 +265,13 @@ def _check_images(sub: Submission, assignment: Assignment, folder: Path) -> None
                     part_id,
                 )
             )
+            continue
+        try:
+            sub.attachments[part_id] = read_attachment(resolved)
+        except (AttachmentError, OSError) as error:
+            reason = str(error) if isinstance(error, AttachmentError) else "cannot be read"
+            message = f"{part_id}: image file {target[:80]!r} {reason}"
+            sub.problems.append(Problem(message, answer.line, part_id))
 
 
 def image_path(node: Node) -> str | None:

@@ -25,9 +25,9 @@ from tabulate import tabulate
 
 from grader.assignment import Assignment
 from grader.common_mistakes import MistakeCount
-from grader.escaping import escape_markdown
-from grader.gradebook import plain_number
+from grader.escaping import escape_markdown, terminal_safe
 from grader.results import Status
+from grader.spreadsheet import plain_number
 from grader.stats import ClassStatistics, PartStatistics
 
 TOP_MISTAKES = 3
@@ -266,13 +266,8 @@ def _table_row(part: PartStatistics) -> list[str]:
         if status is not Status.NEEDS_REVIEW
     ]
     mistake = part.mistakes[0] if part.mistakes else None
-    top = f"{_terminal_safe(mistake.label)} ({mistake.count})" if mistake else ""
+    top = f"{terminal_safe(mistake.label)} ({mistake.count})" if mistake else ""
     discrimination = fixed(part.discrimination)
     if is_low(part.discrimination):
         discrimination += " !"
     return [part.id, fixed(part.mean_credit), *shares, discrimination, top]
-
-
-def _terminal_safe(text: str) -> str:
-    """Text without control characters (no terminal escape sequences from data)."""
-    return "".join(c if c.isprintable() else "?" for c in text)

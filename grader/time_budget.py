@@ -22,7 +22,7 @@ from types import FrameType
 
 from grader.expectations import Expectations
 from grader.grade import error_result
-from grader.pipeline import grade_file
+from grader.pipeline import Graded, grade_file
 from grader.results import SubmissionResult
 
 TIME_BUDGET_SECONDS = 5.0
@@ -66,7 +66,7 @@ class _Watchdog:
 _WATCHDOG = _Watchdog()
 
 
-def grade_with_budget(path: Path, exp: Expectations, seconds: float) -> SubmissionResult:
+def grade_with_budget(path: Path, exp: Expectations, seconds: float) -> Graded:
     """Grade one file under a wall-clock budget (POSIX main thread; elsewhere unbounded).
 
     Outside a batch, the watchdog is installed for this one file."""
@@ -74,19 +74,19 @@ def grade_with_budget(path: Path, exp: Expectations, seconds: float) -> Submissi
         return _watched(path, exp, seconds)
     with alarm_installed():
         if not _WATCHDOG.installed:  # not the main thread, or no SIGALRM (Windows)
-            return grade_file(path, exp).result
+            return grade_file(path, exp)
         return _watched(path, exp, seconds)
 
 
-def _watched(path: Path, exp: Expectations, seconds: float) -> SubmissionResult:
+def _watched(path: Path, exp: Expectations, seconds: float) -> Graded:
     watchdog = _WATCHDOG
     watchdog.arm(seconds)
     watchdog.budget = seconds
     watchdog.started = time.monotonic()
     try:
-        return grade_file(path, exp).result
+        return grade_file(path, exp)
     except _TimedOut:
-        return _timed_out(path, exp, seconds)
+        return Graded(_timed_out(path, exp, seconds), None)
     finally:
         watchdog.started = None
 

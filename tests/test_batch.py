@@ -80,9 +80,9 @@ def test_a_broken_file_gets_an_error_row_and_exit_1(klass: Path, tmp_path: Path)
 
 
 def test_duplicate_and_hostile_ids_never_escape_or_overwrite(klass: Path, tmp_path: Path) -> None:
-    (klass / "zz-copy.yaml").write_text(
-        "student: {id: S1000001}\nanswers: {q1: {a: 1}}\n", "utf-8"
-    )  # same id, other case
+    (klass / "aa-copy.yaml").write_text(
+        "student: {id: S1000001, name: Mallory}\nanswers: {q1: {a: 1}}\n", "utf-8"
+    )  # Ada's id, other case, in a file that sorts first
     (klass / "evil.yaml").write_text(
         "student: {id: ../../etc/passwd}\nanswers: {q1: {a: 1}}\n", "utf-8"
     )
@@ -92,24 +92,30 @@ def test_duplicate_and_hostile_ids_never_escape_or_overwrite(klass: Path, tmp_pa
     written = [p.resolve() for p in out.rglob("*")]
     assert all(p.is_relative_to(out.resolve()) for p in written)
     assert not (tmp_path / "etc").exists()
-    original = json.loads((out / "results" / "s1000001.json").read_text("utf-8"))
-    assert original["student"]["name"] == "Ada Lovelace"  # not overwritten by the copy
+    # Neither file takes the id: both are held for a TA, each under its own file name.
+    assert not (out / "results" / "s1000001.json").exists()
+    held = {
+        name: json.loads((out / "results" / f"{name}.json").read_text("utf-8"))
+        for name in ("aa-copy", "perfect")
+    }
+    assert "also claimed by 'perfect.yaml'" in held["aa-copy"]["error"]
+    assert "also claimed by 'aa-copy.yaml'" in held["perfect"]["error"]
     rows = list(csv.DictReader((out / "gradebook.csv").read_text("utf-8-sig").splitlines()))
     reasons = " ".join(r["error"] for r in rows)
-    assert "also used by" in reasons and "invalid student id" in reasons
+    assert "invalid student id" in reasons and str(klass) not in reasons
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_duplicate_ids_keep_the_first_file_in_any_number_of_jobs(
+def test_duplicate_ids_hold_every_claimant_in_any_number_of_jobs(
     klass: Path, tmp_path: Path, jobs: str
 ) -> None:
-    # With --jobs, each file's process writes its files before anyone knows the id is taken:
-    # what a refused duplicate wrote over, or under another spelling, must be repaired.
+    # With --jobs, each file's process writes its files before anyone knows the id is
+    # contested: whatever was written under a contested id must go.
     duplicates = {
-        "zz-same.yaml": "s1000001",  # perfect.yaml's id, same spelling: writes over Ada's files
-        "zz-case.yaml": "S1000001",  # same id in other case: its own files must go
-        "zz-taken.yaml": "s1000002",  # refused under its file name, zz-taken ...
-        "zzz.yaml": "zz-taken",  # ... which this later file then claims
+        "zz-same.yaml": "s1000001",  # perfect.yaml's id, same spelling
+        "zz-case.yaml": "S1000001",  # same id in other case
+        "zz-taken.yaml": "s1000002",  # Grace's id: held under its file name, zz-taken ...
+        "zzz.yaml": "zz-taken",  # ... which this later file claims first (it keeps it)
     }
     for name, student in duplicates.items():
         (klass / name).write_text(
@@ -119,21 +125,23 @@ def test_duplicate_ids_keep_the_first_file_in_any_number_of_jobs(
     code, text = grade(str(klass), "--out", str(out), "--jobs", jobs)
     assert code == 1, text
     results = {p.stem: json.loads(p.read_text("utf-8")) for p in (out / "results").iterdir()}
-    assert results["s1000001"]["student"]["name"] == "Ada Lovelace"
-    assert results["s1000002"]["student"]["name"] == "Grace Hopper"
-    for refused in ("zz-same", "zz-case", "zz-taken", "zzz"):
-        assert results[refused]["status"] == "error", refused
-        assert "also used by" in results[refused]["error"]
-    assert "S1000001" not in results  # (on a case-sensitive disk it would be a file)
-    assert set(results) == {f"s100000{i}" for i in range(1, 10)} | {
-        "zz-same",
-        "zz-case",
-        "zz-taken",
-        "zzz",
+    held = {
+        "perfect": ["zz-same.yaml", "zz-case.yaml"],
+        "zz-same": ["perfect.yaml", "zz-case.yaml"],
+        "zz-case": ["perfect.yaml", "zz-same.yaml"],
+        "macs-instead-of-flops": ["zz-taken.yaml"],
+        "zz-taken-2": ["macs-instead-of-flops.yaml"],
     }
+    for name, others in held.items():
+        assert results[name]["status"] == "error", name
+        for other in others:
+            assert repr(other) in results[name]["error"], (name, other)
+    assert results["zz-taken"]["status"] == "graded"
+    assert results["zz-taken"]["student"]["name"] == "Mallory"
+    graded = {f"s100000{i}" for i in range(3, 10)}
+    assert set(results) == graded | set(held) | {"zz-taken"}
     feedback = {p.name for p in (out / "feedback").iterdir()}
     assert feedback == {f"{s}{ext}" for s in results for ext in (".html", ".md")}
-    assert "Ada Lovelace" in (out / "feedback" / "s1000001.html").read_text("utf-8")
 
 
 def test_overrides_from_review_csv_and_compare(klass: Path, tmp_path: Path) -> None:
@@ -261,7 +269,7 @@ def test_answer_files_come_in_sorted_path_order(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_meanwhile_runs_once_while_grading(klass: Path, tmp_path: Path, jobs: int) -> None:
-    from grader.batch import run_batch
+    from grader.batch import StudentFiles, run_batch
     from grader.pipeline import answer_files, default_assignment, expectations_for
 
     files = answer_files([klass])
@@ -274,7 +282,7 @@ def test_meanwhile_runs_once_while_grading(klass: Path, tmp_path: Path, jobs: in
     outcome = run_batch(
         files,
         expectations_for(default_assignment(None)),
-        tmp_path / "out",
+        StudentFiles(tmp_path / "out"),
         jobs=jobs,
         progress=progress.append,
         meanwhile=meanwhile,
@@ -324,7 +332,7 @@ def test_ctrl_c_stops_soon_says_what_is_left_and_exits_130(tmp_path: Path) -> No
 
 
 def test_a_batch_stopped_early_does_not_grade_the_rest_first(tmp_path: Path) -> None:
-    from grader.batch import run_batch
+    from grader.batch import StudentFiles, run_batch
     from grader.pipeline import answer_files, default_assignment, expectations_for
 
     files = answer_files([_copies(tmp_path / "class", 3000)])
@@ -337,7 +345,7 @@ def test_a_batch_stopped_early_does_not_grade_the_rest_first(tmp_path: Path) -> 
         run_batch(
             files,
             expectations_for(default_assignment(None)),
-            tmp_path / "out",
+            StudentFiles(tmp_path / "out"),
             jobs=2,
             progress=stop,
         )

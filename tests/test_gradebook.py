@@ -13,22 +13,12 @@ from hypothesis import strategies as st
 
 from grader.assignment import Assignment
 from grader.common_mistakes import answer_text
-from grader.gradebook import (
-    BOM,
-    GRADEBOOK_COLUMNS,
-    REVIEW_COLUMNS,
-    gradebook_csv,
-    neutralise,
-    review_csv,
-)
-from grader.overrides import (
-    Override,
-    apply_overrides,
-    parse_overrides_csv,
-    parse_overrides_yaml,
-)
+from grader.decision_files import parse_decisions_csv
+from grader.decisions import Decision, apply_decisions
+from grader.gradebook import GRADEBOOK_COLUMNS, REVIEW_COLUMNS, gradebook_csv, review_csv
 from grader.pipeline import expectations_for, grade_file
 from grader.results import Status, Student, SubmissionResult
+from grader.spreadsheet import BOM, neutralise
 
 SUBMISSIONS = Path(__file__).resolve().parent.parent / "submissions"
 FORMULAS = ['=HYPERLINK("http://x","click")', "@SUM(A1)", "+1", "-2+3", "\tcmd", "\rcmd", "\0x"]
@@ -171,10 +161,11 @@ def test_review_csv_rows(assignment: Assignment, perfect: SubmissionResult) -> N
     assert read(review_csv([perfect], assignment))[0] == list(REVIEW_COLUMNS)
     named = rows_by_header(review_csv([perfect], assignment))
     assert [r["part"] for r in named] == ["q3.b", "q4.b", "q5.explanation", "q6.advantages"]
-    assert all(r["points"] == "" and r["comment"] == "" for r in named)
+    assert all(r["points"] == "" and r["comment"] == "" and r["status"] == "open" for r in named)
     assert named[0]["answer"] == "image: q3-sketch.png"
     assert named[3]["answer"].count(" | ") >= 1  # a list answer, joined
     assert named[0]["suggestion"].startswith("Check:")
+    assert all(len(r["answer id"]) == 16 for r in named)
 
 
 def fill_in(review: str, part: str, points: str, comment: str) -> str:
@@ -189,6 +180,10 @@ def fill_in(review: str, part: str, points: str, comment: str) -> str:
     return BOM + out.getvalue()
 
 
+def decided(result: SubmissionResult, decisions: list[Decision]) -> SubmissionResult:
+    return apply_decisions(result, {d.part: d for d in decisions})
+
+
 @pytest.mark.parametrize(
     ("points", "status", "score"),
     [("2", Status.CORRECT, 23.0), ("1,5", Status.PARTIAL, 22.5), ("0", Status.INCORRECT, 21.0)],
@@ -197,127 +192,31 @@ def test_review_round_trip(
     assignment: Assignment, perfect: SubmissionResult, points: str, status: Status, score: float
 ) -> None:
     filled = fill_in(review_csv([perfect], assignment), "q6.advantages", points, "=good, parallel")
-    overrides = parse_overrides_csv(filled)
-    assert overrides == [
-        Override(
-            "s1000001", "q6.advantages", float(points.replace(",", ".")), None, "=good, parallel"
-        )
-    ]
-    updated, notes = apply_overrides(perfect, overrides, assignment)
-    assert updated.part("q6.advantages").status is status
+    (decision,) = parse_decisions_csv(filled, "review.csv")
+    answer = perfect.part("q6.advantages").answer_id
+    assert (decision.student, decision.part, decision.comment) == (
+        "s1000001", "q6.advantages", "=good, parallel"
+    )  # fmt: skip
+    assert (decision.points, decision.answer, decision.source) == (
+        float(points.replace(",", ".")), answer, "review.csv line 5"
+    )  # fmt: skip
+    updated = decided(perfect, [decision])
+    part = updated.part("q6.advantages")
+    assert part.status is status and part.decision is not None
+    assert part.decision.comment == "=good, parallel" and not part.decision.stale
     assert (updated.score, updated.pending_review) == (score, 3.0)
-    assert notes == {"q6.advantages": "TA decision: =good, parallel"}
     (row,) = [r for r in rows_by_header(gradebook_csv([updated], assignment))]
     assert row["q6.advantages"] == points.replace(",", ".").removesuffix(".0")
-    assert [r["part"] for r in rows_by_header(review_csv([updated], assignment))] == [
-        "q3.b", "q4.b", "q5.explanation"
+    review = rows_by_header(review_csv([updated], assignment))
+    assert [(r["part"], r["status"]) for r in review] == [
+        ("q3.b", "open"), ("q4.b", "open"), ("q5.explanation", "open"), ("q6.advantages", "decided")
     ]  # fmt: skip
-
-
-def test_override_csv_from_a_decimal_comma_spreadsheet() -> None:
-    text = "\ufeffstudent;part;points;comment\r\ns1;q3.b;0,5;half\r\ns2;q3.b;;\r\n"
-    assert parse_overrides_csv(text) == [Override("s1", "q3.b", 0.5, None, "half")]
-
-
-def test_override_csv_with_credit_column_and_prefixed_ids() -> None:
-    text = "student,part,credit,points,comment\n'=x,q3.b,0.5,,ok\n"
-    assert parse_overrides_csv(text) == [Override("=x", "q3.b", None, 0.5, "ok")]
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("student,part,points\ns1,q3.b,lots\n", "line 2: points 'lots' is not a number"),
-        ("student,part,points\ns1,q3.b,1\ns1,q4.b,1e400\n", "line 3"),
-        ("student,part,points,credit\ns1,q3.b,1,0.5\n", "line 2: give points or credit"),
-        ("student,part,points\n,q3.b,1\n", "line 2: student and part are required"),
-        ("student,points\ns1,1\n", "missing column"),
-        ("student,part,comment\ns1,q3.b,x\n", "points or credit"),
-    ],
-)
-def test_bad_override_csv(text: str, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
-        parse_overrides_csv(text)
-
-
-def test_override_yaml_list_and_mapping() -> None:
-    listed = """
-- {student: "0123", part: q3.b, points: 1, comment: clear sketch}
-- {student: s2, part: q6.advantages, credit: 0.5}
-- {student: s3, part: q4.b}
-"""
-    assert parse_overrides_yaml(listed) == [
-        Override("0123", "q3.b", 1.0, None, "clear sketch"),
-        Override("s2", "q6.advantages", None, 0.5, ""),
-    ]
-    mapping = """
-0123: {q3.b: 1, q4.b: "0,5"}
-s2:
-  q6.advantages: {credit: 1, comment: yes}
-"""
-    assert parse_overrides_yaml(mapping) == [
-        Override("0123", "q3.b", 1.0, None, ""),
-        Override("0123", "q4.b", 0.5, None, ""),
-        Override("s2", "q6.advantages", None, 1.0, "yes"),
-    ]
-    assert parse_overrides_yaml("") == []
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("- {student: s1, part: q3.b, points: many}", "entry 1: points 'many'"),
-        ("- {student: s1, part: q3.b, score: 1}", "unknown key"),
-        ("s1: [1, 2]", "expected a mapping"),
-        ("just text", "expected a list"),
-        ("s1: {q3.b: {points: [1]}}", "s1 q3.b"),
-        ("- [unclosed", "not valid YAML"),
-    ],
-)
-def test_bad_override_yaml(text: str, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
-        parse_overrides_yaml(text)
-
-
-def test_apply_overrides_rules(assignment: Assignment, perfect: SubmissionResult) -> None:
-    half = [Override("s1000001", "q6.advantages", None, 0.5, "")]
-    updated, notes = apply_overrides(perfect, half, assignment)
-    part = updated.part("q6.advantages")
-    assert (part.points, part.credit, part.status) == (1.0, 0.5, Status.PARTIAL)
-    assert notes == {"q6.advantages": "TA decision: 1 of 2 points"}
-    negative = [Override("s1000001", "q3.b", -1.0, None, "no sketch")]
-    assert apply_overrides(perfect, negative, assignment)[0].part("q3.b").status is Status.INCORRECT
-    upper = [Override("S1000001", "q3.b", 1.0, None, "")]
-    assert apply_overrides(perfect, upper, assignment)[0].part("q3.b").status is Status.CORRECT
-    other = [Override("someone-else", "q3.b", 1.0, None, "")]
-    assert apply_overrides(perfect, other, assignment) == (perfect, {})
-    broken = error("s1000001", "unreadable", assignment)
-    assert apply_overrides(broken, half, assignment) == (broken, {})
-
-
-@pytest.mark.parametrize(
-    ("overrides", "message"),
-    [
-        ([Override("s1000001", "q3.z", 1.0, None, ""), Override("x", "q9.a", 1.0, None, "")],
-         "unknown part.*q3.z, q9.a"),
-        ([Override("s1000001", "q3.b", 1.5, None, "")], "1.5 points, but the part is worth 1"),
-        ([Override("s1000001", "q3.b", None, 2.0, "")], "worth 1"),
-        ([Override("s1000001", "q3.b", 1.0, None, ""), Override("s1000001", "q3.b", 0.0, None, "")],
-         "two different overrides"),
-    ],
-)  # fmt: skip
-def test_apply_overrides_refuses(
-    assignment: Assignment, perfect: SubmissionResult, overrides: list[Override], message: str
-) -> None:
-    with pytest.raises(ValueError, match=message):
-        apply_overrides(perfect, overrides, assignment)
-
-
-def test_override_needs_exactly_one_of_points_and_credit() -> None:
-    with pytest.raises(ValueError, match="exactly one"):
-        Override("s1", "q3.b", None, None, "")
-    with pytest.raises(ValueError, match="exactly one"):
-        Override("s1", "q3.b", 1.0, 1.0, "")
+    assert review[-1]["points"] == points.replace(",", ".").removesuffix(".0")
+    assert review[-1]["comment"] == "'=good, parallel"  # neutralised, and read back without it
+    assert parse_decisions_csv(review_csv([updated], assignment)) == [
+        Decision("s1000001", "q6.advantages", decision.points, None, "=good, parallel",
+                 answer=answer or "", source="decisions line 5")
+    ]  # fmt: skip
 
 
 _HOSTILE_TEXT = st.text(
@@ -351,7 +250,7 @@ def test_review_sheet_is_what_the_csv_writer_writes_row_by_row(
             if part.status is Status.NEEDS_REVIEW:
                 row = [result.student.id, result.student.name, result.file or "", part.id]
                 row += [titles[part.id], str(int(part.max_points)), answer_text(part.submitted)]
-                rows.append([*row, part.review or "", "", ""])
+                rows.append([*row, part.review or "", "open", "", "", "", part.answer_id or ""])
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerows([[neutralise(cell) for cell in row] for row in [REVIEW_COLUMNS, *rows]])

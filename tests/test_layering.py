@@ -33,17 +33,21 @@ LAYERS: dict[str, int] = {
             "yaml_fast",
             "yaml_salvage",
             "json_strict",
+            "spreadsheet",
+            "fingerprint",
+            "attachments",
+            "sketches",
         ],
         0,
     ),
     # 1: the only modules that read input files
-    **dict.fromkeys(["assignment", "submission"], 1),
+    **dict.fromkeys(["assignment", "submission", "roster", "identity"], 1),
     # 2: solving and what grading compares against
     **dict.fromkeys(["solving", "expectations"], 2),
     # 3: pure grading
     **dict.fromkeys(["grade_numeric", "grade_other", "grade"], 3),
     # 4: files in, results out
-    **dict.fromkeys(["pipeline", "overrides", "time_budget"], 4),
+    **dict.fromkeys(["pipeline", "decisions", "decision_files", "time_budget"], 4),
     # 5: outputs built from results
     **dict.fromkeys(
         [
@@ -61,6 +65,10 @@ LAYERS: dict[str, int] = {
             "template",
             "batch",
             "outputs",
+            "class_grading",
+            "decisions_view",
+            "lms_exports",
+            "review_page",
         ],
         5,
     ),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from grader.decisions import Decision, apply_decisions
 from grader.expectations import Expectations
 from grader.pipeline import grade_file
 from grader.report import _template, escape_markdown, feedback_html, feedback_markdown
@@ -112,12 +113,15 @@ def test_pending_review_and_review_notes(expectations: Expectations) -> None:
 def test_ta_decision_is_shown_in_every_mode(
     expectations: Expectations, macs: SubmissionResult
 ) -> None:
-    notes = {"q1.b": "Kept at half: <b>MACs</b> are not FLOPs."}
+    comment = "Kept at half: <b>MACs</b> are not FLOPs."
+    decision = Decision("s1000002", "q1.b", 1.0, None, comment, by="ta1")
+    kept = apply_decisions(macs, {"q1.b": decision})
     for reveal in ("none", "feedback", "answers"):
         exp = revealing(expectations, reveal)
-        page = feedback_html(macs, exp, override_notes=notes)
-        assert "TA decision:</strong> Kept at half: &lt;b&gt;MACs&lt;/b&gt;" in page
-        markdown = feedback_markdown(macs, exp, override_notes=notes)
+        page = feedback_html(kept, exp)
+        assert "TA decision:</strong> 1 of 2 points. Kept at half: &lt;b&gt;MACs&lt;/b&gt;" in page
+        assert "TA decision: TA decision" not in page
+        markdown = feedback_markdown(kept, exp)
         assert "TA decision:" in markdown and "\\<b\\>MACs\\</b\\>" in markdown
 
 

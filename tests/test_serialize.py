@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grader.assignment import Assignment
+from grader.decisions import Decision, apply_decisions
 from grader.expectations import Expectations
 from grader.grade import error_result, grade_submission
-from grader.overrides import Override, apply_overrides
 from grader.pipeline import grade_file
 from grader.results import SubmissionResult, digest
 from grader.serialize import PartTable, ResultSerializer
@@ -43,8 +43,8 @@ def test_samples_errors_and_overrides(expectations: Expectations, assignment: As
     serializer, table = ResultSerializer(), PartTable()
     results = [grade_file(path, expectations).result for path in sorted(SAMPLES.iterdir())]
     results.append(error_result("roofline-1", 26.0, "s1", 'a "quoted"\n "parts": [] error'))
-    decision = Override("s1000001", "q6.advantages", 2.0, None, "two clear advantages")
-    results.append(apply_overrides(results[0], [decision], assignment)[0])
+    decision = Decision("s1000001", "q6.advantages", 2.0, None, "two clear advantages", by="ta")
+    results.append(apply_decisions(results[0], {"q6.advantages": decision}))
     for result in results * 2:  # the second time from remembered parts
         check(serializer, table, result)
 

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from grader.assignment import Assignment
 from grader.common_mistakes import UNRECOGNISED, example_text
-from grader.gradebook import plain_number
 from grader.pipeline import expectations_for, grade_file
 from grader.results import PartResult, Status, Student, SubmissionResult
+from grader.spreadsheet import plain_number
 from grader.stats import class_statistics, histogram_bin, pearson
 
 SUBMISSIONS = Path(__file__).resolve().parent.parent / "submissions"

@@ -28,7 +28,7 @@ def test_a_file_over_budget_becomes_an_error_result(
     monkeypatch.setattr(time_budget, "grade_file", slow)
     before = signal.getsignal(signal.SIGALRM)
     start = time.perf_counter()
-    result = time_budget.grade_with_budget(Path("s1.yaml"), expectations, 0.05)
+    result = time_budget.grade_with_budget(Path("s1.yaml"), expectations, 0.05).result
     assert time.perf_counter() - start < time_bound(1)
     assert result.status == "error" and result.error == "grading timed out after 0.05 s"
     assert signal.getsignal(signal.SIGALRM) is before  # handler put back
@@ -41,7 +41,7 @@ def test_the_handler_installed_for_a_batch_serves_every_file(
     before = signal.getsignal(signal.SIGALRM)
     with time_budget.alarm_installed():
         for name in ("a.yaml", "b.yaml"):
-            result = time_budget.grade_with_budget(Path(name), expectations, 0.05)
+            result = time_budget.grade_with_budget(Path(name), expectations, 0.05).result
             assert result.error == "grading timed out after 0.05 s"
             assert result.student.id == Path(name).stem
     assert signal.getsignal(signal.SIGALRM) is before
@@ -60,10 +60,10 @@ def test_the_watchdog_ends_only_the_file_over_budget(
 
     monkeypatch.setattr(time_budget, "grade_file", quick_or_slow)
     with time_budget.alarm_installed():
-        first = time_budget.grade_with_budget(Path("fast.yaml"), expectations, 0.1)
-        timed_out = time_budget.grade_with_budget(Path("slow.yaml"), expectations, 0.1)
+        first = time_budget.grade_with_budget(Path("fast.yaml"), expectations, 0.1).result
+        timed_out = time_budget.grade_with_budget(Path("slow.yaml"), expectations, 0.1).result
         time.sleep(0.3)  # between files the ticks go on, and end nothing
-        last = time_budget.grade_with_budget(Path("fast.yaml"), expectations, 0.1)
+        last = time_budget.grade_with_budget(Path("fast.yaml"), expectations, 0.1).result
     assert timed_out.error == "grading timed out after 0.1 s"
     assert first.error != timed_out.error and last.error == first.error
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # the timer is stopped after
