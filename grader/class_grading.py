@@ -161,6 +161,7 @@ def _merged_decisions(options: ClassOptions, exp: Expectations) -> Merged:
             batches.append(read_decision_file(path))
         except DecisionProblems as error:
             problems += error.problems
+            batches.append(list(error.readable))  # checked too: every problem at once
     problems += check_decisions([d for batch in batches for d in batch], exp.assignment)
     problems += [f"in the ledger: {p}" for p in check_decisions(ledger, exp.assignment)]
     if not problems:

@@ -114,7 +114,7 @@ def parse_decisions_csv(text: str, name: str = "decisions") -> list[Decision]:
             f"{name} line {reader.line_num}: not valid CSV ({error}); is a quote left open?"
         )
     if problems:
-        raise DecisionProblems(problems)
+        raise DecisionProblems(problems, decisions)
     return decisions
 
 
@@ -233,7 +233,7 @@ def parse_decisions_yaml(text: str, name: str = "decisions") -> list[Decision]:
         if decision is not None:
             decisions.append(decision)
     if problems:
-        raise DecisionProblems(problems)
+        raise DecisionProblems(problems, decisions)
     return decisions
 
 

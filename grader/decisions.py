@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 from grader.assignment import Assignment
 from grader.results import PartResult, Status, SubmissionResult, TaDecision
+from grader.spreadsheet import points_text
 
 _EPSILON = 1e-9
 
@@ -71,11 +72,18 @@ class Decision:
 
 
 class DecisionProblems(Exception):
-    """Decisions that cannot be used; every problem at once, each with where it was read."""
+    """Decisions that cannot be used; every problem at once, each with where it was read.
 
-    def __init__(self, problems: Sequence[str]) -> None:
+    Attributes:
+        problems: one line each, naming the file and line.
+        readable: the decisions of the file that could be read, so that they too are checked
+            (against the sheet) and every problem is reported in one go.
+    """
+
+    def __init__(self, problems: Sequence[str], readable: Sequence[Decision] = ()) -> None:
         super().__init__("\n".join(problems))
         self.problems = tuple(problems)
+        self.readable = tuple(readable)
 
 
 def check_decisions(decisions: Iterable[Decision], assignment: Assignment) -> list[str]:
@@ -105,7 +113,8 @@ def check_decisions(decisions: Iterable[Decision], assignment: Assignment) -> li
             problems.append(f"{where}{who}: credit {value:g} is more than 1 (a fraction)")
         elif decision.points is not None and value > worth[decision.part] + _EPSILON:
             problems.append(
-                f"{where}{who}: {value:g} points, but the part is worth {worth[decision.part]:g}"
+                f"{where}{who}: {points_text(value)}, but the part is worth "
+                f"{points_text(worth[decision.part])}"
             )
     return problems
 
@@ -202,7 +211,7 @@ def _conflict(earlier: Decision, later: Decision) -> str:
 
 def _verdict(decision: Decision) -> str:
     given = (
-        f"{decision.points:g} points"
+        points_text(decision.points)
         if decision.points is not None
         else f"credit {decision.credit:g}"
     )

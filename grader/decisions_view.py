@@ -8,7 +8,7 @@ from tabulate import tabulate
 
 from grader.decisions import Decision
 from grader.escaping import terminal_safe
-from grader.spreadsheet import plain_number
+from grader.spreadsheet import plain_number, points_text
 
 
 def ledger_table(
@@ -35,7 +35,7 @@ def ledger_table(
         if part is not None and decision.part != part:
             continue
         given = (
-            f"{plain_number(decision.points)} points"
+            points_text(decision.points)
             if decision.points is not None
             else f"credit {plain_number(decision.credit or 0.0)}"
         )

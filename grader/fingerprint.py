@@ -45,3 +45,7 @@ def _plain(node: Node) -> object:
     if isinstance(value, list):
         return [_plain(child) for child in value]
     return [[key, _plain(child)] for key, child in value.items()]
+
+
+NO_ANSWER = answer_fingerprint(Node("", None))
+"""The fingerprint of an unanswered part: a decision on it goes stale once an answer comes."""

@@ -13,7 +13,7 @@ from grader.answer_tree import Node
 from grader.assignment import Part
 from grader.errors import AnswerFormatError
 from grader.expectations import Expectations
-from grader.fingerprint import answer_fingerprint
+from grader.fingerprint import NO_ANSWER, answer_fingerprint
 from grader.grade_numeric import grade_number
 from grader.grade_other import (
     grade_choice,
@@ -113,7 +113,7 @@ def _grade_part(
         line = answer.line if answer else None
         found = memo.get(("missing", part.id, line))
         if found is None:
-            found = _ungraded(part, exp, Status.MISSING, line, "No answer.")
+            found = _ungraded(part, exp, Status.MISSING, line, "No answer.", None, NO_ANSWER)
             _remember(memo, ("missing", part.id, line), found)
         assert isinstance(found, PartResult)
         return found

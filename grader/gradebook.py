@@ -36,7 +36,7 @@ from grader.assignment import Assignment
 from grader.common_mistakes import answer_text
 from grader.results import PartLike, ResultLike, Status
 from grader.roster import Enrolled
-from grader.spreadsheet import BOM, Cell, Number, cell_text, plain_number, to_csv
+from grader.spreadsheet import BOM, Cell, Number, cell_text, points_text, to_csv
 from grader.stats import sorted_results
 
 GRADEBOOK_COLUMNS = (
@@ -180,7 +180,7 @@ def _review_cells(part: PartLike, titles: dict[str, str]) -> tuple[Cell, ...]:
     decision = part.decision
     suggestion = part.review or ""
     if decision is not None and decision.stale:
-        earlier = f"{plain_number(decision.points)} points"
+        earlier = points_text(decision.points)
         if decision.comment:
             earlier += f", {decision.comment!r}"
         by = f" by {decision.by}" if decision.by else ""

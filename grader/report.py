@@ -23,6 +23,7 @@ from grader.escaping import escape_markdown
 from grader.expectations import Expectations
 from grader.plots import has_roofline, roofline_svg
 from grader.results import PartResult, Status, SubmissionResult
+from grader.spreadsheet import points_text
 from reference.solution import format_number
 
 STATUS_LABELS: dict[Status, str] = {
@@ -238,7 +239,7 @@ def decision_note(part: PartResult) -> str | None:
     decision = part.decision
     if decision is None:
         return None
-    given = f"{_points(decision.points)} of {_points(part.max_points)} points"
+    given = f"{_points(decision.points)} of {points_text(part.max_points)}"
     if decision.stale:
         return (
             f"a TA gave {given} for your earlier answer; you changed it since, so a TA "

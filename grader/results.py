@@ -55,7 +55,8 @@ class PartResult(_Frozen):
         line: 1-based line of the answer in the student's file.
         review: for parts a person grades, what the grader suggests (rubric items covered).
         answer_id: a fingerprint of the answer as written (and of the image it names), to
-            which a TA's decision is bound; None when the part is unanswered.
+            which a TA's decision is bound (an unanswered part has one too: a decision on it
+            goes stale when an answer comes).
         decision: the TA's decision on this part, if any.
         attachment: for an answer naming an image that really is one, where its checked
             copy is, relative to the output folder (``sketches/<digest>.png``).

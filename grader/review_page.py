@@ -23,7 +23,7 @@ from grader.assignment import Part, RubricItem
 from grader.common_mistakes import answer_text
 from grader.expectations import Expectations
 from grader.results import PartLike, ResultLike, Status
-from grader.spreadsheet import plain_number
+from grader.spreadsheet import plain_number, points_text
 from grader.stats import sorted_results
 
 TEMPLATE_NAME = "review.html.j2"
@@ -100,7 +100,7 @@ def _item(result: ResultLike, part: PartLike) -> ReviewItem:
         state, decided = "open", ""
     else:
         state = "stale" if decision.stale else "decided"
-        decided = f"{plain_number(decision.points)} points"
+        decided = points_text(decision.points)
         if decision.comment:
             decided += f" ({decision.comment})"
         if decision.by:

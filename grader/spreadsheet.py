@@ -85,3 +85,13 @@ def clean_cell(value: Any) -> str:
     if text.startswith("'") and text[1:].lstrip(" ").startswith(FORMULA_TRIGGERS):
         return text[1:]
     return text
+
+
+def points_text(points: float) -> str:
+    """Points for a sentence: ``1 point``, ``1.5 points``, ``0 points``.
+
+    >>> points_text(1.0), points_text(1.5), points_text(0)
+    ('1 point', '1.5 points', '0 points')
+    """
+    shown = plain_number(points)
+    return f"{shown} point" if shown == "1" else f"{shown} points"

@@ -1,0 +1,238 @@
+"""Identity from the course, not from the file: rosters (plain, Canvas, Moodle exports), LMS
+folder and file names, impersonation attempts, MISSING rows and the LMS grade imports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from grader.cli import main
+from grader.errors import UsageError
+from grader.identity import channel_of, resolve_identity
+from grader.results import Student
+from grader.roster import Enrolled, parse_roster
+
+SAMPLES = Path(__file__).resolve().parent.parent / "submissions"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout + result.stderr
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text("utf-8-sig"), newline="")))
+
+
+# --- rosters -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "id,name,email\ns1,Ada Lovelace,ada@uni.example\n",
+            Enrolled("s1", "Ada Lovelace", "ada@uni.example"),
+            id="plain",
+        ),
+        pytest.param(
+            "Student,ID,SIS User ID,SIS Login ID,Section\n"
+            "    Points Possible,,,,\n"
+            '"Lovelace, Ada",4711,s1,ada,Tutorial 2\n',
+            Enrolled("s1", "Lovelace, Ada", lms_id="4711", sis_login="ada", section="Tutorial 2"),
+            id="Canvas gradebook export",
+        ),
+        pytest.param(
+            "First name,Last name,ID number,Email address\nAda,Lovelace,s1,ada@uni.example\n",
+            Enrolled("s1", "Ada Lovelace", "ada@uni.example"),
+            id="Moodle participants",
+        ),
+        pytest.param(
+            "Identifier,Full name,Email address,Status,Grade\n"
+            "Participant 12345,Ada Lovelace,s1@uni.example,Submitted,\n",
+            Enrolled("s1", "Ada Lovelace", "s1@uni.example", lms_id="12345"),
+            id="Moodle grading worksheet: the id from the email",
+        ),
+        pytest.param(
+            "\ufeffStudent ID;Name;LMS ID\r\ns1;Ada;77\r\n",
+            Enrolled("s1", "Ada", lms_id="77"),
+            id="BOM and semicolons",
+        ),
+    ],
+)
+def test_rosters_in_the_formats_courses_export(text: str, expected: Enrolled) -> None:
+    (student,) = parse_roster(text).students
+    assert student == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("name,email\nAda,\n", "no student id"),
+        ("colour\nred\n", "no id column"),
+        ("id,name\ns1,Ada\nS1,Ada again\n", "line 3: S1 is also on line 2"),
+        ("id,name\n../x,Eve\n", "line 2: '../x' is not a usable student id"),
+        ('id,name\ns1,"Ada\n', "not valid CSV"),
+    ],
+)
+def test_bad_rosters_are_usage_errors_with_lines(text: str, message: str) -> None:
+    with pytest.raises(UsageError, match=message.replace("(", r"\(")):
+        parse_roster(text, "r.csv")
+
+
+# --- channels and who a file belongs to --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("relative", "label"),
+    [
+        ("Ada Lovelace_12345_assignsubmission_file_/answers.yaml", "moodle:12345"),
+        ("Ada Lovelace_12345_assignsubmission_file_answers.yaml", "moodle:12345"),
+        ("week3/Ada_Lovelace_7_assignsubmission_file_/sub/a.json", "moodle:7"),
+        ("lovelaceada_4711_99123_answers.yaml", "canvas:4711"),
+        ("lovelaceada_LATE_4711_99123_answers-1.yaml", "canvas:4711"),
+        ("s1234.yaml", None),
+        ("group_1/answers.yaml", None),
+    ],
+)
+def test_channels_from_lms_names(relative: str, label: str | None) -> None:
+    found = channel_of(relative)
+    assert (found.label if found else None) == label
+
+
+def test_the_channel_decides_and_the_file_is_only_checked() -> None:
+    roster = parse_roster("ID number,Full name,Identifier\ns1,Ada,Participant 5\ns2,Eve,6\n")
+    channel = channel_of("Ada_5_assignsubmission_file_/a.yaml")
+    claims_other = resolve_identity(Student(id="s2", name="Eve"), channel, roster)
+    assert claims_other.student == Student(id="s1", name="Ada")
+    assert "says student 's2', but it was submitted by s1" in claims_other.flags[0]
+    honest = resolve_identity(Student(id="S1"), channel, roster)
+    assert honest.student.id == "s1" and honest.flags == () and honest.channel == "moodle:5"
+    unknown = resolve_identity(Student(id="s9"), None, roster)
+    assert unknown.student.id == "s9" and "not on the roster" in unknown.flags[0]
+    stranger = resolve_identity(
+        Student(id="s1"), channel_of("x_99_assignsubmission_file_a"), roster
+    )
+    assert "participant 99" in stranger.flags[0] and stranger.student.id == "s1"
+
+
+# --- a class run -----------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def klass(tmp_path: Path) -> Path:
+    folder = tmp_path / "class"
+    shutil.copytree(SAMPLES, folder)
+    return folder
+
+
+def test_an_impersonating_file_takes_nobodys_row(klass: Path, tmp_path: Path) -> None:
+    # Sorts first and claims Grace's id (s1000002): without a channel, both are held.
+    (klass / "a-mallory.yaml").write_text(
+        "student: {id: s1000002, name: Mallory}\nanswers: {q1: {a: '288'}}\n", "utf-8"
+    )
+    out = tmp_path / "out"
+    code, _ = run("grade", str(klass), "--out", str(out))
+    assert code == 1
+    table = {r["file"].rsplit("/", 1)[-1]: r for r in rows(out / "gradebook.csv")}
+    assert table["a-mallory.yaml"]["status"] == table["macs-instead-of-flops.yaml"]["status"]
+    assert table["a-mallory.yaml"]["status"] == "ERROR"
+    assert "'macs-instead-of-flops.yaml'" in table["a-mallory.yaml"]["error"]
+    assert "'a-mallory.yaml'" in table["macs-instead-of-flops.yaml"]["error"]
+    assert not (out / "feedback" / "s1000002.html").exists()
+    for path in (out / "feedback").glob("*.html"):
+        assert "Mallory" not in path.read_text("utf-8") or path.stem == "a-mallory"
+
+
+def test_with_a_roster_every_student_has_a_row(klass: Path, tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "id,name,email\ns1000001,Ada Lovelace,ada@x\ns1000002,Grace Hopper,g@x\n"
+        "s2000000,Nobody Submitted,n@x\n",
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    code, text = run("grade", str(klass), "--out", str(out), "--roster", str(roster))
+    assert code == 0, text
+    table = {r["id"]: r for r in rows(out / "gradebook.csv")}
+    assert table["s2000000"]["status"] == "MISSING" and table["s2000000"]["score"] == ""
+    assert table["s1000001"]["flags"] == ""
+    assert "not on the roster" in table["s1000003"]["flags"]
+    canvas = rows(out / "canvas-grades.csv")
+    assert canvas[0]["Student"] == "Points Possible"
+    assert {r["SIS User ID"] for r in canvas[1:]} >= {"s1000001", "s2000000"}
+
+
+def test_moodle_folders_give_identity_and_moodle_imports(klass: Path, tmp_path: Path) -> None:
+    moodle = tmp_path / "moodle"
+    moodle.mkdir()
+    # Ada's folder holds Grace's file (a mix-up or a copy): the folder says whose it is.
+    for folder, sample in (
+        ("Ada Lovelace_101_assignsubmission_file_", "macs-instead-of-flops.yaml"),
+        ("Grace Hopper_102_assignsubmission_file_", "perfect.yaml"),
+    ):
+        (moodle / folder).mkdir()
+        shutil.copy(klass / sample, moodle / folder / "answers.yaml")
+        shutil.copy(klass / "q3-sketch.png", moodle / folder / "q3-sketch.png")
+        shutil.copy(klass / "q4-sketch.png", moodle / folder / "q4-sketch.png")
+    roster = tmp_path / "worksheet.csv"
+    roster.write_text(
+        "Identifier,Full name,Email address,ID number\n"
+        "Participant 101,Ada Lovelace,ada@x,s1000001\n"
+        "Participant 102,Grace Hopper,grace@x,s1000002\n",
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    code, text = run("grade", str(moodle), "--out", str(out), "--roster", str(roster))
+    assert code == 0, text
+    table = {r["id"]: r for r in rows(out / "gradebook.csv")}
+    assert set(table) == {"s1000001", "s1000002"}
+    assert "says student 's1000002', but it was submitted by s1000001" in table["s1000001"]["flags"]
+    assert "says student 's1000001', but it was submitted by s1000002" in table["s1000002"]["flags"]
+    result = json.loads((out / "results" / "s1000002.json").read_text("utf-8"))
+    assert result["channel"] == "moodle:102" and result["student"]["name"] == "Grace Hopper"
+    worksheet = {r["Identifier"]: r for r in rows(out / "moodle-grades.csv")}
+    assert set(worksheet) == {"Participant 101", "Participant 102"}
+    assert worksheet["Participant 102"]["Grade"] == table["s1000002"]["score"]
+    assert worksheet["Participant 102"]["Maximum Grade"] == "26"
+    assert worksheet["Participant 101"]["Last modified (grade)"].endswith("UTC")
+
+
+def test_canvas_file_names_give_the_canvas_user_id(klass: Path, tmp_path: Path) -> None:
+    canvas = tmp_path / "canvas"
+    canvas.mkdir()
+    shutil.copy(klass / "arithmetic-slip.yaml", canvas / "turingalan_4711_99001_answers.yaml")
+    out = tmp_path / "out"
+    code, text = run("grade", str(canvas), "--out", str(out))
+    assert code == 0, text
+    (row,) = rows(out / "canvas-grades.csv")[1:]
+    assert row["ID"] == "4711" and row["SIS User ID"] == "s1000003"
+    (graded,) = rows(out / "gradebook.csv")
+    assert (
+        row[
+            next(
+                iter(
+                    k
+                    for k in row
+                    if k not in ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
+                )
+            )
+        ]
+        == graded["score"]
+    )
+    assert not (out / "moodle-grades.csv").exists()
+
+
+def test_scores_are_rounded_to_the_sheets_precision(klass: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run("grade", str(klass), "--out", str(out))
+    for row in rows(out / "gradebook.csv"):
+        for column, value in row.items():
+            if value and column not in ("id", "name", "file", "status", "error", "flags"):
+                assert len(value.partition(".")[2]) <= 2, (column, value)
