@@ -56,6 +56,11 @@ class ReviewGroup:
     items: tuple[ReviewItem, ...]
 
     @property
+    def max_points_text(self) -> str:
+        """``1 point``, ``2 points``."""
+        return points_text(float(self.max_points))
+
+    @property
     def open_count(self) -> int:
         """Items still waiting for a decision."""
         return sum(1 for item in self.items if item.state != "decided")
@@ -111,7 +116,7 @@ def _item(result: ResultLike, part: PartLike) -> ReviewItem:
         student=result.student.id,
         name=result.student.name,
         file=_base_name(result.file),
-        answer=answer_text(part.submitted),
+        answer=answer_text(part.submitted).removeprefix("image: "),
         sketch=_sketch(part.attachment),
         suggestion=part.review or "",
         answer_id=answer_id,
