@@ -392,11 +392,36 @@ def diff(old: Path, new: Path) -> None:
 @click.option(
     "-a", "--assignment", default=None, help=ASSIGNMENT_HELP + " [default: the bundled one]"
 )
-def gradescope(submission: Path, results_file: Path, assignment: str | None) -> None:
-    """Run as Gradescope's autograder: grade the upload, write results.json."""
+@click.option(
+    "--make-zip",
+    "make_zip",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Instead of grading: write the autograder zip to upload to Gradescope (setup.sh, "
+    "run_autograder, this grader as a wheel; --assignment goes into it).",
+)
+def gradescope(
+    submission: Path, results_file: Path, assignment: str | None, make_zip: Path | None
+) -> None:
+    """Run as Gradescope's autograder: grade the upload, write results.json.
+
+    The upload must hold exactly one answer file. results.json is always written, also when
+    the file cannot be graded (it says why). Exit status 0 when results.json was written, 2
+    for a usage or assignment error.
+    """
     from grader.gradescope import gradescope_results, write_results
     from grader.pipeline import expectations_for
 
+    if make_zip is not None:
+        from grader.gradescope_zip import make_autograder_zip
+
+        try:
+            names = make_autograder_zip(make_zip, assignment)
+        except GraderError as error:
+            _fail(error)
+            return
+        click.echo(f"wrote {make_zip}: {', '.join(names)}; upload it as the autograder")
+        return
     try:
         exp = expectations_for(default_assignment(assignment))
     except GraderError as error:

@@ -24,28 +24,37 @@ SUBMISSION_DIR = Path("/autograder/submission")
 RESULTS_FILE = Path("/autograder/results/results.json")
 
 
-def find_answer_file(folder: Path) -> Path | None:
-    """The answer file of a submission folder (the first .yaml/.yml/.json, by name)."""
-    found = sorted(
+def answer_files_in(folder: Path) -> list[Path]:
+    """The answer files of an upload (``.yaml``, ``.yml``, ``.json``; not an editor's
+    ``*.schema.json`` nor hidden files), by name."""
+    return sorted(
         p
         for p in folder.rglob("*")
-        if p.is_file() and p.suffix.lower() in ANSWER_SUFFIXES and not p.name.startswith(".")
+        if p.is_file()
+        and p.suffix.lower() in ANSWER_SUFFIXES
+        and not p.name.startswith(".")
+        and not p.name.lower().endswith(".schema.json")
     )
-    return found[0] if found else None
 
 
 def gradescope_results(folder: Path, exp: Expectations) -> dict[str, Any]:
-    """The ``results.json`` document for one submission folder."""
-    answer_file = find_answer_file(folder)
-    if answer_file is None:
-        return {
-            "score": 0.0,
-            "output_format": "md",
-            "visibility": "visible",
-            "output": "No answer file found: upload one `.yaml` or `.json` answer file "
-            "(run `grader template` for one to fill in).",
-        }
-    return results_document(grade_file(answer_file, exp).result, exp)
+    """The ``results.json`` document for one submission folder.
+
+    An upload must hold exactly one answer file: with none, or with several (which one would
+    the student want graded?), the result says so and names them; nothing is picked silently.
+    """
+    found = answer_files_in(folder)
+    if len(found) != 1:
+        names = ", ".join(f"`{escape_markdown(str(p.relative_to(folder)))}`" for p in found)
+        reason = (
+            "No answer file found: upload one `.yaml` or `.json` answer file "
+            "(run `grader template` for one to fill in)."
+            if not found
+            else f"Your upload holds {len(found)} answer files ({names}): upload exactly one, "
+            "so that it is clear which one is graded."
+        )
+        return {"score": 0.0, "output_format": "md", "visibility": "visible", "output": reason}
+    return results_document(grade_file(found[0], exp).result, exp)
 
 
 def results_document(result: SubmissionResult, exp: Expectations) -> dict[str, Any]:

@@ -56,3 +56,19 @@ def test_unreadable_or_absent_submission_still_gives_valid_results(
     (tmp_path / "answers.yaml").write_text("- not a mapping\n", "utf-8")
     document = gradescope_results(tmp_path, expectations)
     assert document["score"] == 0.0 and "could not be graded" in document["output"]
+
+
+def test_an_upload_with_two_answer_files_names_both(
+    expectations: Expectations, tmp_path: Path
+) -> None:
+    shutil.copy(SAMPLES / "perfect.yaml", tmp_path / "answers.yaml")
+    (tmp_path / "old").mkdir()
+    shutil.copy(SAMPLES / "macs-instead-of-flops.yaml", tmp_path / "old" / "draft.yml")
+    (tmp_path / "roofline-1.schema.json").write_text("{}", "utf-8")  # an editor's, not answers
+    document = gradescope_results(tmp_path, expectations)
+    assert document["score"] == 0.0 and "tests" not in document
+    assert "2 answer files" in document["output"]
+    assert "answers\\.yaml" in document["output"] and "old/draft\\.yml" in document["output"]
+    assert "schema" not in document["output"]
+    (tmp_path / "old" / "draft.yml").unlink()
+    assert gradescope_results(tmp_path, expectations)["score"] > 0
