@@ -63,6 +63,30 @@ def activation_elements_per_token(
     return elements - (2 * layer.d_model if qkv_byte_model == "fused" else 0)
 
 
+def linear_intensity(
+    *,
+    tokens: int,
+    in_features: int,
+    out_features: int,
+    bytes_per_element: int,
+    flops_per_mac: int = 2,
+    activation_bytes: bool = True,
+) -> float:
+    """FLOP/byte of one (in x out) matrix applied to ``tokens`` tokens in one pass, under the
+    byte model above (weights read once, each token's input read and output written).
+
+    >>> round(linear_intensity(tokens=512, in_features=1024, out_features=4096,
+    ...                        bytes_per_element=2), 2)
+    315.08
+    """
+    one_of("flops_per_mac", flops_per_mac, (1, 2))
+    weights = positive_int("in_features", in_features) * positive_int("out_features", out_features)
+    per_token = in_features + out_features if boolean("activation_bytes", activation_bytes) else 0
+    elements = weights + positive_int("tokens", tokens) * per_token
+    moved = elements * positive_int("bytes_per_element", bytes_per_element)
+    return tokens * flops_per_mac * weights / moved
+
+
 def matrix_bytes(
     *,
     layer: DecoderLayer,
