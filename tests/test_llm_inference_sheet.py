@@ -338,6 +338,11 @@ def test_tie_rule_decides_a_turning_batch_on_the_ridge(tie_rule: str, batch: int
     assert answers["q4.b"] == 150.0 == answers["q5.a"]
     assert answers["q5.d"] == batch
     assert answers["q5.b"] == (COMP if tie_rule == "compute" else MEM)
+    step = llm_inference_1.solve(
+        {**llm_inference_1.SHEET_GIVENS, "gpu.peak": 300e12, "gpu.bandwidth": 2e12},
+        Conventions(activation_bytes=False, tie_rule=tie_rule),  # type: ignore[arg-type]
+    ).step("q5.d")
+    assert step.substitution.endswith("= ⌈150⌉" if tie_rule == "compute" else "= ⌊150⌋ + 1")
 
 
 def test_a_device_decode_never_reaches_is_refused_with_the_limit() -> None:
@@ -434,4 +439,4 @@ def test_steps_name_a_formula_and_unit() -> None:
     assert all(step.formula for step in solution.steps)
     turning = solution.step("q5.d").substitution
     threshold = 2 * RIDGE * W / (F - 2 * RIDGE * A)
-    assert turning.endswith(f"= {threshold:.4f}, so B = 163"), turning
+    assert turning.endswith(f"= ⌈{threshold:.4f}⌉"), turning

@@ -4,8 +4,8 @@ The formulas live in the topic modules (``decoder_layer``, ``kv_cache``, ``llm_i
 ``roofline``); this module wires the sheet's givens into them and writes each step out. The
 byte model (what "bytes moved" and "bytes read" count) is the one of ``llm_inference``.
 Symbols as on the sheet: d model width, h heads, d_head = d / h, d_ff MLP width, L context
-length, B batch size, N layers of the model, bytes = bytes per element. Rates are in base
-units: FLOP/s and byte/s.
+length, b batch size (lower case: students write B for bytes), N layers of the model, bytes =
+bytes per element. Rates are in base units: FLOP/s and byte/s.
 
 The default givens are the layer shape of GPT-3 6.7B (d = 4096, 32 heads of 128, d_ff = 4d, 32
 layers, a context of 2048): a real model whose numbers stay readable (4 d² is 2^26, the layer's
@@ -13,7 +13,7 @@ weights are 12 d²). The batch is 16, not 1, so that forgetting the batch shows 
 bytes and the decode intensity differs from the matrix-vector one, and 16 is no power of the
 2-byte element size's kin (4, 8) that a generic slip (x4, x8) would also produce. The GPU is an
 NVIDIA A100 80GB SXM (``reference.devices``): 312 TFLOP/s dense FP16 Tensor Core, 2,039 GB/s,
-a ridge of 153 FLOP/byte, so decode at B = 16 is memory-bound, prefill compute-bound, and the
+a ridge of 153 FLOP/byte, so decode at b = 16 is memory-bound, prefill compute-bound, and the
 turning batch (163) is a real computation, not the ridge rounded up.
 """
 

@@ -74,7 +74,7 @@ class Sheet:
         )
 
 
-_SYMBOL = re.compile(r"\b(d_ff|d_head|d|h|L|B|N|bytes)\b")
+_SYMBOL = re.compile(r"\b(d_ff|d_head|d|h|L|b|N|bytes)\b")
 
 
 def _texts(s: Sheet, formula: str, note: str = "") -> tuple[str, str]:
@@ -86,7 +86,7 @@ def _texts(s: Sheet, formula: str, note: str = "") -> tuple[str, str]:
         "d": s.d,
         "h": s.h,
         "L": s.context,
-        "B": s.batch,
+        "b": s.batch,
         "N": s.n_layers,
         "bytes": s.bpe,
     }
@@ -156,7 +156,7 @@ def kv_steps(s: Sheet) -> list[Step]:
         ),
         Step(
             "q2.c",
-            "B × L × q2.a",
+            "b × L × q2.a",
             f"{s.batch} × {s.context} × {fmt(per_token)}",
             kv_cache.kv_cache_bytes(
                 layer=s.layer, context=s.context, batch=s.batch, bytes_per_element=s.bpe
@@ -183,7 +183,7 @@ def flop_steps(s: Sheet) -> list[Step]:
         Step(
             "q3.c", "L × (q3.a + q3.b)", f"{s.context} × {both}", s.flops(tokens=s.context), "FLOP"
         ),
-        Step("q3.d", "B × (q3.a + q3.b)", f"{s.batch} × {both}", s.flops(tokens=s.batch), "FLOP"),
+        Step("q3.d", "b × (q3.a + q3.b)", f"{s.batch} × {both}", s.flops(tokens=s.batch), "FLOP"),
         Step(
             "q3.e",
             *_texts(s, cached, "(scores, then the weighted sum of values)"),
@@ -194,11 +194,11 @@ def flop_steps(s: Sheet) -> list[Step]:
 
 
 def intensity_steps(s: Sheet) -> list[Step]:
-    """q4: intensity of the matrix products in decode (batch 1 and B) and prefill, and of
+    """q4: intensity of the matrix products in decode (batch 1 and b) and prefill, and of
     attention against the cache."""
     w, a, per_token = fmt(s.weights), fmt(s.activations), fmt(s.flops())
     steps = []
-    for part, tokens, symbol in (("q4.a", 1, ""), ("q4.b", s.batch, "B"), ("q4.c", s.context, "L")):
+    for part, tokens, symbol in (("q4.a", 1, ""), ("q4.b", s.batch, "b"), ("q4.c", s.context, "L")):
         count = f"{symbol} × " if symbol else ""
         if s.activations:
             formula = f"{count}(q3.a + q3.b) / ((W + {count}A) × bytes), W weights, A activations"
@@ -218,7 +218,7 @@ def intensity_steps(s: Sheet) -> list[Step]:
 
 
 def device_steps(s: Sheet) -> list[Step]:
-    """q5: the GPU's ridge point, the verdicts of decode (batch B) and prefill, the turning
+    """q5: the GPU's ridge point, the verdicts of decode (batch b) and prefill, the turning
     batch."""
     ridge = roofline.ridge_point(peak=s.peak, bandwidth=s.bandwidth)
     batch = llm_inference.critical_batch(
@@ -258,13 +258,16 @@ def device_steps(s: Sheet) -> list[Step]:
                 verdict,
             )
         )
+    # At an exact tie the compute rule takes the threshold itself, the memory rule the next b.
+    open_, close = ("⌈", "⌉") if s.cv.tie_rule == "compute" else ("⌊", "⌋ + 1")
+    reached = "≥" if s.cv.tie_rule == "compute" else ">"
     steps.append(
         Step(
             "q5.d",
-            "smallest whole B with B × (q3.a + q3.b) / ((W + B × A) × bytes) ≥ q5.a: "
-            "B ≥ q5.a × bytes × W / (q3.a + q3.b − q5.a × bytes × A)",
-            f"{fmt(ridge)} × {s.bpe} × {fmt(s.weights)} / ({fmt(s.flops())}{minus}) "
-            f"= {fmt(threshold)}, so B = {batch}",
+            f"smallest whole b with b × (q3.a + q3.b) / ((W + b × A) × bytes) {reached} q5.a, "
+            f"so b = {open_}q5.a × bytes × W / (q3.a + q3.b − q5.a × bytes × A){close}",
+            f"{open_}{fmt(ridge)} × {s.bpe} × {fmt(s.weights)} / ({fmt(s.flops())}{minus})"
+            f"{close} = {open_}{fmt(threshold)}{close}",
             batch,
             "sequences",
         )
@@ -312,7 +315,7 @@ def time_steps(s: Sheet) -> list[Step]:
         Step(
             "q6.d",
             "why batching helps the matrix products but not attention against the cache",
-            "the weights are read once per step for all B tokens, so FLOP/byte grows with B; "
+            "the weights are read once per step for all b tokens, so FLOP/byte grows with b; "
             "each sequence reads its own cache, so attention stays near 2 / bytes FLOP/byte",
             None,
         ),
