@@ -111,7 +111,13 @@ class DecoderLayer:
 
 
 def checked_layer(layer: object) -> DecoderLayer:
-    """``layer`` if it is a :class:`DecoderLayer` (validated when it was made)."""
+    """``layer`` if it is a :class:`DecoderLayer` (validated when it was made).
+
+    >>> checked_layer({"d_model": 4096, "n_heads": 32, "d_ff": 16384})
+    Traceback (most recent call last):
+    ...
+    ValueError: layer must be a DecoderLayer, not {'d_model': 4096, 'n_heads': 32, 'd_ff': 16384}
+    """
     if not isinstance(layer, DecoderLayer):
         raise ValueError(f"layer must be a DecoderLayer, not {layer!r}")
     return layer

@@ -20,7 +20,7 @@ What the words mean (a sheet built on this module uses them exactly so):
   written (d_model elements each). Scores stay on chip.
 * **Arithmetic intensity** = FLOPs / bytes moved, in FLOP/byte.
 * **Bytes that must be read in a decode step**: the layer's parameters (as counted), once, and
-  the KV cache of every sequence, batch x context tokens. Activations (a few KiB per token)
+  the KV cache of every sequence, batch x context tokens. Activations (tens of KiB per token)
   can stay on chip while weights and cache (hundreds of MB) cannot, and writes (the new keys
   and values) are not reads, so neither is counted: this is a lower bound.
 * **Time per generated token** >= bytes read / bandwidth: every sequence gets its next token
@@ -75,8 +75,11 @@ def linear_intensity(
     """FLOP/byte of one (in x out) matrix applied to ``tokens`` tokens in one pass, under the
     byte model above (weights read once, each token's input read and output written).
 
+    >>> round(linear_intensity(tokens=16, in_features=4096, out_features=16384,
+    ...                        bytes_per_element=2), 4)  # W_up in a decode step, b = 16
+    15.9223
     >>> round(linear_intensity(tokens=512, in_features=1024, out_features=4096,
-    ...                        bytes_per_element=2), 2)
+    ...                        bytes_per_element=2), 2)  # NVIDIA's published example: 315
     315.08
     """
     one_of("flops_per_mac", flops_per_mac, (1, 2))
