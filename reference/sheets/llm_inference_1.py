@@ -20,7 +20,8 @@ turning batch (163) is a real computation, not the ridge rounded up.
 from __future__ import annotations
 
 from reference.conventions import Conventions
-from reference.sheets import llm_inference_1_steps as steps
+from reference.sheets import llm_inference_1_counts as counts
+from reference.sheets import llm_inference_1_roofline as roofline_steps
 from reference.solution import Givens, Solution
 
 ASSIGNMENT = "llm-inference-1"
@@ -59,14 +60,14 @@ def solve(givens: Givens, conventions: Conventions) -> Solution:
     (16384, 'memory-bound', 'compute-bound', 163)
     """
     check_givens(givens)
-    sheet = steps.Sheet(givens, conventions)
+    sheet = counts.Sheet(givens, conventions)
     worked = [
-        *steps.parameter_steps(sheet),
-        *steps.kv_steps(sheet),
-        *steps.flop_steps(sheet),
-        *steps.intensity_steps(sheet),
-        *steps.device_steps(sheet),
-        *steps.time_steps(sheet),
+        *counts.parameter_steps(sheet),
+        *counts.kv_steps(sheet),
+        *counts.flop_steps(sheet),
+        *roofline_steps.intensity_steps(sheet),
+        *roofline_steps.device_steps(sheet),
+        *roofline_steps.time_steps(sheet),
     ]
     return Solution(ASSIGNMENT, dict(givens), conventions, tuple(worked))
 
