@@ -17,11 +17,15 @@ PaddingCount = Literal["full", "exact"]
 DotProductOps = Literal["2k", "2k-1"]
 QkvByteModel = Literal["per_projection", "three_separate", "fused"]
 TieRule = Literal["compute", "memory"]
+NormParams = Literal["none", "layernorm", "rmsnorm"]
 
 
 @dataclass(frozen=True)
 class Conventions:
-    """The named conventions of a solve, with the defaults of sheet roofline-1.
+    """The named conventions of a solve, with the defaults of the bundled sheets.
+
+    Every default gives the sheets' own answers; a sheet ignores the fields its topics do not
+    use (roofline-1 has no decoder layer, so ``norms`` and ``activation_bytes`` never change it).
 
     Attributes:
         flops_per_mac: FLOPs charged for one multiply-accumulate (2: a multiply and an add).
@@ -42,6 +46,13 @@ class Conventions:
             (``bytes_per_element``, 4 for fp32), a number overrides it (e.g. 1 for the mistake
             of counting elements instead of bytes).
         tie_rule: the verdict when intensity equals the ridge exactly.
+        norms: parameters of a decoder layer's two normalisations: ``none`` (not counted,
+            the llm-inference-1 default: weight matrices only), ``layernorm`` (gain and bias,
+            2 x d_model each), ``rmsnorm`` (gain only, d_model each).
+        activation_bytes: whether the bytes moved by a decoder layer's matrix products include
+            reading each input vector and writing each output vector (True, the model of both
+            sheets) or only reading the weights once (the common "decode intensity is about
+            the batch size" approximation).
     """
 
     flops_per_mac: int = 2
@@ -54,6 +65,8 @@ class Conventions:
     qkv_byte_model: QkvByteModel = "per_projection"
     bytes_per_element: int | None = None
     tie_rule: TieRule = "compute"
+    norms: NormParams = "none"
+    activation_bytes: bool = True
 
     def replace(self, **changes: object) -> Conventions:
         """Return a copy with some fields changed (unknown names raise ``TypeError``)."""
@@ -71,8 +84,13 @@ FIELD_CHOICES: dict[str, tuple[str, ...]] = {
     "qkv_byte_model": ("per_projection", "three_separate", "fused"),
     "bytes_per_element": ("1", "2", "4", "8"),
     "tie_rule": ("compute", "memory"),
+    "norms": ("none", "layernorm", "rmsnorm"),
+    "activation_bytes": ("true", "false"),
 }
 """Accepted text values of each convention, as a user types them on a command line."""
+
+
+_BOOLEAN_FIELDS = ("bias", "causal_diagonal", "activation_bytes")
 
 
 def convention_from_text(name: str, text: str) -> object:
@@ -89,7 +107,7 @@ def convention_from_text(name: str, text: str) -> object:
     """
     choices = FIELD_CHOICES[name]
     value = text.strip().lower()
-    if name in ("bias", "causal_diagonal"):
+    if name in _BOOLEAN_FIELDS:
         if value in ("true", "yes", "on", "1"):
             return True
         if value in ("false", "no", "off", "0"):

@@ -5,15 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from reference.conventions import Conventions
-from reference.sheets import roofline_1
+from reference.sheets import llm_inference_1, roofline_1
 from reference.solution import Givens, Solution
 
 Solver = Callable[[Givens, Conventions], Solution]
 
-SOLVERS: dict[str, Solver] = {"roofline-1": roofline_1.solve}
+SOLVERS: dict[str, Solver] = {
+    "roofline-1": roofline_1.solve,
+    "llm-inference-1": llm_inference_1.solve,
+}
 """Solver per assignment id; an instructor adding a sheet adds a module and a line here."""
 
-GIVEN_TYPES: dict[str, dict[str, type]] = {"roofline-1": roofline_1.GIVEN_TYPES}
+GIVEN_TYPES: dict[str, dict[str, type]] = {
+    "roofline-1": roofline_1.GIVEN_TYPES,
+    "llm-inference-1": llm_inference_1.GIVEN_TYPES,
+}
 """The givens each solver needs, with the Python type of each."""
 
 
