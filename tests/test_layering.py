@@ -69,6 +69,7 @@ LAYERS: dict[str, int] = {
             "decisions_view",
             "lms_exports",
             "review_page",
+            "gradescope_zip",
         ],
         5,
     ),
