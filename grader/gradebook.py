@@ -48,7 +48,7 @@ REVIEW_COLUMNS = (
     "part title",
     "max points",
     "answer",
-    "suggestion",
+    "suggestion (staff only)",
     "points",
     "comment",
 )

@@ -174,7 +174,7 @@ def test_review_csv_rows(assignment: Assignment, perfect: SubmissionResult) -> N
     assert all(r["points"] == "" and r["comment"] == "" for r in named)
     assert named[0]["answer"] == "image: q3-sketch.png"
     assert named[3]["answer"].count(" | ") >= 1  # a list answer, joined
-    assert named[0]["suggestion"].startswith("Check:")
+    assert named[0]["suggestion (staff only)"].startswith("Check:")
 
 
 def fill_in(review: str, part: str, points: str, comment: str) -> str:

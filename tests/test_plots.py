@@ -11,8 +11,8 @@ import pytest
 
 from grader.expectations import Expectations
 from grader.pipeline import grade_file
+from grader.plot_marks import clamp
 from grader.plots import (
-    clamp,
     class_roofline_svg,
     devices_of,
     plot_frame,
@@ -69,7 +69,7 @@ def macs(expectations: Expectations) -> SubmissionResult:
 def test_svg_is_well_formed_self_contained_and_responsive(
     expectations: Expectations, macs: SubmissionResult
 ) -> None:
-    svg = roofline_svg(expectations, macs)
+    svg = roofline_svg(expectations, macs, answers=True)
     root = ET.fromstring(svg)  # raises if not well-formed XML
     assert root.tag == f"{SVG}svg"
     assert root.get("width") == "100%"
@@ -84,7 +84,7 @@ def test_svg_is_well_formed_self_contained_and_responsive(
 def test_both_rooflines_ridges_and_regions_are_labelled(
     expectations: Expectations, macs: SubmissionResult
 ) -> None:
-    labels = " | ".join(texts(roofline_svg(expectations, macs)))
+    labels = " | ".join(texts(roofline_svg(expectations, macs, answers=True)))
     for expected in ("GPU ridge", "250 FLOP/byte", "PIM ridge", "3.33 FLOP/byte"):
         assert expected in labels
     for expected in ("GPU 800 GB/s", "PIM 6,000 GB/s", "peak 200 TFLOP/s", "peak 20 TFLOP/s"):
@@ -100,7 +100,7 @@ def test_frame_matches_where_matplotlib_drew_the_reference_points(
     """The recorded data -> SVG transform is the one matplotlib used (log scale, y flipped)."""
     key = plot_key(expectations)
     frame = plot_frame(expectations)
-    drawn = reference_markers(roofline_svg(expectations))
+    drawn = reference_markers(roofline_svg(expectations, answers=True))
     for _label, intensity in key.references:
         for device in key.devices:
             x, y = frame.to_svg(intensity, device.attainable(intensity))
@@ -111,7 +111,7 @@ def test_macs_student_conv_is_left_of_the_reference(
     expectations: Expectations, macs: SubmissionResult
 ) -> None:
     assert macs.part("q5.conv.intensity").value == pytest.approx(1.1234, abs=1e-3)
-    svg = roofline_svg(expectations, macs)
+    svg = roofline_svg(expectations, macs, answers=True)
     key = plot_key(expectations)
     frame = plot_frame(expectations)
     reference_x, _ = frame.to_svg(key.references[0][1], key.devices[0].peak)
@@ -122,7 +122,7 @@ def test_macs_student_conv_is_left_of_the_reference(
 
 
 def test_perfect_student_sits_on_the_reference(expectations: Expectations) -> None:
-    svg = roofline_svg(expectations, graded("perfect.yaml", expectations))
+    svg = roofline_svg(expectations, graded("perfect.yaml", expectations), answers=True)
     reference_xs = sorted({round(x, 1) for x, _ in reference_markers(svg)})
     assert all(min(abs(x - r) for r in reference_xs) < 1.0 for x in student_xs(svg))
 
@@ -131,9 +131,9 @@ def test_invalid_or_missing_intensities_are_omitted_with_a_note(
     expectations: Expectations,
 ) -> None:
     hostile = graded("hostile-input.yaml", expectations)
-    svg = roofline_svg(expectations, hostile)
+    svg = roofline_svg(expectations, hostile, answers=True)
     assert student_xs(svg) == []
-    assert "your conv: no usable intensity, not plotted" in texts(svg)[-2]
+    assert "\u25b8 your conv: no usable intensity, not plotted" in texts(svg)
     assert "&lt;img" not in svg and "<img" not in svg  # no student text is drawn at all
 
 
@@ -156,7 +156,7 @@ def test_off_scale_values_are_clamped_with_an_arrow_and_never_crash(
 ) -> None:
     frame = plot_frame(expectations)
     assert (clamp(conv, frame.limits.xlim)[1], clamp(qkv, frame.limits.xlim)[1]) == sides
-    svg = roofline_svg(expectations, with_intensities(macs, conv, qkv))
+    svg = roofline_svg(expectations, with_intensities(macs, conv, qkv), answers=True)
     root = ET.fromstring(svg)
     arrows = [p for p in root.iter(f"{SVG}path") if p.get("class") == "off-scale"]
     assert len(arrows) == 2 * sum(side != 0 for side in sides)  # one per roofline
@@ -177,8 +177,10 @@ def test_error_result_and_no_result_draw_the_background_only(
     bad.write_text("- 1\n", encoding="utf-8")
     error = grade_file(bad, expectations).result
     assert error.status == "error"
-    assert roofline_svg(expectations, error) == roofline_svg(expectations)
-    assert 'class="student-marks"' not in roofline_svg(expectations)
+    assert roofline_svg(expectations, error, answers=True) == roofline_svg(
+        expectations, answers=True
+    )
+    assert 'class="student-marks"' not in roofline_svg(expectations, answers=True)
 
 
 def test_background_is_drawn_once_and_calls_do_not_leak(
@@ -187,10 +189,10 @@ def test_background_is_drawn_once_and_calls_do_not_leak(
     import matplotlib
 
     backend = matplotlib.get_backend()
-    roofline_svg(expectations, macs)
+    roofline_svg(expectations, macs, answers=True)
     before = shared_background.cache_info()
-    first = roofline_svg(expectations, macs)
-    second = roofline_svg(expectations, macs)
+    first = roofline_svg(expectations, macs, answers=True)
+    second = roofline_svg(expectations, macs, answers=True)
     after = shared_background.cache_info()
     assert first == second
     assert after.misses == before.misses and after.hits >= before.hits + 2

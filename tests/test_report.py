@@ -103,10 +103,13 @@ def test_pending_review_and_review_notes(expectations: Expectations) -> None:
     perfect = graded("perfect.yaml", expectations)
     page = feedback_html(perfect, expectations)
     assert "+ 5 points pending review by a TA" in page
-    assert "pending TA review" in page and "Review notes:" in page
-    assert "q3-sketch.png" in page
+    assert "pending TA review" in page and "q3-sketch.png" in page
+    # The rubric notes are the answer to a part a TA grades: shown only with the answers.
+    assert "Review notes:" not in page and "Check:" not in page
+    shown = feedback_html(perfect, revealing(expectations, "answers"))
+    assert "Review notes:</strong> Check: axes log-log" in shown
     markdown = feedback_markdown(perfect, expectations)
-    assert "\\+5 points pending review by a TA" in markdown
+    assert "\\+5 points pending review by a TA" in markdown and "Review notes" not in markdown
 
 
 def test_ta_decision_is_shown_in_every_mode(
