@@ -101,6 +101,13 @@ class StudentView(_Frozen):
     parts: tuple[PartView, ...] = ()
     plot: PlotMode = "hidden"
 
+    def part(self, part_id: str) -> PartView:
+        """One part's view (``KeyError`` if absent)."""
+        for part in self.parts:
+            if part.id == part_id:
+                return part
+        raise KeyError(part_id)
+
     @property
     def shows_feedback(self) -> bool:
         """Whether explanations are shown (``feedback`` and ``answers``)."""
@@ -193,7 +200,9 @@ def _part_view(
             "review": part.review,
             "solution": _solution(exp, part.id),
         }
-    return PartView(**shown)
+    # Every value comes from a validated result: built without validating again (a class's
+    # reports make tens of thousands of these).
+    return PartView.model_construct(**shown)
 
 
 def _solution(exp: Expectations, part_id: str) -> WorkedSolution | None:

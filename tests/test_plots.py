@@ -8,19 +8,21 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from leaks import html_text, leaks
 
 from grader.expectations import Expectations
 from grader.pipeline import grade_file
-from grader.plot_marks import clamp
+from grader.plot_marks import LABEL_WIDTH, clamp
 from grader.plots import (
     class_roofline_svg,
     devices_of,
     plot_frame,
     plot_key,
+    ridge_parts,
     roofline_svg,
 )
 from grader.results import SubmissionResult
-from grader.roofline_background import shared_background
+from grader.roofline_background import DEVICE_COLOURS, shared_background
 
 SUBMISSIONS = Path(__file__).resolve().parent.parent / "submissions"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -220,3 +222,80 @@ def test_devices_come_from_the_givens(expectations: Expectations) -> None:
         ("PIM", pytest.approx(10 / 3)),
     ]
     assert devices_of({"x.peak": 1.0, "x.bandwidth": 0.0, "y.peak": "fast"}) == ()
+
+
+# ------------------------------------------------------------- without the answers (feedback)
+
+
+def own_ridge_lines(svg: str) -> list[tuple[float, str]]:
+    """(x, colour) of the dashed lines marking the student's own turning points."""
+    root = ET.fromstring(svg)
+    group = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "own-ridges")
+    return [
+        (float(line.get("x1", "nan")), line.get("stroke", "")) for line in group.iter(f"{SVG}line")
+    ]
+
+
+def test_without_answers_only_the_givens_and_the_students_marks_are_drawn(
+    expectations: Expectations, macs: SubmissionResult
+) -> None:
+    svg = roofline_svg(expectations, macs, answers=False)
+    ET.fromstring(svg)
+    labels = " | ".join(texts(svg))
+    for given in ("GPU 800 GB/s", "PIM 6,000 GB/s", "peak 200 TFLOP/s", "peak 20 TFLOP/s"):
+        assert given in labels
+    assert "your conv" in labels and "your QKV" in labels
+    shown = html_text(svg)  # the texts, and matplotlib's comments in the source
+    for answer in ("ridge", "reference", "memory-bound", "compute-bound", "250", "3.33"):
+        assert answer not in shown, answer
+    assert leaks(shown, expectations) == []
+    assert reference_markers(svg) == []
+    assert len(student_xs(svg)) == 2  # the student's conv on both rooflines
+    frame = plot_frame(expectations, answers=False)
+    assert frame.limits == plot_frame(expectations).limits  # whole decades from the givens
+
+
+@pytest.mark.parametrize("answers", [False, True])
+def test_the_students_own_turning_points_are_drawn_as_theirs(
+    expectations: Expectations, answers: bool
+) -> None:
+    own = graded("error-carried-forward.yaml", expectations)  # q3.a = 4, q4.a = 3.333
+    assert ridge_parts(expectations) == (("q3.a", 0), ("q4.a", 1))  # GPU, PIM
+    svg = roofline_svg(expectations, own, answers=answers)
+    frame = plot_frame(expectations, answers=answers)
+    gpu, pim = plot_key(expectations).devices
+    lines = own_ridge_lines(svg)
+    assert [x for x, _ in lines] == pytest.approx(
+        sorted(frame.to_svg(v, d.attainable(v))[0] for v, d in ((4.0, gpu), (3.333, pim))),
+        abs=0.01,
+    )
+    assert {colour for _, colour in lines} == {DEVICE_COLOURS[0], DEVICE_COLOURS[1]}
+    labels = [t for t in texts(svg) if "turning point" in t]
+    assert sorted(labels) == ["your GPU turning point", "your PIM turning point"]
+    root = ET.fromstring(svg)
+    anchors = sorted(
+        float(re.search(r"translate\(([-\d.]+)", node.get("transform", "")).group(1))  # type: ignore[union-attr]
+        for node in root.iter(f"{SVG}text")
+        if "turning point" in "".join(node.itertext())
+    )
+    assert anchors[1] - anchors[0] >= LABEL_WIDTH  # 3.333 and 4 are close: labels apart
+
+
+def test_an_own_turning_point_off_scale_or_missing_gets_a_note(
+    expectations: Expectations, macs: SubmissionResult
+) -> None:
+    parts = tuple(
+        part.model_copy(update={"value": 1e6, "status": "incorrect"})
+        if part.id == "q3.a"
+        else part.model_copy(update={"value": None, "status": "missing"})
+        if part.id == "q4.a"
+        else part
+        for part in macs.parts
+    )
+    svg = roofline_svg(expectations, macs.model_copy(update={"parts": parts}), answers=False)
+    notes = texts(svg)
+    assert any("your GPU turning point = 1e+06 FLOP/byte is off scale" in n for n in notes)
+    assert any("your PIM turning point: no usable value, not drawn" in n for n in notes)
+    frame = plot_frame(expectations, answers=False)
+    [(x, _)] = own_ridge_lines(svg)
+    assert x == pytest.approx(frame.box[2] * frame.width, abs=0.01)  # at the right edge

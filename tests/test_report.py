@@ -139,6 +139,22 @@ def test_reveal_answers_shows_expected_values_with_units(
     assert "1,806,336 FLOP" in markdown and "| Expected |" in markdown
 
 
+def test_reveal_answers_shows_the_worked_solution_and_says_what_is_released(
+    expectations: Expectations, macs: SubmissionResult
+) -> None:
+    exp = revealing(expectations, "answers")
+    page = feedback_html(macs, exp)
+    assert '<span class="formula">2 × H_out × W_out × K × K × C</span>' in page
+    assert "2 × 56 × 56 × 3 × 3 × 32 = 1,806,336 FLOP" in page
+    assert "Expected values are shown with the worked solution" in page
+    markdown = feedback_markdown(macs, exp)
+    assert "1,806,336 FLOP — 2 × H\\_out" in markdown
+    for level, said in (("none", "feedback on the answers is not released"),
+                        ("feedback", "expected values are not released")):  # fmt: skip
+        assert said in feedback_html(macs, revealing(expectations, level))
+        assert said in feedback_markdown(macs, revealing(expectations, level))
+
+
 def test_reveal_feedback_hides_expected_values(
     expectations: Expectations, macs: SubmissionResult
 ) -> None:
