@@ -30,7 +30,13 @@ from leaks import (
     own_of,
 )
 
-from grader.assignment import REVEAL_LEVELS, LevelledText, RevealLevel, load_assignment
+from grader.assignment import (
+    REVEAL_LEVELS,
+    LevelledText,
+    RevealLevel,
+    bundled_assignment_ids,
+    load_assignment,
+)
 from grader.check_view import result_table
 from grader.cli import main
 from grader.expectations import Expectations, build_expectations
@@ -141,12 +147,12 @@ def sheet_texts(exp: Expectations) -> Iterator[tuple[str, str, str | LevelledTex
         yield f"generic {name}", "", shown
 
 
-def test_no_feedback_text_shown_under_feedback_gives_an_answer_away(
-    expectations: Expectations,
-) -> None:
-    """Every text the bundled sheet shows under ``reveal: feedback`` (a hint, or a text written
+@pytest.mark.parametrize("sheet", bundled_assignment_ids())
+def test_no_feedback_text_shown_under_feedback_gives_an_answer_away(sheet: str) -> None:
+    """Every text a bundled sheet shows under ``reveal: feedback`` (a hint, or a text written
     once for both levels) is free of every part's expected value and formula; and a text is
     written per level only where its whole form does give something away."""
+    expectations = build_expectations(load_assignment(sheet))
     for where, _part_id, text in sheet_texts(expectations):
         hint = text.hint if isinstance(text, LevelledText) else text
         assert leaks(hint, expectations) == [], where
