@@ -17,6 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from grader.errors import AssignmentError
 
 Kind = Literal["count", "real", "choice", "complexity", "op_counts", "text", "image"]
+RevealLevel = Literal["none", "feedback", "answers"]
+REVEAL_LEVELS: tuple[RevealLevel, ...] = ("none", "feedback", "answers")
+"""What a student's outputs show, from least to most (see ``grader.reveal``)."""
 NUMERIC_KINDS: frozenset[str] = frozenset({"count", "real"})
 REVIEW_KINDS: frozenset[str] = frozenset({"text", "image"})
 Credit = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -59,6 +62,25 @@ class GradingPolicy(_Frozen):
     """Decimals of the scores in the gradebook and the LMS imports (11.21, not 11.2083)."""
 
 
+class LevelledText(_Frozen):
+    """A feedback text written per reveal level: ``hint`` is shown under ``reveal: feedback``
+    (it must not give an answer away), ``answer`` under ``reveal: answers`` and to TAs."""
+
+    hint: str = Field(min_length=1)
+    answer: str = Field(min_length=1)
+
+
+Feedback = str | LevelledText
+"""A feedback text of the assignment file: a plain string is the same text at every level."""
+
+
+def feedback_texts(feedback: Feedback) -> tuple[str, str | None]:
+    """``(answer, hint)`` of a feedback text; the hint is None when it is the same text."""
+    if isinstance(feedback, LevelledText):
+        return feedback.answer, feedback.hint
+    return feedback, None
+
+
 class Alternative(_Frozen):
     """A known alternative answer: the solver with conventions/givens changed, or a formula."""
 
@@ -67,7 +89,7 @@ class Alternative(_Frozen):
     givens: dict[str, str] = {}
     formula: str | None = None
     credit: Credit
-    feedback: str
+    feedback: Feedback
 
     @model_validator(mode="after")
     def _one_source(self) -> Alternative:
@@ -98,7 +120,7 @@ class Part(_Frozen):
     required_operations: tuple[str, ...] = ()
     operation_aliases: dict[str, tuple[str, ...]] = {}
     rubric: tuple[RubricItem | str, ...] = ()
-    mistake_feedback: dict[str, str] = {}
+    mistake_feedback: dict[str, Feedback] = {}
 
     @property
     def is_numeric(self) -> bool:
@@ -137,7 +159,7 @@ class Assignment(_Frozen):
     id: str
     title: str
     solver: str
-    reveal: Literal["none", "feedback", "answers"] = "feedback"
+    reveal: RevealLevel = "feedback"
     givens: dict[str, GivenSpec]
     grading: GradingPolicy = GradingPolicy()
     carry_forward: dict[str, CarryForward] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tabulate import tabulate
 
 from grader.results import Status, SubmissionResult
+from grader.reveal import PartView, StudentView
 from grader.submission import Submission
 from reference.solution import format_number as fmt
 
@@ -15,48 +16,68 @@ def _points(value: float) -> str:
     return fmt(round(value, 2))
 
 
-def result_header(result: SubmissionResult) -> str:
+def result_header(view: StudentView) -> str:
     """Who, which assignment, and the score line."""
-    who = (
-        f"{result.student.name} ({result.student.id})" if result.student.name else result.student.id
-    )
-    head = f"{who}, assignment {result.assignment}"
-    if result.status == "error":
-        return f"{head}\nNOT GRADED: {result.error}"
-    score = f"Score {_points(result.score)} / {_points(result.max_score)}"
-    if result.pending_review:
-        score += f"  (+{_points(result.pending_review)} points pending review by a TA)"
+    who = f"{view.student.name} ({view.student.id})" if view.student.name else view.student.id
+    head = f"{who}, assignment {view.assignment}"
+    if view.status == "error":
+        return f"{head}\nNOT GRADED: {view.error}"
+    score = f"Score {_points(view.score)} / {_points(view.max_score)}"
+    if view.pending_review:
+        score += f"  (+{_points(view.pending_review)} points pending review by a TA)"
     return f"{head}\n{score}"
 
 
-def result_table(result: SubmissionResult, submission: Submission | None = None) -> str:
-    """Header, a row per part (part, status, points, feedback), and file-level notes."""
-    lines = [result_header(result)]
-    if result.status == "graded":
-        rows = [
-            [
-                p.id,
-                p.status.value.replace("_", " "),
-                f"{_points(p.points)} / {_points(p.max_points)}",
-                p.feedback + (f" [{p.review}]" if p.review else ""),
-            ]
-            for p in result.parts
-        ]
+LEVEL_NOTES = {
+    "none": "Shown: status and points only (reveal: none). "
+    "`grader validate FILE` explains unreadable answers.",
+    "feedback": "Shown: status, points and feedback; no expected values (reveal: feedback).",
+    "answers": "Shown: everything, with each part's worked solution (reveal: answers).",
+}
+"""The line under the table: what this assignment's reveal level shows."""
+
+
+def result_table(view: StudentView, submission: Submission | None = None) -> str:
+    """Header, a row per part (part, status, points and what the level shows), file notes."""
+    lines = [result_header(view)]
+    if view.status == "graded":
+        headers = ["part", "status", "points"]
+        rows = [[p.id, p.status.value.replace("_", " "), _points_of(p)] for p in view.parts]
+        if view.shows_feedback:
+            headers.append("feedback")
+            for row, part in zip(rows, view.parts, strict=True):
+                row.append(_feedback_cell(part))
         lines.append("")
         lines.append(
             tabulate(
                 rows,
-                headers=["part", "status", "points", "feedback"],
+                headers=headers,
                 tablefmt="simple",
                 disable_numparse=True,
-                maxcolwidths=[None, None, None, FEEDBACK_WIDTH],
+                maxcolwidths=[None, None, None, FEEDBACK_WIDTH][: len(headers)],
             )
         )
-    if submission is not None:
+    if submission is not None and view.shows_feedback:
         for problem in submission.file_problems:
             where = f"line {problem.line}: " if problem.line else ""
             lines.append(f"note: {where}{problem.message}")
+    if view.status == "graded":
+        lines.append(f"\n{LEVEL_NOTES[view.reveal]}")
     return "\n".join(lines)
+
+
+def _points_of(part: PartView) -> str:
+    return f"{_points(part.points)} / {_points(part.max_points)}"
+
+
+def _feedback_cell(part: PartView) -> str:
+    text = part.feedback or ""
+    if part.review:
+        text += f" [{part.review}]"
+    if part.solution is not None:
+        solution = part.solution
+        text += f"\nSolution: {solution.formula} → {solution.worked}"
+    return text.strip()
 
 
 def validation_report(result: SubmissionResult, submission: Submission | None) -> tuple[bool, str]:

@@ -14,15 +14,13 @@ from typing import Any
 import click
 
 from grader import __version__
-from grader.assignment import Assignment
-from grader.errors import AssignmentError, GraderError, UsageError
+from grader.assignment import REVEAL_LEVELS, Assignment, RevealLevel, bundled_assignment_ids
+from grader.errors import GraderError, UsageError
 from grader.expectations import Expectations
 from grader.pipeline import default_assignment
 
 DEFAULT_JOBS = min(os.cpu_count() or 1, 64)
 """Grading processes when --jobs is not given: one per core (at most --jobs' own maximum)."""
-CHECK_JSON_EXCLUDED = {"file", "channel", "flags"}
-"""Fields of a result that ``check --json`` leaves out (where the file is, class-run identity)."""
 ASSIGNMENT_HELP = "Bundled assignment id or path to an assignment YAML file."
 
 
@@ -114,23 +112,29 @@ def solve(
 def check(file: Path, assignment: str | None, as_json: bool) -> None:
     """Grade one answer file and print each part's status, points and feedback.
 
+    What is shown follows the assignment's `reveal` setting: none (status and points), feedback
+    (also the explanation of each mistake, no expected values) or answers (also the expected
+    values and worked solutions). Nothing in the answer file changes it.
+
     Exit status 0 whenever a result is printed (also for a file that could not be graded:
     the result says why).
     """
     from grader.check_view import result_table
     from grader.pipeline import expectations_for, grade_file
+    from grader.reveal import student_view, view_json
 
     try:
         spec = _assignment_for(file, assignment)
-        graded = grade_file(file, expectations_for(spec))
+        exp = expectations_for(spec)
+        graded = grade_file(file, exp)
     except GraderError as error:
         _fail(error)
         return
+    view = student_view(graded.result, exp)
     if as_json:
-        # The channel and identity flags concern a class run, not a student checking a file.
-        click.echo(graded.result.model_dump_json(indent=2, exclude=CHECK_JSON_EXCLUDED))
+        click.echo(view_json(view))
     else:
-        click.echo(result_table(graded.result, graded.submission))
+        click.echo(result_table(view, graded.submission))
 
 
 @main.command()
@@ -252,6 +256,14 @@ def schema(assignment: str) -> None:
     show_default=True,
     help="Write the HTML/Markdown feedback reports and summary.html.",
 )
+@click.option(
+    "--reveal",
+    type=click.Choice(REVEAL_LEVELS),
+    default=None,
+    help="What the students' reports (feedback/) show, for this run only: none (status and "
+    "points), feedback (also explanations), answers (also expected values and worked "
+    "solutions). [default: the assignment's reveal setting]",
+)
 def grade(
     paths: tuple[Path, ...],
     out_dir: Path,
@@ -263,12 +275,16 @@ def grade(
     compare_dir: Path | None,
     jobs: int | None,
     reports: bool,
+    reveal: RevealLevel | None,
 ) -> None:
     """Grade every answer file under PATHS and write the class's outputs to --out.
 
     \b
-    OUT/results/<id>.json     each student's result, complete (for staff)
+    \b
+    For students (their own file only), showing what the reveal level allows:
     OUT/feedback/<id>.html    each student's report with roofline plots (and .md)
+    For staff only (complete: expected values, rubric notes, the whole class):
+    OUT/results/<id>.json     each student's complete result
     OUT/gradebook.csv         a row per file (and per enrolled student with --roster)
     OUT/canvas-grades.csv     the same scores as Canvas's gradebook import
     OUT/moodle-grades.csv     ... as Moodle's grading worksheet (when participants are known)
@@ -276,6 +292,7 @@ def grade(
     OUT/review.csv            the same as a sheet: fill in points, pass back with --overrides
     OUT/decisions.csv         the ledger of every TA decision (kept across runs)
     OUT/summary.md, .html     class statistics, common mistakes, review queue
+    OUT/README.md             which of these files may go to students
     Exit status: 0 all files graded, 1 some could not be, 2 usage, assignment or decision
     error (nothing written), 130 interrupted (Ctrl-C; the files written are whole).
     """
@@ -296,7 +313,10 @@ def grade(
     graded_so_far = [0]  # files graded, for the message if the run is interrupted
     total = [0]
     try:
-        exp = expectations_for(default_assignment(assignment))
+        spec = default_assignment(assignment)
+        if reveal is not None:
+            spec = spec.model_copy(update={"reveal": reveal})
+        exp = expectations_for(spec)
         with _progress_bar() as bar:
 
             def count(files_done: int) -> None:
@@ -330,6 +350,12 @@ def grade(
         f"\n{graded} graded, {outcome.errors} could not be graded, "
         f"{outcome.pending_review} with parts pending review{added}; outputs in {out_dir}/"
     )
+    if reports:
+        source = "--reveal" if reveal is not None else "the assignment's setting"
+        click.echo(
+            f"Students' reports in {out_dir}/feedback/ show reveal level "
+            f"'{spec.reveal}' ({source}); every other output is for staff only."
+        )
     # The interpreter collects garbage once more on its way out, over every object of the
     # class: 0.15 s for 10,000 files. Nothing of the batch is garbage now; tell it so.
     gc.freeze()
@@ -465,17 +491,16 @@ def _progress_bar() -> Iterator[_ProgressBar]:
 def _assignment_for(path: Path, chosen: str | None) -> Assignment:
     """The assignment to grade a file against: the option's, else the file's, else the default.
 
-    A file naming an assignment that is not installed is graded against the default one, where
-    it ends as an error result naming the mismatch (so a batch never stops for it).
+    A file may only name a bundled assignment by its id, never a file: a path there would let
+    the answer file pick a sheet of its own making (one that reveals the answers) or a file
+    that never ends (``/dev/zero``). A file naming anything else is graded against the
+    default, where it ends as an error result naming the mismatch (a batch never stops for it).
     """
     if chosen:
         return default_assignment(chosen)
     declared = _declared_assignment(path)
-    if declared:
-        try:
-            return default_assignment(declared)
-        except AssignmentError:
-            pass
+    if declared and declared in bundled_assignment_ids():
+        return default_assignment(declared)
     return default_assignment(None)
 
 

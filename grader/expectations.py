@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from grader.assignment import Assignment, Part
+from grader.assignment import Assignment, Part, feedback_texts
 from grader.errors import AnswerFormatError, AssignmentError
 from grader.expression import evaluate
 from grader.mistakes import GENERIC_TRANSFORMS
@@ -29,12 +29,14 @@ from reference.solution import Solution, Value
 
 @dataclass(frozen=True)
 class Candidate:
-    """A known wrong (or differently right) answer: its value, tag, credit and feedback."""
+    """A known wrong (or differently right) answer: its value, tag, credit and feedback (and
+    the hint shown instead under ``reveal: feedback``, if the sheet writes one)."""
 
     value: Value
     mistake: str
     credit: float
     feedback: str
+    hint: str | None = None
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,8 @@ def _alternatives(
                 changed.update({name: overridden[name] for name in alt.givens})
             other = solve_assignment(assignment, changed, _conventions(part, alt.conventions, base))
             value = other.answers[part.id]
-        candidates.append(Candidate(value, alt.name, alt.credit, alt.feedback))
+        feedback, hint = feedback_texts(alt.feedback)
+        candidates.append(Candidate(value, alt.name, alt.credit, feedback, hint))
     return candidates
 
 

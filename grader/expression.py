@@ -66,7 +66,7 @@ _JUXTAPOSED = re.compile(
     r"(?<![\w.])((?>\d+\.?\d*(?:[eE][+-]?\d+)?|[A-Za-z_]\w*)|\))\s*((?>[A-Za-z_]\w*|\d+\.?\d*)|\()"
 )
 _NOT_FINITE = frozenset({"nan", "inf", "infinity"})
-_COMMA_MESSAGE = "unexpected ',': write decimals with a point (2.25) and no thousands separators"
+_COMMA_MESSAGE = "unexpected ',': write decimals with a point (1.5) and no thousands separators"
 _ALLOWED_HINT = "use only numbers, + - * / ^ and parentheses"
 
 # A plain number in ASCII digits, which the evaluator reads without normalising or parsing.

@@ -170,6 +170,7 @@ def _graded(part: Part, answer: Answer, expected: Any, outcome: Outcome) -> Part
         mistake=outcome.mistake,
         carried_forward=outcome.carried_forward,
         feedback=outcome.feedback,
+        hint=outcome.hint,
         line=answer.line,
         review=outcome.review,
         answer_id=answer_fingerprint(answer.node),

@@ -82,6 +82,11 @@ def grade_number(part: Part, text: str, exp: Expectations, own: Mapping[str, flo
             f"Not right: {_size_hint(answer.value, expected)} {direction}, and not a "
             f"mistake the grader knows. Compare your steps with the formula. {note}"
         ).strip(),
+        # How far off, with the student's own value, would give the expected value away.
+        hint=(
+            f"Not right: {direction}, and not a mistake the grader knows. Compare your "
+            f"steps with the formula. {note}"
+        ).strip(),
     )
 
 
@@ -115,6 +120,7 @@ def _with_note(outcome: Outcome, note: str) -> Outcome:
         f"{outcome.feedback} {note}".strip(),
         outcome.carried_forward,
         outcome.review,
+        None if outcome.hint is None else f"{outcome.hint} {note}".strip(),
     )
 
 
@@ -173,6 +179,10 @@ def _slip(
             f"Your expression is right (it evaluates to {fmt(expression)}), but the result "
             f"you wrote, {fmt(answer.value)}, is not: an arithmetic slip."
         ),
+        hint=(  # what the right expression evaluates to is the expected value
+            f"Your expression is right, but the result you wrote, {fmt(answer.value)}, is "
+            "not: an arithmetic slip."
+        ),
     )
 
 
@@ -180,15 +190,23 @@ def _close(answer: NumericAnswer, expected: float, policy: GradingPolicy) -> Out
     if not is_close(answer.value, expected, rtol=policy.close_rtol):
         return None
     off = relative_error(answer.value, expected) * 100
+    # How far off, with the student's own value, gives the expected value away: the hint
+    # says only that it is within the part's window.
+    within = f"within {policy.close_rtol:.0%}"
     figures = answer.significant_figures
     if figures is not None and figures < policy.min_rounding_figures:
-        feedback = (
-            f"Close ({off:.1f}% off) but rounded too far: give at least "
-            f"{policy.min_rounding_figures} significant figures."
+        rounding = (
+            f"rounded too far: give at least {policy.min_rounding_figures} significant figures."
         )
+        feedback = f"Close ({off:.1f}% off) but {rounding}"
+        hint = f"Close ({within}) but {rounding}"
     else:
-        feedback = f"Close ({off:.1f}% off) but not right: check your arithmetic or rounding."
-    return credited(policy.close_credit, value=answer.value, mistake="close", feedback=feedback)
+        advice = "not right: check your arithmetic or rounding."
+        feedback = f"Close ({off:.1f}% off) but {advice}"
+        hint = f"Close ({within}) but {advice}"
+    return credited(
+        policy.close_credit, value=answer.value, mistake="close", feedback=feedback, hint=hint
+    )
 
 
 def _known(
@@ -201,6 +219,7 @@ def _known(
                 value=answer.value,
                 mistake=candidate.mistake,
                 feedback=candidate.feedback,
+                hint=candidate.hint,
             )
     return None
 
@@ -216,5 +235,6 @@ def _generic(
                 value=answer.value,
                 mistake=mistake.name,
                 feedback=transform.feedback,
+                hint=transform.hint,
             )
     return None

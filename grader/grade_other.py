@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from grader.answer_tree import Node
-from grader.assignment import Part, RubricItem
+from grader.assignment import Part, RubricItem, feedback_texts
 from grader.compare import is_right
 from grader.errors import AnswerFormatError
 from grader.expectations import Expectations
@@ -65,6 +65,10 @@ def grade_choice(part: Part, text: str, exp: Expectations, own: Mapping[str, flo
                 f"Accepted: the intensity ({fmt(intensity)}) is within {margin:.0%} of the turning "
                 f"point ({fmt(ridge)}), where either verdict is defensible."
             ),
+            hint=(  # both numbers are the reference's
+                f"Accepted: this operation's intensity is within {margin:.0%} of this device's "
+                "turning point, where either verdict is defensible."
+            ),
         )
     own_intensity = own.get(verdict.intensity, intensity)
     own_ridge = own.get(verdict.ridge, ridge)
@@ -83,6 +87,7 @@ def grade_choice(part: Part, text: str, exp: Expectations, own: Mapping[str, flo
                     f"and turning point ({fmt(own_ridge)}): credit carried "
                     "forward; the mistake is counted where it was made."
                 ),
+                hint=_own_values_hint(verdict.intensity, verdict.ridge, own),
             )
     return credited(
         0.0,
@@ -92,6 +97,28 @@ def grade_choice(part: Part, text: str, exp: Expectations, own: Mapping[str, flo
             "Compare this operation's intensity with this device's own turning point: below it the "
             "operation is memory-bound, above it compute-bound."
         ),
+    )
+
+
+def _own_values_hint(intensity_id: str, ridge_id: str, own: Mapping[str, float]) -> str | None:
+    """The carried-forward note naming only the student's own numbers: where the student gave
+    no usable intensity or turning point, the reference's stood in, and its value stays
+    hidden under ``reveal: feedback``. None when both numbers are the student's own."""
+    if intensity_id in own and ridge_id in own:
+        return None
+    intensity = (
+        f"your own intensity ({fmt(own[intensity_id])})"
+        if intensity_id in own
+        else "this operation's intensity"
+    )
+    ridge = (
+        f"your own turning point ({fmt(own[ridge_id])})"
+        if ridge_id in own
+        else "this device's turning point"
+    )
+    return (
+        f"Consistent with {intensity} and {ridge}: credit carried forward; the mistake is "
+        "counted where it was made."
     )
 
 
@@ -106,10 +133,13 @@ def grade_complexity(part: Part, text: str, exp: Expectations) -> Outcome:
         ) from None
     if chosen == exp.expected(part.id):
         return Outcome(Status.CORRECT, 1.0, chosen, feedback="Right.")
-    feedback = part.mistake_feedback.get(
-        chosen, (f"{chosen} is not how the number of scores grows: count them for L and for 2L.")
+    feedback, hint = feedback_texts(
+        part.mistake_feedback.get(
+            chosen,
+            (f"{chosen} is not how the number of scores grows: count them for L and for 2L."),
+        )
     )
-    return credited(0.0, value=chosen, mistake="wrong_growth_class", feedback=feedback)
+    return credited(0.0, value=chosen, mistake="wrong_growth_class", feedback=feedback, hint=hint)
 
 
 def grade_op_counts(part: Part, node: Node, exp: Expectations) -> Outcome:

@@ -58,7 +58,7 @@ REVIEW_COLUMNS = (
     "part title",
     "max points",
     "answer",
-    "suggestion",
+    "suggestion (staff only)",
     "status",
     "points",
     "comment",

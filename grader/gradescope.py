@@ -1,11 +1,12 @@
 """Gradescope's autograder contract: grade the one answer file in the submission folder and write
 ``results.json`` (score, one test per part with ``max_score``, Markdown output, visibility).
 
-Visibility follows the assignment's ``reveal`` setting: ``none`` keeps feedback until the TA
-publishes (``after_published``, only statuses and points); ``feedback`` and ``answers`` are
-``visible`` at once, ``answers`` adding the expected values. A submission that cannot be graded
-still gets a valid ``results.json`` with score 0 and the reason (Gradescope otherwise shows "The
-autograder failed to execute correctly").
+What each test shows is the student's view at the assignment's ``reveal`` level
+(:func:`grader.reveal.student_view`): ``none`` status and points only, kept until the TA
+publishes (``after_published``); ``feedback`` also the explanations, ``answers`` also the
+expected values with the worked solution and the rubric notes, both ``visible`` at once. A
+submission that cannot be graded still gets a valid ``results.json`` with score 0 and the
+reason (Gradescope otherwise shows "The autograder failed to execute correctly").
 """
 
 from __future__ import annotations
@@ -17,9 +18,17 @@ from typing import Any
 from grader.escaping import escape_markdown
 from grader.expectations import Expectations
 from grader.pipeline import ANSWER_SUFFIXES, grade_file
-from grader.results import PartResult, Status, SubmissionResult
+from grader.results import Status, SubmissionResult
+from grader.reveal import PartView, student_view
+from grader.solution_view import format_value
 from reference.solution import format_number
 
+RELEASED = {
+    "none": "Each test shows its status and points; feedback is not released.",
+    "feedback": "Each test explains what was recognised; expected values are not released.",
+    "answers": "Each test shows the expected value and its worked solution.",
+}
+"""What the student learns at each reveal level, said in the overall output."""
 SUBMISSION_DIR = Path("/autograder/submission")
 RESULTS_FILE = Path("/autograder/results/results.json")
 
@@ -58,27 +67,27 @@ def gradescope_results(folder: Path, exp: Expectations) -> dict[str, Any]:
 
 
 def results_document(result: SubmissionResult, exp: Expectations) -> dict[str, Any]:
-    """A graded result in Gradescope's format."""
-    reveal = exp.assignment.reveal
-    visibility = "after_published" if reveal == "none" else "visible"
-    if result.status == "error":
+    """A graded result in Gradescope's format: the student's view of it, never the result."""
+    view = student_view(result, exp)
+    visibility = "after_published" if view.reveal == "none" else "visible"
+    if view.status == "error":
         return {
             "score": 0.0,
             "output_format": "md",
             "visibility": "visible",
-            "output": f"**Your file could not be graded:** {escape_markdown(result.error or '')}",
+            "output": f"**Your file could not be graded:** {escape_markdown(view.error or '')}",
         }
-    titles = {part.id: part.title for part in exp.assignment.parts}
-    tests = [_test(part, titles.get(part.id, ""), reveal, visibility) for part in result.parts]
+    units = {part.id: part.unit for part in exp.assignment.parts}
+    tests = [_test(part, units.get(part.id, "1"), visibility) for part in view.parts]
     pending = (
-        f" ({format_number(result.pending_review)} points wait for a TA's review)"
-        if result.pending_review
+        f" ({format_number(view.pending_review)} points wait for a TA's review)"
+        if view.pending_review
         else ""
     )
     return {
-        "score": result.score,
-        "output": f"Automatic score: {format_number(result.score)} / "
-        f"{format_number(result.max_score)}{pending}.",
+        "score": view.score,
+        "output": f"Automatic score: {format_number(view.score)} / "
+        f"{format_number(view.max_score)}{pending}. {RELEASED[view.reveal]}",
         "output_format": "md",
         "test_output_format": "md",
         "visibility": visibility,
@@ -87,16 +96,20 @@ def results_document(result: SubmissionResult, exp: Expectations) -> dict[str, A
     }
 
 
-def _test(part: PartResult, title: str, reveal: str, visibility: str) -> dict[str, Any]:
+def _test(part: PartView, unit: str, visibility: str) -> dict[str, Any]:
     lines = [f"**{part.status.value.replace('_', ' ')}**"]
-    if reveal != "none" and part.feedback:
+    if part.feedback:
         lines.append(escape_markdown(part.feedback))
-    if reveal != "none" and part.review:
-        lines.append(f"_For the TA:_ {escape_markdown(part.review)}")
-    if reveal == "answers" and part.expected is not None:
-        lines.append(f"Expected: {escape_markdown(_expected_text(part.expected))}")
+    if part.review:
+        lines.append(f"_Review notes:_ {escape_markdown(part.review)}")
+    if part.expected is not None:
+        expected = format_value(part.expected, "" if unit == "1" else unit)
+        lines.append(f"Expected: {escape_markdown(expected)}")
+    if part.solution is not None:
+        worked = f"{part.solution.formula} → {part.solution.worked}"
+        lines.append(f"Solution: {escape_markdown(worked)}")
     test: dict[str, Any] = {
-        "name": f"{part.id}: {title}",
+        "name": f"{part.id}: {part.title}",
         "number": part.id.removeprefix("q"),
         "score": part.points,
         "max_score": part.max_points,
@@ -107,14 +120,6 @@ def _test(part: PartResult, title: str, reveal: str, visibility: str) -> dict[st
     if part.status is not Status.NEEDS_REVIEW:
         test["status"] = "passed" if part.status is Status.CORRECT else "failed"
     return test
-
-
-def _expected_text(expected: object) -> str:
-    if isinstance(expected, dict):
-        return ", ".join(f"{k} {format_number(v)}" for k, v in expected.items())
-    if isinstance(expected, int | float):
-        return format_number(expected)
-    return str(expected)
 
 
 def write_results(document: dict[str, Any], path: Path) -> None:

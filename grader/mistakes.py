@@ -13,10 +13,12 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class GenericTransform:
-    """Candidate wrong values derived from the expected value, and what the slip means."""
+    """Candidate wrong values derived from the expected value, and what the slip means (with
+    the hint shown instead under ``reveal: feedback`` when the meaning gives a formula away)."""
 
     candidates: Callable[[float], tuple[float, ...]]
     feedback: str
+    hint: str | None = None
 
 
 def _powers_of_ten(expected: float) -> tuple[float, ...]:
@@ -74,5 +76,7 @@ GENERIC_TRANSFORMS: dict[str, GenericTransform] = {
     "swapped_with_prefix": GenericTransform(
         _swapped_with_prefix,
         "Peak and bandwidth are swapped: the turning point is peak (FLOP/s) / bandwidth (byte/s).",
+        "Peak and bandwidth are swapped: check which one the turning point divides by which "
+        "(its unit, FLOP/byte, tells).",
     ),
 }

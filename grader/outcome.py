@@ -10,7 +10,12 @@ from grader.results import Status
 
 @dataclass(frozen=True)
 class Outcome:
-    """Status, credit (0..1) and explanation of one graded part."""
+    """Status, credit (0..1) and explanation of one graded part.
+
+    ``feedback`` is the whole explanation (TAs, ``reveal: answers``); ``hint`` is what
+    ``reveal: feedback`` shows instead when the explanation would give an answer away (an
+    expected value, a formula), None when the same text serves both.
+    """
 
     status: Status
     credit: float
@@ -19,6 +24,7 @@ class Outcome:
     feedback: str = ""
     carried_forward: bool = False
     review: str | None = None
+    hint: str | None = None
 
 
 def credited(credit: float, **fields: Any) -> Outcome:

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from grader.assignment import Assignment
 from grader.atomic import write_text_atomic
 from grader.batch import BatchOutcome, FeedbackWriter, output_path
 from grader.expectations import Expectations
@@ -93,6 +94,7 @@ def write_class_outputs(
         write_text_atomic(out_dir / "review.html", review_html(results, exp))
 
     sheets_written = alongside(write_sheets, size=len(results))
+    write_text_atomic(out_dir / "README.md", folder_guide(assignment, reports=reports))
     stats = class_statistics(results, assignment)
     write_text_atomic(out_dir / "summary.md", summary_markdown(stats, assignment))
     if reports:
@@ -112,6 +114,34 @@ def missing_students(results: Sequence[ResultLike], roster: Roster | None) -> li
         return []
     present = {r.student.id.lower() for r in results if r.status == "graded"}
     return [s for s in roster.students if s.id.lower() not in present]
+
+
+def folder_guide(assignment: Assignment, *, reports: bool) -> str:
+    """``README.md`` of an output folder: which files may go to students (only their own
+    report), and which are for staff (everything else: complete, with the answers)."""
+    reports_line = (
+        f"| `feedback/<id>.html`, `.md` | the student `<id>` only | their report, showing what "
+        f"reveal level `{assignment.reveal}` allows |\n"
+        if reports
+        else ""
+    )
+    return (
+        f"# Grading outputs: {assignment.title} ({assignment.id})\n\n"
+        "Give each student their own report from `feedback/` and nothing else: every other "
+        "file here is for course staff only (it holds the expected values, rubric notes and "
+        "the whole class's grades).\n\n"
+        "| file | for | what |\n|---|---|---|\n"
+        f"{reports_line}"
+        "| `results/<id>.json` | staff only | each student's complete result "
+        '(`"audience": "staff"`) |\n'
+        "| `gradebook.csv`, `canvas-grades.csv`, `moodle-grades.csv` | staff only | the "
+        "class's scores (to import into the course's LMS) |\n"
+        "| `review.html`, `review.csv`, `sketches/` | staff only | answers a TA grades, with the "
+        "rubric suggestions |\n"
+        "| `decisions.csv` | staff only | the ledger of every TA decision: keep it |\n"
+        f"| `summary.md`{', `summary.html`' if reports else ''} | staff only | the class at a "
+        "glance |\n"
+    )
 
 
 FORK_FROM = 1000

@@ -4,7 +4,12 @@ What every plot of the sheet shares (axes, rooflines, ridges, references, legend
 drawn once from :mod:`grader.roofline_background`; here only a few ``<circle>``/``<rect>``/
 ``<text>`` elements are added for each student (or each class) before ``</svg>``, with notes
 for values off the scale. Importing this module (or ``grader.report``) does not import
-matplotlib."""
+matplotlib.
+
+Two modes: with the answers (ridge values, reference points, the memory-/compute-bound strip:
+``reveal: answers`` and the class plot for TAs), or without (the rooflines as the givens define
+them, with only the student's own marks: ``reveal: feedback``). The student's own turning points
+are drawn in both, as dashed lines marked as theirs."""
 
 from __future__ import annotations
 
@@ -14,38 +19,37 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from grader.expectations import Expectations
-from grader.results import ResultLike, Status, SubmissionResult, find_part
+from grader.plot_marks import (
+    OPERATIONS,
+    TEXT_STYLE,
+    Marked,
+    class_elements,
+    own_ridge_elements,
+    student_elements,
+)
+from grader.results import ResultLike
 from grader.roofline_background import (
-    CLASS_COLOURS,
-    FONT_STACK,
-    SHAPES,
-    STUDENT_COLOUR,
     Background,
     Device,
     Frame,
     PlotKey,
     shared_background,
-    short_number,
 )
-
-OPERATIONS: tuple[tuple[str, str], ...] = (
-    ("q5.conv.intensity", "conv"),
-    ("q5.qkv.intensity", "QKV"),
-)
-"""The operations placed on the rooflines: (intensity part id, short label)."""
 
 NOTE_LINE = 12.0  # viewBox units added under the figure per note line
-TEXT_STYLE = f"font-family: {FONT_STACK}; font-size: 9px"
 
 
-def roofline_svg(exp: Expectations, result: SubmissionResult | None = None) -> str:
+def roofline_svg(exp: Expectations, result: Marked | None = None, *, answers: bool) -> str:
     """The sheet's roofline plot, with the student's own operations when a result is given.
 
     Args:
         exp: the assignment's expectations (devices from ``exp.givens``, reference
             intensities from ``exp.solution.answers``).
-        result: a graded submission; its usable intensities are drawn as filled markers
-            on every roofline, clamped to the edge (with an arrow) when off scale.
+        result: a graded file; its usable intensities are drawn as filled markers on every
+            roofline and its turning points as dashed lines, clamped to the edge (with an
+            arrow) when off scale.
+        answers: whether to draw what answers the sheet (ridge values, reference points, the
+            memory-/compute-bound strip); see :mod:`grader.reveal` for who may see it.
 
     Returns:
         A self-contained ``<svg>`` element that scales to its container's width.
@@ -53,12 +57,13 @@ def roofline_svg(exp: Expectations, result: SubmissionResult | None = None) -> s
     Raises:
         ValueError: the sheet gives no device to draw (see ``has_roofline``).
     """
-    key = plot_key(exp)
+    key = plot_key(exp, answers=answers)
     background = shared_background(key)
     if result is None or result.status != "graded":
         return _finish(background, [], [])
-    marks, notes = _student_elements(background.frame, key, result)
-    return _finish(background, marks, notes)
+    marks, notes = student_elements(background.frame, key, result)
+    ridges, ridge_notes = own_ridge_elements(background.frame, key, result, ridge_parts(exp))
+    return _finish(background, ridges + marks, notes + ridge_notes)
 
 
 def class_roofline_svg(exp: Expectations, results: Sequence[ResultLike]) -> str:
@@ -73,7 +78,7 @@ def class_roofline_svg(exp: Expectations, results: Sequence[ResultLike]) -> str:
     """
     key = plot_key(exp, class_mode=True)
     background = shared_background(key)
-    marks, off_scale = _class_elements(background.frame, key, results)
+    marks, off_scale = class_elements(background.frame, key, results)
     notes = [f"{off_scale} value(s) off scale, drawn at the edge"] if off_scale else []
     return _finish(background, marks, notes)
 
@@ -83,19 +88,46 @@ def has_roofline(exp: Expectations) -> bool:
     return bool(devices_of(exp.givens))
 
 
-def plot_frame(exp: Expectations) -> Frame:
+def plot_frame(exp: Expectations, *, answers: bool = True) -> Frame:
     """The data -> SVG transform of the sheet's plot (to place more marks, or to test)."""
-    return shared_background(plot_key(exp)).frame
+    return shared_background(plot_key(exp, answers=answers)).frame
 
 
-def plot_key(exp: Expectations, *, class_mode: bool = False) -> PlotKey:
-    """The devices and reference operations of a sheet, as a hashable cache key."""
+def plot_key(exp: Expectations, *, class_mode: bool = False, answers: bool = True) -> PlotKey:
+    """The devices and operations of a sheet (with the reference intensities when the
+    answers are drawn), as a hashable cache key."""
     references = []
     for part_id, label in OPERATIONS:
         value = _positive(exp.solution.answers.get(part_id))
-        if value is not None:
+        if value is not None and answers:
             references.append((label, value))
-    return PlotKey(devices_of(exp.givens), tuple(references), class_mode)
+    return PlotKey(
+        devices_of(exp.givens),
+        tuple(label for _part_id, label in OPERATIONS),
+        tuple(references),
+        class_mode,
+        answers,
+    )
+
+
+def ridge_parts(exp: Expectations) -> tuple[tuple[str, int], ...]:
+    """The parts that ask for a device's turning point, each with its device's index.
+
+    They are the ridges of the sheet's verdict rules; a part belongs to the device whose
+    ridge (from the givens) its reference value is.
+    """
+    devices = devices_of(exp.givens)
+    found: list[tuple[str, int]] = []
+    for rule in exp.assignment.carry_forward.values():
+        part_id = rule.verdict.ridge if rule.verdict else None
+        value = _positive(exp.solution.answers.get(part_id)) if part_id else None
+        if part_id is None or value is None or any(p == part_id for p, _ in found):
+            continue
+        for index, device in enumerate(devices):
+            if math.isclose(device.ridge, value, rel_tol=1e-9):
+                found.append((part_id, index))
+                break
+    return tuple(found)
 
 
 def devices_of(givens: Mapping[str, Any]) -> tuple[Device, ...]:
@@ -110,122 +142,11 @@ def devices_of(givens: Mapping[str, Any]) -> tuple[Device, ...]:
     return tuple(devices)
 
 
-def student_intensity(result: ResultLike, part_id: str) -> float | None:
-    """The student's own (possibly wrong or absurd) value of a part; None if unusable."""
-    part = find_part(result.parts, part_id)
-    if part is None:
-        return None
-    if part.status in (Status.INVALID, Status.MISSING):
-        return None
-    value = part.value
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
 def _positive(value: object) -> float | None:
     """A finite positive number as float, else None (givens and answers may be anything)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return float(value) if math.isfinite(value) and value > 0 else None
-
-
-# ------------------------------------------------------------------------ per-student overlay
-
-
-def clamp(intensity: float, xlim: tuple[float, float]) -> tuple[float, int]:
-    """An intensity moved into the x range: (value drawn, -1 left edge / 0 on scale / 1 right).
-
-    0, negative values and NaN go to the left edge, inf and huge values to the right edge.
-    """
-    low, high = xlim
-    if math.isnan(intensity) or intensity < low:
-        return low, -1
-    if intensity > high:
-        return high, 1
-    return intensity, 0
-
-
-def _student_elements(
-    frame: Frame, key: PlotKey, result: SubmissionResult
-) -> tuple[list[str], list[str]]:
-    """The student's markers (on every roofline) and notes on what could not be drawn."""
-    elements = ['<g class="student-marks">']
-    notes = []
-    for index, (part_id, label) in enumerate(OPERATIONS):
-        value = student_intensity(result, part_id)
-        if value is None:
-            notes.append(f"your {label}: no usable intensity, not plotted")
-            continue
-        drawn, side = clamp(value, frame.limits.xlim)
-        for device in key.devices:
-            x, y = frame.to_svg(drawn, device.attainable(drawn))
-            shape = SHAPES[index % len(SHAPES)]
-            elements.append(_marker(shape, x, y, 4.2, fill=STUDENT_COLOUR))
-            if side:
-                elements.append(_off_scale_arrow(x, y, side))
-        if side:
-            notes.append(
-                f"your {label} = {short_number(value)} FLOP/byte is off scale, drawn at the edge"
-            )
-    elements.append("</g>")
-    return elements, notes
-
-
-def _class_elements(
-    frame: Frame, key: PlotKey, results: Sequence[ResultLike]
-) -> tuple[list[str], int]:
-    """A translucent dot per student, operation and roofline; and how many were off scale."""
-    elements = ['<g class="class-marks" stroke="none" fill-opacity="0.35">']
-    off_scale = 0
-    for index, (part_id, _label) in enumerate(OPERATIONS):
-        colour = CLASS_COLOURS[index % len(CLASS_COLOURS)]
-        for result in results:
-            value = student_intensity(result, part_id) if result.status == "graded" else None
-            if value is None:
-                continue
-            drawn, side = clamp(value, frame.limits.xlim)
-            off_scale += side != 0
-            for device in key.devices:
-                x, y = frame.to_svg(drawn, device.attainable(drawn))
-                elements.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.6" fill="{colour}"/>')
-    elements.append("</g>")
-    return elements, off_scale
-
-
-def _marker(shape: str, x: float, y: float, r: float, *, fill: str) -> str:
-    """A marker as SVG, of the same shape and size as its matplotlib legend entry."""
-    paint = f'fill="{fill}" stroke="#1a1a1a" stroke-width="0.9"'
-    if shape == "circle":
-        return f'<circle cx="{x:.2f}" cy="{y:.2f}" r="{r:.2f}" {paint}/>'
-    if shape == "square":
-        side = r * 1.75
-        return (
-            f'<rect x="{x - side / 2:.2f}" y="{y - side / 2:.2f}" width="{side:.2f}" '
-            f'height="{side:.2f}" {paint}/>'
-        )
-    if shape == "diamond":
-        points = [(x, y - r), (x + r, y), (x, y + r), (x - r, y)]
-    else:
-        points = [(x, y - r), (x + r, y + r * 0.8), (x - r, y + r * 0.8)]
-    coords = " ".join(f"{px:.2f},{py:.2f}" for px, py in points)
-    return f'<polygon points="{coords}" {paint}/>'
-
-
-def _off_scale_arrow(x: float, y: float, side: int) -> str:
-    """An arrow inside the axes pointing through a marker clamped to the edge ("further out").
-
-    Inside, so that it never covers the tick labels beyond the axes; and off the line: below
-    it at the left edge (the slope rises to the right), above it at the right (the flat roof).
-    """
-    tail, tip = x - side * 20, x - side * 5
-    y -= side * 8
-    return (
-        f'<path class="off-scale" d="M{tail:.2f},{y:.2f} L{tip:.2f},{y:.2f} '
-        f"M{tip - side * 4.5:.2f},{y - 3.5:.2f} L{tip:.2f},{y:.2f} "
-        f'L{tip - side * 4.5:.2f},{y + 3.5:.2f}" fill="none" stroke="{STUDENT_COLOUR}" '
-        'stroke-width="1.6"/>'
-    )
 
 
 def _notes(frame: Frame, notes: list[str]) -> str:

@@ -1,8 +1,9 @@
 """A student's feedback report, in Markdown and in HTML, built from a graded result.
 
-Both formats share one view (``report_view``): what is shown per part depends on the
-assignment's ``reveal`` setting (``none``: status and points only; ``feedback``: also the
-feedback; ``answers``: also the expected values). Student text is hostile: the HTML goes through
+Both formats share one view (``report_view``), made from what :func:`grader.reveal.student_view`
+lets the student see at the assignment's ``reveal`` level (``none``: status and points only;
+``feedback``: also the explanations and a plot without answers; ``answers``: also the expected
+values, worked solutions and the whole plot). Student text is hostile: the HTML goes through
 Jinja2 with autoescape (never ``|safe`` on student data) and the Markdown escapes every
 metacharacter and flattens newlines, so a name like ``Bob](javascript:x) | col`` stays text.
 """
@@ -18,12 +19,12 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from markupsafe import Markup
 
-from grader.assignment import Part
+from grader.assignment import Part, RevealLevel
 from grader.escaping import escape_markdown
 from grader.expectations import Expectations
 from grader.plots import has_roofline, roofline_svg
-from grader.results import PartResult, Status, SubmissionResult
-from grader.spreadsheet import points_text
+from grader.results import Status, SubmissionResult
+from grader.reveal import PLOT, PartView, StudentView, student_view
 from reference.solution import format_number
 
 STATUS_LABELS: dict[Status, str] = {
@@ -79,6 +80,7 @@ class Row:
     carried_forward: bool
     review: str | None
     expected: Shown | None
+    solution: tuple[str, str] | None  # (formula, worked out)
     ta_decision: str | None
 
 
@@ -112,6 +114,8 @@ class ReportView:
     show_feedback: bool
     show_expected: bool
     groups: tuple[Group, ...]
+    plot_caption: str | None
+    level_note: str
 
 
 # ---------------------------------------------------------------------------------- public API
@@ -127,7 +131,7 @@ def feedback_markdown(result: SubmissionResult, exp: Expectations) -> str:
     Returns:
         The report text, ending in a newline.
     """
-    view = report_view(result, exp)
+    view = report_view(student_view(result, exp), exp, file=result.file)
     lines = _markdown_header(view)
     if view.error is None:
         lines += _markdown_table(view)
@@ -144,22 +148,25 @@ def feedback_html(result: SubmissionResult, exp: Expectations) -> str:
     Returns:
         The HTML document (no external CSS, JS, fonts or images).
     """
-    view = report_view(result, exp)
-    # Safe to mark: roofline_svg escapes every text it draws, and it draws no student text.
-    drawn = view.error is None and has_roofline(exp)
-    plot = Markup(roofline_svg(exp, result)) if drawn else None
+    shown = student_view(result, exp)
+    view = report_view(shown, exp, file=result.file)
+    plot = None
+    if shown.plot != "hidden" and has_roofline(exp):
+        # Safe to mark: roofline_svg escapes every text it draws, and it draws no student text.
+        plot = Markup(roofline_svg(exp, shown, answers=shown.plot == "answers"))
     return _template().render(view=view, plot=plot)
 
 
-def prepare(exp: Expectations) -> None:
+def prepare(exp: Expectations, level: RevealLevel | None = None) -> None:
     """Build what every report shares (the template, the roofline drawn once) in this process.
 
     Called before the grading processes start: forked from this one, they begin with both
     instead of importing matplotlib and drawing the same plot once each.
     """
     _template()
-    if has_roofline(exp):
-        roofline_svg(exp)
+    mode = PLOT[level or exp.assignment.reveal]
+    if mode != "hidden" and has_roofline(exp):
+        roofline_svg(exp, answers=mode == "answers")
 
 
 @functools.cache
@@ -178,77 +185,88 @@ def _template() -> Template:
 # ------------------------------------------------------------------------------------- view
 
 
-def report_view(result: SubmissionResult, exp: Expectations) -> ReportView:
-    """The report's content, formatted, with what ``reveal`` hides left out."""
+def report_view(shown: StudentView, exp: Expectations, *, file: str | None = None) -> ReportView:
+    """The report's content, formatted: only what the student's view holds (and the name of
+    the student's ``file``)."""
     assignment = exp.assignment
-    reveal = assignment.reveal
-    rows = [
-        _row(part, _part_of(assignment.parts, part.id), exp, reveal, decision_note(part))
-        for part in result.parts
-    ]
-    total = result.max_score or 1.0
+    rows = [_row(part, _part_of(assignment.parts, part.id)) for part in shown.parts]
+    total = shown.max_score or 1.0
     return ReportView(
-        assignment_id=result.assignment,
+        assignment_id=shown.assignment,
         title=assignment.title,
-        student_name=result.student.name,
-        student_id=result.student.id,
-        file_name=_base_name(result.file),
-        error=(result.error or "unknown reason") if result.status == "error" else None,
-        score=_points(result.score),
-        max_score=_points(result.max_score),
-        pending=_points(result.pending_review) if result.pending_review else None,
-        earned_percent=round(100 * result.score / total, 1),
-        pending_percent=round(100 * result.pending_review / total, 1),
-        counts=_counts(result),
-        show_feedback=reveal != "none",
-        show_expected=reveal == "answers",
-        groups=_groups(rows, result),
+        student_name=shown.student.name,
+        student_id=shown.student.id,
+        file_name=_base_name(file),
+        error=(shown.error or "unknown reason") if shown.status == "error" else None,
+        score=_points(shown.score),
+        max_score=_points(shown.max_score),
+        pending=_points(shown.pending_review) if shown.pending_review else None,
+        earned_percent=round(100 * shown.score / total, 1),
+        pending_percent=round(100 * shown.pending_review / total, 1),
+        counts=_counts(shown),
+        show_feedback=shown.shows_feedback,
+        show_expected=shown.shows_answers,
+        groups=_groups(rows, shown),
+        plot_caption=PLOT_CAPTIONS.get(shown.plot),
+        level_note=LEVEL_NOTES[shown.reveal],
     )
+
+
+PLOT_CAPTIONS = {
+    "answers": "Filled markers are your arithmetic intensities (question 5), hollow ones the "
+    "reference, each placed on both rooflines; dashed lines mark your own turning points. Left "
+    "of a device's ridge an operation is memory-bound on that device, right of it "
+    "compute-bound.",
+    "givens": "The rooflines are drawn from the devices' bandwidths and peaks. Filled markers "
+    "are your arithmetic intensities (question 5), placed on both rooflines; dashed lines mark "
+    "your own turning points (questions 3 and 4).",
+}
+"""What the plot shows, under it (the plot mode of the student's view picks one)."""
+
+LEVEL_NOTES: dict[str, str] = {
+    "none": "This report shows the status and points of each part; feedback on the answers is "
+    "not released for this assignment.",
+    "feedback": "Feedback explains what was recognised in your answers; expected values are not "
+    "released for this assignment.",
+    "answers": "Expected values are shown with the worked solution of each part.",
+}
+"""What the reveal level of the report releases, said under the table."""
 
 
 def _part_of(parts: tuple[Part, ...], part_id: str) -> Part | None:
     return next((part for part in parts if part.id == part_id), None)
 
 
-def _row(
-    part: PartResult, spec: Part | None, exp: Expectations, reveal: str, note: str | None
-) -> Row:
-    feedback_shown = reveal != "none"
-    mistake = part.mistake if part.mistake != "carried_forward" else None
+def _row(part: PartView, spec: Part | None) -> Row:
     pending = part.status is Status.NEEDS_REVIEW
     return Row(
         id=part.id,
-        title=spec.title if spec else "",
+        title=part.title,
         status=part.status.value,
         status_label=STATUS_LABELS[part.status],
         points="pending" if pending else _points(part.points),
         max_points=_points(part.max_points),
         submitted=shown(part.submitted),
         line=part.line,
-        feedback=part.feedback if feedback_shown and part.feedback else None,
-        mistake=mistake if feedback_shown else None,
-        carried_forward=part.carried_forward and feedback_shown,
-        review=part.review if feedback_shown and pending else None,
-        expected=_expected(part, spec, exp) if reveal == "answers" else None,
-        ta_decision=note,
+        feedback=part.feedback or None,
+        mistake=part.mistake if part.mistake != "carried_forward" else None,
+        carried_forward=bool(part.carried_forward),
+        review=part.review if pending else None,
+        expected=_expected(part, spec) if part.solution is not None else None,
+        solution=_solution(part),
+        ta_decision=part.ta_note,
     )
 
 
-def decision_note(part: PartResult) -> str | None:
-    """What the student reads of a TA's decision on a part (None: no decision)."""
-    decision = part.decision
-    if decision is None:
+def _solution(part: PartView) -> tuple[str, str] | None:
+    """(formula, worked out); counts by type are shown as pairs already, so only the formula."""
+    if part.solution is None:
         return None
-    given = f"{_points(decision.points)} of {points_text(part.max_points)}"
-    if decision.stale:
-        return (
-            f"a TA gave {given} for your earlier answer; you changed it since, so a TA "
-            "will look at it again"
-        )
-    return f"{given}. {decision.comment}" if decision.comment else given
+    worked = "" if isinstance(part.expected, dict) else part.solution.worked
+    return part.solution.formula, worked
 
 
-def _groups(rows: list[Row], result: SubmissionResult) -> tuple[Group, ...]:
+def _groups(rows: list[Row], result: StudentView) -> tuple[Group, ...]:
     """Rows grouped by question (``q2.b.scaling`` -> ``q2``) with each question's subtotal."""
     order: dict[str, list[int]] = {}
     for index, part in enumerate(result.parts):
@@ -272,7 +290,7 @@ def _groups(rows: list[Row], result: SubmissionResult) -> tuple[Group, ...]:
     return tuple(groups)
 
 
-def _counts(result: SubmissionResult) -> tuple[tuple[str, str, int], ...]:
+def _counts(result: StudentView) -> tuple[tuple[str, str, int], ...]:
     found = [part.status for part in result.parts]
     return tuple(
         (status.value, label, found.count(status))
@@ -298,9 +316,9 @@ def _plain(value: Any) -> str:
     return format_number(value)
 
 
-def _expected(part: PartResult, spec: Part | None, exp: Expectations) -> Shown:
+def _expected(part: PartView, spec: Part | None) -> Shown:
     """The reference value with the part's unit; a note for parts a person grades."""
-    value = part.expected if part.expected is not None else exp.solution.answers.get(part.id)
+    value = part.expected
     if value is None:
         return Shown(text="graded by a TA")
     unit = spec.unit if spec and spec.unit != "1" else ""
@@ -357,10 +375,21 @@ def _markdown_table(view: ReportView) -> list[str]:
             ]
             if view.show_feedback:
                 cells.append(_markdown_feedback(row))
-            if view.show_expected and row.expected is not None:
-                cells.append(escape_markdown(row.expected.flat()))
+            if view.show_expected:
+                cells.append(_markdown_expected(row))
             lines.append("| " + " | ".join(cells) + " |")
-    return lines
+    return [*lines, "", escape_markdown(view.level_note)]
+
+
+def _markdown_expected(row: Row) -> str:
+    if row.expected is None:
+        return "—"
+    cell = escape_markdown(row.expected.flat())
+    if row.solution is not None:
+        formula, worked = row.solution
+        cell += f" — {escape_markdown(formula)}"
+        cell += f" → {escape_markdown(worked)}" if worked else ""
+    return cell
 
 
 def _markdown_answer(row: Row) -> str:

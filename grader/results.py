@@ -50,6 +50,9 @@ class PartResult(_Frozen):
         value: what the grader read it as (a number in the part's unit, a choice...).
         expected: the reference value.
         mistake: a machine-readable tag of the recognised mistake (``macs_not_flops``).
+        feedback: the whole explanation, as a TA (and ``reveal: answers``) reads it.
+        hint: the explanation shown under ``reveal: feedback`` where ``feedback`` would give
+            an answer away (an expected value, a formula); None: ``feedback`` is shown.
         carried_forward: credit given because the answer follows from the student's own
             earlier (wrong) answers.
         line: 1-based line of the answer in the student's file.
@@ -73,6 +76,7 @@ class PartResult(_Frozen):
     mistake: str | None = None
     carried_forward: bool = False
     feedback: str = ""
+    hint: str | None = None
     line: int | None = None
     review: str | None = None
     answer_id: str | None = None
@@ -88,7 +92,10 @@ class Student(_Frozen):
 
 
 class SubmissionResult(_Frozen):
-    """One answer file, graded (or the reason it could not be).
+    """One answer file, graded (or the reason it could not be): complete, for staff.
+
+    What a student may see of it is :func:`grader.reveal.student_view`; the ``audience``
+    field says so in every file written from this model (``results/<id>.json``).
 
     Attributes:
         channel: who submitted the file according to the submission channel (an LMS folder
@@ -97,6 +104,7 @@ class SubmissionResult(_Frozen):
             channel's, the id is not on the roster...). Staff only.
     """
 
+    audience: Literal["staff"] = "staff"
     assignment: str
     student: Student
     status: Literal["graded", "error"]

@@ -2,7 +2,7 @@
 
 Everything that is the same for every student (axes, both rooflines, ridge points and labels,
 the reference operations, the legend, the memory-/compute-bound strips) is drawn ONCE per set of
-givens and cached as SVG text, together with the data -> SVG transform of the axes
+givens (and mode) and cached as SVG text, together with the data -> SVG transform of the axes
 (:class:`Frame`); :mod:`grader.plots` adds each student's marks to it. A batch of 500 reports
 then costs string concatenation, not 500 matplotlib renders (about 100 ms each).
 
@@ -32,6 +32,7 @@ MPL_MARKERS = {"circle": "o", "square": "s", "diamond": "D", "triangle": "^"}
 FIGSIZE = (6.4, 4.3)  # inches; the SVG viewBox is this times 72 (points)
 MAIN_RECT = (0.115, 0.265, 0.84, 0.709)  # left, bottom, width, height (figure fraction)
 STRIP_RECT = (0.115, 0.116, 0.84, 0.11)
+ALONE_RECT = (0.115, 0.116, 0.84, 0.858)  # the main axes where the strip is not drawn
 FONT_STACK = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif"
 SI_PREFIXES = {0: "", 3: "k", 6: "M", 9: "G", 12: "T", 15: "P", 18: "E"}
 
@@ -56,11 +57,24 @@ class Device:
 
 @dataclass(frozen=True)
 class PlotKey:
-    """Everything the shared drawing depends on (hashable: the cache key)."""
+    """Everything the shared drawing depends on (hashable: the cache key).
+
+    Attributes:
+        devices: the machines, from the givens.
+        operations: the labels of the operations placed (legend entries).
+        references: (label, intensity) of the reference operations; empty when the answers
+            are not shown (see ``answers``).
+        class_mode: the class's dots instead of one student's markers.
+        answers: whether the drawing shows what answers the sheet: ridge points with their
+            values, reference markers, and the memory-/compute-bound strip (which marks the
+            ridges). Without, it shows the rooflines as the givens define them.
+    """
 
     devices: tuple[Device, ...]
-    references: tuple[tuple[str, float], ...]  # (label, intensity)
+    operations: tuple[str, ...]
+    references: tuple[tuple[str, float], ...]
     class_mode: bool = False
+    answers: bool = True
 
 
 @dataclass(frozen=True)
@@ -133,7 +147,7 @@ def shared_background(key: PlotKey) -> Background:
     if not key.devices:
         raise ValueError("no device with a .peak and a .bandwidth among the givens")
     limits = choose_limits(key)
-    left, bottom, width, height = MAIN_RECT
+    left, bottom, width, height = MAIN_RECT if key.answers else ALONE_RECT
     frame = Frame(
         width=FIGSIZE[0] * 72,
         height=FIGSIZE[1] * 72,
@@ -203,10 +217,12 @@ def _draw(key: PlotKey, limits: Limits) -> str:
     with matplotlib.rc_context(rc):  # type: ignore[arg-type]  # keys typed as Literal
         figure = Figure(figsize=FIGSIZE, dpi=72)
         FigureCanvasAgg(figure)  # an explicit Agg canvas: no pyplot, no global backend
-        main = figure.add_axes(MAIN_RECT)
-        strip = figure.add_axes(STRIP_RECT, sharex=main)
+        main = figure.add_axes(MAIN_RECT if key.answers else ALONE_RECT)
         _draw_main(main, key, limits)
-        _draw_strip(strip, key, limits)
+        if key.answers:
+            _draw_strip(figure.add_axes(STRIP_RECT, sharex=main), key, limits)
+        else:
+            _label_x_axis(main)
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
@@ -223,7 +239,7 @@ def _draw_main(ax: Any, key: PlotKey, limits: Limits) -> None:
     ax.set_ylabel(f"attainable performance ({limits.y_unit})")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,g}"))
     ax.yaxis.set_minor_formatter(NullFormatter())
-    ax.tick_params(axis="x", which="both", labelbottom=False)
+    ax.tick_params(axis="x", which="both", labelbottom=False)  # the strip's axis has them
     ax.grid(True, which="major", color="#e2e2e2", linewidth=0.6)
     ax.set_axisbelow(True)
     for index in range(len(key.devices)):
@@ -241,6 +257,19 @@ def _draw_roofline(ax: Any, key: PlotKey, index: int, limits: Limits) -> None:
     xs = [low, device.ridge, high]
     ax.plot(xs, [device.attainable(x) / scale for x in xs], color=colour, linewidth=2.2, zorder=3)
     ridge_y = device.peak / scale
+    top = device.peak == max(d.peak for d in key.devices)
+    peak = f"peak {device.peak / scale:,g} {limits.y_unit}"
+    ax.annotate(peak, (high, ridge_y), xytext=(-22, 4 if top else -4), textcoords="offset points",
+                ha="right", va="bottom" if top else "top", color=colour)  # fmt: skip
+    below = device.bandwidth == min(d.bandwidth for d in key.devices)
+    _slope_label(ax, device, colour, limits, below=below)
+    if key.answers:
+        _draw_ridge(ax, device, colour, limits)
+
+
+def _draw_ridge(ax: Any, device: Device, colour: str, limits: Limits) -> None:
+    """A device's ridge point, its drop line to the axis and its label with the value."""
+    ridge_y = device.peak / limits.y_scale
     ax.plot([device.ridge] * 2, [limits.ylim[0], ridge_y], color=colour, linestyle=":", lw=1)
     ax.plot([device.ridge], [ridge_y], "o", color=colour, markersize=5.5, zorder=4)
     # Where labels go so that they meet neither the legend (top left), the operations (just
@@ -254,12 +283,6 @@ def _draw_roofline(ax: Any, key: PlotKey, index: int, limits: Limits) -> None:
                 textcoords="offset points", ha="right" if left_part else "left",
                 va="bottom" if left_part else "top", color=colour, fontweight="bold",
                 multialignment="right" if left_part else "left")  # fmt: skip
-    top = device.peak == max(d.peak for d in key.devices)
-    peak = f"peak {device.peak / scale:,g} {limits.y_unit}"
-    ax.annotate(peak, (high, ridge_y), xytext=(-22, 4 if top else -4), textcoords="offset points",
-                ha="right", va="bottom" if top else "top", color=colour)  # fmt: skip
-    below = device.bandwidth == min(d.bandwidth for d in key.devices)
-    _slope_label(ax, device, colour, limits, below=below)
 
 
 def _slope_label(ax: Any, device: Device, colour: str, limits: Limits, *, below: bool) -> None:
@@ -295,7 +318,7 @@ def _draw_legend(ax: Any, key: PlotKey) -> None:
     from matplotlib.lines import Line2D
 
     handles, labels = [], []
-    for index, (label, _value) in enumerate(key.references):
+    for index, label in enumerate(key.operations):
         marker = MPL_MARKERS[SHAPES[index % len(SHAPES)]]
         if key.class_mode:
             colour = CLASS_COLOURS[index % len(CLASS_COLOURS)]
@@ -306,10 +329,24 @@ def _draw_legend(ax: Any, key: PlotKey) -> None:
                 Line2D([], [], ls="", marker=marker, ms=8.4, mfc=STUDENT_COLOUR, mec="#1a1a1a")
             )
             labels.append(f"your {label}")
+    # Two columns, filled column by column: the student's marks left, the references right.
+    # (The student's own turning points are labelled where they are drawn.)
+    for index, (label, _value) in enumerate(key.references):
+        marker = MPL_MARKERS[SHAPES[index % len(SHAPES)]]
         handles.append(Line2D([], [], ls="", marker=marker, ms=11, mfc="none", mec="#222"))
         labels.append(f"reference {label}")
     ax.legend(handles, labels, loc="upper left", ncols=2, fontsize=8.8, framealpha=0.92,
               borderaxespad=0.4, handletextpad=0.3, columnspacing=1.0)  # fmt: skip
+
+
+def _label_x_axis(ax: Any) -> None:
+    """The intensity axis on the main axes, where no strip is drawn below them."""
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    ax.tick_params(axis="x", which="both", labelbottom=True)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlabel("arithmetic intensity (FLOP/byte)")
 
 
 def _draw_strip(ax: Any, key: PlotKey, limits: Limits) -> None:

@@ -23,7 +23,7 @@ def format_value(value: Value, unit: str = "") -> str:
     return f"{text} {unit}" if unit else text
 
 
-def _worked(step: Step) -> str:
+def worked_text(step: Step) -> str:
     """The numbers put in and the result: ``2 × 56 × ... = 1,806,336 FLOP``."""
     if step.value is None:
         return f"(graded by a person) {step.substitution}"
@@ -36,7 +36,7 @@ def _worked(step: Step) -> str:
 
 def solution_table(solution: Solution) -> str:
     """One row per part: id, formula, and the numbers put in with the result."""
-    rows = [[step.part_id, step.formula, _worked(step)] for step in solution.steps]
+    rows = [[step.part_id, step.formula, worked_text(step)] for step in solution.steps]
     return tabulate(
         rows,
         headers=["part", "formula", "worked out"],

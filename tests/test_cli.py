@@ -99,6 +99,8 @@ def test_check_prints_a_table_and_json() -> None:
     code, out, _ = run("check", "--json", str(SAMPLES / "macs-instead-of-flops.yaml"))
     data = json.loads(out)
     assert set(data) == {
+        "audience",
+        "reveal",
         "assignment",
         "student",
         "status",
@@ -108,16 +110,18 @@ def test_check_prints_a_table_and_json() -> None:
         "pending_review",
         "parts",
     }
+    assert (data["audience"], data["reveal"]) == ("student", "feedback")
     q1b = next(p for p in data["parts"] if p["id"] == "q1.b")
-    assert set(q1b) >= {
+    # The sheet reveals feedback: no expected value, no rubric notes, no worked solution.
+    assert set(q1b) == {
         "id",
+        "title",
         "status",
         "credit",
         "points",
         "max_points",
         "submitted",
         "value",
-        "expected",
         "mistake",
         "carried_forward",
         "feedback",

@@ -1,10 +1,11 @@
 """Each sample answer file gives its golden result (tests/golden/<sample>.json).
 
-The golden files were produced by `grader check --json`, then read and checked by hand against
-the sheet; they pin the whole result (statuses, credit, mistakes, feedback, lines) so that any
-change in grading shows up as a reviewable diff. Regenerate after an intended change with
-`UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py` and review `git diff tests/golden`.
-Independent assertions on what each sample shows are in `test_samples.py`.
+The golden files hold the complete result (the format of `results/<id>.json`, for staff), read
+and checked by hand against the sheet; they pin the whole result (statuses, credit, mistakes,
+feedback, lines) so that any change in grading shows up as a reviewable diff. Regenerate after
+an intended change with `UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py` and review
+`git diff tests/golden`. Independent assertions on what each sample shows are in
+`test_samples.py`.
 """
 
 from __future__ import annotations

@@ -164,7 +164,7 @@ def test_review_csv_rows(assignment: Assignment, perfect: SubmissionResult) -> N
     assert all(r["points"] == "" and r["comment"] == "" and r["status"] == "open" for r in named)
     assert named[0]["answer"] == "image: q3-sketch.png"
     assert named[3]["answer"].count(" | ") >= 1  # a list answer, joined
-    assert named[0]["suggestion"].startswith("Check:")
+    assert named[0]["suggestion (staff only)"].startswith("Check:")
     assert all(len(r["answer id"]) == 16 for r in named)
 
 

@@ -53,6 +53,8 @@ LAYERS: dict[str, int] = {
         [
             "report",
             "plots",
+            "plot_marks",
+            "reveal",
             "roofline_background",
             "stats",
             "common_mistakes",

@@ -8,19 +8,21 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from leaks import html_text, leaks
 
 from grader.expectations import Expectations
 from grader.pipeline import grade_file
+from grader.plot_marks import LABEL_WIDTH, clamp
 from grader.plots import (
-    clamp,
     class_roofline_svg,
     devices_of,
     plot_frame,
     plot_key,
+    ridge_parts,
     roofline_svg,
 )
 from grader.results import SubmissionResult
-from grader.roofline_background import shared_background
+from grader.roofline_background import DEVICE_COLOURS, shared_background
 
 SUBMISSIONS = Path(__file__).resolve().parent.parent / "submissions"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -69,7 +71,7 @@ def macs(expectations: Expectations) -> SubmissionResult:
 def test_svg_is_well_formed_self_contained_and_responsive(
     expectations: Expectations, macs: SubmissionResult
 ) -> None:
-    svg = roofline_svg(expectations, macs)
+    svg = roofline_svg(expectations, macs, answers=True)
     root = ET.fromstring(svg)  # raises if not well-formed XML
     assert root.tag == f"{SVG}svg"
     assert root.get("width") == "100%"
@@ -84,7 +86,7 @@ def test_svg_is_well_formed_self_contained_and_responsive(
 def test_both_rooflines_ridges_and_regions_are_labelled(
     expectations: Expectations, macs: SubmissionResult
 ) -> None:
-    labels = " | ".join(texts(roofline_svg(expectations, macs)))
+    labels = " | ".join(texts(roofline_svg(expectations, macs, answers=True)))
     for expected in ("GPU ridge", "250 FLOP/byte", "PIM ridge", "3.33 FLOP/byte"):
         assert expected in labels
     for expected in ("GPU 800 GB/s", "PIM 6,000 GB/s", "peak 200 TFLOP/s", "peak 20 TFLOP/s"):
@@ -100,7 +102,7 @@ def test_frame_matches_where_matplotlib_drew_the_reference_points(
     """The recorded data -> SVG transform is the one matplotlib used (log scale, y flipped)."""
     key = plot_key(expectations)
     frame = plot_frame(expectations)
-    drawn = reference_markers(roofline_svg(expectations))
+    drawn = reference_markers(roofline_svg(expectations, answers=True))
     for _label, intensity in key.references:
         for device in key.devices:
             x, y = frame.to_svg(intensity, device.attainable(intensity))
@@ -111,7 +113,7 @@ def test_macs_student_conv_is_left_of_the_reference(
     expectations: Expectations, macs: SubmissionResult
 ) -> None:
     assert macs.part("q5.conv.intensity").value == pytest.approx(1.1234, abs=1e-3)
-    svg = roofline_svg(expectations, macs)
+    svg = roofline_svg(expectations, macs, answers=True)
     key = plot_key(expectations)
     frame = plot_frame(expectations)
     reference_x, _ = frame.to_svg(key.references[0][1], key.devices[0].peak)
@@ -122,7 +124,7 @@ def test_macs_student_conv_is_left_of_the_reference(
 
 
 def test_perfect_student_sits_on_the_reference(expectations: Expectations) -> None:
-    svg = roofline_svg(expectations, graded("perfect.yaml", expectations))
+    svg = roofline_svg(expectations, graded("perfect.yaml", expectations), answers=True)
     reference_xs = sorted({round(x, 1) for x, _ in reference_markers(svg)})
     assert all(min(abs(x - r) for r in reference_xs) < 1.0 for x in student_xs(svg))
 
@@ -131,9 +133,9 @@ def test_invalid_or_missing_intensities_are_omitted_with_a_note(
     expectations: Expectations,
 ) -> None:
     hostile = graded("hostile-input.yaml", expectations)
-    svg = roofline_svg(expectations, hostile)
+    svg = roofline_svg(expectations, hostile, answers=True)
     assert student_xs(svg) == []
-    assert "your conv: no usable intensity, not plotted" in texts(svg)[-2]
+    assert "\u25b8 your conv: no usable intensity, not plotted" in texts(svg)
     assert "&lt;img" not in svg and "<img" not in svg  # no student text is drawn at all
 
 
@@ -156,7 +158,7 @@ def test_off_scale_values_are_clamped_with_an_arrow_and_never_crash(
 ) -> None:
     frame = plot_frame(expectations)
     assert (clamp(conv, frame.limits.xlim)[1], clamp(qkv, frame.limits.xlim)[1]) == sides
-    svg = roofline_svg(expectations, with_intensities(macs, conv, qkv))
+    svg = roofline_svg(expectations, with_intensities(macs, conv, qkv), answers=True)
     root = ET.fromstring(svg)
     arrows = [p for p in root.iter(f"{SVG}path") if p.get("class") == "off-scale"]
     assert len(arrows) == 2 * sum(side != 0 for side in sides)  # one per roofline
@@ -177,8 +179,10 @@ def test_error_result_and_no_result_draw_the_background_only(
     bad.write_text("- 1\n", encoding="utf-8")
     error = grade_file(bad, expectations).result
     assert error.status == "error"
-    assert roofline_svg(expectations, error) == roofline_svg(expectations)
-    assert 'class="student-marks"' not in roofline_svg(expectations)
+    assert roofline_svg(expectations, error, answers=True) == roofline_svg(
+        expectations, answers=True
+    )
+    assert 'class="student-marks"' not in roofline_svg(expectations, answers=True)
 
 
 def test_background_is_drawn_once_and_calls_do_not_leak(
@@ -187,10 +191,10 @@ def test_background_is_drawn_once_and_calls_do_not_leak(
     import matplotlib
 
     backend = matplotlib.get_backend()
-    roofline_svg(expectations, macs)
+    roofline_svg(expectations, macs, answers=True)
     before = shared_background.cache_info()
-    first = roofline_svg(expectations, macs)
-    second = roofline_svg(expectations, macs)
+    first = roofline_svg(expectations, macs, answers=True)
+    second = roofline_svg(expectations, macs, answers=True)
     after = shared_background.cache_info()
     assert first == second
     assert after.misses == before.misses and after.hits >= before.hits + 2
@@ -218,3 +222,80 @@ def test_devices_come_from_the_givens(expectations: Expectations) -> None:
         ("PIM", pytest.approx(10 / 3)),
     ]
     assert devices_of({"x.peak": 1.0, "x.bandwidth": 0.0, "y.peak": "fast"}) == ()
+
+
+# ------------------------------------------------------------- without the answers (feedback)
+
+
+def own_ridge_lines(svg: str) -> list[tuple[float, str]]:
+    """(x, colour) of the dashed lines marking the student's own turning points."""
+    root = ET.fromstring(svg)
+    group = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "own-ridges")
+    return [
+        (float(line.get("x1", "nan")), line.get("stroke", "")) for line in group.iter(f"{SVG}line")
+    ]
+
+
+def test_without_answers_only_the_givens_and_the_students_marks_are_drawn(
+    expectations: Expectations, macs: SubmissionResult
+) -> None:
+    svg = roofline_svg(expectations, macs, answers=False)
+    ET.fromstring(svg)
+    labels = " | ".join(texts(svg))
+    for given in ("GPU 800 GB/s", "PIM 6,000 GB/s", "peak 200 TFLOP/s", "peak 20 TFLOP/s"):
+        assert given in labels
+    assert "your conv" in labels and "your QKV" in labels
+    shown = html_text(svg)  # the texts, and matplotlib's comments in the source
+    for answer in ("ridge", "reference", "memory-bound", "compute-bound", "250", "3.33"):
+        assert answer not in shown, answer
+    assert leaks(shown, expectations) == []
+    assert reference_markers(svg) == []
+    assert len(student_xs(svg)) == 2  # the student's conv on both rooflines
+    frame = plot_frame(expectations, answers=False)
+    assert frame.limits == plot_frame(expectations).limits  # whole decades from the givens
+
+
+@pytest.mark.parametrize("answers", [False, True])
+def test_the_students_own_turning_points_are_drawn_as_theirs(
+    expectations: Expectations, answers: bool
+) -> None:
+    own = graded("error-carried-forward.yaml", expectations)  # q3.a = 4, q4.a = 3.333
+    assert ridge_parts(expectations) == (("q3.a", 0), ("q4.a", 1))  # GPU, PIM
+    svg = roofline_svg(expectations, own, answers=answers)
+    frame = plot_frame(expectations, answers=answers)
+    gpu, pim = plot_key(expectations).devices
+    lines = own_ridge_lines(svg)
+    assert [x for x, _ in lines] == pytest.approx(
+        sorted(frame.to_svg(v, d.attainable(v))[0] for v, d in ((4.0, gpu), (3.333, pim))),
+        abs=0.01,
+    )
+    assert {colour for _, colour in lines} == {DEVICE_COLOURS[0], DEVICE_COLOURS[1]}
+    labels = [t for t in texts(svg) if "turning point" in t]
+    assert sorted(labels) == ["your GPU turning point", "your PIM turning point"]
+    root = ET.fromstring(svg)
+    anchors = sorted(
+        float(re.search(r"translate\(([-\d.]+)", node.get("transform", "")).group(1))  # type: ignore[union-attr]
+        for node in root.iter(f"{SVG}text")
+        if "turning point" in "".join(node.itertext())
+    )
+    assert anchors[1] - anchors[0] >= LABEL_WIDTH  # 3.333 and 4 are close: labels apart
+
+
+def test_an_own_turning_point_off_scale_or_missing_gets_a_note(
+    expectations: Expectations, macs: SubmissionResult
+) -> None:
+    parts = tuple(
+        part.model_copy(update={"value": 1e6, "status": "incorrect"})
+        if part.id == "q3.a"
+        else part.model_copy(update={"value": None, "status": "missing"})
+        if part.id == "q4.a"
+        else part
+        for part in macs.parts
+    )
+    svg = roofline_svg(expectations, macs.model_copy(update={"parts": parts}), answers=False)
+    notes = texts(svg)
+    assert any("your GPU turning point = 1e+06 FLOP/byte is off scale" in n for n in notes)
+    assert any("your PIM turning point: no usable value, not drawn" in n for n in notes)
+    frame = plot_frame(expectations, answers=False)
+    [(x, _)] = own_ridge_lines(svg)
+    assert x == pytest.approx(frame.box[2] * frame.width, abs=0.01)  # at the right edge

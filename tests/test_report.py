@@ -104,10 +104,13 @@ def test_pending_review_and_review_notes(expectations: Expectations) -> None:
     perfect = graded("perfect.yaml", expectations)
     page = feedback_html(perfect, expectations)
     assert "+ 5 points pending review by a TA" in page
-    assert "pending TA review" in page and "Review notes:" in page
-    assert "q3-sketch.png" in page
+    assert "pending TA review" in page and "q3-sketch.png" in page
+    # The rubric notes are the answer to a part a TA grades: shown only with the answers.
+    assert "Review notes:" not in page and "Check:" not in page
+    shown = feedback_html(perfect, revealing(expectations, "answers"))
+    assert "Review notes:</strong> Check: axes log-log" in shown
     markdown = feedback_markdown(perfect, expectations)
-    assert "\\+5 points pending review by a TA" in markdown
+    assert "\\+5 points pending review by a TA" in markdown and "Review notes" not in markdown
 
 
 def test_ta_decision_is_shown_in_every_mode(
@@ -138,6 +141,22 @@ def test_reveal_answers_shows_expected_values_with_units(
     assert "O(L^2)" in page and "graded by a TA" in page
     markdown = feedback_markdown(macs, exp)
     assert "1,806,336 FLOP" in markdown and "| Expected |" in markdown
+
+
+def test_reveal_answers_shows_the_worked_solution_and_says_what_is_released(
+    expectations: Expectations, macs: SubmissionResult
+) -> None:
+    exp = revealing(expectations, "answers")
+    page = feedback_html(macs, exp)
+    assert '<span class="formula">2 × H_out × W_out × K × K × C</span>' in page
+    assert "2 × 56 × 56 × 3 × 3 × 32 = 1,806,336 FLOP" in page
+    assert "Expected values are shown with the worked solution" in page
+    markdown = feedback_markdown(macs, exp)
+    assert "1,806,336 FLOP — 2 × H\\_out" in markdown
+    for level, said in (("none", "feedback on the answers is not released"),
+                        ("feedback", "expected values are not released")):  # fmt: skip
+        assert said in feedback_html(macs, revealing(expectations, level))
+        assert said in feedback_markdown(macs, revealing(expectations, level))
 
 
 def test_reveal_feedback_hides_expected_values(

@@ -213,7 +213,8 @@ def test_a_resubmitted_answer_goes_back_to_review_with_the_old_decision_shown(
         if r["part"] == "q6.advantages" and r["student"] == "s1000001"
     ]
     assert (
-        stale["status"] == "stale" and "Earlier decision on another answer" in stale["suggestion"]
+        stale["status"] == "stale"
+        and "Earlier decision on another answer" in stale["suggestion (staff only)"]
     )
     report = (graded / "feedback" / "s1000001.html").read_text("utf-8")
     assert "for your earlier answer" in report
