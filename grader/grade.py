@@ -2,28 +2,34 @@
 
 Parts are graded in the sheet's order so that later parts can carry forward the student's own
 earlier answers. A part that cannot be read is ``invalid`` with a message naming the part and
-its line; no answer ever raises out of here.
+its line, and the possible readings the grader found with what each would score; in a class
+run (``Expectations.unreadable_to_review``) it also goes to a TA, its points pending. No answer
+ever raises out of here.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from grader.answer_tree import Node
 from grader.assignment import Part
 from grader.errors import AnswerFormatError
 from grader.expectations import Expectations
+from grader.file_context import FileContext
 from grader.grade_numeric import grade_number
-from grader.grade_other import (
-    grade_choice,
-    grade_complexity,
-    grade_for_review,
-    grade_op_counts,
-    node_text,
-)
+from grader.grade_other import grade_choice, grade_complexity, grade_for_review, node_text
+from grader.operation_counts import grade_op_counts
 from grader.outcome import Outcome
-from grader.results import PartResult, Status, Student, SubmissionResult
-from grader.submission import Answer, Problem, Submission, image_path
+from grader.results import (
+    PartResult,
+    Reading,
+    Status,
+    Student,
+    SubmissionResult,
+    awaits_person,
+)
+from grader.submission import Answer, Problem, Submission, image_path, names_a_file
+from reference.solution import format_number as fmt
 
 MAX_SUBMITTED_CHARS = 500
 """Longest student text copied into a result (longer answers are cut, with a mark)."""
@@ -33,15 +39,21 @@ MEMO_MAX_CHARS = 200
 MEMO_MAX_ENTRIES = 20_000
 """Remembered outcomes kept at most (the memo starts over when full: memory stays bounded)."""
 
+SENT_TO_REVIEW = "Could not be read; a TA will look at it."
+"""How an unreadable answer sent to a TA starts its feedback (see ``overrides``)."""
+
 
 def grade_submission(exp: Expectations, submission: Submission) -> SubmissionResult:
     """Grade every part of the assignment for one submission."""
     own: dict[str, float] = {}
+    answers = submission.answers
+    context = FileContext(answers)
+    facts = context.facts
     parts = []
     problems = submission.part_problems()
-    answers = submission.answers
     memo = exp.memo
     unread = (Status.INVALID, Status.MISSING)
+    correct = Status.CORRECT
     for part, part_id, inputs, numeric in _plan(exp):
         answer = answers.get(part_id)
         result = None
@@ -51,16 +63,17 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
             value, line = answer.node
             if type(value) is str and len(value) <= MEMO_MAX_CHARS and value.strip():
                 if inputs:
-                    result = memo.get(("part", line, part_id, value, *map(own.get, inputs)))
+                    result = memo.get(("part", line, part_id, value, *_own_key(inputs, own, facts)))
                 else:
                     result = memo.get(("part", line, part_id, value))
         if result is None:
-            result = _grade_part(part, answer, problems.get(part_id), exp, own)
+            result = _grade_part(part, answer, problems.get(part_id), exp, own, context)
         if numeric and result.status not in unread:
             own[part_id] = float(result.value)
+            facts[part_id] = (result.status is correct, result.mistake)
         parts.append(result)
     score = round(sum([p.points for p in parts]), 4)
-    pending = sum([p.max_points for p in parts if p.status is Status.NEEDS_REVIEW])
+    pending = sum([p.max_points for p in parts if awaits_person(p)])
     return SubmissionResult(
         assignment=exp.assignment.id,
         student=submission.student,
@@ -71,6 +84,14 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
         parts=tuple(parts),
         file=str(submission.path) if submission.path else None,
     )
+
+
+def _own_key(
+    inputs: tuple[str, ...], own: dict[str, float], facts: dict[str, tuple[bool, str | None]]
+) -> tuple[object, ...]:
+    """What grading a part may read of the student's earlier parts: their values and how
+    they were graded (part of every memo key of a part with inputs)."""
+    return (*map(own.get, inputs), *map(facts.get, inputs))
 
 
 def error_result(
@@ -93,12 +114,12 @@ def _grade_part(
     problem: Problem | None,
     exp: Expectations,
     own: dict[str, float],
+    context: FileContext,
 ) -> PartResult:
     """Grade one part; problems and unreadable answers become ``invalid``."""
     if problem is not None:
         submitted = _submitted(answer.node) if answer else None
-        feedback = _where(part.id, problem.line, problem.message)
-        return _ungraded(part, exp, Status.INVALID, problem.line, feedback, submitted)
+        return _invalid(part, exp, problem.line, problem.message, submitted)
     memo = exp.memo
     if answer is None or _is_empty(answer.node):
         line = answer.line if answer else None
@@ -110,16 +131,20 @@ def _grade_part(
         return found
     answer_key = _memo_key(answer.node)
     if answer_key is None:
-        outcome = _outcome(part, answer, exp, own, None)
-        return _graded(part, answer, exp.expected(part.id), outcome)
+        outcome = _outcome(part, answer, exp, own, context, None)
+        return _graded(part, answer, exp, outcome)
     # Remembered twice: the outcome for any line, and the whole part for this line.
     inputs = _own_inputs(exp)[part.id]
-    key = (part.id, answer_key, *map(own.get, inputs)) if inputs else (part.id, answer_key)
+    if inputs:
+        key: tuple[object, ...] = (part.id, answer_key, *_own_key(inputs, own, context.facts))
+    else:
+        key = (part.id, answer_key)
     found = memo.get(("part", answer.line, *key))  # flat: one tuple to make and hash
     if found is None:
-        outcome = _outcome(part, answer, exp, own, key)
-        found = _graded(part, answer, exp.expected(part.id), outcome)
-        _remember(memo, ("part", answer.line, *key), found)
+        outcome = _outcome(part, answer, exp, own, context, key)
+        found = _graded(part, answer, exp, outcome)
+        if outcome.shareable:
+            _remember(memo, ("part", answer.line, *key), found)
     assert isinstance(found, PartResult)
     return found
 
@@ -146,7 +171,41 @@ def _ungraded(
     )
 
 
-def _graded(part: Part, answer: Answer, expected: Any, outcome: Outcome) -> PartResult:
+def _invalid(
+    part: Part,
+    exp: Expectations,
+    line: int | None,
+    message: str,
+    submitted: str | list[str] | dict[str, str] | None,
+    readings: tuple[Reading, ...] = (),
+) -> PartResult:
+    """An answer that cannot be read: 0 points, or in a class run a TA's to decide."""
+    feedback = _where(part.id, line, message)
+    result = _ungraded(part, exp, Status.INVALID, line, feedback, submitted)
+    if not exp.unreadable_to_review:
+        return result.model_copy(update={"readings": readings}) if readings else result
+    review = f"Could not be read: {message.rstrip('.')}."
+    if readings:
+        review += " Possible readings: " + "; ".join(
+            f"{r.text} gives {r.status.value.replace('_', ' ')}, {fmt(r.points)} of"
+            f" {fmt(part.points)} points"
+            for r in readings
+        )
+        review += "."
+    return result.model_copy(
+        update={
+            "feedback": f"{SENT_TO_REVIEW} {feedback}",
+            "review": review,
+            "readings": readings,
+            "sent_to_review": True,
+        }
+    )
+
+
+def _graded(part: Part, answer: Answer, exp: Expectations, outcome: Outcome) -> PartResult:
+    if outcome.status is Status.INVALID:
+        message = outcome.feedback
+        return _invalid(part, exp, answer.line, message, _submitted(answer.node), outcome.readings)
     return PartResult(
         id=part.id,
         status=outcome.status,
@@ -155,7 +214,7 @@ def _graded(part: Part, answer: Answer, expected: Any, outcome: Outcome) -> Part
         max_points=part.points,
         submitted=_submitted(answer.node),
         value=outcome.value,
-        expected=expected,
+        expected=exp.expected(part.id),
         mistake=outcome.mistake,
         carried_forward=outcome.carried_forward,
         feedback=outcome.feedback,
@@ -164,31 +223,67 @@ def _graded(part: Part, answer: Answer, expected: Any, outcome: Outcome) -> Part
     )
 
 
+class _Unreadable(NamedTuple):
+    """What the memo keeps of an answer that cannot be read."""
+
+    message: str
+    readings: tuple[str, ...]
+
+
 def _outcome(
-    part: Part, answer: Answer, exp: Expectations, own: dict[str, float], key: object | None
+    part: Part,
+    answer: Answer,
+    exp: Expectations,
+    own: dict[str, float],
+    context: FileContext,
+    key: object | None,
 ) -> Outcome:
-    """The outcome of an answer; one that cannot be read is ``invalid``, with its line.
+    """The outcome of an answer; one that cannot be read is ``invalid``, with its readings.
 
     With a ``key`` (see :func:`_memo_key`), the outcome is remembered for the batch: grading
     an answer is a pure function of the part, the answer and the student's own earlier answers
     that the part's carry-forward rules read, and a class writes the same few answers again
     and again ("288", "memory-bound"). Unreadable answers are remembered as their message.
+    An outcome that depends on the rest of the file (its decimal habit) is not remembered.
     """
     memo = exp.memo
     found = memo.get(("outcome", key)) if key is not None else None
     if found is None:
         try:
-            found = _dispatch(part, answer.node, exp, own)
+            found = _dispatch(part, answer.node, exp, own, context)
         except AnswerFormatError as error:
-            found = error.message
+            found = _Unreadable(error.message, error.readings)
         except (ArithmeticError, RecursionError, ValueError) as error:  # a bug must not crash
-            found = f"could not be read ({type(error).__name__})"
-        if key is not None:
+            found = _Unreadable(f"could not be read ({type(error).__name__})", ())
+        if key is not None and (not isinstance(found, Outcome) or found.shareable):
             _remember(memo, ("outcome", key), found)
-    if isinstance(found, str):
-        return Outcome(Status.INVALID, 0.0, feedback=_where(part.id, answer.line, found))
+    if isinstance(found, _Unreadable):
+        readings = _readings(part, answer, found.readings, exp, own, context)
+        return Outcome(Status.INVALID, 0.0, feedback=found.message, readings=readings)
     assert isinstance(found, Outcome)
     return found
+
+
+def _readings(
+    part: Part,
+    answer: Answer,
+    texts: tuple[str, ...],
+    exp: Expectations,
+    own: dict[str, float],
+    context: FileContext,
+) -> tuple[Reading, ...]:
+    """What each possible reading of an unreadable answer would score."""
+    readings = []
+    for text in texts:
+        try:
+            outcome = _dispatch(part, Node(text, answer.line), exp, own, context)
+        except (AnswerFormatError, ArithmeticError, RecursionError, ValueError):
+            continue
+        points = round(outcome.credit * part.points, 4)
+        readings.append(
+            Reading(text=text, status=outcome.status, points=points, value=outcome.value)
+        )
+    return tuple(readings)
 
 
 def _remember(memo: dict[Any, Any], key: object, value: object) -> None:
@@ -232,7 +327,8 @@ def _plan(exp: Expectations) -> list[tuple[Part, str, tuple[str, ...], bool]]:
 
 def _own_inputs(exp: Expectations) -> dict[str, tuple[str, ...]]:
     """Per part, the earlier parts whose (student's) values grading it may read: the inputs of
-    its carry-forward formulas (as ``grade_numeric`` finds them) and of its verdict rule."""
+    its carry-forward formulas (as ``grade_numeric`` finds them), of its verdict rule, and the
+    parts whose mistakes it may inherit."""
     found = exp.memo.get("own inputs")
     if found is None:
         found = {}
@@ -244,25 +340,29 @@ def _own_inputs(exp: Expectations) -> dict[str, tuple[str, ...]]:
                     inputs += [pid for pid in exp.answers if pid in formula and pid not in inputs]
                 if rule.verdict is not None:
                     inputs += [rule.verdict.intensity, rule.verdict.ridge]
+                inputs += [pid for pid in rule.depends_on if pid not in inputs]
             found[part.id] = tuple(inputs)
         exp.memo["own inputs"] = found
     assert isinstance(found, dict)
     return found
 
 
-def _dispatch(part: Part, node: Node, exp: Expectations, own: dict[str, float]) -> Outcome:
+def _dispatch(
+    part: Part, node: Node, exp: Expectations, own: dict[str, float], context: FileContext
+) -> Outcome:
     if part.kind == "op_counts":
         return grade_op_counts(part, node, exp)
     if part.kind == "image":
-        if image_path(node) is None:
+        path = image_path(node)
+        if path is None:
             raise AnswerFormatError("give the sketch as an image file name: {image: sketch.png}")
-        return grade_for_review(part, node)
+        return grade_for_review(part, node, in_words=not names_a_file(path))
     if part.kind == "text":
         return grade_for_review(part, node)
     if not isinstance(node.value, str):
         raise AnswerFormatError("expected a single value here, not a list or mapping")
     if part.is_numeric:
-        return grade_number(part, node.value, exp, own)
+        return grade_number(part, node.value, exp, own, context)
     if part.kind == "choice":
         return grade_choice(part, node.value, exp, own)
     return grade_complexity(part, node.value, exp)

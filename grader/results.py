@@ -24,6 +24,22 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Reading(_Frozen):
+    """One way to read an answer the grader could not read on its own, and what it scores.
+
+    Attributes:
+        text: The answer as it would be written unambiguously (``3*K``, ``O(L^2)``).
+        status: The status that reading would get.
+        points: The points it would get.
+        value: What it reads as.
+    """
+
+    text: str
+    status: Status
+    points: float
+    value: Any = None
+
+
 class PartResult(_Frozen):
     """One part of one student's file, graded.
 
@@ -35,7 +51,11 @@ class PartResult(_Frozen):
         carried_forward: credit given because the answer follows from the student's own
             earlier (wrong) answers.
         line: 1-based line of the answer in the student's file.
-        review: for parts a person grades, what the grader suggests (rubric items covered).
+        review: for parts a person grades, what the grader suggests (rubric items covered);
+            for an unreadable answer sent to a TA, why and its possible readings.
+        readings: for an unreadable answer, the ways it may be read and what each scores.
+        sent_to_review: an unreadable (``invalid``) answer waiting for a TA in a class run:
+            its points are pending, not 0 (see :func:`awaits_person`).
     """
 
     id: str
@@ -51,6 +71,16 @@ class PartResult(_Frozen):
     feedback: str = ""
     line: int | None = None
     review: str | None = None
+    readings: tuple[Reading, ...] = ()
+    sent_to_review: bool = False
+
+
+def awaits_person(part: PartLike) -> bool:
+    """Whether a person must still decide a part's points, which are pending until then (not
+    0): a part people grade (free text, a sketch), or an answer the grader could not read,
+    sent to a TA in a class run. The one test for pending totals, the review sheet, the
+    summary's queue, reports and the gradebook."""
+    return part.status is Status.NEEDS_REVIEW or part.sent_to_review
 
 
 class Student(_Frozen):
@@ -112,6 +142,8 @@ class PartLike(Protocol):
     def carried_forward(self) -> bool: ...
     @property
     def review(self) -> str | None: ...
+    @property
+    def sent_to_review(self) -> bool: ...
 
 
 class StudentLike(Protocol):
@@ -159,6 +191,7 @@ class PartDigest(NamedTuple):
     mistake: str | None = None
     carried_forward: bool = False
     review: str | None = None
+    sent_to_review: bool = False
 
 
 class StudentDigest(NamedTuple):
@@ -222,6 +255,7 @@ def pack_part(p: PartResult) -> tuple[Any, ...]:
         p.mistake,
         p.carried_forward,
         p.review,
+        p.sent_to_review,
     )
 
 

@@ -251,8 +251,8 @@ def _check_images(sub: Submission, assignment: Assignment, folder: Path) -> None
         if answer is None:
             continue
         target = image_path(answer.node)
-        if target is None:
-            continue
+        if target is None or not names_a_file(target):
+            continue  # nothing, or the sketch described in words: graded as such
         resolved = (folder / target).resolve()
         if not resolved.is_relative_to(folder.resolve()) or not resolved.is_file():
             sub.problems.append(
@@ -262,6 +262,18 @@ def _check_images(sub: Submission, assignment: Assignment, folder: Path) -> None
                     part_id,
                 )
             )
+
+
+_IMAGE_NAME = re.compile(
+    r"[^\n]{1,255}\.(?:png|jpe?g|gif|svg|pdf|webp|bmp|tiff?|heic)", re.IGNORECASE
+)
+
+
+def names_a_file(text: str) -> bool:
+    """Whether an image answer names a file (``q3.png``, ``my sketch.jpg``, ``plots/q3``)
+    rather than describing the sketch in words (``a log-log plot with the ridge at 250``)."""
+    text = text.strip()
+    return bool(_IMAGE_NAME.fullmatch(text)) or (bool(text) and len(text.split()) == 1)
 
 
 def image_path(node: Node) -> str | None:

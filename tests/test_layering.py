@@ -24,8 +24,14 @@ LAYERS: dict[str, int] = {
             "compare",
             "atomic",
             "expression",
+            "implicit_products",
+            "digit_grouping",
+            "remarks",
             "simple_units",
+            "unit_boundary",
             "units",
+            "choices",
+            "growth_classes",
             "numbers",
             "answer_tree",
             "loading",
@@ -41,7 +47,17 @@ LAYERS: dict[str, int] = {
     # 2: solving and what grading compares against
     **dict.fromkeys(["solving", "expectations"], 2),
     # 3: pure grading
-    **dict.fromkeys(["grade_numeric", "grade_other", "grade"], 3),
+    **dict.fromkeys(
+        [
+            "file_context",
+            "carry_forward",
+            "grade_numeric",
+            "operation_counts",
+            "grade_other",
+            "grade",
+        ],
+        3,
+    ),
     # 4: files in, results out
     **dict.fromkeys(["pipeline", "overrides", "time_budget"], 4),
     # 5: outputs built from results
