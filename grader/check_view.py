@@ -25,7 +25,8 @@ def result_header(result: SubmissionResult) -> str:
         return f"{head}\nNOT GRADED: {result.error}"
     score = f"Score {_points(result.score)} / {_points(result.max_score)}"
     if result.pending_review:
-        score += f"  (+{_points(result.pending_review)} points pending review by a TA)"
+        pending = _points(result.pending_review)
+        score += f"  (+{pending} point{'' if pending == '1' else 's'} pending review by a TA)"
     return f"{head}\n{score}"
 
 

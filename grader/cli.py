@@ -259,7 +259,7 @@ def grade(
     graded_so_far = [0]  # files graded, for the message if the run is interrupted
     try:
         spec = default_assignment(assignment)
-        exp = expectations_for(spec)
+        exp = expectations_for(spec, class_run=True)
         files = answer_file_names(list(paths))
         if not files:
             raise UsageError("no answer files (.yaml, .yml, .json) under the given paths")

@@ -21,6 +21,7 @@ from grader.grade_other import grade_choice, grade_complexity, grade_for_review,
 from grader.operation_counts import grade_op_counts
 from grader.outcome import Outcome
 from grader.results import (
+    SENT_TO_REVIEW,
     PartResult,
     Reading,
     Status,
@@ -38,9 +39,6 @@ MEMO_MAX_CHARS = 200
 """Longest answer (characters of text) whose outcome is remembered for the rest of the batch."""
 MEMO_MAX_ENTRIES = 20_000
 """Remembered outcomes kept at most (the memo starts over when full: memory stays bounded)."""
-
-SENT_TO_REVIEW = "Could not be read; a TA will look at it."
-"""How an unreadable answer sent to a TA starts its feedback (see ``overrides``)."""
 
 
 def grade_submission(exp: Expectations, submission: Submission) -> SubmissionResult:
@@ -186,9 +184,9 @@ def _invalid(
         return result.model_copy(update={"readings": readings}) if readings else result
     review = f"Could not be read: {message.rstrip('.')}."
     if readings:
+        worth = f"{fmt(part.points)} point{'' if part.points == 1 else 's'}"
         review += " Possible readings: " + "; ".join(
-            f"{r.text} gives {r.status.value.replace('_', ' ')}, {fmt(r.points)} of"
-            f" {fmt(part.points)} points"
+            f"{r.text} gives {r.status.value.replace('_', ' ')}, {fmt(r.points)} of {worth}"
             for r in readings
         )
         review += "."

@@ -20,8 +20,9 @@ Both are CSV text for spreadsheets, so three things matter:
   (in a decimal-comma locale, choose ``.`` as decimal separator in the import dialog).
 
 A file that could not be graded gets a row with status ``ERROR`` and the reason, and *empty*
-score cells: an empty cell is not a 0, so it can never pass for one. A part waiting for a TA has
-an empty points cell for the same reason.
+score cells: an empty cell is not a 0, so it can never pass for one. A part waiting for a TA (a
+sketch, free text, or an answer the grader could not read, see ``results.awaits_person``) has an
+empty points cell for the same reason.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from collections.abc import Iterable, Sequence
 from grader.assignment import Assignment
 from grader.common_mistakes import answer_text
 from grader.overrides import FORMULA_TRIGGERS
-from grader.results import ResultLike, Status
+from grader.results import ResultLike, awaits_person
 from grader.stats import sorted_results
 
 BOM = "\ufeff"
@@ -147,13 +148,10 @@ def _gradebook_row(
         blanks: list[Cell] = [None] * len(part_ids)
         reason = result.error or "unknown error"
         return [*identity, "ERROR", None, Number(assignment.max_score), None, reason, *blanks]
-    waiting = Status.NEEDS_REVIEW
     if tuple(map(_ID, result.parts)) == part_ids:  # the sheet's parts in its order (usual)
-        cells: list[Cell] = [
-            None if p.status is waiting else _number(p.points) for p in result.parts
-        ]
+        cells: list[Cell] = [None if awaits_person(p) else _number(p.points) for p in result.parts]
     else:
-        points = {p.id: None if p.status is waiting else _number(p.points) for p in result.parts}
+        points = {p.id: None if awaits_person(p) else _number(p.points) for p in result.parts}
         cells = [points.get(part_id) for part_id in part_ids]
     return [
         *identity,
@@ -170,12 +168,15 @@ _ID = operator.attrgetter("id")
 
 
 def review_csv(results: Sequence[ResultLike], assignment: Assignment) -> str:
-    """The TA review sheet: one row per part waiting for a person (status ``needs_review``).
+    """The TA review sheet: one row per part waiting for a person (``awaits_person``: free
+    text, sketches, and in a class run every answer the grader could not read).
 
     The ``points`` and ``comment`` columns are empty for the TA to fill in (``credit`` may be
     added instead of ``points``); the file is read back by ``grader.overrides``, which uses the
-    ``student``, ``part``, ``points`` and ``comment`` columns. ``file`` tells where an image
-    answer lies (next to the answer file). Rows are sorted by student, file, then sheet order.
+    ``student``, ``part``, ``points`` and ``comment`` columns. ``suggestion`` holds the rubric
+    check, or for an unreadable answer why it could not be read and what each of its possible
+    readings would score. ``file`` tells where an image answer lies (next to the answer file).
+    Rows are sorted by student, file, then sheet order.
     """
     order = {part_id: index for index, part_id in enumerate(assignment.part_ids)}
     titles = {part.id: part.title for part in assignment.parts}
@@ -185,7 +186,7 @@ def review_csv(results: Sequence[ResultLike], assignment: Assignment) -> str:
     # grader.serialize: each one's cells are written once).
     tails: dict[int, str] = {}
     for result in sorted_results(results):
-        waiting = [p for p in result.parts if p.status is Status.NEEDS_REVIEW]
+        waiting = [p for p in result.parts if awaits_person(p)]
         if not waiting:
             continue
         if len(waiting) > 1:

@@ -17,7 +17,7 @@ from typing import Any
 from grader.escaping import escape_markdown
 from grader.expectations import Expectations
 from grader.pipeline import ANSWER_SUFFIXES, grade_file
-from grader.results import PartResult, Status, SubmissionResult
+from grader.results import PartResult, Status, SubmissionResult, awaits_person
 from reference.solution import format_number
 
 SUBMISSION_DIR = Path("/autograder/submission")
@@ -61,8 +61,9 @@ def results_document(result: SubmissionResult, exp: Expectations) -> dict[str, A
         }
     titles = {part.id: part.title for part in exp.assignment.parts}
     tests = [_test(part, titles.get(part.id, ""), reveal, visibility) for part in result.parts]
+    waiting = format_number(result.pending_review)
     pending = (
-        f" ({format_number(result.pending_review)} points wait for a TA's review)"
+        f" ({waiting} point{'' if waiting == '1' else 's'} wait for a TA's review)"
         if result.pending_review
         else ""
     )
@@ -95,7 +96,7 @@ def _test(part: PartResult, title: str, reveal: str, visibility: str) -> dict[st
         "output_format": "md",
         "visibility": visibility,
     }
-    if part.status is not Status.NEEDS_REVIEW:
+    if not awaits_person(part):
         test["status"] = "passed" if part.status is Status.CORRECT else "failed"
     return test
 

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from grader.assignment import Assignment
-from grader.results import PartResult, Status, SubmissionResult
+from grader.results import SENT_TO_REVIEW, PartResult, Status, SubmissionResult, awaits_person
 
 # Plain decimals only ("1.5", "1,5", ".5", "-1"): what a TA types in a spreadsheet cell.
 _NUMBER = re.compile(r"^[-+]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)$")
@@ -169,11 +169,13 @@ def apply_overrides(
     """A result with the TA's decisions for its student (id matched ignoring case) applied.
 
     Each overridden part gets the TA's points (credit x max points, clamped to at least 0),
-    status ``correct`` (full points), ``partial`` (some) or ``incorrect`` (none); score and
-    pending review are recomputed. A file that could not be graded is returned unchanged.
+    status ``correct`` (full points), ``partial`` (some) or ``incorrect`` (none), and no longer
+    waits for a person (an unreadable answer sent to review included); score and pending
+    review are recomputed. A file that could not be graded is returned unchanged.
 
     Returns:
-        The new result, and part id -> ``"TA decision: <comment>"`` for the feedback report.
+        The new result, and part id -> the TA's comment (or the points given, without one)
+        for the feedback report, which labels it as the TA's decision.
 
     Raises:
         ValueError: an override names a part the sheet does not have, gives more points than
@@ -194,9 +196,7 @@ def apply_overrides(
         update={
             "parts": parts,
             "score": round(math.fsum(p.points for p in parts), 4),
-            "pending_review": math.fsum(
-                p.max_points for p in parts if p.status is Status.NEEDS_REVIEW
-            ),
+            "pending_review": math.fsum(p.max_points for p in parts if awaits_person(p)),
         }
     )
     return updated, notes
@@ -229,10 +229,17 @@ def _decide(part: PartResult, override: Override) -> PartResult:
     else:
         status = Status.INCORRECT
     credit = points / part.max_points if part.max_points > 0 else 1.0
-    return part.model_copy(update={"points": points, "credit": credit, "status": status})
+    update: dict[str, Any] = {"points": points, "credit": credit, "status": status}
+    if awaits_person(part):
+        # What said the part was waiting ("A TA will review your sketch.") is over now; an
+        # unreadable answer keeps the grader's reason, the decision is shown next to it.
+        kept = part.feedback.removeprefix(SENT_TO_REVIEW).strip() if part.sent_to_review else ""
+        update |= {"sent_to_review": False, "feedback": kept}
+    return part.model_copy(update=update)
 
 
 def _note(override: Override, part: PartResult) -> str:
+    """The decision as the report shows it after its label (no "TA decision:" of its own)."""
     if override.comment:
-        return f"TA decision: {override.comment}"
-    return f"TA decision: {part.points:g} of {part.max_points:g} points"
+        return override.comment
+    return f"{part.points:g} of {part.max_points:g} points"

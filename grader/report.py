@@ -22,7 +22,7 @@ from grader.assignment import Part
 from grader.escaping import escape_markdown
 from grader.expectations import Expectations
 from grader.plots import has_roofline, roofline_svg
-from grader.results import PartResult, Status, SubmissionResult
+from grader.results import PartResult, Status, SubmissionResult, awaits_person
 from reference.solution import format_number
 
 STATUS_LABELS: dict[Status, str] = {
@@ -213,7 +213,7 @@ def report_view(
         error=(result.error or "unknown reason") if result.status == "error" else None,
         score=_points(result.score),
         max_score=_points(result.max_score),
-        pending=_points(result.pending_review) if result.pending_review else None,
+        pending=_pending(result.pending_review) if result.pending_review else None,
         earned_percent=round(100 * result.score / total, 1),
         pending_percent=round(100 * result.pending_review / total, 1),
         counts=_counts(result),
@@ -232,12 +232,15 @@ def _row(
 ) -> Row:
     feedback_shown = reveal != "none"
     mistake = part.mistake if part.mistake != "carried_forward" else None
-    pending = part.status is Status.NEEDS_REVIEW
+    pending = awaits_person(part)
+    label = STATUS_LABELS[part.status]
+    if part.sent_to_review:
+        label += ", pending TA review"
     return Row(
         id=part.id,
         title=spec.title if spec else "",
         status=part.status.value,
-        status_label=STATUS_LABELS[part.status],
+        status_label=label,
         points="pending" if pending else _points(part.points),
         max_points=_points(part.max_points),
         submitted=shown(part.submitted),
@@ -261,7 +264,7 @@ def _groups(rows: list[Row], result: SubmissionResult) -> tuple[Group, ...]:
         parts = [result.parts[i] for i in indexes]
         earned = sum(part.points for part in parts)
         possible = sum(part.max_points for part in parts)
-        waiting = sum(p.max_points for p in parts if p.status is Status.NEEDS_REVIEW)
+        waiting = sum(p.max_points for p in parts if awaits_person(p))
         number = question.removeprefix("q")
         groups.append(
             Group(
@@ -316,6 +319,12 @@ def _points(value: float) -> str:
     return format_number(round(value, 2))
 
 
+def _pending(value: float) -> str:
+    """``1 point`` or ``2.5 points``: what waits for a TA, in words."""
+    shown = _points(value)
+    return f"{shown} point{'' if shown == '1' else 's'}"
+
+
 def _base_name(path: str | None) -> str | None:
     return re.split(r"[\\/]", path)[-1] if path else None
 
@@ -341,7 +350,7 @@ def _markdown_header(view: ReportView) -> list[str]:
         return lines
     score = f"**Score: {view.score} / {view.max_score} points**"
     if view.pending:
-        score += f" \\(\\+{view.pending} points pending review by a TA\\)"
+        score += f" \\(\\+{view.pending} pending review by a TA\\)"
     return [*lines, score, ""]
 
 

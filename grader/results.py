@@ -75,6 +75,10 @@ class PartResult(_Frozen):
     sent_to_review: bool = False
 
 
+SENT_TO_REVIEW = "Could not be read; a TA will look at it."
+"""How the feedback of an unreadable answer sent to a TA begins (until the TA decides)."""
+
+
 def awaits_person(part: PartLike) -> bool:
     """Whether a person must still decide a part's points, which are pending until then (not
     0): a part people grade (free text, a sketch), or an answer the grader could not read,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from grader.answer_tree import Node
+from grader.answer_tree import Node, shown_key
 from grader.assignment import Assignment
 from grader.errors import SubmissionError
 from grader.loading import LoadResult, load_answer_bytes, load_answer_file
@@ -111,11 +111,42 @@ def build_submission(loaded: LoadResult, assignment: Assignment, *, path: Path) 
         submission.problems.append(
             Problem("'answers' must be a mapping of question → answer", answers.line)
         )
-        return submission
-    _collect(answers.value, "", assignment, submission)
+    else:
+        _collect(answers.value, "", assignment, submission)
+    _refuse_if_nothing_read(submission)
     if path.parent:
         _check_images(submission, assignment, path.parent)
     return submission
+
+
+def _refuse_if_nothing_read(submission: Submission) -> None:
+    """A file of which no answer could be read, for reasons of the file's own, cannot be graded
+    at all: its reason is the result's, shown wherever the result is, never a footnote under
+    a column of "No answer."
+
+    Raises:
+        SubmissionError: no answer and no part's problem, but problems of the file.
+    """
+    if submission.answers or any(p.part_id for p in submission.problems):
+        return
+    problems = submission.file_problems
+    if not problems:
+        return  # a file left empty (the template as it came): every part is missing
+    others = len(problems) - 1
+    more = f" (and {others} more problem{'s' if others > 1 else ''})" if others else ""
+    raise NothingRead(
+        f"no answer could be read: {problems[0].message}{more}",
+        line=problems[0].line,
+        student=submission.student,
+    )
+
+
+class NothingRead(SubmissionError):
+    """A file whose student is known but of which no answer could be read."""
+
+    def __init__(self, message: str, *, line: int | None, student: Student) -> None:
+        super().__init__(message, line=line)
+        self.student = student
 
 
 def _text(node: Node | None) -> str | None:
@@ -145,18 +176,33 @@ def _student(top: dict[str, Node], path: Path) -> Student:
 
 
 def _attach_load_issues(submission: Submission, loaded: LoadResult, assignment: Assignment) -> None:
-    """Salvaged syntax errors: attach each to the parts under its key, else to the file."""
+    """Salvaged syntax errors: attach each to the parts whose text it holds, else to the file.
+
+    Those are the parts under its key; where the broken text names keys of its own
+    (``q2: {a: [1``), only the parts under those, since the others were never written there.
+    """
     for issue in loaded.issues:
         key = (issue.key or "").lower().removeprefix("answers").strip(".")
-        owners = [
-            pid
-            for pid in assignment.part_ids
-            if key and (pid == key or pid.startswith(key + ".") or key.startswith(pid + "."))
-        ]
+        owners = [pid for pid in assignment.part_ids if _holds(key, pid, issue.inside)]
         if not owners:
             submission.problems.append(Problem(issue.message, issue.line))
+            continue
+        # The part's own feedback names it: the message need not start with its key too.
+        message = issue.message.removeprefix(f"{shown_key(issue.key or '')}: ")
         for part_id in owners:
-            submission.problems.append(Problem(issue.message, issue.line, part_id))
+            submission.problems.append(Problem(message, issue.line, part_id))
+
+
+def _holds(key: str, part_id: str, inside: tuple[str, ...]) -> bool:
+    """Whether a broken value of ``key`` (with keys ``inside`` it) holds the part's text."""
+    if not key:  # the whole answers block: the parts it names
+        return part_id.split(".")[0] in {k.lower() for k in inside}
+    if part_id == key or key.startswith(part_id + "."):
+        return True
+    if not part_id.startswith(key + "."):
+        return False
+    below = part_id[len(key) + 1 :].split(".")[0]
+    return not inside or below in {k.lower() for k in inside}
 
 
 def _collect(

@@ -27,6 +27,7 @@ from grader.yaml_strict import (
     compose_yaml,
     line_mark,
 )
+from grader.yaml_tabs import soften_tabs
 
 Pair = tuple[Node, Node]
 
@@ -43,6 +44,7 @@ def read_yaml(
     Raises:
         ComposeError: If the file cannot be read and salvage is impossible or not allowed.
     """
+    text = soften_tabs(text)
     check_flow_nesting(text)
     try:
         return compose_fast(text, max_depth=max_depth, max_nodes=max_nodes), []
@@ -77,7 +79,9 @@ def read_yaml(
 _KEY_END = re.compile(r":(?:[ \t]|$)")
 _QUOTED_KEY = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'""")
 _NOT_PLAIN_KEY_START = set("#?:,[]{}&*!|>'\"%@`- \t")
-_SALVAGE_LEVELS = 2  # top-level keys, then the keys one level in (``answers: {q1, q2}``)
+# Top-level keys, then the keys inside (``answers: {q1: {a, b}}``), down to a part's own key,
+# so that a broken line costs only its own part.
+_SALVAGE_LEVELS = 4
 # Salvage parses a file up to once per level again: 3 passes over 256 KiB of short plain words
 # took 0.76 s. Answer files are a few KiB; a broken file larger than this is simply unreadable.
 SALVAGE_MAX_CHARS = 64 * 1024
@@ -164,12 +168,52 @@ class _Salvage:
                 if isinstance(nested, _NotYet):
                     nested = self._nested(chunk, key, level)
                 if nested is None:
-                    failures.append(_chunk_failure(error, chunk, key))
+                    nested = self._split_at(error, chunk, path, level)
+                    if nested is not None:
+                        pairs.extend(nested[0])
+                        failures.extend(nested[1])
+                        continue
+                    failures.append(_chunk_failure(error, chunk, key, self.lines))
                     self._count_failure()
                 else:
                     pairs.append(_block_pair(chunk, nested[0]))
                     failures.extend(nested[1])
         return pairs, failures
+
+    def _split_at(
+        self, error: ComposeError, chunk: _Chunk, path: str, level: int
+    ) -> tuple[list[Pair], list[ComposeError]] | None:
+        """A chunk broken on a later line that holds a key of its own (``b`` indented
+        differently from ``a`` above it): the lines before it are read as the chunk's, and the
+        broken line's key is blamed, or read on its own with a note when it can be.
+        None when the error is on the chunk's first line or its line holds no key."""
+        line = error.line
+        if line is None or not chunk.head + 1 < line <= chunk.end:
+            return None
+        index = line - 1
+        text = LINE_BREAK.sub("", self.lines[index])
+        found = _key_of(text[_indent_of(text) :])
+        if found is None:
+            return None
+        try:
+            head = _Chunk(chunk.start, index, chunk.head, chunk.key, False)
+            pairs = self._read(head, level, defer=False)
+        except ComposeError as before:
+            if before.whole_file:
+                raise
+            return None
+        rest = _Chunk(index, chunk.end, index, found[0], found[1])
+        key = f"{path}.{found[0]}" if path else found[0]
+        self._count_failure()
+        try:
+            pairs += self._read(rest, level, defer=False)
+        except ComposeError as broken:
+            if broken.whole_file:
+                raise
+            return pairs, [_chunk_failure(broken, rest, key, self.lines)]
+        shown = key.removeprefix("answers.")
+        note = f"indented differently from the keys around it; read as {shown}: line it up"
+        return pairs, [ComposeError(note, line)]
 
     def _count_failure(self) -> None:
         """Give up on a file with more broken parts than a student could use feedback on."""
@@ -299,7 +343,16 @@ def _child_indent(lines: list[str], first: int, last: int) -> int | None:
     return None
 
 
-def _chunk_failure(error: ComposeError, chunk: _Chunk, key: str) -> ComposeError:
-    """The chunk's error, named after its key, at its own line if that lies in the chunk."""
-    inside = error.line is not None and chunk.head < error.line <= chunk.end
-    return ComposeError(error.message, error.line if inside else chunk.head + 1, key)
+_INNER_KEY = re.compile(r"(?:^|[\s{,\[])([A-Za-z_][\w-]*)[ \t]*:(?=\s|$)", re.MULTILINE)
+
+
+def _chunk_failure(error: ComposeError, chunk: _Chunk, key: str, lines: list[str]) -> ComposeError:
+    """The chunk's error, named after its key, at its own line if that lies in the chunk, with
+    the keys written inside its broken value (whose parts have text there)."""
+    within = error.line is not None and chunk.head < error.line <= chunk.end
+    text = "".join(lines[chunk.head : chunk.end])
+    value = text[text.find(":") + 1 :] if ":" in text else ""
+    inside = tuple(dict.fromkeys(match.group(1) for match in _INNER_KEY.finditer(value)))
+    return ComposeError(
+        error.message, error.line if within else chunk.head + 1, key, inside=inside[:50]
+    )

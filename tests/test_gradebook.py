@@ -206,7 +206,7 @@ def test_review_round_trip(
     updated, notes = apply_overrides(perfect, overrides, assignment)
     assert updated.part("q6.advantages").status is status
     assert (updated.score, updated.pending_review) == (score, 3.0)
-    assert notes == {"q6.advantages": "TA decision: =good, parallel"}
+    assert notes == {"q6.advantages": "=good, parallel"}  # the report labels it
     (row,) = [r for r in rows_by_header(gradebook_csv([updated], assignment))]
     assert row["q6.advantages"] == points.replace(",", ".").removesuffix(".0")
     assert [r["part"] for r in rows_by_header(review_csv([updated], assignment))] == [
@@ -284,7 +284,7 @@ def test_apply_overrides_rules(assignment: Assignment, perfect: SubmissionResult
     updated, notes = apply_overrides(perfect, half, assignment)
     part = updated.part("q6.advantages")
     assert (part.points, part.credit, part.status) == (1.0, 0.5, Status.PARTIAL)
-    assert notes == {"q6.advantages": "TA decision: 1 of 2 points"}
+    assert notes == {"q6.advantages": "1 of 2 points"}
     negative = [Override("s1000001", "q3.b", -1.0, None, "no sketch")]
     assert apply_overrides(perfect, negative, assignment)[0].part("q3.b").status is Status.INCORRECT
     upper = [Override("S1000001", "q3.b", 1.0, None, "")]

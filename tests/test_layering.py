@@ -35,6 +35,7 @@ LAYERS: dict[str, int] = {
             "numbers",
             "answer_tree",
             "loading",
+            "yaml_tabs",
             "yaml_strict",
             "yaml_fast",
             "yaml_salvage",
