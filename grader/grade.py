@@ -28,9 +28,9 @@ from grader.results import (
     Student,
     SubmissionResult,
     awaits_person,
+    readings_text,
 )
 from grader.submission import Answer, Problem, Submission, image_path, names_a_file
-from reference.solution import format_number as fmt
 
 MAX_SUBMITTED_CHARS = 500
 """Longest student text copied into a result (longer answers are cut, with a mark)."""
@@ -182,14 +182,7 @@ def _invalid(
     result = _ungraded(part, exp, Status.INVALID, line, feedback, submitted)
     if not exp.unreadable_to_review:
         return result.model_copy(update={"readings": readings}) if readings else result
-    review = f"Could not be read: {message.rstrip('.')}."
-    if readings:
-        worth = f"{fmt(part.points)} point{'' if part.points == 1 else 's'}"
-        review += " Possible readings: " + "; ".join(
-            f"{r.text} gives {r.status.value.replace('_', ' ')}, {fmt(r.points)} of {worth}"
-            for r in readings
-        )
-        review += "."
+    review = f"Could not be read: {message.rstrip('.')}. {readings_text(readings, part.points)}"
     return result.model_copy(
         update={
             "feedback": f"{SENT_TO_REVIEW} {feedback}",

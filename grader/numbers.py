@@ -41,6 +41,7 @@ from grader.units import WrongDimension, convert, split_number_unit
 __all__ = ["NumericAnswer", "read_choice", "read_complexity", "read_number"]
 
 REMARK_NOTE = "The remark after the value was not graded."
+WORKING_NOTE = "Your working before '=' could not be read; the result after it is graded."
 
 
 @dataclass(frozen=True)
@@ -161,12 +162,22 @@ def _read_stripped(
 
 
 def _read_text(text: str, unit: str, names: Mapping[str, float], whole: bool) -> NumericAnswer:
-    """The answer ``text`` as a whole: its sides, the last one stated."""
+    """The answer ``text`` as a whole: its sides, the last one stated. Working before ``=``
+    that does not read (``200 TFLOP/s / 800 GB/s = 250``) is skipped with a note: the stated
+    result is what is graded."""
     sides = _split_sides(_ascii_digits(_APPROXIMATELY.sub("", text, count=1)))
-    readings = [_read_side(side, unit, names, whole, text) for side in sides]
-    stated = readings[-1]
-    if len(readings) == 1:
+    stated = _read_side(sides[-1], unit, names, whole, text)
+    if len(sides) == 1:
         return replace(stated, text=text)
+    readings = []
+    for side in sides[:-1]:
+        try:
+            readings.append(_read_side(side, unit, names, whole, text))
+        except AnswerFormatError:
+            continue
+    if not readings:
+        return replace(stated, text=text, notes=(*stated.notes, WORKING_NOTE))
+    readings.append(stated)
     expression = readings[0].value
     if stated.other is not None:
         # "… = 803,968": the student's own expression says which reading they meant.

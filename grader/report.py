@@ -22,7 +22,7 @@ from grader.assignment import Part
 from grader.escaping import escape_markdown
 from grader.expectations import Expectations
 from grader.plots import has_roofline, roofline_svg
-from grader.results import PartResult, Status, SubmissionResult, awaits_person
+from grader.results import PartResult, Status, SubmissionResult, awaits_person, readings_text
 from reference.solution import format_number
 
 STATUS_LABELS: dict[Status, str] = {
@@ -248,10 +248,18 @@ def _row(
         feedback=part.feedback if feedback_shown and part.feedback else None,
         mistake=mistake if feedback_shown else None,
         carried_forward=part.carried_forward and feedback_shown,
-        review=part.review if feedback_shown and pending else None,
+        review=_review(part) if feedback_shown and pending else None,
         expected=_expected(part, spec, exp) if reveal == "answers" else None,
         ta_decision=note,
     )
+
+
+def _review(part: PartResult) -> str | None:
+    """What the grader suggests to the TA, as the student sees it: for an unreadable answer only
+    its possible readings (the feedback already says why it could not be read)."""
+    if part.sent_to_review:
+        return readings_text(part.readings, part.max_points) or None
+    return part.review
 
 
 def _groups(rows: list[Row], result: SubmissionResult) -> tuple[Group, ...]:

@@ -8,6 +8,8 @@ from typing import Any, Literal, NamedTuple, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from reference.solution import format_number
+
 
 class Status(StrEnum):
     """Outcome of one part."""
@@ -38,6 +40,18 @@ class Reading(_Frozen):
     status: Status
     points: float
     value: Any = None
+
+
+def readings_text(readings: Sequence[Reading], max_points: float) -> str:
+    """``Possible readings: 3*K gives incorrect, 0 of 2 points; ...``, or "" for none."""
+    if not readings:
+        return ""
+    worth = f"{format_number(max_points)} point{'' if max_points == 1 else 's'}"
+    shown = "; ".join(
+        f"{r.text} gives {r.status.value.replace('_', ' ')}, {format_number(r.points)} of {worth}"
+        for r in readings
+    )
+    return f"Possible readings: {shown}."
 
 
 class PartResult(_Frozen):

@@ -303,7 +303,7 @@ def _check_images(sub: Submission, assignment: Assignment, folder: Path) -> None
         if not resolved.is_relative_to(folder.resolve()) or not resolved.is_file():
             sub.problems.append(
                 Problem(
-                    f"{part_id}: image file {target[:80]!r} not found next to the answer file",
+                    f"image file {target[:80]!r} not found next to the answer file",
                     answer.line,
                     part_id,
                 )
