@@ -40,6 +40,11 @@ MEMO_MAX_CHARS = 200
 MEMO_MAX_ENTRIES = 20_000
 """Remembered outcomes kept at most (the memo starts over when full: memory stays bounded)."""
 
+_MAY_WAIT = frozenset({Status.NEEDS_REVIEW, Status.INVALID})
+_HABITUAL = object()
+"""In the memo in place of an outcome that depends on the file's decimal habit: the outcome is
+then filed under its key and the habit (there are three)."""
+
 
 def grade_submission(exp: Expectations, submission: Submission) -> SubmissionResult:
     """Grade every part of the assignment for one submission."""
@@ -60,8 +65,17 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
             # the key _grade_part files it under (the same answer on the same line).
             value, line = answer.node
             if type(value) is str and len(value) <= MEMO_MAX_CHARS and value.strip():
-                if inputs:
-                    result = memo.get(("part", line, part_id, value, *_own_key(inputs, own, facts)))
+                if inputs:  # the key _own_key makes, written out
+                    result = memo.get(
+                        (
+                            "part",
+                            line,
+                            part_id,
+                            value,
+                            *map(own.get, inputs),
+                            *map(facts.get, inputs),
+                        )
+                    )
                 else:
                     result = memo.get(("part", line, part_id, value))
         if result is None:
@@ -71,7 +85,9 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
             facts[part_id] = (result.status is correct, result.mistake)
         parts.append(result)
     score = round(sum([p.points for p in parts]), 4)
-    pending = sum([p.max_points for p in parts if awaits_person(p)])
+    # Only a part that needs review or is invalid may wait: the predicate decides for those.
+    may_wait = _MAY_WAIT
+    pending = sum([p.max_points for p in parts if p.status in may_wait and awaits_person(p)])
     return SubmissionResult(
         assignment=exp.assignment.id,
         student=submission.student,
@@ -138,11 +154,15 @@ def _grade_part(
     else:
         key = (part.id, answer_key)
     found = memo.get(("part", answer.line, *key))  # flat: one tuple to make and hash
+    if found is None and memo.get(("outcome", key)) is _HABITUAL:
+        found = memo.get(("part", answer.line, *key, context.habit))
     if found is None:
         outcome = _outcome(part, answer, exp, own, context, key)
         found = _graded(part, answer, exp, outcome)
         if outcome.shareable:
             _remember(memo, ("part", answer.line, *key), found)
+        else:
+            _remember(memo, ("part", answer.line, *key, context.habit), found)
     assert isinstance(found, PartResult)
     return found
 
@@ -235,10 +255,13 @@ def _outcome(
     an answer is a pure function of the part, the answer and the student's own earlier answers
     that the part's carry-forward rules read, and a class writes the same few answers again
     and again ("288", "memory-bound"). Unreadable answers are remembered as their message.
-    An outcome that depends on the rest of the file (its decimal habit) is not remembered.
+    An outcome that depends on the rest of the file (its decimal habit) is remembered under
+    the habit too.
     """
     memo = exp.memo
     found = memo.get(("outcome", key)) if key is not None else None
+    if found is _HABITUAL:
+        found = memo.get(("outcome", key, context.habit))
     if found is None:
         try:
             found = _dispatch(part, answer.node, exp, own, context)
@@ -246,7 +269,10 @@ def _outcome(
             found = _Unreadable(error.message, error.readings)
         except (ArithmeticError, RecursionError, ValueError) as error:  # a bug must not crash
             found = _Unreadable(f"could not be read ({type(error).__name__})", ())
-        if key is not None and (not isinstance(found, Outcome) or found.shareable):
+        if key is not None and isinstance(found, Outcome) and not found.shareable:
+            _remember(memo, ("outcome", key), _HABITUAL)
+            _remember(memo, ("outcome", key, context.habit), found)
+        elif key is not None:
             _remember(memo, ("outcome", key), found)
     if isinstance(found, _Unreadable):
         readings = _readings(part, answer, found.readings, exp, own, context)
