@@ -47,6 +47,16 @@ class BadValue(Exception):
         self.line = line
 
 
+NOT_GIVEN = frozenset({"~", "null", "none", "-", "–", "—", "n/a", "na", "?", "tbd"})
+"""What people write for "no answer" (YAML's own null included: every scalar stays text)."""
+
+
+def is_blank(text: str) -> bool:
+    """Whether an answer says nothing: empty, or one of ``NOT_GIVEN``."""
+    stripped = text.strip()
+    return not stripped or stripped.lower() in NOT_GIVEN
+
+
 def plain(text: str) -> bool:
     """Text that needs no closer look: ASCII (no surrogate), no NUL, not too long."""
     return text.isascii() and "\0" not in text and len(text) <= MAX_SCALAR_CHARS

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from grader.answer_tree import Node
+from grader.answer_tree import Node, is_blank
 from grader.assignment import Part
 from grader.errors import AnswerFormatError
 from grader.expectations import Expectations
@@ -391,7 +391,7 @@ def _where(part_id: str, line: int | None, message: str) -> str:
 
 def _is_empty(node: Node) -> bool:
     if isinstance(node.value, str):
-        return not node.value.strip()
+        return is_blank(node.value)
     if isinstance(node.value, list):
         return all(_is_empty(child) for child in node.value)
     return all(_is_empty(child) for child in node.value.values())

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from grader.answer_tree import Node
+from grader.answer_tree import Node, is_blank
 from grader.assignment import ItemMistake, Part
 from grader.compare import is_right
 from grader.errors import AnswerFormatError
@@ -116,8 +116,8 @@ def _operation_counts(part: Part, node: Node, exp: Expectations) -> dict[str, fl
             raise AnswerFormatError(
                 f"unknown operation {key[:30]!r}; use {', '.join(part.operation_aliases)}"
             )
-        if not text.strip():
-            continue  # an optional key of the template left empty: not given
+        if is_blank(text):
+            continue  # an optional key of the template left empty (or "-"): not given
         if op in counts:
             raise AnswerFormatError(f"operation {op} given twice{where}")
         try:

@@ -181,9 +181,11 @@ def _attach_load_issues(submission: Submission, loaded: LoadResult, assignment: 
     Those are the parts under its key; where the broken text names keys of its own
     (``q2: {a: [1``), only the parts under those, since the others were never written there.
     """
+    layout = _layout(assignment)
     for issue in loaded.issues:
         key = (issue.key or "").lower().removeprefix("answers").strip(".")
-        owners = [pid for pid in assignment.part_ids if _holds(key, pid, issue.inside)]
+        inside = {name.lower() for name in issue.inside}
+        owners = [pid for pid in assignment.part_ids if _holds(key, pid, inside, layout)]
         if not owners:
             submission.problems.append(Problem(issue.message, issue.line))
             continue
@@ -193,16 +195,25 @@ def _attach_load_issues(submission: Submission, loaded: LoadResult, assignment: 
             submission.problems.append(Problem(message, issue.line, part_id))
 
 
-def _holds(key: str, part_id: str, inside: tuple[str, ...]) -> bool:
-    """Whether a broken value of ``key`` (with keys ``inside`` it) holds the part's text."""
-    if not key:  # the whole answers block: the parts it names
-        return part_id.split(".")[0] in {k.lower() for k in inside}
-    if part_id == key or key.startswith(part_id + "."):
+def _holds(key: str, part_id: str, inside: set[str], layout: _Layout) -> bool:
+    """Whether a broken value of ``key`` (``""``: the whole answers block), with the keys
+    ``inside`` it, holds the part's text: at each level below ``key``, the part's key is named
+    there, or no key of that level is (then the text there may be any of them)."""
+    if key and (part_id == key or key.startswith(part_id + ".")):
         return True
-    if not part_id.startswith(key + "."):
+    if key and not part_id.startswith(key + "."):
         return False
-    below = part_id[len(key) + 1 :].split(".")[0]
-    return not inside or below in {k.lower() for k in inside}
+    if not key and not inside:
+        return False  # a broken file with nothing to tell its parts apart: the file's problem
+    group = key
+    for segment in (part_id[len(key) + 1 :] if key else part_id).split("."):
+        named = inside.intersection(layout.children.get(group, ()))
+        if named and segment not in named:
+            return False
+        if not named:
+            return True
+        group = f"{group}.{segment}" if group else segment
+    return True
 
 
 def _collect(
@@ -223,7 +234,7 @@ def _collect(
                 _answered_twice(sub, joined, node)
             else:
                 sub.answers[joined] = Answer(joined, node)
-        elif joined in layout.children:
+        elif joined and joined in layout.children:  # "" holds the questions, is no key
             if isinstance(node.value, dict):
                 _collect(node.value, joined, assignment, sub)
             elif node.value == "":
@@ -268,7 +279,7 @@ def _layout(assignment: Assignment) -> _Layout:
         groups: dict[str, set[str]] = {}
         for part_id in assignment.part_ids:
             pieces = part_id.split(".")
-            for depth in range(1, len(pieces)):
+            for depth in range(len(pieces)):  # "" holds the questions (q1, q2, ...)
                 groups.setdefault(".".join(pieces[:depth]), set()).add(pieces[depth])
         images = tuple(part.id for part in assignment.parts if part.kind == "image")
         layout = _Layout(
