@@ -11,7 +11,8 @@ from grader.errors import AnswerFormatError
 
 __all__ = ["read_choice"]
 
-_DASHES = re.compile(r"[-_‐‑–—]")
+# Dashes join words ("memory-bound"); punctuation only separates them ("memory, as in 5a").
+_DASHES = re.compile(r"[-_‐‑–—,;:!?()\[\]]")
 _NEGATION = re.compile(r"\b(?:not|no|neither|nor|never|isn't|isnt|rather|instead)\b|n't\b")
 
 

@@ -203,7 +203,8 @@ def _with_figures(value: float, figures: int) -> str:
     if value == 0 or not math.isfinite(value):
         return fmt(value)
     decimals = max(0, figures - 1 - math.floor(math.log10(abs(value))))
-    return f"{value:,.{decimals}f}"
+    shown = f"{value:,.{decimals}f}"
+    return shown.rstrip("0").rstrip(".") if "." in shown else shown
 
 
 def _with_note(outcome: Outcome, note: str) -> Outcome:

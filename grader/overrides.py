@@ -242,4 +242,4 @@ def _note(override: Override, part: PartResult) -> str:
     """The decision as the report shows it after its label (no "TA decision:" of its own)."""
     if override.comment:
         return override.comment
-    return f"{part.points:g} of {part.max_points:g} points"
+    return f"{part.points:g} of {part.max_points:g} point{'' if part.max_points == 1 else 's'}"
