@@ -18,7 +18,7 @@ from grader.compare import is_close, is_right, relative_error
 from grader.expectations import Candidate, Expectations
 from grader.file_context import Fact, FileContext
 from grader.mistakes import GENERIC_TRANSFORMS
-from grader.numbers import NumericAnswer, read_number
+from grader.numbers import WORKING_NOTE, NumericAnswer, read_number
 from grader.outcome import Outcome, credited
 from grader.results import Status
 from reference.solution import format_number as fmt
@@ -72,7 +72,11 @@ def _grade_reading(
     """Grade one reading of the answer, with its notes (and its unit turned around, if so)."""
     policy = part.policy(exp.assignment.grading)
     outcome = _judge(part, answer, exp, own, facts, policy)
-    notes = " ".join(answer.notes)
+    notes = " ".join(
+        note
+        for note in answer.notes
+        if note != WORKING_NOTE or outcome.status is not Status.CORRECT  # no news when right
+    )
     if answer.inverted is not None:
         conversion = (
             f"You gave {answer.inverted}, the inverse of {part.unit}; turned around it is"

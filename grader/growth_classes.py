@@ -91,10 +91,10 @@ def _read_complexity(text: str, variable: str, constants: frozenset[str]) -> str
     try:
         return _read_class(text, variable, constants)
     except AnswerFormatError:
-        found = _classes_in_sentence(text, variable, constants)
+        found, negated = _classes_in_sentence(text, variable, constants)
         if not found:
             raise
-        if _NEGATION.search(text.casefold()):
+        if negated:
             raise AnswerFormatError(
                 f"'{_short(text)}' is unclear: write just the growth class, such as {found[0]}",
                 readings=tuple(found),
@@ -130,36 +130,50 @@ def _read_class(text: str, variable: str, constants: frozenset[str]) -> str:
 # In a sentence: "O(...)" and its kin up to the matching parenthesis, the words, and powers of
 # the variable ("L^2", "L²").
 _BOUND_START = re.compile(r"(?:big\s*)?(?:O|Θ|Ω|Theta|Omega)\s*\(")
-_CLASS_WORD = re.compile(r"\b(constant|linear|quadratic|cubic)(?:ly|ally)?\b", re.IGNORECASE)
-_NEGATION = re.compile(r"\b(?:not|no|neither|nor|never|isn't|rather than|instead of)\b")
+# A class word, but not "constant factor" or "linear layer": words that name no growth.
+_CLASS_WORD = re.compile(
+    r"\b(constant|linear|quadratic|cubic)(?:ly|ally)?\b(?!\s+(?:factors?|terms?|coefficients?"
+    r"|multiples?|offsets?|layers?|projections?|maps?|transformations?|algebra|combinations?))",
+    re.IGNORECASE,
+)
+# A negation right before a class, in the same clause: "not O(L)", "rather than quadratic".
+_NEGATED = re.compile(
+    r"\b(?:not|no|neither|nor|never|isn't|rather than|instead of)\b[^,;:()]{0,12}$",
+    re.IGNORECASE,
+)
 
 
-def _classes_in_sentence(text: str, variable: str, constants: frozenset[str]) -> list[str]:
-    """The distinct growth classes a sentence names, in the order it names them."""
-    found: list[str] = []
-    pieces = [match.group(1).lower() for match in _CLASS_WORD.finditer(text)]
+def _classes_in_sentence(
+    text: str, variable: str, constants: frozenset[str]
+) -> tuple[list[str], bool]:
+    """The distinct growth classes a sentence names, in the order it names them, and whether
+    it negates one of them."""
+    pieces = [(match.start(), match.group(1).lower()) for match in _CLASS_WORD.finditer(text)]
     pieces += _bounded(text)
     power = re.compile(rf"(?<![A-Za-z]){re.escape(variable)}\s*(?:\^\s*\d+|\*\*\s*\d+|[²³])")
-    pieces += [match.group() for match in power.finditer(text)]
-    for piece in pieces:
+    pieces += [(match.start(), match.group()) for match in power.finditer(text)]
+    found: list[str] = []
+    negated = False
+    for start, piece in sorted(pieces):
         try:
             read = _read_class(piece, variable, constants)
         except AnswerFormatError:
             continue
+        negated = negated or bool(_NEGATED.search(text, 0, start))
         if read not in found:
             found.append(read)
-    return found
+    return found, negated
 
 
-def _bounded(text: str) -> list[str]:
-    """Each ``O(...)`` of ``text``, up to its matching parenthesis."""
+def _bounded(text: str) -> list[tuple[int, str]]:
+    """Each ``O(...)`` of ``text``, up to its matching parenthesis, with where it starts."""
     pieces = []
     for match in _BOUND_START.finditer(text):
         depth = 0
         for end in range(match.end() - 1, len(text)):
             depth += {"(": 1, ")": -1}.get(text[end], 0)
             if depth == 0:
-                pieces.append(text[match.start() : end + 1])
+                pieces.append((match.start(), text[match.start() : end + 1]))
                 break
     return pieces
 

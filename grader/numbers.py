@@ -14,9 +14,10 @@ What a student may write, and who reads it:
   (``2 × 56 × 56``, ``2.5·10^2``, ``2 L^2 d``, ``L(L+1)/2``);
 * units: :mod:`grader.units` (``1.8 MFLOP``, ``785.1 KiB``; ``FLOPS`` for a count is read as
   FLOP with a note; ``byte/FLOP`` for FLOP per byte is turned around and marked);
-* shown work, ``expr = result`` (also ``≈`` and ``~``, and ``result (= expr)``): the result is
-  the graded value; the expression's value is kept so the engine can tell a slip from a wrong
-  method. A side without a unit is in the part's unit;
+* shown work, ``expr = result`` (also ``≈``, ``~``, ``->``, ``→``, and ``result (= expr)``):
+  the result is the graded value; the expression's value is kept so the engine can tell a slip
+  from a wrong method. A side without a unit is in the part's unit; working that does not read
+  is skipped with a note;
 * a remark after the value (``1024 (one multiply per score)``): :mod:`grader.remarks`; it is
   tried only when the whole text does not read, and the answer notes that it was skipped.
 """
@@ -33,9 +34,10 @@ from dataclasses import dataclass, replace
 from grader.choices import read_choice
 from grader.digit_grouping import ungroup
 from grader.errors import AnswerFormatError
-from grader.expression import MAX_LENGTH, evaluate, normalise
+from grader.expression import MAX_LENGTH, evaluate
 from grader.growth_classes import read_complexity
 from grader.remarks import has_word, remark_cuts, trailing_group
+from grader.significant_figures import significant_figures
 from grader.units import WrongDimension, convert, split_number_unit
 
 __all__ = ["NumericAnswer", "read_choice", "read_complexity", "read_number"]
@@ -75,10 +77,8 @@ class NumericAnswer:
 _APPROXIMATELY = re.compile(
     r"^(?:[≈~≃=]|(?i:about|approximately|approx\.?|roughly|around|ca\.)(?=[\s\d.+\-(]))\s*"
 )
-_SIDE_SEPARATOR = re.compile(r"[=≈~≃≅]+")
-_PLAIN = re.compile(r"[+-]?(?P<mantissa>\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-_SCIENTIFIC = re.compile(r"[+-]?(?P<mantissa>\d+\.?\d*|\.\d+)\*10\*\*\(?[+-]?\d+\)?")
-_POWER_OF_TEN = re.compile(r"[+-]?10\*\*\(?[+-]?\d+\)?")
+# "expr = result", also "≈", and an arrow from working to result ("903,168 MAC -> 1,806,336").
+_SIDE_SEPARATOR = re.compile(r"[=≈~≃≅]+>?|->|→|⇒")
 _PLAIN_NUMBER_TEXT = re.compile(r"[+-]?[\d.,'’\u00a0\u2009\u202f ]*\d(?:[eE][+-]?\d+)?")
 _OPERATOR_END = frozenset("+-*/^(×·⋅∗÷−–")
 _WHOLE_NOISE = 1e-9
@@ -279,7 +279,7 @@ def _valued(
 ) -> NumericAnswer:
     """``plain`` (digits ungrouped) evaluated and converted from ``unit_text`` to ``unit``."""
     value = evaluate(plain, names)
-    figures = _significant_figures(plain, names)
+    figures = significant_figures(plain, names)
     if not unit_text:
         return NumericAnswer(value, None, figures, side)
     try:
@@ -295,21 +295,6 @@ def _valued(
 
 def _is_whole(value: float) -> bool:
     return abs(value - round(value)) <= _WHOLE_NOISE * max(abs(value), 1.0)
-
-
-def _significant_figures(plain: str, names: Mapping[str, float]) -> int | None:
-    """Figures of a plain or scientific number; None for an expression with operators."""
-    compact = normalise(plain, names).replace(" ", "")
-    if _POWER_OF_TEN.fullmatch(compact):
-        return 1
-    match = _PLAIN.fullmatch(compact) or _SCIENTIFIC.fullmatch(compact)
-    if match is None:
-        return None
-    mantissa = match.group("mantissa")
-    digits = mantissa.replace(".", "").lstrip("0")
-    if "." not in mantissa:
-        digits = digits.rstrip("0")  # 1806000: trailing zeros of an integer are not significant
-    return max(len(digits), 1)
 
 
 def _short(text: str, limit: int = 40) -> str:

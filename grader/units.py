@@ -26,7 +26,9 @@ Decisions on spellings a student may reasonably mean two ways (each has a test):
   per byte; ``per`` is ``/``, and ``×``/``·`` are ``*``.
 * A bare SI prefix after a number (``1.8 M``, ``2 k``, ``1.05 G``; also ``K``) is a multiplier,
   for any part. For a plain-count part (unit ``"1"``), count words such as ``parameters`` or
-  ``dot products`` are accepted and ignored, also after a prefix (``1.8 M params``).
+  ``dot products`` are accepted and ignored, also after a prefix (``1.8 M params``); for a FLOP
+  count, words that count operations (``4096 multiplications``, ``1.8 M operations``) are
+  FLOP.
 * Unit text is at most 32 characters of letters, spaces, ``/ * ( )``: no digits or powers.
 """
 
@@ -58,10 +60,17 @@ __all__ = [
 MAX_UNIT_LENGTH = 32
 _DEFINITIONS = Path(__file__).with_name("units.txt")
 
-_COUNT_WORDS = (
-    r"parameters?|params?|weights?|scores?|dot[ -]?products?|operations?|ops|op|exps|exp"
-    r"|exponentials?|elements?|entries|entry|values?|multiplications?|mults|additions?|adds"
+# Words that count floating-point operations: on a FLOP count they are FLOP ("4096
+# multiplications"); on a plain count, like the other count words, they are ignored.
+_OPERATION_WORDS = (
+    r"operations?|ops|op|multiplications?|multiplies|mults|additions?|adds|divisions?"
+    r"|exps|exp|exponentials?|floating[ -]point operations?"
 )
+_COUNT_WORDS = (
+    r"parameters?|params?|weights?|scores?|dot[ -]?products?|elements?|entries|entry|values?"
+    rf"|{_OPERATION_WORDS}"
+)
+_OPERATION = re.compile(rf"(?i:{_OPERATION_WORDS})")
 # A plain count: an optional bare prefix and an optional count word ("288 parameters").
 _COUNT = re.compile(rf"(?:(?P<prefix>[kKMGTP])\s*)?(?P<word>(?i:{_COUNT_WORDS}))?")
 # "1.8 M FLOP" -> "1.8 MFLOP": a prefix written apart from its unit.
@@ -191,7 +200,8 @@ def _count_multiplier(text: str, target: str) -> float | None:
     match = _COUNT.fullmatch(text)
     if match is None or not text:
         return None
-    if match.group("word") and target != "1":
+    word = match.group("word")
+    if word and target != "1" and not (target == "FLOP" and _OPERATION.fullmatch(word)):
         raise WrongDimension(
             f"'{text}' is a plain count; this question wants {_describe_target(target)}"
         )

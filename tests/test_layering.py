@@ -32,6 +32,7 @@ LAYERS: dict[str, int] = {
             "units",
             "choices",
             "growth_classes",
+            "significant_figures",
             "numbers",
             "answer_tree",
             "loading",

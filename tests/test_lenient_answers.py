@@ -133,6 +133,30 @@ READ = [
         0.75,
         "arithmetic slip",
     ),
+    (
+        "an arrow from working to result",
+        {"q1.b": "56*56*9*32 MACs = 903,168 MACs -> 1,806,336 FLOPs"},
+        "q1.b",
+        Status.CORRECT,
+        1.0,
+        "Right.",
+    ),
+    (
+        "operations counted on a FLOP count",
+        {"q2.b.scaling": "L^2 = 4096 multiplications"},
+        "q2.b.scaling",
+        Status.CORRECT,
+        1.0,
+        "Right.",
+    ),
+    (
+        "working that does not read, a result that is wrong",
+        {"q3.a": "200T / 800G = 25"},
+        "q3.a",
+        Status.PARTIAL,
+        0.25,
+        "Your working before '=' could not be read; the result after it is graded.",
+    ),
     # digit grouping
     ("one comma group on a count", {"q2.a": "65,536"}, "q2.a", Status.CORRECT, 1.0, "Right."),
     (
@@ -231,6 +255,14 @@ READ = [
         "a word class in a sentence",
         {"q2.d.full_complexity": "quadratic - every pair of tokens"},
         "q2.d.full_complexity",
+        Status.CORRECT,
+        1.0,
+        "Right.",
+    ),
+    (
+        "'constant factor' names no class",
+        {"q2.d.causal_complexity": "O(L^2) (the constant factor 1/2 does not matter)"},
+        "q2.d.causal_complexity",
         Status.CORRECT,
         1.0,
         "Right.",
@@ -349,6 +381,12 @@ REFUSED = [
     ),
     ("a grouping no reader settles", {"q1.b": "1,806,33"}, "q1.b", "the group '33' has 2 digits"),
     ("a rate for a count", {"q1.b": "1.8 MFLOP/s"}, "q1.b", "is a rate (FLOP per second)"),
+    (
+        "parameters for a FLOP count",
+        {"q1.b": "1806336 parameters"},
+        "q1.b",
+        "'parameters' is a plain count; this question wants a count of FLOP",
+    ),
     (
         "two growth classes",
         {"q2.d.full_complexity": "O(L^2) for full, O(L) for causal"},
