@@ -219,6 +219,11 @@ def _describe(error: MarkedYAMLError) -> str:
     if problem == "mapping values are not allowed here":
         return 'a colon (:) inside an answer: put the answer in quotes, like a: "peak/bw: 250"'
     context = error.context or ""
+    if error.context_mark and context == "while scanning a quoted scalar":
+        return (
+            f"the quote opened on line {error.context_mark.line + 1} is not closed: end the"
+            " answer with the same quote"
+        )
     if error.context_mark and context.startswith("while parsing a flow"):
         opening = "{" if "mapping" in context else "["
         closing = "}" if opening == "{" else "]"

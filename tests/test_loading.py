@@ -377,6 +377,7 @@ def test_yaml_duplicate_keys_are_all_dropped(
         ("{q1: 1,\n q2: [}\n", "q2: expected the node content, but found '}'", 2),  # no salvage
         ("[1, 2\n", "the '[' opened on line 1 is not closed: add ']'", 2),
         ("q: {a: 1\n", "the '{' opened on line 1 is not closed: add '}'", 1),
+        ('q: "a\n', "the quote opened on line 1 is not closed", 1),
         ("\tq1: 1\n", "indented with a tab: indent with spaces", 1),
         ('{"q1": 1,\n\t"q2": 2}\n', "indented with a tab: indent with spaces", 2),  # JSON in .yaml
     ],
