@@ -57,7 +57,7 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
     memo = exp.memo
     unread = (Status.INVALID, Status.MISSING)
     correct = Status.CORRECT
-    for part, part_id, inputs, numeric in _plan(exp):
+    for part, part_id, (values_of, facts_of), numeric in _plan(exp):
         answer = answers.get(part_id)
         result = None
         if answer is not None and part_id not in problems:
@@ -65,15 +65,15 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
             # the key _grade_part files it under (the same answer on the same line).
             value, line = answer.node
             if type(value) is str and len(value) <= MEMO_MAX_CHARS and value.strip():
-                if inputs:  # the key _own_key makes, written out
+                if values_of or facts_of:  # the key _own_key makes, written out
                     result = memo.get(
                         (
                             "part",
                             line,
                             part_id,
                             value,
-                            *map(own.get, inputs),
-                            *map(facts.get, inputs),
+                            *map(own.get, values_of),
+                            *map(facts.get, facts_of),
                         )
                     )
                 else:
@@ -100,12 +100,17 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
     )
 
 
+Inputs = tuple[tuple[str, ...], tuple[str, ...]]
+"""Of a part: the earlier parts whose values grading it reads, and those whose grading (right
+or not, the mistake found) it reads."""
+
+
 def _own_key(
-    inputs: tuple[str, ...], own: dict[str, float], facts: dict[str, tuple[bool, str | None]]
+    inputs: Inputs, own: dict[str, float], facts: dict[str, tuple[bool, str | None]]
 ) -> tuple[object, ...]:
-    """What grading a part may read of the student's earlier parts: their values and how
-    they were graded (part of every memo key of a part with inputs)."""
-    return (*map(own.get, inputs), *map(facts.get, inputs))
+    """What grading a part may read of the student's earlier parts: the values and how they
+    were graded (part of every memo key of a part with inputs)."""
+    return (*map(own.get, inputs[0]), *map(facts.get, inputs[1]))
 
 
 def error_result(
@@ -149,7 +154,7 @@ def _grade_part(
         return _graded(part, answer, exp, outcome)
     # Remembered twice: the outcome for any line, and the whole part for this line.
     inputs = _own_inputs(exp)[part.id]
-    if inputs:
+    if inputs[0] or inputs[1]:
         key: tuple[object, ...] = (part.id, answer_key, *_own_key(inputs, own, context.facts))
     else:
         key = (part.id, answer_key)
@@ -330,7 +335,7 @@ def _memo_key(node: Node) -> object | None:
     return key if budget[0] >= 0 else None
 
 
-def _plan(exp: Expectations) -> list[tuple[Part, str, tuple[str, ...], bool]]:
+def _plan(exp: Expectations) -> list[tuple[Part, str, Inputs, bool]]:
     """The parts in the sheet's order, each with its id, its own inputs and whether it is
     numeric: worked out once per batch, read for every file."""
     found = exp.memo.get("plan")
@@ -342,23 +347,26 @@ def _plan(exp: Expectations) -> list[tuple[Part, str, tuple[str, ...], bool]]:
     return found
 
 
-def _own_inputs(exp: Expectations) -> dict[str, tuple[str, ...]]:
-    """Per part, the earlier parts whose (student's) values grading it may read: the inputs of
-    its carry-forward formulas (as ``grade_numeric`` finds them), of its verdict rule, and the
-    parts whose mistakes it may inherit."""
+def _own_inputs(exp: Expectations) -> dict[str, Inputs]:
+    """Per part, the earlier parts whose (student's) values grading it may read (the inputs of
+    its carry-forward formulas, as ``carry_forward`` finds them, and of its verdict rule) and
+    those whose grading it may read (the formulas' inputs again, and the parts whose mistakes
+    it may inherit)."""
     found = exp.memo.get("own inputs")
     if found is None:
         found = {}
         for part in exp.assignment.parts:
             rule = exp.assignment.carry_forward.get(part.id)
-            inputs: list[str] = []
+            formulas: list[str] = []
+            values: list[str] = []
             if rule is not None:
                 for formula in rule.formulas:
-                    inputs += [pid for pid in exp.answers if pid in formula and pid not in inputs]
+                    formulas += [p for p in exp.answers if p in formula and p not in formulas]
+                values = list(formulas)
                 if rule.verdict is not None:
-                    inputs += [rule.verdict.intensity, rule.verdict.ridge]
-                inputs += [pid for pid in rule.depends_on if pid not in inputs]
-            found[part.id] = tuple(inputs)
+                    values += [rule.verdict.intensity, rule.verdict.ridge]
+                formulas += [p for p in rule.depends_on if p not in formulas]
+            found[part.id] = (tuple(values), tuple(formulas))
         exp.memo["own inputs"] = found
     assert isinstance(found, dict)
     return found

@@ -148,8 +148,12 @@ def _gradebook_row(
         blanks: list[Cell] = [None] * len(part_ids)
         reason = result.error or "unknown error"
         return [*identity, "ERROR", None, Number(assignment.max_score), None, reason, *blanks]
-    if tuple(map(_ID, result.parts)) == part_ids:  # the sheet's parts in its order (usual)
-        cells: list[Cell] = [None if awaits_person(p) else _number(p.points) for p in result.parts]
+    in_order = tuple(map(_ID, result.parts)) == part_ids  # the sheet's parts, its order (usual)
+    if in_order and not result.pending_review:
+        # pending_review sums what awaits_person finds waiting: 0, and nothing waits
+        cells: list[Cell] = [_number(p.points) for p in result.parts]
+    elif in_order:
+        cells = [None if awaits_person(p) else _number(p.points) for p in result.parts]
     else:
         points = {p.id: None if awaits_person(p) else _number(p.points) for p in result.parts}
         cells = [points.get(part_id) for part_id in part_ids]
@@ -186,6 +190,8 @@ def review_csv(results: Sequence[ResultLike], assignment: Assignment) -> str:
     # grader.serialize: each one's cells are written once).
     tails: dict[int, str] = {}
     for result in sorted_results(results):
+        if not result.pending_review:
+            continue  # it sums what awaits_person finds waiting: nothing waits here
         waiting = [p for p in result.parts if awaits_person(p)]
         if not waiting:
             continue
