@@ -244,7 +244,12 @@ def part_statistics(
     counted = {s: statuses.count(s) for s in Status}
     shares = {s: (counted[s] / len(statuses) if statuses else 0.0) for s in Status}
     if counted[Status.NEEDS_REVIEW] or (counted[Status.INVALID] and any(map(_SENT, column))):
-        decided = [i for i, part in enumerate(column) if not awaits_person(part)]
+        # Only a part that needs review or is invalid may wait: the predicate decides those.
+        decided = [
+            i
+            for i, status in enumerate(statuses)
+            if status not in _MAY_WAIT or not awaits_person(column[i])
+        ]
         credits = [column[i].credit for i in decided]
         rest = [scores[i] - column[i].points for i in decided]
     else:  # the usual part: every file decided
@@ -266,6 +271,7 @@ _CREDIT = operator.attrgetter("credit")
 _POINTS = operator.attrgetter("points")
 _STATUS = operator.attrgetter("status")
 _SENT = operator.attrgetter("sent_to_review")
+_MAY_WAIT = frozenset({Status.NEEDS_REVIEW, Status.INVALID})
 
 
 def part_of(result: ResultLike, part_id: str, max_points: float) -> PartLike:
@@ -319,7 +325,7 @@ def _queue(
             Status.INVALID in statuses and any(map(_SENT, column))
         ):
             for index, part in enumerate(column):
-                if awaits_person(part):
+                if part.status in _MAY_WAIT and awaits_person(part):
                     waiting.setdefault(index, []).append(part)
     # What waits is mostly the same few parts: their ids and points are summed up once.
     shared: dict[tuple[int, ...], tuple[tuple[str, ...], float]] = {}
