@@ -15,6 +15,7 @@ from typing import NamedTuple
 from grader.answer_tree import Node, shown_key
 from grader.assignment import Assignment
 from grader.errors import SubmissionError
+from grader.issue_owners import issue_owners
 from grader.loading import LoadResult, load_answer_bytes, load_answer_file
 from grader.results import Student
 
@@ -181,11 +182,8 @@ def _attach_load_issues(submission: Submission, loaded: LoadResult, assignment: 
     Those are the parts under its key; where the broken text names keys of its own
     (``q2: {a: [1``), only the parts under those, since the others were never written there.
     """
-    layout = _layout(assignment)
     for issue in loaded.issues:
-        key = (issue.key or "").lower().removeprefix("answers").strip(".")
-        inside = {name.lower() for name in issue.inside}
-        owners = [pid for pid in assignment.part_ids if _holds(key, pid, inside, layout)]
+        owners = issue_owners(issue, assignment.part_ids)
         if not owners:
             submission.problems.append(Problem(issue.message, issue.line))
             continue
@@ -193,27 +191,6 @@ def _attach_load_issues(submission: Submission, loaded: LoadResult, assignment: 
         message = issue.message.removeprefix(f"{shown_key(issue.key or '')}: ")
         for part_id in owners:
             submission.problems.append(Problem(message, issue.line, part_id))
-
-
-def _holds(key: str, part_id: str, inside: set[str], layout: _Layout) -> bool:
-    """Whether a broken value of ``key`` (``""``: the whole answers block), with the keys
-    ``inside`` it, holds the part's text: at each level below ``key``, the part's key is named
-    there, or no key of that level is (then the text there may be any of them)."""
-    if key and (part_id == key or key.startswith(part_id + ".")):
-        return True
-    if key and not part_id.startswith(key + "."):
-        return False
-    if not key and not inside:
-        return False  # a broken file with nothing to tell its parts apart: the file's problem
-    group = key
-    for segment in (part_id[len(key) + 1 :] if key else part_id).split("."):
-        named = inside.intersection(layout.children.get(group, ()))
-        if named and segment not in named:
-            return False
-        if not named:
-            return True
-        group = f"{group}.{segment}" if group else segment
-    return True
 
 
 def _collect(
@@ -234,7 +211,7 @@ def _collect(
                 _answered_twice(sub, joined, node)
             else:
                 sub.answers[joined] = Answer(joined, node)
-        elif joined and joined in layout.children:  # "" holds the questions, is no key
+        elif joined in layout.children:
             if isinstance(node.value, dict):
                 _collect(node.value, joined, assignment, sub)
             elif node.value == "":
@@ -279,7 +256,7 @@ def _layout(assignment: Assignment) -> _Layout:
         groups: dict[str, set[str]] = {}
         for part_id in assignment.part_ids:
             pieces = part_id.split(".")
-            for depth in range(len(pieces)):  # "" holds the questions (q1, q2, ...)
+            for depth in range(1, len(pieces)):
                 groups.setdefault(".".join(pieces[:depth]), set()).add(pieces[depth])
         images = tuple(part.id for part in assignment.parts if part.kind == "image")
         layout = _Layout(

@@ -37,6 +37,8 @@ LAYERS: dict[str, int] = {
             "answer_tree",
             "loading",
             "yaml_tabs",
+            "yaml_chunks",
+            "issue_owners",
             "yaml_strict",
             "yaml_fast",
             "yaml_salvage",
@@ -52,6 +54,8 @@ LAYERS: dict[str, int] = {
     **dict.fromkeys(
         [
             "file_context",
+            "grading_memo",
+            "unreadable",
             "carry_forward",
             "grade_numeric",
             "operation_counts",
