@@ -187,7 +187,10 @@ def _compile(text: str, names: frozenset[str]) -> _Program:
         if "," in source:
             # Python would read "2,25" as the tuple (2, 25); grader.numbers resolves commas first.
             raise AnswerFormatError(_COMMA_MESSAGE)
+        # Writing products out adds at most one "*" per operand: the text stays bounded.
         source = explicit_products(source, names)
+        if len(source) > 2 * _MAX_NORMALISED_LENGTH:
+            raise AnswerFormatError(f"answer is too long (more than {MAX_LENGTH} characters)")
         tree = _parse(source, names)
         _check_size(tree)
         return _Compiler(source, names).program(tree.body)
