@@ -33,6 +33,9 @@ class LoadIssue:
     message: str  # one line; names the key when known: "q1 answered twice (lines 1 and 3)"
     line: int | None  # 1-based
     key: str | None = None  # dotted path of the key concerned, when known ("answers.q2")
+    # Keys written inside a broken value of ``key`` ("a" in "q2: {a: [1"): its parts whose
+    # text is there; empty when none could be told apart.
+    inside: tuple[str, ...] = ()
 
 
 class BadValue(Exception):
@@ -42,6 +45,16 @@ class BadValue(Exception):
         super().__init__(message)
         self.message = message
         self.line = line
+
+
+NOT_GIVEN = frozenset({"~", "null", "none", "-", "–", "—", "n/a", "na", "?", "tbd"})
+"""What people write for "no answer" (YAML's own null included: every scalar stays text)."""
+
+
+def is_blank(text: str) -> bool:
+    """Whether an answer says nothing: empty, or one of ``NOT_GIVEN``."""
+    stripped = text.strip()
+    return not stripped or stripped.lower() in NOT_GIVEN
 
 
 def plain(text: str) -> bool:
@@ -79,12 +92,16 @@ def answered_twice(key: str, lines: list[int]) -> str:
     return f"{shown_key(key)} answered {times} (lines {shown})"
 
 
-def issue(message: str, line: int | None, key: str | None) -> LoadIssue:
+def issue(
+    message: str, line: int | None, key: str | None, inside: tuple[str, ...] = ()
+) -> LoadIssue:
     """An issue whose message starts with the key when it is known (``q2: ...``)."""
-    return named_issue(f"{shown_key(key)}: {message}" if key else message, line, key)
+    return named_issue(f"{shown_key(key)}: {message}" if key else message, line, key, inside)
 
 
-def named_issue(message: str, line: int | None, key: str | None) -> LoadIssue:
+def named_issue(
+    message: str, line: int | None, key: str | None, inside: tuple[str, ...] = ()
+) -> LoadIssue:
     """An issue whose message already names the key; made one printable line.
 
     Keys and PyYAML messages can hold tabs, newlines or lone surrogates, which would break the
@@ -93,7 +110,7 @@ def named_issue(message: str, line: int | None, key: str | None) -> LoadIssue:
     printable = "".join(char if char.isprintable() else repr(char)[1:-1] for char in message)
     if len(printable) > _MESSAGE_CHARS:  # PyYAML quotes student text in some messages
         printable = printable[: _MESSAGE_CHARS - 1] + "…"
-    return LoadIssue(printable, line, key)
+    return LoadIssue(printable, line, key, inside)
 
 
 def shown_key(key: str) -> str:

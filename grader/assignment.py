@@ -57,6 +57,7 @@ class GradingPolicy(_Frozen):
     slip_credit: Credit = 0.75
     verdict_margin: float = Field(0.05, ge=0)
     carried_forward_credit: Credit = 1.0
+    inverted_unit_credit: Credit = 0.5
     generic_mistakes: tuple[GenericMistake, ...] = ()
     score_decimals: int = Field(2, ge=0, le=6)
     """Decimals of the scores in the gradebook and the LMS imports (11.21, not 11.2083)."""
@@ -99,6 +100,16 @@ class Alternative(_Frozen):
         return self
 
 
+class ItemMistake(_Frozen):
+    """A mistake that may repeat over the items of a part (each operation's count): the
+    student's count times ``factor`` (a formula in the sheet's symbols) is the right one."""
+
+    name: str
+    factor: str
+    credit: Credit
+    feedback: str
+
+
 class RubricItem(_Frozen):
     """A rubric item for a person, with keywords that suggest the answer covers it."""
 
@@ -119,6 +130,7 @@ class Part(_Frozen):
     accepted_conventions: tuple[ConventionValues, ...] = ()
     required_operations: tuple[str, ...] = ()
     operation_aliases: dict[str, tuple[str, ...]] = {}
+    item_mistakes: tuple[ItemMistake, ...] = ()
     rubric: tuple[RubricItem | str, ...] = ()
     mistake_feedback: dict[str, Feedback] = {}
 
@@ -126,6 +138,12 @@ class Part(_Frozen):
     def is_numeric(self) -> bool:
         """Whether the answer is a number compared with a tolerance."""
         return self.kind in NUMERIC_KINDS
+
+    @property
+    def whole_number(self) -> bool:
+        """Whether the value is a whole number (a count, a byte total): ``65,536`` is then
+        65536, never 65.536."""
+        return self.kind == "count" or (self.kind == "real" and self.unit == "byte")
 
     @property
     def needs_review(self) -> bool:
@@ -147,10 +165,13 @@ class VerdictRule(_Frozen):
 
 
 class CarryForward(_Frozen):
-    """How a part follows from earlier parts (formulas over part ids, or a verdict rule)."""
+    """How a part follows from earlier parts: formulas over part ids, a verdict rule, and the
+    earlier parts whose known mistakes (a convention or given changed) carry into this one
+    (``depends_on``; the parts a formula reads count too)."""
 
     formulas: tuple[str, ...] = ()
     verdict: VerdictRule | None = None
+    depends_on: tuple[str, ...] = ()
 
 
 class Assignment(_Frozen):
@@ -160,6 +181,9 @@ class Assignment(_Frozen):
     title: str
     solver: str
     reveal: RevealLevel = "feedback"
+    invalid: Literal["review", "zero"] = "review"
+    """In a class run, an answer the grader cannot read goes to a TA (``review``, its points
+    pending) or scores 0 (``zero``, for practice sheets)."""
     givens: dict[str, GivenSpec]
     grading: GradingPolicy = GradingPolicy()
     carry_forward: dict[str, CarryForward] = {}

@@ -24,7 +24,8 @@ def result_header(view: StudentView) -> str:
         return f"{head}\nNOT GRADED: {view.error}"
     score = f"Score {_points(view.score)} / {_points(view.max_score)}"
     if view.pending_review:
-        score += f"  (+{_points(view.pending_review)} points pending review by a TA)"
+        pending = _points(view.pending_review)
+        score += f"  (+{pending} point{'' if pending == '1' else 's'} pending review by a TA)"
     return f"{head}\n{score}"
 
 

@@ -280,7 +280,6 @@ def grade(
     """Grade every answer file under PATHS and write the class's outputs to --out.
 
     \b
-    \b
     For students (their own file only), showing what the reveal level allows:
     OUT/feedback/<id>.html    each student's report with roofline plots (and .md)
     For staff only (complete: expected values, rubric notes, the whole class):
@@ -316,7 +315,7 @@ def grade(
         spec = default_assignment(assignment)
         if reveal is not None:
             spec = spec.model_copy(update={"reveal": reveal})
-        exp = expectations_for(spec)
+        exp = expectations_for(spec, class_run=True)
         with _progress_bar() as bar:
 
             def count(files_done: int) -> None:

@@ -17,7 +17,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from grader.assignment import Assignment
-from grader.results import PartResult, Status, SubmissionResult, TaDecision
+from grader.results import (
+    SENT_TO_REVIEW,
+    PartResult,
+    Status,
+    SubmissionResult,
+    TaDecision,
+    awaits_person,
+)
 from grader.spreadsheet import points_text
 
 _EPSILON = 1e-9
@@ -242,9 +249,7 @@ def apply_decisions(
         update={
             "parts": parts,
             "score": round(math.fsum(p.points for p in parts), 4),
-            "pending_review": math.fsum(
-                p.max_points for p in parts if p.status is Status.NEEDS_REVIEW
-            ),
+            "pending_review": math.fsum(p.max_points for p in parts if awaits_person(p)),
         }
     )
 
@@ -285,6 +290,9 @@ def _decide(part: PartResult, decision: Decision) -> PartResult:
         "status": status,
         "decision": recorded,
     }
-    if part.status is Status.NEEDS_REVIEW:
-        update["feedback"] = ""  # "a TA will review this": done now
+    if awaits_person(part):
+        # What said the part was waiting ("A TA will review your sketch.") is over now; an
+        # unreadable answer keeps the grader's reason, the decision is shown next to it.
+        kept = part.feedback.removeprefix(SENT_TO_REVIEW).strip() if part.sent_to_review else ""
+        update |= {"sent_to_review": False, "feedback": kept}
     return part.model_copy(update=update)

@@ -46,8 +46,14 @@ class AnswerFormatError(ValueError):
 
     Raised by the pure parsers; the grader turns it into an ``invalid`` part whose message is
     ``str(error)``. The message is written for a student and never contains a traceback.
+
+    Attributes:
+        message: One line for the student.
+        readings: Texts the answer may have meant (``"3*K"`` and ``"3e3"`` for ``3 K``), each
+            readable on its own; a TA who looks at the answer is shown what each would score.
     """
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, readings: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.message = message
+        self.readings = readings

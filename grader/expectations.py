@@ -40,6 +40,18 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Inherited:
+    """A part's value had the student made an earlier part's known mistake (``q1.b`` with
+    54 x 54 outputs gives these bytes), with that mistake's name and feedback."""
+
+    part: str
+    mistake: str
+    value: float
+    feedback: str
+    hint: str | None = None  # what ``reveal: feedback`` shows instead, if the sheet writes one
+
+
+@dataclass(frozen=True)
 class Expectations:
     """The solution and its variations, for one assignment and one set of givens."""
 
@@ -49,6 +61,9 @@ class Expectations:
     symbols: Mapping[str, float]
     accepted: Mapping[str, tuple[Value, ...]]
     alternatives: Mapping[str, tuple[Candidate, ...]]
+    inherited: Mapping[str, tuple[Inherited, ...]] = field(default_factory=dict)
+    class_run: bool = False
+    """Grading a class (``grader grade``), where an unreadable answer may go to a TA."""
     answers: Mapping[str, Value] = field(init=False, repr=False, compare=False)
     max_score: float = field(init=False, repr=False, compare=False)
     memo: dict[Any, Any] = field(init=False, repr=False, compare=False)
@@ -63,6 +78,12 @@ class Expectations:
     def expected(self, part_id: str) -> Value:
         """The reference value of a part."""
         return self.answers[part_id]
+
+    @property
+    def unreadable_to_review(self) -> bool:
+        """Whether an answer that cannot be read waits for a TA (a class run, and the
+        assignment's ``invalid: review``) instead of scoring 0."""
+        return self.class_run and self.assignment.invalid == "review"
 
 
 _PART_ID = re.compile(r"\bq\d+(?:\.[a-z_0-9]+)+")
@@ -85,8 +106,12 @@ def build_expectations(
     assignment: Assignment,
     given_overrides: Mapping[str, str] | None = None,
     conventions: Conventions | None = None,
+    *,
+    class_run: bool = False,
 ) -> Expectations:
     """Solve the assignment and every accepted convention and alternative of its parts.
+
+    ``class_run``: grading a whole class, where unreadable answers may go to a TA.
 
     Raises:
         AssignmentError: an alternative names an unknown convention/given or a bad formula.
@@ -103,7 +128,41 @@ def build_expectations(
         accepted[part.id] = _accepted_values(assignment, part, givens, base, solution)
         alternatives[part.id] = tuple(_alternatives(assignment, part, givens, base, formula_values))
     _check_generic_names(assignment)
-    return Expectations(assignment, givens, solution, symbols, accepted, alternatives)
+    inherited = _inherited(assignment, givens, base, solution)
+    return Expectations(
+        assignment, givens, solution, symbols, accepted, alternatives, inherited, class_run
+    )
+
+
+def _inherited(
+    assignment: Assignment,
+    givens: Mapping[str, GivenValue],
+    base: Conventions,
+    solution: Solution,
+) -> dict[str, tuple[Inherited, ...]]:
+    """Per part, its value under each known mistake (a convention or given changed) of the
+    earlier parts it depends on, where that differs from its reference value."""
+    found: dict[str, tuple[Inherited, ...]] = {}
+    for part_id, rule in assignment.carry_forward.items():
+        earlier = list(rule.depends_on)
+        earlier += [pid for pid in assignment.part_ids if any(pid in f for f in rule.formulas)]
+        values: list[Inherited] = []
+        for dependency in dict.fromkeys(earlier):
+            for alt in assignment.part(dependency).alternatives:
+                if alt.formula is not None or alt.credit >= 1.0:
+                    continue
+                changed = dict(givens)
+                if alt.givens:
+                    overridden = resolve_givens(assignment, alt.givens)
+                    changed.update({name: overridden[name] for name in alt.givens})
+                conventions = _conventions(assignment.part(dependency), alt.conventions, base)
+                value = solve_assignment(assignment, changed, conventions).answers[part_id]
+                if isinstance(value, int | float) and value != solution.answers[part_id]:
+                    feedback, hint = feedback_texts(alt.feedback)
+                    values.append(Inherited(dependency, alt.name, float(value), feedback, hint))
+        if values:
+            found[part_id] = tuple(values)
+    return found
 
 
 def _accepted_values(

@@ -12,8 +12,10 @@ nodes itself:
   big-integer computation that runs for minutes; every intermediate result must be finite.
 
 Decimal commas and thousands separators belong to :mod:`grader.numbers`; a comma reaching this
-module is always an error. Implicit multiplication (``2L``, ``2(3)``) is an error that says what
-to write, except for the letter ``x`` between two operands (``2 x 56``), which is read as ``×``.
+module is always an error. Implicit multiplication (``2 L^2 d``, ``L(L+1)/2``, ``2Ld``) is written
+out by :mod:`grader.implicit_products` before parsing, by its rules (two numbers side by side,
+or a product right after ``/``, stay errors); the letter ``x`` between two operands
+(``2 x 56``) is read as ``×``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import warnings
 from collections.abc import Callable, Collection, Mapping
 
 from grader.errors import AnswerFormatError
+from grader.implicit_products import explicit_products
 
 __all__ = ["MAX_LENGTH", "MAX_NODES", "evaluate", "normalise"]
 
@@ -63,7 +66,7 @@ _WORD = re.compile(r"[A-Za-z_]\w*")
 _EXPONENT_WORD = re.compile(r"[eE]\d*")  # the "e3" of "1 e3", not a symbol
 # Two operands side by side ("2L", "2 3", ")("); atomic groups keep "12" from splitting in two.
 _JUXTAPOSED = re.compile(
-    r"(?<![\w.])((?>\d+\.?\d*(?:[eE][+-]?\d+)?|[A-Za-z_]\w*)|\))\s*((?>[A-Za-z_]\w*|\d+\.?\d*)|\()"
+    r"((?<![\w.])(?>\d+\.?\d*(?:[eE][+-]?\d+)?|[A-Za-z_]\w*)|\))\s*((?>[A-Za-z_]\w*|\d+\.?\d*)|\()"
 )
 _NOT_FINITE = frozenset({"nan", "inf", "infinity"})
 _COMMA_MESSAGE = "unexpected ',': write decimals with a point (1.5) and no thousands separators"
@@ -184,11 +187,15 @@ def _compile(text: str, names: frozenset[str]) -> _Program:
         if "," in source:
             # Python would read "2,25" as the tuple (2, 25); grader.numbers resolves commas first.
             raise AnswerFormatError(_COMMA_MESSAGE)
+        # Writing products out adds at most one "*" per operand: the text stays bounded.
+        source = explicit_products(source, names)
+        if len(source) > 2 * _MAX_NORMALISED_LENGTH:
+            raise AnswerFormatError(f"answer is too long (more than {MAX_LENGTH} characters)")
         tree = _parse(source, names)
         _check_size(tree)
         return _Compiler(source, names).program(tree.body)
     except AnswerFormatError as error:
-        return _refusal(error.message)
+        return _refusal(error.message, error.readings)
 
 
 def _reject_number_like_characters(text: str) -> None:
@@ -257,11 +264,11 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _refusal(message: str) -> _Program:
+def _refusal(message: str, readings: tuple[str, ...] = ()) -> _Program:
     """A step that refuses, where the walk of the tree would have refused."""
 
     def refuse(names: Mapping[str, float]) -> float:
-        raise AnswerFormatError(message)
+        raise AnswerFormatError(message, readings=readings)
 
     return refuse
 

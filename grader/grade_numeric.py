@@ -8,30 +8,107 @@ alternative of this part or a generic slip (x2, 1000 vs 1024...).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 from grader.assignment import GradingPolicy, Part
-from grader.compare import is_close, is_right, relative_error, same_number
-from grader.errors import AnswerFormatError
-from grader.expectations import Candidate, Expectations, evaluate_formula
+from grader.carry_forward import Matcher, carried_forward, inherited_mistake
+from grader.compare import is_close, is_right, relative_error
+from grader.expectations import Candidate, Expectations
+from grader.file_context import Fact, FileContext
 from grader.mistakes import GENERIC_TRANSFORMS
-from grader.numbers import NumericAnswer, read_number
+from grader.numbers import WORKING_NOTE, NumericAnswer, read_number
 from grader.outcome import Outcome, credited
 from grader.results import Status
 from reference.solution import format_number as fmt
 
-Matcher = Callable[[float], bool]
-"""Whether the student's stated value is right for a target value."""
 
-
-def grade_number(part: Part, text: str, exp: Expectations, own: Mapping[str, float]) -> Outcome:
-    """Grade a numeric answer; ``own`` holds the student's valid earlier numeric answers.
+def grade_number(
+    part: Part,
+    text: str,
+    exp: Expectations,
+    own: Mapping[str, float],
+    context: FileContext | None = None,
+) -> Outcome:
+    """Grade a numeric answer; ``own`` holds the student's valid earlier numeric answers and
+    ``context`` how they were graded and how the file writes numbers.
 
     Raises:
         AnswerFormatError: the text cannot be read as a number in the part's unit.
     """
-    answer = read_number(text, unit=part.unit, symbols=exp.symbols)
+    answer = read_number(
+        text, unit=part.unit, symbols=exp.symbols, whole=part.whole_number, both_readings=True
+    )
+    facts = context.facts if context is not None else {}
+    if answer.other is None:
+        return _grade_reading(part, answer, exp, own, facts)
+    group = answer.ambiguous or ""
+    thousands, decimal = group.replace(",", ""), group.replace(",", ".")
+    habit = context.habit if context is not None else None
+    if habit is not None:
+        chosen = answer.other if habit == "decimal comma" else answer
+        shown = decimal if habit == "decimal comma" else thousands
+        note = f"Read '{group}' as {shown}, as your file writes commas elsewhere."
+        outcome = _grade_reading(part, chosen, exp, own, facts)
+    else:
+        first = _grade_reading(part, answer, exp, own, facts)
+        second = _grade_reading(part, answer.other, exp, own, facts)
+        outcome, shown = (second, decimal) if second.credit > first.credit else (first, thousands)
+        note = (
+            f"'{group}' can be {thousands} or {decimal} and your file does not settle which;"
+            f" graded as {shown}."
+        )
+    return replace(outcome, feedback=f"{outcome.feedback} {note}".strip(), shareable=False)
+
+
+def _grade_reading(
+    part: Part,
+    answer: NumericAnswer,
+    exp: Expectations,
+    own: Mapping[str, float],
+    facts: Mapping[str, Fact],
+) -> Outcome:
+    """Grade one reading of the answer, with its notes (and its unit turned around, if so)."""
     policy = part.policy(exp.assignment.grading)
+    outcome = _judge(part, answer, exp, own, facts, policy)
+    notes = " ".join(
+        note
+        for note in answer.notes
+        if note != WORKING_NOTE or outcome.status is not Status.CORRECT  # no news when right
+    )
+    if answer.inverted is not None:
+        conversion = (
+            f"You gave {answer.inverted}, the inverse of {part.unit}; turned around it is"
+            f" {fmt(answer.value)} {part.unit}."
+        )
+        if outcome.status is Status.CORRECT:
+            outcome = credited(
+                policy.inverted_unit_credit,
+                value=answer.value,
+                mistake="inverted_unit",
+                feedback=f"{conversion} The question asks for {part.unit}.",
+            )
+        else:
+            outcome = replace(
+                credited(outcome.credit * policy.inverted_unit_credit, value=answer.value),
+                mistake=outcome.mistake or "inverted_unit",
+                feedback=f"{conversion} {outcome.feedback}",
+                carried_forward=outcome.carried_forward,
+            )
+    return _with_note(outcome, notes)
+
+
+def _judge(
+    part: Part,
+    answer: NumericAnswer,
+    exp: Expectations,
+    own: Mapping[str, float],
+    facts: Mapping[str, Fact],
+    policy: GradingPolicy,
+) -> Outcome:
+    """The outcome of the value read: right, carried forward, a slip, a known mistake, close,
+    or wrong, in the order a careful TA reasons in."""
     rtol = policy.count_rtol if part.kind == "count" else policy.real_rtol
 
     def right(target: float) -> bool:
@@ -54,15 +131,16 @@ def grade_number(part: Part, text: str, exp: Expectations, own: Mapping[str, flo
             significant_figures=answer.significant_figures,
         )
 
-    note = _disagreement_note(answer)
+    note = _disagreement_note(answer, rtol, policy)
     if any(right(float(v)) for v in exp.accepted[part.id] if isinstance(v, int | float)):
         return Outcome(Status.CORRECT, 1.0, answer.value, feedback=("Right. " + note).strip())
     expected = float(exp.expected(part.id))  # type: ignore[arg-type]
     # Lazily, in order: the first check that recognises the answer decides. A recognised
-    # mistake comes before "close" because it says more (2,016 scores is "diagonal left out",
-    # not "check your arithmetic"; 128,000 bytes is "1000 vs 1024", not "2.3% off").
+    # mistake, here or carried from an earlier part, comes before "close" because it says
+    # more (2,016 scores is "diagonal left out", not "check your arithmetic").
     checks: tuple[Callable[[], Outcome | None], ...] = (
-        lambda: _carried_forward(part, answer, exp, own, policy, right),
+        lambda: carried_forward(part, answer, exp, own, facts, policy, right),
+        lambda: inherited_mistake(part, exp, facts, policy, right, answer.value),
         lambda: _slip(answer, expected, policy, rtol),
         lambda: _known(exp.alternatives[part.id], answer, matches_mistake),
         lambda: _generic(policy, expected, answer, matches_mistake),
@@ -80,13 +158,10 @@ def grade_number(part: Part, text: str, exp: Expectations, own: Mapping[str, flo
         mistake=None,
         feedback=(
             f"Not right: {_size_hint(answer.value, expected)} {direction}, and not a "
-            f"mistake the grader knows. Compare your steps with the formula. {note}"
+            f"mistake the grader knows. {note}"
         ).strip(),
         # How far off, with the student's own value, would give the expected value away.
-        hint=(
-            f"Not right: {direction}, and not a mistake the grader knows. Compare your "
-            f"steps with the formula. {note}"
-        ).strip(),
+        hint=f"Not right: {direction}, and not a mistake the grader knows. {note}".strip(),
     )
 
 
@@ -100,69 +175,49 @@ def _size_hint(value: float, expected: float) -> str:
     return f"about {fmt(round(ratio, 1))} times"
 
 
-def _disagreement_note(answer: NumericAnswer) -> str:
-    if answer.expression_value is None or same_number(answer.expression_value, answer.value):
+def _disagreement_note(answer: NumericAnswer, rtol: float, policy: GradingPolicy) -> str:
+    """A note when the student's own expression does not give the result they wrote, unless
+    the result is that value rounded within tolerance (3.33 for 10/3 is not a disagreement)."""
+    expression = answer.expression_value
+    if expression is None or is_right(
+        answer.value,
+        expression,
+        rtol=rtol,
+        min_figures=policy.min_rounding_figures,
+        significant_figures=answer.significant_figures,
+    ):
         return ""
+    computed, written = _distinct(expression, answer.value)
     return (
-        f"Note: your expression evaluates to {fmt(answer.expression_value)}, not the "
-        f"{fmt(answer.value)} you wrote; the stated result is what is graded."
+        f"Note: your expression evaluates to {computed}, not the {written} you wrote; the "
+        "stated result is what is graded."
     )
+
+
+def _distinct(first: float, second: float) -> tuple[str, str]:
+    """Both numbers with as many digits as it takes to tell them apart."""
+    if fmt(first) != fmt(second):
+        return fmt(first), fmt(second)
+    for figures in range(5, 17):
+        shown = _with_figures(first, figures), _with_figures(second, figures)
+        if shown[0] != shown[1]:
+            return shown
+    return fmt(first), fmt(second)
+
+
+def _with_figures(value: float, figures: int) -> str:
+    if value == 0 or not math.isfinite(value):
+        return fmt(value)
+    decimals = max(0, figures - 1 - math.floor(math.log10(abs(value))))
+    shown = f"{value:,.{decimals}f}"
+    return shown.rstrip("0").rstrip(".") if "." in shown else shown
 
 
 def _with_note(outcome: Outcome, note: str) -> Outcome:
     if not note or note in outcome.feedback:
         return outcome
-    return Outcome(
-        outcome.status,
-        outcome.credit,
-        outcome.value,
-        outcome.mistake,
-        f"{outcome.feedback} {note}".strip(),
-        outcome.carried_forward,
-        outcome.review,
-        None if outcome.hint is None else f"{outcome.hint} {note}".strip(),
-    )
-
-
-def _carried_forward(
-    part: Part,
-    answer: NumericAnswer,
-    exp: Expectations,
-    own: Mapping[str, float],
-    policy: GradingPolicy,
-    right: Matcher,
-) -> Outcome | None:
-    rule = exp.assignment.carry_forward.get(part.id)
-    if rule is None or not rule.formulas:
-        return None
-    reference = {pid: float(v) for pid, v in exp.answers.items() if isinstance(v, int | float)}
-    for formula in rule.formulas:
-        inputs = [pid for pid in reference if pid in formula]
-        differing = {
-            pid: own[pid]
-            for pid in inputs
-            if pid in own and not same_number(own[pid], reference[pid])
-        }
-        if not differing:
-            continue
-        values = {**reference, **{pid: own[pid] for pid in inputs if pid in own}}
-        try:
-            target = evaluate_formula(formula, values)
-        except AnswerFormatError:
-            continue
-        if right(target):
-            earlier = ", ".join(f"{pid} = {fmt(v)}" for pid, v in differing.items())
-            return credited(
-                policy.carried_forward_credit,
-                value=answer.value,
-                mistake="carried_forward",
-                carried_forward=True,
-                feedback=(
-                    f"Consistent with your own earlier answer(s) {earlier}, which were "
-                    "not right: the mistake is counted there, not again here."
-                ),
-            )
-    return None
+    hint = None if outcome.hint is None else f"{outcome.hint} {note}".strip()
+    return replace(outcome, feedback=f"{outcome.feedback} {note}".strip(), hint=hint)
 
 
 def _slip(

@@ -1,5 +1,6 @@
-"""Grading the non-numeric kinds: choices (verdicts), complexities, operation counts, and the
-parts a person grades (free text, sketches), which get a rubric suggestion instead of points.
+"""Grading the non-numeric kinds: choices (verdicts), complexities, and the parts a person
+grades (free text, sketches), which get a rubric suggestion instead of points. Operation
+counts are in :mod:`grader.operation_counts`.
 """
 
 from __future__ import annotations
@@ -8,10 +9,9 @@ from collections.abc import Mapping
 
 from grader.answer_tree import Node
 from grader.assignment import Part, RubricItem, feedback_texts
-from grader.compare import is_right
 from grader.errors import AnswerFormatError
 from grader.expectations import Expectations
-from grader.numbers import read_choice, read_complexity, read_number
+from grader.numbers import read_choice, read_complexity
 from grader.outcome import Outcome, credited
 from grader.results import Status
 from reference.roofline import COMPUTE_BOUND, MEMORY_BOUND
@@ -129,7 +129,8 @@ def grade_complexity(part: Part, text: str, exp: Expectations) -> Outcome:
         chosen = read_complexity(text, constants=others)
     except AnswerFormatError as error:
         raise AnswerFormatError(
-            f"{error.message} (write a growth class in L, such as O(L), O(L^3) or linear)"
+            f"{error.message} (write a growth class in L, such as O(L), O(L^3) or linear)",
+            readings=error.readings,
         ) from None
     if chosen == exp.expected(part.id):
         return Outcome(Status.CORRECT, 1.0, chosen, feedback="Right.")
@@ -142,85 +143,32 @@ def grade_complexity(part: Part, text: str, exp: Expectations) -> Outcome:
     return credited(0.0, value=chosen, mistake="wrong_growth_class", feedback=feedback, hint=hint)
 
 
-def grade_op_counts(part: Part, node: Node, exp: Expectations) -> Outcome:
-    """Counts by operation type; credit per key, both softmax models right."""
-    given = _operation_counts(part, node, exp)
-    accepted = [v for v in exp.accepted[part.id] if isinstance(v, dict)]
-    graded = [
-        op for op in _all_operations(accepted) if op in part.required_operations or op in given
-    ]
-    right, notes = [], []
-    for op in graded:
-        options = sorted({counts[op] for counts in accepted if op in counts})
-        if op not in given:
-            notes.append(f"{op}: missing")
-        elif any(is_right(given[op], float(o), rtol=0.0) for o in options):
-            right.append(op)
-        else:
-            notes.append(_op_hint(op, given[op], options, exp))
-    credit = len(right) / len(graded) if graded else 0.0
-    feedback = (
-        "Right." if not notes else f"Right: {', '.join(right) or 'none'}. " + "; ".join(notes)
-    )
-    return credited(
-        credit, value=given, mistake=None if not notes else "softmax_counts", feedback=feedback
-    )
+def grade_for_review(part: Part, node: Node, *, in_words: bool = False) -> Outcome:
+    """Free text or a sketch: pending points for a person, with a rubric suggestion.
 
-
-def _all_operations(accepted: list[dict[str, int]]) -> list[str]:
-    ops: list[str] = []
-    for counts in accepted:
-        ops += [op for op in counts if op not in ops]
-    return ops
-
-
-def _op_hint(op: str, value: float, options: list[int], exp: Expectations) -> str:
-    rows = int(exp.symbols.get("L", 0))
-    if rows and any(is_right(value * rows, float(o), rtol=0.0) for o in options):
-        return f"{op}: {fmt(value)} is the count for one row; the score matrix has L = {rows} rows"
-    return f"{op}: {fmt(value)} is not right"
-
-
-def _operation_counts(part: Part, node: Node, exp: Expectations) -> dict[str, float]:
-    if not isinstance(node.value, dict):
-        raise AnswerFormatError(
-            "write the count of each operation type, e.g. {exp: ..., add: ..., div: ...}"
-        )
-    aliases = {
-        alias.lower(): op for op, names in part.operation_aliases.items() for alias in (*names, op)
-    }
-    counts: dict[str, float] = {}
-    for key, child in node.value.items():
-        op = aliases.get(key.strip().lower())
-        if op is None:
-            raise AnswerFormatError(
-                f"unknown operation {key[:30]!r}; use {', '.join(part.operation_aliases)}"
-            )
-        if op in counts:
-            raise AnswerFormatError(f"operation {op} given twice (line {child.line})")
-        if not isinstance(child.value, str) or not child.value.strip():
-            raise AnswerFormatError(f"{key}: write a number (line {child.line})")
-        try:
-            counts[op] = read_number(child.value, unit="1", symbols=exp.symbols).value
-        except AnswerFormatError as error:
-            raise AnswerFormatError(f"{key} (line {child.line}): {error.message}") from None
-    return counts
-
-
-def grade_for_review(part: Part, node: Node) -> Outcome:
-    """Free text or a sketch: pending points for a person, with a rubric suggestion."""
+    ``in_words``: a sketch part answered with a description instead of an image file.
+    """
     text = node_text(node)
     items = [
         item if isinstance(item, RubricItem) else RubricItem(item=item) for item in part.rubric
     ]
     if part.kind == "image":
         checklist = "; ".join(item.item for item in items)
+        check = f"Check: {checklist}" if checklist else None
+        if in_words:
+            sketch = f"{part.id.split('.')[0]}-sketch.png"
+            return Outcome(
+                Status.NEEDS_REVIEW,
+                0.0,
+                text,
+                feedback=(
+                    "This part asks for a sketch as an image file next to your answer file"
+                    f" ({{image: {sketch}}}); your description is passed to a TA."
+                ),
+                review=" ".join(filter(None, ["Answered in words, not with an image.", check])),
+            )
         return Outcome(
-            Status.NEEDS_REVIEW,
-            0.0,
-            text,
-            feedback="A TA will review your sketch.",
-            review=f"Check: {checklist}" if checklist else None,
+            Status.NEEDS_REVIEW, 0.0, text, feedback="A TA will review your sketch.", review=check
         )
     lowered = text.lower()
     covered = [i.item for i in items if any(k.lower() in lowered for k in i.keywords)]

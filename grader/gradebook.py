@@ -20,8 +20,9 @@ Both are CSV text for spreadsheets, so three things matter:
   (in a decimal-comma locale, choose ``.`` as decimal separator in the import dialog).
 
 A file that could not be graded gets a row with status ``ERROR`` and the reason, and *empty*
-score cells: an empty cell is not a 0, so it can never pass for one. A part waiting for a TA has
-an empty points cell for the same reason.
+score cells: an empty cell is not a 0, so it can never pass for one. A part waiting for a TA (a
+sketch, free text, or an answer the grader could not read, see ``results.awaits_person``) has an
+empty points cell for the same reason.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from collections.abc import Sequence
 
 from grader.assignment import Assignment
 from grader.common_mistakes import answer_text
-from grader.results import PartLike, ResultLike, Status
+from grader.results import PartLike, ResultLike, awaits_person
 from grader.roster import Enrolled
 from grader.spreadsheet import BOM, Cell, Number, cell_text, points_text, to_csv
 from grader.stats import sorted_results
@@ -117,14 +118,15 @@ def _gradebook_row(
         reason = result.error or "unknown error"
         score: list[Cell] = [None, Number(assignment.max_score), None]
         return [*identity, "ERROR", *score, reason, flags, *blanks]
-    waiting = Status.NEEDS_REVIEW
-    if tuple(map(_ID, result.parts)) == part_ids:  # the sheet's parts in its order (usual)
-        cells: list[Cell] = [
-            None if p.status is waiting else rounded(p.points, decimals) for p in result.parts
-        ]
+    in_order = tuple(map(_ID, result.parts)) == part_ids  # the sheet's parts, its order (usual)
+    if in_order and not result.pending_review:
+        # pending_review sums what awaits_person finds waiting: 0, and nothing waits
+        cells: list[Cell] = [rounded(p.points, decimals) for p in result.parts]
+    elif in_order:
+        cells = [None if awaits_person(p) else rounded(p.points, decimals) for p in result.parts]
     else:
         points = {
-            p.id: None if p.status is waiting else rounded(p.points, decimals) for p in result.parts
+            p.id: None if awaits_person(p) else rounded(p.points, decimals) for p in result.parts
         }
         cells = [points.get(part_id) for part_id in part_ids]
     return [
@@ -143,9 +145,12 @@ _ID = operator.attrgetter("id")
 
 
 def review_csv(results: Sequence[ResultLike], assignment: Assignment) -> str:
-    """The TA review sheet: every part waiting for a person (status ``open``, or ``stale``
-    when a decision was made on an earlier answer), then every part a TA has decided
+    """The TA review sheet: every part waiting for a person (``awaits_person``: free text,
+    sketches, and in a class run every answer the grader could not read; status ``open``, or
+    ``stale`` when a decision was made on an earlier answer), then every part a TA has decided
     (``decided``, with its points, comment and who), so that the sheet a TA opens is whole.
+    ``suggestion`` holds the rubric check, or for an unreadable answer why it could not be
+    read and what each of its possible readings would score.
 
     The ``points``, ``comment`` and ``by`` columns of open rows are empty for the TA to fill
     in (``credit`` may be added instead of ``points``); the file is read back with
@@ -161,7 +166,7 @@ def review_csv(results: Sequence[ResultLike], assignment: Assignment) -> str:
     # grader.serialize: each one's cells are written once).
     tails: dict[int, str] = {}
     for result in sorted_results(results):
-        chosen = [p for p in result.parts if p.status is Status.NEEDS_REVIEW or p.decision]
+        chosen = [p for p in result.parts if p.decision is not None or awaits_person(p)]
         if not chosen:
             continue
         if len(chosen) > 1:

@@ -79,8 +79,9 @@ def results_document(result: SubmissionResult, exp: Expectations) -> dict[str, A
         }
     units = {part.id: part.unit for part in exp.assignment.parts}
     tests = [_test(part, units.get(part.id, "1"), visibility) for part in view.parts]
+    waiting = format_number(view.pending_review)
     pending = (
-        f" ({format_number(view.pending_review)} points wait for a TA's review)"
+        f" ({waiting} point{'' if waiting == '1' else 's'} wait for a TA's review)"
         if view.pending_review
         else ""
     )
@@ -117,7 +118,7 @@ def _test(part: PartView, unit: str, visibility: str) -> dict[str, Any]:
         "output_format": "md",
         "visibility": visibility,
     }
-    if part.status is not Status.NEEDS_REVIEW:
+    if part.status is not Status.NEEDS_REVIEW:  # (unreadable answers are not sent here)
         test["status"] = "passed" if part.status is Status.CORRECT else "failed"
     return test
 

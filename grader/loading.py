@@ -41,6 +41,14 @@ MAX_BYTES = 256 * 1024  # checked on the bytes, before parsing: pure PyYAML need
 MAX_DEPTH = 16  # nested lists/mappings; PyYAML and json hit RecursionError around 500-1000
 MAX_NODES = 5_000  # keys and values in one file
 TOP_LEVEL_MESSAGE = "the top level must be a mapping of question → answer"
+EMPTY_MESSAGE = (
+    "the file is empty (or holds only comments): write your answers in it, starting from"
+    " `grader template`"
+)
+SPREADSHEET_MESSAGE = (
+    "this is a spreadsheet export (CSV), not an answer file: write your answers as"
+    " `question: answer` lines, starting from `grader template`"
+)
 
 
 @dataclass(frozen=True)
@@ -77,13 +85,38 @@ def load_answer_bytes(data: bytes, *, fmt: str) -> LoadResult:
         raise ValueError(f"unknown answer file format {fmt!r}")
     try:
         text = _decode(data)
-        if fmt == "json":
-            return _json_result(*read_json(text, max_depth=MAX_DEPTH, max_nodes=MAX_NODES))
-        return _result(*read_yaml(text, max_depth=MAX_DEPTH, max_nodes=MAX_NODES))
     except ComposeError as error:
         return _unreadable(error.message, error.line, error.key)
+    try:
+        if not text.strip():
+            return _unreadable(EMPTY_MESSAGE, None)
+        if fmt == "json":
+            loaded = _json_result(*read_json(text, max_depth=MAX_DEPTH, max_nodes=MAX_NODES))
+        else:
+            loaded = _result(*read_yaml(text, max_depth=MAX_DEPTH, max_nodes=MAX_NODES))
+    except ComposeError as error:
+        loaded = _unreadable(error.message, error.line, error.key)
     except Exception as error:  # the contract: no student file may ever raise
         return _unreadable(f"internal error while reading the file ({type(error).__name__})", None)
+    if loaded.tree is None and looks_like_spreadsheet(text):
+        return _unreadable(SPREADSHEET_MESSAGE, None)
+    return loaded
+
+
+_CELL_SEPARATORS = (",", ";", "\t")
+
+
+def looks_like_spreadsheet(text: str) -> bool:
+    """Whether ``text`` reads as rows of cells (a CSV export): its first lines split into the
+    same number of cells, two or more, by one separator."""
+    rows = [line for line in text.splitlines()[:5] if line.strip()]
+    if len(rows) < 2:
+        return False
+    for separator in _CELL_SEPARATORS:
+        counts = {row.count(separator) for row in rows}
+        if len(counts) == 1 and counts.pop() >= 1 and ":" not in rows[0]:
+            return True
+    return False
 
 
 def _decode(data: bytes) -> str:
@@ -106,11 +139,15 @@ def _decode(data: bytes) -> str:
 
 def _result(root: YamlNode | None, failures: list[ComposeError]) -> LoadResult:
     """Turn the node graph into the tree, adding the issues found on the way."""
-    issues = [issue(failure.message, failure.line, failure.key) for failure in failures]
+    issues = [
+        issue(failure.message, failure.line, failure.key, failure.inside) for failure in failures
+    ]
     if root is None and failures:
         return LoadResult(None, tuple(issues))
+    if root is None:
+        return _unreadable(EMPTY_MESSAGE, None)
     if not isinstance(root, MappingNode):
-        return _unreadable(TOP_LEVEL_MESSAGE, _line(root) if root else None)
+        return _unreadable(TOP_LEVEL_MESSAGE, _line(root))
     # A broken chunk whose key also loaded elsewhere is a duplicate too.
     broken = {failure.key: failure.line or 0 for failure in failures if failure.key}
     builder = _TreeBuilder(broken)

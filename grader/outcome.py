@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from grader.results import Status
+from grader.results import Reading, Status
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,11 @@ class Outcome:
     carried_forward: bool = False
     review: str | None = None
     hint: str | None = None
+    shareable: bool = True
+    """Whether another file may reuse this outcome for the same answer: False when it depends
+    on the rest of this file (its decimal habit)."""
+    readings: tuple[Reading, ...] = ()
+    """For an unreadable answer, what each of its possible readings would score."""
 
 
 def credited(credit: float, **fields: Any) -> Outcome:

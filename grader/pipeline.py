@@ -15,7 +15,7 @@ from grader.errors import SubmissionError, UsageError
 from grader.expectations import Expectations, build_expectations
 from grader.grade import error_result, grade_submission
 from grader.results import SubmissionResult
-from grader.submission import Submission, load_submission, parse_submission
+from grader.submission import NothingRead, Submission, load_submission, parse_submission
 
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -61,10 +61,9 @@ def grade_bytes(data: bytes, exp: Expectations, *, fmt: str, name: str) -> Grade
 
 def _unreadable(exp: Expectations, path: Path, error: SubmissionError) -> Graded:
     assignment = exp.assignment
+    student = error.student.id if isinstance(error, NothingRead) else _fallback_id(path)
     return Graded(
-        error_result(
-            assignment.id, assignment.max_score, _fallback_id(path), str(error), str(path)
-        ),
+        error_result(assignment.id, assignment.max_score, student, str(error), str(path)),
         None,
     )
 
@@ -99,9 +98,10 @@ def _fallback_id(path: Path) -> str:
     return safe.lstrip("._-") or "unknown"
 
 
-def expectations_for(assignment: Assignment) -> Expectations:
-    """Solve the assignment once for a run."""
-    return build_expectations(assignment)
+def expectations_for(assignment: Assignment, *, class_run: bool = False) -> Expectations:
+    """Solve the assignment once for a run; ``class_run`` for grading a class (``grader
+    grade``), where an answer that cannot be read goes to a TA (``Expectations``)."""
+    return build_expectations(assignment, class_run=class_run)
 
 
 def answer_files(paths: list[Path]) -> list[Path]:

@@ -23,7 +23,7 @@ from grader.assignment import Part, RevealLevel
 from grader.escaping import escape_markdown
 from grader.expectations import Expectations
 from grader.plots import has_roofline, roofline_svg
-from grader.results import Status, SubmissionResult
+from grader.results import Status, SubmissionResult, readings_text
 from grader.reveal import PLOT, PartView, StudentView, student_view
 from reference.solution import format_number
 
@@ -200,7 +200,7 @@ def report_view(shown: StudentView, exp: Expectations, *, file: str | None = Non
         error=(shown.error or "unknown reason") if shown.status == "error" else None,
         score=_points(shown.score),
         max_score=_points(shown.max_score),
-        pending=_points(shown.pending_review) if shown.pending_review else None,
+        pending=_pending(shown.pending_review) if shown.pending_review else None,
         earned_percent=round(100 * shown.score / total, 1),
         pending_percent=round(100 * shown.pending_review / total, 1),
         counts=_counts(shown),
@@ -238,12 +238,15 @@ def _part_of(parts: tuple[Part, ...], part_id: str) -> Part | None:
 
 
 def _row(part: PartView, spec: Part | None) -> Row:
-    pending = part.status is Status.NEEDS_REVIEW
+    pending = part.status is Status.NEEDS_REVIEW or part.sent_to_review
+    label = STATUS_LABELS[part.status]
+    if part.sent_to_review:
+        label += ", pending TA review"
     return Row(
         id=part.id,
         title=part.title,
         status=part.status.value,
-        status_label=STATUS_LABELS[part.status],
+        status_label=label,
         points="pending" if pending else _points(part.points),
         max_points=_points(part.max_points),
         submitted=shown(part.submitted),
@@ -251,11 +254,20 @@ def _row(part: PartView, spec: Part | None) -> Row:
         feedback=part.feedback or None,
         mistake=part.mistake if part.mistake != "carried_forward" else None,
         carried_forward=bool(part.carried_forward),
-        review=part.review if pending else None,
+        review=_review(part) if pending else None,
         expected=_expected(part, spec) if part.solution is not None else None,
         solution=_solution(part),
         ta_decision=part.ta_note,
     )
+
+
+def _review(part: PartView) -> str | None:
+    """What the grader suggests to the TA, as the student sees it: for an unreadable answer its
+    possible readings (the feedback already says why it could not be read); otherwise the
+    rubric notes, which the view holds only at the ``answers`` level."""
+    if part.sent_to_review:
+        return readings_text(part.readings, part.max_points) or None
+    return part.review
 
 
 def _solution(part: PartView) -> tuple[str, str] | None:
@@ -276,7 +288,9 @@ def _groups(rows: list[Row], result: StudentView) -> tuple[Group, ...]:
         parts = [result.parts[i] for i in indexes]
         earned = sum(part.points for part in parts)
         possible = sum(part.max_points for part in parts)
-        waiting = sum(p.max_points for p in parts if p.status is Status.NEEDS_REVIEW)
+        waiting = sum(
+            p.max_points for p in parts if p.status is Status.NEEDS_REVIEW or p.sent_to_review
+        )
         number = question.removeprefix("q")
         groups.append(
             Group(
@@ -331,6 +345,12 @@ def _points(value: float) -> str:
     return format_number(round(value, 2))
 
 
+def _pending(value: float) -> str:
+    """``1 point`` or ``2.5 points``: what waits for a TA, in words."""
+    shown = _points(value)
+    return f"{shown} point{'' if shown == '1' else 's'}"
+
+
 def _base_name(path: str | None) -> str | None:
     return re.split(r"[\\/]", path)[-1] if path else None
 
@@ -356,7 +376,7 @@ def _markdown_header(view: ReportView) -> list[str]:
         return lines
     score = f"**Score: {view.score} / {view.max_score} points**"
     if view.pending:
-        score += f" \\(\\+{view.pending} points pending review by a TA\\)"
+        score += f" \\(\\+{view.pending} pending review by a TA\\)"
     return [*lines, score, ""]
 
 

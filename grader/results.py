@@ -8,6 +8,8 @@ from typing import Any, Literal, NamedTuple, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from reference.solution import format_number
+
 
 class Status(StrEnum):
     """Outcome of one part."""
@@ -42,6 +44,34 @@ class TaDecision(_Frozen):
     stale: bool = False
 
 
+class Reading(_Frozen):
+    """One way to read an answer the grader could not read on its own, and what it scores.
+
+    Attributes:
+        text: The answer as it would be written unambiguously (``3*K``, ``O(L^2)``).
+        status: The status that reading would get.
+        points: The points it would get.
+        value: What it reads as.
+    """
+
+    text: str
+    status: Status
+    points: float
+    value: Any = None
+
+
+def readings_text(readings: Sequence[Reading], max_points: float) -> str:
+    """``Possible readings: 3*K gives incorrect, 0 of 2 points; ...``, or "" for none."""
+    if not readings:
+        return ""
+    worth = f"{format_number(max_points)} point{'' if max_points == 1 else 's'}"
+    shown = "; ".join(
+        f"{r.text} gives {r.status.value.replace('_', ' ')}, {format_number(r.points)} of {worth}"
+        for r in readings
+    )
+    return f"Possible readings: {shown}."
+
+
 class PartResult(_Frozen):
     """One part of one student's file, graded.
 
@@ -56,13 +86,17 @@ class PartResult(_Frozen):
         carried_forward: credit given because the answer follows from the student's own
             earlier (wrong) answers.
         line: 1-based line of the answer in the student's file.
-        review: for parts a person grades, what the grader suggests (rubric items covered).
+        review: for parts a person grades, what the grader suggests (rubric items covered);
+            for an unreadable answer sent to a TA, why and its possible readings.
         answer_id: a fingerprint of the answer as written (and of the image it names), to
             which a TA's decision is bound (an unanswered part has one too: a decision on it
             goes stale when an answer comes).
         decision: the TA's decision on this part, if any.
         attachment: for an answer naming an image that really is one, where its checked
             copy is, relative to the output folder (``sketches/<digest>.png``).
+        readings: for an unreadable answer, the ways it may be read and what each scores.
+        sent_to_review: an unreadable (``invalid``) answer waiting for a TA in a class run:
+            its points are pending, not 0 (see :func:`awaits_person`).
     """
 
     id: str
@@ -82,6 +116,20 @@ class PartResult(_Frozen):
     answer_id: str | None = None
     decision: TaDecision | None = None
     attachment: str | None = None
+    readings: tuple[Reading, ...] = ()
+    sent_to_review: bool = False
+
+
+SENT_TO_REVIEW = "Could not be read; a TA will look at it."
+"""How the feedback of an unreadable answer sent to a TA begins (until the TA decides)."""
+
+
+def awaits_person(part: PartLike) -> bool:
+    """Whether a person must still decide a part's points, which are pending until then (not
+    0): a part people grade (free text, a sketch), or an answer the grader could not read,
+    sent to a TA in a class run. The one test for pending totals, the review sheet, the
+    summary's queue, reports and the gradebook."""
+    return part.status is Status.NEEDS_REVIEW or part.sent_to_review
 
 
 class Student(_Frozen):
@@ -162,6 +210,8 @@ class PartLike(Protocol):
     def decision(self) -> TaDecision | None: ...
     @property
     def attachment(self) -> str | None: ...
+    @property
+    def sent_to_review(self) -> bool: ...
 
 
 class StudentLike(Protocol):
@@ -216,6 +266,7 @@ class PartDigest(NamedTuple):
     answer_id: str | None = None
     decision: TaDecision | None = None
     attachment: str | None = None
+    sent_to_review: bool = False
 
 
 class StudentDigest(NamedTuple):
@@ -286,6 +337,7 @@ def pack_part(p: PartResult) -> tuple[Any, ...]:
         p.answer_id,
         p.decision,
         p.attachment,
+        p.sent_to_review,
     )
 
 

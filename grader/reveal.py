@@ -26,15 +26,25 @@ from pydantic import BaseModel, ConfigDict
 
 from grader.assignment import RevealLevel
 from grader.expectations import Expectations
-from grader.results import PartResult, Status, Student, SubmissionResult
+from grader.results import PartResult, Reading, Status, Student, SubmissionResult
 from grader.solution_view import worked_text
 from grader.spreadsheet import plain_number, points_text
 
 PlotMode = Literal["hidden", "givens", "answers"]
 """The roofline plot: none; the givens' rooflines with the student's own marks; all of it."""
 
-_NONE = ("id", "title", "status", "credit", "points", "max_points", "submitted", "line")
-_FEEDBACK = (*_NONE, "value", "feedback", "mistake", "carried_forward")
+_NONE = (
+    "id",
+    "title",
+    "status",
+    "credit",
+    "points",
+    "max_points",
+    "submitted",
+    "line",
+    "sent_to_review",
+)
+_FEEDBACK = (*_NONE, "value", "feedback", "mistake", "carried_forward", "readings")
 _ANSWERS = (*_FEEDBACK, "expected", "review", "solution")
 PART_FIELDS: Mapping[RevealLevel, tuple[str, ...]] = {
     "none": _NONE,
@@ -67,6 +77,8 @@ class PartView(_Frozen):
 
     ``ta_note`` is a TA's decision on the part, written for the student: shown at every level
     by the reports (it is not a field of the JSON: ``grader check`` has no TA).
+    ``readings`` are the ways an unreadable answer may be read and what each scores: the
+    student's own text, read otherwise (shown with the feedback).
     """
 
     id: str
@@ -85,6 +97,8 @@ class PartView(_Frozen):
     review: str | None = None
     solution: WorkedSolution | None = None
     ta_note: str | None = None
+    sent_to_review: bool = False
+    readings: tuple[Reading, ...] = ()
 
 
 class StudentView(_Frozen):
@@ -197,6 +211,7 @@ def _part_view(
         "submitted": part.submitted,
         "line": part.line,
         "ta_note": note,
+        "sent_to_review": part.sent_to_review,
     }
     if level != "none":
         shown |= {
@@ -204,6 +219,7 @@ def _part_view(
             "feedback": shown_feedback(part, level),
             "mistake": part.mistake,
             "carried_forward": part.carried_forward,
+            "readings": part.readings,
         }
     if level == "answers":
         shown |= {

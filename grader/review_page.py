@@ -22,7 +22,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from grader.assignment import Part, RubricItem
 from grader.common_mistakes import answer_text
 from grader.expectations import Expectations
-from grader.results import PartLike, ResultLike, Status
+from grader.results import PartLike, ResultLike, awaits_person
 from grader.spreadsheet import plain_number, points_text
 from grader.stats import sorted_results
 
@@ -83,7 +83,7 @@ def review_groups(results: Sequence[ResultLike], exp: Expectations) -> tuple[Rev
         if result.status != "graded":
             continue
         for part in result.parts:
-            if part.status is Status.NEEDS_REVIEW or part.decision is not None:
+            if part.decision is not None or awaits_person(part):
                 by_part.setdefault(part.id, []).append(_item(result, part))
     return tuple(
         ReviewGroup(

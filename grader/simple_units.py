@@ -34,6 +34,10 @@ _SIMPLE_PREFIXES = {
 }
 
 
+# A bare SI prefix after a number is a multiplier ("1.8 M", "2 k"; also "K").
+BARE_PREFIXES = {"k": 1e3, "K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15}
+
+
 def simple_factor(text: str, target: str) -> float | None:
     """The factor from ``text`` to ``target`` when both are simple units of the same
     dimensions (as pint would compute it, to the last bit: a test holds them to it), else
@@ -43,6 +47,19 @@ def simple_factor(text: str, target: str) -> float | None:
     if unit is None or wanted is None or unit[0] != wanted[0]:
         return None
     return unit[1] / wanted[1]
+
+
+def simple_inverse_factor(text: str, target: str) -> float | None:
+    """For a simple unit of the inverse dimensions of ``target`` (``byte/FLOP`` for
+    ``FLOP/byte``), the factor ``f`` such that ``1 / (value * f)`` is the value in ``target``;
+    else None. Sizes are 1 or powers of two and ten, so the factor is pint's too."""
+    unit = _simple_unit(text)
+    wanted = _simple_unit(target)
+    if unit is None or wanted is None or not unit[0]:
+        return None
+    if unit[0] != frozenset((name, -power) for name, power in wanted[0]):
+        return None
+    return unit[1] * wanted[1]
 
 
 def _simple_unit(text: str) -> tuple[frozenset[tuple[str, int]], float] | None:
@@ -74,3 +91,9 @@ def _prefixed(text: str) -> tuple[tuple[tuple[str, int], ...], float] | None:
         if prefix is not None and unit is not None:
             return unit[0], prefix * unit[1]
     return None
+
+
+def is_unit_name(text: str) -> bool:
+    """Whether ``text`` is one unit of ``units.txt``, perhaps prefixed (``KB``, ``GiB``,
+    ``FLOP``), or a bare prefix (``K``, ``M``): then it is never a product of letters."""
+    return _prefixed(text) is not None or text in BARE_PREFIXES

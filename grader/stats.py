@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from grader.assignment import Assignment, Part
 from grader.common_mistakes import MistakeCount, mistake_counts
-from grader.results import PartDigest, PartLike, ResultLike, Status, find_part
+from grader.results import PartDigest, PartLike, ResultLike, Status, awaits_person, find_part
 
 HISTOGRAM_BINS = 10
 
@@ -66,7 +66,7 @@ class PartStatistics:
 
     Attributes:
         mean_credit: mean credit (0..1) over the files whose part is decided (not waiting for
-            review); None when there are none.
+            a person, see ``awaits_person``); None when there are none.
         shares: fraction of graded files per status, in ``Status`` order (sums to 1).
         discrimination: Pearson correlation of the part's credit with the rest of the score
             (total minus this part's points) over the decided files; None when undefined.
@@ -243,9 +243,13 @@ def part_statistics(
     # list.count compares in C; a Counter would hash each status in Python (Enum.__hash__).
     counted = {s: statuses.count(s) for s in Status}
     shares = {s: (counted[s] / len(statuses) if statuses else 0.0) for s in Status}
-    waiting = Status.NEEDS_REVIEW
-    if counted[waiting]:
-        decided = [i for i, status in enumerate(statuses) if status is not waiting]
+    if counted[Status.NEEDS_REVIEW] or (counted[Status.INVALID] and any(map(_SENT, column))):
+        # Only a part that needs review or is invalid may wait: the predicate decides those.
+        decided = [
+            i
+            for i, status in enumerate(statuses)
+            if status not in _MAY_WAIT or not awaits_person(column[i])
+        ]
         credits = [column[i].credit for i in decided]
         rest = [scores[i] - column[i].points for i in decided]
     else:  # the usual part: every file decided
@@ -266,6 +270,8 @@ _ID = operator.attrgetter("id")
 _CREDIT = operator.attrgetter("credit")
 _POINTS = operator.attrgetter("points")
 _STATUS = operator.attrgetter("status")
+_SENT = operator.attrgetter("sent_to_review")
+_MAY_WAIT = frozenset({Status.NEEDS_REVIEW, Status.INVALID})
 
 
 def part_of(result: ResultLike, part_id: str, max_points: float) -> PartLike:
@@ -300,7 +306,7 @@ def review_queue(graded: Sequence[ResultLike]) -> tuple[ReviewItem, ...]:
     """Files with parts waiting for a person, by student id then file."""
     items = []
     for result in sorted_results(graded):
-        waiting = [p for p in result.parts if p.status is Status.NEEDS_REVIEW]
+        waiting = [p for p in result.parts if awaits_person(p)]
         if waiting:
             items.append(_review_item(result, waiting))
     return tuple(items)
@@ -314,9 +320,12 @@ def _queue(
     walked, not every part of every result."""
     waiting: dict[int, list[PartLike]] = {}
     for column in columns:
-        if Status.NEEDS_REVIEW in set(map(_STATUS, column)):
+        statuses = set(map(_STATUS, column))
+        if Status.NEEDS_REVIEW in statuses or (
+            Status.INVALID in statuses and any(map(_SENT, column))
+        ):
             for index, part in enumerate(column):
-                if part.status is Status.NEEDS_REVIEW:
+                if part.status in _MAY_WAIT and awaits_person(part):
                     waiting.setdefault(index, []).append(part)
     # What waits is mostly the same few parts: their ids and points are summed up once.
     shared: dict[tuple[int, ...], tuple[tuple[str, ...], float]] = {}

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from grader.answer_tree import Node
+from grader.answer_tree import Node, shown_key
 from grader.assignment import Assignment
 from grader.attachments import Attachment, AttachmentError, read_attachment
 from grader.errors import SubmissionError
+from grader.issue_owners import issue_owners
 from grader.loading import LoadResult, load_answer_bytes, load_answer_file
 from grader.results import Student
 
@@ -114,11 +115,42 @@ def build_submission(loaded: LoadResult, assignment: Assignment, *, path: Path) 
         submission.problems.append(
             Problem("'answers' must be a mapping of question → answer", answers.line)
         )
-        return submission
-    _collect(answers.value, "", assignment, submission)
+    else:
+        _collect(answers.value, "", assignment, submission)
+    _refuse_if_nothing_read(submission)
     if path.parent:
         _check_images(submission, assignment, path.parent)
     return submission
+
+
+def _refuse_if_nothing_read(submission: Submission) -> None:
+    """A file of which no answer could be read, for reasons of the file's own, cannot be graded
+    at all: its reason is the result's, shown wherever the result is, never a footnote under
+    a column of "No answer."
+
+    Raises:
+        SubmissionError: no answer and no part's problem, but problems of the file.
+    """
+    if submission.answers or any(p.part_id for p in submission.problems):
+        return
+    problems = submission.file_problems
+    if not problems:
+        return  # a file left empty (the template as it came): every part is missing
+    others = len(problems) - 1
+    more = f" (and {others} more problem{'s' if others > 1 else ''})" if others else ""
+    raise NothingRead(
+        f"no answer could be read: {problems[0].message}{more}",
+        line=problems[0].line,
+        student=submission.student,
+    )
+
+
+class NothingRead(SubmissionError):
+    """A file whose student is known but of which no answer could be read."""
+
+    def __init__(self, message: str, *, line: int | None, student: Student) -> None:
+        super().__init__(message, line=line)
+        self.student = student
 
 
 def _text(node: Node | None) -> str | None:
@@ -148,18 +180,20 @@ def _student(top: dict[str, Node], path: Path) -> Student:
 
 
 def _attach_load_issues(submission: Submission, loaded: LoadResult, assignment: Assignment) -> None:
-    """Salvaged syntax errors: attach each to the parts under its key, else to the file."""
+    """Salvaged syntax errors: attach each to the parts whose text it holds, else to the file.
+
+    Those are the parts under its key; where the broken text names keys of its own
+    (``q2: {a: [1``), only the parts under those, since the others were never written there.
+    """
     for issue in loaded.issues:
-        key = (issue.key or "").lower().removeprefix("answers").strip(".")
-        owners = [
-            pid
-            for pid in assignment.part_ids
-            if key and (pid == key or pid.startswith(key + ".") or key.startswith(pid + "."))
-        ]
+        owners = issue_owners(issue, assignment.part_ids)
         if not owners:
             submission.problems.append(Problem(issue.message, issue.line))
+            continue
+        # The part's own feedback names it: the message need not start with its key too.
+        message = issue.message.removeprefix(f"{shown_key(issue.key or '')}: ")
         for part_id in owners:
-            submission.problems.append(Problem(issue.message, issue.line, part_id))
+            submission.problems.append(Problem(message, issue.line, part_id))
 
 
 def _collect(
@@ -254,13 +288,13 @@ def _check_images(sub: Submission, assignment: Assignment, folder: Path) -> None
         if answer is None:
             continue
         target = image_path(answer.node)
-        if target is None:
-            continue
+        if target is None or not names_a_file(target):
+            continue  # nothing, or the sketch described in words: graded as such
         resolved = (folder / target).resolve()
         if not resolved.is_relative_to(folder.resolve()) or not resolved.is_file():
             sub.problems.append(
                 Problem(
-                    f"{part_id}: image file {target[:80]!r} not found next to the answer file",
+                    f"image file {target[:80]!r} not found next to the answer file",
                     answer.line,
                     part_id,
                 )
@@ -272,6 +306,18 @@ def _check_images(sub: Submission, assignment: Assignment, folder: Path) -> None
             reason = str(error) if isinstance(error, AttachmentError) else "cannot be read"
             message = f"{part_id}: image file {target[:80]!r} {reason}"
             sub.problems.append(Problem(message, answer.line, part_id))
+
+
+_IMAGE_NAME = re.compile(
+    r"[^\n]{1,255}\.(?:png|jpe?g|gif|svg|pdf|webp|bmp|tiff?|heic)", re.IGNORECASE
+)
+
+
+def names_a_file(text: str) -> bool:
+    """Whether an image answer names a file (``q3.png``, ``my sketch.jpg``, ``plots/q3``)
+    rather than describing the sketch in words (``a log-log plot with the ridge at 250``)."""
+    text = text.strip()
+    return bool(_IMAGE_NAME.fullmatch(text)) or (bool(text) and len(text.split()) == 1)
 
 
 def image_path(node: Node) -> str | None:

@@ -13,15 +13,22 @@ Decisions on spellings a student may reasonably mean two ways (each has a test):
   megabit, ``kb`` = kilobit), ``B`` a byte.
 * ``mb`` and ``mB`` (a milli prefix on bits or bytes) are refused as ambiguous ("did you mean
   MB?") instead of being read as a millibit; ``ms``, ``µs`` and ``ns`` remain times.
-* ``FLOPS`` (capital S) is the rate, FLOP per second, as in the literature: ``1.8 MFLOPS`` for
-  a count is an error that says it is a rate. ``FLOPs``, ``flops`` and ``Flops`` (lower-case
-  s) are read by the dimension the part wants: a count for a count part (``1.8 MFLOPs`` =
-  1.8e6 FLOP), a rate for a rate part (``200 TFLOPs`` = 2e14 FLOP/s, as the sheet writes it).
+* ``FLOPS`` (capital S) is the rate, FLOP per second, as in the literature, but it is also
+  the common plural: where the part wants no rate (``1.8 MFLOPS`` for a count, ``250
+  FLOPS/byte``) it is read as FLOP, with a note that FLOPS means per second. ``FLOPs``,
+  ``flops`` and ``Flops`` (lower-case s) are read by the dimension the part wants: a count for a
+  count part (``1.8 MFLOPs`` = 1.8e6 FLOP), a rate for a rate part (``200 TFLOPs`` = 2e14
+  FLOP/s, as the sheet writes it).
+* A unit of the inverse dimension (``0.004 byte/FLOP`` for FLOP per byte) is not unreadable:
+  :func:`convert` turns the value around and says so (``inverted``); grading decides what
+  that costs. :func:`to_unit` refuses it.
 * ``FLOP/B``, ``FLOP/byte``, ``FLOPs/byte``, ``flop/byte`` and ``FLOP per byte`` are all FLOP
   per byte; ``per`` is ``/``, and ``×``/``·`` are ``*``.
 * A bare SI prefix after a number (``1.8 M``, ``2 k``, ``1.05 G``; also ``K``) is a multiplier,
   for any part. For a plain-count part (unit ``"1"``), count words such as ``parameters`` or
-  ``dot products`` are accepted and ignored, also after a prefix (``1.8 M params``).
+  ``dot products`` are accepted and ignored, also after a prefix (``1.8 M params``); for a FLOP
+  count, words that count operations (``4096 multiplications``, ``1.8 M operations``) are
+  FLOP.
 * Unit text is at most 32 characters of letters, spaces, ``/ * ( )``: no digits or powers.
 """
 
@@ -31,26 +38,39 @@ import functools
 import math
 import re
 import unicodedata
-from collections.abc import Collection
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from grader.errors import AnswerFormatError
-from grader.simple_units import simple_factor
+from grader.simple_units import BARE_PREFIXES, simple_factor, simple_inverse_factor
+from grader.unit_boundary import split_number_unit
 
 if TYPE_CHECKING:
     import pint
 
-__all__ = ["MAX_UNIT_LENGTH", "split_number_unit", "to_unit"]
+__all__ = [
+    "MAX_UNIT_LENGTH",
+    "Conversion",
+    "WrongDimension",
+    "convert",
+    "split_number_unit",
+    "to_unit",
+]
 
 MAX_UNIT_LENGTH = 32
 _DEFINITIONS = Path(__file__).with_name("units.txt")
 
-_BARE_PREFIXES = {"k": 1e3, "K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15}
-_COUNT_WORDS = (
-    r"parameters?|params?|weights?|scores?|dot[ -]?products?|operations?|ops|op|exps|exp"
-    r"|exponentials?|elements?|entries|entry|values?|multiplications?|mults|additions?|adds"
+# Words that count floating-point operations: on a FLOP count they are FLOP ("4096
+# multiplications"); on a plain count, like the other count words, they are ignored.
+_OPERATION_WORDS = (
+    r"operations?|ops|op|multiplications?|multiplies|mults|additions?|adds|divisions?"
+    r"|exps|exp|exponentials?|floating[ -]point operations?"
 )
+_COUNT_WORDS = (
+    r"parameters?|params?|weights?|scores?|dot[ -]?products?|elements?|entries|entry|values?"
+    rf"|{_OPERATION_WORDS}"
+)
+_OPERATION = re.compile(rf"(?i:{_OPERATION_WORDS})")
 # A plain count: an optional bare prefix and an optional count word ("288 parameters").
 _COUNT = re.compile(rf"(?:(?P<prefix>[kKMGTP])\s*)?(?P<word>(?i:{_COUNT_WORDS}))?")
 # "1.8 M FLOP" -> "1.8 MFLOP": a prefix written apart from its unit.
@@ -59,6 +79,9 @@ _DETACHED_PREFIX = re.compile(r"^(k|K|M|G|T|P|E|Ki|Mi|Gi|Ti)\s+(?=[A-Za-z])")
 _FLOPS_PLURAL = re.compile(
     r"(?<![A-Za-z])(k|K|M|G|T|P|E|Ki|Mi|Gi|Ti)?(?:FLOP|flop|Flop)s(?![A-Za-z])"
 )
+# FLOPS with a capital S, the rate; where the part wants none it is the plural of FLOP.
+_FLOPS_CAPITAL = re.compile(r"(?<![A-Za-z])(k|K|M|G|T|P|E|Ki|Mi|Gi|Ti)?FLOPS(?![A-Za-z])")
+_FLOPS_NOTE = "FLOPS means FLOP per second; read here as FLOP."
 _MILLI_DATA = frozenset({"b", "B", "bit", "bits", "byte", "bytes", "Byte", "Bytes"})
 _UNIT_SIGNS = str.maketrans({"×": "*", "·": "*", "⋅": "*", "∗": "*", "∙": "*"})
 _UNIT_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZµμ /*()")
@@ -73,59 +96,30 @@ _DESCRIPTIONS: dict[frozenset[tuple[str, float]], str] = {
     frozenset({("[time]", 1)}): "a time (seconds)",
 }
 
-# Characters that may join a sheet symbol to the arithmetic around it (2*L, L², (L+1)).
-_OPERATOR_CHARACTERS = frozenset("+-*/^()×·⋅∗∙÷−–=≈~（）＋－＊／＾⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
-_OPERAND_END = frozenset(".)）⁰¹²³⁴⁵⁶⁷⁸⁹")
-_OPERAND_START = frozenset(".(（")
-_EXPONENT_TAIL = re.compile(r"[+-]?\d")
-# A superset of the characters that can start a word (str.isalpha() or "_"): without any, the
-# whole text is arithmetic and the character-by-character scan can be skipped.
-_MAY_START_WORD = re.compile(r"[^\W\d]")
 _PER = re.compile(r"\s+per\s+")
 _LETTERS = re.compile(r"[A-Za-z]+")
 
 
-def split_number_unit(text: str, symbols: Collection[str] = ()) -> tuple[str, str]:
-    """Split an answer into its arithmetic and its unit text.
+class WrongDimension(AnswerFormatError):
+    """A unit that reads, but measures something else than the part (``2 MB`` for FLOP)."""
 
-    The unit starts at the first word that is not the ``e`` of an exponent (``8e11``), the
-    ``x`` of a product (``2 x 10^6``) or a sheet symbol used in the arithmetic (a whole word
-    at the start or next to an operator, as in ``2*L*L*d``).
 
-    Args:
-        text: One side of an answer, e.g. ``"2 x 10^6 FLOP"``.
-        symbols: The names the sheet binds (``L``, ``d``, ...).
+class Conversion(NamedTuple):
+    """A value converted to the part's unit.
 
-    Returns:
-        ``(number, unit)``, both stripped; ``unit`` is ``""`` when there is none.
-
-    Example:
-        >>> split_number_unit("2.5e2 MFLOP/s")
-        ('2.5e2', 'MFLOP/s')
-        >>> split_number_unit("2*L*L*d FLOP", {"L", "d"})
-        ('2*L*L*d', 'FLOP')
+    Attributes:
+        value: In the part's unit.
+        note: One sentence on how an unusual spelling was read (``FLOPS`` as FLOP), or None.
+        inverted: The unit was of the inverse dimension (``byte/FLOP`` for FLOP per byte):
+            ``value`` is the written value turned around and converted.
     """
-    if not _MAY_START_WORD.search(text):
-        return text.strip(), ""
-    position = 0
-    last_word, last_end = "", -1  # the last word read as arithmetic (a symbol or an "x")
-    while position < len(text):
-        char = text[position]
-        if char in "eE" and _is_exponent(text, position):
-            position += 1
-        elif char.isalpha() or char == "_":
-            end = _word_end(text, position)
-            previous = last_word if not text[last_end:position].strip() else ""
-            if not _is_arithmetic_word(text, position, end, symbols, previous=previous):
-                return text[:position].strip(), text[position:].strip()
-            last_word, last_end = text[position:end], end
-            position = end
-        else:
-            position += 1
-    return text.strip(), ""
+
+    value: float
+    note: str | None = None
+    inverted: bool = False
 
 
-def to_unit(value: float, unit_text: str, target: str) -> float:
+def convert(value: float, unit_text: str, target: str) -> Conversion:
     """Convert ``value`` written in ``unit_text`` to the part's unit ``target``.
 
     Args:
@@ -136,24 +130,47 @@ def to_unit(value: float, unit_text: str, target: str) -> float:
             ``"byte/s"`` or ``"1"`` for a plain count.
 
     Returns:
-        The value in ``target`` units.
+        The value in ``target`` units, with a note on the notation where there is one.
 
     Raises:
         AnswerFormatError: The unit is unknown, ambiguous, too long, or of another dimension.
 
     Example:
-        >>> to_unit(785.1, "KiB", "byte")
-        803942.4
+        >>> convert(0.004, "byte/FLOP", "FLOP/byte")
+        Conversion(value=250.0, note=None, inverted=True)
     """
     written = " ".join(unit_text.split()).removesuffix(".").strip()
     if not written:
-        return _finite(value)
-    return _finite(value * _unit_factor(written, target))
+        return Conversion(_finite(value))
+    factor, note, inverted = _unit_factor(written, target)
+    if not inverted:
+        return Conversion(_finite(value * factor), note)
+    if value == 0:
+        raise AnswerFormatError(f"'{written}' is the inverse of {target}, and 0 cannot be turned")
+    return Conversion(_finite(1.0 / (value * factor)), note, True)
+
+
+def to_unit(value: float, unit_text: str, target: str) -> float:
+    """:func:`convert`'s value, for a unit of the part's own dimension.
+
+    Raises:
+        AnswerFormatError: As :func:`convert`, and for a unit of the inverse dimension.
+
+    Example:
+        >>> to_unit(785.1, "KiB", "byte")
+        803942.4
+    """
+    converted = convert(value, unit_text, target)
+    if converted.inverted:
+        wanted = _describe_target(target)
+        raise AnswerFormatError(f"'{unit_text.strip()}' is the inverse of {wanted}")
+    return converted.value
 
 
 @functools.lru_cache(maxsize=1024)
-def _unit_factor(written: str, target: str) -> float:
-    """The factor from the unit ``written`` to ``target``, cached: pint takes ~0.1 ms a unit.
+def _unit_factor(written: str, target: str) -> tuple[float, str | None, bool]:
+    """The factor from the unit ``written`` to ``target``, a note on the notation, and whether
+    the unit is the inverse of ``target``'s; cached: pint takes ~0.1 ms a unit.
 
     Only factors are cached; a refused unit raises again, with the same message, each time.
     """
@@ -166,61 +183,9 @@ def _unit_factor(written: str, target: str) -> float:
     text = _clean_unit_text(written)
     multiplier = _count_multiplier(text, target)
     if multiplier is not None:
-        return multiplier
+        return multiplier, None, False
     _refuse_milli_data(text)
     return _conversion_factor(text, written, target)
-
-
-def _is_exponent(text: str, position: int) -> bool:
-    before = text[position - 1] if position else "?"
-    return (before.isdecimal() or before == ".") and bool(_EXPONENT_TAIL.match(text, position + 1))
-
-
-def _word_end(text: str, start: int) -> int:
-    end = start
-    while end < len(text) and (text[end].isalpha() or text[end] == "_"):
-        end += 1
-    return end
-
-
-def _is_arithmetic_word(
-    text: str, start: int, end: int, symbols: Collection[str], *, previous: str
-) -> bool:
-    """Whether the word ``text[start:end]`` belongs to the arithmetic, not to the unit.
-
-    ``previous`` is the arithmetic word just before it (only spaces between), else "".
-    """
-    word = text[start:end]
-    before, after = _neighbour(text, start - 1, -1), _neighbour(text, end, 1)
-    if word in ("x", "X") and word not in symbols:
-        # Neighbours are "" at either end of the text, and "" is in every str: test sets only.
-        operand_before = before.isdecimal() or before in _OPERAND_END or previous in symbols
-        operand_after = (
-            after.isdecimal() or after in _OPERAND_START or _starts_symbol(text, end, symbols)
-        )
-        return bool(operand_before and operand_after)
-    if word not in symbols:
-        return False
-    return (
-        previous in ("x", "X")
-        or before == ""
-        or before in _OPERATOR_CHARACTERS
-        or after in _OPERATOR_CHARACTERS
-    )
-
-
-def _neighbour(text: str, position: int, step: int) -> str:
-    """The nearest non-space character from ``position`` in direction ``step``; "" at an end."""
-    while 0 <= position < len(text):
-        if not text[position].isspace():
-            return text[position]
-        position += step
-    return ""
-
-
-def _starts_symbol(text: str, position: int, symbols: Collection[str]) -> bool:
-    rest = text[position:].lstrip()
-    return rest[: _word_end(rest, 0)] in symbols if rest else False
 
 
 def _clean_unit_text(written: str) -> str:
@@ -235,12 +200,13 @@ def _count_multiplier(text: str, target: str) -> float | None:
     match = _COUNT.fullmatch(text)
     if match is None or not text:
         return None
-    if match.group("word") and target != "1":
-        raise AnswerFormatError(
+    word = match.group("word")
+    if word and target != "1" and not (target == "FLOP" and _OPERATION.fullmatch(word)):
+        raise WrongDimension(
             f"'{text}' is a plain count; this question wants {_describe_target(target)}"
         )
     prefix = match.group("prefix")
-    return _BARE_PREFIXES[prefix] if prefix else 1.0
+    return BARE_PREFIXES[prefix] if prefix else 1.0
 
 
 def _check_unit_characters(written: str) -> None:
@@ -260,26 +226,44 @@ def _refuse_milli_data(text: str) -> None:
             raise AnswerFormatError(f"'{word}' is ambiguous: did you mean {suggestion}?")
 
 
-def _conversion_factor(text: str, written: str, target: str) -> float:
-    """The factor from the unit ``text`` (``written`` by the student) to ``target``."""
+def _conversion_factor(text: str, written: str, target: str) -> tuple[float, str | None, bool]:
+    """The factor from the unit ``text`` (``written`` by the student) to ``target``, a note,
+    and whether ``text`` is the inverse of ``target`` (then ``1 / (value * factor)``)."""
     simple = simple_factor(text, target)  # no pint needed
     if simple is not None:
-        return simple
+        return simple, None, False
+    plural = _FLOPS_CAPITAL.sub(r"\1FLOP", text)
+    if plural != text and simple_factor(plural, target) is not None:
+        return simple_factor(plural, target) or 0.0, _FLOPS_NOTE, False
+    inverse = simple_inverse_factor(text, target)
+    if inverse is not None:
+        return inverse, None, True
     registry = _registry()
     wanted = _target_units(target)
     units = _parse_units(text, written)
+    note = None
     if _dimensions(units) != _dimensions(wanted) and _FLOPS_PLURAL.search(text):
         as_rate = _parse_units(_FLOPS_PLURAL.sub(r"\1FLOPS", text), written)
         if _dimensions(as_rate) == _dimensions(wanted):
             units = as_rate
-    if _dimensions(units) != _dimensions(wanted):
-        raise AnswerFormatError(
-            f"'{written}' is {_describe(units)}; this question wants {_describe(wanted)}"
-        )
+    if _dimensions(units) != _dimensions(wanted) and plural != text:
+        as_count = _parse_units(plural, written)
+        if _dimensions(as_count) == _dimensions(wanted):
+            units, note = as_count, _FLOPS_NOTE
     try:
-        return float(registry.Quantity(1.0, units).to(wanted).magnitude)
+        if _dimensions(units) == _dimensions(wanted):
+            return float(registry.Quantity(1.0, units).to(wanted).magnitude), note, False
+        if _dimensions(units) == _inverse(_dimensions(wanted)) and _dimensions(units):
+            return float(registry.Quantity(1.0, units).to(1 / wanted).magnitude), None, True
     except Exception:  # pint raises outside its own hierarchy on odd input
         raise AnswerFormatError(f"cannot convert '{written}' to {target}") from None
+    raise WrongDimension(
+        f"'{written}' is {_describe(units)}; this question wants {_describe(wanted)}"
+    )
+
+
+def _inverse(dimensions: frozenset[tuple[str, float]]) -> frozenset[tuple[str, float]]:
+    return frozenset((name, -power) for name, power in dimensions)
 
 
 def _parse_units(text: str, written: str) -> pint.Unit:

@@ -11,12 +11,20 @@ graph either way), so that the errors, read by the pure-Python composer, cost th
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
+from grader.yaml_chunks import (
+    Chunk,
+    child_indent,
+    chunk_failure,
+    indent_of,
+    key_chunks,
+    key_of,
+    split_lines,
+)
 from grader.yaml_fast import FastPathDeclined, SyntaxRejected, compose_fast
 from grader.yaml_strict import (
     LINE_BREAK,
@@ -27,6 +35,7 @@ from grader.yaml_strict import (
     compose_yaml,
     line_mark,
 )
+from grader.yaml_tabs import soften_tabs
 
 Pair = tuple[Node, Node]
 
@@ -43,6 +52,7 @@ def read_yaml(
     Raises:
         ComposeError: If the file cannot be read and salvage is impossible or not allowed.
     """
+    text = soften_tabs(text)
     check_flow_nesting(text)
     try:
         return compose_fast(text, max_depth=max_depth, max_nodes=max_nodes), []
@@ -55,7 +65,7 @@ def read_yaml(
             raise
         original = error
     # Each chunk costs about two units more than its keys and values; the tree is capped later.
-    salvage = _Salvage(_split_lines(text), max_depth, NodeBudget(3 * max_nodes))
+    salvage = _Salvage(split_lines(text), max_depth, NodeBudget(3 * max_nodes))
     try:
         found = salvage.run(0, len(salvage.lines), indent=0, path="", level=0)
     except OverBudget:
@@ -74,35 +84,14 @@ def read_yaml(
 
 # The end of a key: `:` then a space or the line end. Keys are found with `search` and slices,
 # not one backtracking pattern, which took 0.1 s on a line of 16 000 spaces (quadratic).
-_KEY_END = re.compile(r":(?:[ \t]|$)")
-_QUOTED_KEY = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'""")
-_NOT_PLAIN_KEY_START = set("#?:,[]{}&*!|>'\"%@`- \t")
-_SALVAGE_LEVELS = 2  # top-level keys, then the keys one level in (``answers: {q1, q2}``)
+# Top-level keys, then the keys inside (``answers: {q1: {a, b}}``), down to a part's own key,
+# so that a broken line costs only its own part.
+_SALVAGE_LEVELS = 4
 # Salvage parses a file up to once per level again: 3 passes over 256 KiB of short plain words
 # took 0.76 s. Answer files are a few KiB; a broken file larger than this is simply unreadable.
 SALVAGE_MAX_CHARS = 64 * 1024
 # Beyond this many broken parts the first error helps a student more than a list of them.
 _SALVAGE_MAX_FAILURES = 50
-
-
-def _split_lines(text: str) -> list[str]:
-    """``text`` cut after each PyYAML line break, keeping the breaks."""
-    ends = [match.end() for match in LINE_BREAK.finditer(text)]
-    starts = [0, *ends]
-    if ends and ends[-1] == len(text):
-        starts.pop()
-    return [text[start:end] for start, end in zip(starts, [*ends, len(text)], strict=False)]
-
-
-@dataclass(frozen=True)
-class _Chunk:
-    """Lines ``start`` to ``end`` (0-based, end excluded) of one key; ``head`` is the key line."""
-
-    start: int
-    end: int
-    head: int
-    key: str
-    opens_block: bool  # nothing follows the colon: the value is the indented lines below
 
 
 class _Deferred(Exception):
@@ -136,7 +125,7 @@ class _Salvage:
 
         Returns None if there is no such key line, so the caller reports the chunk as a whole.
         """
-        chunks = _chunks(self.lines, first, last, indent)
+        chunks = key_chunks(self.lines, first, last, indent)
         if not chunks:
             return None
         pairs: list[Pair] = []
@@ -164,12 +153,52 @@ class _Salvage:
                 if isinstance(nested, _NotYet):
                     nested = self._nested(chunk, key, level)
                 if nested is None:
-                    failures.append(_chunk_failure(error, chunk, key))
+                    nested = self._split_at(error, chunk, path, level)
+                    if nested is not None:
+                        pairs.extend(nested[0])
+                        failures.extend(nested[1])
+                        continue
+                    failures.append(chunk_failure(error, chunk, key, self.lines))
                     self._count_failure()
                 else:
                     pairs.append(_block_pair(chunk, nested[0]))
                     failures.extend(nested[1])
         return pairs, failures
+
+    def _split_at(
+        self, error: ComposeError, chunk: Chunk, path: str, level: int
+    ) -> tuple[list[Pair], list[ComposeError]] | None:
+        """A chunk broken on a later line that holds a key of its own (``b`` indented
+        differently from ``a`` above it): the lines before it are read as the chunk's, and the
+        broken line's key is blamed, or read on its own with a note when it can be.
+        None when the error is on the chunk's first line or its line holds no key."""
+        line = error.line
+        if line is None or not chunk.head + 1 < line <= chunk.end:
+            return None
+        index = line - 1
+        text = LINE_BREAK.sub("", self.lines[index])
+        found = key_of(text[indent_of(text) :])
+        if found is None:
+            return None
+        try:
+            head = Chunk(chunk.start, index, chunk.head, chunk.key, False)
+            pairs = self._read(head, level, defer=False)
+        except ComposeError as before:
+            if before.whole_file:
+                raise
+            return None
+        rest = Chunk(index, chunk.end, index, found[0], found[1])
+        key = f"{path}.{found[0]}" if path else found[0]
+        self._count_failure()
+        try:
+            pairs += self._read(rest, level, defer=False)
+        except ComposeError as broken:
+            if broken.whole_file:
+                raise
+            return pairs, [chunk_failure(broken, rest, key, self.lines)]
+        shown = key.removeprefix("answers.")
+        note = f"indented differently from the keys around it; read as {shown}: line it up"
+        return pairs, [ComposeError(note, line)]
 
     def _count_failure(self) -> None:
         """Give up on a file with more broken parts than a student could use feedback on."""
@@ -177,7 +206,7 @@ class _Salvage:
         if self.failed > _SALVAGE_MAX_FAILURES:
             raise OverBudget(f"more than {_SALVAGE_MAX_FAILURES} broken parts", None)
 
-    def _read(self, chunk: _Chunk, level: int, *, defer: bool, counted: bool = False) -> list[Pair]:
+    def _read(self, chunk: Chunk, level: int, *, defer: bool, counted: bool = False) -> list[Pair]:
         """The key/value pairs of one chunk, read at its true line numbers and depth.
 
         With ``defer``, a block that libyaml rejects and that could be salvaged entry by entry
@@ -218,13 +247,13 @@ class _Salvage:
         return root
 
     def _nested(
-        self, chunk: _Chunk, key: str, level: int
+        self, chunk: Chunk, key: str, level: int
     ) -> tuple[list[Pair], list[ComposeError]] | None:
         """Salvage inside a broken block such as ``answers:``, one indentation level deeper."""
         if not chunk.opens_block or level + 1 >= _SALVAGE_LEVELS:
             return None
-        indent = _child_indent(self.lines, chunk.head + 1, chunk.end)
-        if indent is None or indent <= _indent_of(self.lines[chunk.head]):
+        indent = child_indent(self.lines, chunk.head + 1, chunk.end)
+        if indent is None or indent <= indent_of(self.lines[chunk.head]):
             return None
         return self.run(chunk.head + 1, chunk.end, indent=indent, path=key, level=level + 1)
 
@@ -242,64 +271,8 @@ def _node_count(root: Node | None) -> int:
     return count
 
 
-def _block_pair(chunk: _Chunk, children: list[Pair]) -> Pair:
+def _block_pair(chunk: Chunk, children: list[Pair]) -> Pair:
     """``key: {salvaged children}`` for a block whose children were salvaged one by one."""
     head = ScalarNode(BaseResolver.DEFAULT_SCALAR_TAG, chunk.key, line_mark(chunk.head + 1))
     mark = children[0][0].start_mark if children else head.start_mark
     return head, MappingNode(BaseResolver.DEFAULT_MAPPING_TAG, children, mark)
-
-
-def _chunks(lines: list[str], first: int, last: int, indent: int) -> list[_Chunk]:
-    """Split lines at `key:` lines with exactly ``indent`` spaces; leading lines join chunk 1."""
-    heads: list[tuple[int, str, bool]] = []
-    for number in range(first, last):
-        line = LINE_BREAK.sub("", lines[number])
-        if _indent_of(line) == indent and (found := _key_of(line[indent:])):
-            heads.append((number, *found))
-    chunks = []
-    for position, (head, key, opens_block) in enumerate(heads):
-        start = first if position == 0 else head
-        end = heads[position + 1][0] if position + 1 < len(heads) else last
-        chunks.append(_Chunk(start, end, head, key, opens_block))
-    return chunks
-
-
-def _key_of(text: str) -> tuple[str, bool] | None:
-    """The key of a `key: value` line without its indent, and whether the value is a block.
-
-    Quoted keys lose their quotes but keep their escapes: the key only names a chunk in messages.
-    """
-    if not text or (text[0] in _NOT_PLAIN_KEY_START and text[0] not in "'\""):
-        return None
-    quoted = _QUOTED_KEY.match(text)
-    if quoted:
-        after = len(text) - len(text[quoted.end() :].lstrip(" \t"))
-        end = _KEY_END.match(text, after)
-    else:
-        end = _KEY_END.search(text)
-    if end is None:
-        return None
-    key = quoted.group()[1:-1] if quoted else text[: end.start()].rstrip(" \t")
-    if not quoted and (" #" in key or "\t#" in key):
-        return None  # the colon is inside a comment
-    rest = text[end.end() :].strip()
-    return key, not rest or rest.startswith("#")
-
-
-def _indent_of(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def _child_indent(lines: list[str], first: int, last: int) -> int | None:
-    """Indentation of the first line that holds content (not blank, not a comment)."""
-    for line in lines[first:last]:
-        content = line.strip()
-        if content and not content.startswith("#"):
-            return _indent_of(line)
-    return None
-
-
-def _chunk_failure(error: ComposeError, chunk: _Chunk, key: str) -> ComposeError:
-    """The chunk's error, named after its key, at its own line if that lies in the chunk."""
-    inside = error.line is not None and chunk.head < error.line <= chunk.end
-    return ComposeError(error.message, error.line if inside else chunk.head + 1, key)

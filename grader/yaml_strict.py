@@ -44,16 +44,25 @@ class ComposeError(Exception):
         line: 1-based line of the problem, if known.
         key: Dotted path of the key concerned, if known (``answers.q2``).
         whole_file: True if nothing of the file may be used (salvage must not be tried).
+        inside: Keys written inside the broken value of ``key``, if any (``a`` for
+            ``q2: {a: [1``): which of its parts have text there.
     """
 
     def __init__(
-        self, message: str, line: int | None, key: str | None = None, *, whole_file: bool = False
+        self,
+        message: str,
+        line: int | None,
+        key: str | None = None,
+        *,
+        whole_file: bool = False,
+        inside: tuple[str, ...] = (),
     ) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
         self.key = key
         self.whole_file = whole_file
+        self.inside = inside
 
 
 class _Refused(MarkedYAMLError):
@@ -197,10 +206,32 @@ def compose_yaml(
 
 
 def _describe(error: MarkedYAMLError) -> str:
-    """One line for a student from PyYAML's problem and context."""
+    """One line for a student from PyYAML's problem and context: what went wrong and, for the
+    usual mistakes, what to do."""
     problem = error.problem or error.context or "syntax error"
     if "'\\t'" in problem:
-        return "tab character: indent with spaces"
+        return "this line is indented with a tab: indent with spaces"
+    if "found '<block mapping start>'" in problem:
+        return (
+            "this line is indented differently from the keys around it: line up the keys of"
+            " one level"
+        )
+    if problem == "mapping values are not allowed here":
+        return 'a colon (:) inside an answer: put the answer in quotes, like a: "peak/bw: 250"'
+    context = error.context or ""
+    if error.context_mark and context == "while scanning a quoted scalar":
+        return (
+            f"the quote opened on line {error.context_mark.line + 1} is not closed: end the"
+            " answer with the same quote"
+        )
+    if error.context_mark and context.startswith("while parsing a flow"):
+        opening = "{" if "mapping" in context else "["
+        closing = "}" if opening == "{" else "]"
+        if problem.startswith(f"expected ',' or '{closing}'"):
+            return (
+                f"the '{opening}' opened on line {error.context_mark.line + 1} is not closed:"
+                f" add '{closing}', or put an answer that holds '{opening}' in quotes"
+            )
     problem = problem.replace("'<stream end>'", "the end of the text")
     if error.problem and error.context and error.context_mark and not isinstance(error, _Refused):
         problem += f" ({error.context} that starts on line {error.context_mark.line + 1})"

@@ -126,6 +126,8 @@ def test_check_prints_a_table_and_json() -> None:
         "carried_forward",
         "feedback",
         "line",
+        "readings",
+        "sent_to_review",
     }
     assert q1b["mistake"] == "macs_not_flops" and q1b["line"] == 6
 

@@ -78,6 +78,20 @@ ACCEPTED_WITH_SYMBOLS = [
     ("L x L x d", 524288.0),
     ("L*(L+1)/2", 2080.0),
     ("2*H*W*C*K*K", 1806336.0),
+    # implicit products, as in textbooks
+    ("2L", 128.0),
+    ("2 L^2 d", 1048576.0),
+    ("L(L+1)/2", 2080.0),
+    ("2(L·d)", 16384.0),
+    ("3 · 2Ld²", 6291456.0),
+    ("4 d^2", 65536.0),
+    ("2 CHW", 200704.0),  # every letter a symbol: their product
+    ("(L+1)(L-1)", 4095.0),
+    ("(L+1) d", 8320.0),
+    ("d(L+1)/2", 4160.0),
+    ("(1/2) L", 32.0),
+    ("L/(2d)", 0.25),
+    ("2(3)", 6.0),
 ]
 
 REJECTED = [
@@ -96,9 +110,13 @@ REJECTED = [
     ("Infinity", "not a finite number"),
     ("(-8)^(1/3)", "not a real number"),
     ("q", "unknown symbol 'q'"),
-    ("2L", "write 2*L"),
     ("2 3", "write 2*3"),
-    ("2(3)", "write 2*(...)"),
+    ("L 2", "missing operator between 'L' and '2'"),
+    ("(L+1)2", "missing operator"),
+    ("1/2 L", "a product right after '/' is ambiguous: write 1/2*L or 1/(2*L)"),
+    ("L/2d", "write L/2*d or L/(2*d)"),
+    ("2 q", "unknown symbol 'q'"),
+    ("Lq", "unknown symbol 'Lq'"),
     ("lambda: 0", "is not allowed"),
     ("1 if 2 else 3", "is not allowed"),
     ("a.b", "is not allowed"),

@@ -24,11 +24,21 @@ LAYERS: dict[str, int] = {
             "compare",
             "atomic",
             "expression",
+            "implicit_products",
+            "digit_grouping",
+            "remarks",
             "simple_units",
+            "unit_boundary",
             "units",
+            "choices",
+            "growth_classes",
+            "significant_figures",
             "numbers",
             "answer_tree",
             "loading",
+            "yaml_tabs",
+            "yaml_chunks",
+            "issue_owners",
             "yaml_strict",
             "yaml_fast",
             "yaml_salvage",
@@ -45,7 +55,19 @@ LAYERS: dict[str, int] = {
     # 2: solving and what grading compares against
     **dict.fromkeys(["solving", "expectations"], 2),
     # 3: pure grading
-    **dict.fromkeys(["grade_numeric", "grade_other", "grade"], 3),
+    **dict.fromkeys(
+        [
+            "file_context",
+            "grading_memo",
+            "unreadable",
+            "carry_forward",
+            "grade_numeric",
+            "operation_counts",
+            "grade_other",
+            "grade",
+        ],
+        3,
+    ),
     # 4: files in, results out
     **dict.fromkeys(["pipeline", "decisions", "decision_files", "time_budget"], 4),
     # 5: outputs built from results

@@ -241,13 +241,37 @@ REFUSED_YAML = [
         "q1",
         True,
     ),
-    ("tab", "ok: 1\nq1: 1\n\tq2: 7\n", "tab character: indent with spaces", 3, "q1", True),
+    ("tab", "ok: 1\nq1: 1\n\tq2: 7\n", "indented with a tab: indent with spaces", 3, "q1", True),
     ("list key", "ok: 1\n? [a, b]\n: c\n", "a key must be plain text", 2, None, True),
     ("two documents", "ok: 1\n---\nq1: 2\n", "more than one YAML document", 2, None, False),
     ("top-level list", "- 1\n- 2\n", TOP_LEVEL_MESSAGE, 1, None, False),
     ("top-level text", "just some text\n", TOP_LEVEL_MESSAGE, 1, None, False),
-    ("empty file", "", TOP_LEVEL_MESSAGE, None, None, False),
-    ("comments only", "# nothing yet\n", TOP_LEVEL_MESSAGE, None, None, False),
+    ("empty file", "", "the file is empty", None, None, False),
+    (
+        "comments only",
+        "# nothing yet\n",
+        "the file is empty (or holds only comments)",
+        None,
+        None,
+        False,
+    ),
+    ("blank lines only", "\n  \n", "the file is empty", None, None, False),
+    (
+        "spreadsheet export",
+        "student,q1.a,q1.b\ns1,288,1806336\n",
+        "spreadsheet export",
+        None,
+        None,
+        False,
+    ),
+    (
+        "spreadsheet export with ;",
+        "q1.a;q1.b\n288;1806336\n",
+        "spreadsheet export",
+        None,
+        None,
+        False,
+    ),
     ("control character", "ok: 1\nq1: a\x01b\n", "U+0001", 2, None, False),
     ("control character at a line start", "ok: 1\n\x01\n", "U+0001", 2, None, False),
     ("long tag handle", f"ok: 1\nq1: !{'h' * 5000}!x 1\n", "tag handle", 2, "q1", True),
@@ -351,9 +375,11 @@ def test_yaml_duplicate_keys_are_all_dropped(
     ("text", "words", "line"),
     [
         ("{q1: 1,\n q2: [}\n", "q2: expected the node content, but found '}'", 2),  # no salvage
-        ("[1, 2\n", "expected ',' or ']'", 2),
-        ("\tq1: 1\n", "tab character: indent with spaces", 1),
-        ('{"q1": 1,\n\t"q2": 2}\n', "tab character: indent with spaces", 2),  # JSON in .yaml
+        ("[1, 2\n", "the '[' opened on line 1 is not closed: add ']'", 2),
+        ("q: {a: 1\n", "the '{' opened on line 1 is not closed: add '}'", 1),
+        ('q: "a\n', "the quote opened on line 1 is not closed", 1),
+        ("\tq1: 1\n", "indented with a tab: indent with spaces", 1),
+        ('{"q1": 1,\n\t"q2": 2}\n', "indented with a tab: indent with spaces", 2),  # JSON in .yaml
     ],
 )
 def test_yaml_syntax_error_has_one_based_line(text: str, words: str, line: int) -> None:
@@ -574,7 +600,8 @@ REFUSED_JSON = [
     ("single quotes", "{'ok': 1}", "not valid JSON", 1, None, False),
     ("100 000 deep", "[" * 100_000 + "]" * 100_000, "16 levels", None, None, False),
     ("top-level list", '[{"ok": 1}]', TOP_LEVEL_MESSAGE, 1, None, False),
-    ("empty", "", "not valid JSON", 1, None, False),
+    ("empty", "", "the file is empty", None, None, False),
+    ("spreadsheet export", "id,q1.a\ns1,288\n", "spreadsheet export", None, None, False),
     (
         "too many values",
         json.dumps({f"q{i}": "x" for i in range(MAX_NODES)}),

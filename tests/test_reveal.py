@@ -78,9 +78,13 @@ def test_the_view_holds_exactly_the_fields_of_its_level(
 
 def test_levels_add_to_each_other(expectations: Expectations, macs: SubmissionResult) -> None:
     none, feedback, answers = (set(PART_FIELDS[level]) for level in REVEAL_LEVELS)
-    assert none == {"id", "title", "status", "credit", "points", "max_points", "submitted", "line"}
+    assert none == {
+        "id", "title", "status", "credit", "points", "max_points", "submitted", "line",
+        "sent_to_review",
+    }  # fmt: skip
     assert none < feedback < answers
-    assert feedback - none == {"value", "feedback", "mistake", "carried_forward"}
+    # readings: the student's own text read otherwise, with what each reading scores
+    assert feedback - none == {"value", "feedback", "mistake", "carried_forward", "readings"}
     assert answers - feedback == {"expected", "review", "solution"}
 
 

@@ -327,7 +327,7 @@ def test_the_crafted_files_reach_every_kind_of_feedback(runs: dict[str, Run]) ->
     mistakes = {p.mistake for done in run.graded.values() for p in done.result.parts}
     alternatives = {a.name for part in run.exp.assignment.parts for a in part.alternatives}
     built = {"close", "arithmetic_slip", "carried_forward", "wrong_side_of_ridge"}
-    built |= {"wrong_growth_class", "softmax_counts", "swapped_with_prefix", "doubled"}
+    built |= {"wrong_growth_class", "operation_counts", "swapped_with_prefix", "doubled"}
     assert alternatives | built <= mistakes
     hints = [p.hint for done in run.graded.values() for p in done.result.parts if p.hint]
     assert any("this device's turning point" in hint for hint in hints)  # reference unnamed

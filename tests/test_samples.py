@@ -62,8 +62,9 @@ def test_decimal_commas_and_units(graded: dict[str, SubmissionResult]) -> None:
         "q5.conv.gpu",
         "q5.qkv.pim",
     } <= set(right)
-    ambiguous = result.part("q2.b.output_projection")
-    assert ambiguous.status is Status.INVALID and "ambiguous" in ambiguous.feedback
+    # "2,097 MFLOP" is 2.097 MFLOP in a file that writes decimal commas elsewhere ("2,25")
+    settled = result.part("q2.b.output_projection")
+    assert settled.status is Status.CORRECT and "as your file writes commas" in settled.feedback
 
 
 def test_error_carried_forward(graded: dict[str, SubmissionResult]) -> None:

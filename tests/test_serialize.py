@@ -11,11 +11,10 @@ from hypothesis import strategies as st
 from grader.assignment import Assignment
 from grader.decisions import Decision, apply_decisions
 from grader.expectations import Expectations
-from grader.grade import error_result, grade_submission
-from grader.pipeline import grade_file
+from grader.grade import error_result
+from grader.pipeline import grade_bytes, grade_file
 from grader.results import SubmissionResult, digest
 from grader.serialize import PartTable, ResultSerializer
-from grader.submission import parse_submission
 
 SAMPLES = Path(__file__).resolve().parent.parent / "submissions"
 
@@ -61,5 +60,5 @@ def test_any_answers(
 ) -> None:
     document = {"student": {"id": "s1", "name": name}, "answers": answers}
     data = json.dumps(document, indent=1).encode()
-    submission = parse_submission(data, assignment, fmt="json", name="s1.json")
-    check(SHARED, SHARED_TABLE, grade_submission(expectations, submission))
+    # Through the pipeline: a file of which nothing can be read is an error result.
+    check(SHARED, SHARED_TABLE, grade_bytes(data, expectations, fmt="json", name="s1.json").result)

@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from grader.assignment import Assignment, Part, load_assignment
+from grader.results import Status
 from grader.template import SCHEMA_DIALECT, answer_schema, answer_template, notation_examples
 
 ASSIGNMENT = load_assignment("roofline-1")
@@ -434,3 +435,47 @@ def test_schema_accepts_what_the_grader_reads_without_problems(
         and all(p.status is not Status.INVALID for p in graded.result.parts)
     )
     assert clean is accepted
+
+
+def _filled_template(assignment: Assignment) -> str:
+    """The template with every part the solver answers filled in, by editing its own lines
+    (as a student types into it); optional keys and the parts a TA grades stay empty."""
+    from grader.pipeline import expectations_for
+
+    expected = expectations_for(assignment).answers
+    path: list[tuple[int, str]] = []
+    lines = []
+    for line in answer_template(assignment).splitlines():
+        found = re.match(r"^( *)([\w.]+):(.*)$", line)
+        if found is None or line.lstrip().startswith("#"):
+            lines.append(line)
+            continue
+        indent, key, rest = len(found.group(1)), found.group(2), found.group(3)
+        path = [(i, k) for i, k in path if i < indent] + [(indent, key)]
+        part_id = ".".join(k for _, k in path[1:])  # below "answers"
+        value = expected.get(part_id) if path[0][1] == "answers" else None
+        if isinstance(value, dict):  # operation counts: the required ones only
+            part = assignment.part(part_id)
+            for op in part.required_operations:
+                rest = rest.replace(f"{op}: ,", f"{op}: {value[op]},", 1)
+            line = f"{found.group(1)}{key}:{rest}"
+        elif isinstance(value, str | int | float) and not rest.strip():
+            line = f"{line} {json.dumps(value)}"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def test_a_template_filled_where_the_solver_answers_gets_full_marks(tmp_path: Path) -> None:
+    from grader.pipeline import expectations_for, grade_file
+
+    text = _filled_template(ASSIGNMENT)
+    assert "max: ," in text and "sub: }" in text  # the optional counts are left as they came
+    path = tmp_path / "s1234567.yaml"
+    path.write_text(text, encoding="utf-8")
+    exp = expectations_for(ASSIGNMENT)
+    result = grade_file(path, exp).result
+    statuses = {p.id: p.status for p in result.parts}
+    solved = {pid for pid, value in exp.answers.items() if value is not None}
+    assert {pid for pid, status in statuses.items() if status is Status.CORRECT} == solved
+    assert Status.INVALID not in statuses.values()
+    assert result.score == sum(ASSIGNMENT.part(pid).points for pid in solved)

@@ -24,6 +24,10 @@ CONVERSIONS = [
     (200, "TFLOPS", "FLOP/s", 2e14),
     (200, "TFLOPs", "FLOP/s", 2e14),  # the sheet writes the rate this way
     (250, "FLOPs/byte", "FLOP/byte", 250.0),
+    # FLOPS where no rate is wanted: the plural of FLOP (convert() adds a note)
+    (1.8, "MFLOPS", "FLOP", 1.8e6),
+    (250, "FLOPS/byte", "FLOP/byte", 250.0),
+    (250, "FLOPS/B", "FLOP/byte", 250.0),
     (800, "GB/s", "byte/s", 8e11),
     (6000, "GB/s", "byte/s", 6e12),
     (2, "MB", "byte", 2e6),
@@ -71,17 +75,12 @@ CONVERSIONS = [
 ]
 
 REJECTED = [
-    (
-        1.8,
-        "MFLOPS",
-        "FLOP",
-        "'MFLOPS' is a rate (FLOP per second); this question wants a count of FLOP",
-    ),
     (1.8, "MFLOP/s", "FLOP", "'MFLOP/s' is a rate (FLOP per second)"),
     (1, "GFLOPs/s", "FLOP", "is a rate"),
     (1, "MFLOP", "FLOP/s", "is a count of FLOP; this question wants a rate (FLOP per second)"),
     (1, "GB", "byte/s", "is an amount of data (bytes); this question wants a bandwidth"),
-    (1, "B/FLOP", "FLOP/byte", "wants an arithmetic intensity (FLOP per byte)"),
+    (1, "B/FLOP", "FLOP/byte", "'B/FLOP' is the inverse of an arithmetic intensity"),
+    (1, "B/s", "FLOP/byte", "is a bandwidth (bytes per second)"),
     (1, "FLOP", "1", "this question wants a plain number (no unit)"),
     (1, "ms", "FLOP/s", "is a time"),
     (
@@ -127,8 +126,12 @@ SPLITS = [
     ("L x L x d B", ("L x L x d", "B")),
     ("(L+1)*L/2 scores", ("(L+1)*L/2", "scores")),
     ("2*K", ("2*K", "")),
-    ("2 K", ("2", "K")),  # a bare K after a number is kilo, not the kernel size
-    ("2L", ("2", "L")),  # read_number turns this into "write 2*L"
+    ("2L", ("2L", "")),  # a product of a number and a symbol
+    ("2 L^2 d FLOP", ("2 L^2 d", "FLOP")),
+    ("2Ld B", ("2Ld", "B")),  # a run of symbols
+    ("2 KB", ("2", "KB")),  # not a run of symbols: B is not one
+    ("2 K^2", ("2 K^2", "")),  # the kernel size, squared
+    ("2 K d", ("2 K d", "")),
     ("1 806 336 FLOP", ("1 806 336", "FLOP")),
     ("2,25 FLOP/byte", ("2,25", "FLOP/byte")),
     ("5 $ GB", ("5 $", "GB")),
@@ -186,7 +189,7 @@ def test_a_refused_unit_raises_afresh_each_time() -> None:
     errors = []
     for _ in range(2):
         with pytest.raises(AnswerFormatError) as caught:
-            to_unit(1.0, "MFLOPS", "FLOP")
+            to_unit(1.0, "MFLOP/s", "FLOP")
         errors.append(caught.value)
     assert errors[0] is not errors[1]
     assert errors[0].message == errors[1].message

@@ -1,0 +1,76 @@
+"""Reading a choice (a memory-/compute-bound verdict) from a student's spelling or sentence."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+
+from grader.errors import AnswerFormatError
+
+__all__ = ["read_choice"]
+
+# Dashes join words ("memory-bound"); punctuation only separates them ("memory, as in 5a").
+_DASHES = re.compile(r"[-_‐‑–—,;:!?()\[\]]")
+_NEGATION = re.compile(r"\b(?:not|no|neither|nor|never|isn't|isnt|rather|instead)\b|n't\b")
+
+
+def read_choice(text: str, *, choices: Mapping[str, Sequence[str]]) -> str:
+    """Map a student's spelling to one of the canonical choices.
+
+    Matching ignores case, hyphens, underscores, extra spaces and a trailing period. A text
+    that is not exactly a spelling may still name exactly one choice in a short sentence
+    ("memory-bound because ..."); one that names several or negates ("not memory-bound") is
+    refused rather than guessed, with the choices it names as its possible readings.
+
+    Args:
+        text: The student's answer.
+        choices: Canonical choice -> other accepted spellings.
+
+    Returns:
+        The canonical choice.
+
+    Raises:
+        AnswerFormatError: Unknown, negated, or naming more than one choice.
+
+    Example:
+        >>> read_choice("Memory_Bound.", choices={"memory-bound": ["memory"], "compute-bound": []})
+        'memory-bound'
+    """
+    wanted = _choice_key(text)
+    if not wanted:
+        raise AnswerFormatError("no answer")
+    spellings = {
+        choice: {_choice_key(s) for s in (choice, *aliases)} for choice, aliases in choices.items()
+    }
+    exact = [choice for choice, keys in spellings.items() if wanted in keys]
+    if len(exact) == 1:
+        return exact[0]
+    named = [c for c, keys in spellings.items() if any(f" {k} " in f" {wanted} " for k in keys)]
+    if len(named) > 1 or len(exact) > 1:
+        both = named or exact
+        raise AnswerFormatError(
+            f"'{_short(text)}' names both {' and '.join(both)}: choose one", readings=tuple(both)
+        )
+    if len(named) == 1 and not _NEGATION.search(wanted):
+        return named[0]
+    if named:
+        raise AnswerFormatError(
+            f"'{_short(text)}' is unclear: write just one of: {', '.join(choices)}",
+            readings=tuple(choices),
+        )
+    raise AnswerFormatError(f"'{_short(text)}' is not one of: {', '.join(choices)}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _choice_key(text: str) -> str:
+    # Cached: every call also keys all the spellings of every choice.
+    text = unicodedata.normalize("NFKC", text).casefold().strip().removesuffix(".")
+    return " ".join(_DASHES.sub(" ", text).split())
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """The student's text for a one-line message: white space collapsed, cut at ``limit``."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

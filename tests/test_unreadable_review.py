@@ -1,0 +1,223 @@
+"""What the grader cannot read goes to a person (issue 10, section 3).
+
+In a class run every invalid part is a review item (review.csv, the summary's queue, the
+student's report), its points pending until a TA decides; in a student's own check it stays
+invalid; ``invalid: zero`` in the assignment switches it off. One predicate decides:
+``results.awaits_person``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from grader.assignment import Assignment
+from grader.cli import main
+from grader.decisions import Decision, apply_decisions
+from grader.expectations import Expectations, build_expectations
+from grader.grade import grade_submission
+from grader.gradebook import BOM, gradebook_csv, review_csv
+from grader.report import feedback_markdown
+from grader.results import (
+    SENT_TO_REVIEW,
+    PartDigest,
+    Status,
+    SubmissionResult,
+    awaits_person,
+)
+from grader.stats import class_statistics
+from grader.submission import parse_submission
+
+# q1.b "2 K FLOP": K is the kernel size and also kilo; q5.conv.gpu names both verdicts;
+# q3.a has a unit nobody knows. q1.a is right, q2.a a wrong number (graded, not a review item).
+ANSWERS = {
+    "q1.a": "288",
+    "q1.b": "2 K FLOP",
+    "q2.a": "1000",
+    "q3.a": "250 flips",
+    "q5.conv.gpu": "memory-bound and compute-bound",
+}
+
+
+def graded(
+    assignment: Assignment, exp: Expectations, answers: dict[str, object]
+) -> SubmissionResult:
+    document = {"assignment": "roofline-1", "student": {"id": "s9"}, "answers": answers}
+    submission = parse_submission(
+        json.dumps(document).encode(), assignment, fmt="json", name="s9.json"
+    )
+    return grade_submission(exp, submission)
+
+
+@pytest.fixture(scope="module")
+def class_run(assignment: Assignment) -> Expectations:
+    return build_expectations(assignment, class_run=True)
+
+
+@pytest.fixture(scope="module")
+def in_class(assignment: Assignment, class_run: Expectations) -> SubmissionResult:
+    return graded(assignment, class_run, ANSWERS)
+
+
+@pytest.mark.parametrize(
+    ("status", "sent", "waits"),
+    [
+        (Status.NEEDS_REVIEW, False, True),  # a sketch, free text
+        (Status.INVALID, True, True),  # unreadable, sent to a TA in a class run
+        (Status.INVALID, False, False),  # unreadable in a check, or with invalid: zero
+        (Status.CORRECT, False, False),
+        (Status.INCORRECT, False, False),
+        (Status.MISSING, False, False),
+    ],
+)
+def test_one_predicate_decides_what_waits(status: Status, sent: bool, waits: bool) -> None:
+    part = PartDigest("q1.b", status, 0.0, 0.0, 2.0, sent_to_review=sent)
+    assert awaits_person(part) is waits
+
+
+def test_in_a_class_run_every_invalid_part_waits_for_a_ta(in_class: SubmissionResult) -> None:
+    waiting = [p.id for p in in_class.parts if awaits_person(p)]
+    assert waiting == ["q1.b", "q3.a", "q5.conv.gpu"]
+    for part_id in waiting:
+        part = in_class.part(part_id)
+        assert part.status is Status.INVALID and part.sent_to_review
+        assert part.points == 0  # pending, not counted
+        assert part.feedback.startswith(f"{SENT_TO_REVIEW} {part_id} (line ")
+        assert part.review is not None and part.review.startswith("Could not be read: ")
+    # 2 + 1 + 0.5 points wait; a wrong answer (q2.a) is graded, not a review item
+    assert in_class.pending_review == 3.5
+    assert in_class.part("q2.a").status is Status.INCORRECT
+    assert in_class.score == 1  # q1.a
+
+
+def test_candidate_readings_are_data_with_what_each_scores(in_class: SubmissionResult) -> None:
+    verdict = in_class.part("q5.conv.gpu")
+    readings = {r.text: (r.status, r.points) for r in verdict.readings}
+    # the convolution (2.25 FLOP/byte) is far below the GPU's 250: memory-bound
+    assert readings == {
+        "memory-bound": (Status.CORRECT, 0.5),
+        "compute-bound": (Status.INCORRECT, 0.0),
+    }
+    assert "memory-bound gives correct, 0.5 of 0.5 points" in (verdict.review or "")
+    unit = in_class.part("q3.a")
+    assert [(r.text, r.status, r.points) for r in unit.readings] == [("250", Status.CORRECT, 1.0)]
+    kernel = in_class.part("q1.b")
+    # 2*K = 6 FLOP and 2*1000 = 2000 FLOP: neither is 1,806,336
+    assert {r.text for r in kernel.readings} == {"2*K FLOP", "2*1000 FLOP"}
+    assert {r.status for r in kernel.readings} == {Status.INCORRECT}
+
+
+def test_a_check_keeps_invalid_at_zero(assignment: Assignment, expectations: Expectations) -> None:
+    checked = graded(assignment, expectations, ANSWERS)
+    part = checked.part("q3.a")
+    assert part.status is Status.INVALID and not part.sent_to_review
+    assert not part.feedback.startswith(SENT_TO_REVIEW)
+    assert checked.pending_review == 0
+    assert part.readings  # still there for whoever looks
+
+
+def test_invalid_zero_switches_review_off(assignment: Assignment) -> None:
+    practice = assignment.model_copy(update={"invalid": "zero"})
+    result = graded(practice, build_expectations(practice, class_run=True), ANSWERS)
+    assert not any(awaits_person(p) for p in result.parts)
+    assert result.pending_review == 0
+
+
+def test_review_sheet_summary_and_gradebook(
+    assignment: Assignment, in_class: SubmissionResult
+) -> None:
+    rows = list(csv.DictReader(io.StringIO(review_csv([in_class], assignment).removeprefix(BOM))))
+    assert [row["part"] for row in rows] == ["q1.b", "q3.a", "q5.conv.gpu"]
+    assert rows[1]["answer"] == "250 flips"
+    assert rows[1]["suggestion (staff only)"].startswith("Could not be read: unknown unit 'flips'")
+    assert "250 gives correct, 1 of 1 point." in rows[1]["suggestion (staff only)"]
+    assert rows[1]["points"] == "" and rows[1]["comment"] == ""
+    stats = class_statistics([in_class], assignment)
+    assert stats.review_queue[0].parts == ("q1.b", "q3.a", "q5.conv.gpu")
+    assert stats.review_queue[0].points == 3.5
+    book = list(
+        csv.DictReader(io.StringIO(gradebook_csv([in_class], assignment).removeprefix(BOM)))
+    )
+    assert book[0]["q3.a"] == "" and book[0]["q2.a"] == "0"  # pending is empty, never 0
+    assert book[0]["pending review"] == "3.5"
+
+
+def test_the_report_says_a_ta_will_look(
+    in_class: SubmissionResult, class_run: Expectations
+) -> None:
+    report = feedback_markdown(in_class, class_run)
+    assert "Could not be read; a TA will look at it" in report
+    assert "unreadable, pending TA review" in report
+    assert "Possible readings: memory\\-bound gives correct" in report
+    assert "\\+3.5 points pending review by a TA" in report
+
+
+def test_a_ta_decides_an_unreadable_part(
+    assignment: Assignment, in_class: SubmissionResult, class_run: Expectations
+) -> None:
+    decision = Decision("s9", "q3.a", points=1.0, credit=None, comment="250, unit typo")
+    decided = apply_decisions(in_class, {"q3.a": decision})
+    part = decided.part("q3.a")
+    assert (part.status, part.points, part.sent_to_review) == (Status.CORRECT, 1.0, False)
+    assert not awaits_person(part)
+    assert part.feedback.startswith("q3.a (line ")  # the grader's reason stays, not "a TA will"
+    assert decided.score == 2 and decided.pending_review == 2.5
+    report = feedback_markdown(decided, class_run)
+    assert "**TA decision:** 1 of 1 point\\. 250, unit typo" in report
+    assert "TA decision: TA decision" not in report
+
+
+ROUND_TRIP = """\
+assignment: roofline-1
+student: {id: s1, name: Ann}
+answers:
+  q1: {a: 288, b: 1806336}
+  q3: {a: 250 flips}
+  q5:
+    conv: {gpu: memory-bound and compute-bound}
+"""
+
+
+def test_round_trip_from_the_console_script(tmp_path: Path) -> None:
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "s1.yaml").write_text(ROUND_TRIP, encoding="utf-8")
+    out = tmp_path / "out"
+    runner = CliRunner()
+    done = runner.invoke(main, ["grade", str(folder), "--out", str(out), "--jobs", "1"])
+    assert done.exit_code == 0, done.output
+    review = (out / "review.csv").read_text("utf-8")
+    rows = list(csv.DictReader(io.StringIO(review.removeprefix(BOM))))
+    assert [row["part"] for row in rows] == ["q3.a", "q5.conv.gpu"]
+    result = json.loads((out / "results" / "s1.json").read_text("utf-8"))
+    assert result["pending_review"] == 1.5
+    # the TA fills in points, and grades again with them
+    for row in rows:
+        row["points"] = "1" if row["part"] == "q3.a" else "0.5"
+    filled = tmp_path / "review.csv"
+    with filled.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    again = tmp_path / "out2"
+    args = ["grade", str(folder), "--out", str(again), "--overrides", str(filled), "--jobs", "1"]
+    done = runner.invoke(main, args)
+    assert done.exit_code == 0, done.output
+    book = list(csv.DictReader(io.StringIO((again / "gradebook.csv").read_text("utf-8")[1:])))
+    assert (book[0]["q3.a"], book[0]["q5.conv.gpu"]) == ("1", "0.5")
+    assert (book[0]["score"], book[0]["pending review"]) == ("4.5", "0")
+    # nothing open any more: the decided items are listed under their decision
+    sheet = list(csv.DictReader(io.StringIO((again / "review.csv").read_text("utf-8")[1:])))
+    assert [(r["part"], r["status"], r["points"]) for r in sheet] == [
+        ("q3.a", "decided", "1"),
+        ("q5.conv.gpu", "decided", "0.5"),
+    ]
+    # the student's own check still says invalid: fixing the file is the point there
+    checked = runner.invoke(main, ["check", str(folder / "s1.yaml")])
+    assert "q3.a" in checked.output and "invalid" in checked.output
+    assert "a TA will look" not in checked.output
