@@ -16,6 +16,7 @@ again.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import gc
 import os
@@ -28,9 +29,13 @@ from grader.atomic import release_folders, remove_stale_temporaries, write_text_
 from grader.errors import UsageError
 from grader.expectations import Expectations
 from grader.grade import error_result
+from grader.output_folder import LOCK_NAME, writing_into
 from grader.overrides import Override, apply_overrides
+from grader.parent_watch import end_with_parent
+from grader.pipeline import file_error
 from grader.results import PackedResult, ResultDigest, SubmissionResult, digest
 from grader.serialize import PartTable, ResultSerializer
+from grader.student_files import Boundary, shown_name
 from grader.submission import valid_student_id
 from grader.time_budget import (
     TIME_BUDGET_SECONDS,
@@ -95,6 +100,7 @@ class StudentFiles:
     overrides: tuple[Override, ...] = ()
     write_feedback: FeedbackWriter | None = None
     fresh: bool = False  # out_dir was empty: no earlier file to compare with before writing
+    within: Boundary | None = None  # links in answer files are not followed out of it
 
     def by_student(self) -> dict[str, list[int]]:
         """Positions of the overrides per student id (lower case)."""
@@ -125,7 +131,7 @@ class _Grader:
 
     def graded(self, path: Path) -> tuple[SubmissionResult, dict[str, str], tuple[int, ...]]:
         """The result of one file with its overrides applied, the TA notes, the overrides used."""
-        result = grade_with_budget(path, self.exp, TIME_BUDGET_SECONDS)
+        result = grade_with_budget(path, self.exp, TIME_BUDGET_SECONDS, within=self.files.within)
         used = tuple(self.mine.get(result.student.id.lower(), ()))
         if result.status != "graded" or not used:
             return result, {}, ()
@@ -146,15 +152,23 @@ class _Grader:
 
     def __call__(self, path: Path) -> _Done:
         result, notes, used = self.graded(path)
-        self.write(result, notes)
+        with writing_into(self.files.out_dir):
+            try:
+                self.write(result, notes)
+            except (ValueError, TypeError, UnicodeError) as error:
+                # Never seen: a result that cannot be written is that file's error, not the run's.
+                message = f"internal error while writing the result ({type(error).__name__})"
+                result, used = file_error(self.exp, path, f"{message}; please report it"), ()
+                self.write(result, {})
         return _Done(self.serializer.pack(result), used, self.pid)
 
 
 _WORKER: _Grader | None = None
 
 
-def _init_worker(exp: Expectations, files: StudentFiles) -> None:
+def _init_worker(exp: Expectations, files: StudentFiles, parent: int) -> None:
     global _WORKER
+    end_with_parent(parent)  # a killed batch leaves no process grading on
     _WORKER = _Grader(exp, files)
     install_alarm()  # for the worker's life
     gc.freeze()  # a worker lives for one batch
@@ -178,7 +192,7 @@ def grade_paths(
     chunk = max(1, min(256, len(paths) // (jobs * 8)))
     # Forked workers inherit the solved expectations as they are (elsewhere they are pickled):
     # solving again would cost each worker 0.1 s before its first file.
-    initargs = (grader.exp, grader.files)
+    initargs = (grader.exp, grader.files, os.getpid())
     with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=initargs) as pool:
         # Paths travel as text: a Path pickles as its parts and is parsed again on arrival.
         # Closed early, map's iterator cancels the files not begun.
@@ -227,12 +241,32 @@ def run_batch(
     write_feedback: FeedbackWriter | None = None,
     progress: Callable[[int], None] | None = None,
     meanwhile: Callable[[], None] | None = None,
+    within: Boundary | None = None,
 ) -> BatchOutcome:
     """Grade ``paths`` and write each student's files; the caller writes the class files.
 
     ``meanwhile`` is called once, when the first file is graded: work this process can do
     while grading processes work (getting ready to write the class files), rather than after.
+    ``within``: the folders given, out of which links in them are not followed.
+
+    Raises:
+        OutputError: ``out_dir`` cannot be written (the files written are whole).
     """
+    files = StudentFiles(out_dir, tuple(overrides), write_feedback, within=within)
+    with writing_into(out_dir):
+        return _run_batch(paths, exp, files, jobs=jobs, progress=progress, meanwhile=meanwhile)
+
+
+def _run_batch(
+    paths: Sequence[str | Path],
+    exp: Expectations,
+    files: StudentFiles,
+    *,
+    jobs: int,
+    progress: Callable[[int], None] | None,
+    meanwhile: Callable[[], None] | None,
+) -> BatchOutcome:
+    out_dir, overrides = files.out_dir, files.overrides
     out_dir.mkdir(parents=True, exist_ok=True)
     for folder, _ in _STUDENT_FILES:  # before any file is graded: one clear error
         try:
@@ -243,9 +277,9 @@ def run_batch(
                 "refusing to write there; remove it or choose another --out"
             ) from None
     remove_stale_temporaries(out_dir)
-    with os.scandir(out_dir) as listing:
-        fresh = next(listing, None) is None
-    grader = _Grader(exp, StudentFiles(out_dir, tuple(overrides), write_feedback, fresh))
+    with os.scandir(out_dir) as listing:  # nothing but this run's lock: no earlier outputs
+        fresh = all(entry.name == LOCK_NAME for entry in listing)
+    grader = _Grader(exp, dataclasses.replace(files, fresh=fresh))
     outcome = BatchOutcome(results=[])
     used: set[int] = set()
     # Lower-case id -> where its files come from: the answer file that keeps it (graded
@@ -296,7 +330,7 @@ def _refusal(
 ) -> SubmissionResult:
     """The error result of a file whose id an earlier file has, under a free id."""
     owner = owners[result.student.id.lower()]
-    where = owner.file if isinstance(owner, SubmissionResult) else str(owner)
+    where = owner.file if isinstance(owner, SubmissionResult) else shown_name(owner)
     return error_result(
         result.assignment,
         result.max_score,

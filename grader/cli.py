@@ -10,16 +10,20 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from grader import __version__
 from grader.assignment import Assignment
-from grader.errors import AssignmentError, GraderError, UsageError
+from grader.errors import GraderError, OutputError, UsageError
 from grader.expectations import Expectations
 from grader.pipeline import default_assignment
 from grader.results import SubmissionResult
+
+if TYPE_CHECKING:
+    from grader.batch import BatchOutcome
+    from grader.student_files import Boundary, NotGraded
 
 DEFAULT_JOBS = min(os.cpu_count() or 1, 64)
 """Grading processes when --jobs is not given: one per core (at most --jobs' own maximum)."""
@@ -37,7 +41,7 @@ def _pairs(option: str, items: Sequence[str]) -> dict[str, str]:
     return pairs
 
 
-def _fail(error: GraderError) -> None:
+def _fail(error: GraderError) -> NoReturn:
     click.echo(f"grader: error: {error}", err=True)
     sys.exit(error.exit_code)
 
@@ -119,10 +123,12 @@ def check(file: Path, assignment: str | None, as_json: bool) -> None:
     """
     from grader.check_view import result_table
     from grader.pipeline import expectations_for, grade_file
+    from grader.student_files import Boundary
 
+    within = Boundary.around([file])  # a link in the file's folder is not followed out of it
     try:
-        spec = _assignment_for(file, assignment)
-        graded = grade_file(file, expectations_for(spec))
+        spec = _assignment_for(file, assignment, within)
+        graded = grade_file(file, expectations_for(spec), within=within)
     except GraderError as error:
         _fail(error)
         return
@@ -142,25 +148,31 @@ def validate(files: tuple[Path, ...], assignment: str | None) -> None:
     with line numbers. Exit status 1 if any file is invalid.
     """
     from grader.check_view import validation_report
-    from grader.pipeline import answer_files, expectations_for, grade_file
+    from grader.pipeline import expectations_for, grade_file
+    from grader.student_files import list_class
+    from grader.summary import not_graded_text
 
     all_valid = True
+    listing = list_class(list(files))
     try:
-        paths = answer_files(list(files))
         cache: dict[str, Expectations] = {}
-        for path in paths:
-            spec = _assignment_for(path, assignment)
-            exp = cache.setdefault(spec.id, expectations_for(spec))
-            graded = grade_file(path, exp)
+        for name in listing.files:
+            path = Path(name)
+            spec = _assignment_for(path, assignment, listing.boundary)
+            exp = cache.get(spec.id) or cache.setdefault(spec.id, expectations_for(spec))
+            graded = grade_file(path, exp, within=listing.boundary)
             valid, report = validation_report(graded.result, graded.submission)
             all_valid &= valid
             click.echo(report)
     except GraderError as error:
         _fail(error)
         return
-    if not paths:
+    if listing.not_graded:
+        click.echo(not_graded_text(listing.not_graded))
+    if not listing.files:
         _fail(UsageError("no answer files (.yaml, .yml, .json) found"))
-    sys.exit(0 if all_valid else 1)
+    missed = any(entry.may_be_answer for entry in listing.not_graded)
+    sys.exit(0 if all_valid and not missed else 1)
 
 
 @main.command()
@@ -251,24 +263,104 @@ def grade(
     Exit status: 0 all files graded, 1 some could not be, 2 usage or assignment error,
     130 interrupted (Ctrl-C; the files written are whole, run again to finish).
     """
-    from grader.batch import batch_gc, run_batch
-    from grader.outputs import feedback_writer, prepare_class_outputs, write_class_outputs
-    from grader.pipeline import answer_file_names, expectations_for
+    from grader.pipeline import expectations_for
+    from grader.student_files import list_class
 
-    files: list[str] = []
-    graded_so_far = [0]  # files graded, for the message if the run is interrupted
     try:
         spec = default_assignment(assignment)
         exp = expectations_for(spec)
-        files = answer_file_names(list(paths))
-        if not files:
-            raise UsageError("no answer files (.yaml, .yml, .json) under the given paths")
+        _check_output_folder(paths, out_dir)
+        listing = list_class(list(paths))
+        if not listing.files:
+            _no_answer_files(listing.not_graded)
         old = _load_compare(compare_dir)
         decisions = _load_overrides(overrides, spec)
+    except GraderError as error:
+        _fail(error)
+        return
+    run = _ClassRun(exp, out_dir, reports=reports, compare=old, not_graded=listing.not_graded)
+    outcome = run.grade(listing.files, listing.boundary, decisions, jobs or DEFAULT_JOBS)
+    missed = sum(1 for entry in listing.not_graded if entry.may_be_answer)
+    # The interpreter collects garbage once more on its way out, over every object of the
+    # class: 0.15 s for 10,000 files. Nothing of the batch is garbage now; tell it so.
+    gc.freeze()
+    sys.exit(1 if outcome.errors or missed else 0)
+
+
+def _check_output_folder(paths: Sequence[Path], out_dir: Path) -> None:
+    """--out apart from what is graded, and made (exit 2 when it cannot be)."""
+    from grader.output_folder import check_apart, writing_into
+
+    check_apart(paths, out_dir)
+    with writing_into(out_dir):
+        out_dir.mkdir(parents=True, exist_ok=True)
+
+
+def _no_answer_files(not_graded: Sequence[NotGraded]) -> NoReturn:
+    from grader.summary import not_graded_text
+
+    found = not_graded_text(not_graded)
+    raise UsageError(
+        "no answer files (.yaml, .yml, .json) under the given paths"
+        + (f"\n{found}" if found else "")
+    )
+
+
+class _ClassRun:
+    """``grader grade`` once its inputs are read: grading and writing under the output lock,
+    then what the terminal shows."""
+
+    def __init__(
+        self,
+        exp: Expectations,
+        out_dir: Path,
+        *,
+        reports: bool,
+        compare: dict[str, SubmissionResult] | None,
+        not_graded: Sequence[NotGraded],
+    ) -> None:
+        self.exp, self.out_dir, self.reports = exp, out_dir, reports
+        self.compare, self.not_graded = compare, not_graded
+        self.graded_so_far = 0  # files graded, for the message if the run is interrupted
+
+    def grade(
+        self, files: list[str], within: Boundary, decisions: list[Any], jobs: int
+    ) -> BatchOutcome:
+        """Grade and write everything; exits with a message on an error or Ctrl-C."""
+        from grader.output_folder import output_lock
+
+        try:
+            with output_lock(self.out_dir, ["grader", *sys.argv[1:]]) as previous:
+                if previous:
+                    click.echo(
+                        f"note: an earlier run into {self.out_dir}/ did not finish ({previous}); "
+                        "this run completes its files",
+                        err=True,
+                    )
+                outcome, table = self._locked(files, within, decisions, jobs)
+                self._report(outcome, table)
+        except GraderError as error:
+            _fail(error)
+        except KeyboardInterrupt:
+            click.echo(
+                f"\ninterrupted with {self.graded_so_far} of {len(files)} files graded: the "
+                f"files written in {self.out_dir}/ are whole; run the same command again to finish",
+                err=True,
+            )
+            sys.exit(130)  # the shell's code for a command ended by Ctrl-C
+        return outcome
+
+    def _locked(
+        self, files: list[str], within: Boundary, decisions: list[Any], jobs: int
+    ) -> tuple[BatchOutcome, str]:
+        from grader.batch import batch_gc, run_batch
+        from grader.outputs import feedback_writer, prepare_class_outputs, write_class_outputs
+
+        exp, out_dir, reports = self.exp, self.out_dir, self.reports
         with batch_gc(), _progress(len(files)) as advance:
 
             def count(files_done: int) -> None:
-                graded_so_far[0] += files_done
+                self.graded_so_far += files_done
                 if advance is not None:
                     advance(files_done)
 
@@ -276,40 +368,39 @@ def grade(
                 files,
                 exp,
                 out_dir,
-                jobs=jobs or DEFAULT_JOBS,
+                jobs=jobs,
                 overrides=decisions,
                 write_feedback=feedback_writer(out_dir, exp, reports=reports),
                 progress=count,
                 meanwhile=functools.partial(prepare_class_outputs, reports=reports),
+                within=within,
             )
-            table = write_class_outputs(out_dir, outcome, exp, reports=reports)
-    except GraderError as error:
-        _fail(error)
-        return
-    except KeyboardInterrupt:
+            table = write_class_outputs(
+                out_dir, outcome, exp, reports=reports, not_graded=self.not_graded
+            )
+        return outcome, table
+
+    def _report(self, outcome: BatchOutcome, table: str) -> None:
+        """The terminal's account of the run (and the regrade changes, written too)."""
+        from grader.summary import not_graded_text
+
+        click.echo(table)
+        for unused in outcome.unused_overrides:
+            click.echo(
+                f"warning: override for {unused.student} {unused.part} matched no graded student",
+                err=True,
+            )
+        if self.compare is not None:
+            _print_changes(self.compare, self.out_dir)
+        if self.not_graded:
+            click.echo("\n" + not_graded_text(self.not_graded))
+        graded = len(outcome.results) - outcome.errors
+        skipped = f", {len(self.not_graded)} not graded (listed above)" if self.not_graded else ""
         click.echo(
-            f"\ninterrupted with {graded_so_far[0]} of {len(files)} files graded: the files "
-            f"written in {out_dir}/ are whole; run the same command again to finish",
-            err=True,
+            f"\n{graded} graded, {outcome.errors} could not be graded, "
+            f"{outcome.pending_review} with parts pending review{skipped}; "
+            f"outputs in {self.out_dir}/"
         )
-        sys.exit(130)  # the shell's code for a command ended by Ctrl-C
-    click.echo(table)
-    for unused in outcome.unused_overrides:
-        click.echo(
-            f"warning: override for {unused.student} {unused.part} matched no graded student",
-            err=True,
-        )
-    if old is not None:
-        _print_changes(old, out_dir)
-    graded = len(outcome.results) - outcome.errors
-    click.echo(
-        f"\n{graded} graded, {outcome.errors} could not be graded, "
-        f"{outcome.pending_review} with parts pending review; outputs in {out_dir}/"
-    )
-    # The interpreter collects garbage once more on its way out, over every object of the
-    # class: 0.15 s for 10,000 files. Nothing of the batch is garbage now; tell it so.
-    gc.freeze()
-    sys.exit(1 if outcome.errors else 0)
 
 
 @main.command()
@@ -347,18 +438,37 @@ def diff(old: Path, new: Path) -> None:
     "-a", "--assignment", default=None, help=ASSIGNMENT_HELP + " [default: the bundled one]"
 )
 def gradescope(submission: Path, results_file: Path, assignment: str | None) -> None:
-    """Run as Gradescope's autograder: grade the upload, write results.json."""
-    from grader.gradescope import gradescope_results, write_results
+    """Run as Gradescope's autograder: grade the upload, write results.json.
+
+    A results.json is always written, with the reason when the upload could not be graded
+    (Gradescope otherwise tells the student the autograder failed).
+    """
+    from grader.gradescope import failure_document, gradescope_results
     from grader.pipeline import expectations_for
 
     try:
         exp = expectations_for(default_assignment(assignment))
     except GraderError as error:
+        why = f"The autograder could not load its assignment; tell your instructor ({error})."
+        _write_gradescope(failure_document(why), results_file)
         _fail(error)
-        return
-    document = gradescope_results(submission, exp)
-    write_results(document, results_file)
+    try:
+        document = gradescope_results(submission, exp)
+    except Exception as error:  # never seen; still, the student gets results, not a failure
+        why = f"internal error while grading ({type(error).__name__}); tell your instructor"
+        document = failure_document(f"**Your file could not be graded:** {why}.")
+    _write_gradescope(document, results_file)
     click.echo(f"score {document['score']}; results written to {results_file}")
+
+
+def _write_gradescope(document: dict[str, Any], results_file: Path) -> None:
+    from grader.gradescope import write_results
+
+    try:
+        write_results(document, results_file)
+    except OSError as error:
+        folder = results_file.parent
+        _fail(OutputError(f"cannot write to {folder}: {error.strerror or error}"))
 
 
 def _load_compare(folder: Path | None) -> dict[str, SubmissionResult] | None:
@@ -372,10 +482,12 @@ def _load_compare(folder: Path | None) -> dict[str, SubmissionResult] | None:
 
 def _print_changes(old: dict[str, SubmissionResult], out_dir: Path) -> None:
     from grader.atomic import write_text_atomic
+    from grader.output_folder import writing_into
     from grader.regrade import changes_table, compare_results, load_results
 
     table = changes_table(compare_results(old, load_results(out_dir)))
-    write_text_atomic(out_dir / "regrade-diff.md", f"# Regrade changes\n\n{table}\n")
+    with writing_into(out_dir):
+        write_text_atomic(out_dir / "regrade-diff.md", f"# Regrade changes\n\n{table}\n")
     click.echo(f"\nChanges against the earlier run:\n{table}")
 
 
@@ -406,28 +518,29 @@ def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
         yield bar.update
 
 
-def _assignment_for(path: Path, chosen: str | None) -> Assignment:
+def _assignment_for(path: Path, chosen: str | None, within: Boundary) -> Assignment:
     """The assignment to grade a file against: the option's, else the file's, else the default.
 
-    A file naming an assignment that is not installed is graded against the default one, where
-    it ends as an error result naming the mismatch (so a batch never stops for it).
+    An answer file selects an installed assignment by its id, and nothing else: its text never
+    names a file to read (``assignment: /dev/zero``). One naming an assignment that is not
+    installed is graded against the default one, where it ends as an error result naming the
+    mismatch (so a batch never stops for it).
     """
+    from grader.assignment import bundled_assignment_ids, load_bundled_assignment
+
     if chosen:
         return default_assignment(chosen)
-    declared = _declared_assignment(path)
-    if declared:
-        try:
-            return default_assignment(declared)
-        except AssignmentError:
-            pass
+    declared = _declared_assignment(path, within)
+    if declared and declared in bundled_assignment_ids():
+        return load_bundled_assignment(declared)
     return default_assignment(None)
 
 
-def _declared_assignment(path: Path) -> str | None:
+def _declared_assignment(path: Path, within: Boundary) -> str | None:
     """The assignment an answer file names, read cheaply; None when it names none."""
     from grader.loading import load_answer_file
 
-    tree = load_answer_file(path).tree
+    tree = load_answer_file(path, within=within).tree
     if tree is None or not isinstance(tree.value, dict):
         return None
     node = tree.value.get("assignment")

@@ -23,6 +23,7 @@ from grader.grade_other import (
 )
 from grader.outcome import Outcome
 from grader.results import PartResult, Status, Student, SubmissionResult
+from grader.student_files import shown_name
 from grader.submission import Answer, Problem, Submission, image_path
 
 MAX_SUBMITTED_CHARS = 500
@@ -69,7 +70,7 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
         max_score=exp.max_score,
         pending_review=pending,
         parts=tuple(parts),
-        file=str(submission.path) if submission.path else None,
+        file=shown_name(submission.path) if submission.path else None,
     )
 
 

@@ -34,7 +34,8 @@ from collections.abc import Iterable, Sequence
 
 from grader.assignment import Assignment
 from grader.common_mistakes import answer_text
-from grader.overrides import FORMULA_TRIGGERS
+from grader.escaping import visible
+from grader.overrides import starts_formula
 from grader.results import ResultLike, Status
 from grader.stats import sorted_results
 
@@ -77,31 +78,30 @@ Cell = str | Number | None
 def neutralise(text: str) -> str:
     """Text a spreadsheet shows as text, never runs as a formula.
 
-    Spaces before a trigger do not make it safe (some importers trim them), so the first
-    non-space character is checked too.
+    Blanks before a trigger do not make it safe (some importers trim them), so the first
+    character after any Unicode space (no-break, ideographic...) is checked too.
 
-    >>> [neutralise(t) for t in ("=1+1", " @SUM(A1)", "-2+3", "Ada", "\\tcmd")]
-    ["'=1+1", "' @SUM(A1)", "'-2+3", 'Ada', "'\\tcmd"]
+    >>> [neutralise(t) for t in ("=1+1", " @SUM(A1)", "-2+3", "Ada", "\\tcmd", "\\xa0=1")]
+    ["'=1+1", "' @SUM(A1)", "'-2+3", 'Ada', "'\\tcmd", "'\\xa0=1"]
     """
-    if text.startswith(FORMULA_TRIGGERS) or text.lstrip(" ").startswith(FORMULA_TRIGGERS):
-        return "'" + text
-    return text
+    return "'" + text if starts_formula(text) else text
 
 
 def cell_text(cell: Cell) -> str:
-    """One cell as written: numbers plain, text neutralised, None empty."""
+    """One cell as written: numbers plain, text neutralised and its hidden characters shown
+    (:func:`grader.escaping.visible`), None empty."""
     if cell is None:
         return ""
     if isinstance(cell, Number):
         return plain_number(cell)
-    return neutralise(cell)
+    return neutralise(visible(cell))
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
     """CSV text with a BOM and ``\\r\\n`` line ends (every text cell neutralised)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([neutralise(h) for h in header])
+    writer.writerow([cell_text(h) for h in header])
     # A class's gradebook has a third of a million cells, mostly the same few points, part
     # ids and words: each distinct cell is written once, then looked up.
     known: dict[Cell, str] = {}

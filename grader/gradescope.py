@@ -11,41 +11,51 @@ autograder failed to execute correctly").
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from grader.escaping import escape_markdown
 from grader.expectations import Expectations
-from grader.pipeline import ANSWER_SUFFIXES, grade_file
 from grader.results import PartResult, Status, SubmissionResult
+from grader.student_files import list_class, shown_name
+from grader.time_budget import TIME_BUDGET_SECONDS, grade_with_budget
 from reference.solution import format_number
 
 SUBMISSION_DIR = Path("/autograder/submission")
 RESULTS_FILE = Path("/autograder/results/results.json")
 
 
-def find_answer_file(folder: Path) -> Path | None:
-    """The answer file of a submission folder (the first .yaml/.yml/.json, by name)."""
-    found = sorted(
-        p
-        for p in folder.rglob("*")
-        if p.is_file() and p.suffix.lower() in ANSWER_SUFFIXES and not p.name.startswith(".")
-    )
-    return found[0] if found else None
-
-
 def gradescope_results(folder: Path, exp: Expectations) -> dict[str, Any]:
-    """The ``results.json`` document for one submission folder."""
-    answer_file = find_answer_file(folder)
-    if answer_file is None:
-        return {
-            "score": 0.0,
-            "output_format": "md",
-            "visibility": "visible",
-            "output": "No answer file found: upload one `.yaml` or `.json` answer file "
-            "(run `grader template` for one to fill in).",
-        }
-    return results_document(grade_file(answer_file, exp).result, exp)
+    """The ``results.json`` document for one submission folder: the first answer file by
+    name (hidden files aside) is graded; links are not followed out of ``folder``."""
+    if not os.path.isdir(folder):
+        return failure_document("No submission folder was found: upload your answer file again.")
+    listing = list_class([folder])
+    candidates = [f for f in listing.files if not os.path.basename(f).startswith(".")]
+    if not candidates:
+        found = "; ".join(f"{e.name} ({e.reason})" for e in listing.not_graded[:10])
+        return failure_document(
+            "No answer file found: upload one `.yaml` or `.json` answer file "
+            "(run `grader template` for one to fill in)."
+            + (f" Found: {escape_markdown(found)}." if found else "")
+        )
+    chosen = Path(candidates[0])
+    result = grade_with_budget(chosen, exp, TIME_BUDGET_SECONDS, within=listing.boundary)
+    document = results_document(result, exp)
+    if len(candidates) > 1:
+        others = ", ".join(shown_name(os.path.relpath(f, folder)) for f in candidates[1:6])
+        more = " and more" if len(candidates) > 6 else ""
+        document["output"] += escape_markdown(
+            f" (Graded {shown_name(os.path.relpath(chosen, folder))}; not graded: {others}{more}: "
+            "upload one answer file.)"
+        )
+    return document
+
+
+def failure_document(reason: str) -> dict[str, Any]:
+    """Results for a submission that could not be graded: score 0 and ``reason`` (Markdown)."""
+    return {"score": 0.0, "output_format": "md", "visibility": "visible", "output": reason}
 
 
 def results_document(result: SubmissionResult, exp: Expectations) -> dict[str, Any]:
@@ -53,12 +63,8 @@ def results_document(result: SubmissionResult, exp: Expectations) -> dict[str, A
     reveal = exp.assignment.reveal
     visibility = "after_published" if reveal == "none" else "visible"
     if result.status == "error":
-        return {
-            "score": 0.0,
-            "output_format": "md",
-            "visibility": "visible",
-            "output": f"**Your file could not be graded:** {escape_markdown(result.error or '')}",
-        }
+        why = escape_markdown(result.error or "")
+        return failure_document(f"**Your file could not be graded:** {why}")
     titles = {part.id: part.title for part in exp.assignment.parts}
     tests = [_test(part, titles.get(part.id, ""), reveal, visibility) for part in result.parts]
     pending = (

@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import functools
 import multiprocessing
+import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from grader.atomic import write_text_atomic
 from grader.batch import BatchOutcome, FeedbackWriter, output_path
 from grader.expectations import Expectations
+from grader.output_folder import writing_into
+from grader.parent_watch import end_with_parent
 from grader.results import SubmissionResult
+from grader.student_files import NotGraded
 
 
 def feedback_writer(out_dir: Path, exp: Expectations, *, reports: bool) -> FeedbackWriter | None:
@@ -63,9 +67,30 @@ def prepare_class_outputs(*, reports: bool) -> None:
 
 
 def write_class_outputs(
-    out_dir: Path, outcome: BatchOutcome, exp: Expectations, *, reports: bool
+    out_dir: Path,
+    outcome: BatchOutcome,
+    exp: Expectations,
+    *,
+    reports: bool,
+    not_graded: Sequence[NotGraded] = (),
 ) -> str:
-    """Gradebook, review queue and summary; returns the summary table for the terminal."""
+    """Gradebook, review queue and summary (which lists ``not_graded``: what under the given
+    paths got no row, and why); returns the summary table for the terminal.
+
+    Raises:
+        OutputError: a file cannot be written (those written are whole).
+    """
+    with writing_into(out_dir):
+        return _write_class_outputs(out_dir, outcome, exp, reports, not_graded)
+
+
+def _write_class_outputs(
+    out_dir: Path,
+    outcome: BatchOutcome,
+    exp: Expectations,
+    reports: bool,
+    not_graded: Sequence[NotGraded],
+) -> str:
     from grader.gradebook import gradebook_csv, review_csv
     from grader.stats import class_statistics
     from grader.summary import summary_html, summary_markdown, summary_table
@@ -79,14 +104,15 @@ def write_class_outputs(
 
     sheets_written = alongside(write_sheets, size=len(results))
     stats = class_statistics(results, assignment)
-    write_text_atomic(out_dir / "summary.md", summary_markdown(stats, assignment))
+    write_text_atomic(
+        out_dir / "summary.md", summary_markdown(stats, assignment, not_graded=not_graded)
+    )
     if reports:
         from grader.plots import class_roofline_svg
 
         svg = class_roofline_svg(exp, results)
-        write_text_atomic(
-            out_dir / "summary.html", summary_html(stats, assignment, roofline_svg=svg)
-        )
+        page = summary_html(stats, assignment, roofline_svg=svg, not_graded=not_graded)
+        write_text_atomic(out_dir / "summary.html", page)
     sheets_written()
     return summary_table(stats)
 
@@ -108,7 +134,8 @@ def alongside(task: Callable[[], None], *, size: int) -> Callable[[], None]:
         task()
         return lambda: None
     try:
-        child = multiprocessing.get_context("fork").Process(target=task, daemon=True)
+        started_by = functools.partial(_ending_with_parent, task, os.getpid())
+        child = multiprocessing.get_context("fork").Process(target=started_by, daemon=True)
         child.start()
     except (OSError, ValueError):
         task()
@@ -120,3 +147,8 @@ def alongside(task: Callable[[], None], *, size: int) -> Callable[[], None]:
             task()
 
     return wait
+
+
+def _ending_with_parent(task: Callable[[], None], parent: int) -> None:
+    end_with_parent(parent)
+    task()

@@ -30,6 +30,24 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
 Defined here, below the gradebook in the layers: the gradebook prefixes such cells with ``'``
 and this reader takes that ``'`` off again.
 """
+# Blanks a spreadsheet's import may trim before it looks for a formula: every Unicode space
+# (no-break, ideographic, thin...) and the zero-width ones.
+_LEADING_BLANKS = re.compile(r"[\s\u180e\u200b-\u200d\u2060\ufeff]*")
+
+
+def starts_formula(text: str) -> bool:
+    """Whether a spreadsheet could run ``text`` as a formula: a trigger first, or after blanks.
+
+    >>> [starts_formula(t) for t in ("=1", "\u00a0=1", "\u3000 +1", "\u200b@x", "a=1", "")]
+    [True, True, True, True, False, False]
+    """
+    if text.startswith(FORMULA_TRIGGERS):
+        return True
+    first = text[:1]
+    if not first or first.isalnum():  # nearly every cell: a letter or digit first
+        return False
+    blanks = _LEADING_BLANKS.match(text)
+    return text[blanks.end() if blanks else 0 :].startswith(FORMULA_TRIGGERS)
 
 
 @dataclass(frozen=True)
@@ -85,7 +103,7 @@ def _delimiter(header: str) -> str:
 def _clean(value: Any) -> str:
     """A cell as text: stripped, and without the ``'`` our export put before formula text."""
     text = "" if value is None else str(value).strip()
-    if text.startswith("'") and text[1:].lstrip(" ").startswith(FORMULA_TRIGGERS):
+    if text.startswith("'") and starts_formula(text[1:]):
         return text[1:]
     return text
 

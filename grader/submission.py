@@ -17,6 +17,7 @@ from grader.assignment import Assignment
 from grader.errors import SubmissionError
 from grader.loading import LoadResult, load_answer_bytes, load_answer_file
 from grader.results import Student
+from grader.student_files import Boundary, image_problem, shown_name
 
 STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _RESERVED = frozenset(
@@ -75,13 +76,15 @@ def valid_student_id(text: str) -> bool:
     return bool(STUDENT_ID.fullmatch(text)) and text.split(".")[0].lower() not in _RESERVED
 
 
-def load_submission(path: Path, assignment: Assignment) -> Submission:
-    """Load an answer file (YAML or JSON by suffix).
+def load_submission(
+    path: Path, assignment: Assignment, *, within: Boundary | None = None
+) -> Submission:
+    """Load an answer file (YAML or JSON by suffix); links are not followed out of ``within``.
 
     Raises:
         SubmissionError: the file cannot be read at all, or has no usable student id.
     """
-    return build_submission(load_answer_file(path), assignment, path=path)
+    return build_submission(load_answer_file(path, within=within), assignment, path=path)
 
 
 def parse_submission(data: bytes, assignment: Assignment, *, fmt: str, name: str) -> Submission:
@@ -131,7 +134,8 @@ def _student(top: dict[str, Node], path: Path) -> Student:
         student_id = path.stem
         if not valid_student_id(student_id):
             raise SubmissionError(
-                f"no student id in the file and the file name {path.name!r} is not a valid id: "
+                f"no student id in the file and the file name {shown_name(path.name)!r} is not "
+                "a valid id: "
                 "add `student: {id: ...}` (letters, digits, . _ -; up to 64 characters)"
             )
     elif not valid_student_id(student_id):
@@ -245,7 +249,7 @@ def _answered_twice(sub: Submission, part_id: str, node: Node) -> None:
 
 
 def _check_images(sub: Submission, assignment: Assignment, folder: Path) -> None:
-    """An image answer must name an existing file inside the submission's folder."""
+    """An image answer must name a readable file inside the answer file's folder."""
     for part_id in _layout(assignment).image_parts:
         answer = sub.answers.get(part_id)
         if answer is None:
@@ -253,14 +257,11 @@ def _check_images(sub: Submission, assignment: Assignment, folder: Path) -> None
         target = image_path(answer.node)
         if target is None:
             continue
-        resolved = (folder / target).resolve()
-        if not resolved.is_relative_to(folder.resolve()) or not resolved.is_file():
+        problem = image_problem(folder, target)
+        if problem is not None:
+            shown = target if len(target) <= 80 else target[:79] + "…"
             sub.problems.append(
-                Problem(
-                    f"{part_id}: image file {target[:80]!r} not found next to the answer file",
-                    answer.line,
-                    part_id,
-                )
+                Problem(f"{part_id}: image file {shown!r} {problem}", answer.line, part_id)
             )
 
 
