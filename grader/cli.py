@@ -148,12 +148,14 @@ def validate(files: tuple[Path, ...], assignment: str | None) -> None:
     with line numbers. Exit status 1 if any file is invalid.
     """
     from grader.check_view import validation_report
+    from grader.outputs import not_named_by_answers
     from grader.pipeline import expectations_for, grade_file
     from grader.student_files import list_class
     from grader.summary import not_graded_text
 
     all_valid = True
     listing = list_class(list(files))
+    results = []
     try:
         cache: dict[str, Expectations] = {}
         for name in listing.files:
@@ -163,12 +165,14 @@ def validate(files: tuple[Path, ...], assignment: str | None) -> None:
             graded = grade_file(path, exp, within=listing.boundary)
             valid, report = validation_report(graded.result, graded.submission)
             all_valid &= valid
+            results.append(graded.result)
             click.echo(report)
     except GraderError as error:
         _fail(error)
-        return
-    if listing.not_graded:
-        click.echo(not_graded_text(listing.not_graded))
+    sheets = [exp.assignment for exp in cache.values()]
+    not_graded = not_named_by_answers(listing.not_graded, listing.files, results, sheets)
+    if not_graded:
+        click.echo(not_graded_text(not_graded))
     if not listing.files:
         _fail(UsageError("no answer files (.yaml, .yml, .json) found"))
     missed = any(entry.may_be_answer for entry in listing.not_graded)
@@ -354,7 +358,12 @@ class _ClassRun:
         self, files: list[str], within: Boundary, decisions: list[Any], jobs: int
     ) -> tuple[BatchOutcome, str]:
         from grader.batch import batch_gc, run_batch
-        from grader.outputs import feedback_writer, prepare_class_outputs, write_class_outputs
+        from grader.outputs import (
+            feedback_writer,
+            not_named_by_answers,
+            prepare_class_outputs,
+            write_class_outputs,
+        )
 
         exp, out_dir, reports = self.exp, self.out_dir, self.reports
         with batch_gc(), _progress(len(files)) as advance:
@@ -374,6 +383,9 @@ class _ClassRun:
                 progress=count,
                 meanwhile=functools.partial(prepare_class_outputs, reports=reports),
                 within=within,
+            )
+            self.not_graded = not_named_by_answers(
+                self.not_graded, files, outcome.results, [exp.assignment]
             )
             table = write_class_outputs(
                 out_dir, outcome, exp, reports=reports, not_graded=self.not_graded

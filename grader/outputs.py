@@ -9,16 +9,17 @@ import functools
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
+from grader.assignment import Assignment
 from grader.atomic import write_text_atomic
 from grader.batch import BatchOutcome, FeedbackWriter, output_path
 from grader.expectations import Expectations
 from grader.output_folder import writing_into
 from grader.parent_watch import end_with_parent
-from grader.results import SubmissionResult
-from grader.student_files import NotGraded
+from grader.results import ResultLike, SubmissionResult
+from grader.student_files import NOT_AN_ANSWER_FILE, NotGraded
 
 
 def feedback_writer(out_dir: Path, exp: Expectations, *, reports: bool) -> FeedbackWriter | None:
@@ -152,3 +153,31 @@ def alongside(task: Callable[[], None], *, size: int) -> Callable[[], None]:
 def _ending_with_parent(task: Callable[[], None], parent: int) -> None:
     end_with_parent(parent)
     task()
+
+
+def not_named_by_answers(
+    not_graded: Sequence[NotGraded],
+    files: Sequence[str],
+    results: Sequence[ResultLike],
+    assignments: Iterable[Assignment],
+) -> list[NotGraded]:
+    """``not_graded`` without the image files that answers name: those are part of a graded
+    submission (a TA reviews them through the answer), and a class of sketches would
+    otherwise bury the files that were really left out. ``results`` are those of ``files``,
+    graded against ``assignments``."""
+    if not any(entry.reason == NOT_AN_ANSWER_FILE for entry in not_graded):
+        return list(not_graded)
+    images = {part.id for spec in assignments for part in spec.parts if part.kind == "image"}
+    named: set[str] = set()
+    for path, result in zip(files, results, strict=True):
+        for part in result.parts:
+            if part.id in images:
+                value = part.submitted
+                name = value.get("image") if isinstance(value, dict) else value
+                if isinstance(name, str) and name.strip():
+                    named.add(os.path.normpath(os.path.join(os.path.dirname(path), name.strip())))
+    return [
+        entry
+        for entry in not_graded
+        if entry.reason != NOT_AN_ANSWER_FILE or os.path.normpath(entry.path) not in named
+    ]

@@ -188,6 +188,7 @@ class NotGraded:
     name: str
     reason: str
     may_be_answer: bool = False
+    path: str = ""  # as listed (not shown): what the file system calls it
 
 
 @dataclass
@@ -270,7 +271,8 @@ class _Walk:
             return iter(())
 
     def skip(self, path: str, reason: str, *, may_be_answer: bool) -> None:
-        self.listing.not_graded.append(NotGraded(self.label(path), reason, may_be_answer))
+        entry = NotGraded(self.label(path), reason, may_be_answer, path)
+        self.listing.not_graded.append(entry)
 
     def special(self, entry: os.DirEntry[str], answer_like: bool) -> str | None:
         """Why a link, FIFO, device or socket is not graded; None for an answer file to grade
