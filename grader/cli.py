@@ -22,8 +22,8 @@ from grader.pipeline import default_assignment
 from grader.results import SubmissionResult
 
 if TYPE_CHECKING:
-    from grader.batch import BatchOutcome
-    from grader.student_files import Boundary, NotGraded
+    from grader.class_run import ClassRun
+    from grader.student_files import Boundary
 
 DEFAULT_JOBS = min(os.cpu_count() or 1, 64)
 """Grading processes when --jobs is not given: one per core (at most --jobs' own maximum)."""
@@ -263,156 +263,87 @@ def grade(
     OUT/feedback/<id>.html    each student's report with roofline plots (and .md)
     OUT/gradebook.csv         a row per file, also for files that could not be graded
     OUT/review.csv            parts a TA must grade; fill in points, pass back with --overrides
-    OUT/summary.md, .html     class statistics, common mistakes, review queue
-    Exit status: 0 all files graded, 1 some could not be, 2 usage or assignment error,
-    130 interrupted (Ctrl-C; the files written are whole, run again to finish).
+    OUT/summary.md, .html     class statistics, common mistakes, review queue, and what
+                              under PATHS is not an answer file (also printed)
+    One run at a time writes OUT (a second one stops); OUT may not be inside PATHS.
+    Exit status: 0 all files graded, 1 some could not be, 2 usage or assignment error or
+    OUT not usable (in use, inside PATHS, not writable, full), 130 interrupted (Ctrl-C; the
+    files written are whole, run again to finish).
     """
+    from grader.batch import batch_gc
+    from grader.class_run import grade_class, no_answer_files, ready_output_folder
     from grader.pipeline import expectations_for
     from grader.student_files import list_class
 
     try:
         spec = default_assignment(assignment)
         exp = expectations_for(spec)
-        _check_output_folder(paths, out_dir)
+        ready_output_folder(paths, out_dir)
         listing = list_class(list(paths))
         if not listing.files:
-            _no_answer_files(listing.not_graded)
+            raise no_answer_files(listing.not_graded)
         old = _load_compare(compare_dir)
         decisions = _load_overrides(overrides, spec)
     except GraderError as error:
         _fail(error)
-        return
-    run = _ClassRun(exp, out_dir, reports=reports, compare=old, not_graded=listing.not_graded)
-    outcome = run.grade(listing.files, listing.boundary, decisions, jobs or DEFAULT_JOBS)
-    missed = sum(1 for entry in listing.not_graded if entry.may_be_answer)
-    # The interpreter collects garbage once more on its way out, over every object of the
-    # class: 0.15 s for 10,000 files. Nothing of the batch is garbage now; tell it so.
-    gc.freeze()
-    sys.exit(1 if outcome.errors or missed else 0)
-
-
-def _check_output_folder(paths: Sequence[Path], out_dir: Path) -> None:
-    """--out apart from what is graded, and made (exit 2 when it cannot be)."""
-    from grader.output_folder import check_apart, writing_into
-
-    check_apart(paths, out_dir)
-    with writing_into(out_dir):
-        out_dir.mkdir(parents=True, exist_ok=True)
-
-
-def _no_answer_files(not_graded: Sequence[NotGraded]) -> NoReturn:
-    from grader.summary import not_graded_text
-
-    found = not_graded_text(not_graded)
-    raise UsageError(
-        "no answer files (.yaml, .yml, .json) under the given paths"
-        + (f"\n{found}" if found else "")
-    )
-
-
-class _ClassRun:
-    """``grader grade`` once its inputs are read: grading and writing under the output lock,
-    then what the terminal shows."""
-
-    def __init__(
-        self,
-        exp: Expectations,
-        out_dir: Path,
-        *,
-        reports: bool,
-        compare: dict[str, SubmissionResult] | None,
-        not_graded: Sequence[NotGraded],
-    ) -> None:
-        self.exp, self.out_dir, self.reports = exp, out_dir, reports
-        self.compare, self.not_graded = compare, not_graded
-        self.graded_so_far = 0  # files graded, for the message if the run is interrupted
-
-    def grade(
-        self, files: list[str], within: Boundary, decisions: list[Any], jobs: int
-    ) -> BatchOutcome:
-        """Grade and write everything; exits with a message on an error or Ctrl-C."""
-        from grader.output_folder import output_lock
-
-        try:
-            with output_lock(self.out_dir, ["grader", *sys.argv[1:]]) as previous:
-                if previous:
-                    click.echo(
-                        f"note: an earlier run into {self.out_dir}/ did not finish ({previous}); "
-                        "this run completes its files",
-                        err=True,
-                    )
-                outcome, table = self._locked(files, within, decisions, jobs)
-                self._report(outcome, table)
-        except GraderError as error:
-            _fail(error)
-        except KeyboardInterrupt:
-            click.echo(
-                f"\ninterrupted with {self.graded_so_far} of {len(files)} files graded: the "
-                f"files written in {self.out_dir}/ are whole; run the same command again to finish",
-                err=True,
-            )
-            sys.exit(130)  # the shell's code for a command ended by Ctrl-C
-        return outcome
-
-    def _locked(
-        self, files: list[str], within: Boundary, decisions: list[Any], jobs: int
-    ) -> tuple[BatchOutcome, str]:
-        from grader.batch import batch_gc, run_batch
-        from grader.outputs import (
-            feedback_writer,
-            not_named_by_answers,
-            prepare_class_outputs,
-            write_class_outputs,
-        )
-
-        exp, out_dir, reports = self.exp, self.out_dir, self.reports
-        with batch_gc(), _progress(len(files)) as advance:
+    graded_so_far = [0]  # files graded, for the message if the run is interrupted
+    try:
+        with batch_gc(), _progress(len(listing.files)) as advance:
 
             def count(files_done: int) -> None:
-                self.graded_so_far += files_done
+                graded_so_far[0] += files_done
                 if advance is not None:
                     advance(files_done)
 
-            outcome = run_batch(
-                files,
+            run = grade_class(
+                listing,
                 exp,
                 out_dir,
-                jobs=jobs,
-                overrides=decisions,
-                write_feedback=feedback_writer(out_dir, exp, reports=reports),
+                command=["grader", *sys.argv[1:]],
+                decisions=decisions,
+                jobs=jobs or DEFAULT_JOBS,
+                reports=reports,
+                compare=old,
                 progress=count,
-                meanwhile=functools.partial(prepare_class_outputs, reports=reports),
-                within=within,
+                note=functools.partial(click.echo, err=True),
             )
-            self.not_graded = not_named_by_answers(
-                self.not_graded, files, outcome.results, [exp.assignment]
-            )
-            table = write_class_outputs(
-                out_dir, outcome, exp, reports=reports, not_graded=self.not_graded
-            )
-        return outcome, table
-
-    def _report(self, outcome: BatchOutcome, table: str) -> None:
-        """The terminal's account of the run (and the regrade changes, written too)."""
-        from grader.summary import not_graded_text
-
-        click.echo(table)
-        for unused in outcome.unused_overrides:
-            click.echo(
-                f"warning: override for {unused.student} {unused.part} matched no graded student",
-                err=True,
-            )
-        if self.compare is not None:
-            _print_changes(self.compare, self.out_dir)
-        if self.not_graded:
-            click.echo("\n" + not_graded_text(self.not_graded))
-        graded = len(outcome.results) - outcome.errors
-        skipped = f", {len(self.not_graded)} not graded (listed above)" if self.not_graded else ""
+    except GraderError as error:
+        _fail(error)
+    except KeyboardInterrupt:
         click.echo(
-            f"\n{graded} graded, {outcome.errors} could not be graded, "
-            f"{outcome.pending_review} with parts pending review{skipped}; "
-            f"outputs in {self.out_dir}/"
+            f"\ninterrupted with {graded_so_far[0]} of {len(listing.files)} files graded: the "
+            f"files written in {out_dir}/ are whole; run the same command again to finish",
+            err=True,
         )
+        sys.exit(130)  # the shell's code for a command ended by Ctrl-C
+    _print_run(run, out_dir)
+    # The interpreter collects garbage once more on its way out, over every object of the
+    # class: 0.15 s for 10,000 files. Nothing of the batch is garbage now; tell it so.
+    gc.freeze()
+    sys.exit(1 if run.outcome.errors or run.missed else 0)
+
+
+def _print_run(run: ClassRun, out_dir: Path) -> None:
+    """The terminal's account of a graded class."""
+    from grader.summary import not_graded_text
+
+    outcome = run.outcome
+    click.echo(run.table)
+    for unused in outcome.unused_overrides:
+        click.echo(
+            f"warning: override for {unused.student} {unused.part} matched no graded student",
+            err=True,
+        )
+    if run.changes is not None:
+        click.echo(f"\nChanges against the earlier run:\n{run.changes}")
+    if run.not_graded:
+        click.echo("\n" + not_graded_text(run.not_graded))
+    graded = len(outcome.results) - outcome.errors
+    skipped = f", {len(run.not_graded)} not graded (listed above)" if run.not_graded else ""
+    click.echo(
+        f"\n{graded} graded, {outcome.errors} could not be graded, "
+        f"{outcome.pending_review} with parts pending review{skipped}; outputs in {out_dir}/"
+    )
 
 
 @main.command()
@@ -490,17 +421,6 @@ def _load_compare(folder: Path | None) -> dict[str, SubmissionResult] | None:
     from grader.regrade import load_results
 
     return load_results(folder)
-
-
-def _print_changes(old: dict[str, SubmissionResult], out_dir: Path) -> None:
-    from grader.atomic import write_text_atomic
-    from grader.output_folder import writing_into
-    from grader.regrade import changes_table, compare_results, load_results
-
-    table = changes_table(compare_results(old, load_results(out_dir)))
-    with writing_into(out_dir):
-        write_text_atomic(out_dir / "regrade-diff.md", f"# Regrade changes\n\n{table}\n")
-    click.echo(f"\nChanges against the earlier run:\n{table}")
 
 
 def _load_overrides(path: Path | None, spec: Assignment) -> list[Any]:

@@ -31,8 +31,11 @@ SAMPLES = ROOT / "submissions"
 NOBODY = 65534
 
 
-def grader(*args: str, cwd: Path | None = None, stdin: int | None = None) -> tuple[int, str]:
-    """Run ``python -m grader ARGS``; the exit code and stdout + stderr."""
+def grader(
+    *args: str, cwd: Path | None = None, stdin: int | None = None, seconds: float = 60
+) -> tuple[int, str]:
+    """Run ``python -m grader ARGS``; the exit code and stdout + stderr. A run over
+    ``time_bound(seconds)`` fails the test."""
     done = subprocess.run(
         [sys.executable, "-m", "grader", *args],
         cwd=cwd or ROOT,
@@ -40,7 +43,7 @@ def grader(*args: str, cwd: Path | None = None, stdin: int | None = None) -> tup
         text=True,
         errors="replace",
         stdin=stdin if stdin is not None else subprocess.DEVNULL,
-        timeout=time_bound(60),
+        timeout=time_bound(seconds),
         check=False,
     )
     return done.returncode, done.stdout + done.stderr

@@ -16,11 +16,9 @@ import re
 import socket
 import stat
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from bounds import time_bound
 from cli_runs import SAMPLES, as_nobody, grader, shared_folder, unprivileged
 
 PERFECT = (SAMPLES / "perfect.yaml").read_text("utf-8")
@@ -307,9 +305,9 @@ def test_an_answer_file_selects_an_assignment_by_id_only(tmp_path: Path, named: 
     reader, writer = os.pipe()  # a stdin that never ends: reading it would hang
     try:
         for command in ("check", "validate"):
-            start = time.perf_counter()
-            code, output = grader(command, str(klass / "s1.yaml"), cwd=klass, stdin=reader)
-            assert time.perf_counter() - start < time_bound(5)
+            code, output = grader(
+                command, str(klass / "s1.yaml"), cwd=klass, stdin=reader, seconds=5
+            )
             assert f"this file is for assignment '{named}'" in output, output
             assert code == (0 if command == "check" else 1)
     finally:

@@ -64,6 +64,7 @@ LAYERS: dict[str, int] = {
             "batch",
             "outputs",
             "output_folder",
+            "class_run",
         ],
         5,
     ),

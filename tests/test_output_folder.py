@@ -84,7 +84,8 @@ def test_two_real_runs_into_one_folder(tmp_path: Path) -> None:
         text=True,
     )
     try:
-        _wait_for(lambda: f"pid {first.pid} " in _text(out / LOCK), 30)
+        _wait_for(lambda: f"pid {first.pid} " in _text(out / LOCK) or first.poll() is not None, 30)
+        assert first.poll() is None, "the first run ended before it was seen holding the lock"
         os.kill(first.pid, signal.SIGSTOP)  # holding the lock, for as long as the test needs
         code, output = grader("grade", str(klass), "--out", str(out))
         assert code == 2 and f"pid {first.pid} " in output, output
