@@ -241,11 +241,11 @@ class _Walk:
             if entry is None:
                 stack.pop()
                 continue
+            answer_like = os.path.splitext(entry.name)[1].lower() in suffixes
             try:
                 if entry.is_dir(follow_symlinks=False):
                     stack.append(self.entries(entry.path))
                     continue
-                answer_like = os.path.splitext(entry.name)[1].lower() in suffixes
                 if entry.is_file(follow_symlinks=False):
                     if answer_like:
                         files.append(entry.path)
@@ -254,7 +254,7 @@ class _Walk:
                 else:
                     reason = self.special(entry, answer_like)
             except (OSError, ValueError, RuntimeError) as error:
-                answer_like, reason = True, f"cannot be looked at: {reason_of(error)}"
+                reason = f"cannot be looked at: {reason_of(error)}"
             if reason is None:
                 files.append(entry.path)
             else:

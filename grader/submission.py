@@ -1,8 +1,9 @@
 """Reading a student's answer file into part ids, raw answers and their lines.
 
-The only module (with ``assignment``) that reads input files. Everything that is wrong with one
-answer becomes a ``Problem`` attached to that part (graded ``invalid`` later); only a file that
-cannot be read at all, or whose student id is unusable, raises ``SubmissionError``.
+With ``assignment``, the only module that reads input files (the file system calls on a
+student's names are :mod:`grader.student_files`'). Everything that is wrong with one answer
+becomes a ``Problem`` attached to that part (graded ``invalid`` later); only a file that cannot
+be read at all, or whose student id is unusable, raises ``SubmissionError``.
 """
 
 from __future__ import annotations
@@ -134,7 +135,7 @@ def _student(top: dict[str, Node], path: Path) -> Student:
         student_id = path.stem
         if not valid_student_id(student_id):
             raise SubmissionError(
-                f"no student id in the file and the file name {shown_name(path.name)!r} is not "
+                f"no student id in the file and the file name '{shown_name(path.name)}' is not "
                 "a valid id: "
                 "add `student: {id: ...}` (letters, digits, . _ -; up to 64 characters)"
             )

@@ -308,7 +308,7 @@ def test_an_answer_file_selects_an_assignment_by_id_only(tmp_path: Path, named: 
             code, output = grader(
                 command, str(klass / "s1.yaml"), cwd=klass, stdin=reader, seconds=5
             )
-            assert f"this file is for assignment '{named}'" in output, output
+            assert f"this file is for assignment '{named}', not 'roofline-1'" in output, output
             assert code == (0 if command == "check" else 1)
     finally:
         os.close(reader)
