@@ -29,7 +29,7 @@ from grader.atomic import release_folders, remove_stale_temporaries, write_text_
 from grader.errors import UsageError
 from grader.expectations import Expectations
 from grader.grade import error_result
-from grader.output_folder import LOCK_NAME, writing_into
+from grader.output_folder import LOCK_NAME, cannot_write, writing_into
 from grader.overrides import Override, apply_overrides
 from grader.parent_watch import end_with_parent
 from grader.pipeline import file_error
@@ -152,13 +152,15 @@ class _Grader:
 
     def __call__(self, path: Path) -> _Done:
         result, notes, used = self.graded(path)
-        with writing_into(self.files.out_dir):
-            try:
-                self.write(result, notes)
-            except (ValueError, TypeError, UnicodeError) as error:
-                # Never seen: a result that cannot be written is that file's error, not the run's.
-                message = f"internal error while writing the result ({type(error).__name__})"
-                result, used = file_error(self.exp, path, f"{message}; please report it"), ()
+        try:
+            self.write(result, notes)
+        except OSError as error:  # the output folder's fault: the run stops, with one line
+            raise cannot_write(self.files.out_dir, error) from None
+        except (ValueError, TypeError, UnicodeError) as error:
+            # Never seen: a result that cannot be written is that file's error, not the run's.
+            message = f"internal error while writing the result ({type(error).__name__})"
+            result, used = file_error(self.exp, path, f"{message}; please report it"), ()
+            with writing_into(self.files.out_dir):
                 self.write(result, {})
         return _Done(self.serializer.pack(result), used, self.pid)
 

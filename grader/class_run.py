@@ -24,7 +24,6 @@ from grader.outputs import (
 )
 from grader.results import SubmissionResult
 from grader.student_files import ClassListing, NotGraded
-from grader.summary import not_graded_text
 
 
 def ready_output_folder(paths: Sequence[Path], out_dir: Path) -> None:
@@ -41,6 +40,8 @@ def ready_output_folder(paths: Sequence[Path], out_dir: Path) -> None:
 
 def no_answer_files(not_graded: Sequence[NotGraded]) -> UsageError:
     """The error for paths that hold no answer file, with what they do hold."""
+    from grader.summary import not_graded_text  # the class files' modules load while grading
+
     found = not_graded_text(not_graded)
     return UsageError(
         "no answer files (.yaml, .yml, .json) under the given paths"

@@ -140,4 +140,9 @@ def writing_into(out_dir: Path) -> Iterator[None]:
     try:
         yield
     except OSError as error:
-        raise OutputError(f"cannot write to {out_dir}: {error.strerror or error}") from None
+        raise cannot_write(out_dir, error) from None
+
+
+def cannot_write(out_dir: Path, error: OSError) -> OutputError:
+    """The one line for a write under ``out_dir`` that failed."""
+    return OutputError(f"cannot write to {out_dir}: {error.strerror or error}")

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -121,6 +120,8 @@ def file_id(path: str | Path) -> str:
     stem = os.path.splitext(os.path.basename(text))[0]
     if valid_student_id(stem):
         return stem
+    import hashlib  # rare: only for a name that cannot be an id
+
     safe = _UNSAFE_IN_ID.sub("_", stem).strip("_-")[:40] or "file"
     digest = hashlib.blake2b(os.fsencode(text), digest_size=4).hexdigest()
     found = f"{safe}-{digest}"

@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 from cli_runs import SAMPLES, as_nobody, grader, shared_folder, unprivileged
 
+from grader.results import SubmissionResult
+
 PERFECT = (SAMPLES / "perfect.yaml").read_text("utf-8")
 SENTENCE = "I drew the roofline with the ridge point at 250 FLOP per byte and " * 5  # 330 chars
 posix = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX file types")
@@ -356,3 +358,30 @@ def test_gradescope_with_an_unreadable_folder_and_an_unwritable_results_folder()
             "gradescope", "--submission", "class", "--results", "ro/r.json", cwd=root
         )
         assert code == 2 and "cannot write to ro" in output and "Traceback" not in output
+
+
+# --- the backstop: a result that cannot be written ------------------------------------------
+
+
+def _feedback_failing_for_s2(result: SubmissionResult, notes: object, exp: object) -> None:
+    """A report writer that fails on s2's graded result (its error result it writes)."""
+    if result.student.id == "s2" and result.status == "graded":
+        raise UnicodeEncodeError("utf-8", "\udcff", 0, 1, "surrogates not allowed")
+
+
+def test_a_result_that_cannot_be_written_is_that_files_error_row(tmp_path: Path) -> None:
+    from grader.batch import run_batch
+    from grader.pipeline import default_assignment, expectations_for
+
+    klass = class_folder(tmp_path, {"s1.yaml": answers("s1"), "s2.yaml": answers("s2")})
+    outcome = run_batch(
+        [str(klass / "s1.yaml"), str(klass / "s2.yaml")],
+        expectations_for(default_assignment(None)),
+        tmp_path / "out",
+        write_feedback=_feedback_failing_for_s2,
+    )
+    first, second = outcome.results
+    assert first.status == "graded"
+    assert second.status == "error" and "internal error while writing" in str(second.error)
+    written = json.loads((tmp_path / "out" / "results" / "s2.json").read_text("utf-8"))
+    assert written["status"] == "error"
