@@ -173,7 +173,12 @@ def test_file_names_that_are_not_utf8_are_shown_escaped(tmp_path: Path) -> None:
     code, output = grader("grade", str(klass), "--out", str(tmp_path / "out"))
     assert code == 1 and "Traceback" not in output, output
     rows = gradebook(tmp_path / "out")
-    assert row_of(rows, f"{klass}/\\xff\\xfe.yaml")["status"] == "ERROR"
+    refused = row_of(rows, f"{klass}/\\xff\\xfe.yaml")
+    assert (
+        refused["status"] == "ERROR" and "'\\xff\\xfe.yaml' is not a valid id" in refused["error"]
+    )
+    report = (tmp_path / "out" / "feedback" / f"{refused['id']}.html").read_text("utf-8")
+    assert "· \\xff\\xfe.yaml</span>" in report  # the name the student will recognise
     assert row_of(rows, f"{klass}/caf\\xe9.yaml")["id"] == "s7"
     for path in (broken, named):
         code, output = grader("check", os.fsdecode(path))
