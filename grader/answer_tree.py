@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from grader.escaping import visible
+
 MAX_SCALAR_CHARS = 10_000  # characters in one key or answer
 _SHOWN_KEY_CHARS = 60
 _MESSAGE_CHARS = 300
@@ -58,12 +60,15 @@ def is_blank(text: str) -> bool:
 
 
 def plain(text: str) -> bool:
-    """Text that needs no closer look: ASCII (no surrogate), no NUL, not too long."""
-    return text.isascii() and "\0" not in text and len(text) <= MAX_SCALAR_CHARS
+    """Text that needs no closer look: printable ASCII (no surrogate, no NUL, no control
+    character), not too long."""
+    return text.isascii() and text.isprintable() and len(text) <= MAX_SCALAR_CHARS
 
 
 def checked_text(text: str, line: int | None) -> str:
-    """``text`` at ``line``, refused if it could not be shown or written safely.
+    """``text`` at ``line``, refused if it could not be shown or written safely, with the
+    characters that could hide or reorder what a reader sees shown as code points
+    (:func:`grader.escaping.visible`: every output shows the student's text from here).
 
     Raises:
         BadValue: too long, a NUL character, or a lone surrogate.
@@ -72,15 +77,15 @@ def checked_text(text: str, line: int | None) -> str:
         raise BadValue(f"is longer than {MAX_SCALAR_CHARS} characters", line)
     if "\0" in text:
         raise BadValue("contains a NUL character", line)
-    if text.isascii():  # most text: no surrogate possible, nothing to encode
-        return text
+    if text.isascii():  # no surrogate possible, nothing to encode
+        return visible(text)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
         # An escape such as "\ud800" in JSON or double-quoted YAML; it cannot be written out.
         message = "contains a lone surrogate (\\ud800-\\udfff): type the character itself"
         raise BadValue(message, line) from None
-    return text
+    return visible(text)
 
 
 def answered_twice(key: str, lines: list[int]) -> str:
@@ -107,7 +112,8 @@ def named_issue(
     Keys and PyYAML messages can hold tabs, newlines or lone surrogates, which would break the
     one-line promise or the report writer; they are shown as escapes, and long text is cut.
     """
-    printable = "".join(char if char.isprintable() else repr(char)[1:-1] for char in message)
+    shown = visible(message)
+    printable = "".join(char if char.isprintable() else repr(char)[1:-1] for char in shown)
     if len(printable) > _MESSAGE_CHARS:  # PyYAML quotes student text in some messages
         printable = printable[: _MESSAGE_CHARS - 1] + "…"
     return LoadIssue(printable, line, key, inside)

@@ -229,7 +229,11 @@ def load_assignment(name_or_path: str | Path) -> Assignment:
     Raises:
         AssignmentError: the file is missing, not YAML, or does not match the schema.
     """
-    text, where = _read_assignment_text(name_or_path)
+    return _validated(*_read_assignment_text(name_or_path))
+
+
+def _validated(text: str, where: str) -> Assignment:
+    """The assignment in ``text`` (read from ``where``), validated."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -246,6 +250,16 @@ def load_assignment(name_or_path: str | Path) -> Assignment:
     return assignment
 
 
+def load_bundled_assignment(assignment_id: str) -> Assignment:
+    """Load an installed assignment by id, and never a file: what an answer file's
+    ``assignment:`` may select (``assignment: /dev/zero`` must not read anything).
+
+    Raises:
+        AssignmentError: no installed assignment has this id.
+    """
+    return _validated(*_bundled_text(assignment_id))
+
+
 def _read_assignment_text(name_or_path: str | Path) -> tuple[str, str]:
     path = Path(name_or_path)
     if path.suffix in (".yaml", ".yml") or path.exists():
@@ -253,10 +267,13 @@ def _read_assignment_text(name_or_path: str | Path) -> tuple[str, str]:
             return path.read_text(encoding="utf-8"), str(path)
         except (OSError, UnicodeDecodeError) as error:
             raise AssignmentError(f"cannot read assignment {path}: {error}") from None
-    name = str(name_or_path)
+    return _bundled_text(str(name_or_path))
+
+
+def _bundled_text(name: str) -> tuple[str, str]:
     if name not in bundled_assignment_ids():
         known = ", ".join(bundled_assignment_ids())
-        raise AssignmentError(f"unknown assignment {name!r}; bundled: {known}")
+        raise AssignmentError(f"unknown assignment {name[:60]!r}; bundled: {known}")
     resource = resources.files("grader") / BUNDLED_DIR / f"{name}.yaml"
     return resource.read_text(encoding="utf-8"), f"assignment {name}"
 

@@ -69,6 +69,7 @@ def write_bytes_atomic(
 _COUNTER = itertools.count()
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _PID = [os.getpid()]  # asked once per process (each getpid() is a system call)
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=lambda: _PID.__setitem__(0, os.getpid()))
@@ -146,7 +147,7 @@ def _holds(path: str | Path, data: bytes) -> bool:
         return False
 
 
-def read_regular_file(path: str | Path, limit: int) -> bytes | None:
+def read_regular_file(path: str | Path, limit: int, *, follow_links: bool = True) -> bytes | None:
     """At most ``limit`` bytes of a regular file; None for anything else (a folder, a FIFO).
 
     Opened without blocking (a FIFO would wait for a writer) and checked on the open file, in
@@ -155,10 +156,18 @@ def read_regular_file(path: str | Path, limit: int) -> bytes | None:
     that is the whole file, without another read to find its end (a file that grew, or one
     whose size says nothing, such as those in /proc, is read on to its end).
 
+    With ``follow_links`` False, a symbolic link is not opened: ``OSError`` with ``ELOOP``
+    (the open flag O_NOFOLLOW, so that a plain file costs no extra system call).
+
     Raises:
         OSError: the path cannot be opened or read.
     """
-    descriptor = os.open(path, os.O_RDONLY | _NONBLOCK | _BINARY)
+    flags = os.O_RDONLY | _NONBLOCK | _BINARY
+    if not follow_links:
+        if not _NOFOLLOW and os.path.islink(path):
+            raise OSError(errno.ELOOP, "a symbolic link", os.fspath(path))
+        flags |= _NOFOLLOW
+    descriptor = os.open(path, flags)
     try:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):

@@ -31,10 +31,14 @@ from grader.errors import UsageError
 from grader.expectations import Expectations
 from grader.grade import error_result
 from grader.identity import channel_of, resolve_identity
+from grader.output_folder import LOCK_NAME, cannot_write, writing_into
+from grader.parent_watch import end_with_parent
+from grader.pipeline import file_error
 from grader.results import PackedResult, ResultDigest, SubmissionResult, digest
 from grader.roster import Roster
 from grader.serialize import PartTable, ResultSerializer
 from grader.sketches import write_sketches
+from grader.student_files import Boundary, shown_name
 from grader.submission import valid_student_id
 from grader.time_budget import (
     TIME_BUDGET_SECONDS,
@@ -111,16 +115,13 @@ class StudentFiles:
     write_feedback: FeedbackWriter | None = None
     fresh: bool = False
     roster: Roster | None = None
-    roots: tuple[str, ...] = ()
+    within: Boundary | None = None  # links in answer files are not followed out of it
 
     def relative(self, path: str | Path) -> str:
         """``path`` relative to the folder given on the command line that holds it."""
         text = os.fspath(path)
-        for root in self.roots:
-            prefix = root.rstrip("/\\") + os.sep
-            if text.startswith(prefix):
-                return text[len(prefix) :]
-        return os.path.basename(text)
+        folder = self.within.folder_of(text) if self.within else os.path.dirname(text)
+        return os.path.relpath(text, folder) if folder else text
 
 
 Binding = tuple[str, str, str]
@@ -147,7 +148,7 @@ class _Grader:
 
     def graded(self, path: Path) -> tuple[SubmissionResult, tuple[Binding, ...]]:
         """The result of one file, under its owner's identity, with the TA's decisions."""
-        graded = grade_with_budget(path, self.exp, TIME_BUDGET_SECONDS)
+        graded = grade_with_budget(path, self.exp, TIME_BUDGET_SECONDS, within=self.files.within)
         result = self._identified(graded.result, path)
         if graded.submission is not None and graded.submission.attachments:
             write_sketches(self.files.out_dir, result, graded.submission.attachments)
@@ -193,15 +194,25 @@ class _Grader:
 
     def __call__(self, path: Path) -> _Done:
         result, bindings = self.graded(path)
-        self.write(result)
+        try:
+            self.write(result)
+        except OSError as error:  # the output folder's fault: the run stops, with one line
+            raise cannot_write(self.files.out_dir, error) from None
+        except (ValueError, TypeError, UnicodeError) as error:
+            # Never seen: a result that cannot be written is that file's error, not the run's.
+            message = f"internal error while writing the result ({type(error).__name__})"
+            result, bindings = file_error(self.exp, path, f"{message}; please report it"), ()
+            with writing_into(self.files.out_dir):
+                self.write(result)
         return _Done(self.serializer.pack(result), bindings, self.pid)
 
 
 _WORKER: _Grader | None = None
 
 
-def _init_worker(exp: Expectations, files: StudentFiles) -> None:
+def _init_worker(exp: Expectations, files: StudentFiles, parent: int) -> None:
     global _WORKER
+    end_with_parent(parent)  # a killed batch leaves no process grading on
     _WORKER = _Grader(exp, files)
     install_alarm()  # for the worker's life
     gc.freeze()  # a worker lives for one batch
@@ -225,7 +236,7 @@ def grade_paths(
     chunk = max(1, min(256, len(paths) // (jobs * 8)))
     # Forked workers inherit the solved expectations as they are (elsewhere they are pickled):
     # solving again would cost each worker 0.1 s before its first file.
-    initargs = (grader.exp, grader.files)
+    initargs = (grader.exp, grader.files, os.getpid())
     with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=initargs) as pool:
         # Paths travel as text: a Path pickles as its parts and is parsed again on arrival.
         # Closed early, map's iterator cancels the files not begun.
@@ -266,7 +277,23 @@ def run_batch(
 
     ``meanwhile`` is called once, when the first file is graded: work this process can do
     while grading processes work (getting ready to write the class files), rather than after.
+
+    Raises:
+        OutputError: ``out_dir`` cannot be written (the files written are whole).
     """
+    with writing_into(files.out_dir):
+        return _run_batch(paths, exp, files, jobs=jobs, progress=progress, meanwhile=meanwhile)
+
+
+def _run_batch(
+    paths: Sequence[str | Path],
+    exp: Expectations,
+    files: StudentFiles,
+    *,
+    jobs: int,
+    progress: Callable[[int], None] | None,
+    meanwhile: Callable[[], None] | None,
+) -> BatchOutcome:
     out_dir = files.out_dir
     out_dir.mkdir(parents=True, exist_ok=True)
     for folder, _ in _STUDENT_FILES:  # before any file is graded: one clear error
@@ -278,8 +305,8 @@ def run_batch(
                 "refusing to write there; remove it or choose another --out"
             ) from None
     remove_stale_temporaries(out_dir)
-    with os.scandir(out_dir) as listing:
-        fresh = next(listing, None) is None
+    with os.scandir(out_dir) as listing:  # nothing but this run's lock: no earlier outputs
+        fresh = all(entry.name == LOCK_NAME for entry in listing)
     grader = _Grader(exp, dataclasses.replace(files, fresh=fresh))
     outcome = BatchOutcome(results=[])
     bindings: list[tuple[Binding, ...]] = []
@@ -329,7 +356,9 @@ def _settle_claims(
     for index, result in enumerate(results):
         key = result.student.id.lower()
         if index in held:
-            others = [grader.files.relative(paths[i]) for i in claimants[key] if i != index]
+            others = [
+                shown_name(grader.files.relative(paths[i])) for i in claimants[key] if i != index
+            ]
             reason = (
                 f"student id {result.student.id!r} is also claimed by "
                 f"{', '.join(repr(o) for o in others)}; a TA must decide whose file is whose "

@@ -3,17 +3,20 @@
 The steps, in order, and why in that order:
 
 1. Everything that can stop the run is read and checked before anything is written: the
-   class listing, the earlier run to compare with, the roster, the decisions ledger of the
-   output folder and every ``--overrides`` file (all their problems at once).
-2. The decisions are merged into the ledger, which is written (and flushed to disk) before
-   grading: a decision a TA handed in is kept even if the run is then killed.
+   class listing (which never fails: whatever cannot be graded is listed), the output folder
+   apart from what is graded, the earlier run to compare with, the roster and every
+   ``--overrides`` file (all their problems at once).
+2. The output folder's lock is taken (one run at a time writes it); under it the decisions
+   ledger is read, the new decisions merged in and the ledger written (and flushed to disk)
+   before grading: a decision a TA handed in is kept even if the run is then killed.
 3. The class is graded (:mod:`grader.batch`); decisions that named no answer are bound to
    the answer they were applied to, and the ledger is written again.
-4. The class files are written last (:mod:`grader.outputs`).
+4. The class files are written last (:mod:`grader.outputs`), still under the lock.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import functools
@@ -28,10 +31,16 @@ from grader.decision_files import read_decision_file, read_ledger, write_ledger
 from grader.decisions import Decision, DecisionProblems, Merged, check_decisions, merge_decisions
 from grader.errors import UsageError
 from grader.expectations import Expectations
-from grader.outputs import feedback_writer, prepare_class_outputs, write_class_outputs
-from grader.pipeline import answer_file_names
+from grader.output_folder import check_apart, output_lock, writing_into
+from grader.outputs import (
+    feedback_writer,
+    not_named_by_answers,
+    prepare_class_outputs,
+    write_class_outputs,
+)
 from grader.results import SubmissionResult
 from grader.roster import Roster, read_roster
+from grader.student_files import ClassListing, NotGraded, list_class
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,8 @@ class ClassRun:
         decisions_added: new decisions written to the ledger.
         warnings: things a TA should know that did not stop the run.
         changes: the regrade diff against ``compare_dir`` (None without one).
+        not_graded: what under the given paths got no row (but the images answers name).
+        missed: entries named like answer files (or folders) that could not be read.
     """
 
     outcome: BatchOutcome
@@ -80,6 +91,8 @@ class ClassRun:
     decisions_added: int
     warnings: list[str] = field(default_factory=list)
     changes: str | None = None
+    not_graded: list[NotGraded] = field(default_factory=list)
+    missed: int = 0
 
 
 def default_decided_by() -> str:
@@ -94,40 +107,81 @@ def grade_class(
     options: ClassOptions,
     exp: Expectations,
     *,
+    command: Sequence[str] = ("grader", "grade"),
     progress: Callable[[int], None] | None = None,
     listed: Callable[[int], None] | None = None,
+    note: Callable[[str], None] | None = None,
 ) -> ClassRun:
     """Grade a class and write every output; see the module docstring for the order.
 
     Args:
+        command: the command line, recorded in the output folder's lock for another run.
         listed: called with the number of files once they are listed (for a progress bar).
+        note: told, before grading, when a run that did not finish left the lock.
 
     Raises:
-        UsageError: no answer files, an unreadable roster or comparison folder, or decisions
-            that cannot be used (every problem listed); nothing is written then.
+        UsageError: no answer files, an output folder overlapping what is graded or held by
+            another run, an unreadable roster or comparison folder, or decisions that cannot
+            be used (every problem listed); nothing is written then.
+        OutputError: the output folder cannot be written (what was written is whole).
     """
-    files = answer_file_names(list(options.paths))
-    if not files:
-        raise UsageError("no answer files (.yaml, .yml, .json) under the given paths")
+    listing = list_class(list(options.paths))
+    if not listing.files:
+        raise no_answer_files(listing.not_graded)
+    check_apart(options.paths, options.out_dir)
     old = _load_compare(options.compare_dir)
     roster = read_roster(options.roster) if options.roster else None
-    merged = _merged_decisions(options, exp)
+    batches = _read_overrides(options, exp)
+    created = not options.out_dir.exists()
+    with writing_into(options.out_dir):
+        options.out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        with output_lock(options.out_dir, command) as previous:
+            if previous and note is not None:
+                note(
+                    f"note: an earlier run into {options.out_dir}/ did not finish ({previous}); "
+                    "this run completes its files"
+                )
+            merged = _merge(options, exp, batches)
+            return _graded_class(
+                options, exp, listing, merged, roster, old, progress=progress, listed=listed
+            )
+    except UsageError:
+        if created:  # a run refused before writing anything leaves no folder behind either
+            with contextlib.suppress(OSError):
+                options.out_dir.rmdir()
+        raise
+
+
+def _graded_class(
+    options: ClassOptions,
+    exp: Expectations,
+    listing: ClassListing,
+    merged: Merged,
+    roster: Roster | None,
+    old: dict[str, SubmissionResult] | None,
+    *,
+    progress: Callable[[int], None] | None,
+    listed: Callable[[int], None] | None,
+) -> ClassRun:
+    """Steps 2 to 4, under the output folder's lock."""
+    out_dir = options.out_dir
     warnings = _roster_warnings(merged, roster)
-    options.out_dir.mkdir(parents=True, exist_ok=True)
-    if merged.added:
-        write_ledger(options.out_dir, merged.history)
+    with writing_into(out_dir):
+        if merged.added:
+            write_ledger(out_dir, merged.history)
     if listed is not None:
-        listed(len(files))
+        listed(len(listing.files))
     student_files = StudentFiles(
-        options.out_dir,
+        out_dir,
         decisions=_by_student(merged),
-        write_feedback=feedback_writer(options.out_dir, exp, reports=options.reports),
+        write_feedback=feedback_writer(out_dir, exp, reports=options.reports),
         roster=roster,
-        roots=tuple(os.fspath(path) for path in options.paths if path.is_dir()),
+        within=listing.boundary,
     )
     with batch_gc():
         outcome = run_batch(
-            files,
+            listing.files,
             exp,
             student_files,
             jobs=options.jobs,
@@ -135,26 +189,44 @@ def grade_class(
             meanwhile=functools.partial(prepare_class_outputs, reports=options.reports),
         )
         history = _bound(merged.history, outcome.bindings)
-        if history != merged.history:
-            write_ledger(options.out_dir, history)
-        table = write_class_outputs(
-            options.out_dir, outcome, exp, reports=options.reports, roster=roster
+        not_graded = not_named_by_answers(
+            listing.not_graded, listing.files, outcome.results, [exp.assignment]
         )
+        with writing_into(out_dir):
+            if history != merged.history:
+                write_ledger(out_dir, history)
+            table = write_class_outputs(
+                out_dir, outcome, exp, reports=options.reports, roster=roster,
+                not_graded=not_graded,
+            )  # fmt: skip
+            changes = _changes(old, out_dir) if old is not None else None
     warnings += _unused(merged, outcome)
-    changes = _changes(old, options.out_dir) if old is not None else None
-    return ClassRun(outcome, table, len(files), merged.added, warnings, changes)
+    flagged = sum(1 for result in outcome.results if result.flags)
+    if flagged:
+        warnings.append(
+            f"{flagged} file(s) flagged for identity (see the flags column of gradebook.csv)"
+        )
+    missed = sum(1 for entry in listing.not_graded if entry.may_be_answer)
+    return ClassRun(
+        outcome, table, len(listing.files), merged.added, warnings, changes, not_graded, missed
+    )
 
 
-def _merged_decisions(options: ClassOptions, exp: Expectations) -> Merged:
-    """The ledger with the new decisions added; every problem of every file at once."""
+def no_answer_files(not_graded: Sequence[NotGraded]) -> UsageError:
+    """The error for paths that hold no answer file, with what they do hold."""
+    from grader.summary import not_graded_text  # the class files' modules load while grading
+
+    found = not_graded_text(not_graded)
+    return UsageError(
+        "no answer files (.yaml, .yml, .json) under the given paths"
+        + (f"\n{found}" if found else "")
+    )
+
+
+def _read_overrides(options: ClassOptions, exp: Expectations) -> list[list[Decision]]:
+    """The decisions of every ``--overrides`` file, checked against the sheet; every problem
+    of every file at once (nothing is written before this)."""
     problems: list[str] = []
-    try:
-        ledger = read_ledger(options.out_dir)
-    except DecisionProblems as error:
-        raise UsageError(
-            "the decisions ledger cannot be read; nothing was written:\n"
-            + "\n".join(error.problems)
-        ) from None
     batches: list[list[Decision]] = []
     for path in options.overrides:
         try:
@@ -163,19 +235,37 @@ def _merged_decisions(options: ClassOptions, exp: Expectations) -> Merged:
             problems += error.problems
             batches.append(list(error.readable))  # checked too: every problem at once
     problems += check_decisions([d for batch in batches for d in batch], exp.assignment)
-    problems += [f"in the ledger: {p}" for p in check_decisions(ledger, exp.assignment)]
-    if not problems:
-        try:
-            return merge_decisions(
-                ledger,
-                batches,
-                replace_decisions=options.replace_decisions,
-                stamp=_now(),
-                by=options.decided_by,
-            )
-        except DecisionProblems as error:
-            problems += error.problems
-    raise UsageError(
+    if problems:
+        raise _decision_problems(problems)
+    return batches
+
+
+def _merge(options: ClassOptions, exp: Expectations, batches: list[list[Decision]]) -> Merged:
+    """The ledger of the output folder with the new decisions added (under the lock)."""
+    try:
+        ledger = read_ledger(options.out_dir)
+    except DecisionProblems as error:
+        raise UsageError(
+            "the decisions ledger cannot be read; nothing was written:\n"
+            + "\n".join(error.problems)
+        ) from None
+    problems = [f"in the ledger: {p}" for p in check_decisions(ledger, exp.assignment)]
+    if problems:
+        raise _decision_problems(problems)
+    try:
+        return merge_decisions(
+            ledger,
+            batches,
+            replace_decisions=options.replace_decisions,
+            stamp=_now(),
+            by=options.decided_by,
+        )
+    except DecisionProblems as error:
+        raise _decision_problems(list(error.problems)) from None
+
+
+def _decision_problems(problems: Sequence[str]) -> UsageError:
+    return UsageError(
         f"{len(problems)} problem(s) with the TA decisions; nothing was graded or written:\n"
         + "\n".join(f"  {p}" for p in problems)
     )

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from grader import __version__
 from grader.assignment import REVEAL_LEVELS, Assignment, RevealLevel, bundled_assignment_ids
-from grader.errors import GraderError, UsageError
+from grader.errors import GraderError, OutputError, UsageError
 from grader.expectations import Expectations
 from grader.pipeline import default_assignment
+
+if TYPE_CHECKING:
+    from grader.student_files import Boundary
 
 DEFAULT_JOBS = min(os.cpu_count() or 1, 64)
 """Grading processes when --jobs is not given: one per core (at most --jobs' own maximum)."""
@@ -35,7 +39,7 @@ def _pairs(option: str, items: Sequence[str]) -> dict[str, str]:
     return pairs
 
 
-def _fail(error: GraderError) -> None:
+def _fail(error: GraderError) -> NoReturn:
     click.echo(f"grader: error: {error}", err=True)
     sys.exit(error.exit_code)
 
@@ -122,11 +126,13 @@ def check(file: Path, assignment: str | None, as_json: bool) -> None:
     from grader.check_view import result_table
     from grader.pipeline import expectations_for, grade_file
     from grader.reveal import student_view, view_json
+    from grader.student_files import Boundary
 
+    within = Boundary.around([file])  # a link in the file's folder is not followed out of it
     try:
-        spec = _assignment_for(file, assignment)
+        spec = _assignment_for(file, assignment, within)
         exp = expectations_for(spec)
-        graded = grade_file(file, exp)
+        graded = grade_file(file, exp, within=within)
     except GraderError as error:
         _fail(error)
         return
@@ -147,25 +153,35 @@ def validate(files: tuple[Path, ...], assignment: str | None) -> None:
     with line numbers. Exit status 1 if any file is invalid.
     """
     from grader.check_view import validation_report
-    from grader.pipeline import answer_files, expectations_for, grade_file
+    from grader.outputs import not_named_by_answers
+    from grader.pipeline import expectations_for, grade_file
+    from grader.student_files import list_class
+    from grader.summary import not_graded_text
 
     all_valid = True
+    listing = list_class(list(files))
+    results = []
     try:
-        paths = answer_files(list(files))
         cache: dict[str, Expectations] = {}
-        for path in paths:
-            spec = _assignment_for(path, assignment)
-            exp = cache.setdefault(spec.id, expectations_for(spec))
-            graded = grade_file(path, exp)
+        for name in listing.files:
+            path = Path(name)
+            spec = _assignment_for(path, assignment, listing.boundary)
+            exp = cache.get(spec.id) or cache.setdefault(spec.id, expectations_for(spec))
+            graded = grade_file(path, exp, within=listing.boundary)
             valid, report = validation_report(graded.result, graded.submission)
             all_valid &= valid
+            results.append(graded.result)
             click.echo(report)
     except GraderError as error:
         _fail(error)
-        return
-    if not paths:
+    sheets = [exp.assignment for exp in cache.values()]
+    not_graded = not_named_by_answers(listing.not_graded, listing.files, results, sheets)
+    if not_graded:
+        click.echo(not_graded_text(not_graded))
+    if not listing.files:
         _fail(UsageError("no answer files (.yaml, .yml, .json) found"))
-    sys.exit(0 if all_valid else 1)
+    missed = any(entry.may_be_answer for entry in listing.not_graded)
+    sys.exit(0 if all_valid and not missed else 1)
 
 
 @main.command()
@@ -292,8 +308,12 @@ def grade(
     OUT/decisions.csv         the ledger of every TA decision (kept across runs)
     OUT/summary.md, .html     class statistics, common mistakes, review queue
     OUT/README.md             which of these files may go to students
-    Exit status: 0 all files graded, 1 some could not be, 2 usage, assignment or decision
-    error (nothing written), 130 interrupted (Ctrl-C; the files written are whole).
+    What under PATHS is not an answer file is listed (terminal and summary). One run at a
+    time writes OUT (a second one stops); OUT may not be inside PATHS, nor PATHS inside OUT.
+    Exit status: 0 all files graded, 1 some could not be (or an entry named like an answer
+    file could not be read), 2 usage, assignment or decision error (nothing is written) or
+    OUT not usable (in use, overlapping PATHS, not writable, full), 130 interrupted (Ctrl-C;
+    the files written are whole, run the same command again to finish).
     """
     from grader.class_grading import ClassOptions, default_decided_by, grade_class
     from grader.pipeline import expectations_for
@@ -326,10 +346,16 @@ def grade(
                 total[0] = files
                 bar.start(files)
 
-            run = grade_class(options, exp, progress=count, listed=listed)
+            run = grade_class(
+                options,
+                exp,
+                command=["grader", *sys.argv[1:]],
+                progress=count,
+                listed=listed,
+                note=functools.partial(click.echo, err=True),
+            )
     except GraderError as error:
         _fail(error)
-        return
     except KeyboardInterrupt:
         click.echo(
             f"\ninterrupted with {graded_so_far[0]} of {total[0]} files graded: the files "
@@ -342,12 +368,18 @@ def grade(
         click.echo(f"warning: {warning}", err=True)
     if run.changes is not None:
         click.echo(f"\nChanges against the earlier run:\n{run.changes}")
+    if run.not_graded:
+        from grader.summary import not_graded_text
+
+        click.echo("\n" + not_graded_text(run.not_graded))
     outcome = run.outcome
     graded = len(outcome.results) - outcome.errors
     added = f"; {run.decisions_added} new TA decision(s) recorded" if run.decisions_added else ""
+    skipped = f", {len(run.not_graded)} not graded (listed above)" if run.not_graded else ""
     click.echo(
         f"\n{graded} graded, {outcome.errors} could not be graded, "
-        f"{outcome.pending_review} with parts pending review{added}; outputs in {out_dir}/"
+        f"{outcome.pending_review} with parts pending review{skipped}{added}; "
+        f"outputs in {out_dir}/"
     )
     if reports:
         source = "--reveal" if reveal is not None else "the assignment's setting"
@@ -358,7 +390,7 @@ def grade(
     # The interpreter collects garbage once more on its way out, over every object of the
     # class: 0.15 s for 10,000 files. Nothing of the batch is garbage now; tell it so.
     gc.freeze()
-    sys.exit(1 if outcome.errors else 0)
+    sys.exit(1 if outcome.errors or run.missed else 0)
 
 
 @main.command()
@@ -434,7 +466,7 @@ def gradescope(
     the file cannot be graded (it says why). Exit status 0 when results.json was written, 2
     for a usage or assignment error.
     """
-    from grader.gradescope import gradescope_results, write_results
+    from grader.gradescope import failure_document, gradescope_results
     from grader.pipeline import expectations_for
 
     if make_zip is not None:
@@ -450,11 +482,26 @@ def gradescope(
     try:
         exp = expectations_for(default_assignment(assignment))
     except GraderError as error:
+        why = f"The autograder could not load its assignment; tell your instructor ({error})."
+        _write_gradescope(failure_document(why), results_file)
         _fail(error)
-        return
-    document = gradescope_results(submission, exp)
-    write_results(document, results_file)
+    try:
+        document = gradescope_results(submission, exp)
+    except Exception as error:  # never seen; still, the student gets results, not a failure
+        why = f"internal error while grading ({type(error).__name__}); tell your instructor"
+        document = failure_document(f"**Your file could not be graded:** {why}.")
+    _write_gradescope(document, results_file)
     click.echo(f"score {document['score']}; results written to {results_file}")
+
+
+def _write_gradescope(document: dict[str, Any], results_file: Path) -> None:
+    from grader.gradescope import write_results
+
+    try:
+        write_results(document, results_file)
+    except OSError as error:
+        folder = results_file.parent
+        _fail(OutputError(f"cannot write to {folder}: {error.strerror or error}"))
 
 
 class _ProgressBar:
@@ -487,7 +534,7 @@ def _progress_bar() -> Iterator[_ProgressBar]:
         bar.close()
 
 
-def _assignment_for(path: Path, chosen: str | None) -> Assignment:
+def _assignment_for(path: Path, chosen: str | None, within: Boundary) -> Assignment:
     """The assignment to grade a file against: the option's, else the file's, else the default.
 
     A file may only name a bundled assignment by its id, never a file: a path there would let
@@ -495,19 +542,21 @@ def _assignment_for(path: Path, chosen: str | None) -> Assignment:
     that never ends (``/dev/zero``). A file naming anything else is graded against the
     default, where it ends as an error result naming the mismatch (a batch never stops for it).
     """
+    from grader.assignment import load_bundled_assignment
+
     if chosen:
         return default_assignment(chosen)
-    declared = _declared_assignment(path)
+    declared = _declared_assignment(path, within)
     if declared and declared in bundled_assignment_ids():
-        return default_assignment(declared)
+        return load_bundled_assignment(declared)
     return default_assignment(None)
 
 
-def _declared_assignment(path: Path) -> str | None:
+def _declared_assignment(path: Path, within: Boundary) -> str | None:
     """The assignment an answer file names, read cheaply; None when it names none."""
     from grader.loading import load_answer_file
 
-    tree = load_answer_file(path).tree
+    tree = load_answer_file(path, within=within).tree
     if tree is None or not isinstance(tree.value, dict):
         return None
     node = tree.value.get("assignment")

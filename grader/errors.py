@@ -35,6 +35,13 @@ class AssignmentError(GraderError):
     exit_code = 2
 
 
+class OutputError(GraderError):
+    """The output folder cannot be written (read-only, full, no permission): exit 2, with one
+    line naming the folder and the reason. Files already written stay whole."""
+
+    exit_code = 2
+
+
 class SubmissionError(GraderError):
     """A student's file cannot be read at all (exit 1 for that file; the batch goes on)."""
 

@@ -36,6 +36,7 @@ from grader.results import (
     awaits_person,
 )
 from grader.sketches import sketch_file
+from grader.student_files import shown_name
 from grader.submission import Answer, Problem, Submission, image_path, names_a_file
 from grader.unreadable import Unreadable, invalid_result, scored_readings
 
@@ -101,7 +102,7 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
         max_score=exp.max_score,
         pending_review=pending,
         parts=tuple(parts),
-        file=str(submission.path) if submission.path else None,
+        file=shown_name(submission.path) if submission.path else None,
     )
 
 

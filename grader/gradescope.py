@@ -12,15 +12,17 @@ reason (Gradescope otherwise shows "The autograder failed to execute correctly")
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from grader.escaping import escape_markdown
 from grader.expectations import Expectations
-from grader.pipeline import ANSWER_SUFFIXES, grade_file
 from grader.results import Status, SubmissionResult
 from grader.reveal import PartView, student_view
 from grader.solution_view import format_value
+from grader.student_files import ClassListing, list_class, shown_name
+from grader.time_budget import TIME_BUDGET_SECONDS, grade_with_budget
 from reference.solution import format_number
 
 RELEASED = {
@@ -33,17 +35,16 @@ SUBMISSION_DIR = Path("/autograder/submission")
 RESULTS_FILE = Path("/autograder/results/results.json")
 
 
-def answer_files_in(folder: Path) -> list[Path]:
+def answer_files_in(folder: Path) -> tuple[list[str], ClassListing]:
     """The answer files of an upload (``.yaml``, ``.yml``, ``.json``; not an editor's
-    ``*.schema.json`` nor hidden files), by name."""
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() in ANSWER_SUFFIXES
-        and not p.name.startswith(".")
-        and not p.name.lower().endswith(".schema.json")
-    )
+    ``*.schema.json`` nor hidden files), by name; links are not followed out of ``folder``."""
+    listing = list_class([folder])
+    found = [
+        name
+        for name in listing.files
+        if not os.path.basename(name).startswith(".") and not name.lower().endswith(".schema.json")
+    ]
+    return found, listing
 
 
 def gradescope_results(folder: Path, exp: Expectations) -> dict[str, Any]:
@@ -51,19 +52,33 @@ def gradescope_results(folder: Path, exp: Expectations) -> dict[str, Any]:
 
     An upload must hold exactly one answer file: with none, or with several (which one would
     the student want graded?), the result says so and names them; nothing is picked silently.
+    Grading is bounded by the per-file time budget.
     """
-    found = answer_files_in(folder)
-    if len(found) != 1:
-        names = ", ".join(f"`{escape_markdown(str(p.relative_to(folder)))}`" for p in found)
-        reason = (
+    if not os.path.isdir(folder):
+        return failure_document("No submission folder was found: upload your answer file again.")
+    found, listing = answer_files_in(folder)
+    if not found:
+        seen = "; ".join(f"{e.name} ({e.reason})" for e in listing.not_graded[:10])
+        return failure_document(
             "No answer file found: upload one `.yaml` or `.json` answer file "
             "(run `grader template` for one to fill in)."
-            if not found
-            else f"Your upload holds {len(found)} answer files ({names}): upload exactly one, "
-            "so that it is clear which one is graded."
+            + (f" Found: {escape_markdown(seen)}." if seen else "")
         )
-        return {"score": 0.0, "output_format": "md", "visibility": "visible", "output": reason}
-    return results_document(grade_file(found[0], exp).result, exp)
+    if len(found) > 1:
+        names = ", ".join(
+            f"`{escape_markdown(shown_name(os.path.relpath(name, folder)))}`" for name in found
+        )
+        return failure_document(
+            f"Your upload holds {len(found)} answer files ({names}): upload exactly one, so "
+            "that it is clear which one is graded."
+        )
+    graded = grade_with_budget(Path(found[0]), exp, TIME_BUDGET_SECONDS, within=listing.boundary)
+    return results_document(graded.result, exp)
+
+
+def failure_document(reason: str) -> dict[str, Any]:
+    """Results for a submission that could not be graded: score 0 and ``reason`` (Markdown)."""
+    return {"score": 0.0, "output_format": "md", "visibility": "visible", "output": reason}
 
 
 def results_document(result: SubmissionResult, exp: Expectations) -> dict[str, Any]:
@@ -71,12 +86,8 @@ def results_document(result: SubmissionResult, exp: Expectations) -> dict[str, A
     view = student_view(result, exp)
     visibility = "after_published" if view.reveal == "none" else "visible"
     if view.status == "error":
-        return {
-            "score": 0.0,
-            "output_format": "md",
-            "visibility": "visible",
-            "output": f"**Your file could not be graded:** {escape_markdown(view.error or '')}",
-        }
+        why = escape_markdown(view.error or "")
+        return failure_document(f"**Your file could not be graded:** {why}")
     units = {part.id: part.unit for part in exp.assignment.parts}
     tests = [_test(part, units.get(part.id, "1"), visibility) for part in view.parts]
     waiting = format_number(view.pending_review)

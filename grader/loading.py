@@ -32,8 +32,8 @@ from grader.answer_tree import (
     named_issue,
     plain,
 )
-from grader.atomic import read_regular_file
 from grader.json_strict import read_json
+from grader.student_files import Boundary, Unreadable, read_student_file
 from grader.yaml_salvage import read_yaml
 from grader.yaml_strict import ComposeError
 
@@ -59,19 +59,17 @@ class LoadResult:
     issues: tuple[LoadIssue, ...]  # empty if the file loaded cleanly
 
 
-def load_answer_file(path: pathlib.Path) -> LoadResult:
+def load_answer_file(path: pathlib.Path, *, within: Boundary | None = None) -> LoadResult:
     """Load ``path``: ``.json`` as JSON, anything else (``.yaml``, ``.yml``, ...) as YAML.
 
     At most ``MAX_BYTES + 1`` bytes are read, so a huge file costs nothing; an unreadable path
-    (missing, a directory, a FIFO, no permission) gives an issue instead of an exception.
+    (missing, a directory, a FIFO, no permission, a link leading out of ``within``) gives an
+    issue instead of an exception (see :func:`grader.student_files.read_student_file`).
     """
     fmt = "json" if path.suffix.lower() == ".json" else "yaml"
-    try:
-        data = read_regular_file(path, MAX_BYTES + 1)
-    except OSError as error:
-        return _unreadable(f"cannot read file: {error.strerror or type(error).__name__}", None)
-    if data is None:
-        return _unreadable("cannot read file: not a regular file", None)
+    data = read_student_file(path, MAX_BYTES + 1, within=within)
+    if isinstance(data, Unreadable):
+        return _unreadable(data.reason, None)
     return load_answer_bytes(data, fmt=fmt)
 
 
@@ -195,7 +193,7 @@ class _TreeBuilder:
             if not (
                 type(key_node) is ScalarNode
                 and key.isascii()
-                and "\0" not in key
+                and key.isprintable()  # no NUL, no control character (see checked_text)
                 and len(key) <= MAX_SCALAR_CHARS
             ):
                 try:
@@ -212,7 +210,7 @@ class _TreeBuilder:
             if (
                 type(value_node) is ScalarNode
                 and text.isascii()
-                and "\0" not in text
+                and text.isprintable()
                 and len(text) <= MAX_SCALAR_CHARS
             ):
                 mark = value_node.start_mark

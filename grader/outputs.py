@@ -7,16 +7,20 @@ from __future__ import annotations
 
 import functools
 import multiprocessing
+import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from grader.assignment import Assignment
 from grader.atomic import write_text_atomic
 from grader.batch import BatchOutcome, FeedbackWriter, output_path
 from grader.expectations import Expectations
+from grader.output_folder import writing_into
+from grader.parent_watch import end_with_parent
 from grader.results import ResultLike, SubmissionResult
 from grader.roster import Enrolled, Roster
+from grader.student_files import NOT_AN_ANSWER_FILE, NotGraded
 
 
 def feedback_writer(out_dir: Path, exp: Expectations, *, reports: bool) -> FeedbackWriter | None:
@@ -69,9 +73,27 @@ def write_class_outputs(
     *,
     reports: bool,
     roster: Roster | None = None,
+    not_graded: Sequence[NotGraded] = (),
 ) -> str:
-    """Gradebook (and the LMS imports), review sheet and page, summary; returns the summary
-    table for the terminal."""
+    """Gradebook (and the LMS imports), review sheet and page, summary (which lists
+    ``not_graded``: what under the given paths got no row, and why); returns the summary
+    table for the terminal.
+
+    Raises:
+        OutputError: a file cannot be written (those written are whole).
+    """
+    with writing_into(out_dir):
+        return _write_class_outputs(out_dir, outcome, exp, reports, roster, not_graded)
+
+
+def _write_class_outputs(
+    out_dir: Path,
+    outcome: BatchOutcome,
+    exp: Expectations,
+    reports: bool,
+    roster: Roster | None,
+    not_graded: Sequence[NotGraded],
+) -> str:
     from grader.gradebook import gradebook_csv, review_csv
     from grader.lms_exports import canvas_csv, moodle_csv
     from grader.review_page import review_html
@@ -96,14 +118,15 @@ def write_class_outputs(
     sheets_written = alongside(write_sheets, size=len(results))
     write_text_atomic(out_dir / "README.md", folder_guide(assignment, reports=reports))
     stats = class_statistics(results, assignment)
-    write_text_atomic(out_dir / "summary.md", summary_markdown(stats, assignment))
+    write_text_atomic(
+        out_dir / "summary.md", summary_markdown(stats, assignment, not_graded=not_graded)
+    )
     if reports:
         from grader.plots import class_roofline_svg
 
         svg = class_roofline_svg(exp, results)
-        write_text_atomic(
-            out_dir / "summary.html", summary_html(stats, assignment, roofline_svg=svg)
-        )
+        page = summary_html(stats, assignment, roofline_svg=svg, not_graded=not_graded)
+        write_text_atomic(out_dir / "summary.html", page)
     sheets_written()
     return summary_table(stats)
 
@@ -161,7 +184,8 @@ def alongside(task: Callable[[], None], *, size: int) -> Callable[[], None]:
         task()
         return lambda: None
     try:
-        child = multiprocessing.get_context("fork").Process(target=task, daemon=True)
+        started_by = functools.partial(_ending_with_parent, task, os.getpid())
+        child = multiprocessing.get_context("fork").Process(target=started_by, daemon=True)
         child.start()
     except (OSError, ValueError):
         task()
@@ -173,3 +197,36 @@ def alongside(task: Callable[[], None], *, size: int) -> Callable[[], None]:
             task()
 
     return wait
+
+
+def _ending_with_parent(task: Callable[[], None], parent: int) -> None:
+    end_with_parent(parent)
+    task()
+
+
+def not_named_by_answers(
+    not_graded: Sequence[NotGraded],
+    files: Sequence[str],
+    results: Sequence[ResultLike],
+    assignments: Iterable[Assignment],
+) -> list[NotGraded]:
+    """``not_graded`` without the image files that answers name: those are part of a graded
+    submission (a TA reviews them through the answer), and a class of sketches would
+    otherwise bury the files that were really left out. ``results`` are those of ``files``,
+    graded against ``assignments``."""
+    if not any(entry.reason == NOT_AN_ANSWER_FILE for entry in not_graded):
+        return list(not_graded)
+    images = {part.id for spec in assignments for part in spec.parts if part.kind == "image"}
+    named: set[str] = set()
+    for path, result in zip(files, results, strict=True):
+        for part in result.parts:
+            if part.id in images:
+                value = part.submitted
+                name = value.get("image") if isinstance(value, dict) else value
+                if isinstance(name, str) and name.strip():
+                    named.add(os.path.normpath(os.path.join(os.path.dirname(path), name.strip())))
+    return [
+        entry
+        for entry in not_graded
+        if entry.reason != NOT_AN_ANSWER_FILE or os.path.normpath(entry.path) not in named
+    ]

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,9 +16,14 @@ from grader.errors import SubmissionError, UsageError
 from grader.expectations import Expectations, build_expectations
 from grader.grade import error_result, grade_submission
 from grader.results import SubmissionResult
-from grader.submission import NothingRead, Submission, load_submission, parse_submission
-
-ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
+from grader.student_files import Boundary, list_class, shown_name
+from grader.submission import (
+    NothingRead,
+    Submission,
+    load_submission,
+    parse_submission,
+    valid_student_id,
+)
 
 
 @dataclass(frozen=True)
@@ -41,10 +47,11 @@ def default_assignment(name: str | None) -> Assignment:
     return load_assignment(bundled[0])
 
 
-def grade_file(path: Path, exp: Expectations) -> Graded:
-    """Grade one answer file; every failure becomes an error result."""
+def grade_file(path: Path, exp: Expectations, *, within: Boundary | None = None) -> Graded:
+    """Grade one answer file; every failure becomes an error result. A link leading out of
+    the folder of ``within`` that holds it (else the file's own folder) is not followed."""
     try:
-        submission = load_submission(path, exp.assignment)
+        submission = load_submission(path, exp.assignment, within=within)
     except SubmissionError as error:
         return _unreadable(exp, path, error)
     return _grade_loaded(exp, submission, path)
@@ -60,11 +67,19 @@ def grade_bytes(data: bytes, exp: Expectations, *, fmt: str, name: str) -> Grade
 
 
 def _unreadable(exp: Expectations, path: Path, error: SubmissionError) -> Graded:
+    # A file of which no answer could be read may still say whose it is.
+    student = error.student.id if isinstance(error, NothingRead) else None
+    return Graded(file_error(exp, path, str(error), student), None)
+
+
+def file_error(
+    exp: Expectations, path: str | Path, message: str, student: str | None = None
+) -> SubmissionResult:
+    """The error result of a file that could not be graded, under the id its name gives
+    (or ``student``, when the file said whose it is)."""
     assignment = exp.assignment
-    student = error.student.id if isinstance(error, NothingRead) else _fallback_id(path)
-    return Graded(
-        error_result(assignment.id, assignment.max_score, student, str(error), str(path)),
-        None,
+    return error_result(
+        assignment.id, assignment.max_score, student or file_id(path), message, shown_name(path)
     )
 
 
@@ -76,7 +91,11 @@ def _grade_loaded(exp: Expectations, submission: Submission, path: Path) -> Grad
         )
         return Graded(
             error_result(
-                assignment.id, assignment.max_score, submission.student.id, message, str(path)
+                assignment.id,
+                assignment.max_score,
+                submission.student.id,
+                message,
+                shown_name(path),
             ),
             submission,
         )
@@ -86,16 +105,38 @@ def _grade_loaded(exp: Expectations, submission: Submission, path: Path) -> Grad
         message = f"internal error while grading ({type(error).__name__}); please report it"
         return Graded(
             error_result(
-                assignment.id, assignment.max_score, submission.student.id, message, str(path)
+                assignment.id,
+                assignment.max_score,
+                submission.student.id,
+                message,
+                shown_name(path),
             ),
             submission,
         )
 
 
-def _fallback_id(path: Path) -> str:
-    """An id for a file whose own id is unusable: its name, made safe."""
-    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in path.stem)[:64]
-    return safe.lstrip("._-") or "unknown"
+_UNSAFE_IN_ID = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def file_id(path: str | Path) -> str:
+    """The id of a file whose own id is unusable (unreadable, or none in it): its name when
+    that is a valid id, else the name made safe with a short hash of the whole path, so that
+    ``aux.yaml``, ``nul.json``, a name that is not UTF-8 or is too long still get a row of
+    their own, under the same id on every run.
+
+    >>> file_id("class/s1.yaml"), file_id("class/aux.yaml")[:4], file_id("x/com1.b.json")[:7]
+    ('s1', 'aux-', 'com1_b-')
+    """
+    text = os.fspath(path)
+    stem = os.path.splitext(os.path.basename(text))[0]
+    if valid_student_id(stem):
+        return stem
+    import hashlib  # rare: only for a name that cannot be an id
+
+    safe = _UNSAFE_IN_ID.sub("_", stem).strip("_-")[:40] or "file"
+    digest = hashlib.blake2b(os.fsencode(text), digest_size=4).hexdigest()
+    found = f"{safe}-{digest}"
+    return found if valid_student_id(found) else f"file-{digest}"
 
 
 def expectations_for(assignment: Assignment, *, class_run: bool = False) -> Expectations:
@@ -111,32 +152,7 @@ def answer_files(paths: list[Path]) -> list[Path]:
 
 
 def answer_file_names(paths: list[Path]) -> list[str]:
-    """:func:`answer_files` as text: a class of 10,000 is listed in 10 ms, and making a Path
-    of each file name would take another 20 ms before grading could start."""
-    found: list[str] = []
-    for path in paths:
-        if path.is_dir():
-            found += _files_under(os.fspath(path))
-        else:
-            found.append(os.fspath(path))
-    return found
-
-
-def _files_under(folder: str) -> list[str]:
-    """Answer files in ``folder`` and its subfolders, in the order ``sorted()`` gives paths
-    (by name at each level: a subfolder's files come where its name sorts). Links to folders
-    are not followed.
-
-    ``os.scandir`` knows from the folder listing which entries are files, where
-    ``Path.rglob`` and ``is_file`` ask the disk again for each, and sorting names is ten
-    times faster than sorting paths: 10,000 files took 80 ms that way, 15 ms this way.
-    """
-    found: list[str] = []
-    with os.scandir(folder) as listing:
-        entries = sorted(listing, key=lambda entry: entry.name)
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            found += _files_under(entry.path)
-        elif entry.is_file() and os.path.splitext(entry.name)[1].lower() in ANSWER_SUFFIXES:
-            found.append(entry.path)
-    return found
+    """:func:`answer_files` as text: a class of 10,000 is listed in 15 ms, and making a Path
+    of each file name would take another 20 ms before grading could start. What is not graded
+    and why: :func:`grader.student_files.list_class`."""
+    return list_class(paths).files

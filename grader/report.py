@@ -11,7 +11,7 @@ metacharacter and flattens newlines, so a name like ``Bob](javascript:x) | col``
 from __future__ import annotations
 
 import functools
-import re
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -352,7 +352,8 @@ def _pending(value: float) -> str:
 
 
 def _base_name(path: str | None) -> str | None:
-    return re.split(r"[\\/]", path)[-1] if path else None
+    # The shown name: a backslash in it starts an escape (\xff), not a Windows folder.
+    return os.path.basename(path) if path else None
 
 
 # --------------------------------------------------------------------------------- Markdown

@@ -11,12 +11,33 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
+
+from grader.escaping import visible
 
 BOM = "\ufeff"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
 """First characters that make a spreadsheet run a cell as a formula (OWASP ASVS 1.2.10)."""
+# Blanks a spreadsheet's import may trim before it looks for a formula: every Unicode space
+# (no-break, ideographic, thin...) and the zero-width ones.
+_LEADING_BLANKS = re.compile(r"[\s\u180e\u200b-\u200d\u2060\ufeff]*")
+
+
+def starts_formula(text: str) -> bool:
+    """Whether a spreadsheet could run ``text`` as a formula: a trigger first, or after blanks.
+
+    >>> [starts_formula(t) for t in ("=1", "\u00a0=1", "\u3000 +1", "\u200b@x", "a=1", "")]
+    [True, True, True, True, False, False]
+    """
+    if text.startswith(FORMULA_TRIGGERS):
+        return True
+    first = text[:1]
+    if not first or first.isalnum():  # nearly every cell: a letter or digit first
+        return False
+    blanks = _LEADING_BLANKS.match(text)
+    return text[blanks.end() if blanks else 0 :].startswith(FORMULA_TRIGGERS)
 
 
 @functools.lru_cache(maxsize=4096)  # a gradebook repeats the same few points thousands of times
@@ -42,31 +63,30 @@ Cell = str | Number | None
 def neutralise(text: str) -> str:
     """Text a spreadsheet shows as text, never runs as a formula.
 
-    Spaces before a trigger do not make it safe (some importers trim them), so the first
-    non-space character is checked too.
+    Blanks before a trigger do not make it safe (some importers trim them), so the first
+    character after any Unicode space (no-break, ideographic...) is checked too.
 
-    >>> [neutralise(t) for t in ("=1+1", " @SUM(A1)", "-2+3", "Ada", "\\tcmd")]
-    ["'=1+1", "' @SUM(A1)", "'-2+3", 'Ada', "'\\tcmd"]
+    >>> [neutralise(t) for t in ("=1+1", " @SUM(A1)", "-2+3", "Ada", "\\tcmd", "\\xa0=1")]
+    ["'=1+1", "' @SUM(A1)", "'-2+3", 'Ada', "'\\tcmd", "'\\xa0=1"]
     """
-    if text.startswith(FORMULA_TRIGGERS) or text.lstrip(" ").startswith(FORMULA_TRIGGERS):
-        return "'" + text
-    return text
+    return "'" + text if starts_formula(text) else text
 
 
 def cell_text(cell: Cell) -> str:
-    """One cell as written: numbers plain, text neutralised, None empty."""
+    """One cell as written: numbers plain, text neutralised and its hidden characters shown
+    (:func:`grader.escaping.visible`), None empty."""
     if cell is None:
         return ""
     if isinstance(cell, Number):
         return plain_number(cell)
-    return neutralise(cell)
+    return neutralise(visible(cell))
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
     """CSV text with a BOM and ``\\r\\n`` line ends (every text cell neutralised)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([neutralise(h) for h in header])
+    writer.writerow([cell_text(h) for h in header])
     # A class's gradebook has a third of a million cells, mostly the same few points, part
     # ids and words: each distinct cell is written once, then looked up.
     known: dict[Cell, str] = {}
@@ -82,7 +102,7 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
 def clean_cell(value: Any) -> str:
     """A cell read back: stripped, and without the ``'`` our export put before formula text."""
     text = "" if value is None else str(value).strip()
-    if text.startswith("'") and text[1:].lstrip(" ").startswith(FORMULA_TRIGGERS):
+    if text.startswith("'") and starts_formula(text[1:]):
         return text[1:]
     return text
 

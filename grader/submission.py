@@ -1,12 +1,14 @@
 """Reading a student's answer file into part ids, raw answers and their lines.
 
-The only module (with ``assignment``) that reads input files. Everything that is wrong with one
-answer becomes a ``Problem`` attached to that part (graded ``invalid`` later); only a file that
-cannot be read at all, or whose student id is unusable, raises ``SubmissionError``.
+With ``assignment``, the only module that reads input files (the file system calls on a
+student's names are :mod:`grader.student_files`'). Everything that is wrong with one answer
+becomes a ``Problem`` attached to that part (graded ``invalid`` later); only a file that cannot
+be read at all, or whose student id is unusable, raises ``SubmissionError``.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +21,7 @@ from grader.errors import SubmissionError
 from grader.issue_owners import issue_owners
 from grader.loading import LoadResult, load_answer_bytes, load_answer_file
 from grader.results import Student
+from grader.student_files import Boundary, image_problem, shown_name
 
 STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _RESERVED = frozenset(
@@ -79,13 +82,15 @@ def valid_student_id(text: str) -> bool:
     return bool(STUDENT_ID.fullmatch(text)) and text.split(".")[0].lower() not in _RESERVED
 
 
-def load_submission(path: Path, assignment: Assignment) -> Submission:
-    """Load an answer file (YAML or JSON by suffix).
+def load_submission(
+    path: Path, assignment: Assignment, *, within: Boundary | None = None
+) -> Submission:
+    """Load an answer file (YAML or JSON by suffix); links are not followed out of ``within``.
 
     Raises:
         SubmissionError: the file cannot be read at all, or has no usable student id.
     """
-    return build_submission(load_answer_file(path), assignment, path=path)
+    return build_submission(load_answer_file(path, within=within), assignment, path=path)
 
 
 def parse_submission(data: bytes, assignment: Assignment, *, fmt: str, name: str) -> Submission:
@@ -166,7 +171,8 @@ def _student(top: dict[str, Node], path: Path) -> Student:
         student_id = path.stem
         if not valid_student_id(student_id):
             raise SubmissionError(
-                f"no student id in the file and the file name {path.name!r} is not a valid id: "
+                f"no student id in the file and the file name '{shown_name(path.name)}' is not "
+                "a valid id: "
                 "add `student: {id: ...}` (letters, digits, . _ -; up to 64 characters)"
             )
     elif not valid_student_id(student_id):
@@ -282,7 +288,7 @@ def _answered_twice(sub: Submission, part_id: str, node: Node) -> None:
 
 
 def _check_images(sub: Submission, assignment: Assignment, folder: Path) -> None:
-    """An image answer must name an existing file inside the submission's folder."""
+    """An image answer must name a readable file inside the answer file's folder."""
     for part_id in _layout(assignment).image_parts:
         answer = sub.answers.get(part_id)
         if answer is None:
@@ -290,22 +296,17 @@ def _check_images(sub: Submission, assignment: Assignment, folder: Path) -> None
         target = image_path(answer.node)
         if target is None or not names_a_file(target):
             continue  # nothing, or the sketch described in words: graded as such
-        resolved = (folder / target).resolve()
-        if not resolved.is_relative_to(folder.resolve()) or not resolved.is_file():
-            sub.problems.append(
-                Problem(
-                    f"image file {target[:80]!r} not found next to the answer file",
-                    answer.line,
-                    part_id,
-                )
-            )
-            continue
-        try:
-            sub.attachments[part_id] = read_attachment(resolved)
-        except (AttachmentError, OSError) as error:
-            reason = str(error) if isinstance(error, AttachmentError) else "cannot be read"
-            message = f"{part_id}: image file {target[:80]!r} {reason}"
-            sub.problems.append(Problem(message, answer.line, part_id))
+        shown = target if len(target) <= 80 else target[:79] + "…"
+        problem = image_problem(folder, target)
+        if problem is None:
+            try:
+                sub.attachments[part_id] = read_attachment(os.path.join(folder, target))
+                continue
+            except AttachmentError as error:
+                problem = str(error)
+            except OSError:  # gone or changed since it was looked at
+                problem = "cannot be read"
+        sub.problems.append(Problem(f"image file {shown!r} {problem}", answer.line, part_id))
 
 
 _IMAGE_NAME = re.compile(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from html.parser import HTMLParser
 from typing import Any
 
@@ -29,8 +29,13 @@ from grader.escaping import escape_markdown, terminal_safe
 from grader.results import Status
 from grader.spreadsheet import plain_number
 from grader.stats import ClassStatistics, PartStatistics
+from grader.student_files import NotGraded
 
 TOP_MISTAKES = 3
+NOT_GRADED_SHOWN = 100
+"""Entries of the not-graded list a summary shows (it gives the count of the rest)."""
+NOT_GRADED_PRINTED = 10
+"""Entries of the not-graded list printed on the terminal."""
 BAR_WIDTH = 30
 LOW_DISCRIMINATION = 0.2
 """Below this a part separates strong from weak students poorly (Ebel's rule of thumb)."""
@@ -140,9 +145,15 @@ def prepare(*, html: bool) -> None:
         _environment("html").get_template("summary.html.j2")
 
 
-def _context(stats: ClassStatistics, assignment: Assignment) -> dict[str, Any]:
+def _context(
+    stats: ClassStatistics, assignment: Assignment, not_graded: Sequence[NotGraded] | None
+) -> dict[str, Any]:
     largest = max((b.count for b in stats.scores.histogram), default=0)
+    skipped = not_graded or ()
     return {
+        "not_graded": None if not_graded is None else skipped[:NOT_GRADED_SHOWN],
+        "not_graded_count": len(skipped),
+        "not_graded_more": max(0, len(skipped) - NOT_GRADED_SHOWN),
         "stats": stats,
         "assignment": assignment,
         "scores": stats.scores,
@@ -155,14 +166,21 @@ def _context(stats: ClassStatistics, assignment: Assignment) -> dict[str, Any]:
     }
 
 
-def summary_markdown(stats: ClassStatistics, assignment: Assignment) -> str:
+def summary_markdown(
+    stats: ClassStatistics,
+    assignment: Assignment,
+    *,
+    not_graded: Sequence[NotGraded] | None = None,
+) -> str:
     """The class summary as Markdown (student text escaped, histogram as a text bar chart).
 
     Args:
         stats: the class statistics (``class_statistics``).
         assignment: the sheet, for its title and point totals.
+        not_graded: what under the graded paths got no row, and why (None: not known, no
+            section); the first ``NOT_GRADED_SHOWN`` are listed, with the count.
     """
-    context = _context(stats, assignment)
+    context = _context(stats, assignment, not_graded)
     context["review_rows"] = _review_rows_markdown(stats)
     return _environment("markdown").get_template("summary.md.j2").render(context)
 
@@ -184,7 +202,11 @@ def _review_rows_markdown(stats: ClassStatistics) -> list[Raw]:
 
 
 def summary_html(
-    stats: ClassStatistics, assignment: Assignment, *, roofline_svg: str | None = None
+    stats: ClassStatistics,
+    assignment: Assignment,
+    *,
+    roofline_svg: str | None = None,
+    not_graded: Sequence[NotGraded] | None = None,
 ) -> str:
     """The class summary as one self-contained HTML page (inline CSS, no script, no links).
 
@@ -193,11 +215,12 @@ def summary_html(
         assignment: the sheet, for its title and point totals.
         roofline_svg: an SVG drawing made by our own plotting code (never student markup);
             embedded as is, without its XML prolog.
+        not_graded: as for :func:`summary_markdown`.
 
     Raises:
         ValueError: the SVG is not an ``<svg>`` element or carries a script.
     """
-    context = _context(stats, assignment)
+    context = _context(stats, assignment, not_graded)
     context["roofline_svg"] = None if roofline_svg is None else _inline_svg(roofline_svg)
     return _environment("html").get_template("summary.html.j2").render(context)
 
@@ -271,3 +294,16 @@ def _table_row(part: PartStatistics) -> list[str]:
     if is_low(part.discrimination):
         discrimination += " !"
     return [part.id, fixed(part.mean_credit), *shares, discrimination, top]
+
+
+def not_graded_text(entries: Sequence[NotGraded], *, shown: int = NOT_GRADED_PRINTED) -> str:
+    """What got no gradebook row, for a terminal: a count, then a line per entry (the first
+    ``shown``); empty when every file was graded."""
+    if not entries:
+        return ""
+    count = len(entries)
+    lines = [f"not graded: {count} file{'s' if count != 1 else ''} under the given paths:"]
+    lines += [f"  {terminal_safe(e.name)}: {e.reason}" for e in entries[:shown]]
+    if count > shown:
+        lines.append(f"  ... and {count - shown} more (listed in summary.md)")
+    return "\n".join(lines)

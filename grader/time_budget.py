@@ -21,9 +21,8 @@ from pathlib import Path
 from types import FrameType
 
 from grader.expectations import Expectations
-from grader.grade import error_result
-from grader.pipeline import Graded, grade_file
-from grader.results import SubmissionResult
+from grader.pipeline import Graded, file_error, grade_file
+from grader.student_files import Boundary
 
 TIME_BUDGET_SECONDS = 5.0
 """Backstop per file: grading that runs longer (it never should) ends as an error result."""
@@ -66,40 +65,32 @@ class _Watchdog:
 _WATCHDOG = _Watchdog()
 
 
-def grade_with_budget(path: Path, exp: Expectations, seconds: float) -> Graded:
-    """Grade one file under a wall-clock budget (POSIX main thread; elsewhere unbounded).
+def grade_with_budget(
+    path: Path, exp: Expectations, seconds: float, *, within: Boundary | None = None
+) -> Graded:
+    """Grade one file under a wall-clock budget (POSIX main thread; elsewhere unbounded);
+    ``within`` as for :func:`grader.pipeline.grade_file`.
 
     Outside a batch, the watchdog is installed for this one file."""
     if _WATCHDOG.installed:
-        return _watched(path, exp, seconds)
+        return _watched(path, exp, seconds, within)
     with alarm_installed():
         if not _WATCHDOG.installed:  # not the main thread, or no SIGALRM (Windows)
-            return grade_file(path, exp)
-        return _watched(path, exp, seconds)
+            return grade_file(path, exp, within=within)
+        return _watched(path, exp, seconds, within)
 
 
-def _watched(path: Path, exp: Expectations, seconds: float) -> Graded:
+def _watched(path: Path, exp: Expectations, seconds: float, within: Boundary | None) -> Graded:
     watchdog = _WATCHDOG
     watchdog.arm(seconds)
     watchdog.budget = seconds
     watchdog.started = time.monotonic()
     try:
-        return grade_file(path, exp)
+        return grade_file(path, exp, within=within)
     except _TimedOut:
-        return Graded(_timed_out(path, exp, seconds), None)
+        return Graded(file_error(exp, path, f"grading timed out after {seconds:g} s"), None)
     finally:
         watchdog.started = None
-
-
-def _timed_out(path: Path, exp: Expectations, seconds: float) -> SubmissionResult:
-    assignment = exp.assignment
-    return error_result(
-        assignment.id,
-        assignment.max_score,
-        path.stem,
-        f"grading timed out after {seconds:g} s",
-        str(path),
-    )
 
 
 @contextlib.contextmanager

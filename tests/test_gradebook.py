@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -15,14 +16,35 @@ from grader.assignment import Assignment
 from grader.common_mistakes import answer_text
 from grader.decision_files import parse_decisions_csv
 from grader.decisions import Decision, apply_decisions
+from grader.escaping import visible
 from grader.gradebook import GRADEBOOK_COLUMNS, REVIEW_COLUMNS, gradebook_csv, review_csv
 from grader.pipeline import expectations_for, grade_file
 from grader.results import Status, Student, SubmissionResult
-from grader.spreadsheet import BOM, neutralise
+from grader.spreadsheet import BOM, cell_text
 
 SUBMISSIONS = Path(__file__).resolve().parent.parent / "submissions"
-FORMULAS = ['=HYPERLINK("http://x","click")', "@SUM(A1)", "+1", "-2+3", "\tcmd", "\rcmd", "\0x"]
+FORMULAS = [
+    '=HYPERLINK("http://x","click")',
+    "@SUM(A1)",
+    "+1",
+    "-2+3",
+    "\tcmd",
+    " =1+1",
+    "\u00a0=1+1",  # no-break space: some importers trim it, then run the formula
+    "\u3000@SUM(A1)",  # ideographic space
+    "\u2003\u2009-2+3",  # em and thin spaces
+    "\u200b=1+1",  # zero-width space
+    "\ufeff+1",  # a byte order mark inside a cell
+]
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
+BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# What an importer may trim before it looks for a formula: every Unicode space, zero-width ones.
+LEADING_BLANKS = re.compile(r"[\s\u180e\u200b-\u200d\u2060\ufeff]*")
+
+
+def runnable(cell: str) -> bool:
+    """Whether a spreadsheet could take ``cell`` for a formula."""
+    return cell[LEADING_BLANKS.match(cell).end() :].startswith(TRIGGERS)  # type: ignore[union-attr]
 
 
 def read(text: str) -> list[list[str]]:
@@ -134,15 +156,33 @@ def test_formulas_in_answers_are_neutralised(
     assert all(row["max points"] in ("1", "2") for row in rows)
 
 
+@pytest.mark.parametrize(
+    ("payload", "shown"),
+    [("\rcmd", "<U+000D>cmd"), ("\0x", "<U+0000>x"), ("\u202e=1+1", "<U+202E>=1+1")],
+)
+def test_hidden_characters_in_cells_are_shown_not_run(
+    assignment: Assignment, perfect: SubmissionResult, payload: str, shown: str
+) -> None:
+    (row,) = rows_by_header(gradebook_csv([with_student(perfect, "s1", payload)], assignment))
+    assert row["name"] == shown and not runnable(row["name"])
+
+
 @settings(max_examples=80, deadline=None)
-@given(name=st.text(st.characters(exclude_categories=["Cs"]), max_size=30))
+@given(
+    name=st.text(
+        st.sampled_from(" \u00a0\u3000\u2003\u200b\ufeff\t\r\0=+-@aé\u202e\u2067")
+        | st.characters(exclude_categories=["Cs"]),
+        max_size=30,
+    )
+)
 def test_no_text_cell_ever_starts_a_formula(
     assignment: Assignment, perfect: SubmissionResult, name: str
 ) -> None:
     text = gradebook_csv([with_student(perfect, "s1", name)], assignment)
     (row,) = rows_by_header(text)
-    assert row["name"] in (name, "'" + name)
-    assert not row["name"].lstrip(" ").startswith(TRIGGERS)
+    assert row["name"] in (visible(name), "'" + visible(name))
+    assert not runnable(row["name"])
+    assert not BIDI.intersection(row["name"])
 
 
 def test_gradebook_is_deterministic(
@@ -253,5 +293,5 @@ def test_review_sheet_is_what_the_csv_writer_writes_row_by_row(
                 rows.append([*row, part.review or "", "open", "", "", "", part.answer_id or ""])
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows([[neutralise(cell) for cell in row] for row in [REVIEW_COLUMNS, *rows]])
+    writer.writerows([[cell_text(cell) for cell in row] for row in [REVIEW_COLUMNS, *rows]])
     assert review_csv(results, assignment) == BOM + out.getvalue()

@@ -706,7 +706,7 @@ def test_load_answer_file_picks_the_format(
 def test_load_answer_file_reports_unreadable_paths(tmp_path: pathlib.Path) -> None:
     missing = load_answer_file(tmp_path / "missing.yaml")
     assert missing.tree is None
-    assert missing.issues[0].message == "cannot read file: No such file or directory"
+    assert missing.issues[0].message == "cannot read file: not found"
     folder = load_answer_file(tmp_path)
     assert folder.issues[0].message.startswith("cannot read file:")
 

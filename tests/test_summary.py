@@ -89,7 +89,7 @@ def stats_for(results: list[SubmissionResult], assignment: Assignment) -> ClassS
         ("`code`", "\\`code\\`"),
         ("*_{}[]()#+-.!<>~|", "".join("\\" + c for c in "*_{}[]()#+-.!<>~|")),
         ("two\nlines\r\nhere\rnow", "two lines here now"),
-        ("bell\x07", "bell "),
+        ("bell\x07", "bell\\<U\\+0007\\>"),
         (LINK, "Bob\\]\\(javascript:alert\\(1\\)\\) \\<script\\>x\\</script\\> \\| col"),
     ],
 )
@@ -233,9 +233,25 @@ def test_environments_escape_and_fail_loudly() -> None:
     assert _environment("markdown").undefined is StrictUndefined
 
 
+# Characters that could hide or reorder text (bidirectional controls; control characters
+# other than the line breaks and tab that a table cell turns into spaces): shown as code points.
+HIDDEN = {chr(c) for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]}
+HIDDEN |= set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.text(st.sampled_from("aZ9 ,:;/?=%$'\"^@\\`*_{}[]()#+-.!<>~|&\r\n\t\v\x85\u2028é\x00")))
+@given(
+    st.text(
+        st.sampled_from(
+            "aZ9 ,:;/?=%$'\"^@\\`*_{}[]()#+-.!<>~|&\r\n\t\v\x85\u2028é\x00\x1b\u202e\u2067\u200b"
+        )
+    )
+)
 def test_escape_markdown_matches_its_definition(text: str) -> None:
     one_line = re.sub(r"[\r\n\v\f\u0085\u2028\u2029\t]+", " ", text)
-    one_line = "".join(c if c.isprintable() else " " for c in one_line)
-    assert escape_markdown(text) == re.sub(r"([\\`*_{}\[\]()#+\-.!<>~|&])", r"\\\1", one_line)
+    one_line = "".join(
+        f"<U+{ord(c):04X}>" if c in HIDDEN else c if c.isprintable() else " " for c in one_line
+    )
+    # ":" before "/" too: a bare URL must not become a link where Markdown is linkified.
+    expected = re.sub(r"([\\`*_{}\[\]()#+\-.!<>~|&]|:(?=/))", r"\\\1", one_line)
+    assert escape_markdown(text) == expected
