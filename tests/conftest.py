@@ -7,11 +7,11 @@ from collections.abc import Callable, Mapping
 
 import pytest
 
-from grader.assignment import Assignment, load_assignment
-from grader.expectations import Expectations, build_expectations
-from grader.grade import grade_submission
+from grader.grading.grade import grade_submission
+from grader.input.submission import parse_submission
 from grader.results import SubmissionResult
-from grader.submission import parse_submission
+from grader.sheets.assignment import Assignment, load_assignment
+from grader.sheets.expectations import Expectations, build_expectations
 
 GradeAnswers = Callable[[Mapping[str, object]], SubmissionResult]
 

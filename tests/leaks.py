@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any, TypeVar
 
-from grader.expectations import Expectations
-from grader.numbers import read_number
+from grader.answers.numbers import read_number
+from grader.sheets.expectations import Expectations
 
 _T = TypeVar("_T")
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from grader import atomic
-from grader.atomic import remove_stale_temporaries, write_bytes_atomic, write_text_atomic
+from grader.run import atomic
+from grader.run.atomic import remove_stale_temporaries, write_bytes_atomic, write_text_atomic
 
 ANONYMOUS = atomic._ANONYMOUS  # whether this system writes new files through O_TMPFILE
 
@@ -87,7 +87,7 @@ def test_stale_temporaries_of_a_killed_run_are_removed(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("size", [0, 1, 799, 800, 801, 5000])
 def test_read_regular_file_reads_whole_files_up_to_the_limit(tmp_path: Path, size: int) -> None:
-    from grader.atomic import read_regular_file
+    from grader.input.bounded_read import read_regular_file
 
     path = tmp_path / "answers.yaml"
     data = bytes(range(256)) * (size // 256) + bytes(range(size % 256))
@@ -98,7 +98,7 @@ def test_read_regular_file_reads_whole_files_up_to_the_limit(tmp_path: Path, siz
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="Linux /proc only")
 def test_read_regular_file_reads_a_file_whose_size_says_nothing() -> None:
-    from grader.atomic import read_regular_file
+    from grader.input.bounded_read import read_regular_file
 
     path = Path("/proc/self/status")  # a regular file of size 0 that holds text
     assert os.stat(path).st_size == 0
@@ -108,7 +108,7 @@ def test_read_regular_file_reads_a_file_whose_size_says_nothing() -> None:
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX only")
 def test_read_regular_file_refuses_what_is_not_a_regular_file(tmp_path: Path) -> None:
-    from grader.atomic import read_regular_file
+    from grader.input.bounded_read import read_regular_file
 
     os.mkfifo(tmp_path / "pipe")
     assert read_regular_file(tmp_path / "pipe", 100) is None  # and does not wait for a writer

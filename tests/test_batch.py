@@ -228,7 +228,7 @@ def test_a_killed_run_leaves_whole_files_and_a_rerun_completes(tmp_path: Path) -
 def test_class_files_written_in_a_second_process_are_the_same(
     klass: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from grader import outputs
+    from grader.run import outputs
 
     here, forked = tmp_path / "here", tmp_path / "forked"
     grade(str(klass), "--out", str(here))
@@ -239,7 +239,7 @@ def test_class_files_written_in_a_second_process_are_the_same(
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks on Linux only")
 def test_a_failed_second_process_is_redone_here(tmp_path: Path) -> None:
-    from grader.outputs import alongside
+    from grader.run.outputs import alongside
 
     parent, target = os.getpid(), tmp_path / "written"
 
@@ -255,7 +255,7 @@ def test_a_failed_second_process_is_redone_here(tmp_path: Path) -> None:
 
 
 def test_answer_files_come_in_sorted_path_order(tmp_path: Path) -> None:
-    from grader.pipeline import answer_files
+    from grader.run.pipeline import answer_files
 
     names = ["a.yaml", "a-b.yaml", "a/x.yaml", "a/b/y.json", "b.yml", "A.json", "a b.yaml"]
     for name in [*names, "z/notes.txt", "sub/.hidden.yaml"]:
@@ -269,8 +269,8 @@ def test_answer_files_come_in_sorted_path_order(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_meanwhile_runs_once_while_grading(klass: Path, tmp_path: Path, jobs: int) -> None:
-    from grader.batch import StudentFiles, run_batch
-    from grader.pipeline import answer_files, default_assignment, expectations_for
+    from grader.run.batch import StudentFiles, run_batch
+    from grader.run.pipeline import answer_files, default_assignment, expectations_for
 
     files = answer_files([klass])
     graded_before: list[int] = []
@@ -332,8 +332,8 @@ def test_ctrl_c_stops_soon_says_what_is_left_and_exits_130(tmp_path: Path) -> No
 
 
 def test_a_batch_stopped_early_does_not_grade_the_rest_first(tmp_path: Path) -> None:
-    from grader.batch import StudentFiles, run_batch
-    from grader.pipeline import answer_files, default_assignment, expectations_for
+    from grader.run.batch import StudentFiles, run_batch
+    from grader.run.pipeline import answer_files, default_assignment, expectations_for
 
     files = answer_files([_copies(tmp_path / "class", 3000)])
 

@@ -9,8 +9,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grader.assignment import Assignment
-from grader.decision_files import (
+from grader.grading.decisions import (
+    Decision,
+    DecisionProblems,
+    apply_decisions,
+    check_decisions,
+    merge_decisions,
+)
+from grader.results import Status, SubmissionResult
+from grader.run.decision_files import (
     ledger_csv,
     parse_decisions_csv,
     parse_decisions_yaml,
@@ -18,16 +25,9 @@ from grader.decision_files import (
     read_ledger,
     write_ledger,
 )
-from grader.decisions import (
-    Decision,
-    DecisionProblems,
-    apply_decisions,
-    check_decisions,
-    merge_decisions,
-)
-from grader.expectations import Expectations
-from grader.pipeline import grade_file
-from grader.results import Status, SubmissionResult
+from grader.run.pipeline import grade_file
+from grader.sheets.assignment import Assignment
+from grader.sheets.expectations import Expectations
 
 SAMPLES = Path(__file__).resolve().parent.parent / "submissions"
 ANSWER = "0123456789abcdef"

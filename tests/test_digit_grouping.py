@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grader.digit_grouping import Ungrouped, decimal_habit, ungroup
+from grader.answers.digit_grouping import Ungrouped, decimal_habit, ungroup
 from grader.errors import AnswerFormatError
 
 # text, first reading, other reading, ambiguous group, mark

@@ -13,9 +13,9 @@ from bounds import time_bound
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grader import expression
+from grader.answers import expression
+from grader.answers.expression import evaluate, normalise
 from grader.errors import AnswerFormatError
-from grader.expression import evaluate, normalise
 
 SHEET = {"L": 64.0, "d": 128.0, "C": 32.0, "H": 56.0, "W": 56.0, "K": 3.0}
 TIME_BOUND = 1.0  # seconds; every row below actually takes well under a millisecond

@@ -378,8 +378,8 @@ def _feedback_failing_for_s2(result: SubmissionResult, exp: object) -> None:
 
 
 def test_a_result_that_cannot_be_written_is_that_files_error_row(tmp_path: Path) -> None:
-    from grader.batch import StudentFiles, run_batch
-    from grader.pipeline import default_assignment, expectations_for
+    from grader.run.batch import StudentFiles, run_batch
+    from grader.run.pipeline import default_assignment, expectations_for
 
     klass = class_folder(tmp_path, {"s1.yaml": answers("s1"), "s2.yaml": answers("s2")})
     outcome = run_batch(

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from grader import grade_numeric
-from grader.check_view import result_table
-from grader.decisions import Decision, apply_decisions
-from grader.expectations import Expectations
-from grader.pipeline import expectations_for, grade_file
-from grader.report import feedback_html, feedback_markdown
+from grader.grading import grade_numeric
+from grader.grading.decisions import Decision, apply_decisions
+from grader.reports.check_view import result_table
+from grader.reports.report import feedback_html, feedback_markdown
+from grader.reports.reveal import student_view
 from grader.results import Status, SubmissionResult
-from grader.reveal import student_view
+from grader.run.pipeline import expectations_for, grade_file
+from grader.sheets.expectations import Expectations
 from tests.conftest import GradeAnswers
 
 SUBMISSIONS = Path(__file__).resolve().parent.parent / "submissions"

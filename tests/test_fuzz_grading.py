@@ -7,9 +7,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grader.expectations import Expectations
-from grader.pipeline import grade_bytes
 from grader.results import SubmissionResult
+from grader.run.pipeline import grade_bytes
+from grader.sheets.expectations import Expectations
 
 SAMPLES = Path(__file__).resolve().parent.parent / "submissions"
 SEEDS = [

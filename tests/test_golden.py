@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.expectations import Expectations
-from grader.pipeline import grade_file
+from grader.run.pipeline import grade_file
+from grader.sheets.expectations import Expectations
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted(p for p in (ROOT / "submissions").iterdir() if p.suffix in (".yaml", ".json"))

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grader.assignment import Assignment
-from grader.expectations import Expectations
-from grader.grade import grade_submission
+from grader.grading.grade import grade_submission
+from grader.input.submission import parse_submission
 from grader.results import Status
-from grader.submission import parse_submission
+from grader.sheets.assignment import Assignment
+from grader.sheets.expectations import Expectations
 from tests.conftest import GradeAnswers
 
 RIGHT = [

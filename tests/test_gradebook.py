@@ -12,14 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grader.assignment import Assignment
-from grader.common_mistakes import answer_text
-from grader.decision_files import parse_decisions_csv
-from grader.decisions import Decision, apply_decisions
 from grader.escaping import visible
-from grader.gradebook import GRADEBOOK_COLUMNS, REVIEW_COLUMNS, gradebook_csv, review_csv
-from grader.pipeline import expectations_for, grade_file
+from grader.grading.decisions import Decision, apply_decisions
+from grader.reports.common_mistakes import answer_text
+from grader.reports.gradebook import GRADEBOOK_COLUMNS, REVIEW_COLUMNS, gradebook_csv, review_csv
 from grader.results import Status, Student, SubmissionResult
+from grader.run.decision_files import parse_decisions_csv
+from grader.run.pipeline import expectations_for, grade_file
+from grader.sheets.assignment import Assignment
 from grader.spreadsheet import BOM, cell_text
 
 SUBMISSIONS = Path(__file__).resolve().parent.parent / "submissions"

@@ -7,8 +7,8 @@ import json
 import shutil
 from pathlib import Path
 
-from grader.expectations import Expectations
-from grader.gradescope import gradescope_results, write_results
+from grader.run.gradescope import gradescope_results, write_results
+from grader.sheets.expectations import Expectations
 
 SAMPLES = Path(__file__).resolve().parent.parent / "submissions"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.gradescope_zip import make_autograder_zip
+from grader.run.gradescope_zip import make_autograder_zip
 
 SAMPLES = Path(__file__).resolve().parent.parent / "submissions"
 

@@ -14,10 +14,10 @@ import pytest
 from bounds import time_bound
 
 from grader.errors import SubmissionError
-from grader.expectations import Expectations
-from grader.grade import grade_submission
+from grader.grading.grade import grade_submission
+from grader.input.submission import parse_submission
 from grader.results import Status
-from grader.submission import parse_submission
+from grader.sheets.expectations import Expectations
 
 GOOD = "  q4: {a: 3.33}\n"
 HEAD = "assignment: roofline-1\nstudent: {id: s1}\nanswers:\n"

@@ -14,9 +14,9 @@ from click.testing import CliRunner
 
 from grader.cli import main
 from grader.errors import UsageError
-from grader.identity import channel_of, resolve_identity
+from grader.input.identity import channel_of, resolve_identity
+from grader.input.roster import Enrolled, parse_roster
 from grader.results import Student
-from grader.roster import Enrolled, parse_roster
 
 SAMPLES = Path(__file__).resolve().parent.parent / "submissions"
 

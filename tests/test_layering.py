@@ -1,5 +1,6 @@
-"""Imports only go downwards (DESIGN.md): the CLI on top, pure grading in the middle, result
-models and parsers at the bottom. Only the CLI prints, reads argv or exits."""
+"""Imports only go downwards, and the folders are the layers: each subpackage of ``grader``
+may import the base modules and the subpackages below it, never one above. Only the command
+line talks to the terminal. ``reference`` never imports ``grader`` (test_reference_imports)."""
 
 from __future__ import annotations
 
@@ -10,126 +11,53 @@ import pytest
 
 GRADER = Path(__file__).resolve().parent.parent / "grader"
 
-LAYERS: dict[str, int] = {
-    # 0: models, errors and pure parsers of text
-    **dict.fromkeys(
-        [
-            "__init__",
-            "errors",
-            "escaping",
-            "results",
-            "serialize",
-            "outcome",
-            "mistakes",
-            "compare",
-            "atomic",
-            "expression",
-            "implicit_products",
-            "digit_grouping",
-            "remarks",
-            "simple_units",
-            "unit_boundary",
-            "units",
-            "choices",
-            "growth_classes",
-            "significant_figures",
-            "numbers",
-            "answer_tree",
-            "loading",
-            "yaml_tabs",
-            "yaml_chunks",
-            "issue_owners",
-            "yaml_strict",
-            "yaml_fast",
-            "yaml_salvage",
-            "json_strict",
-            "spreadsheet",
-            "fingerprint",
-            "attachments",
-            "sketches",
-            "student_files",
-            "parent_watch",
-        ],
-        0,
-    ),
-    # 1: the only modules that read input files
-    **dict.fromkeys(["assignment", "submission", "roster", "identity"], 1),
-    # 2: solving and what grading compares against
-    **dict.fromkeys(["solving", "expectations"], 2),
-    # 3: pure grading
-    **dict.fromkeys(
-        [
-            "file_context",
-            "grading_memo",
-            "unreadable",
-            "carry_forward",
-            "grade_numeric",
-            "operation_counts",
-            "grade_other",
-            "grade",
-        ],
-        3,
-    ),
-    # 4: files in, results out
-    **dict.fromkeys(["pipeline", "decisions", "decision_files", "time_budget"], 4),
-    # 5: outputs built from results
-    **dict.fromkeys(
-        [
-            "report",
-            "plots",
-            "plot_marks",
-            "reveal",
-            "roofline_background",
-            "stats",
-            "common_mistakes",
-            "summary",
-            "gradebook",
-            "regrade",
-            "gradescope",
-            "check_view",
-            "solution_view",
-            "template",
-            "batch",
-            "outputs",
-            "class_grading",
-            "decisions_view",
-            "lms_exports",
-            "review_page",
-            "gradescope_zip",
-            "output_folder",
-        ],
-        5,
-    ),
-    # 6: the command line
-    **dict.fromkeys(["cli", "__main__"], 6),
-}
+ORDER = ("base", "answers", "sheets", "input", "grading", "reports", "run", "cli")
+"""The layers from the bottom: pure readers of text, the sheet model, untrusted input, pure
+grading, outputs built from results, running many files, the command line."""
+ENTRY = {"__main__"}  # python -m grader: the command line's entry point
+
+
+def layer_of(path: Path) -> str:
+    relative = path.relative_to(GRADER)
+    return relative.parts[0] if len(relative.parts) > 1 else "base"
 
 
 def grader_imports(path: Path) -> set[str]:
+    """The layers a module imports from (``grader.x`` of a base module counts as base)."""
     tree = ast.parse(path.read_text("utf-8"))
-    names: set[str] = set()
+    found: set[str] = set()
     for node in ast.walk(tree):
+        names: list[str] = []
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("grader"):
-            names.add(node.module.split(".")[1] if "." in node.module else "__init__")
+            names.append(node.module)
         elif isinstance(node, ast.Import):
-            names.update(a.name.split(".")[1] for a in node.names if a.name.startswith("grader."))
-    return names
+            names += [a.name for a in node.names if a.name.startswith("grader")]
+        for name in names:
+            parts = name.split(".")
+            found.add(parts[1] if len(parts) > 1 and parts[1] in ORDER else "base")
+    return found
 
 
-MODULES = sorted(GRADER.glob("*.py"))
+MODULES = sorted(GRADER.rglob("*.py"))
 
 
-@pytest.mark.parametrize("path", MODULES, ids=[p.stem for p in MODULES])
+def test_every_folder_is_a_layer() -> None:
+    folders = {p.name for p in GRADER.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    assert folders == set(ORDER) - {"base"}
+
+
+@pytest.mark.parametrize("path", MODULES, ids=[str(p.relative_to(GRADER)) for p in MODULES])
 def test_imports_only_go_downwards(path: Path) -> None:
-    assert path.stem in LAYERS, f"put grader/{path.name} in a layer of this test"
-    own = LAYERS[path.stem]
+    if path.stem in ENTRY:
+        return
+    own = ORDER.index(layer_of(path))
     for imported in grader_imports(path):
-        assert LAYERS[imported] <= own, f"{path.stem} (layer {own}) imports {imported}"
+        assert ORDER.index(imported) <= own, f"{path.relative_to(GRADER)} imports {imported}"
 
 
-@pytest.mark.parametrize("path", MODULES, ids=[p.stem for p in MODULES])
+@pytest.mark.parametrize("path", MODULES, ids=[str(p.relative_to(GRADER)) for p in MODULES])
 def test_only_the_cli_talks_to_the_terminal(path: Path) -> None:
-    if path.stem in ("cli", "__main__"):
+    if layer_of(path) == "cli" or path.stem in ENTRY:
         return
     tree = ast.parse(path.read_text("utf-8"))
     for node in ast.walk(tree):
@@ -140,3 +68,20 @@ def test_only_the_cli_talks_to_the_terminal(path: Path) -> None:
         if isinstance(node, ast.Import | ast.ImportFrom):
             module = node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
             assert module != "click", f"{path.stem} imports click"
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in GRADER.rglob("__init__.py") if p.parent != GRADER], ids=str
+)
+def test_every_layer_says_what_it_is_and_what_it_holds(path: Path) -> None:
+    tree = ast.parse(path.read_text("utf-8"))
+    assert ast.get_docstring(tree), path
+    if path.parent.name == "cli":
+        return
+    (listed,) = [
+        node.value for node in tree.body
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "__all__"
+    ]  # fmt: skip
+    names = {ast.literal_eval(element) for element in listed.elts}  # type: ignore[attr-defined]
+    modules = {p.stem for p in path.parent.glob("*.py")} - {"__init__"}
+    assert names == modules, path

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from grader.assignment import Assignment, load_assignment
-from grader.expectations import Expectations, build_expectations
-from grader.grade_numeric import grade_number
-from grader.pipeline import grade_file
+from grader.grading.grade_numeric import grade_number
 from grader.results import Status, SubmissionResult
+from grader.run.pipeline import grade_file
+from grader.sheets.assignment import Assignment, load_assignment
+from grader.sheets.expectations import Expectations, build_expectations
 from reference.conventions import Conventions
 from reference.sheets import llm_inference_1
 

@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 from yaml.nodes import MappingNode, SequenceNode
 from yaml.nodes import Node as YamlNode
 
-from grader import yaml_fast
-from grader.answer_tree import MAX_SCALAR_CHARS, LoadIssue, Node
-from grader.loading import (
+from grader.input import yaml_fast
+from grader.input.answer_tree import MAX_SCALAR_CHARS, LoadIssue, Node
+from grader.input.loading import (
     MAX_BYTES,
     MAX_DEPTH,
     MAX_NODES,
@@ -34,9 +34,9 @@ from grader.loading import (
     load_answer_bytes,
     load_answer_file,
 )
-from grader.yaml_fast import FastPathDeclined, compose_fast
-from grader.yaml_salvage import SALVAGE_MAX_CHARS
-from grader.yaml_strict import NodeBudget, compose_yaml
+from grader.input.yaml_fast import FastPathDeclined, compose_fast
+from grader.input.yaml_salvage import SALVAGE_MAX_CHARS
+from grader.input.yaml_strict import NodeBudget, compose_yaml
 
 SUBMISSIONS = Path(__file__).resolve().parent.parent / "submissions"
 

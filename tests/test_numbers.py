@@ -15,8 +15,8 @@ from bounds import time_bound
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from grader.answers.numbers import NumericAnswer, read_choice, read_complexity, read_number
 from grader.errors import AnswerFormatError
-from grader.numbers import NumericAnswer, read_choice, read_complexity, read_number
 
 SHEET = {"L": 64.0, "d": 128.0, "C": 32.0, "H": 56.0, "W": 56.0, "K": 3.0}
 ROOT = Path(__file__).resolve().parents[1]
@@ -233,7 +233,7 @@ def _run_python(code: str) -> str:
 def test_pint_is_imported_only_for_a_unit() -> None:
     code = (
         "import sys\n"
-        "from grader.numbers import read_number\n"
+        "from grader.answers.numbers import read_number\n"
         "read_number('2 x 56 x 56 = 6 272', unit='FLOP', symbols={'L': 64.0})\n"
         "print('pint' in sys.modules)\n"
         "read_number('1.8 MFLOP', unit='FLOP')\n"  # a simple unit: read without pint

@@ -18,8 +18,8 @@ import pytest
 from cli_runs import SAMPLES, grader
 from markdown_it import MarkdownIt
 
-from grader.answer_tree import named_issue
-from grader.student_files import shown_name
+from grader.input.answer_tree import named_issue
+from grader.input.student_files import shown_name
 
 HIDDEN = {chr(c) for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]}
 HIDDEN |= set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")

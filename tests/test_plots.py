@@ -10,10 +10,8 @@ from pathlib import Path
 import pytest
 from leaks import html_text, leaks
 
-from grader.expectations import Expectations
-from grader.pipeline import grade_file
-from grader.plot_marks import LABEL_WIDTH, clamp
-from grader.plots import (
+from grader.reports.plot_marks import LABEL_WIDTH, clamp
+from grader.reports.plots import (
     class_roofline_svg,
     devices_of,
     plot_frame,
@@ -21,8 +19,10 @@ from grader.plots import (
     ridge_parts,
     roofline_svg,
 )
+from grader.reports.roofline_background import DEVICE_COLOURS, shared_background
 from grader.results import SubmissionResult
-from grader.roofline_background import DEVICE_COLOURS, shared_background
+from grader.run.pipeline import grade_file
+from grader.sheets.expectations import Expectations
 
 SUBMISSIONS = Path(__file__).resolve().parent.parent / "submissions"
 SVG = "{http://www.w3.org/2000/svg}"

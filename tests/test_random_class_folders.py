@@ -20,7 +20,7 @@ from cli_runs import as_nobody, grader, shared_folder, unprivileged
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from grader.student_files import shown_name
+from grader.input.student_files import shown_name
 
 ANSWER = re.compile(rb"\.(yaml|yml|json)$", re.IGNORECASE)
 KINDS = ["file", "file", "file", "fifo", "link_in", "link_out", "dangling", "loop", "dir"]

@@ -18,11 +18,11 @@ from decimal import Decimal
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from grader.assignment import load_assignment
-from grader.expectations import build_expectations
-from grader.grade import grade_submission
+from grader.grading.grade import grade_submission
+from grader.input.submission import parse_submission
 from grader.results import PartResult, Status
-from grader.submission import parse_submission
+from grader.sheets.assignment import load_assignment
+from grader.sheets.expectations import build_expectations
 
 # part: (value, factors of a product of the sheet's symbols, or None)
 NUMERIC: dict[str, tuple[float, list[str] | None]] = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grader.regrade import changes_table, compare_results
+from grader.reports.regrade import changes_table, compare_results
 from grader.results import PartResult, Status, Student, SubmissionResult
 
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from grader.decisions import Decision, apply_decisions
-from grader.expectations import Expectations
-from grader.pipeline import grade_file
-from grader.report import _template, escape_markdown, feedback_html, feedback_markdown
+from grader.grading.decisions import Decision, apply_decisions
+from grader.reports.report import _template, escape_markdown, feedback_html, feedback_markdown
 from grader.results import Student, SubmissionResult
+from grader.run.pipeline import grade_file
+from grader.sheets.expectations import Expectations
 
 SUBMISSIONS = Path(__file__).resolve().parent.parent / "submissions"
 EVIL = "Bob](javascript:alert(1)) <script>x</script> | col\nsecond *line* `code` #1 _x_ ~y~ &amp;"

@@ -15,15 +15,15 @@ from bounds import time_bound
 from click.testing import CliRunner
 from leaks import json_text, leaks, own_of
 
-from grader.assignment import REVEAL_LEVELS, RevealLevel, load_assignment
 from grader.cli import main
-from grader.decisions import Decision, apply_decisions
 from grader.errors import AssignmentError
-from grader.expectations import Expectations
-from grader.gradescope import results_document
-from grader.pipeline import grade_file
+from grader.grading.decisions import Decision, apply_decisions
+from grader.reports.reveal import PART_FIELDS, student_view, view_json
 from grader.results import SubmissionResult
-from grader.reveal import PART_FIELDS, student_view, view_json
+from grader.run.gradescope import results_document
+from grader.run.pipeline import grade_file
+from grader.sheets.assignment import REVEAL_LEVELS, RevealLevel, load_assignment
+from grader.sheets.expectations import Expectations
 from reference.solution import format_number
 from tests.conftest import GradeAnswers
 

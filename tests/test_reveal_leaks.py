@@ -30,21 +30,21 @@ from leaks import (
     own_of,
 )
 
-from grader.assignment import (
+from grader.cli import main
+from grader.reports.check_view import result_table
+from grader.reports.reveal import student_view, view_json
+from grader.results import PartResult, Status, SubmissionResult
+from grader.run.gradescope import results_document
+from grader.run.pipeline import Graded, grade_file
+from grader.sheets.assignment import (
     REVEAL_LEVELS,
     LevelledText,
     RevealLevel,
     bundled_assignment_ids,
     load_assignment,
 )
-from grader.check_view import result_table
-from grader.cli import main
-from grader.expectations import Expectations, build_expectations
-from grader.gradescope import results_document
-from grader.mistakes import GENERIC_TRANSFORMS
-from grader.pipeline import Graded, grade_file
-from grader.results import PartResult, Status, SubmissionResult
-from grader.reveal import student_view, view_json
+from grader.sheets.expectations import Expectations, build_expectations
+from grader.sheets.mistakes import GENERIC_TRANSFORMS
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "submissions"

@@ -14,7 +14,7 @@ from browser import chromium, needs_browser
 from click.testing import CliRunner
 
 from grader.cli import main
-from grader.decision_files import read_ledger
+from grader.run.decision_files import read_ledger
 
 SAMPLES = Path(__file__).resolve().parent.parent / "submissions"
 

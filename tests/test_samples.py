@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from grader.expectations import Expectations
-from grader.pipeline import grade_file
 from grader.results import Status, SubmissionResult
+from grader.run.pipeline import grade_file
+from grader.sheets.expectations import Expectations
 
 SAMPLES = Path(__file__).resolve().parent.parent / "submissions"
 

@@ -8,13 +8,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grader.assignment import Assignment
-from grader.decisions import Decision, apply_decisions
-from grader.expectations import Expectations
-from grader.grade import error_result
-from grader.pipeline import grade_bytes, grade_file
+from grader.grading.decisions import Decision, apply_decisions
+from grader.grading.grade import error_result
 from grader.results import SubmissionResult, digest
-from grader.serialize import PartTable, ResultSerializer
+from grader.run.pipeline import grade_bytes, grade_file
+from grader.run.serialize import PartTable, ResultSerializer
+from grader.sheets.assignment import Assignment
+from grader.sheets.expectations import Expectations
 
 SAMPLES = Path(__file__).resolve().parent.parent / "submissions"
 

@@ -12,12 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grader.assignment import Assignment
-from grader.common_mistakes import UNRECOGNISED, example_text
-from grader.pipeline import expectations_for, grade_file
+from grader.reports.common_mistakes import UNRECOGNISED, example_text
+from grader.reports.stats import class_statistics, histogram_bin, pearson
 from grader.results import PartResult, Status, Student, SubmissionResult
+from grader.run.pipeline import expectations_for, grade_file
+from grader.sheets.assignment import Assignment
 from grader.spreadsheet import plain_number
-from grader.stats import class_statistics, histogram_bin, pearson
 
 SUBMISSIONS = Path(__file__).resolve().parent.parent / "submissions"
 
@@ -264,7 +264,7 @@ def test_plain_number(value: float, text: str) -> None:
 
 
 def graded_samples() -> list[SubmissionResult]:
-    from grader.assignment import load_assignment
+    from grader.sheets.assignment import load_assignment
 
     exp = expectations_for(load_assignment("roofline-1"))
     paths = sorted(SUBMISSIONS.glob("*.y*ml")) + sorted(SUBMISSIONS.glob("*.json"))

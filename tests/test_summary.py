@@ -11,17 +11,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jinja2 import StrictUndefined
 
-from grader.assignment import Assignment
-from grader.pipeline import expectations_for, grade_file
-from grader.results import PartResult, Status, Student, SubmissionResult
-from grader.stats import ClassStatistics, class_statistics
-from grader.summary import (
+from grader.reports.stats import ClassStatistics, class_statistics
+from grader.reports.summary import (
     _environment,
     escape_markdown,
     summary_html,
     summary_markdown,
     summary_table,
 )
+from grader.results import PartResult, Status, Student, SubmissionResult
+from grader.run.pipeline import expectations_for, grade_file
+from grader.sheets.assignment import Assignment
 
 SUBMISSIONS = Path(__file__).resolve().parent.parent / "submissions"
 IMG = "<img src=x onerror=alert(1)>"

@@ -16,9 +16,14 @@ from typing import Any
 import pytest
 import yaml
 
-from grader.assignment import Assignment, Part, load_assignment
+from grader.reports.template import (
+    SCHEMA_DIALECT,
+    answer_schema,
+    answer_template,
+    notation_examples,
+)
 from grader.results import Status
-from grader.template import SCHEMA_DIALECT, answer_schema, answer_template, notation_examples
+from grader.sheets.assignment import Assignment, Part, load_assignment
 
 ASSIGNMENT = load_assignment("roofline-1")
 
@@ -84,7 +89,7 @@ def _expected_numbers() -> set[float]:
     """Every numeric answer of the sheet (solver if it runs here, else the sheet's list)."""
     numbers = {float(n) for n in SHEET_NUMBERS}
     try:
-        from grader.solving import resolve_givens
+        from grader.sheets.solving import resolve_givens
         from reference import solve
     except ImportError:
         return numbers
@@ -250,8 +255,8 @@ def test_template_shows_none_of_the_answers() -> None:
 
 
 def _numeric_value(part: Part, text: str) -> float:
-    from grader.numbers import read_number
-    from grader.solving import resolve_givens, symbol_values
+    from grader.answers.numbers import read_number
+    from grader.sheets.solving import resolve_givens, symbol_values
 
     symbols = symbol_values(ASSIGNMENT, resolve_givens(ASSIGNMENT))
     return read_number(text, unit=part.unit, symbols=symbols).value
@@ -262,9 +267,9 @@ EXAMPLES = [(part, example) for part in ASSIGNMENT.parts for example in notation
 
 @pytest.mark.parametrize(("part", "example"), EXAMPLES, ids=[f"{p.id}:{e}" for p, e in EXAMPLES])
 def test_examples_are_accepted_notation_and_not_an_answer(part: Part, example: str) -> None:
-    pytest.importorskip("grader.numbers")
-    from grader.grade_other import VERDICT_SPELLINGS
-    from grader.numbers import read_choice, read_complexity
+    pytest.importorskip("grader.answers.numbers")
+    from grader.answers.numbers import read_choice, read_complexity
+    from grader.grading.grade_other import VERDICT_SPELLINGS
 
     text = yaml.safe_load(f"answer: {example}")["answer"]
     assert isinstance(text, str | int | float)
@@ -300,7 +305,7 @@ def test_a_part_under_another_parts_id_gets_a_dotted_key() -> None:
 
 
 def test_grader_reads_the_untouched_template_as_all_missing(tmp_path: Path) -> None:
-    pipeline = pytest.importorskip("grader.pipeline")
+    pipeline = pytest.importorskip("grader.run.pipeline")
     from grader.results import Status
 
     path = tmp_path / "s1234567.yaml"
@@ -315,8 +320,8 @@ def test_grader_reads_the_untouched_template_as_all_missing(tmp_path: Path) -> N
 
 
 def test_grader_reaches_parts_under_dotted_keys(tmp_path: Path) -> None:
-    pytest.importorskip("grader.submission")
-    from grader.submission import load_submission
+    pytest.importorskip("grader.input.submission")
+    from grader.input.submission import load_submission
 
     assignment = _with_parts("q3.a.detail")
     path = tmp_path / "s1.yaml"
@@ -421,7 +426,7 @@ def test_schema_accepts_what_the_grader_reads_without_problems(
     text: str, accepted: bool, tmp_path: Path
 ) -> None:
     assert _validator(SCHEMA).is_valid(yaml.safe_load(text)) is accepted
-    pipeline = pytest.importorskip("grader.pipeline")
+    pipeline = pytest.importorskip("grader.run.pipeline")
     from grader.results import Status
 
     for name in ("q3-sketch.png", "q4-sketch.png"):
@@ -440,7 +445,7 @@ def test_schema_accepts_what_the_grader_reads_without_problems(
 def _filled_template(assignment: Assignment) -> str:
     """The template with every part the solver answers filled in, by editing its own lines
     (as a student types into it); optional keys and the parts a TA grades stay empty."""
-    from grader.pipeline import expectations_for
+    from grader.run.pipeline import expectations_for
 
     expected = expectations_for(assignment).answers
     path: list[tuple[int, str]] = []
@@ -466,7 +471,7 @@ def _filled_template(assignment: Assignment) -> str:
 
 
 def test_a_template_filled_where_the_solver_answers_gets_full_marks(tmp_path: Path) -> None:
-    from grader.pipeline import expectations_for, grade_file
+    from grader.run.pipeline import expectations_for, grade_file
 
     text = _filled_template(ASSIGNMENT)
     assert "max: ," in text and "sub: }" in text  # the optional counts are left as they came

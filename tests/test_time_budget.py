@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from bounds import time_bound
 
-from grader import time_budget
-from grader.expectations import Expectations
-from grader.pipeline import Graded
+from grader.run import time_budget
+from grader.run.pipeline import Graded
+from grader.sheets.expectations import Expectations
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGALRM is POSIX only")
 

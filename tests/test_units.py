@@ -9,11 +9,11 @@ import time
 import pytest
 from bounds import time_bound
 
-from grader import units as _units
+from grader.answers import units as _units
+from grader.answers.numbers import read_number
+from grader.answers.simple_units import simple_factor
+from grader.answers.units import split_number_unit, to_unit
 from grader.errors import AnswerFormatError
-from grader.numbers import read_number
-from grader.simple_units import simple_factor
-from grader.units import split_number_unit, to_unit
 
 SYMBOLS = {"L", "d", "C", "H", "W", "K"}
 
@@ -253,7 +253,7 @@ def test_other_units_are_left_to_pint(text: str, target: str) -> None:
 def test_a_class_writing_usual_units_never_imports_pint() -> None:
     code = (
         "import sys\n"
-        "from grader.pipeline import default_assignment, expectations_for, grade_bytes\n"
+        "from grader.run.pipeline import default_assignment, expectations_for, grade_bytes\n"
         "exp = expectations_for(default_assignment(None))\n"
         "answers = b'answers: {q1.b: 1.8 MFLOP, q5.conv.bytes: 785.1 KiB, q3.a: 250 FLOP/B}'\n"
         "result = grade_bytes(answers, exp, fmt='yaml', name='s1.yaml').result\n"

@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from grader.assignment import Assignment
 from grader.cli import main
-from grader.decisions import Decision, apply_decisions
-from grader.expectations import Expectations, build_expectations
-from grader.grade import grade_submission
-from grader.gradebook import BOM, gradebook_csv, review_csv
-from grader.report import feedback_markdown
+from grader.grading.decisions import Decision, apply_decisions
+from grader.grading.grade import grade_submission
+from grader.input.submission import parse_submission
+from grader.reports.gradebook import BOM, gradebook_csv, review_csv
+from grader.reports.report import feedback_markdown
+from grader.reports.stats import class_statistics
 from grader.results import (
     SENT_TO_REVIEW,
     PartDigest,
@@ -30,8 +30,8 @@ from grader.results import (
     SubmissionResult,
     awaits_person,
 )
-from grader.stats import class_statistics
-from grader.submission import parse_submission
+from grader.sheets.assignment import Assignment
+from grader.sheets.expectations import Expectations, build_expectations
 
 # q1.b "2 K FLOP": K is the kernel size and also kilo; q5.conv.gpu names both verdicts;
 # q3.a has a unit nobody knows. q1.a is right, q2.a a wrong number (graded, not a review item).

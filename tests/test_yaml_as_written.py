@@ -14,16 +14,16 @@ import pytest
 from click.testing import CliRunner
 from markupsafe import escape
 
-from grader.answer_tree import Node
 from grader.cli import main
 from grader.escaping import escape_markdown
-from grader.expectations import Expectations
-from grader.gradebook import BOM, gradebook_csv
-from grader.loading import load_answer_bytes
-from grader.pipeline import grade_bytes
-from grader.report import feedback_html, feedback_markdown
+from grader.input.answer_tree import Node
+from grader.input.loading import load_answer_bytes
+from grader.input.yaml_tabs import soften_tabs
+from grader.reports.gradebook import BOM, gradebook_csv
+from grader.reports.report import feedback_html, feedback_markdown
 from grader.results import Status, SubmissionResult
-from grader.yaml_tabs import soften_tabs
+from grader.run.pipeline import grade_bytes
+from grader.sheets.expectations import Expectations
 
 
 def tree(text: str) -> Any:

@@ -1,0 +1,17 @@
+"""Pure readers of students' text: numbers (grouping, decimal marks, remarks, implicit products),
+safe arithmetic, units, choices and growth classes. Nothing here reads a file or knows a sheet.
+"""
+
+__all__ = [
+    "choices",
+    "digit_grouping",
+    "expression",
+    "growth_classes",
+    "implicit_products",
+    "numbers",
+    "remarks",
+    "significant_figures",
+    "simple_units",
+    "unit_boundary",
+    "units",
+]

@@ -1,0 +1,303 @@
+"""Reading a numeric answer as a careful TA reads it: number, unit, shown work, remark.
+
+The grading engine calls :func:`read_number` (and :func:`~grader.choices.read_choice`,
+:func:`~grader.growth_classes.read_complexity`, re-exported here); it returns the value in the
+part's unit or raises :class:`~grader.errors.AnswerFormatError` with a one-line message for the
+student. Nothing is guessed silently: a reading that depends on something the text does not
+settle comes back with both readings for the grader to settle, or is refused with them.
+
+What a student may write, and who reads it:
+
+* digits with thousands separators or a decimal comma: :mod:`grader.digit_grouping`
+  (``1,806,336``, ``2,25``, ``1.806.336``; ``3,333`` has two readings);
+* arithmetic, scientific notation and implicit products: :mod:`grader.expression`
+  (``2 × 56 × 56``, ``2.5·10^2``, ``2 L^2 d``, ``L(L+1)/2``);
+* units: :mod:`grader.units` (``1.8 MFLOP``, ``785.1 KiB``; ``FLOPS`` for a count is read as
+  FLOP with a note; ``byte/FLOP`` for FLOP per byte is turned around and marked);
+* shown work, ``expr = result`` (also ``≈``, ``~``, ``->``, ``→``, and ``result (= expr)``):
+  the result is the graded value; the expression's value is kept so the engine can tell a slip
+  from a wrong method. A side without a unit is in the part's unit; working that does not read
+  is skipped with a note;
+* a remark after the value (``1024 (one multiply per score)``): :mod:`grader.remarks`; it is
+  tried only when the whole text does not read, and the answer notes that it was skipped.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from grader.answers.choices import read_choice
+from grader.answers.digit_grouping import ungroup
+from grader.answers.expression import MAX_LENGTH, evaluate
+from grader.answers.growth_classes import read_complexity
+from grader.answers.remarks import has_word, remark_cuts, trailing_group
+from grader.answers.significant_figures import significant_figures
+from grader.answers.units import WrongDimension, convert, split_number_unit
+from grader.errors import AnswerFormatError
+
+__all__ = ["NumericAnswer", "read_choice", "read_complexity", "read_number"]
+
+REMARK_NOTE = "The remark after the value was not graded."
+WORKING_NOTE = "Your working before '=' could not be read; the result after it is graded."
+
+
+@dataclass(frozen=True)
+class NumericAnswer:
+    """A numeric answer as read, in the part's unit.
+
+    Attributes:
+        value: The graded value (the stated result when the student wrote ``expr = result``).
+        expression_value: The value of ``expr`` in ``expr = result``; None without shown work.
+        significant_figures: Of the stated number when it is a plain (possibly rounded) number;
+            None for an expression with operators, which is treated as exact.
+        text: The stripped original text.
+        notes: Short sentences on how an unusual notation was read, for the feedback.
+        inverted: The quantity as written when its unit was the inverse of the part's
+            (``0.004 byte/FLOP``); ``value`` is then that quantity turned around.
+        other: The answer with an ambiguous digit group read the other way (``3,333`` as
+            3.333), when neither the part nor the text settles it; None otherwise.
+        ambiguous: That digit group as written.
+    """
+
+    value: float
+    expression_value: float | None
+    significant_figures: int | None
+    text: str
+    notes: tuple[str, ...] = ()
+    inverted: str | None = None
+    other: NumericAnswer | None = None
+    ambiguous: str | None = None
+
+
+_APPROXIMATELY = re.compile(
+    r"^(?:[≈~≃=]|(?i:about|approximately|approx\.?|roughly|around|ca\.)(?=[\s\d.+\-(]))\s*"
+)
+# "expr = result", also "≈", and an arrow from working to result ("903,168 MAC -> 1,806,336").
+_SIDE_SEPARATOR = re.compile(r"[=≈~≃≅]+>?|->|→|⇒")
+_PLAIN_NUMBER_TEXT = re.compile(r"[+-]?[\d.,'’\u00a0\u2009\u202f ]*\d(?:[eE][+-]?\d+)?")
+_OPERATOR_END = frozenset("+-*/^(×·⋅∗÷−–")
+_WHOLE_NOISE = 1e-9
+# Entries are short texts and small results; a class of thousands repeats far fewer answers.
+_CACHE_SIZE = 4096
+
+
+def read_number(
+    text: str,
+    *,
+    unit: str,
+    symbols: Mapping[str, float] | None = None,
+    whole: bool = False,
+    both_readings: bool = False,
+) -> NumericAnswer:
+    """Read a numeric answer, with optional unit, shown work and remark, in the part's unit.
+
+    Args:
+        text: The student's answer, e.g. ``"2 × 56 × 56 × 3 × 3 × 32 = 1,811,072"``.
+        unit: The part's unit (``"FLOP"``, ``"byte"``, ``"FLOP/byte"``, ``"FLOP/s"``,
+            ``"byte/s"`` or ``"1"``); a number without a unit is in this unit.
+        symbols: Values of the sheet's symbols that expressions may use (``L``, ``d``, ...).
+        whole: The part's value is a whole number (a count, a byte total): ``65,536`` is then
+            65536, since 65.536 is no count.
+        both_readings: Return an ambiguous digit group's two readings (``other``) for the
+            caller to settle, instead of refusing it.
+
+    Returns:
+        The answer read; see :class:`NumericAnswer`.
+
+    Raises:
+        AnswerFormatError: Empty, malformed, ambiguous, or a unit of the wrong kind.
+
+    Example:
+        >>> read_number("2 × 56 × 56 × 3 × 3 × 32 = 1,811,072", unit="FLOP").value
+        1811072.0
+    """
+    stripped = text.strip()
+    if not stripped:
+        raise AnswerFormatError("no answer")
+    if len(stripped) > MAX_LENGTH:
+        raise AnswerFormatError(f"answer is too long (more than {MAX_LENGTH} characters)")
+    # The symbols' values are part of the key: the same text means another number elsewhere.
+    items = tuple(symbols.items()) if symbols else ()
+    if symbols and 0 in symbols.values():
+        # 0.0 and -0.0 are one key but may give answers of different sign: not cached.
+        answer = _read_stripped.__wrapped__(stripped, unit, items, whole)
+    else:
+        answer = _read_stripped(stripped, unit, items, whole)
+    if answer.other is not None and not both_readings:
+        group = answer.ambiguous or ""
+        thousands, decimal = group.replace(",", ""), group.replace(",", ".")
+        raise AnswerFormatError(
+            f"'{group}' is ambiguous: write {thousands} or {decimal}",
+            readings=(stripped.replace(group, thousands, 1), stripped.replace(group, decimal, 1)),
+        )
+    return answer
+
+
+@functools.lru_cache(maxsize=_CACHE_SIZE)
+def _read_stripped(
+    stripped: str, unit: str, symbols: tuple[tuple[str, float], ...], whole: bool
+) -> NumericAnswer:
+    """:func:`read_number` after its cheap checks, cached: answers repeat a lot across a class.
+
+    Only answers are cached (the answer is frozen, so sharing it is safe); a refusal raises
+    afresh each time, through the caches of :mod:`grader.expression` and :mod:`grader.units`.
+    """
+    names = dict(symbols)
+    if stripped[-1] in ")）":
+        shown = _shown_work_in_parentheses(stripped, unit, names, whole)
+        if shown is not None:
+            return shown
+    try:
+        return _read_text(stripped, unit, names, whole)
+    except AnswerFormatError as error:
+        rescued = _read_with_remark(stripped, unit, names, whole)
+        if rescued is None:
+            raise error from None
+        return rescued
+
+
+def _read_text(text: str, unit: str, names: Mapping[str, float], whole: bool) -> NumericAnswer:
+    """The answer ``text`` as a whole: its sides, the last one stated. Working before ``=``
+    that does not read (``200 TFLOP/s / 800 GB/s = 250``) is skipped with a note: the stated
+    result is what is graded."""
+    sides = _split_sides(_ascii_digits(_APPROXIMATELY.sub("", text, count=1)))
+    stated = _read_side(sides[-1], unit, names, whole, text)
+    if len(sides) == 1:
+        return replace(stated, text=text)
+    readings = []
+    for side in sides[:-1]:
+        try:
+            readings.append(_read_side(side, unit, names, whole, text))
+        except AnswerFormatError:
+            continue
+    if not readings:
+        return replace(stated, text=text, notes=(*stated.notes, WORKING_NOTE))
+    readings.append(stated)
+    expression = readings[0].value
+    if stated.other is not None:
+        # "… = 803,968": the student's own expression says which reading they meant.
+        for candidate in (stated, stated.other):
+            if math.isclose(candidate.value, expression, rel_tol=1e-9):
+                stated = replace(candidate, other=None, ambiguous=None)
+                break
+    notes = tuple(dict.fromkeys(note for side in readings for note in side.notes))
+    return replace(stated, expression_value=expression, notes=notes, text=text)
+
+
+def _read_with_remark(
+    text: str, unit: str, names: Mapping[str, float], whole: bool
+) -> NumericAnswer | None:
+    """The answer before a remark (``1024 (one multiply per score)``), or None."""
+    for cut in remark_cuts(text, names):
+        head = text[: cut.position].rstrip(" \t,;-–—")
+        if cut.kind == "group":
+            inside = text[cut.position :].strip()[1:-1].strip()
+            try:  # "0.25 (kFLOP/byte)": a unit in parentheses, not a remark
+                return replace(_read_text(f"{head} {inside}", unit, names, whole), text=text)
+            except AnswerFormatError:
+                pass
+        try:
+            answer = _read_text(head, unit, names, whole)
+        except AnswerFormatError:
+            continue
+        return replace(answer, text=text, notes=(*answer.notes, REMARK_NOTE))
+    return None
+
+
+def _shown_work_in_parentheses(
+    text: str, unit: str, names: Mapping[str, float], whole: bool
+) -> NumericAnswer | None:
+    """``4096 (= 64·64)`` or ``4096 (64 × 64)``: a result and its working, read as
+    ``64·64 = 4096``. Without ``=`` only when both are about the same number (else the
+    juxtaposition is a product: ``2 (L·d)``)."""
+    found = trailing_group(text)
+    if found is None or not _PLAIN_NUMBER_TEXT.fullmatch(found[0]) or has_word(found[1], names):
+        return None
+    head, inside = found
+    marked = inside[:1] in ("=", "≈", "~")
+    working = inside.lstrip("=≈~ ") if marked else inside
+    if not working:
+        return None
+    try:
+        answer = _read_text(f"{working} = {head}", unit, names, whole)
+    except AnswerFormatError:
+        return None
+    expression = answer.expression_value
+    if not marked and not (expression and abs(expression - answer.value) <= 0.05 * abs(expression)):
+        return None
+    return replace(answer, text=text)
+
+
+def _ascii_digits(text: str) -> str:
+    """Full-width and other decimal digits as ASCII (superscripts are not decimal: kept)."""
+    if text.isascii():  # the usual case: nothing to convert
+        return text
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
+
+
+def _split_sides(text: str) -> list[str]:
+    sides = [side.strip() for side in _SIDE_SEPARATOR.split(text)]
+    if not sides[0]:
+        raise AnswerFormatError("nothing before '='")
+    if not all(sides):
+        raise AnswerFormatError("nothing after '='")
+    return sides
+
+
+def _read_side(
+    side: str, unit: str, names: Mapping[str, float], whole: bool, text: str
+) -> NumericAnswer:
+    """One side of ``expr = result``, in the part's unit, with its other reading if any."""
+    number, unit_text = split_number_unit(side, names)
+    if not number or number[-1] in _OPERATOR_END:
+        # A word where a number or operand belongs ("nan", "open(...)", "2*q"): the
+        # evaluator names the problem.
+        evaluate(side, names)
+        raise AnswerFormatError(f"expected a number, got '{_short(side)}'")
+    grouped = ungroup(number)
+    first = _valued(grouped.text, unit_text, unit, names, side)
+    if grouped.other is None:
+        return first
+    other = _valued(grouped.other, unit_text, unit, names, side)
+    if grouped.mark == ".":
+        if whole and not _is_whole(first.value) and _is_whole(other.value):
+            note = f"Read '{grouped.ambiguous}' with a dot as thousands separator."
+            return replace(other, notes=(*other.notes, note))
+        return first
+    if whole and not _is_whole(other.value):
+        return first  # 65,536 weights: there is no such thing as 65.536 of them
+    return replace(first, other=replace(other, text=text), ambiguous=grouped.ambiguous)
+
+
+def _valued(
+    plain: str, unit_text: str, unit: str, names: Mapping[str, float], side: str
+) -> NumericAnswer:
+    """``plain`` (digits ungrouped) evaluated and converted from ``unit_text`` to ``unit``."""
+    value = evaluate(plain, names)
+    figures = significant_figures(plain, names)
+    if not unit_text:
+        return NumericAnswer(value, None, figures, side)
+    try:
+        converted = convert(value, unit_text, unit)
+    except WrongDimension:
+        raise
+    except AnswerFormatError as error:  # an unknown unit: the number alone may be the answer
+        raise AnswerFormatError(error.message, readings=(plain,)) from None
+    notes = (converted.note,) if converted.note else ()
+    inverted = side if converted.inverted else None
+    return NumericAnswer(converted.value, None, figures, side, notes, inverted)
+
+
+def _is_whole(value: float) -> bool:
+    return abs(value - round(value)) <= _WHOLE_NOISE * max(abs(value), 1.0)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """The student's text for a one-line message: white space collapsed, cut at ``limit``."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,112 @@
+"""Remarks after an answer: ``1024 (one multiply per score)``, ``3.3 FLOP/B - the PIM ridge``,
+``131072 B per projection``, ``~16 (about 6% of the ridge)``.
+
+A careful TA reads the value and skips the words after it. :func:`remark_cuts` lists where such
+a remark may start, for a reader to try when the whole text does not read:
+
+* a parenthesised group at the end (not inside other parentheses) whose text holds a word;
+* a dash with spaces around it (`` - ``), an en or em dash, a semicolon, or a comma followed
+  by a space and a word, when a word follows;
+* a space after the unit, before more words (``B per projection``): only where the text before
+  the cut already holds letters (a unit), so that ``6.29 million`` is never read as 6.29.
+
+A word is two letters or more that are not a sheet symbol or a run of them (``Ld``): arithmetic
+in parentheses, such as ``2 × (56 × 56)`` or ``(L+1)``, is never a remark.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from typing import Literal, NamedTuple
+
+from grader.answers.implicit_products import is_symbol_run
+
+__all__ = ["Cut", "has_word", "remark_cuts", "trailing_group"]
+
+MAX_CUTS = 8
+"""Cuts tried at most for one answer (each is a full reading of the text before it)."""
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_SEPARATOR = re.compile(r"\s+[-‐‑]\s+|\s*[–—]\s*|\s*;\s*|,\s+(?=[^\W\d_])")
+_SPACE_BEFORE_WORD = re.compile(r"\s+(?=[^\W\d_])")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+class Cut(NamedTuple):
+    """Where a remark may start: ``text[:position]`` is the answer, the rest the remark."""
+
+    position: int
+    kind: Literal["group", "separator", "words"]
+
+
+def has_word(text: str, symbols: Collection[str] = ()) -> bool:
+    """Whether ``text`` holds a word: two letters or more, not a symbol or a run of them."""
+    return any(
+        match.group() not in symbols and not is_symbol_run(match.group(), symbols)
+        for match in _WORD.finditer(text)
+    )
+
+
+def trailing_group(text: str) -> tuple[str, str] | None:
+    """``(before, inside)`` for a text ending in a parenthesised group at the top level, else
+    None: ``"4096 (= 64·64)"`` gives ``("4096", "= 64·64")``."""
+    if not text.endswith((")", "）")):
+        return None
+    depth = 0
+    for position in range(len(text) - 1, -1, -1):
+        char = text[position]
+        if char in ")）":
+            depth += 1
+        elif char in "(（":
+            depth -= 1
+            if depth == 0:
+                before = text[:position].rstrip()
+                return (before, text[position + 1 : -1].strip()) if before else None
+    return None
+
+
+def remark_cuts(text: str, symbols: Collection[str] = ()) -> list[Cut]:
+    """Where a remark may start in ``text``, in the order to try them (at most ``MAX_CUTS``).
+
+    A group at the end and separators come first, the latest first (the longest answer);
+    then spaces after the unit, the earliest first, and only before the first separator
+    (words after a separator are inside the remark already).
+
+    Example:
+        >>> remark_cuts("250 FLOP/byte (peak / bandwidth)")
+        [Cut(position=13, kind='group')]
+        >>> remark_cuts("131072 B per projection")
+        [Cut(position=8, kind='words'), Cut(position=12, kind='words')]
+    """
+    depths = _depths(text)
+    strong: list[Cut] = []
+    group = trailing_group(text)
+    if group is not None and has_word(group[1], symbols):
+        strong.append(Cut(len(group[0]), "group"))
+    for match in _SEPARATOR.finditer(text):
+        if not depths[match.start()] and has_word(text[match.end() :], symbols):
+            strong.append(Cut(match.start(), "separator"))
+    strong.sort(key=lambda cut: -cut.position)
+    first_strong = min((cut.position for cut in strong), default=len(text))
+    words = [
+        Cut(match.start(), "words")
+        for match in _SPACE_BEFORE_WORD.finditer(text, 0, first_strong)
+        if not depths[match.start()]
+        and _LETTER.search(text[: match.start()])  # a unit before: "6.29 million" is no remark
+        and has_word(text[match.end() :], symbols)
+    ]
+    return [cut for cut in strong + words if text[: cut.position].strip()][:MAX_CUTS]
+
+
+def _depths(text: str) -> list[int]:
+    """The parenthesis depth at each position of ``text`` (one more item for its end)."""
+    depths, depth = [], 0
+    for char in text:
+        if char in ")）":
+            depth = max(depth - 1, 0)
+        depths.append(depth)
+        if char in "(（":
+            depth += 1
+    depths.append(depth)
+    return depths

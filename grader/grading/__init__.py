@@ -1,0 +1,17 @@
+"""Pure grading: (expectations, submission) -> result. The kinds of answer, tolerance predicates,
+mistakes carried forward, the memo, and TA decisions applied to results.
+"""
+
+__all__ = [
+    "carry_forward",
+    "compare",
+    "decisions",
+    "file_context",
+    "grade",
+    "grade_numeric",
+    "grade_other",
+    "grading_memo",
+    "operation_counts",
+    "outcome",
+    "unreadable",
+]

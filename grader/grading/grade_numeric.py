@@ -1,0 +1,295 @@
+"""Grading a number: right, carried forward, arithmetic slip, close, known mistake, or wrong.
+
+Pure. The order of the checks is the order a careful TA reasons in: is it right (or equally
+right under another reasonable convention); does it follow from the student's own earlier
+answers; is the expression right but the stated result not; is it close; does it match an
+alternative of this part or a generic slip (x2, 1000 vs 1024...).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+
+from grader.answers.numbers import WORKING_NOTE, NumericAnswer, read_number
+from grader.grading.carry_forward import Matcher, carried_forward, inherited_mistake
+from grader.grading.compare import is_close, is_right, relative_error
+from grader.grading.file_context import Fact, FileContext
+from grader.grading.outcome import Outcome, credited
+from grader.results import Status
+from grader.sheets.assignment import GradingPolicy, Part
+from grader.sheets.expectations import Candidate, Expectations
+from grader.sheets.mistakes import GENERIC_TRANSFORMS
+from reference.solution import format_number as fmt
+
+
+def grade_number(
+    part: Part,
+    text: str,
+    exp: Expectations,
+    own: Mapping[str, float],
+    context: FileContext | None = None,
+) -> Outcome:
+    """Grade a numeric answer; ``own`` holds the student's valid earlier numeric answers and
+    ``context`` how they were graded and how the file writes numbers.
+
+    Raises:
+        AnswerFormatError: the text cannot be read as a number in the part's unit.
+    """
+    answer = read_number(
+        text, unit=part.unit, symbols=exp.symbols, whole=part.whole_number, both_readings=True
+    )
+    facts = context.facts if context is not None else {}
+    if answer.other is None:
+        return _grade_reading(part, answer, exp, own, facts)
+    group = answer.ambiguous or ""
+    thousands, decimal = group.replace(",", ""), group.replace(",", ".")
+    habit = context.habit if context is not None else None
+    if habit is not None:
+        chosen = answer.other if habit == "decimal comma" else answer
+        shown = decimal if habit == "decimal comma" else thousands
+        note = f"Read '{group}' as {shown}, as your file writes commas elsewhere."
+        outcome = _grade_reading(part, chosen, exp, own, facts)
+    else:
+        first = _grade_reading(part, answer, exp, own, facts)
+        second = _grade_reading(part, answer.other, exp, own, facts)
+        outcome, shown = (second, decimal) if second.credit > first.credit else (first, thousands)
+        note = (
+            f"'{group}' can be {thousands} or {decimal} and your file does not settle which;"
+            f" graded as {shown}."
+        )
+    return replace(outcome, feedback=f"{outcome.feedback} {note}".strip(), shareable=False)
+
+
+def _grade_reading(
+    part: Part,
+    answer: NumericAnswer,
+    exp: Expectations,
+    own: Mapping[str, float],
+    facts: Mapping[str, Fact],
+) -> Outcome:
+    """Grade one reading of the answer, with its notes (and its unit turned around, if so)."""
+    policy = part.policy(exp.assignment.grading)
+    outcome = _judge(part, answer, exp, own, facts, policy)
+    notes = " ".join(
+        note
+        for note in answer.notes
+        if note != WORKING_NOTE or outcome.status is not Status.CORRECT  # no news when right
+    )
+    if answer.inverted is not None:
+        conversion = (
+            f"You gave {answer.inverted}, the inverse of {part.unit}; turned around it is"
+            f" {fmt(answer.value)} {part.unit}."
+        )
+        if outcome.status is Status.CORRECT:
+            outcome = credited(
+                policy.inverted_unit_credit,
+                value=answer.value,
+                mistake="inverted_unit",
+                feedback=f"{conversion} The question asks for {part.unit}.",
+            )
+        else:
+            outcome = replace(
+                credited(outcome.credit * policy.inverted_unit_credit, value=answer.value),
+                mistake=outcome.mistake or "inverted_unit",
+                feedback=f"{conversion} {outcome.feedback}",
+                carried_forward=outcome.carried_forward,
+            )
+    return _with_note(outcome, notes)
+
+
+def _judge(
+    part: Part,
+    answer: NumericAnswer,
+    exp: Expectations,
+    own: Mapping[str, float],
+    facts: Mapping[str, Fact],
+    policy: GradingPolicy,
+) -> Outcome:
+    """The outcome of the value read: right, carried forward, a slip, a known mistake, close,
+    or wrong, in the order a careful TA reasons in."""
+    rtol = policy.count_rtol if part.kind == "count" else policy.real_rtol
+
+    def right(target: float) -> bool:
+        return is_right(
+            answer.value,
+            target,
+            rtol=rtol,
+            min_figures=policy.min_rounding_figures,
+            significant_figures=answer.significant_figures,
+        )
+
+    def matches_mistake(target: float) -> bool:
+        # Diagnosing a mistake from a rounded number needs one figure more than accepting a
+        # right one: 1.9e6 is 1,806,336 badly rounded as much as it is the biased 1,906,688.
+        return is_right(
+            answer.value,
+            target,
+            rtol=rtol,
+            min_figures=policy.min_rounding_figures + 1,
+            significant_figures=answer.significant_figures,
+        )
+
+    note = _disagreement_note(answer, rtol, policy)
+    if any(right(float(v)) for v in exp.accepted[part.id] if isinstance(v, int | float)):
+        return Outcome(Status.CORRECT, 1.0, answer.value, feedback=("Right. " + note).strip())
+    expected = float(exp.expected(part.id))  # type: ignore[arg-type]
+    # Lazily, in order: the first check that recognises the answer decides. A recognised
+    # mistake, here or carried from an earlier part, comes before "close" because it says
+    # more (2,016 scores is "diagonal left out", not "check your arithmetic").
+    checks: tuple[Callable[[], Outcome | None], ...] = (
+        lambda: carried_forward(part, answer, exp, own, facts, policy, right),
+        lambda: inherited_mistake(part, exp, facts, policy, right, answer.value),
+        lambda: _slip(answer, expected, policy, rtol),
+        lambda: _known(exp.alternatives[part.id], answer, matches_mistake),
+        lambda: _generic(policy, expected, answer, matches_mistake),
+        lambda: _close(answer, expected, policy),
+    )
+    for check in checks:
+        outcome = check()
+        if outcome is not None:
+            return outcome if outcome.mistake == "arithmetic_slip" else _with_note(outcome, note)
+    direction = "too high" if answer.value > expected else "too low"
+    return Outcome(
+        Status.INCORRECT,
+        0.0,
+        answer.value,
+        mistake=None,
+        feedback=(
+            f"Not right: {_size_hint(answer.value, expected)} {direction}, and not a "
+            f"mistake the grader knows. {note}"
+        ).strip(),
+        # How far off, with the student's own value, would give the expected value away.
+        hint=f"Not right: {direction}, and not a mistake the grader knows. {note}".strip(),
+    )
+
+
+def _size_hint(value: float, expected: float) -> str:
+    error = relative_error(value, expected)
+    if error < 0.5:
+        return f"about {round(error * 100)}%"
+    if value == 0 or expected == 0 or (value < 0) != (expected < 0):
+        return "far"
+    ratio = max(abs(value / expected), abs(expected / value))
+    return f"about {fmt(round(ratio, 1))} times"
+
+
+def _disagreement_note(answer: NumericAnswer, rtol: float, policy: GradingPolicy) -> str:
+    """A note when the student's own expression does not give the result they wrote, unless
+    the result is that value rounded within tolerance (3.33 for 10/3 is not a disagreement)."""
+    expression = answer.expression_value
+    if expression is None or is_right(
+        answer.value,
+        expression,
+        rtol=rtol,
+        min_figures=policy.min_rounding_figures,
+        significant_figures=answer.significant_figures,
+    ):
+        return ""
+    computed, written = _distinct(expression, answer.value)
+    return (
+        f"Note: your expression evaluates to {computed}, not the {written} you wrote; the "
+        "stated result is what is graded."
+    )
+
+
+def _distinct(first: float, second: float) -> tuple[str, str]:
+    """Both numbers with as many digits as it takes to tell them apart."""
+    if fmt(first) != fmt(second):
+        return fmt(first), fmt(second)
+    for figures in range(5, 17):
+        shown = _with_figures(first, figures), _with_figures(second, figures)
+        if shown[0] != shown[1]:
+            return shown
+    return fmt(first), fmt(second)
+
+
+def _with_figures(value: float, figures: int) -> str:
+    if value == 0 or not math.isfinite(value):
+        return fmt(value)
+    decimals = max(0, figures - 1 - math.floor(math.log10(abs(value))))
+    shown = f"{value:,.{decimals}f}"
+    return shown.rstrip("0").rstrip(".") if "." in shown else shown
+
+
+def _with_note(outcome: Outcome, note: str) -> Outcome:
+    if not note or note in outcome.feedback:
+        return outcome
+    hint = None if outcome.hint is None else f"{outcome.hint} {note}".strip()
+    return replace(outcome, feedback=f"{outcome.feedback} {note}".strip(), hint=hint)
+
+
+def _slip(
+    answer: NumericAnswer, expected: float, policy: GradingPolicy, rtol: float
+) -> Outcome | None:
+    expression = answer.expression_value
+    if expression is None or not is_right(expression, expected, rtol=rtol):
+        return None
+    return credited(
+        policy.slip_credit,
+        value=answer.value,
+        mistake="arithmetic_slip",
+        feedback=(
+            f"Your expression is right (it evaluates to {fmt(expression)}), but the result "
+            f"you wrote, {fmt(answer.value)}, is not: an arithmetic slip."
+        ),
+        hint=(  # what the right expression evaluates to is the expected value
+            f"Your expression is right, but the result you wrote, {fmt(answer.value)}, is "
+            "not: an arithmetic slip."
+        ),
+    )
+
+
+def _close(answer: NumericAnswer, expected: float, policy: GradingPolicy) -> Outcome | None:
+    if not is_close(answer.value, expected, rtol=policy.close_rtol):
+        return None
+    off = relative_error(answer.value, expected) * 100
+    # How far off, with the student's own value, gives the expected value away: the hint
+    # says only that it is within the part's window.
+    within = f"within {policy.close_rtol:.0%}"
+    figures = answer.significant_figures
+    if figures is not None and figures < policy.min_rounding_figures:
+        rounding = (
+            f"rounded too far: give at least {policy.min_rounding_figures} significant figures."
+        )
+        feedback = f"Close ({off:.1f}% off) but {rounding}"
+        hint = f"Close ({within}) but {rounding}"
+    else:
+        advice = "not right: check your arithmetic or rounding."
+        feedback = f"Close ({off:.1f}% off) but {advice}"
+        hint = f"Close ({within}) but {advice}"
+    return credited(
+        policy.close_credit, value=answer.value, mistake="close", feedback=feedback, hint=hint
+    )
+
+
+def _known(
+    candidates: tuple[Candidate, ...], answer: NumericAnswer, right: Matcher
+) -> Outcome | None:
+    for candidate in candidates:
+        if isinstance(candidate.value, int | float) and right(float(candidate.value)):
+            return credited(
+                candidate.credit,
+                value=answer.value,
+                mistake=candidate.mistake,
+                feedback=candidate.feedback,
+                hint=candidate.hint,
+            )
+    return None
+
+
+def _generic(
+    policy: GradingPolicy, expected: float, answer: NumericAnswer, right: Matcher
+) -> Outcome | None:
+    for mistake in policy.generic_mistakes:
+        transform = GENERIC_TRANSFORMS[mistake.name]
+        if any(right(c) for c in transform.candidates(expected)):
+            return credited(
+                mistake.credit,
+                value=answer.value,
+                mistake=mistake.name,
+                feedback=transform.feedback,
+                hint=transform.hint,
+            )
+    return None

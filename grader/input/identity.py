@@ -1,0 +1,118 @@
+"""Whose file is it: identity from the submission channel and the roster, not from the file.
+
+The id a student writes into their answer file is a claim. Where the class comes from a
+learning management system, the LMS says who submitted each file through the names it gives
+folders and files:
+
+- Moodle (download all submissions): a folder (or a file name prefix)
+  ``Full Name_12345_assignsubmission_file_``, where 12345 is the participant id;
+- Canvas (download submissions): a file name ``lastfirst_12345_67890_answers.yaml``, where 12345
+  is the student's Canvas user id (``lastfirst_LATE_12345_...`` for a late one).
+
+With a roster that knows those LMS ids, the channel decides whose row a file fills and the
+file's own id is only checked against it. Every disagreement becomes a flag for the TA; no
+file ever takes another student's row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from grader.input.roster import Roster
+from grader.results import Student
+
+_MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_[a-z]+_")
+_CANVAS = re.compile(r"^(?P<name>[a-z0-9]+)_(?:late_)?(?P<id>\d+)_\d+_.+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Channel:
+    """Who submitted a file, according to the LMS that handed it out.
+
+    Attributes:
+        system: ``moodle`` or ``canvas``.
+        lms_id: the participant id (Moodle) or user id (Canvas).
+        name: the student's name as the LMS wrote it.
+        where: the folder or file name it was read from.
+    """
+
+    system: str
+    lms_id: str
+    name: str
+    where: str
+
+    @property
+    def label(self) -> str:
+        """``moodle:12345``: what a result records."""
+        return f"{self.system}:{self.lms_id}"
+
+    def describe(self) -> str:
+        """For messages: ``Moodle participant 12345 (folder 'Ada Lovelace_12345_...')``."""
+        kind = "participant" if self.system == "moodle" else "user"
+        return f"{self.system.capitalize()} {kind} {self.lms_id} ({self.where!r})"
+
+
+def channel_of(relative: str) -> Channel | None:
+    """The submission channel of a file, from its path relative to the class folder.
+
+    >>> channel_of("Ada Lovelace_12345_assignsubmission_file_/answers.yaml").label
+    'moodle:12345'
+    >>> channel_of("lovelaceada_LATE_4711_99_answers.yaml").label
+    'canvas:4711'
+    >>> channel_of("s1234.yaml") is None
+    True
+    """
+    components = relative.replace("\\", "/").split("/")
+    for component in components:
+        moodle = _MOODLE.match(component)
+        if moodle:
+            return Channel("moodle", moodle["id"], moodle["name"], component)
+    canvas = _CANVAS.match(components[-1])
+    if canvas:
+        return Channel("canvas", canvas["id"], canvas["name"], components[-1])
+    return None
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Whose row a file fills, and what a TA must look at.
+
+    Attributes:
+        student: the id (and name) the row is keyed by.
+        channel: the channel's label, if the file came through one.
+        flags: disagreements between the file, the channel and the roster.
+    """
+
+    student: Student
+    channel: str | None
+    flags: tuple[str, ...]
+
+
+def resolve_identity(claimed: Student, channel: Channel | None, roster: Roster | None) -> Identity:
+    """Whose file it is, from what the file claims, the channel and the roster.
+
+    With a channel the roster knows, the roster's student (flagged when the file claims
+    someone else). Otherwise the file's claim, flagged when a roster is given and does not
+    list it (or lists the channel's id under nobody).
+    """
+    flags: list[str] = []
+    label = channel.label if channel else None
+    if channel is not None and roster is not None:
+        enrolled = roster.by_lms(channel.lms_id)
+        if enrolled is not None:
+            if enrolled.id.lower() != claimed.id.lower():
+                flags.append(
+                    f"the file says student {claimed.id!r}, but it was submitted by "
+                    f"{enrolled.id} ({channel.describe()})"
+                )
+            return Identity(Student(id=enrolled.id, name=enrolled.name), label, tuple(flags))
+        flags.append(f"{channel.describe()} is not on the roster")
+    if roster is not None:
+        enrolled = roster.by_id(claimed.id)
+        if enrolled is None:
+            flags.append(f"student {claimed.id!r} is not on the roster")
+        else:
+            named = Student(id=enrolled.id, name=claimed.name or enrolled.name)
+            return Identity(named, label, tuple(flags))
+    return Identity(claimed, label, tuple(flags))

@@ -1,0 +1,109 @@
+"""A YAML text cut into chunks at its ``key:`` lines, for salvage (:mod:`grader.yaml_salvage`)
+to read one by one: the lines, the chunks of one indentation level, the key of a line, and the
+error of a chunk that does not read, named after its key."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from grader.input.yaml_strict import LINE_BREAK, ComposeError
+
+__all__ = [
+    "Chunk",
+    "child_indent",
+    "chunk_failure",
+    "indent_of",
+    "key_chunks",
+    "key_of",
+    "split_lines",
+]
+
+_KEY_END = re.compile(r":(?:[ \t]|$)")
+_QUOTED_KEY = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'""")
+_NOT_PLAIN_KEY_START = set("#?:,[]{}&*!|>'\"%@`- \t")
+
+
+def split_lines(text: str) -> list[str]:
+    """``text`` cut after each PyYAML line break, keeping the breaks."""
+    ends = [match.end() for match in LINE_BREAK.finditer(text)]
+    starts = [0, *ends]
+    if ends and ends[-1] == len(text):
+        starts.pop()
+    return [text[start:end] for start, end in zip(starts, [*ends, len(text)], strict=False)]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Lines ``start`` to ``end`` (0-based, end excluded) of one key; ``head`` is the key line."""
+
+    start: int
+    end: int
+    head: int
+    key: str
+    opens_block: bool  # nothing follows the colon: the value is the indented lines below
+
+
+def key_chunks(lines: list[str], first: int, last: int, indent: int) -> list[Chunk]:
+    """Split lines at `key:` lines with exactly ``indent`` spaces; leading lines join chunk 1."""
+    heads: list[tuple[int, str, bool]] = []
+    for number in range(first, last):
+        line = LINE_BREAK.sub("", lines[number])
+        if indent_of(line) == indent and (found := key_of(line[indent:])):
+            heads.append((number, *found))
+    chunks = []
+    for position, (head, key, opens_block) in enumerate(heads):
+        start = first if position == 0 else head
+        end = heads[position + 1][0] if position + 1 < len(heads) else last
+        chunks.append(Chunk(start, end, head, key, opens_block))
+    return chunks
+
+
+def key_of(text: str) -> tuple[str, bool] | None:
+    """The key of a `key: value` line without its indent, and whether the value is a block.
+
+    Quoted keys lose their quotes but keep their escapes: the key only names a chunk in messages.
+    """
+    if not text or (text[0] in _NOT_PLAIN_KEY_START and text[0] not in "'\""):
+        return None
+    quoted = _QUOTED_KEY.match(text)
+    if quoted:
+        after = len(text) - len(text[quoted.end() :].lstrip(" \t"))
+        end = _KEY_END.match(text, after)
+    else:
+        end = _KEY_END.search(text)
+    if end is None:
+        return None
+    key = quoted.group()[1:-1] if quoted else text[: end.start()].rstrip(" \t")
+    if not quoted and (" #" in key or "\t#" in key):
+        return None  # the colon is inside a comment
+    rest = text[end.end() :].strip()
+    return key, not rest or rest.startswith("#")
+
+
+def indent_of(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def child_indent(lines: list[str], first: int, last: int) -> int | None:
+    """Indentation of the first line that holds content (not blank, not a comment)."""
+    for line in lines[first:last]:
+        content = line.strip()
+        if content and not content.startswith("#"):
+            return indent_of(line)
+    return None
+
+
+_INNER_KEY = re.compile(r"(?:^|[\s{,\[])([A-Za-z_][\w-]*)[ \t]*:(?=\s|$)", re.MULTILINE)
+
+
+def chunk_failure(error: ComposeError, chunk: Chunk, key: str, lines: list[str]) -> ComposeError:
+    """The chunk's error, named after its key, at its own line if that lies in the chunk, with
+    the keys written inside its broken value (whose parts have text there)."""
+    within = error.line is not None and chunk.head < error.line <= chunk.end
+    text = "".join(lines[chunk.head : chunk.end])
+    value = text[text.find(":") + 1 :] if ":" in text else ""
+    inside = tuple(dict.fromkeys(match.group(1) for match in _INNER_KEY.finditer(value)))
+    return ComposeError(
+        error.message, error.line if within else chunk.head + 1, key, inside=inside[:50]
+    )

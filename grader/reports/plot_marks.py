@@ -1,0 +1,206 @@
+"""The marks added to the shared roofline drawing: one student's operations and turning points,
+or a class's dots, as a few SVG elements (see :mod:`grader.plots`).
+
+Every value drawn is the student's own (possibly wrong or absurd: clamped to the edge with an
+arrow when off scale); nothing here knows an expected value.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from grader.reports.roofline_background import (
+    CLASS_COLOURS,
+    DEVICE_COLOURS,
+    FONT_STACK,
+    SHAPES,
+    STUDENT_COLOUR,
+    Frame,
+    PlotKey,
+    short_number,
+)
+from grader.results import ResultLike, Status
+
+OPERATIONS: tuple[tuple[str, str], ...] = (
+    ("q5.conv.intensity", "conv"),
+    ("q5.qkv.intensity", "QKV"),
+)
+"""The operations placed on the rooflines: (intensity part id, short label)."""
+
+TEXT_STYLE = f"font-family: {FONT_STACK}; font-size: 9px"
+
+
+class _Valued(Protocol):
+    """A part as the plot reads it (a result's part, or a part of a student's view)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def status(self) -> Status: ...
+    @property
+    def value(self) -> Any: ...
+
+
+class Marked(Protocol):
+    """A graded file as the plot reads it: ``SubmissionResult`` or ``grader.reveal.StudentView``."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def parts(self) -> Sequence[_Valued]: ...
+
+
+def student_intensity(result: Marked | ResultLike, part_id: str) -> float | None:
+    """The student's own (possibly wrong or absurd) value of a part; None if unusable."""
+    part = next((p for p in result.parts if p.id == part_id), None)
+    if part is None:
+        return None
+    if part.status in (Status.INVALID, Status.MISSING):
+        return None
+    value = part.value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def clamp(intensity: float, xlim: tuple[float, float]) -> tuple[float, int]:
+    """An intensity moved into the x range: (value drawn, -1 left edge / 0 on scale / 1 right).
+
+    0, negative values and NaN go to the left edge, inf and huge values to the right edge.
+    """
+    low, high = xlim
+    if math.isnan(intensity) or intensity < low:
+        return low, -1
+    if intensity > high:
+        return high, 1
+    return intensity, 0
+
+
+def student_elements(frame: Frame, key: PlotKey, result: Marked) -> tuple[list[str], list[str]]:
+    """The student's markers (on every roofline) and notes on what could not be drawn."""
+    elements = ['<g class="student-marks">']
+    notes = []
+    for index, (part_id, label) in enumerate(OPERATIONS):
+        value = student_intensity(result, part_id)
+        if value is None:
+            notes.append(f"your {label}: no usable intensity, not plotted")
+            continue
+        drawn, side = clamp(value, frame.limits.xlim)
+        for device in key.devices:
+            x, y = frame.to_svg(drawn, device.attainable(drawn))
+            shape = SHAPES[index % len(SHAPES)]
+            elements.append(_marker(shape, x, y, 4.2, fill=STUDENT_COLOUR))
+            if side:
+                elements.append(_off_scale_arrow(x, y, side))
+        if side:
+            notes.append(
+                f"your {label} = {short_number(value)} FLOP/byte is off scale, drawn at the edge"
+            )
+    elements.append("</g>")
+    return elements, notes
+
+
+def class_elements(
+    frame: Frame, key: PlotKey, results: Sequence[ResultLike]
+) -> tuple[list[str], int]:
+    """A translucent dot per student, operation and roofline; and how many were off scale."""
+    elements = ['<g class="class-marks" stroke="none" fill-opacity="0.35">']
+    off_scale = 0
+    for index, (part_id, _label) in enumerate(OPERATIONS):
+        colour = CLASS_COLOURS[index % len(CLASS_COLOURS)]
+        for result in results:
+            value = student_intensity(result, part_id) if result.status == "graded" else None
+            if value is None:
+                continue
+            drawn, side = clamp(value, frame.limits.xlim)
+            off_scale += side != 0
+            for device in key.devices:
+                x, y = frame.to_svg(drawn, device.attainable(drawn))
+                elements.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.6" fill="{colour}"/>')
+    elements.append("</g>")
+    return elements, off_scale
+
+
+LABEL_WIDTH = 9.0  # viewBox units a turning-point label (8px text, turned upright) takes
+
+
+def own_ridge_elements(
+    frame: Frame, key: PlotKey, result: Marked, parts: Sequence[tuple[str, int]]
+) -> tuple[list[str], list[str]]:
+    """The student's own turning points: a dashed line in the device's colour from the axis
+    up to its roofline, labelled as theirs; notes for values not drawn or off scale."""
+    drawn: list[tuple[float, float, int]] = []  # (x, y, device index)
+    elements, notes = ['<g class="own-ridges">'], []
+    for part_id, index in parts:
+        device = key.devices[index]
+        value = student_intensity(result, part_id)
+        if value is None:
+            notes.append(f"your {device.name} turning point: no usable value, not drawn")
+            continue
+        intensity, side = clamp(value, frame.limits.xlim)
+        x, y = frame.to_svg(intensity, device.attainable(intensity))
+        drawn.append((x, y, index))
+        if side:
+            elements.append(_off_scale_arrow(x, y, side))
+            notes.append(
+                f"your {device.name} turning point = {short_number(value)} FLOP/byte is off "
+                "scale, drawn at the edge"
+            )
+    bottom = (1.0 - frame.box[1]) * frame.height
+    taken = -math.inf  # right end of the last label placed, left to right
+    for x, y, index in sorted(drawn):
+        colour = DEVICE_COLOURS[index % len(DEVICE_COLOURS)]
+        elements.append(
+            f'<line x1="{x:.2f}" y1="{bottom:.2f}" x2="{x:.2f}" y2="{y:.2f}" stroke="{colour}" '
+            'stroke-width="1.3" stroke-dasharray="3 2"/>'
+        )
+        elements.append(_marker("diamond", x, y, 3.6, fill="#ffffff", stroke=colour))
+        # Left of its line, unless the label before is there: then right of it.
+        left = x - 2 - LABEL_WIDTH >= taken
+        baseline = x - 3 if left else x + 2 + LABEL_WIDTH
+        taken = x - 2 if left else x + 2 + LABEL_WIDTH
+        label = html.escape(f"your {key.devices[index].name} turning point")
+        elements.append(
+            f'<text transform="translate({baseline:.2f} {bottom - 6:.2f}) rotate(-90)" '
+            f'fill="{colour}" style="{TEXT_STYLE}; font-size: 8px">{label}</text>'
+        )
+    elements.append("</g>")
+    return elements, notes
+
+
+def _marker(shape: str, x: float, y: float, r: float, *, fill: str, stroke: str = "#1a1a1a") -> str:
+    """A marker as SVG, of the same shape and size as its matplotlib legend entry."""
+    paint = f'fill="{fill}" stroke="{stroke}" stroke-width="0.9"'
+    if shape == "circle":
+        return f'<circle cx="{x:.2f}" cy="{y:.2f}" r="{r:.2f}" {paint}/>'
+    if shape == "square":
+        side = r * 1.75
+        return (
+            f'<rect x="{x - side / 2:.2f}" y="{y - side / 2:.2f}" width="{side:.2f}" '
+            f'height="{side:.2f}" {paint}/>'
+        )
+    if shape == "diamond":
+        points = [(x, y - r), (x + r, y), (x, y + r), (x - r, y)]
+    else:
+        points = [(x, y - r), (x + r, y + r * 0.8), (x - r, y + r * 0.8)]
+    coords = " ".join(f"{px:.2f},{py:.2f}" for px, py in points)
+    return f'<polygon points="{coords}" {paint}/>'
+
+
+def _off_scale_arrow(x: float, y: float, side: int) -> str:
+    """An arrow inside the axes pointing through a marker clamped to the edge ("further out").
+
+    Inside, so that it never covers the tick labels beyond the axes; and off the line: below
+    it at the left edge (the slope rises to the right), above it at the right (the flat roof).
+    """
+    tail, tip = x - side * 20, x - side * 5
+    y -= side * 8
+    return (
+        f'<path class="off-scale" d="M{tail:.2f},{y:.2f} L{tip:.2f},{y:.2f} '
+        f"M{tip - side * 4.5:.2f},{y - 3.5:.2f} L{tip:.2f},{y:.2f} "
+        f'L{tip - side * 4.5:.2f},{y + 3.5:.2f}" fill="none" stroke="{STUDENT_COLOUR}" '
+        'stroke-width="1.6"/>'
+    )

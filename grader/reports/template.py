@@ -1,0 +1,384 @@
+"""The answer file a student fills in, and the JSON Schema an editor checks it against.
+
+``answer_template`` writes a commented YAML file (``grader template > answers.yaml``) with every
+part of the assignment in place and empty, so an untouched file grades as "missing" everywhere.
+``answer_schema`` describes the same files as a JSON Schema (``grader schema``); it is looser
+than the grader where the grader reads several spellings (dotted keys, any letter case, several
+operation names) and never rejects a file the grader reads without problems.
+
+Both are built from the assignment alone, never from the solution: the notation examples are
+fixed per answer kind and unit and were chosen to differ from this sheet's answers (a test keeps
+it so).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable, Sequence
+from typing import TypeAlias
+
+from grader.input.submission import STUDENT_ID
+from grader.sheets.assignment import Assignment, Part
+
+__all__ = ["SCHEMA_DIALECT", "answer_schema", "answer_template", "notation_examples"]
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+_WIDTH = 100
+_INDENT = "  "
+_NO_BREAK = "\xa0"  # a space that comment wrapping never breaks at (textwrap: ASCII only)
+_LIST_ITEMS = 2  # empty items offered for a list answer
+
+Schema: TypeAlias = dict[str, object]
+_Tree: TypeAlias = dict[str, "Part | _Tree"]
+
+# Notation examples by (kind, unit), written as they go into YAML (quoted where YAML needs it).
+# None is an answer of the bundled sheet; tests/test_template.py checks that they stay so.
+_NUMBER_EXAMPLES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("count", "1"): ("5 × 5 × 16", '"1,228,800"'),
+    ("count", "FLOP"): ("2 × 28 × 28 × 5 × 5 × 16", "1.2 MFLOP"),
+    ("real", "FLOP/byte"): ("12.5", "1.5e14/2e12 FLOP/byte"),
+    ("real", "byte"): ("1.5 MiB", "1572864"),
+    ("count", "byte"): ("1.5 MiB", "1572864"),
+    ("real", "1"): ("12.5", '"12,5"'),
+}
+_KIND_EXAMPLES: dict[str, tuple[str, ...]] = {
+    "choice": ("memory-bound", "compute-bound"),
+    "complexity": ("O(L^3)", "cubic"),
+}
+# What a part's answer is, in words: by unit for numbers, by kind for the rest.
+_WORDS = {"FLOP": "in FLOP", "byte": "in bytes", "FLOP/byte": "in FLOP per byte"} | {
+    "choice": "a verdict",
+    "complexity": "a growth class",
+    "op_counts": "a count per operation type",
+    "text": "free text, read by a TA",
+    "image": "a sketch as an image file, read by a TA",
+}
+_EMPTY_TYPES = ("string", "null")  # an empty group or mapping: YAML null, or "" in JSON
+
+
+def answer_template(assignment: Assignment, *, schema_url: str | None = None) -> str:
+    """A commented YAML answer file for students to fill in, every answer left empty.
+
+    Args:
+        assignment: The assignment whose parts the file lists.
+        schema_url: Where editors find the JSON Schema; by default ``<id>.schema.json`` next to
+            the answer file (``grader schema > roofline-1.schema.json``).
+
+    Returns:
+        The file's text: PyYAML loads it to ``{assignment, student, answers}`` with the answers
+        nested by the dotted part ids (``answers.q2.b.scaling``).
+    """
+    lines = [f"# yaml-language-server: $schema={schema_url or f'{assignment.id}.schema.json'}"]
+    lines += _header(assignment)
+    lines += [f"assignment: {assignment.id}", ""]
+    lines += _comment(
+        f"Your student id: letters, digits and . _ - (it must match {STUDENT_ID.pattern}). "
+        "Left empty, the file name is used (s1234567.yaml gives s1234567)."
+    )
+    lines += ['student: {id: "", name: ""}', "", "answers:"]
+    lines += _tree_lines(_part_tree(assignment.parts), depth=1)
+    return "\n".join(lines) + "\n"
+
+
+def notation_examples(part: Part) -> tuple[str, ...]:
+    """Accepted spellings of an answer of this part's kind and unit that are not its answer.
+
+    Each is written as it goes into YAML (``"12,5"`` keeps its quotes); empty for kinds without
+    a one-line example (operation counts, free text, sketches).
+    """
+    if part.is_numeric:
+        default = ("2 × 28 × 28", f"12.5 {part.unit}") if part.unit != "1" else ("2 × 28 × 28",)
+        return _NUMBER_EXAMPLES.get((part.kind, part.unit), default)
+    return _KIND_EXAMPLES.get(part.kind, ())
+
+
+def _header(assignment: Assignment) -> list[str]:
+    lines = [
+        f'Answers to "{assignment.title}" (assignment {assignment.id}). Write each answer after '
+        "its colon; an answer left empty counts as missing. Check the format with `grader "
+        "validate answers.yaml`. In VS Code with the YAML extension, save `grader schema > "
+        f"{assignment.id}.schema.json` next to this file to have it checked as you type.",
+        "",
+        "How to write answers:",
+    ]
+    symbols = ", ".join(
+        f"{symbol} = {name} ({assignment.givens[name].value})".replace(" ", _NO_BREAK)
+        for symbol, name in assignment.symbols.items()
+    )
+    expression = "2*L*d" if {"L", "d"} <= assignment.symbols.keys() else "2*64*128"
+    rules = [
+        f"Numbers may be expressions: 2 × 28 × 28 × 5 × 5 × 16, 3*64^2, {expression}.",
+        f"Symbols you may use: {symbols}." if symbols else "",
+        "With a unit: 1.2 MFLOP, 512.5 KiB, 12.5 FLOP/byte.",
+        "With a stated result: 2*10*11/2 = 110 (the result is graded, the expression shows "
+        "your method).",
+        'With thousands separators or a decimal comma, in quotes: "1,234,567", "12,5".',
+        "Put an answer in quotes if it contains a comma, a colon, # { or [, or starts with "
+        '* & ! % @ or a backtick, e.g. intensity: "12,5". Otherwise YAML misreads it.',
+        "Verdicts: memory-bound or compute-bound. Growth classes: O(L^3), cubic.",
+        "Sketches: an image file next to this file, e.g. {image: sketch.png}.",
+        "Free text: a paragraph on the indented lines under a |, or a list (one - per item).",
+    ]
+    lines += [f"- {rule}" for rule in rules if rule]
+    return [line for text in lines for line in _comment(text)] + [""]
+
+
+def _comment(text: str, indent: str = "") -> list[str]:
+    """Text as wrapped YAML comment lines (a blank text gives a bare ``#``)."""
+    if not text:
+        return [f"{indent}#"]
+    rest = "#   " if text.startswith("- ") else "# "
+    lines = textwrap.wrap(
+        text,
+        width=_WIDTH,
+        initial_indent=f"{indent}# ",
+        subsequent_indent=indent + rest,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return [line.replace(_NO_BREAK, " ") for line in lines]
+
+
+def _part_tree(parts: Iterable[Part]) -> _Tree:
+    """Parts nested by their dotted ids, in the sheet's order.
+
+    A part whose id extends another part's id (``q2.b`` and ``q2.b.x``) cannot nest under it:
+    the grader reads the whole mapping under ``b`` as the answer to ``q2.b``. It goes at the
+    top as a dotted key (``q2.b.x:``), which the grader reads as well.
+    """
+    parts = list(parts)
+    ids = {part.id for part in parts}
+    root: _Tree = {}
+    for part in parts:
+        *groups, leaf = part.id.split(".")
+        if any(".".join(groups[:i]) in ids for i in range(1, len(groups) + 1)):
+            root[part.id] = part
+            continue
+        node = root
+        for group in groups:
+            child = node.setdefault(group, {})
+            assert isinstance(child, dict)  # no prefix is a part, so every group is a mapping
+            node = child
+        node[leaf] = part
+    return root
+
+
+def _tree_lines(tree: _Tree, depth: int) -> list[str]:
+    lines: list[str] = []
+    pad = _INDENT * depth
+    for key, node in tree.items():
+        if depth == 1 and lines:
+            lines.append("")
+        if isinstance(node, dict):
+            lines += [f"{pad}{key}:", *_tree_lines(node, depth + 1)]
+        else:
+            lines += _comment(f"{node.id}: {_summary(node)}", pad) + _comment(_hint(node), pad)
+            lines += _part_lines(node, key, pad)
+    return lines
+
+
+def _summary(part: Part) -> str:
+    """``Depthwise convolution, FLOPs (2 points; in FLOP)``."""
+    points = f"{part.points:g} point{'' if part.points == 1 else 's'}"
+    return f"{part.title} ({points}; {_unit_words(part)})"
+
+
+def _unit_words(part: Part) -> str:
+    if not part.is_numeric:
+        return _WORDS[part.kind]
+    if part.unit == "1":
+        return "a count, no unit" if part.kind == "count" else "a number, no unit"
+    return _WORDS.get(part.unit, f"in {part.unit}")
+
+
+def _hint(part: Part) -> str:
+    """How to write this part's answer, with an example that is not the answer."""
+    if part.kind == "op_counts":
+        return _operations_hint(part)
+    if part.kind == "image":
+        sketch = f"{part.id.split('.')[0]}-sketch.png"
+        return f"e.g. {{image: {sketch}}} (a path relative to this file)"
+    if part.kind == "text":
+        if _wants_list(part):
+            return "a list: one item per line, each after a - and explained in a sentence or two"
+        return "a paragraph, on the indented lines under the |"
+    examples = notation_examples(part)
+    if part.kind == "choice":
+        return "  or  ".join(examples)
+    return "e.g. " + "  or  ".join(examples)
+
+
+def _operations_hint(part: Part) -> str:
+    required = ", ".join(part.required_operations) or "none"
+    optional = ", ".join(op for op in _operations(part) if op not in part.required_operations)
+    aliases = "; ".join(
+        f"{op}: {', '.join(a for a in names if a != op)}"
+        for op, names in part.operation_aliases.items()
+        if any(a != op for a in names)
+    )
+    text = f"a number or expression per operation; required: {required}"
+    text += f"; optional: {optional}" if optional else ""
+    return text + (f". Other names accepted ({aliases})." if aliases else ".")
+
+
+def _operations(part: Part) -> list[str]:
+    """Canonical operation names, the required ones first."""
+    names = list(part.required_operations)
+    return names + [op for op in part.operation_aliases if op not in names]
+
+
+def _wants_list(part: Part) -> bool:
+    """Free text asked as several items: the part's name is a plural (``advantages``)."""
+    name = part.id.rsplit(".", 1)[-1]
+    return name.endswith("s") and not name.endswith(("ss", "is", "us"))
+
+
+def _part_lines(part: Part, key: str, pad: str) -> list[str]:
+    """The key of one part with its empty placeholder."""
+    if part.kind == "op_counts":
+        keys = ", ".join(f"{op}: " for op in _operations(part))
+        return [f"{pad}{key}: {{{keys}}}"]
+    if part.kind == "text" and _wants_list(part):
+        return [f"{pad}{key}:", *[f"{pad}{_INDENT}-"] * _LIST_ITEMS]
+    if part.kind == "text":
+        return [f"{pad}{key}: |"]
+    return [f"{pad}{key}:"]
+
+
+def answer_schema(assignment: Assignment) -> dict[str, object]:
+    """A JSON Schema (draft 2020-12) of answer files for this assignment.
+
+    Editors use it to flag unknown parts, wrong shapes and bad student ids, and to show each
+    part's title, points, unit and an example on hover. Each part and group is defined once
+    under ``$defs`` (by its dotted id) and referenced with plain JSON pointers; only keywords
+    that draft-07 tools (the VS Code YAML extension) read the same way are used.
+
+    Args:
+        assignment: The assignment whose parts the answers follow.
+
+    Returns:
+        The schema as JSON-compatible data.
+    """
+    parts = assignment.parts
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "$id": f"urn:grader:{assignment.id}:answers",
+        "title": f"Answers to {assignment.id}: {assignment.title}",
+        "type": "object",
+        "properties": {
+            "assignment": {"const": assignment.id, "description": "The assignment id."},
+            "student": _student_schema(),
+            "answers": _group_schema(parts, (), allow_empty=False),
+        },
+        "additionalProperties": False,
+        "$defs": {".".join(path): _node_schema(parts, path) for path in _paths_below(parts, ())},
+    }
+
+
+def _student_schema() -> Schema:
+    """``{id, name}``, or the id alone; an empty id means the file name (as the grader reads)."""
+    pattern = f"^(?:{STUDENT_ID.pattern})?$"
+    student_id = _text() | {"pattern": pattern, "description": "Letters, digits and . _ -."}
+    return {
+        "description": "Who you are: {id: s1234567, name: Ada Lovelace}.",
+        "type": ["object", "string", "null"],
+        "pattern": pattern,
+        "properties": {"id": student_id, "name": _text()},
+    }
+
+
+def _text() -> Schema:
+    return {"type": ["string", "null"]}
+
+
+def _text_or_number() -> Schema:
+    return {"type": ["string", "number", "null"]}
+
+
+def _group_schema(parts: Sequence[Part], prefix: tuple[str, ...], *, allow_empty: bool) -> Schema:
+    """The mapping of the parts under ``prefix``: nested keys, and dotted keys below them."""
+    properties: Schema = {}
+    patterns: Schema = {}
+    for path in _paths_below(parts, prefix):
+        relative = path[len(prefix) :]
+        reference = {"$ref": f"#/$defs/{'.'.join(path)}"}
+        if len(relative) == 1:
+            properties[relative[0]] = reference
+        patterns[_key_pattern(relative)] = reference
+    schema: Schema = {
+        "type": ["object", *_EMPTY_TYPES] if allow_empty else "object",
+        "properties": properties,
+        "patternProperties": patterns,
+        "additionalProperties": False,
+    }
+    return schema | ({"maxLength": 0} if allow_empty else {})
+
+
+def _paths_below(parts: Sequence[Part], prefix: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Every part and group path under ``prefix``, in the sheet's order, without repeats."""
+    paths: dict[tuple[str, ...], None] = {}
+    for part in parts:
+        segments = tuple(part.id.split("."))
+        if segments[: len(prefix)] == prefix:
+            for end in range(len(prefix) + 1, len(segments) + 1):
+                paths[segments[:end]] = None
+    return list(paths)
+
+
+def _node_schema(parts: Sequence[Part], path: tuple[str, ...]) -> Schema:
+    """A part's answer, or a group's mapping (a path that is a part id is always the part)."""
+    part_id = ".".join(path)
+    for part in parts:
+        if part.id == part_id:
+            return _part_schema(part)
+    return _group_schema(parts, path, allow_empty=True)
+
+
+def _key_pattern(segments: Sequence[str]) -> str:
+    """A key as the grader reads it: any letter case, spaces around each dotted segment."""
+    return "^" + r"\.".join(rf"\s*{_any_case(segment)}\s*" for segment in segments) + "$"
+
+
+def _any_case(text: str) -> str:
+    """A regex for ``text`` in any letter case, with ECMA 262 syntax (no inline flags)."""
+    out = ""
+    for char in text:
+        if char.lower() != char.upper():
+            out += f"[{char.lower()}{char.upper()}]"
+        else:
+            out += "\\" + char if char in r"\^$.|?*+()[]{}/" else char
+    return out
+
+
+def _part_schema(part: Part) -> Schema:
+    examples = notation_examples(part)
+    described: Schema = {"title": f"{part.id}: {part.title}", "description": _description(part)}
+    if part.kind == "op_counts":
+        return described | _op_counts_schema(part)
+    if part.kind == "image":
+        image: Schema = {"type": ["object", *_EMPTY_TYPES], "required": ["image"]}
+        return described | image | {"properties": {"image": _text()}}
+    if part.kind == "text":
+        text: Schema = {"type": ["array", "object", *_EMPTY_TYPES]}
+        return described | text | {"items": _text(), "additionalProperties": _text()}
+    if part.kind == "choice":
+        described["examples"] = list(examples)
+    return described | _text_or_number()
+
+
+def _description(part: Part) -> str:
+    hint = " ".join(_hint(part).split())
+    return f"{_summary(part)}. {hint[0].upper()}{hint[1:]}".rstrip(".") + "."
+
+
+def _op_counts_schema(part: Part) -> Schema:
+    names = {op: None for op in _operations(part)}
+    for op, aliases in part.operation_aliases.items():
+        names |= {alias: None for alias in (op, *aliases)}
+    return {
+        "type": ["object", *_EMPTY_TYPES],
+        "maxLength": 0,
+        "properties": {name: _text_or_number() for name in names},
+        "patternProperties": {_key_pattern([name]): _text_or_number() for name in names},
+        "additionalProperties": False,
+    }

@@ -1,0 +1,416 @@
+"""Grade a whole class: files in, every output written, one bad file never stops the batch.
+
+Each student's result and feedback are written (atomically) as soon as they are graded, so a
+run killed at any point leaves whole files behind and a rerun completes the job; the class files
+(gradebook, review queue, summary) are written last. The same inputs give byte-identical outputs:
+files are graded in sorted order and nothing depends on time or on the number of jobs.
+
+Grading a file (here, or in one of ``--jobs N`` processes) also settles whose file it is (the
+submission channel and the roster, see :mod:`grader.identity`), applies the TA's decisions and
+writes the student's files, and hands back only a packed digest (``grader.serialize``) for the
+class files, so that the process collecting them stays light. That process alone settles ids
+that several files claim (all of them are held for a TA, see :func:`_settle_claims`) and
+repairs what was written under such an id.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import gc
+import os
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.errors import UsageError
+from grader.grading.decisions import Decision, apply_decisions
+from grader.grading.grade import error_result
+from grader.input.identity import channel_of, resolve_identity
+from grader.input.roster import Roster
+from grader.input.student_files import Boundary, shown_name
+from grader.input.submission import valid_student_id
+from grader.results import PackedResult, ResultDigest, SubmissionResult, digest
+from grader.run.atomic import release_folders, remove_stale_temporaries, write_text_atomic
+from grader.run.output_folder import LOCK_NAME, cannot_write, writing_into
+from grader.run.parent_watch import end_with_parent
+from grader.run.pipeline import file_error
+from grader.run.serialize import PartTable, ResultSerializer
+from grader.run.sketches import write_sketches
+from grader.run.time_budget import (
+    TIME_BUDGET_SECONDS,
+    alarm_installed,
+    grade_with_budget,
+    install_alarm,
+)
+from grader.sheets.expectations import Expectations
+
+FeedbackWriter = Callable[[SubmissionResult, Expectations], None]
+"""Writes one student's feedback files (given the result and the expectations)."""
+
+
+@dataclass
+class BatchOutcome:
+    """What a batch run produced: a digest per file, in the order of the paths.
+
+    Attributes:
+        results: a digest per answer file.
+        bindings: decisions that named no answer and were applied, with the answer they were
+            applied to (the ledger binds them to it).
+        decided: the (student, part) keys of the decisions applied or found stale.
+    """
+
+    results: list[ResultDigest]
+    bindings: list[Binding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        """Files that could not be graded."""
+        return sum(1 for r in self.results if r.status == "error")
+
+    @property
+    def pending_review(self) -> int:
+        """Students with parts waiting for a person."""
+        return sum(1 for r in self.results if r.pending_review)
+
+
+# A batch allocates millions of small objects and keeps most of them (every result until the
+# class files are written). With CPython's default thresholds the cyclic collector ran so
+# often over that growing heap that it took 40% of a 10,000-file run. Grading makes little
+# cyclic garbage, so collect rarely, and never look at what existed before the batch again.
+_BATCH_GC_THRESHOLDS = (50_000, 50, 100)
+
+
+@contextlib.contextmanager
+def batch_gc() -> Iterator[None]:
+    """Collect cyclic garbage rarely for the duration of a batch (thresholds restored after)."""
+    previous = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(*_BATCH_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+        gc.unfreeze()
+
+
+@dataclass(frozen=True)
+class StudentFiles:
+    """How each student's files are written: sent once to every grading process.
+
+    Attributes:
+        out_dir: the output folder.
+        decisions: the TA decisions in force, by student id (lower case), then part id.
+        write_feedback: writes the feedback report files, or None for results only.
+        fresh: out_dir was empty: no earlier file to compare with before writing.
+        roster: the class list, when the TA gave one.
+        roots: the folders given on the command line (a file's name relative to its folder
+            is what the submission channel is read from, and what messages show).
+    """
+
+    out_dir: Path
+    decisions: Mapping[str, Mapping[str, Decision]] = field(default_factory=dict)
+    write_feedback: FeedbackWriter | None = None
+    fresh: bool = False
+    roster: Roster | None = None
+    within: Boundary | None = None  # links in answer files are not followed out of it
+
+    def relative(self, path: str | Path) -> str:
+        """``path`` relative to the folder given on the command line that holds it."""
+        text = os.fspath(path)
+        folder = self.within.folder_of(text) if self.within else os.path.dirname(text)
+        return os.path.relpath(text, folder) if folder else text
+
+
+Binding = tuple[str, str, str]
+"""A decision that named no answer, applied: (student id lower case, part id, answer id)."""
+
+
+@dataclass(frozen=True)
+class _Done:
+    """One graded file as a grading process reports it."""
+
+    packed: PackedResult  # its files were written under the student id packed in it
+    bindings: tuple[Binding, ...]  # decisions it applied that must now be bound
+    sender: int  # the process that packed it (see grader.serialize.PartTable)
+
+
+class _Grader:
+    """Grades a file, applies its decisions, writes its files: the work of one process."""
+
+    def __init__(self, exp: Expectations, files: StudentFiles) -> None:
+        self.exp = exp
+        self.files = files
+        self.serializer = ResultSerializer()
+        self.pid = os.getpid()  # made in the process that uses it
+
+    def graded(self, path: Path) -> tuple[SubmissionResult, tuple[Binding, ...]]:
+        """The result of one file, under its owner's identity, with the TA's decisions."""
+        graded = grade_with_budget(path, self.exp, TIME_BUDGET_SECONDS, within=self.files.within)
+        result = self._identified(graded.result, path)
+        if graded.submission is not None and graded.submission.attachments:
+            write_sketches(self.files.out_dir, result, graded.submission.attachments)
+        decisions = self.files.decisions.get(result.student.id.lower())
+        if result.status != "graded" or not decisions:
+            return result, ()
+        result = apply_decisions(result, decisions)
+        key = result.student.id.lower()
+        bindings = tuple(
+            (key, part.id, part.answer_id)
+            for part in result.parts
+            if part.id in decisions and not decisions[part.id].answer and part.answer_id
+        )
+        return result, bindings
+
+    def _identified(self, result: SubmissionResult, path: Path) -> SubmissionResult:
+        files = self.files
+        relative = files.relative(path)
+        channel = channel_of(relative)
+        if channel is None and files.roster is None:
+            return result
+        if result.status != "graded":
+            return result.model_copy(update={"channel": channel.label if channel else None})
+        identity = resolve_identity(result.student, channel, files.roster)
+        return result.model_copy(
+            update={
+                "student": identity.student,
+                "channel": identity.channel,
+                "flags": identity.flags,
+            }
+        )
+
+    def write(self, result: SubmissionResult) -> None:
+        """Write one student's result file and feedback."""
+        write_text_atomic(
+            output_path(self.files.out_dir, "results", result.student.id, ".json"),
+            self.serializer.json(result),
+            durable=False,  # see grader.atomic: a killed run is repaired by a rerun
+            skip_unchanged=not self.files.fresh,
+        )
+        if self.files.write_feedback is not None:
+            self.files.write_feedback(result, self.exp)
+
+    def __call__(self, path: Path) -> _Done:
+        result, bindings = self.graded(path)
+        try:
+            self.write(result)
+        except OSError as error:  # the output folder's fault: the run stops, with one line
+            raise cannot_write(self.files.out_dir, error) from None
+        except (ValueError, TypeError, UnicodeError) as error:
+            # Never seen: a result that cannot be written is that file's error, not the run's.
+            message = f"internal error while writing the result ({type(error).__name__})"
+            result, bindings = file_error(self.exp, path, f"{message}; please report it"), ()
+            with writing_into(self.files.out_dir):
+                self.write(result)
+        return _Done(self.serializer.pack(result), bindings, self.pid)
+
+
+_WORKER: _Grader | None = None
+
+
+def _init_worker(exp: Expectations, files: StudentFiles, parent: int) -> None:
+    global _WORKER
+    end_with_parent(parent)  # a killed batch leaves no process grading on
+    _WORKER = _Grader(exp, files)
+    install_alarm()  # for the worker's life
+    gc.freeze()  # a worker lives for one batch
+    gc.set_threshold(*_BATCH_GC_THRESHOLDS)
+
+
+def _grade_in_worker(path: str) -> _Done:
+    assert _WORKER is not None
+    return _WORKER(Path(path))
+
+
+def grade_paths(
+    paths: Sequence[str | Path], grader: _Grader, *, jobs: int = 1
+) -> Generator[_Done, None, None]:
+    """Grade and write ``paths`` in ``jobs`` processes; reports in the order of ``paths``."""
+    if jobs <= 1 or len(paths) < 2 * jobs:
+        yield from (grader(Path(path)) for path in paths)
+        return
+    # Chunks big enough that the per-task overhead vanishes, small enough that the
+    # progress bar moves and both processes finish together.
+    chunk = max(1, min(256, len(paths) // (jobs * 8)))
+    # Forked workers inherit the solved expectations as they are (elsewhere they are pickled):
+    # solving again would cost each worker 0.1 s before its first file.
+    initargs = (grader.exp, grader.files, os.getpid())
+    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=initargs) as pool:
+        # Paths travel as text: a Path pickles as its parts and is parsed again on arrival.
+        # Closed early, map's iterator cancels the files not begun.
+        yield from pool.map(_grade_in_worker, map(str, paths), chunksize=chunk)
+
+
+def output_path(out_dir: Path, folder: str, student_id: str, suffix: str) -> str:
+    """``out_dir/folder/<id><suffix>``, refusing anything that would land outside ``out_dir``.
+
+    The id is one path component by its pattern (no separator, never ``.`` or ``..``), so only
+    the folder can lead elsewhere (a symbolic link): it is resolved once per run. A link in
+    the last component is harmless, since writes replace the link itself, not its target.
+    Text, not a Path: this runs for every student's every file, and joining a Path costs more.
+    """
+    if not valid_student_id(student_id):
+        raise ValueError(f"invalid student id {student_id[:40]!r}")
+    return os.path.join(_checked_folder(out_dir.absolute(), folder), f"{student_id}{suffix}")
+
+
+@functools.lru_cache(maxsize=64)
+def _checked_folder(out_dir: Path, folder: str) -> Path:
+    target = (out_dir / folder).resolve()
+    if not target.is_relative_to(out_dir.resolve()):
+        raise ValueError(f"refusing to write outside the output folder: {folder!r}")
+    return target
+
+
+def run_batch(
+    paths: Sequence[str | Path],
+    exp: Expectations,
+    files: StudentFiles,
+    *,
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
+) -> BatchOutcome:
+    """Grade ``paths`` and write each student's files; the caller writes the class files.
+
+    ``meanwhile`` is called once, when the first file is graded: work this process can do
+    while grading processes work (getting ready to write the class files), rather than after.
+
+    Raises:
+        OutputError: ``out_dir`` cannot be written (the files written are whole).
+    """
+    with writing_into(files.out_dir):
+        return _run_batch(paths, exp, files, jobs=jobs, progress=progress, meanwhile=meanwhile)
+
+
+def _run_batch(
+    paths: Sequence[str | Path],
+    exp: Expectations,
+    files: StudentFiles,
+    *,
+    jobs: int,
+    progress: Callable[[int], None] | None,
+    meanwhile: Callable[[], None] | None,
+) -> BatchOutcome:
+    out_dir = files.out_dir
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for folder, _ in _STUDENT_FILES:  # before any file is graded: one clear error
+        try:
+            _checked_folder(out_dir.absolute(), folder)
+        except ValueError:
+            raise UsageError(
+                f"{out_dir / folder} leads outside {out_dir} (a link?): "
+                "refusing to write there; remove it or choose another --out"
+            ) from None
+    remove_stale_temporaries(out_dir)
+    with os.scandir(out_dir) as listing:  # nothing but this run's lock: no earlier outputs
+        fresh = all(entry.name == LOCK_NAME for entry in listing)
+    grader = _Grader(exp, dataclasses.replace(files, fresh=fresh))
+    outcome = BatchOutcome(results=[])
+    bindings: list[tuple[Binding, ...]] = []
+    table = PartTable()
+    with alarm_installed(), _folders_released():
+        graded = grade_paths(list(paths), grader, jobs=jobs)
+        # Stopped early (Ctrl-C, an error): the grading processes stop now, not when the
+        # generator is collected (a traceback that is kept would keep it, and them, going).
+        with contextlib.closing(graded):
+            for done in graded:
+                if meanwhile is not None:
+                    meanwhile()
+                    meanwhile = None
+                if progress is not None:
+                    progress(1)
+                outcome.results.append(table.unpack(done.packed, done.sender))
+                bindings.append(done.bindings)
+        held = _settle_claims(grader, list(paths), outcome.results)
+    outcome.bindings = [b for i, found in enumerate(bindings) if i not in held for b in found]
+    return outcome
+
+
+def _settle_claims(
+    grader: _Grader, paths: Sequence[str | Path], results: list[ResultDigest]
+) -> set[int]:
+    """Give every file a row of its own; returns the positions of the files held.
+
+    A graded file claims the id its result is under. An id claimed by one file is that
+    file's. An id claimed by several is nobody's: every claimant is held for the TA, as an
+    error row under an id of its own that names the other files (by their names relative to
+    the class folder); the first file in sorted order does not win. A file that could not be
+    graded claims nothing: its id (made from its file name) is changed if a claim has it.
+    Whatever was written under an id by a file that does not own it is removed, and the
+    owner's files are written again.
+    """
+    claimants: dict[str, list[int]] = {}
+    for index, result in enumerate(results):
+        if result.status == "graded":
+            claimants.setdefault(result.student.id.lower(), []).append(index)
+    owners = {key: found[0] for key, found in claimants.items() if len(found) == 1}
+    taken = {result.student.id.lower() for result in results}
+    if grader.files.roster is not None:
+        taken.update(student.id.lower() for student in grader.files.roster.students)
+    held = {i for found in claimants.values() if len(found) > 1 for i in found}
+    moved: dict[int, SubmissionResult] = {}
+    refused: set[str] = set()  # ids already used by a file that could not be graded
+    for index, result in enumerate(results):
+        key = result.student.id.lower()
+        if index in held:
+            others = [
+                shown_name(grader.files.relative(paths[i])) for i in claimants[key] if i != index
+            ]
+            reason = (
+                f"student id {result.student.id!r} is also claimed by "
+                f"{', '.join(repr(o) for o in others)}; a TA must decide whose file is whose "
+                "(each student needs their own id)"
+            )
+        elif result.status != "graded" and (key in claimants or key in refused):
+            reason = result.error or "the file could not be graded"
+        else:
+            if result.status != "graded":
+                refused.add(key)
+            continue
+        new_id = _free_id(grader.files.relative(paths[index]), taken)
+        taken.add(new_id.lower())
+        moved[index] = error_result(
+            result.assignment, result.max_score, new_id, reason, result.file
+        )
+    # Every id written by a file that does not own it: removed, then the owner written again.
+    spoiled = {results[i].student.id for i in moved}
+    for written in spoiled:
+        for folder, suffix in _STUDENT_FILES:
+            with contextlib.suppress(OSError, ValueError):
+                os.unlink(output_path(grader.files.out_dir, folder, written, suffix))
+    for index, error_row in moved.items():
+        grader.write(error_row)
+        results[index] = digest(error_row)
+    for key in sorted({written.lower() for written in spoiled} & owners.keys()):
+        owner, _bindings = grader.graded(Path(paths[owners[key]]))
+        grader.write(owner)
+    return held
+
+
+def _free_id(relative: str, taken: set[str]) -> str:
+    """An id for a held or refused file, made from its name, that no other row has."""
+    stem = os.path.splitext(os.path.basename(relative))[0]
+    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in stem)[:50].lstrip("._-")
+    candidate = safe if valid_student_id(safe) else "file"
+    number = 2
+    while candidate.lower() in taken:
+        candidate = f"{safe if valid_student_id(safe) else 'file'}-{number}"
+        number += 1
+    return candidate
+
+
+@contextlib.contextmanager
+def _folders_released() -> Iterator[None]:
+    """Folders the atomic writer keeps open are closed at both ends of a batch (a folder of
+    the same name may be another one by the next batch)."""
+    release_folders()
+    try:
+        yield
+    finally:
+        release_folders()
+
+
+_STUDENT_FILES = (("results", ".json"), ("feedback", ".html"), ("feedback", ".md"))

@@ -1,0 +1,345 @@
+"""Grading a class, end to end: what ``grader grade`` does, as one library function.
+
+The steps, in order, and why in that order:
+
+1. Everything that can stop the run is read and checked before anything is written: the
+   class listing (which never fails: whatever cannot be graded is listed), the output folder
+   apart from what is graded, the earlier run to compare with, the roster and every
+   ``--overrides`` file (all their problems at once).
+2. The output folder's lock is taken (one run at a time writes it); under it the decisions
+   ledger is read, the new decisions merged in and the ledger written (and flushed to disk)
+   before grading: a decision a TA handed in is kept even if the run is then killed.
+3. The class is graded (:mod:`grader.batch`); decisions that named no answer are bound to
+   the answer they were applied to, and the ledger is written again.
+4. The class files are written last (:mod:`grader.outputs`), still under the lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime
+import functools
+import getpass
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.errors import UsageError
+from grader.grading.decisions import (
+    Decision,
+    DecisionProblems,
+    Merged,
+    check_decisions,
+    merge_decisions,
+)
+from grader.input.roster import Roster, read_roster
+from grader.input.student_files import ClassListing, NotGraded, list_class
+from grader.results import SubmissionResult
+from grader.run.batch import BatchOutcome, StudentFiles, batch_gc, run_batch
+from grader.run.decision_files import read_decision_file, read_ledger, write_ledger
+from grader.run.output_folder import check_apart, output_lock, writing_into
+from grader.run.outputs import (
+    feedback_writer,
+    not_named_by_answers,
+    prepare_class_outputs,
+    write_class_outputs,
+)
+from grader.sheets.expectations import Expectations
+
+
+@dataclass(frozen=True)
+class ClassOptions:
+    """What a TA chose for a class run (the options of ``grader grade``).
+
+    Attributes:
+        paths: answer files and folders to grade.
+        out_dir: the output folder.
+        jobs: grading processes.
+        reports: write the HTML/Markdown reports and summary.html.
+        overrides: files of TA decisions to add to the ledger, in order.
+        replace_decisions: a later decision replaces a different one for the same part.
+        decided_by: who decided, for decisions that do not say.
+        roster: the class list.
+        compare_dir: an earlier output folder to list changes against.
+    """
+
+    paths: tuple[Path, ...]
+    out_dir: Path
+    jobs: int = 1
+    reports: bool = True
+    overrides: tuple[Path, ...] = ()
+    replace_decisions: bool = False
+    decided_by: str = ""
+    roster: Path | None = None
+    compare_dir: Path | None = None
+
+
+@dataclass
+class ClassRun:
+    """What a class run produced, for the terminal.
+
+    Attributes:
+        outcome: the batch's digests.
+        table: the per-part summary table.
+        files: how many answer files were graded.
+        decisions_added: new decisions written to the ledger.
+        warnings: things a TA should know that did not stop the run.
+        changes: the regrade diff against ``compare_dir`` (None without one).
+        not_graded: what under the given paths got no row (but the images answers name).
+        missed: entries named like answer files (or folders) that could not be read.
+    """
+
+    outcome: BatchOutcome
+    table: str
+    files: int
+    decisions_added: int
+    warnings: list[str] = field(default_factory=list)
+    changes: str | None = None
+    not_graded: list[NotGraded] = field(default_factory=list)
+    missed: int = 0
+
+
+def default_decided_by() -> str:
+    """Who decides, when the TA does not say: ``GRADER_TA`` or the login name."""
+    try:
+        return os.environ.get("GRADER_TA") or getpass.getuser()
+    except (KeyError, OSError):  # no name for this user id (a container)
+        return ""
+
+
+def grade_class(
+    options: ClassOptions,
+    exp: Expectations,
+    *,
+    command: Sequence[str] = ("grader", "grade"),
+    progress: Callable[[int], None] | None = None,
+    listed: Callable[[int], None] | None = None,
+    note: Callable[[str], None] | None = None,
+) -> ClassRun:
+    """Grade a class and write every output; see the module docstring for the order.
+
+    Args:
+        command: the command line, recorded in the output folder's lock for another run.
+        listed: called with the number of files once they are listed (for a progress bar).
+        note: told, before grading, when a run that did not finish left the lock.
+
+    Raises:
+        UsageError: no answer files, an output folder overlapping what is graded or held by
+            another run, an unreadable roster or comparison folder, or decisions that cannot
+            be used (every problem listed); nothing is written then.
+        OutputError: the output folder cannot be written (what was written is whole).
+    """
+    listing = list_class(list(options.paths))
+    if not listing.files:
+        raise no_answer_files(listing.not_graded)
+    check_apart(options.paths, options.out_dir)
+    old = _load_compare(options.compare_dir)
+    roster = read_roster(options.roster) if options.roster else None
+    batches = _read_overrides(options, exp)
+    created = not options.out_dir.exists()
+    with writing_into(options.out_dir):
+        options.out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        with output_lock(options.out_dir, command) as previous:
+            if previous and note is not None:
+                note(
+                    f"note: an earlier run into {options.out_dir}/ did not finish ({previous}); "
+                    "this run completes its files"
+                )
+            merged = _merge(options, exp, batches)
+            return _graded_class(
+                options, exp, listing, merged, roster, old, progress=progress, listed=listed
+            )
+    except UsageError:
+        if created:  # a run refused before writing anything leaves no folder behind either
+            with contextlib.suppress(OSError):
+                options.out_dir.rmdir()
+        raise
+
+
+def _graded_class(
+    options: ClassOptions,
+    exp: Expectations,
+    listing: ClassListing,
+    merged: Merged,
+    roster: Roster | None,
+    old: dict[str, SubmissionResult] | None,
+    *,
+    progress: Callable[[int], None] | None,
+    listed: Callable[[int], None] | None,
+) -> ClassRun:
+    """Steps 2 to 4, under the output folder's lock."""
+    out_dir = options.out_dir
+    warnings = _roster_warnings(merged, roster)
+    with writing_into(out_dir):
+        if merged.added:
+            write_ledger(out_dir, merged.history)
+    if listed is not None:
+        listed(len(listing.files))
+    student_files = StudentFiles(
+        out_dir,
+        decisions=_by_student(merged),
+        write_feedback=feedback_writer(out_dir, exp, reports=options.reports),
+        roster=roster,
+        within=listing.boundary,
+    )
+    with batch_gc():
+        outcome = run_batch(
+            listing.files,
+            exp,
+            student_files,
+            jobs=options.jobs,
+            progress=progress,
+            meanwhile=functools.partial(prepare_class_outputs, reports=options.reports),
+        )
+        history = _bound(merged.history, outcome.bindings)
+        not_graded = not_named_by_answers(
+            listing.not_graded, listing.files, outcome.results, [exp.assignment]
+        )
+        with writing_into(out_dir):
+            if history != merged.history:
+                write_ledger(out_dir, history)
+            table = write_class_outputs(
+                out_dir, outcome, exp, reports=options.reports, roster=roster,
+                not_graded=not_graded,
+            )  # fmt: skip
+            changes = _changes(old, out_dir) if old is not None else None
+    warnings += _unused(merged, outcome)
+    flagged = sum(1 for result in outcome.results if result.flags)
+    if flagged:
+        warnings.append(
+            f"{flagged} file(s) flagged for identity (see the flags column of gradebook.csv)"
+        )
+    missed = sum(1 for entry in listing.not_graded if entry.may_be_answer)
+    return ClassRun(
+        outcome, table, len(listing.files), merged.added, warnings, changes, not_graded, missed
+    )
+
+
+def no_answer_files(not_graded: Sequence[NotGraded]) -> UsageError:
+    """The error for paths that hold no answer file, with what they do hold."""
+    from grader.reports.summary import (
+        not_graded_text,  # the class files' modules load while grading
+    )
+
+    found = not_graded_text(not_graded)
+    return UsageError(
+        "no answer files (.yaml, .yml, .json) under the given paths"
+        + (f"\n{found}" if found else "")
+    )
+
+
+def _read_overrides(options: ClassOptions, exp: Expectations) -> list[list[Decision]]:
+    """The decisions of every ``--overrides`` file, checked against the sheet; every problem
+    of every file at once (nothing is written before this)."""
+    problems: list[str] = []
+    batches: list[list[Decision]] = []
+    for path in options.overrides:
+        try:
+            batches.append(read_decision_file(path))
+        except DecisionProblems as error:
+            problems += error.problems
+            batches.append(list(error.readable))  # checked too: every problem at once
+    problems += check_decisions([d for batch in batches for d in batch], exp.assignment)
+    if problems:
+        raise _decision_problems(problems)
+    return batches
+
+
+def _merge(options: ClassOptions, exp: Expectations, batches: list[list[Decision]]) -> Merged:
+    """The ledger of the output folder with the new decisions added (under the lock)."""
+    try:
+        ledger = read_ledger(options.out_dir)
+    except DecisionProblems as error:
+        raise UsageError(
+            "the decisions ledger cannot be read; nothing was written:\n"
+            + "\n".join(error.problems)
+        ) from None
+    problems = [f"in the ledger: {p}" for p in check_decisions(ledger, exp.assignment)]
+    if problems:
+        raise _decision_problems(problems)
+    try:
+        return merge_decisions(
+            ledger,
+            batches,
+            replace_decisions=options.replace_decisions,
+            stamp=_now(),
+            by=options.decided_by,
+        )
+    except DecisionProblems as error:
+        raise _decision_problems(list(error.problems)) from None
+
+
+def _decision_problems(problems: Sequence[str]) -> UsageError:
+    return UsageError(
+        f"{len(problems)} problem(s) with the TA decisions; nothing was graded or written:\n"
+        + "\n".join(f"  {p}" for p in problems)
+    )
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+
+
+def _by_student(merged: Merged) -> dict[str, dict[str, Decision]]:
+    """The decisions in force, by student id (lower case), then part."""
+    found: dict[str, dict[str, Decision]] = {}
+    for (student, part), decision in merged.current().items():
+        found.setdefault(student, {})[part] = decision
+    return found
+
+
+def _bound(
+    history: tuple[Decision, ...], bindings: Sequence[tuple[str, str, str]]
+) -> tuple[Decision, ...]:
+    """The history with each decision that named no answer bound to the one it was applied to."""
+    if not bindings:
+        return history
+    answers = {(student, part): answer for student, part, answer in bindings}
+    current = {decision.key: index for index, decision in enumerate(history)}
+    bound = list(history)
+    for key, answer in answers.items():
+        index = current.get(key)
+        if index is not None and not bound[index].answer:
+            bound[index] = dataclasses.replace(bound[index], answer=answer)
+    return tuple(bound)
+
+
+def _roster_warnings(merged: Merged, roster: Roster | None) -> list[str]:
+    if roster is None:
+        return []
+    return [
+        f"decision for {d.student} {d.part} ({d.source or 'ledger'}): not on the roster"
+        for d in merged.current().values()
+        if roster.by_id(d.student) is None
+    ]
+
+
+def _unused(merged: Merged, outcome: BatchOutcome) -> list[str]:
+    """Decisions in force for a student no file was graded for."""
+    graded = {r.student.id.lower() for r in outcome.results if r.status == "graded"}
+    return [
+        f"decision for {d.student} {d.part} ({d.source or 'ledger'}) matched no graded student"
+        for (student, _part), d in sorted(merged.current().items())
+        if student not in graded
+    ]
+
+
+def _load_compare(folder: Path | None) -> dict[str, SubmissionResult] | None:
+    """Results of the --compare folder, read before the new run can overwrite anything."""
+    if folder is None:
+        return None
+    from grader.reports.regrade import load_results
+
+    return load_results(folder)
+
+
+def _changes(old: dict[str, SubmissionResult], out_dir: Path) -> str:
+    from grader.reports.regrade import changes_table, compare_results, load_results
+    from grader.run.atomic import write_text_atomic
+
+    table = changes_table(compare_results(old, load_results(out_dir)))
+    write_text_atomic(out_dir / "regrade-diff.md", f"# Regrade changes\n\n{table}\n")
+    return table

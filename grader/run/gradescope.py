@@ -1,0 +1,141 @@
+"""Gradescope's autograder contract: grade the one answer file in the submission folder and write
+``results.json`` (score, one test per part with ``max_score``, Markdown output, visibility).
+
+What each test shows is the student's view at the assignment's ``reveal`` level
+(:func:`grader.reveal.student_view`): ``none`` status and points only, kept until the TA
+publishes (``after_published``); ``feedback`` also the explanations, ``answers`` also the
+expected values with the worked solution and the rubric notes, both ``visible`` at once. A
+submission that cannot be graded still gets a valid ``results.json`` with score 0 and the
+reason (Gradescope otherwise shows "The autograder failed to execute correctly").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from grader.escaping import escape_markdown
+from grader.input.student_files import ClassListing, list_class, shown_name
+from grader.reports.reveal import PartView, student_view
+from grader.reports.solution_view import format_value
+from grader.results import Status, SubmissionResult
+from grader.run.time_budget import TIME_BUDGET_SECONDS, grade_with_budget
+from grader.sheets.expectations import Expectations
+from reference.solution import format_number
+
+RELEASED = {
+    "none": "Each test shows its status and points; feedback is not released.",
+    "feedback": "Each test explains what was recognised; expected values are not released.",
+    "answers": "Each test shows the expected value and its worked solution.",
+}
+"""What the student learns at each reveal level, said in the overall output."""
+SUBMISSION_DIR = Path("/autograder/submission")
+RESULTS_FILE = Path("/autograder/results/results.json")
+
+
+def answer_files_in(folder: Path) -> tuple[list[str], ClassListing]:
+    """The answer files of an upload (``.yaml``, ``.yml``, ``.json``; not an editor's
+    ``*.schema.json`` nor hidden files), by name; links are not followed out of ``folder``."""
+    listing = list_class([folder])
+    found = [
+        name
+        for name in listing.files
+        if not os.path.basename(name).startswith(".") and not name.lower().endswith(".schema.json")
+    ]
+    return found, listing
+
+
+def gradescope_results(folder: Path, exp: Expectations) -> dict[str, Any]:
+    """The ``results.json`` document for one submission folder.
+
+    An upload must hold exactly one answer file: with none, or with several (which one would
+    the student want graded?), the result says so and names them; nothing is picked silently.
+    Grading is bounded by the per-file time budget.
+    """
+    if not os.path.isdir(folder):
+        return failure_document("No submission folder was found: upload your answer file again.")
+    found, listing = answer_files_in(folder)
+    if not found:
+        seen = "; ".join(f"{e.name} ({e.reason})" for e in listing.not_graded[:10])
+        return failure_document(
+            "No answer file found: upload one `.yaml` or `.json` answer file "
+            "(run `grader template` for one to fill in)."
+            + (f" Found: {escape_markdown(seen)}." if seen else "")
+        )
+    if len(found) > 1:
+        names = ", ".join(
+            f"`{escape_markdown(shown_name(os.path.relpath(name, folder)))}`" for name in found
+        )
+        return failure_document(
+            f"Your upload holds {len(found)} answer files ({names}): upload exactly one, so "
+            "that it is clear which one is graded."
+        )
+    graded = grade_with_budget(Path(found[0]), exp, TIME_BUDGET_SECONDS, within=listing.boundary)
+    return results_document(graded.result, exp)
+
+
+def failure_document(reason: str) -> dict[str, Any]:
+    """Results for a submission that could not be graded: score 0 and ``reason`` (Markdown)."""
+    return {"score": 0.0, "output_format": "md", "visibility": "visible", "output": reason}
+
+
+def results_document(result: SubmissionResult, exp: Expectations) -> dict[str, Any]:
+    """A graded result in Gradescope's format: the student's view of it, never the result."""
+    view = student_view(result, exp)
+    visibility = "after_published" if view.reveal == "none" else "visible"
+    if view.status == "error":
+        why = escape_markdown(view.error or "")
+        return failure_document(f"**Your file could not be graded:** {why}")
+    units = {part.id: part.unit for part in exp.assignment.parts}
+    tests = [_test(part, units.get(part.id, "1"), visibility) for part in view.parts]
+    waiting = format_number(view.pending_review)
+    pending = (
+        f" ({waiting} point{'' if waiting == '1' else 's'} wait for a TA's review)"
+        if view.pending_review
+        else ""
+    )
+    return {
+        "score": view.score,
+        "output": f"Automatic score: {format_number(view.score)} / "
+        f"{format_number(view.max_score)}{pending}. {RELEASED[view.reveal]}",
+        "output_format": "md",
+        "test_output_format": "md",
+        "visibility": visibility,
+        "stdout_visibility": "hidden",
+        "tests": tests,
+    }
+
+
+def _test(part: PartView, unit: str, visibility: str) -> dict[str, Any]:
+    lines = [f"**{part.status.value.replace('_', ' ')}**"]
+    if part.feedback:
+        lines.append(escape_markdown(part.feedback))
+    if part.review:
+        lines.append(f"_Review notes:_ {escape_markdown(part.review)}")
+    if part.expected is not None:
+        expected = format_value(part.expected, "" if unit == "1" else unit)
+        lines.append(f"Expected: {escape_markdown(expected)}")
+    if part.solution is not None:
+        worked = f"{part.solution.formula} → {part.solution.worked}"
+        lines.append(f"Solution: {escape_markdown(worked)}")
+    test: dict[str, Any] = {
+        "name": f"{part.id}: {part.title}",
+        "number": part.id.removeprefix("q"),
+        "score": part.points,
+        "max_score": part.max_points,
+        "output": "\n\n".join(lines),
+        "output_format": "md",
+        "visibility": visibility,
+    }
+    if part.status is not Status.NEEDS_REVIEW:  # (unreadable answers are not sent here)
+        test["status"] = "passed" if part.status is Status.CORRECT else "failed"
+    return test
+
+
+def write_results(document: dict[str, Any], path: Path) -> None:
+    """Write ``results.json`` (creating its folder)."""
+    from grader.run.atomic import write_text_atomic
+
+    write_text_atomic(path, json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False))

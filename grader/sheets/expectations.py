@@ -1,0 +1,222 @@
+"""Everything a grader compares against, computed once per assignment and batch.
+
+The reference solution, the values accepted as equally right (other reasonable conventions),
+and the known alternatives (a convention or given changed, or a formula) with their credit and
+feedback. Solving once here keeps grading a file cheap: no solver call per student.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from grader.answers.expression import evaluate
+from grader.errors import AnswerFormatError, AssignmentError
+from grader.sheets.assignment import Assignment, Part, feedback_texts
+from grader.sheets.mistakes import GENERIC_TRANSFORMS
+from grader.sheets.solving import (
+    GivenValue,
+    parse_conventions,
+    resolve_givens,
+    solve_assignment,
+    symbol_values,
+)
+from reference import Conventions
+from reference.solution import Solution, Value
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A known wrong (or differently right) answer: its value, tag, credit and feedback (and
+    the hint shown instead under ``reveal: feedback``, if the sheet writes one)."""
+
+    value: Value
+    mistake: str
+    credit: float
+    feedback: str
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Inherited:
+    """A part's value had the student made an earlier part's known mistake (``q1.b`` with
+    54 x 54 outputs gives these bytes), with that mistake's name and feedback."""
+
+    part: str
+    mistake: str
+    value: float
+    feedback: str
+    hint: str | None = None  # what ``reveal: feedback`` shows instead, if the sheet writes one
+
+
+@dataclass(frozen=True)
+class Expectations:
+    """The solution and its variations, for one assignment and one set of givens."""
+
+    assignment: Assignment
+    givens: Mapping[str, GivenValue]
+    solution: Solution
+    symbols: Mapping[str, float]
+    accepted: Mapping[str, tuple[Value, ...]]
+    alternatives: Mapping[str, tuple[Candidate, ...]]
+    inherited: Mapping[str, tuple[Inherited, ...]] = field(default_factory=dict)
+    class_run: bool = False
+    """Grading a class (``grader grade``), where an unreadable answer may go to a TA."""
+    answers: Mapping[str, Value] = field(init=False, repr=False, compare=False)
+    max_score: float = field(init=False, repr=False, compare=False)
+    memo: dict[Any, Any] = field(init=False, repr=False, compare=False)
+    """Scratch space for caches of pure functions of these expectations (see grader.grade)."""
+
+    def __post_init__(self) -> None:
+        # ``Solution.answers`` builds a new dict at every call; grading asks for it per part.
+        object.__setattr__(self, "answers", self.solution.answers)
+        object.__setattr__(self, "max_score", self.assignment.max_score)  # a sum, each time
+        object.__setattr__(self, "memo", {})
+
+    def expected(self, part_id: str) -> Value:
+        """The reference value of a part."""
+        return self.answers[part_id]
+
+    @property
+    def unreadable_to_review(self) -> bool:
+        """Whether an answer that cannot be read waits for a TA (a class run, and the
+        assignment's ``invalid: review``) instead of scoring 0."""
+        return self.class_run and self.assignment.invalid == "review"
+
+
+_PART_ID = re.compile(r"\bq\d+(?:\.[a-z_0-9]+)+")
+
+
+def evaluate_formula(formula: str, values: Mapping[str, float]) -> float:
+    """Evaluate an assignment formula whose variables are symbols or part ids (``q1.b``)."""
+    names: dict[str, str] = {}
+
+    def placeholder(match: re.Match[str]) -> str:
+        return names.setdefault(match.group(0), f"P{chr(ord('A') + len(names))}")
+
+    text = _PART_ID.sub(placeholder, formula)
+    symbols = {alias: values[part_id] for part_id, alias in names.items()}
+    symbols.update({k: v for k, v in values.items() if "." not in k})
+    return evaluate(text, symbols)
+
+
+def build_expectations(
+    assignment: Assignment,
+    given_overrides: Mapping[str, str] | None = None,
+    conventions: Conventions | None = None,
+    *,
+    class_run: bool = False,
+) -> Expectations:
+    """Solve the assignment and every accepted convention and alternative of its parts.
+
+    ``class_run``: grading a whole class, where unreadable answers may go to a TA.
+
+    Raises:
+        AssignmentError: an alternative names an unknown convention/given or a bad formula.
+    """
+    givens = resolve_givens(assignment, given_overrides)
+    base = conventions or Conventions()
+    solution = solve_assignment(assignment, givens, base)
+    symbols = symbol_values(assignment, givens)
+    formula_values = dict(symbols)
+    formula_values["bytes_per_element"] = float(givens.get("bytes_per_element", 4))
+    accepted: dict[str, tuple[Value, ...]] = {}
+    alternatives: dict[str, tuple[Candidate, ...]] = {}
+    for part in assignment.parts:
+        accepted[part.id] = _accepted_values(assignment, part, givens, base, solution)
+        alternatives[part.id] = tuple(_alternatives(assignment, part, givens, base, formula_values))
+    _check_generic_names(assignment)
+    inherited = _inherited(assignment, givens, base, solution)
+    return Expectations(
+        assignment, givens, solution, symbols, accepted, alternatives, inherited, class_run
+    )
+
+
+def _inherited(
+    assignment: Assignment,
+    givens: Mapping[str, GivenValue],
+    base: Conventions,
+    solution: Solution,
+) -> dict[str, tuple[Inherited, ...]]:
+    """Per part, its value under each known mistake (a convention or given changed) of the
+    earlier parts it depends on, where that differs from its reference value."""
+    found: dict[str, tuple[Inherited, ...]] = {}
+    for part_id, rule in assignment.carry_forward.items():
+        earlier = list(rule.depends_on)
+        earlier += [pid for pid in assignment.part_ids if any(pid in f for f in rule.formulas)]
+        values: list[Inherited] = []
+        for dependency in dict.fromkeys(earlier):
+            for alt in assignment.part(dependency).alternatives:
+                if alt.formula is not None or alt.credit >= 1.0:
+                    continue
+                changed = dict(givens)
+                if alt.givens:
+                    overridden = resolve_givens(assignment, alt.givens)
+                    changed.update({name: overridden[name] for name in alt.givens})
+                conventions = _conventions(assignment.part(dependency), alt.conventions, base)
+                value = solve_assignment(assignment, changed, conventions).answers[part_id]
+                if isinstance(value, int | float) and value != solution.answers[part_id]:
+                    feedback, hint = feedback_texts(alt.feedback)
+                    values.append(Inherited(dependency, alt.name, float(value), feedback, hint))
+        if values:
+            found[part_id] = tuple(values)
+    return found
+
+
+def _accepted_values(
+    assignment: Assignment,
+    part: Part,
+    givens: Mapping[str, GivenValue],
+    base: Conventions,
+    solution: Solution,
+) -> tuple[Value, ...]:
+    values = [solution.answers[part.id]]
+    for changes in part.accepted_conventions:
+        other = solve_assignment(assignment, givens, _conventions(part, changes, base))
+        if other.answers[part.id] not in values:
+            values.append(other.answers[part.id])
+    return tuple(values)
+
+
+def _alternatives(
+    assignment: Assignment,
+    part: Part,
+    givens: Mapping[str, GivenValue],
+    base: Conventions,
+    formula_values: Mapping[str, float],
+) -> list[Candidate]:
+    candidates = []
+    for alt in part.alternatives:
+        if alt.formula is not None:
+            try:
+                value: Value = evaluate_formula(alt.formula, formula_values)
+            except AnswerFormatError as error:
+                raise AssignmentError(
+                    f"part {part.id}, alternative {alt.name}: formula {alt.formula!r}: {error}"
+                ) from None
+        else:
+            changed = dict(givens)
+            if alt.givens:
+                overridden = resolve_givens(assignment, alt.givens)
+                changed.update({name: overridden[name] for name in alt.givens})
+            other = solve_assignment(assignment, changed, _conventions(part, alt.conventions, base))
+            value = other.answers[part.id]
+        feedback, hint = feedback_texts(alt.feedback)
+        candidates.append(Candidate(value, alt.name, alt.credit, feedback, hint))
+    return candidates
+
+
+def _conventions(part: Part, changes: Mapping[str, object], base: Conventions) -> Conventions:
+    try:
+        return parse_conventions({k: str(v) for k, v in changes.items()}, base)
+    except Exception as error:  # a UsageError here is the assignment's fault
+        raise AssignmentError(f"part {part.id}: {error}") from None
+
+
+def _check_generic_names(assignment: Assignment) -> None:
+    for mistake in assignment.grading.generic_mistakes:
+        if mistake.name not in GENERIC_TRANSFORMS:
+            known = ", ".join(GENERIC_TRANSFORMS)
+            raise AssignmentError(f"unknown generic mistake {mistake.name!r}; known: {known}")

@@ -1,0 +1,108 @@
+"""From an assignment (and command-line overrides) to the reference solution.
+
+Givens are text in the assignment file ("800 GB/s"); here they become numbers in the solver's
+units, overrides from ``--set`` and ``--convention`` are checked, and the solver runs. Every
+problem is an ``UsageError`` or ``AssignmentError`` whose one-line message names the option and
+the accepted names.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+
+from grader.answers.numbers import read_number
+from grader.answers.units import split_number_unit
+from grader.errors import AnswerFormatError, AssignmentError, UsageError
+from grader.sheets.assignment import Assignment, ConventionValues
+from reference import Conventions, solve
+from reference.conventions import FIELD_CHOICES, convention_from_text
+from reference.solution import Solution
+
+GivenValue = int | float | str
+
+
+def resolve_givens(
+    assignment: Assignment, overrides: Mapping[str, str] | None = None
+) -> dict[str, GivenValue]:
+    """The assignment's givens as solver values, with ``--set`` overrides applied.
+
+    Raises:
+        UsageError: an override names an unknown given or has a malformed value.
+        AssignmentError: a given in the assignment file itself is malformed.
+    """
+    overrides = dict(overrides or {})
+    unknown = sorted(set(overrides) - set(assignment.givens))
+    if unknown:
+        raise UsageError(
+            f"--set: unknown given {unknown[0]!r}; accepted: {', '.join(assignment.givens)}"
+        )
+    values: dict[str, GivenValue] = {}
+    for name, spec in assignment.givens.items():
+        text = overrides.get(name, spec.value)
+        error_type = UsageError if name in overrides else AssignmentError
+        try:
+            values[name] = _given_value(text, unit=spec.unit, choices=spec.choices)
+        except AnswerFormatError as error:
+            where = f"--set {name}" if name in overrides else f"given {name}"
+            raise error_type(f"{where}={text!r}: {error.message}") from None
+    return values
+
+
+def _given_value(text: str, *, unit: str | None, choices: tuple[str, ...] | None) -> GivenValue:
+    if choices is not None:
+        if text.strip() not in choices:
+            raise AnswerFormatError(f"accepted values: {', '.join(choices)}")
+        return text.strip()
+    if unit is not None:
+        if not split_number_unit(text)[1]:
+            raise AnswerFormatError(f"give a unit, e.g. '{text} {_example_prefix(unit)}'")
+        return read_number(text, unit=unit).value
+    number = read_number(text, unit="1").value
+    if not number.is_integer() or number <= 0:
+        raise AnswerFormatError("must be a positive whole number")
+    return int(number)
+
+
+def _example_prefix(unit: str) -> str:
+    return {"byte/s": "GB/s", "FLOP/s": "TFLOP/s"}.get(unit, unit)
+
+
+def symbol_values(assignment: Assignment, givens: Mapping[str, GivenValue]) -> dict[str, float]:
+    """Letters students may use in expressions (L, d...) bound to the givens' values."""
+    return {symbol: float(givens[name]) for symbol, name in assignment.symbols.items()}
+
+
+def parse_conventions(
+    overrides: Mapping[str, str] | ConventionValues, base: Conventions | None = None
+) -> Conventions:
+    """Conventions with named fields changed, from text (``--convention``) or typed values.
+
+    Raises:
+        UsageError: unknown convention name or value not accepted.
+    """
+    changes: dict[str, object] = {}
+    for name, raw in overrides.items():
+        if name not in FIELD_CHOICES:
+            raise UsageError(
+                f"--convention: unknown convention {name!r}; accepted: {', '.join(FIELD_CHOICES)}"
+            )
+        try:
+            changes[name] = convention_from_text(name, str(raw).lower())
+        except ValueError as error:
+            raise UsageError(f"--convention {name}: {error}") from None
+    return dataclasses.replace(base or Conventions(), **changes)  # type: ignore[arg-type]
+
+
+def solve_assignment(
+    assignment: Assignment,
+    givens: Mapping[str, GivenValue],
+    conventions: Conventions | None = None,
+) -> Solution:
+    """Run the assignment's solver; a solver that rejects the givens is a usage error."""
+    try:
+        return solve(assignment.solver, givens, conventions)
+    except KeyError as error:
+        raise AssignmentError(str(error.args[0])) from None
+    except ValueError as error:
+        raise UsageError(f"the solver rejects these givens: {error}") from None
