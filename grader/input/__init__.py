@@ -7,7 +7,6 @@ __all__ = [
     "answer_tree",
     "attachments",
     "bounded_read",
-    "bounded_read",
     "fingerprint",
     "identity",
     "issue_owners",
