@@ -1,10 +1,10 @@
-"""Reference solver: pure formulas and the worked solution of each sheet.
+"""Reference formulas: pure, standard-library counting and roofline formulas that the sheets'
+solvers wire together (each sheet's solver lives in its folder under ``sheets/``).
 
 Standard library only; never imports ``grader`` (a test enforces this), so the formulas can be
 read, checked and reused on their own.
 """
 
 from reference.conventions import Conventions
-from reference.sheets import SOLVERS, solve
 
-__all__ = ["SOLVERS", "Conventions", "solve"]
+__all__ = ["Conventions"]

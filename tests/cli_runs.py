@@ -27,7 +27,7 @@ from pathlib import Path
 from bounds import time_bound
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "submissions"
+SAMPLES = ROOT / "sheets" / "roofline_1" / "samples"
 NOBODY = 65534
 
 

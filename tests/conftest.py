@@ -10,8 +10,9 @@ import pytest
 from grader.grading.grade import grade_submission
 from grader.input.submission import parse_submission
 from grader.results import SubmissionResult
-from grader.sheets.assignment import Assignment, load_assignment
+from grader.sheets.assignment import Assignment
 from grader.sheets.expectations import Expectations, build_expectations
+from grader.sheets.library import load_assignment
 
 GradeAnswers = Callable[[Mapping[str, object]], SubmissionResult]
 

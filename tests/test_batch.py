@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from grader.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "submissions"
+SAMPLES = ROOT / "sheets" / "roofline_1" / "samples"
 
 
 def grade(*args: str) -> tuple[int, str]:

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from grader.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "submissions"
+SAMPLES = ROOT / "sheets" / "roofline_1" / "samples"
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -81,7 +81,7 @@ def test_set_and_convention_flip_the_v100_verdict() -> None:
         (["--set", "conv.padding=full"], "same, valid"),
         (["--convention", "colour=red"], "accepted: flops_per_mac"),
         (["--convention", "bias=maybe"], "true, false"),
-        (["--assignment", "nope"], "unknown assignment"),
+        (["--assignment", "nope"], "unknown sheet 'nope'"),
     ],
 )
 def test_bad_options_give_one_line_and_exit_2(args: list[str], fragment: str) -> None:

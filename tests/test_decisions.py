@@ -29,7 +29,7 @@ from grader.run.pipeline import grade_file
 from grader.sheets.assignment import Assignment
 from grader.sheets.expectations import Expectations
 
-SAMPLES = Path(__file__).resolve().parent.parent / "submissions"
+SAMPLES = Path(__file__).resolve().parent.parent / "sheets" / "roofline_1" / "samples"
 ANSWER = "0123456789abcdef"
 OTHER_ANSWER = "fedcba9876543210"
 

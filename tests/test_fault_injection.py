@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+import shutil
 import socket
 import stat
 import sys
@@ -309,8 +310,10 @@ def test_an_answer_file_linked_from_outside_is_not_followed(tmp_path: Path) -> N
 
 @pytest.mark.parametrize("named", ["/dev/zero", "/dev/stdin", "/etc/passwd", "../sheet.yaml"])
 def test_an_answer_file_selects_an_assignment_by_id_only(tmp_path: Path, named: str) -> None:
-    sheet = (Path(__file__).parent.parent / "grader/assignments/roofline-1.yaml").read_text("utf-8")
+    folder = Path(__file__).parent.parent / "sheets" / "roofline_1"
+    sheet = (folder / "sheet.yaml").read_text("utf-8")
     (tmp_path / "sheet.yaml").write_text(sheet.replace("id: roofline-1", "id: other"), "utf-8")
+    shutil.copy(folder / "solver.py", tmp_path / "solver.py")
     klass = class_folder(tmp_path, {"s1.yaml": answers("s1").replace("roofline-1", named)})
     reader, writer = os.pipe()  # a stdin that never ends: reading it would hang
     try:

@@ -23,7 +23,7 @@ from grader.run.pipeline import expectations_for, grade_file
 from grader.sheets.expectations import Expectations
 from tests.conftest import GradeAnswers
 
-SUBMISSIONS = Path(__file__).resolve().parent.parent / "submissions"
+SUBMISSIONS = Path(__file__).resolve().parent.parent / "sheets" / "roofline_1" / "samples"
 
 NEVER = [
     re.compile(r"evaluates to ([\d,.]+), not the \1 you wrote"),

@@ -11,7 +11,7 @@ from grader.results import SubmissionResult
 from grader.run.pipeline import grade_bytes
 from grader.sheets.expectations import Expectations
 
-SAMPLES = Path(__file__).resolve().parent.parent / "submissions"
+SAMPLES = Path(__file__).resolve().parent.parent / "sheets" / "roofline_1" / "samples"
 SEEDS = [
     (p.read_bytes(), "json" if p.suffix == ".json" else "yaml")
     for p in sorted(SAMPLES.glob("*"))

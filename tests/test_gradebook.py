@@ -22,7 +22,7 @@ from grader.run.pipeline import expectations_for, grade_file
 from grader.sheets.assignment import Assignment
 from grader.spreadsheet import BOM, cell_text
 
-SUBMISSIONS = Path(__file__).resolve().parent.parent / "submissions"
+SUBMISSIONS = Path(__file__).resolve().parent.parent / "sheets" / "roofline_1" / "samples"
 FORMULAS = [
     '=HYPERLINK("http://x","click")',
     "@SUM(A1)",

@@ -10,7 +10,7 @@ from pathlib import Path
 from grader.run.gradescope import gradescope_results, write_results
 from grader.sheets.expectations import Expectations
 
-SAMPLES = Path(__file__).resolve().parent.parent / "submissions"
+SAMPLES = Path(__file__).resolve().parent.parent / "sheets" / "roofline_1" / "samples"
 
 
 def test_results_document_for_a_submission(expectations: Expectations, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ import pytest
 
 from grader.run.gradescope_zip import make_autograder_zip
 
-SAMPLES = Path(__file__).resolve().parent.parent / "submissions"
+SAMPLES = Path(__file__).resolve().parent.parent / "sheets" / "roofline_1" / "samples"
 
 
 def unpack(archive: Path, folder: Path) -> None:
@@ -25,6 +25,7 @@ def unpack(archive: Path, folder: Path) -> None:
     with zipfile.ZipFile(archive) as opened:
         for info in opened.infolist():
             target = folder / info.filename
+            target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(opened.read(info))
             mode = info.external_attr >> 16
             if mode:
@@ -34,8 +35,10 @@ def unpack(archive: Path, folder: Path) -> None:
 @pytest.mark.skipif(sys.platform == "win32", reason="Gradescope runs Linux")
 def test_the_zip_installs_in_a_clean_environment_and_grades(tmp_path: Path) -> None:
     archive = tmp_path / "autograder.zip"
-    names = make_autograder_zip(archive, str(SAMPLES.parent / "grader/assignments/roofline-1.yaml"))
+    names = make_autograder_zip(archive, str(SAMPLES.parent / "sheet.yaml"))
     assert names[:2] == ["setup.sh", "run_autograder"] and names[2].endswith(".whl")
+    assert {"sheet/sheet.yaml", "sheet/solver.py", "sheet/questions.md"} <= set(names)
+    assert not any("samples" in name for name in names)  # the sheet's own files only
     root = tmp_path / "autograder"
     for folder in ("source", "submission", "results"):
         (root / folder).mkdir(parents=True)

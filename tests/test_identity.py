@@ -18,7 +18,7 @@ from grader.input.identity import channel_of, resolve_identity
 from grader.input.roster import Enrolled, parse_roster
 from grader.results import Student
 
-SAMPLES = Path(__file__).resolve().parent.parent / "submissions"
+SAMPLES = Path(__file__).resolve().parent.parent / "sheets" / "roofline_1" / "samples"
 
 
 def run(*args: str) -> tuple[int, str]:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from reference import decoder_layer, devices, kv_cache, llm_inference
 from reference.conventions import Conventions, convention_from_text
 from reference.decoder_layer import DecoderLayer
-from reference.sheets import llm_inference_1
+from sheets.llm_inference_1 import solver as llm_inference_1
 
 FAST = settings(max_examples=80, deadline=None)
 

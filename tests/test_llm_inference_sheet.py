@@ -15,10 +15,9 @@ import re
 
 import pytest
 
-import reference
 from reference.conventions import Conventions
-from reference.sheets import llm_inference_1
 from reference.solution import Value
+from sheets.llm_inference_1 import solver as llm_inference_1
 
 MEM, COMP = "memory-bound", "compute-bound"
 
@@ -145,10 +144,14 @@ def test_solver_covers_exactly_the_sheets_parts_in_order() -> None:
     assert list(_solve()) == list(EXPECTED)
 
 
-def test_package_level_solve_is_the_sheet_solver() -> None:
-    via_package = reference.solve("llm-inference-1", llm_inference_1.SHEET_GIVENS)
-    assert via_package.answers == _solve()
-    assert via_package.assignment == "llm-inference-1"
+def test_the_grader_solves_the_sheet_with_this_solver() -> None:
+    from grader.sheets.library import load_assignment
+    from grader.sheets.solving import resolve_givens, solve_assignment
+
+    sheet = load_assignment("llm-inference-1")
+    via_grader = solve_assignment(sheet, resolve_givens(sheet))
+    assert via_grader.answers == _solve()
+    assert via_grader.assignment == "llm-inference-1"
 
 
 # --- published figures for the sheet's configuration -------------------------------------------
@@ -359,7 +362,7 @@ def test_a_device_decode_never_reaches_is_refused_with_the_limit() -> None:
 def test_missing_given_is_named(name: str) -> None:
     givens = {k: v for k, v in llm_inference_1.SHEET_GIVENS.items() if k != name}
     with pytest.raises(ValueError, match=re.escape(name)):
-        reference.solve("llm-inference-1", givens)
+        llm_inference_1.solve(givens, Conventions())
 
 
 @pytest.mark.parametrize(
@@ -388,7 +391,6 @@ def test_bad_given_is_refused_by_name(name: str, bad: object, message: str) -> N
 def test_sheet_givens_are_exactly_the_declared_ones() -> None:
     llm_inference_1.check_givens(llm_inference_1.SHEET_GIVENS)  # raises on failure
     assert set(llm_inference_1.SHEET_GIVENS) == set(llm_inference_1.GIVEN_TYPES)
-    assert reference.SOLVERS["llm-inference-1"] is llm_inference_1.solve
 
 
 # --- the worked steps agree with their own values -----------------------------------------------

@@ -38,7 +38,7 @@ from grader.input.yaml_fast import FastPathDeclined, compose_fast
 from grader.input.yaml_salvage import SALVAGE_MAX_CHARS
 from grader.input.yaml_strict import NodeBudget, compose_yaml
 
-SUBMISSIONS = Path(__file__).resolve().parent.parent / "submissions"
+SUBMISSIONS = Path(__file__).resolve().parent.parent / "sheets" / "roofline_1" / "samples"
 
 SAMPLE_YAML = """\
 assignment: roofline-1

@@ -24,7 +24,7 @@ from grader.results import SubmissionResult
 from grader.run.pipeline import grade_file
 from grader.sheets.expectations import Expectations
 
-SUBMISSIONS = Path(__file__).resolve().parent.parent / "submissions"
+SUBMISSIONS = Path(__file__).resolve().parent.parent / "sheets" / "roofline_1" / "samples"
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from grader.grading.grade import grade_submission
 from grader.input.submission import parse_submission
 from grader.results import PartResult, Status
-from grader.sheets.assignment import load_assignment
 from grader.sheets.expectations import build_expectations
+from grader.sheets.library import load_assignment
 
 # part: (value, factors of a product of the sheet's symbols, or None)
 NUMERIC: dict[str, tuple[float, list[str] | None]] = {

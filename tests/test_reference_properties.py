@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from reference import attention, conv, linear, masking, memory, roofline, softmax
 from reference.conventions import Conventions
-from reference.sheets import roofline_1
+from sheets.roofline_1 import solver as roofline_1
 
 FAST = settings(max_examples=100, deadline=None)
 

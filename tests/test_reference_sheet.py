@@ -15,11 +15,10 @@ from collections.abc import Mapping
 
 import pytest
 
-import reference
 from reference import roofline
 from reference.conventions import Conventions
-from reference.sheets import roofline_1
 from reference.solution import Value
+from sheets.roofline_1 import solver as roofline_1
 
 MEM = "memory-bound"
 COMP = "compute-bound"
@@ -160,16 +159,22 @@ def test_intensities_to_four_decimals() -> None:
     assert round(float(answers["q4.a"]), 4) == 3.3333  # type: ignore[arg-type]
 
 
-def test_package_level_solve_is_the_sheet_solver() -> None:
-    via_package = reference.solve("roofline-1", roofline_1.SHEET_GIVENS, Conventions())
-    via_default = reference.solve("roofline-1", roofline_1.SHEET_GIVENS)
-    assert _diff(via_package.answers, EXPECTED) == {}
-    assert via_default.answers == via_package.answers
+def test_the_grader_solves_the_sheet_with_this_solver() -> None:
+    from grader.sheets.library import load_assignment
+    from grader.sheets.solving import resolve_givens, solve_assignment
+
+    sheet = load_assignment("roofline-1")
+    via_grader = solve_assignment(sheet, resolve_givens(sheet))
+    assert _diff(via_grader.answers, EXPECTED) == {}
+    assert via_grader.answers == roofline_1.solve(roofline_1.SHEET_GIVENS, Conventions()).answers
 
 
-def test_unknown_assignment_is_rejected_by_name() -> None:
-    with pytest.raises(KeyError, match="no-such-sheet"):
-        reference.solve("no-such-sheet", roofline_1.SHEET_GIVENS)
+def test_unknown_sheet_is_rejected_by_name() -> None:
+    from grader.errors import AssignmentError
+    from grader.sheets.library import load_assignment
+
+    with pytest.raises(AssignmentError, match="no-such-sheet"):
+        load_assignment("no-such-sheet")
 
 
 def test_steps_name_their_part_and_unit() -> None:
@@ -491,7 +496,7 @@ def test_missing_given_is_named(name: str) -> None:
     with pytest.raises(ValueError, match=re.escape(name)):
         roofline_1.check_givens(givens)
     with pytest.raises(ValueError, match=re.escape(name)):
-        reference.solve("roofline-1", givens)
+        roofline_1.solve(givens, Conventions())
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from grader.results import Student, SubmissionResult
 from grader.run.pipeline import grade_file
 from grader.sheets.expectations import Expectations
 
-SUBMISSIONS = Path(__file__).resolve().parent.parent / "submissions"
+SUBMISSIONS = Path(__file__).resolve().parent.parent / "sheets" / "roofline_1" / "samples"
 EVIL = "Bob](javascript:alert(1)) <script>x</script> | col\nsecond *line* `code` #1 _x_ ~y~ &amp;"
 
 

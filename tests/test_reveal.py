@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import shutil
 import time
 from pathlib import Path
 
@@ -22,14 +23,15 @@ from grader.reports.reveal import PART_FIELDS, student_view, view_json
 from grader.results import SubmissionResult
 from grader.run.gradescope import results_document
 from grader.run.pipeline import grade_file
-from grader.sheets.assignment import REVEAL_LEVELS, RevealLevel, load_assignment
+from grader.sheets.assignment import REVEAL_LEVELS, RevealLevel
 from grader.sheets.expectations import Expectations
+from grader.sheets.library import load_assignment
 from reference.solution import format_number
 from tests.conftest import GradeAnswers
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "submissions"
-SHEET = ROOT / "grader" / "assignments" / "roofline-1.yaml"
+SAMPLES = ROOT / "sheets" / "roofline_1" / "samples"
+SHEET = ROOT / "sheets" / "roofline_1" / "sheet.yaml"
 MACS = SAMPLES / "macs-instead-of-flops.yaml"  # q1.b = 903,168: MACs counted, half credit
 Q1B = format_number(2 * 56 * 56 * 3 * 3 * 32)  # 2 FLOP per MAC, 56 x 56 outputs, 3 x 3 x 32
 
@@ -45,6 +47,7 @@ def sheet_at(folder: Path, level: RevealLevel, **changes: object) -> Path:
     data.update({"reveal": level, **changes})
     path = folder / f"sheet-{level}.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    shutil.copy(SHEET.parent / "solver.py", folder / "solver.py")
     return path
 
 
@@ -201,6 +204,7 @@ def test_a_feedback_text_is_one_string_or_a_hint_and_an_answer(
     data["parts"][16]["mistake_feedback"] = {"O(L)": feedback}
     path = tmp_path / "sheet.yaml"
     path.write_text(yaml.safe_dump(data), "utf-8")
+    shutil.copy(SHEET.parent / "solver.py", tmp_path / "solver.py")
     if accepted:
         assert load_assignment(path).parts[0].alternatives[0].feedback is not None
     else:

@@ -10,6 +10,7 @@ a table of spellings, and on the answers level, where it must find what is shown
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import re
@@ -40,15 +41,15 @@ from grader.sheets.assignment import (
     REVEAL_LEVELS,
     LevelledText,
     RevealLevel,
-    bundled_assignment_ids,
-    load_assignment,
 )
 from grader.sheets.expectations import Expectations, build_expectations
+from grader.sheets.library import bundled_assignment_ids, load_assignment
 from grader.sheets.mistakes import GENERIC_TRANSFORMS
+from grader.sheets.solving import given_text
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "submissions"
-SHEET = ROOT / "grader" / "assignments" / "roofline-1.yaml"
+SAMPLES = ROOT / "sheets" / "roofline_1" / "samples"
+SHEET = ROOT / "sheets" / "roofline_1" / "sheet.yaml"
 
 
 # ------------------------------------------------------------------------ the search itself
@@ -153,11 +154,25 @@ def test_no_feedback_text_shown_under_feedback_gives_an_answer_away(sheet: str) 
     once for both levels) is free of every part's expected value and formula; and a text is
     written per level only where its whole form does give something away."""
     expectations = build_expectations(load_assignment(sheet))
+    public = given_numbers(expectations)  # the question sheet prints them
     for where, _part_id, text in sheet_texts(expectations):
         hint = text.hint if isinstance(text, LevelledText) else text
-        assert leaks(hint, expectations) == [], where
+        assert leaks(hint, expectations, structural=public) == [], where
         if isinstance(text, LevelledText):
-            assert leaks(text.answer, expectations) != [], f"{where}: nothing to hide"
+            assert leaks(text.answer, expectations, structural=public) != [], (
+                f"{where}: nothing to hide"
+            )
+
+
+def given_numbers(exp: Expectations) -> list[float]:
+    """The givens' numbers as the question sheet writes them (``16`` for b, ``2,039`` for
+    ``2,039 GB/s``)."""
+    numbers = []
+    for name in exp.givens:
+        written = given_text(exp.assignment, exp.givens, name).split()[0].replace(",", "")
+        with contextlib.suppress(ValueError):
+            numbers.append(float(written))
+    return numbers
 
 
 # ------------------------------------------------------------ answer files that reach it all
@@ -403,6 +418,7 @@ def test_a_verdict_accepted_near_the_ridge_names_no_reference_under_feedback(
     sheet["givens"]["pim.peak"]["value"] = "13.8 TFLOP/s"  # ridge 2.3, intensity 2.2468
     path = tmp_path / "near.yaml"
     path.write_text(yaml.safe_dump(sheet), "utf-8")
+    shutil.copy(SHEET.parent / "solver.py", tmp_path / "solver.py")
     exp = build_expectations(load_assignment(path))
     answers = {"q5.conv.pim": "compute-bound", "q5.conv.gpu": "memory-bound"}
     document = {"assignment": "roofline-1", "student": {"id": "s1"}, "answers": answers}

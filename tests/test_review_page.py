@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from grader.cli import main
 from grader.run.decision_files import read_ledger
 
-SAMPLES = Path(__file__).resolve().parent.parent / "submissions"
+SAMPLES = Path(__file__).resolve().parent.parent / "sheets" / "roofline_1" / "samples"
 
 
 def run(*args: str) -> tuple[int, str]:

@@ -10,7 +10,7 @@ from grader.results import Status, SubmissionResult
 from grader.run.pipeline import grade_file
 from grader.sheets.expectations import Expectations
 
-SAMPLES = Path(__file__).resolve().parent.parent / "submissions"
+SAMPLES = Path(__file__).resolve().parent.parent / "sheets" / "roofline_1" / "samples"
 
 
 @pytest.fixture(scope="module")

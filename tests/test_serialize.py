@@ -16,7 +16,7 @@ from grader.run.serialize import PartTable, ResultSerializer
 from grader.sheets.assignment import Assignment
 from grader.sheets.expectations import Expectations
 
-SAMPLES = Path(__file__).resolve().parent.parent / "submissions"
+SAMPLES = Path(__file__).resolve().parent.parent / "sheets" / "roofline_1" / "samples"
 
 TEXTS = [
     "288",

@@ -19,7 +19,7 @@ from grader.run.pipeline import expectations_for, grade_file
 from grader.sheets.assignment import Assignment
 from grader.spreadsheet import plain_number
 
-SUBMISSIONS = Path(__file__).resolve().parent.parent / "submissions"
+SUBMISSIONS = Path(__file__).resolve().parent.parent / "sheets" / "roofline_1" / "samples"
 
 SMALL = Assignment.model_validate(
     {
@@ -264,7 +264,7 @@ def test_plain_number(value: float, text: str) -> None:
 
 
 def graded_samples() -> list[SubmissionResult]:
-    from grader.sheets.assignment import load_assignment
+    from grader.sheets.library import load_assignment
 
     exp = expectations_for(load_assignment("roofline-1"))
     paths = sorted(SUBMISSIONS.glob("*.y*ml")) + sorted(SUBMISSIONS.glob("*.json"))

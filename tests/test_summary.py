@@ -23,7 +23,7 @@ from grader.results import PartResult, Status, Student, SubmissionResult
 from grader.run.pipeline import expectations_for, grade_file
 from grader.sheets.assignment import Assignment
 
-SUBMISSIONS = Path(__file__).resolve().parent.parent / "submissions"
+SUBMISSIONS = Path(__file__).resolve().parent.parent / "sheets" / "roofline_1" / "samples"
 IMG = "<img src=x onerror=alert(1)>"
 LINK = "Bob](javascript:alert(1)) <script>x</script> | col"
 SVG = (

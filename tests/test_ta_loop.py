@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from grader.cli import main
 
-SAMPLES = Path(__file__).resolve().parent.parent / "submissions"
+SAMPLES = Path(__file__).resolve().parent.parent / "sheets" / "roofline_1" / "samples"
 
 
 def run(*args: str) -> tuple[int, str]:

@@ -82,7 +82,7 @@ def explicit_products(source: str, symbols: Collection[str]) -> str:
 
     Example:
         >>> explicit_products("2 L**2 d", {"L", "d"}), explicit_products("L(L+1)/2", {"L"})
-        ('2* L**2* d', 'L*(L+1)/2')
+        ('2 *L**2 *d', 'L*(L+1)/2')
     """
     out: list[str] = []
     inserted: list[bool] = []  # per piece of ``out``: a "*" written here, not by the student

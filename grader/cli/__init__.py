@@ -17,8 +17,9 @@ import click
 from grader import __version__
 from grader.errors import GraderError, OutputError, UsageError
 from grader.run.pipeline import default_assignment
-from grader.sheets.assignment import REVEAL_LEVELS, Assignment, RevealLevel, bundled_assignment_ids
+from grader.sheets.assignment import REVEAL_LEVELS, Assignment, RevealLevel
 from grader.sheets.expectations import Expectations
+from grader.sheets.library import bundled_assignment_ids
 
 if TYPE_CHECKING:
     from grader.input.student_files import Boundary
@@ -91,7 +92,7 @@ def solve(
       qkv_byte_model (per_projection|three_separate|fused), bytes_per_element, tie_rule.
     """
     from grader.reports.solution_view import solution_json, solution_table
-    from grader.sheets.assignment import load_assignment
+    from grader.sheets.library import load_assignment
     from grader.sheets.solving import parse_conventions, resolve_givens, solve_assignment
 
     try:
@@ -192,7 +193,7 @@ def validate(files: tuple[Path, ...], assignment: str | None) -> None:
 def template(assignment: str, schema_url: str | None) -> None:
     """Print a commented answer file to fill in: grader template > answers.yaml"""
     from grader.reports.template import answer_template
-    from grader.sheets.assignment import load_assignment
+    from grader.sheets.library import load_assignment
 
     try:
         click.echo(answer_template(load_assignment(assignment), schema_url=schema_url), nl=False)
@@ -205,7 +206,7 @@ def template(assignment: str, schema_url: str | None) -> None:
 def schema(assignment: str) -> None:
     """Print the JSON Schema of answer files (editors use it to check as you type)."""
     from grader.reports.template import answer_schema
-    from grader.sheets.assignment import load_assignment
+    from grader.sheets.library import load_assignment
 
     try:
         click.echo(json.dumps(answer_schema(load_assignment(assignment)), indent=2))
@@ -542,7 +543,7 @@ def _assignment_for(path: Path, chosen: str | None, within: Boundary) -> Assignm
     that never ends (``/dev/zero``). A file naming anything else is graded against the
     default, where it ends as an error result naming the mismatch (a batch never stops for it).
     """
-    from grader.sheets.assignment import load_bundled_assignment
+    from grader.sheets.library import load_bundled_assignment
 
     if chosen:
         return default_assignment(chosen)

@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from grader.answers.numbers import NumericAnswer
-from grader.errors import AnswerFormatError
 from grader.grading.compare import same_number
 from grader.grading.file_context import Fact
 from grader.grading.outcome import Outcome, credited
 from grader.results import Status
 from grader.sheets.assignment import GradingPolicy, Part
 from grader.sheets.expectations import Expectations, evaluate_formula
+from grader.sheets.formulas import FormulaError, names_in
 from reference.solution import format_number as fmt
 
 __all__ = ["Matcher", "carried_forward", "inherited_mistake"]
@@ -42,7 +42,7 @@ def carried_forward(
         return None
     reference = {pid: float(v) for pid, v in exp.answers.items() if isinstance(v, int | float)}
     for formula in rule.formulas:
-        inputs = [pid for pid in reference if pid in formula]
+        inputs = [name for name in names_in(formula) if name in reference]
         differing = {
             pid: own[pid]
             for pid in inputs
@@ -50,10 +50,10 @@ def carried_forward(
         }
         if not differing:
             continue
-        values = {**reference, **{pid: own[pid] for pid in inputs if pid in own}}
+        values = {**exp.formula_values, **{pid: own[pid] for pid in inputs if pid in own}}
         try:
             target = evaluate_formula(formula, values)
-        except AnswerFormatError:
+        except FormulaError:  # the student's own values make it meaningless (a division by 0)
             continue
         if right(target):
             return _from_own_answers(answer, differing, facts, policy)

@@ -82,7 +82,11 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
             result = _grade_part(part, answer, problems.get(part_id), exp, own, context)
         if numeric and result.status not in unread:
             own[part_id] = float(result.value)
-            facts[part_id] = (result.status is correct, result.mistake)
+            # A value right only given an earlier mistake is not right for what follows it.
+            facts[part_id] = (
+                result.status is correct and not result.carried_forward,
+                result.mistake,
+            )
         attachment = submission.attachments.get(part_id)
         if attachment is not None and answer is not None:
             # Remembered parts know the file's name, not what it holds: bind to the content.

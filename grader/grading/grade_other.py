@@ -12,40 +12,15 @@ from grader.errors import AnswerFormatError
 from grader.grading.outcome import Outcome, credited
 from grader.input.answer_tree import Node
 from grader.results import Status
-from grader.sheets.assignment import Part, RubricItem, feedback_texts
+from grader.sheets.assignment import Part, RubricItem, VerdictRule, feedback_texts
 from grader.sheets.expectations import Expectations
-from reference.roofline import COMPUTE_BOUND, MEMORY_BOUND
 from reference.solution import format_number as fmt
-
-VERDICT_SPELLINGS: dict[str, list[str]] = {
-    MEMORY_BOUND: [
-        "memory bound",
-        "memory",
-        "bandwidth-bound",
-        "bandwidth bound",
-        "mem-bound",
-        "memory limited",
-        "memory-limited",
-        "bandwidth limited",
-        "bandwidth",
-    ],
-    COMPUTE_BOUND: [
-        "compute bound",
-        "compute",
-        "math-bound",
-        "math bound",
-        "compute limited",
-        "compute-limited",
-        "math limited",
-        "flop-bound",
-        "flops-bound",
-    ],
-}
 
 
 def grade_choice(part: Part, text: str, exp: Expectations, own: Mapping[str, float]) -> Outcome:
-    """A memory-/compute-bound verdict; near the ridge either is right; errors carry forward."""
-    chosen = read_choice(text, choices=VERDICT_SPELLINGS)
+    """One of the part's choices; with a verdict rule, near the threshold either side is right
+    and the student's own earlier values carry the verdict."""
+    chosen = read_choice(text, choices=exp.assignment.vocabulary(part))
     expected = exp.expected(part.id)
     rule = exp.assignment.carry_forward.get(part.id)
     verdict = rule.verdict if rule else None
@@ -53,7 +28,8 @@ def grade_choice(part: Part, text: str, exp: Expectations, own: Mapping[str, flo
     if chosen == expected:
         return Outcome(Status.CORRECT, 1.0, chosen, feedback="Right.")
     if verdict is None:
-        return credited(0.0, value=chosen, feedback="Not right.")
+        feedback, hint = feedback_texts(part.mistake_feedback.get(chosen, "Not right."))
+        return credited(0.0, value=chosen, mistake="wrong_choice", feedback=feedback, hint=hint)
     answers = exp.answers
     intensity, ridge = float(answers[verdict.intensity]), float(answers[verdict.ridge])  # type: ignore[arg-type]
     if abs(intensity - ridge) <= margin * ridge:
@@ -62,18 +38,18 @@ def grade_choice(part: Part, text: str, exp: Expectations, own: Mapping[str, flo
             1.0,
             chosen,
             feedback=(
-                f"Accepted: the intensity ({fmt(intensity)}) is within {margin:.0%} of the turning "
-                f"point ({fmt(ridge)}), where either verdict is defensible."
+                f"Accepted: the {verdict.value_name} ({fmt(intensity)}) is within {margin:.0%} of "
+                f"the {verdict.threshold_name} ({fmt(ridge)}), where either verdict is defensible."
             ),
             hint=(  # both numbers are the reference's
-                f"Accepted: this operation's intensity is within {margin:.0%} of this device's "
-                "turning point, where either verdict is defensible."
+                f"Accepted: {verdict.value_named} is within {margin:.0%} of "
+                f"{verdict.threshold_named}, where either verdict is defensible."
             ),
         )
     own_intensity = own.get(verdict.intensity, intensity)
     own_ridge = own.get(verdict.ridge, ridge)
     if (own_intensity, own_ridge) != (intensity, ridge) and own_ridge > 0:
-        own_verdict = MEMORY_BOUND if own_intensity < own_ridge else COMPUTE_BOUND
+        own_verdict = verdict.below if own_intensity < own_ridge else verdict.above
         near = abs(own_intensity - own_ridge) <= margin * own_ridge
         if chosen == own_verdict or near:
             credit = part.policy(exp.assignment.grading).carried_forward_credit
@@ -83,38 +59,38 @@ def grade_choice(part: Part, text: str, exp: Expectations, own: Mapping[str, flo
                 mistake="carried_forward",
                 carried_forward=True,
                 feedback=(
-                    f"Consistent with your own intensity ({fmt(own_intensity)}) "
-                    f"and turning point ({fmt(own_ridge)}): credit carried "
+                    f"Consistent with your own {verdict.value_name} ({fmt(own_intensity)}) "
+                    f"and {verdict.threshold_name} ({fmt(own_ridge)}): credit carried "
                     "forward; the mistake is counted where it was made."
                 ),
-                hint=_own_values_hint(verdict.intensity, verdict.ridge, own),
+                hint=_own_values_hint(verdict, own),
             )
-    return credited(
-        0.0,
-        value=chosen,
-        mistake="wrong_side_of_ridge",
-        feedback=(
-            "Compare this operation's intensity with this device's own turning point: below it the "
-            "operation is memory-bound, above it compute-bound."
-        ),
+    feedback, hint = feedback_texts(
+        verdict.feedback
+        or (
+            f"Compare the {verdict.value_name} with the {verdict.threshold_name}: below it, "
+            f"{verdict.below}; above it, {verdict.above}."
+        )
     )
+    return credited(0.0, value=chosen, mistake="wrong_side_of_ridge", feedback=feedback, hint=hint)
 
 
-def _own_values_hint(intensity_id: str, ridge_id: str, own: Mapping[str, float]) -> str | None:
+def _own_values_hint(verdict: VerdictRule, own: Mapping[str, float]) -> str | None:
     """The carried-forward note naming only the student's own numbers: where the student gave
-    no usable intensity or turning point, the reference's stood in, and its value stays
-    hidden under ``reveal: feedback``. None when both numbers are the student's own."""
+    no usable value or threshold, the reference's stood in, and its value stays hidden under
+    ``reveal: feedback``. None when both numbers are the student's own."""
+    intensity_id, ridge_id = verdict.intensity, verdict.ridge
     if intensity_id in own and ridge_id in own:
         return None
     intensity = (
-        f"your own intensity ({fmt(own[intensity_id])})"
+        f"your own {verdict.value_name} ({fmt(own[intensity_id])})"
         if intensity_id in own
-        else "this operation's intensity"
+        else verdict.value_named
     )
     ridge = (
-        f"your own turning point ({fmt(own[ridge_id])})"
+        f"your own {verdict.threshold_name} ({fmt(own[ridge_id])})"
         if ridge_id in own
-        else "this device's turning point"
+        else verdict.threshold_named
     )
     return (
         f"Consistent with {intensity} and {ridge}: credit carried forward; the mistake is "
@@ -123,13 +99,15 @@ def _own_values_hint(intensity_id: str, ridge_id: str, own: Mapping[str, float])
 
 
 def grade_complexity(part: Part, text: str, exp: Expectations) -> Outcome:
-    """A growth class such as O(L^2); constant factors do not matter."""
-    others = [symbol for symbol in exp.symbols if symbol != "L"]
+    """A growth class in the part's variable, such as O(L^2); constant factors do not matter."""
+    variable = part.variable or "n"
+    others = [symbol for symbol in exp.symbols if symbol != variable]
     try:
-        chosen = read_complexity(text, constants=others)
+        chosen = read_complexity(text, variable=variable, constants=others)
     except AnswerFormatError as error:
         raise AnswerFormatError(
-            f"{error.message} (write a growth class in L, such as O(L), O(L^3) or linear)",
+            f"{error.message} (write a growth class in {variable}, such as O({variable}), "
+            f"O({variable}^3) or linear)",
             readings=error.readings,
         ) from None
     if chosen == exp.expected(part.id):
@@ -137,7 +115,7 @@ def grade_complexity(part: Part, text: str, exp: Expectations) -> Outcome:
     feedback, hint = feedback_texts(
         part.mistake_feedback.get(
             chosen,
-            (f"{chosen} is not how the number of scores grows: count them for L and for 2L."),
+            f"{chosen} is not how it grows: work it out for {variable} and for 2{variable}.",
         )
     )
     return credited(0.0, value=chosen, mistake="wrong_growth_class", feedback=feedback, hint=hint)

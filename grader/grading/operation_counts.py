@@ -98,7 +98,7 @@ def _item_mistake(
     part: Part, value: float, options: list[int], exp: Expectations
 ) -> ItemMistake | None:
     for mistake in part.item_mistakes:
-        factor = evaluate_formula(mistake.factor, exp.symbols)
+        factor = evaluate_formula(mistake.factor, exp.formula_values)
         if any(is_right(value * factor, float(o), rtol=0.0) for o in options):
             return mistake
     return None

@@ -24,6 +24,8 @@ from grader.errors import UsageError
 EXECUTABLE = (stat.S_IFREG | 0o755) << 16
 READABLE = (stat.S_IFREG | 0o644) << 16
 WHEEL_TIMEOUT_SECONDS = 300
+SHEET_FOLDER = "sheet"  # a sheet of the course's own, beside the wheel in the zip
+SHEET_FILE = "sheet.yaml"
 
 
 def project_root() -> Path:
@@ -45,11 +47,12 @@ def make_autograder_zip(target: Path, assignment: str | None = None) -> list[str
     """Write the autograder zip to ``target``; returns the names in it.
 
     Args:
-        assignment: the ``--assignment`` the autograder grades with: a bundled id, or the
-            path of an assignment file, which is put into the zip.
+        assignment: the ``--assignment`` the autograder grades with: an installed sheet's id,
+            or the path of a sheet folder (or its ``sheet.yaml``), whose files are put into
+            the zip.
 
     Raises:
-        UsageError: no source checkout, the wheel cannot be built, or the assignment file
+        UsageError: no source checkout, the wheel cannot be built, or the sheet's files
             cannot be read.
     """
     root = project_root()
@@ -57,12 +60,10 @@ def make_autograder_zip(target: Path, assignment: str | None = None) -> list[str
     extra: dict[str, bytes] = {}
     if assignment:
         path = Path(assignment)
-        if path.is_file():
-            try:
-                extra["assignment.yaml"] = path.read_bytes()
-            except OSError as error:
-                raise UsageError(f"cannot read {path}: {error.strerror}") from None
-            options = ["--assignment", '"$ROOT/source/assignment.yaml"']
+        if path.exists():
+            extra = {f"{SHEET_FOLDER}/{name}": data for name, data in _sheet_files(path).items()}
+            sheet = SHEET_FILE if path.is_dir() else path.name
+            options = ["--assignment", f'"$ROOT/source/{SHEET_FOLDER}/{sheet}"']
         else:
             options = ["--assignment", shlex.quote(assignment)]
     with tempfile.TemporaryDirectory() as scratch:
@@ -77,6 +78,30 @@ def make_autograder_zip(target: Path, assignment: str | None = None) -> list[str
             for name, data in extra.items():
                 _add(archive, name, data)
             return archive.namelist()
+
+
+def _sheet_files(path: Path) -> dict[str, bytes]:
+    """A sheet folder's own files (the sheet, its solver and any module beside it, its
+    questions); not its samples.
+
+    Raises:
+        UsageError: a file cannot be read.
+    """
+    folder = path if path.is_dir() else path.parent
+    names = sorted(
+        entry.name
+        for entry in folder.iterdir()
+        if entry.is_file() and entry.suffix in (".yaml", ".yml", ".py", ".md")
+    )
+    if path.is_file() and path.name not in names:
+        names.append(path.name)
+    files = {}
+    for name in names:
+        try:
+            files[name] = (folder / name).read_bytes()
+        except OSError as error:
+            raise UsageError(f"cannot read {folder / name}: {error.strerror}") from None
+    return files
 
 
 def _text(name: str) -> str:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.errors import SubmissionError, UsageError
+from grader.errors import SubmissionError
 from grader.grading.grade import error_result, grade_submission
 from grader.input.student_files import Boundary, list_class, shown_name
 from grader.input.submission import (
@@ -22,8 +22,9 @@ from grader.input.submission import (
     valid_student_id,
 )
 from grader.results import SubmissionResult
-from grader.sheets.assignment import Assignment, bundled_assignment_ids, load_assignment
+from grader.sheets.assignment import Assignment
 from grader.sheets.expectations import Expectations, build_expectations
+from grader.sheets.library import default_sheet_id, load_assignment
 
 
 @dataclass(frozen=True)
@@ -35,16 +36,8 @@ class Graded:
 
 
 def default_assignment(name: str | None) -> Assignment:
-    """The assignment named on the command line, or the only bundled one."""
-    if name:
-        return load_assignment(name)
-    bundled = bundled_assignment_ids()
-    if len(bundled) != 1:
-        raise UsageError(
-            f"several assignments are installed; choose one with --assignment "
-            f"({', '.join(bundled)})"
-        )
-    return load_assignment(bundled[0])
+    """The sheet named on the command line, else the course's first (``grader sheets``)."""
+    return load_assignment(name or default_sheet_id())
 
 
 def grade_file(path: Path, exp: Expectations, *, within: Boundary | None = None) -> Graded:

@@ -1,10 +1,17 @@
-"""The sheet model: an assignment's givens, parts and grading policy, solving it, and everything
-grading compares against (expectations), with the catalogue of generic mistakes.
+"""The sheet model: what a sheet folder says (givens, parts, grading policy, vocabularies,
+plots), finding and checking sheets, their formulas and text placeholders, solving them, and
+everything grading compares against (expectations), with the catalogue of generic mistakes.
 """
 
 __all__ = [
     "assignment",
+    "checks",
     "expectations",
+    "formulas",
+    "library",
     "mistakes",
+    "placeholders",
+    "sheet_texts",
+    "solvers",
     "solving",
 ]

@@ -1,20 +1,18 @@
-"""The assignment file: givens, parts, points, answer kinds, tolerances and mistakes.
+"""The sheet model: what a sheet's ``sheet.yaml`` says (givens, parts, points, answer kinds,
+tolerances, alternatives and mistakes, vocabularies, plots).
 
-Policy lives in this data file and values in ``reference``: the file never holds an expected
-number. ``load_assignment`` validates the file completely (schema, known conventions, part ids
-in step with the solver) so that a bad file stops a run before anyone is graded.
+Policy lives in this data file and values in the sheet's solver (or its formulas): the file
+never holds an expected number. :mod:`grader.sheets.library` finds and loads sheets, and
+:mod:`grader.sheets.checks` checks one completely, so that a bad sheet stops a run before
+anyone is graded.
 """
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-
-from grader.errors import AssignmentError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 Kind = Literal["count", "real", "choice", "complexity", "op_counts", "text", "image"]
 RevealLevel = Literal["none", "feedback", "answers"]
@@ -133,6 +131,16 @@ class Part(_Frozen):
     item_mistakes: tuple[ItemMistake, ...] = ()
     rubric: tuple[RubricItem | str, ...] = ()
     mistake_feedback: dict[str, Feedback] = {}
+    formula: str | None = None
+    """The part's value as a formula over the givens, symbols and earlier parts, for a sheet
+    (or a part) without a solver: ``C*K*K``, ``ceil(peak / (2*bw))``."""
+    choices: str | dict[str, tuple[str, ...]] | None = None
+    """A choice part's vocabulary: the name of one of the sheet's ``vocabularies``, or the
+    choices themselves, each with the other spellings it accepts."""
+    variable: str | None = None
+    """A growth-class part's variable (``L``): the symbol the class is written in."""
+    example: str | None = None
+    """What the answer template shows as an example of an answer to this part."""
 
     @property
     def is_numeric(self) -> bool:
@@ -158,10 +166,40 @@ class Part(_Frozen):
 
 
 class VerdictRule(_Frozen):
-    """A verdict follows from the student's own intensity and ridge point."""
+    """A choice that follows from comparing one part's value with another's (a roofline
+    verdict: an operation's intensity against a device's turning point): ``below`` when the
+    value is under the threshold, ``above`` otherwise; the student's own values carry it.
+
+    Attributes:
+        intensity: the part whose value is compared.
+        ridge: the part whose value is the threshold.
+        below, above: the choices on either side.
+        value_name, threshold_name: what the two are called in feedback ("your own
+            intensity (16)").
+        value_phrase, threshold_phrase: how feedback names the reference's, whose value it
+            may not show ("this operation's intensity"; default: "the" and the name).
+        feedback: what a choice on the wrong side of the student's own threshold is told.
+    """
 
     intensity: str
     ridge: str
+    below: str
+    above: str
+    value_name: str = "value"
+    threshold_name: str = "threshold"
+    value_phrase: str | None = None
+    threshold_phrase: str | None = None
+    feedback: Feedback | None = None
+
+    @property
+    def value_named(self) -> str:
+        """The reference's value, named without its number."""
+        return self.value_phrase or f"the {self.value_name}"
+
+    @property
+    def threshold_named(self) -> str:
+        """The reference's threshold, named without its number."""
+        return self.threshold_phrase or f"the {self.threshold_name}"
 
 
 class CarryForward(_Frozen):
@@ -174,12 +212,51 @@ class CarryForward(_Frozen):
     depends_on: tuple[str, ...] = ()
 
 
-class Assignment(_Frozen):
-    """A whole assignment file."""
+class PlottedOperation(_Frozen):
+    """An operation placed on the rooflines: the part holding its intensity, and a label."""
 
-    id: str
+    part: str
+    label: str
+
+
+class RooflinePlot(_Frozen):
+    """What the sheet's roofline plot shows.
+
+    Attributes:
+        devices: the machines drawn, by the prefix of their givens (``gpu`` for ``gpu.peak``
+            and ``gpu.bandwidth``), in order.
+        operations: the intensities placed on every roofline.
+        turning_points: per device, the part that asks for its turning point (the student's
+            own is drawn as theirs).
+    """
+
+    devices: tuple[str, ...]
+    operations: tuple[PlottedOperation, ...] = ()
+    turning_points: dict[str, str] = {}
+
+
+class Plots(_Frozen):
+    """The sheet's plots (a roofline, or none)."""
+
+    roofline: RooflinePlot | None = None
+
+
+class Assignment(_Frozen):
+    """A whole sheet: what ``sheet.yaml`` says, and where it was read from.
+
+    ``folder`` (not part of the file) is the sheet's folder: its solver and questions are
+    found there.
+    """
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
     title: str
-    solver: str
+    solver: str | None = None
+    """A Python file of the sheet's folder with a ``solve(givens, conventions)`` function; none
+    for a sheet whose every part has a ``formula``."""
+    questions: str = "questions.md"
+    vocabularies: dict[str, dict[str, tuple[str, ...]]] = {}
+    """Choice vocabularies by name: each choice with the other spellings it accepts."""
+    plots: Plots = Plots()
     reveal: RevealLevel = "feedback"
     invalid: Literal["review", "zero"] = "review"
     """In a class run, an answer the grader cannot read goes to a TA (``review``, its points
@@ -211,76 +288,21 @@ class Assignment(_Frozen):
         """Total points."""
         return sum(part.points for part in self.parts)
 
+    @property
+    def folder(self) -> Path | None:
+        """The sheet's folder (None for a sheet built in memory)."""
+        return self._folder
 
-BUNDLED_DIR = "assignments"
+    def at(self, folder: Path) -> Assignment:
+        """This sheet, read from ``folder``."""
+        located = self.model_copy()
+        located._folder = folder
+        return located
 
+    def vocabulary(self, part: Part) -> dict[str, tuple[str, ...]]:
+        """A choice part's choices with their other spellings (empty when it names none)."""
+        if isinstance(part.choices, str):
+            return self.vocabularies.get(part.choices, {})
+        return part.choices or {}
 
-def bundled_assignment_ids() -> list[str]:
-    """Ids of the assignments shipped with the package."""
-    folder = resources.files("grader") / BUNDLED_DIR
-    return sorted(
-        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
-    )
-
-
-def load_assignment(name_or_path: str | Path) -> Assignment:
-    """Load and validate an assignment by bundled id (``roofline-1``) or file path.
-
-    Raises:
-        AssignmentError: the file is missing, not YAML, or does not match the schema.
-    """
-    return _validated(*_read_assignment_text(name_or_path))
-
-
-def _validated(text: str, where: str) -> Assignment:
-    """The assignment in ``text`` (read from ``where``), validated."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise AssignmentError(f"{where}: not valid YAML: {error}") from None
-    try:
-        assignment = Assignment.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        location = ".".join(str(x) for x in first["loc"])
-        raise AssignmentError(
-            f"{where}: {location}: {first['msg']} ({error.error_count()} problem(s))"
-        ) from None
-    _check_unique_ids(assignment, where)
-    return assignment
-
-
-def load_bundled_assignment(assignment_id: str) -> Assignment:
-    """Load an installed assignment by id, and never a file: what an answer file's
-    ``assignment:`` may select (``assignment: /dev/zero`` must not read anything).
-
-    Raises:
-        AssignmentError: no installed assignment has this id.
-    """
-    return _validated(*_bundled_text(assignment_id))
-
-
-def _read_assignment_text(name_or_path: str | Path) -> tuple[str, str]:
-    path = Path(name_or_path)
-    if path.suffix in (".yaml", ".yml") or path.exists():
-        try:
-            return path.read_text(encoding="utf-8"), str(path)
-        except (OSError, UnicodeDecodeError) as error:
-            raise AssignmentError(f"cannot read assignment {path}: {error}") from None
-    return _bundled_text(str(name_or_path))
-
-
-def _bundled_text(name: str) -> tuple[str, str]:
-    if name not in bundled_assignment_ids():
-        known = ", ".join(bundled_assignment_ids())
-        raise AssignmentError(f"unknown assignment {name[:60]!r}; bundled: {known}")
-    resource = resources.files("grader") / BUNDLED_DIR / f"{name}.yaml"
-    return resource.read_text(encoding="utf-8"), f"assignment {name}"
-
-
-def _check_unique_ids(assignment: Assignment, where: str) -> None:
-    seen: set[str] = set()
-    for part_id in assignment.part_ids:
-        if part_id in seen:
-            raise AssignmentError(f"{where}: part {part_id} is defined twice")
-        seen.add(part_id)
+    _folder: Path | None = PrivateAttr(None)

@@ -7,15 +7,16 @@ feedback. Solving once here keeps grading a file cheap: no solver call per stude
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from grader.answers.expression import evaluate
-from grader.errors import AnswerFormatError, AssignmentError
+from grader.errors import AssignmentError
 from grader.sheets.assignment import Assignment, Part, feedback_texts
+from grader.sheets.formulas import FormulaError, names_in, number_of
+from grader.sheets.formulas import Value as FormulaValue
 from grader.sheets.mistakes import GENERIC_TRANSFORMS
+from grader.sheets.sheet_texts import SheetTexts, rendered_sheet
 from grader.sheets.solving import (
     GivenValue,
     parse_conventions,
@@ -64,6 +65,8 @@ class Expectations:
     inherited: Mapping[str, tuple[Inherited, ...]] = field(default_factory=dict)
     class_run: bool = False
     """Grading a class (``grader grade``), where an unreadable answer may go to a TA."""
+    formula_values: Mapping[str, FormulaValue] = field(default_factory=dict)
+    """What the sheet's formulas read: givens, symbols and every part's expected value."""
     answers: Mapping[str, Value] = field(init=False, repr=False, compare=False)
     max_score: float = field(init=False, repr=False, compare=False)
     memo: dict[Any, Any] = field(init=False, repr=False, compare=False)
@@ -86,20 +89,13 @@ class Expectations:
         return self.class_run and self.assignment.invalid == "review"
 
 
-_PART_ID = re.compile(r"\bq\d+(?:\.[a-z_0-9]+)+")
+def evaluate_formula(formula: str, values: Mapping[str, Value]) -> float:
+    """A sheet's formula (over givens, symbols and part ids) with ``values`` for its names.
 
-
-def evaluate_formula(formula: str, values: Mapping[str, float]) -> float:
-    """Evaluate an assignment formula whose variables are symbols or part ids (``q1.b``)."""
-    names: dict[str, str] = {}
-
-    def placeholder(match: re.Match[str]) -> str:
-        return names.setdefault(match.group(0), f"P{chr(ord('A') + len(names))}")
-
-    text = _PART_ID.sub(placeholder, formula)
-    symbols = {alias: values[part_id] for part_id, alias in names.items()}
-    symbols.update({k: v for k, v in values.items() if "." not in k})
-    return evaluate(text, symbols)
+    Raises:
+        FormulaError: it cannot be evaluated with these values.
+    """
+    return number_of(formula, values)  # type: ignore[arg-type]
 
 
 def build_expectations(
@@ -120,17 +116,26 @@ def build_expectations(
     base = conventions or Conventions()
     solution = solve_assignment(assignment, givens, base)
     symbols = symbol_values(assignment, givens)
-    formula_values = dict(symbols)
-    formula_values["bytes_per_element"] = float(givens.get("bytes_per_element", 4))
+    texts = SheetTexts(assignment, givens, solution)
+    formulas = texts.values
+    assignment = rendered_sheet(assignment, texts)
     accepted: dict[str, tuple[Value, ...]] = {}
     alternatives: dict[str, tuple[Candidate, ...]] = {}
     for part in assignment.parts:
         accepted[part.id] = _accepted_values(assignment, part, givens, base, solution)
-        alternatives[part.id] = tuple(_alternatives(assignment, part, givens, base, formula_values))
+        alternatives[part.id] = tuple(_alternatives(assignment, part, givens, base, formulas))
     _check_generic_names(assignment)
     inherited = _inherited(assignment, givens, base, solution)
     return Expectations(
-        assignment, givens, solution, symbols, accepted, alternatives, inherited, class_run
+        assignment,
+        givens,
+        solution,
+        symbols,
+        accepted,
+        alternatives,
+        inherited,
+        class_run,
+        formula_values=formulas,
     )
 
 
@@ -143,9 +148,12 @@ def _inherited(
     """Per part, its value under each known mistake (a convention or given changed) of the
     earlier parts it depends on, where that differs from its reference value."""
     found: dict[str, tuple[Inherited, ...]] = {}
+    part_ids = set(assignment.part_ids)
     for part_id, rule in assignment.carry_forward.items():
         earlier = list(rule.depends_on)
-        earlier += [pid for pid in assignment.part_ids if any(pid in f for f in rule.formulas)]
+        earlier += [
+            name for formula in rule.formulas for name in names_in(formula) if name in part_ids
+        ]
         values: list[Inherited] = []
         for dependency in dict.fromkeys(earlier):
             for alt in assignment.part(dependency).alternatives:
@@ -185,14 +193,14 @@ def _alternatives(
     part: Part,
     givens: Mapping[str, GivenValue],
     base: Conventions,
-    formula_values: Mapping[str, float],
+    formulas: Mapping[str, FormulaValue],
 ) -> list[Candidate]:
     candidates = []
     for alt in part.alternatives:
         if alt.formula is not None:
             try:
-                value: Value = evaluate_formula(alt.formula, formula_values)
-            except AnswerFormatError as error:
+                value: Value = evaluate_formula(alt.formula, formulas)
+            except FormulaError as error:
                 raise AssignmentError(
                     f"part {part.id}, alternative {alt.name}: formula {alt.formula!r}: {error}"
                 ) from None

@@ -12,12 +12,13 @@ import dataclasses
 from collections.abc import Mapping
 
 from grader.answers.numbers import read_number
-from grader.answers.units import split_number_unit
+from grader.answers.units import split_number_unit, to_unit
 from grader.errors import AnswerFormatError, AssignmentError, UsageError
 from grader.sheets.assignment import Assignment, ConventionValues
-from reference import Conventions, solve
+from grader.sheets.solvers import solve_sheet
+from reference import Conventions
 from reference.conventions import FIELD_CHOICES, convention_from_text
-from reference.solution import Solution
+from reference.solution import Solution, format_number
 
 GivenValue = int | float | str
 
@@ -68,6 +69,38 @@ def _example_prefix(unit: str) -> str:
     return {"byte/s": "GB/s", "FLOP/s": "TFLOP/s"}.get(unit, unit)
 
 
+def given_text(assignment: Assignment, givens: Mapping[str, GivenValue], name: str) -> str:
+    """A given as a question or feedback text shows it: in the unit the sheet writes it in
+    (``800 GB/s``), whatever value it has now (another variant's, a ``--set``).
+
+    Raises:
+        KeyError: no such given.
+    """
+    value, spec = givens[name], assignment.givens[name]
+    if isinstance(value, str):
+        return value
+    if value == _written_value(assignment, name):
+        return " ".join(spec.value.split())  # the sheet's own spelling
+    written = split_number_unit(spec.value)[1]
+    if written and spec.unit:
+        per_written = to_unit(1.0, written, spec.unit)  # the written unit in the solver's
+        return f"{format_number(_round(value / per_written))} {written}"
+    return format_number(value)
+
+
+def _written_value(assignment: Assignment, name: str) -> GivenValue | None:
+    spec = assignment.givens[name]
+    try:
+        return _given_value(spec.value, unit=spec.unit, choices=spec.choices)
+    except AnswerFormatError:
+        return None
+
+
+def _round(value: float) -> float:
+    """A given converted back to the unit it is written in, without float noise."""
+    return float(f"{value:.12g}")
+
+
 def symbol_values(assignment: Assignment, givens: Mapping[str, GivenValue]) -> dict[str, float]:
     """Letters students may use in expressions (L, d...) bound to the givens' values."""
     return {symbol: float(givens[name]) for symbol, name in assignment.symbols.items()}
@@ -99,10 +132,13 @@ def solve_assignment(
     givens: Mapping[str, GivenValue],
     conventions: Conventions | None = None,
 ) -> Solution:
-    """Run the assignment's solver; a solver that rejects the givens is a usage error."""
+    """Solve the sheet (its solver, its formulas); a solver that rejects the givens is a
+    usage error (``--set`` gave them), a solver that fails otherwise the sheet's."""
     try:
-        return solve(assignment.solver, givens, conventions)
-    except KeyError as error:
-        raise AssignmentError(str(error.args[0])) from None
+        return solve_sheet(assignment, givens, conventions or Conventions())
+    except (KeyError, TypeError, AttributeError) as error:
+        raise AssignmentError(
+            f"sheet {assignment.id}: the solver failed ({type(error).__name__}: {error})"
+        ) from None
     except ValueError as error:
         raise UsageError(f"the solver rejects these givens: {error}") from None

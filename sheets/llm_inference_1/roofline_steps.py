@@ -5,9 +5,9 @@ the GPU's roofline and turning batch, the time bound per generated token.
 from __future__ import annotations
 
 from reference import kv_cache, llm_inference, roofline
-from reference.sheets.llm_inference_1_counts import Sheet
 from reference.solution import Step
 from reference.solution import format_number as fmt
+from sheets.llm_inference_1.counts import Sheet
 
 
 def intensity_steps(s: Sheet) -> list[Step]:

@@ -1,11 +1,6 @@
-"""The draft of sheet llm-inference-1 (``drafts/llm-inference-1/``) against today's engine.
-
-The draft is data for the sheet folder of issue 13: until then it lives outside the package and
-is loaded here by path. These tests hold it to what the engine can already check (it loads, its
-alternatives are recognised as themselves, its samples grade as their headers say) and mark
-with strict xfail what needs the engine of issue 13 (carry-forward formulas over the givens'
-symbols and ``ceil``), so that the marks fail, and are removed, once it can. This file moves
-with the draft.
+"""Sheet llm-inference-1 (``sheets/llm_inference_1/``) in the engine: it loads, its
+alternatives are recognised as themselves, its samples grade as their headers say, and errors
+carry forward through formulas over the givens' symbols and ``ceil``.
 """
 
 from __future__ import annotations
@@ -17,17 +12,18 @@ import pytest
 from grader.grading.grade_numeric import grade_number
 from grader.results import Status, SubmissionResult
 from grader.run.pipeline import grade_file
-from grader.sheets.assignment import Assignment, load_assignment
+from grader.sheets.assignment import Assignment
 from grader.sheets.expectations import Expectations, build_expectations
+from grader.sheets.library import load_assignment
 from reference.conventions import Conventions
-from reference.sheets import llm_inference_1
+from sheets.llm_inference_1 import solver as llm_inference_1
 
-DRAFT = Path(__file__).resolve().parent.parent / "drafts" / "llm-inference-1"
+SHEET = Path(__file__).resolve().parent.parent / "sheets" / "llm_inference_1"
 
 
 @pytest.fixture(scope="module")
 def assignment() -> Assignment:
-    return load_assignment(DRAFT / "sheet.yaml")
+    return load_assignment(SHEET)
 
 
 @pytest.fixture(scope="module")
@@ -38,18 +34,16 @@ def expected(assignment: Assignment) -> Expectations:
 @pytest.fixture(scope="module")
 def graded(expected: Expectations) -> dict[str, SubmissionResult]:
     return {
-        p.name: grade_file(p, expected).result
-        for p in sorted(DRAFT.glob("*.yaml"))
-        if p.name != "sheet.yaml"
+        p.name: grade_file(p, expected).result for p in sorted((SHEET / "samples").glob("*.yaml"))
     }
 
 
-def test_draft_has_exactly_the_solvers_parts(assignment: Assignment) -> None:
+def test_sheet_has_exactly_the_solvers_parts(assignment: Assignment) -> None:
     solution = llm_inference_1.solve(llm_inference_1.SHEET_GIVENS, Conventions())
     assert list(assignment.part_ids) == list(solution.answers)
 
 
-def test_draft_givens_are_the_solvers(expected: Expectations) -> None:
+def test_sheet_givens_are_the_solvers(expected: Expectations) -> None:
     assert dict(expected.givens) == llm_inference_1.SHEET_GIVENS
 
 
@@ -149,7 +143,6 @@ CARRIED = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="carry-forward formulas over the givens' symbols (issue 13)")
 @pytest.mark.parametrize(("sample", "parts"), CARRIED, ids=[c[0] for c in CARRIED])
 def test_sample_errors_carry_forward(
     graded: dict[str, SubmissionResult], sample: str, parts: list[str]

@@ -20,9 +20,8 @@ turning batch (163) is a real computation, not the ridge rounded up.
 from __future__ import annotations
 
 from reference.conventions import Conventions
-from reference.sheets import llm_inference_1_counts as counts
-from reference.sheets import llm_inference_1_roofline as roofline_steps
 from reference.solution import Givens, Solution
+from sheets.llm_inference_1 import counts, roofline_steps
 
 ASSIGNMENT = "llm-inference-1"
 

@@ -1,0 +1,1 @@
+"""Sheet llm-inference-1, "LLM Inference on a Roofline" (tutorial sheet 2)."""

@@ -1,0 +1,1 @@
+"""Sheet roofline-1, "Performance Modeling and Roofline Analysis" (tutorial sheet 1)."""
