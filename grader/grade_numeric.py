@@ -105,7 +105,7 @@ def _disagreement_note(answer: NumericAnswer) -> str:
 
 
 def _with_note(outcome: Outcome, note: str) -> Outcome:
-    if not note or note in outcome.feedback:
+    if not note:
         return outcome
     return Outcome(
         outcome.status,
