@@ -77,7 +77,8 @@ _DESCRIPTIONS: dict[frozenset[tuple[str, float]], str] = {
 _OPERATOR_CHARACTERS = frozenset("+-*/^()×·⋅∗∙÷−–=≈~（）＋－＊／＾⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
 _OPERAND_END = frozenset(".)）⁰¹²³⁴⁵⁶⁷⁸⁹")
 _OPERAND_START = frozenset(".(（")
-_EXPONENT_TAIL = re.compile(r"[+-]?\d")
+# The "e" of an exponent: after a digit or a point, before a digit (8e11, 2.e-3).
+_EXPONENT = re.compile(r"[\d.][eE][+-]?\d")
 # A superset of the characters that can start a word (str.isalpha() or "_"): without any, the
 # whole text is arithmetic and the character-by-character scan can be skipped.
 _MAY_START_WORD = re.compile(r"[^\W\d]")
@@ -172,8 +173,7 @@ def _unit_factor(written: str, target: str) -> float:
 
 
 def _is_exponent(text: str, position: int) -> bool:
-    before = text[position - 1] if position else "?"
-    return (before.isdecimal() or before == ".") and bool(_EXPONENT_TAIL.match(text, position + 1))
+    return bool(_EXPONENT.match(text, max(position - 1, 0)))
 
 
 def _word_end(text: str, start: int) -> int:
@@ -220,7 +220,7 @@ def _neighbour(text: str, position: int, step: int) -> str:
 
 def _starts_symbol(text: str, position: int, symbols: Collection[str]) -> bool:
     rest = text[position:].lstrip()
-    return rest[: _word_end(rest, 0)] in symbols if rest else False
+    return rest[: _word_end(rest, 0)] in symbols  # "" (no word) is never a symbol
 
 
 def _clean_unit_text(written: str) -> str:
@@ -256,7 +256,7 @@ def _refuse_milli_data(text: str) -> None:
     # pint would read "mb" as a millibit; a student who writes it means MB (or Mb).
     for word in _LETTERS.findall(text):
         if word[0] == "m" and (word[1:] in _MILLI_DATA or word[1:].lower().startswith("flop")):
-            suggestion = "MB" if word[1:] in ("b", "B") else "M" + word[1:]
+            suggestion = "MB" if word[1:] == "b" else "M" + word[1:]
             raise AnswerFormatError(f"'{word}' is ambiguous: did you mean {suggestion}?")
 
 
@@ -268,7 +268,7 @@ def _conversion_factor(text: str, written: str, target: str) -> float:
     registry = _registry()
     wanted = _target_units(target)
     units = _parse_units(text, written)
-    if _dimensions(units) != _dimensions(wanted) and _FLOPS_PLURAL.search(text):
+    if _FLOPS_PLURAL.search(text):  # "FLOPs": a count, or a rate where the part wants one
         as_rate = _parse_units(_FLOPS_PLURAL.sub(r"\1FLOPS", text), written)
         if _dimensions(as_rate) == _dimensions(wanted):
             units = as_rate
@@ -288,14 +288,14 @@ def _parse_units(text: str, written: str) -> pint.Unit:
     try:
         return _registry().parse_units(text)
     except pint.UndefinedUnitError as error:
-        raise AnswerFormatError(_unknown_unit_message(error, text)) from None
+        raise AnswerFormatError(_unknown_unit_message(error.unit_names)) from None
     except Exception:  # e.g. AssertionError on "/" or "FLOP/"
         raise AnswerFormatError(f"cannot read the unit '{written}'") from None
 
 
-def _unknown_unit_message(error: Exception, text: str) -> str:
-    names = getattr(error, "unit_names", ())
-    name = names if isinstance(names, str) else (next(iter(names), text) if names else text)
+def _unknown_unit_message(names: str | tuple[str, ...]) -> str:
+    # pint names the first unknown unit of the text (a tuple of names; a str before pint 0.24)
+    name = names if isinstance(names, str) else names[0]
     message = f"unknown unit '{name}'"
     if name.upper() != name and _parses(name.upper()):
         message += f" (did you mean {name.upper()}?)"

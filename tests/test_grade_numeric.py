@@ -182,6 +182,7 @@ def test_carried_forward_feedback_names_each_earlier_answer(grade_answers: Grade
         (5, 0, "far"),  # expected 0: no ratio
         (-5, 0, "far"),
         (0.5, 1, "about 2 times"),  # a value below 1 is no different
+        (1, 0.25, "about 4 times"),  # nor an expected value below 1
         (1.24, 1, "about 24%"),
     ],
 )

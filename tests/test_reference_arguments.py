@@ -361,6 +361,17 @@ def test_heads_must_divide_the_model_dimension(d_model: int, heads: int) -> None
         attention.head_dim(d_model=d_model, heads=heads)
 
 
+@pytest.mark.parametrize(
+    ("intensity", "verdict"),
+    [(5.0, "near the ridge"), (3.0, "near the ridge"), (4.0, "near the ridge"),
+     (5.000000000000001, "compute-bound"), (2.9999999999999996, "memory-bound")],
+)  # fmt: skip
+def test_margin_includes_its_edges(intensity: float, verdict: str) -> None:
+    # ridge 4 FLOP/byte, margin 25 %: 3 and 5 are exactly 1 away, the edges of the band
+    got = roofline.bound_verdict(intensity=intensity, peak=4, bandwidth=1, margin=0.25)
+    assert got == verdict
+
+
 @pytest.mark.parametrize("margin", [1, 1.0, 1.5, 100])
 def test_margin_is_a_fraction_below_one(margin: float) -> None:
     message = f"margin is a fraction of the ridge point, below 1, not {margin!r}"
@@ -559,3 +570,17 @@ def test_convention_text_outside_the_choices_is_refused(name: str, text: str, me
 def test_convention_text_becomes_its_typed_value(name: str, text: str, value: object) -> None:
     got = convention_from_text(name, text)
     assert got == value and type(got) is type(value)
+
+
+def test_counts_are_exact_integers() -> None:
+    # L(L - 1) is even, so halving it is exact: the count stays an int (2016, not 2016.0).
+    for seq_len in (1, 2, 3, 64, 65):
+        for diagonal in (True, False):
+            got = masking.scores_computed(seq_len=seq_len, mask="causal", causal_diagonal=diagonal)
+            assert type(got) is int
+            assert got == sum(
+                1 for q in range(seq_len) for k in range(seq_len) if k < q or (diagonal and k == q)
+            )
+    for count in softmax.softmax_op_counts(n=5, model="basic").values():
+        assert type(count) is int
+    assert type(conv.conv_macs(**CONV, padding="same", padding_count="exact")) is int

@@ -160,7 +160,9 @@ def test_softmax_formula_and_substitution_give_each_count() -> None:
     ("device", "peak", "bandwidth", "text"),
     [("gpu", 200e12, 800e9, "200 TFLOP/s / 800 GB/s"),
      ("pim", 20e12, 6000e9, "20 TFLOP/s / 6,000 GB/s"),
-     ("gpu", 15.7e12, 900e9, "15.7 TFLOP/s / 900 GB/s")],
+     ("gpu", 15.7e12, 900e9, "15.7 TFLOP/s / 900 GB/s"),
+     # 4 decimals at most: 0.00025 (as a float, a hair above) shows as 0.0003
+     ("gpu", 0.25e9, 0.25e6, "0.0003 TFLOP/s / 0.0003 GB/s")],
 )  # fmt: skip
 def test_ridge_substitution_states_the_rates_in_tera_and_giga(
     device: str, peak: float, bandwidth: float, text: str

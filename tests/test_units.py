@@ -297,6 +297,9 @@ EXACT_MESSAGES = [
     (1, "B\x01", "byte", "unexpected character '\\x01' in the unit 'B\x01'"),
     (1, "B\u200b", "byte", "unexpected character '\\u200b' in the unit 'B\u200b'"),
     (1, "B€", "byte", "unexpected character '€' in the unit 'B€'"),
+    (1, "B\\", "byte", "unexpected character '\\' in the unit 'B\\'"),
+    (1, "FLOP/", "FLOP", "cannot read the unit 'FLOP/'"),
+    (1, "(B", "byte", "cannot read the unit '(B'"),
     (1e300, "TB", "byte", "number too large"),
     (1, "params", "FLOP", "'params' is a plain count; this question wants a count of FLOP"),
     (1, "s", "byte", "'s' is a time (seconds); this question wants an amount of data (bytes)"),
@@ -319,3 +322,32 @@ def test_refused_units_say_why(value: float, unit_text: str, target: str, messag
 def test_simple_factor_between_prefixed_units(text: str, target: str, factor: float) -> None:
     # A kibibyte is 1024 bytes, a kilobyte 1000; a megabit 10^6 / 8 = 125,000 bytes.
     assert simple_factor(text, target) == factor
+
+
+def test_simple_units_are_read_without_pint(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_pint() -> None:
+        raise AssertionError("pint asked for a simple unit")
+
+    _units._unit_factor.cache_clear()
+    monkeypatch.setattr(_units, "_registry", no_pint)
+    try:
+        assert to_unit(1.8, "MFLOP", "FLOP") == 1.8e6
+        assert to_unit(785.1, "KiB", "byte") == 803942.4
+        assert to_unit(250, "FLOP/B", "FLOP/byte") == 250.0
+    finally:
+        _units._unit_factor.cache_clear()  # no factor found without pint stays cached
+
+
+def test_whatever_pint_raises_in_a_conversion_is_an_answer_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # pint's failures are not all documented: one past the dimension check (forced here by
+    # calling every unit dimensionless) still ends as a message, not a crash.
+    _units._unit_factor.cache_clear()
+    monkeypatch.setattr(_units, "_dimensions", lambda units: frozenset())
+    try:
+        with pytest.raises(AnswerFormatError) as caught:
+            to_unit(1, "s", "FLOP")
+        assert caught.value.message == "cannot convert 's' to FLOP"
+    finally:
+        _units._unit_factor.cache_clear()
