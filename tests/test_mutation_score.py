@@ -73,3 +73,16 @@ def test_survivors_table_is_read_by_its_first_column(tmp_path: Path) -> None:
     )
     assert tool.listed_survivors(table) == {"grader.compare.x_same_number__mutmut_7"}
     assert tool.listed_survivors(tmp_path / "absent.md") == set()
+
+
+def test_a_partial_run_is_summed_up_not_listed() -> None:
+    tool = _tool()
+    results = _results(reference_killed=19, reference_alive=1, grader_alive=0)
+    alive = "reference.roofline.x_bound_verdict__mutmut_0"
+    results["reference.conv.x_conv_flops__mutmut_5"] = "not checked"
+    results[alive] = "not checked"  # listed, not checked in this run: not stale either
+    lines, ok = tool.report(results, {alive})
+    assert not ok
+    assert any(line.startswith("2 mutants not checked") for line in lines)
+    assert not any("x_conv_flops__mutmut_5" in line for line in lines)
+    assert not any("killed or gone" in line for line in lines)

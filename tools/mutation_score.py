@@ -19,6 +19,7 @@ from pathlib import Path
 TARGET = 0.95
 GROUPS = {"reference/ (the answer key)": "reference.", "grading predicates": "grader."}
 KILLED = ("killed", "timeout")
+NOT_CHECKED = "not checked"
 SURVIVORS_FILE = Path("mutation-survivors.md")
 _RESULT = re.compile(r"^\s*(?P<name>\S+__mutmut_\d+): (?P<status>.+?)\s*$")
 _LISTED = re.compile(r"^\|\s*`(?P<name>[^`]+__mutmut_\d+)`")
@@ -62,9 +63,16 @@ def report(results: dict[str, str], listed: set[str]) -> tuple[list[str], bool]:
         killed_by_module = Counter(module_of(n) for n in names if results[n] in KILLED)
         for module in sorted(by_module):
             lines.append(f"    {module}: {killed_by_module[module]}/{by_module[module]}")
-    alive = {n for n, status in results.items() if status not in KILLED}
+    unchecked = {n for n, status in results.items() if status == NOT_CHECKED}
+    alive = {n for n, status in results.items() if status not in KILLED} - unchecked
     unexplained = sorted(alive - listed)
-    stale = sorted(listed - alive)
+    stale = sorted(listed - alive - unchecked)
+    if unchecked:
+        ok = False
+        lines.append(
+            f"{len(unchecked)} mutants not checked (a partial or interrupted run; "
+            "bash tools/mutation.sh with no argument checks them all)"
+        )
     if unexplained:
         ok = False
         lines.append(f"not killed and not in {SURVIVORS_FILE} ({len(unexplained)}):")
