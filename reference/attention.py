@@ -9,6 +9,7 @@ d_model x d_model matrices W_Q, W_K, W_V, W_O (plus four bias vectors when ``bia
 
 from __future__ import annotations
 
+from reference.arguments import check_counts
 from reference.linear import linear_flops, linear_params, matmul_flops
 
 
@@ -18,7 +19,8 @@ def head_dim(*, d_model: int, heads: int = 1) -> int:
     >>> head_dim(d_model=128, heads=8)
     16
     """
-    if heads < 1 or d_model % heads:
+    check_counts(d_model=d_model, heads=heads)
+    if d_model % heads:
         raise ValueError(f"heads={heads} must divide d_model={d_model}")
     return d_model // heads
 
@@ -31,6 +33,7 @@ def attention_weight_params(*, d_model: int, bias: bool = False) -> int:
     >>> attention_weight_params(d_model=128, bias=True)
     66048
     """
+    check_counts(d_model=d_model)
     return 4 * linear_params(in_features=d_model, out_features=d_model, bias=bias)
 
 
@@ -50,6 +53,7 @@ def projection_flops(
     >>> projection_flops(seq_len=64, d_model=128)
     2097152
     """
+    check_counts(seq_len=seq_len, d_model=d_model, projections=projections)
     one = linear_flops(
         tokens=seq_len,
         in_features=d_model,
@@ -74,6 +78,7 @@ def attention_scores_flops(
     >>> attention_scores_flops(seq_len=64, d_model=128)
     1048576
     """
+    check_counts(seq_len=seq_len)
     d_head = head_dim(d_model=d_model, heads=heads)
     one_head = matmul_flops(
         m=seq_len,
@@ -91,6 +96,7 @@ def scaling_flops(*, seq_len: int, heads: int = 1) -> int:
     >>> scaling_flops(seq_len=64)
     4096
     """
+    check_counts(seq_len=seq_len, heads=heads)
     return heads * seq_len * seq_len
 
 
@@ -107,6 +113,7 @@ def value_aggregation_flops(
     >>> value_aggregation_flops(seq_len=64, d_model=128)
     1048576
     """
+    check_counts(seq_len=seq_len)
     d_head = head_dim(d_model=d_model, heads=heads)
     one_head = matmul_flops(
         m=seq_len,

@@ -11,7 +11,13 @@ from __future__ import annotations
 
 import math
 
+from reference.arguments import check_choice, check_counts, check_flag
+from reference.linear import DOT_PRODUCT_OPS
+
 Padding = str | int
+
+PADDING_COUNTS = ("full", "exact")
+"""Whether padded taps are charged as computed (``full``) or only taps on real input."""
 
 
 def _padding_total(*, size: int, kernel: int, stride: int, padding: Padding) -> int:
@@ -21,7 +27,7 @@ def _padding_total(*, size: int, kernel: int, stride: int, padding: Padding) -> 
     if padding == "same":
         out = math.ceil(size / stride)
         return max((out - 1) * stride + kernel - size, 0)
-    if isinstance(padding, int) and padding >= 0:
+    if isinstance(padding, int) and not isinstance(padding, bool) and padding >= 0:
         return 2 * padding
     raise ValueError(f"padding must be 'same', 'valid' or a non-negative integer, not {padding!r}")
 
@@ -34,6 +40,7 @@ def conv_output_size(*, size: int, kernel: int, stride: int = 1, padding: Paddin
     >>> conv_output_size(size=56, kernel=3, stride=1, padding="valid")
     54
     """
+    check_counts(size=size, kernel=kernel, stride=stride)
     total = _padding_total(size=size, kernel=kernel, stride=stride, padding=padding)
     out = (size + total - kernel) // stride + 1
     if out < 1:
@@ -49,13 +56,16 @@ def conv_params(
     >>> conv_params(in_channels=32, out_channels=32, kernel=3, groups=32)
     288
     """
+    check_counts(in_channels=in_channels, out_channels=out_channels, kernel=kernel)
+    check_flag("bias", bias)
     _check_groups(in_channels=in_channels, out_channels=out_channels, groups=groups)
     weights = out_channels * (in_channels // groups) * kernel * kernel
     return weights + (out_channels if bias else 0)
 
 
 def _check_groups(*, in_channels: int, out_channels: int, groups: int) -> None:
-    if groups < 1 or in_channels % groups or out_channels % groups:
+    check_counts(groups=groups)
+    if in_channels % groups or out_channels % groups:
         raise ValueError(f"groups={groups} must divide in_channels and out_channels")
 
 
@@ -67,13 +77,10 @@ def _valid_taps_per_axis(
     total = _padding_total(size=size, kernel=kernel, stride=stride, padding=padding)
     before = total // 2
     out = conv_output_size(size=size, kernel=kernel, stride=stride, padding=padding)
-    taps = touching = 0
-    for o in range(out):
-        start = o * stride - before
-        real = sum(1 for t in range(kernel) if 0 <= start + t < size)
-        taps += real
-        touching += real > 0
-    return taps, touching
+    real = [
+        sum(1 for t in range(kernel) if 0 <= o * stride - before + t < size) for o in range(out)
+    ]
+    return sum(real), sum(1 for taps in real if taps)
 
 
 def conv_macs(
@@ -94,14 +101,14 @@ def conv_macs(
     ...           padding="same", groups=32)
     903168
     """
+    check_counts(in_channels=in_channels, out_channels=out_channels, height=height, width=width)
     _check_groups(in_channels=in_channels, out_channels=out_channels, groups=groups)
+    check_choice("padding_count", padding_count, PADDING_COUNTS)
     per_output_channel = (in_channels // groups) * out_channels
     if padding_count == "exact":
         rows, _ = _valid_taps_per_axis(size=height, kernel=kernel, stride=stride, padding=padding)
         cols, _ = _valid_taps_per_axis(size=width, kernel=kernel, stride=stride, padding=padding)
         return rows * cols * per_output_channel
-    if padding_count != "full":
-        raise ValueError(f"padding_count must be 'full' or 'exact', not {padding_count!r}")
     out_h = conv_output_size(size=height, kernel=kernel, stride=stride, padding=padding)
     out_w = conv_output_size(size=width, kernel=kernel, stride=stride, padding=padding)
     return out_h * out_w * kernel * kernel * per_output_channel
@@ -128,6 +135,9 @@ def conv_flops(
     ...            padding="same", groups=32)
     1806336
     """
+    check_counts(flops_per_mac=flops_per_mac)
+    check_choice("dot_product_ops", dot_product_ops, DOT_PRODUCT_OPS)
+    check_flag("bias", bias)
     macs = conv_macs(
         in_channels=in_channels,
         out_channels=out_channels,

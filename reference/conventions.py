@@ -11,6 +11,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Literal
 
+from reference.arguments import check_choice, check_counts, check_flag
+
 SoftmaxModel = Literal["stable", "basic"]
 RowAdditions = Literal["n-1", "n"]
 PaddingCount = Literal["full", "exact"]
@@ -68,6 +70,16 @@ class Conventions:
     norms: NormParams = "none"
     activation_bytes: bool = True
 
+    def __post_init__(self) -> None:
+        # A misspelt convention must not mean the default: the answer key would change silently.
+        check_counts(flops_per_mac=self.flops_per_mac)
+        if self.bytes_per_element is not None:
+            check_counts(bytes_per_element=self.bytes_per_element)
+        check_flag("bias", self.bias)
+        check_flag("causal_diagonal", self.causal_diagonal)
+        for name in _NAMED_CHOICES:
+            check_choice(name, getattr(self, name), FIELD_CHOICES[name])
+
     def replace(self, **changes: object) -> Conventions:
         """Return a copy with some fields changed (unknown names raise ``TypeError``)."""
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
@@ -88,6 +100,16 @@ FIELD_CHOICES: dict[str, tuple[str, ...]] = {
     "activation_bytes": ("true", "false"),
 }
 """Accepted text values of each convention, as a user types them on a command line."""
+
+_NAMED_CHOICES = (
+    "padding_count",
+    "dot_product_ops",
+    "softmax_model",
+    "softmax_row_additions",
+    "qkv_byte_model",
+    "tie_rule",
+)
+"""The conventions whose value is one of the names in ``FIELD_CHOICES``."""
 
 
 _BOOLEAN_FIELDS = ("bias", "causal_diagonal", "activation_bytes")

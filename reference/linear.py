@@ -7,6 +7,11 @@ product when the first addition is not charged. A bias adds one addition per out
 
 from __future__ import annotations
 
+from reference.arguments import check_choice, check_counts, check_flag
+
+DOT_PRODUCT_OPS = ("2k", "2k-1")
+"""Ways to count a dot product of length k: 2k FLOPs, or 2k-1 when the first add is free."""
+
 
 def matmul_flops(
     *, m: int, n: int, k: int, flops_per_mac: int = 2, dot_product_ops: str = "2k"
@@ -18,6 +23,8 @@ def matmul_flops(
     >>> matmul_flops(m=64, n=128, k=128, dot_product_ops="2k-1")
     2088960
     """
+    check_counts(m=m, n=n, k=k, flops_per_mac=flops_per_mac)
+    check_choice("dot_product_ops", dot_product_ops, DOT_PRODUCT_OPS)
     per_dot = flops_per_mac * k - (1 if dot_product_ops == "2k-1" else 0)
     return m * n * per_dot
 
@@ -28,6 +35,8 @@ def linear_params(*, in_features: int, out_features: int, bias: bool = False) ->
     >>> linear_params(in_features=128, out_features=128)
     16384
     """
+    check_counts(in_features=in_features, out_features=out_features)
+    check_flag("bias", bias)
     return in_features * out_features + (out_features if bias else 0)
 
 
@@ -45,6 +54,8 @@ def linear_flops(
     >>> linear_flops(tokens=64, in_features=128, out_features=128)
     2097152
     """
+    check_counts(tokens=tokens, in_features=in_features, out_features=out_features)
+    check_flag("bias", bias)
     flops = matmul_flops(
         m=tokens,
         n=out_features,

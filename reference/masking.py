@@ -7,6 +7,10 @@ Both grow as O(L^2): the causal mask halves the constant, not the order.
 
 from __future__ import annotations
 
+from reference.arguments import check_choice, check_counts, check_flag
+
+MASKS = ("full", "causal")
+
 
 def scores_computed(*, seq_len: int, mask: str = "full", causal_diagonal: bool = True) -> int:
     """Dot-product scores computed for one head.
@@ -16,11 +20,12 @@ def scores_computed(*, seq_len: int, mask: str = "full", causal_diagonal: bool =
     >>> scores_computed(seq_len=64, mask="causal")
     2080
     """
+    check_counts(seq_len=seq_len)
+    check_choice("mask", mask, MASKS)
+    check_flag("causal_diagonal", causal_diagonal)
     if mask == "full":
         return seq_len * seq_len
-    if mask == "causal":
-        return seq_len * (seq_len + 1) // 2 if causal_diagonal else seq_len * (seq_len - 1) // 2
-    raise ValueError(f"mask must be 'full' or 'causal', not {mask!r}")
+    return seq_len * (seq_len + 1) // 2 if causal_diagonal else seq_len * (seq_len - 1) // 2
 
 
 def scores_growth(*, mask: str = "full") -> str:
@@ -29,6 +34,5 @@ def scores_growth(*, mask: str = "full") -> str:
     >>> scores_growth(mask="causal")
     'O(L^2)'
     """
-    if mask not in ("full", "causal"):
-        raise ValueError(f"mask must be 'full' or 'causal', not {mask!r}")
+    check_choice("mask", mask, MASKS)
     return "O(L^2)"

@@ -8,6 +8,17 @@ Q/K/V projections) the model is named.
 
 from __future__ import annotations
 
+from reference.arguments import (
+    check_choice,
+    check_counts,
+    check_flag,
+    check_non_negative,
+    check_positive,
+)
+
+BYTE_MODELS = ("per_projection", "three_separate", "fused")
+"""Byte models of the Q/K/V projections (see :func:`projection_bytes`)."""
+
 
 def conv_bytes(
     *,
@@ -26,6 +37,16 @@ def conv_bytes(
     ...            out_width=56, weight_params=288)
     803968
     """
+    check_counts(
+        in_channels=in_channels,
+        out_channels=out_channels,
+        height=height,
+        width=width,
+        out_height=out_height,
+        out_width=out_width,
+        weight_params=weight_params,
+        bytes_per_element=bytes_per_element,
+    )
     elements = in_channels * height * width + weight_params + out_channels * out_height * out_width
     return elements * bytes_per_element
 
@@ -52,6 +73,9 @@ def projection_bytes(
     >>> projection_bytes(seq_len=64, d_model=128, model="fused")
     327680
     """
+    check_counts(seq_len=seq_len, d_model=d_model, bytes_per_element=bytes_per_element)
+    check_choice("model", model, BYTE_MODELS)
+    check_flag("bias", bias)
     activations = seq_len * d_model
     weights = d_model * d_model + (d_model if bias else 0)
     one = activations + weights + activations
@@ -59,10 +83,8 @@ def projection_bytes(
         elements = one
     elif model == "three_separate":
         elements = 3 * one
-    elif model == "fused":
-        elements = activations + 3 * weights + 3 * activations
     else:
-        raise ValueError(f"unknown byte model {model!r}")
+        elements = activations + 3 * weights + 3 * activations  # fused
     return elements * bytes_per_element
 
 
@@ -72,6 +94,7 @@ def projections_in_byte_model(model: str) -> int:
     >>> projections_in_byte_model("fused")
     3
     """
+    check_choice("model", model, BYTE_MODELS)
     return 1 if model == "per_projection" else 3
 
 
@@ -81,6 +104,6 @@ def arithmetic_intensity(*, flops: float, bytes_moved: float) -> float:
     >>> arithmetic_intensity(flops=1806336, bytes_moved=803968)  # doctest: +ELLIPSIS
     2.2467...
     """
-    if bytes_moved <= 0:
-        raise ValueError("bytes moved must be positive")
+    check_non_negative("flops", flops)
+    check_positive("bytes_moved", bytes_moved)
     return flops / bytes_moved

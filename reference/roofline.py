@@ -7,9 +7,13 @@ bandwidth in FLOP/byte; an operation is memory-bound iff its intensity is below 
 
 from __future__ import annotations
 
+from reference.arguments import check_choice, check_non_negative, check_positive
+
 MEMORY_BOUND = "memory-bound"
 COMPUTE_BOUND = "compute-bound"
 NEAR_RIDGE = "near the ridge"
+TIE_RULES = ("compute", "memory")
+"""The verdict at an intensity exactly on the ridge."""
 
 
 def ridge_point(*, peak: float, bandwidth: float) -> float:
@@ -18,8 +22,8 @@ def ridge_point(*, peak: float, bandwidth: float) -> float:
     >>> ridge_point(peak=200e12, bandwidth=800e9)
     250.0
     """
-    if peak <= 0 or bandwidth <= 0:
-        raise ValueError("peak and bandwidth must be positive")
+    check_positive("peak", peak)
+    check_positive("bandwidth", bandwidth)
     return peak / bandwidth
 
 
@@ -29,6 +33,9 @@ def attainable_performance(*, intensity: float, peak: float, bandwidth: float) -
     >>> attainable_performance(intensity=16, peak=200e12, bandwidth=800e9)
     12800000000000.0
     """
+    check_non_negative("intensity", intensity)
+    check_positive("peak", peak)
+    check_positive("bandwidth", bandwidth)
     return min(peak, intensity * bandwidth)
 
 
@@ -52,6 +59,11 @@ def bound_verdict(
     >>> bound_verdict(intensity=19.2, peak=66.9e12, bandwidth=3350e9, margin=0.05)
     'near the ridge'
     """
+    check_non_negative("intensity", intensity)
+    check_non_negative("margin", margin)
+    if margin >= 1:
+        raise ValueError(f"margin is a fraction of the ridge point, below 1, not {margin!r}")
+    check_choice("tie_rule", tie_rule, TIE_RULES)
     ridge = ridge_point(peak=peak, bandwidth=bandwidth)
     if margin > 0 and abs(intensity - ridge) <= margin * ridge:
         return NEAR_RIDGE

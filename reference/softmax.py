@@ -7,8 +7,12 @@ zero) and n divisions; the basic model skips the maximum and the subtraction.
 
 from __future__ import annotations
 
+from reference.arguments import check_choice, check_counts, check_integer
+
 OPERATIONS = ("max", "sub", "exp", "add", "div")
 """Operation types, in the order they happen."""
+MODELS = ("stable", "basic")
+ROW_ADDITIONS = ("n-1", "n")
 
 
 def softmax_op_counts(
@@ -21,13 +25,13 @@ def softmax_op_counts(
     >>> softmax_op_counts(n=64, model="basic", row_additions="n")
     {'exp': 4096, 'add': 4096, 'div': 4096}
     """
-    if n < 1:
-        raise ValueError("a softmax row needs at least one score")
+    check_counts(n=n)
     rows = n if rows is None else rows
+    check_integer("rows", rows, at_least=0)
+    check_choice("model", model, MODELS)
+    check_choice("row_additions", row_additions, ROW_ADDITIONS)
     adds = n - 1 if row_additions == "n-1" else n
     counts = {"max": n - 1, "sub": n, "exp": n, "add": adds, "div": n}
     if model == "basic":
         del counts["max"], counts["sub"]
-    elif model != "stable":
-        raise ValueError(f"softmax model must be 'stable' or 'basic', not {model!r}")
     return {op: per_row * rows for op, per_row in counts.items()}

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping
 
 import pytest
 
@@ -15,6 +17,23 @@ from grader.sheets.expectations import Expectations, build_expectations
 from grader.sheets.library import load_assignment
 
 GradeAnswers = Callable[[Mapping[str, object]], SubmissionResult]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_caches_under_mutation_testing() -> Iterator[None]:
+    """Under mutmut, empty the project's function caches before the tests run.
+
+    mutmut forks each mutant's test run from a process whose clean run filled the caches
+    (unit factors, parsed numbers...): a mutant inside a cached function would never run.
+    """
+    if "MUTANT_UNDER_TEST" in os.environ:
+        for name, module in list(sys.modules.items()):
+            if name.split(".")[0] in ("grader", "reference"):
+                for value in list(vars(module).values()):
+                    clear = getattr(value, "cache_clear", None)
+                    if callable(clear):
+                        clear()
+    yield
 
 
 @pytest.fixture(scope="session")

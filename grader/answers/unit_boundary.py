@@ -21,7 +21,8 @@ __all__ = ["split_number_unit"]
 _OPERATOR_CHARACTERS = frozenset("+-*/^()×·⋅∗∙÷−–=≈~（）＋－＊／＾⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
 _OPERAND_END = frozenset(".)）⁰¹²³⁴⁵⁶⁷⁸⁹")
 _OPERAND_START = frozenset(".(（")
-_EXPONENT_TAIL = re.compile(r"[+-]?\d")
+# The "e" of an exponent: after a digit or a point, before a digit (8e11, 2.e-3).
+_EXPONENT = re.compile(r"[\d.][eE][+-]?\d")
 # A superset of the characters that can start a word (str.isalpha() or "_"): without any, the
 # whole text is arithmetic and the character-by-character scan can be skipped.
 _MAY_START_WORD = re.compile(r"[^\W\d]")
@@ -74,8 +75,7 @@ def split_number_unit(text: str, symbols: Collection[str] = ()) -> tuple[str, st
 
 
 def _is_exponent(text: str, position: int) -> bool:
-    before = text[position - 1] if position else "?"
-    return (before.isdecimal() or before == ".") and bool(_EXPONENT_TAIL.match(text, position + 1))
+    return bool(_EXPONENT.match(text, max(position - 1, 0)))
 
 
 def _word_end(text: str, start: int) -> int:
@@ -147,4 +147,4 @@ def _neighbour(text: str, position: int, step: int) -> str:
 
 def _starts_symbol(text: str, position: int, symbols: Collection[str]) -> bool:
     rest = text[position:].lstrip()
-    return rest[: _word_end(rest, 0)] in symbols if rest else False
+    return rest[: _word_end(rest, 0)] in symbols  # "" (no word) is never a symbol

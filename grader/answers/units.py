@@ -222,7 +222,7 @@ def _refuse_milli_data(text: str) -> None:
     # pint would read "mb" as a millibit; a student who writes it means MB (or Mb).
     for word in _LETTERS.findall(text):
         if word[0] == "m" and (word[1:] in _MILLI_DATA or word[1:].lower().startswith("flop")):
-            suggestion = "MB" if word[1:] in ("b", "B") else "M" + word[1:]
+            suggestion = "MB" if word[1:] == "b" else "M" + word[1:]
             raise AnswerFormatError(f"'{word}' is ambiguous: did you mean {suggestion}?")
 
 
@@ -272,14 +272,14 @@ def _parse_units(text: str, written: str) -> pint.Unit:
     try:
         return _registry().parse_units(text)
     except pint.UndefinedUnitError as error:
-        raise AnswerFormatError(_unknown_unit_message(error, text)) from None
+        raise AnswerFormatError(_unknown_unit_message(error.unit_names)) from None
     except Exception:  # e.g. AssertionError on "/" or "FLOP/"
         raise AnswerFormatError(f"cannot read the unit '{written}'") from None
 
 
-def _unknown_unit_message(error: Exception, text: str) -> str:
-    names = getattr(error, "unit_names", ())
-    name = names if isinstance(names, str) else (next(iter(names), text) if names else text)
+def _unknown_unit_message(names: str | tuple[str, ...]) -> str:
+    # pint names the first unknown unit of the text (a tuple of names; a str before pint 0.24)
+    name = names if isinstance(names, str) else names[0]
     message = f"unknown unit '{name}'"
     if name.upper() != name and _parses(name.upper()):
         message += f" (did you mean {name.upper()}?)"

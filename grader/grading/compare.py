@@ -27,7 +27,7 @@ def round_significant(value: float, figures: int) -> float:
 
 def same_number(a: float, b: float) -> bool:
     """Equal up to floating-point noise."""
-    return math.isclose(a, b, rel_tol=FLOAT_NOISE, abs_tol=0.0)
+    return math.isclose(a, b, rel_tol=FLOAT_NOISE)
 
 
 def is_right(
@@ -47,9 +47,10 @@ def is_right(
     >>> is_right(2.25, 2.2468, rtol=0.01)
     True
     """
-    if not (math.isfinite(value) and math.isfinite(expected)):
+    # (a non-finite expected value is equal to no finite value: every test below says no)
+    if not math.isfinite(value):
         return False
-    if same_number(value, expected) or math.isclose(value, expected, rel_tol=rtol, abs_tol=0.0):
+    if same_number(value, expected) or math.isclose(value, expected, rel_tol=rtol):
         return True
     if significant_figures is None or significant_figures < min_figures:
         return False

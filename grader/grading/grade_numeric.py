@@ -214,7 +214,7 @@ def _with_figures(value: float, figures: int) -> str:
 
 
 def _with_note(outcome: Outcome, note: str) -> Outcome:
-    if not note or note in outcome.feedback:
+    if not note:
         return outcome
     hint = None if outcome.hint is None else f"{outcome.hint} {note}".strip()
     return replace(outcome, feedback=f"{outcome.feedback} {note}".strip(), hint=hint)

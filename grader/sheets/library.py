@@ -100,17 +100,24 @@ def load_bundled_assignment(assignment_id: str) -> Assignment:
     return _load_file(folder / SHEET_FILE)
 
 
-@functools.lru_cache(maxsize=32)
 def _load_file(path: Path) -> Assignment:
     """A sheet file, validated; its folder is the file's."""
-    from grader.sheets.checks import check_sheet  # imports the solver: only when loading
-
     where = str(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
         raise AssignmentError(f"cannot read sheet {where}: {reason}") from None
+    return _validated(path, text)
+
+
+@functools.lru_cache(maxsize=32)
+def _validated(path: Path, text: str) -> Assignment:
+    """The sheet in ``text``, read from ``path`` (remembered by content: an edited sheet is
+    read again)."""
+    from grader.sheets.checks import check_sheet  # imports the solver: only when loading
+
+    where = str(path)
     try:
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as error:

@@ -195,7 +195,7 @@ def _softmax_and_masking_steps(seq: int, cv: Conventions) -> list[Step]:
     per_row = {"max": "L − 1", "sub": "L", "exp": "L", "add": adds, "div": "L"}
     formula = ", ".join(f"{op} L × {_parenthesise(per_row[op])}" for op in counts)
     substitution = ", ".join(f"{op} {fmt(n)}" for op, n in counts.items())
-    full = masking.scores_computed(seq_len=seq, mask="full")
+    full = masking.scores_computed(seq_len=seq)  # the full mask is the default
     causal = masking.scores_computed(seq_len=seq, mask="causal", causal_diagonal=cv.causal_diagonal)
     causal_formula = "L × (L + 1) / 2" if cv.causal_diagonal else "L × (L − 1) / 2"
     sign = "+" if cv.causal_diagonal else "−"

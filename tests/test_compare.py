@@ -1,0 +1,163 @@
+"""The grading predicates: right within a tolerance or rounding, close, relative error.
+
+Boundaries are tested on numbers that are exact in binary floating point (5 / 100 is the
+float 0.05), so that "exactly at the tolerance" means exactly.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from grader.grading.compare import (
+    FLOAT_NOISE,
+    is_close,
+    is_right,
+    relative_error,
+    round_significant,
+    same_number,
+)
+
+INF, NAN = math.inf, math.nan
+
+
+@pytest.mark.parametrize(
+    ("value", "figures", "expected"),
+    [
+        (1806336, 2, 1800000.0),
+        (1806336, 3, 1810000.0),
+        (1806336, 7, 1806336.0),
+        (2.2468, 2, 2.2),
+        (10 / 3, 3, 3.33),
+        (0.0123456, 2, 0.012),
+        (-1806336, 2, -1800000.0),
+        (950, 1, 1000.0),  # rounding carries into a new digit
+        (0, 2, 0),  # log10(0) is undefined: zero stays zero
+        (0.0, 5, 0.0),
+        (INF, 2, INF),
+        (-INF, 2, -INF),
+    ],
+)
+def test_round_significant(value: float, figures: int, expected: float) -> None:
+    assert round_significant(value, figures) == expected
+
+
+def test_round_significant_keeps_nan() -> None:
+    assert math.isnan(round_significant(NAN, 2))
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        (4160.0, 2 * 64 * 65 / 2, True),
+        (1.0, 1.0 + 1e-12, True),  # float noise
+        (1.0, 1.0 + 0.9e-9, True),  # just inside 1e-9 relative
+        (1.0, 1.0 + 1.1e-9, False),  # just outside
+        (1e-300, 2e-300, False),  # relative, not absolute: tiny numbers still differ
+        (0.0, 1e-300, False),
+        (0.0, 0.0, True),
+        (INF, INF, True),
+        (NAN, NAN, False),
+    ],
+)
+def test_same_number_is_relative_float_noise(a: float, b: float, same: bool) -> None:
+    assert FLOAT_NOISE == 1e-9
+    assert same_number(a, b) is same
+    assert same_number(b, a) is same
+
+
+IS_RIGHT = [
+    # (value, expected, rtol, significant figures written, min figures, right?)
+    (1806336, 1806336, 0.0, None, 2, True),
+    (1806336.0000001, 1806336, 0.0, None, 2, True),  # float noise
+    (1806337, 1806336, 0.0, None, 2, False),  # exact counts: one off is wrong
+    (101, 100, 0.01, None, 2, True),  # exactly at the 1 % tolerance
+    (99, 100, 0.01, None, 2, True),
+    (101.5, 100, 0.01, None, 2, False),
+    (1e-300, 2e-300, 0.0, None, 2, False),  # no absolute tolerance
+    (1.8e6, 1806336, 0.0, 2, 2, True),  # visibly rounded to 2 figures
+    (1.9e6, 1806336, 0.0, 2, 2, False),  # rounded wrongly
+    (2e6, 1806336, 0.0, 1, 2, False),  # 1 figure is too few
+    (1.8e6, 1806336, 0.0, 2, 3, False),  # 2 figures, 3 required
+    (1.81e6, 1806336, 0.0, 3, 3, True),
+    (1.806e6, 1806336, 0.0, 4, 2, True),
+    (2.2, 2.2468, 0.0, 2, 2, True),
+    (INF, INF, 0.0, None, 2, False),  # not a number anyone can be right with
+    (INF, 1806336, 1.0, 2, 2, False),
+    (-INF, -INF, 0.0, 2, 2, False),
+    (NAN, 1806336, 1.0, 2, 2, False),
+    (1806336, INF, 1.0, 7, 2, False),
+    (1806336, NAN, 1.0, 7, 2, False),
+]
+
+
+@pytest.mark.parametrize(("value", "expected", "rtol", "figures", "least", "right"), IS_RIGHT)
+def test_is_right(
+    value: float, expected: float, rtol: float, figures: int | None, least: int, right: bool
+) -> None:
+    got = is_right(value, expected, rtol=rtol, significant_figures=figures, min_figures=least)
+    assert got is right
+
+
+def test_is_right_needs_two_figures_by_default() -> None:
+    assert is_right(1.8e6, 1806336, rtol=0, significant_figures=2)
+    assert not is_right(2e6, 1806336, rtol=0, significant_figures=1)
+    assert not is_right(1.8e6, 1806336, rtol=0)  # no figures written: no rounding allowance
+
+
+@pytest.mark.parametrize(
+    ("value", "expected", "rtol", "close"),
+    [
+        (105, 100, 0.05, True),  # exactly 5 % off: close (<=)
+        (95, 100, 0.05, True),
+        (105.0001, 100, 0.05, False),
+        (100, 100, 0.0, True),
+        (1.9e6, 1806336, 0.05, False),  # 5.2 % off
+        (0, 0, 0.05, True),  # expected 0: only 0 itself is close
+        (1e-300, 0, 0.05, False),
+        (-1e-300, 0, 0.05, False),
+        (5, 0, 1e300, False),
+        (INF, 100, 1e300, False),
+        (NAN, 100, 1e300, False),
+    ],
+)
+def test_is_close(value: float, expected: float, rtol: float, close: bool) -> None:
+    assert is_close(value, expected, rtol=rtol) is close
+
+
+@pytest.mark.parametrize(
+    ("value", "expected", "error"),
+    [
+        (105, 100, 0.05),
+        (95, 100, 0.05),
+        (2, 1, 1.0),
+        (1, 1, 0.0),
+        (0, 1, 1.0),
+        (-3, -2, 0.5),  # relative to |expected|
+        (3, -2, 2.5),
+        (0, 0, 0.0),  # the answer 0 to a part whose answer is 0 is right, not infinitely off
+        (0.0, -0.0, 0.0),
+        (1e-300, 0, INF),  # anything else is infinitely off
+        (-5, 0, INF),
+    ],
+)
+def test_relative_error(value: float, expected: float, error: float) -> None:
+    assert relative_error(value, expected) == error
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    expected=st.floats(min_value=1e-6, max_value=1e12),
+    factor=st.floats(min_value=0.5, max_value=1.5),
+    rtol=st.floats(min_value=0.0, max_value=0.2),
+)
+def test_close_is_relative_error_within_the_tolerance(
+    expected: float, factor: float, rtol: float
+) -> None:
+    value = expected * factor
+    error = relative_error(value, expected)
+    assert math.isclose(error, abs(factor - 1), rel_tol=1e-9, abs_tol=1e-15)
+    assert is_close(value, expected, rtol=rtol) is (error <= rtol)

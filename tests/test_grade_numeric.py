@@ -1,0 +1,255 @@
+"""Grading one number: the exact feedback of each outcome, and policies other than the sheet's.
+
+The feedback is what a student reads, so it is compared whole. Percentages and ratios are
+worked out in the comments from the sheet's values (q1.b = 1,806,336 FLOP, q2.a = 65,536,
+q3.a = 250 FLOP/byte, q5.conv.bytes = 803,968 byte). The policy cases load the bundled
+assignment with one line changed, to test what the bundled values happen to hide (a rounding
+minimum of 2 is also the predicate's default; both carry-forward formulas of q5.qkv read the
+same parts).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+from grader.grading import grade_numeric
+from grader.grading.grade import grade_submission
+from grader.input.submission import parse_submission
+from grader.results import PartResult, Status
+from grader.sheets.expectations import build_expectations
+from grader.sheets.library import load_assignment
+from tests.conftest import GradeAnswers
+
+BUNDLED = Path(__file__).resolve().parent.parent / "sheets" / "roofline_1" / "sheet.yaml"
+UNKNOWN = "and not a mistake the grader knows."
+MACS = (
+    "You counted multiply-adds, not FLOPs: one multiply-accumulate is 2 FLOPs (a multiply and "
+    "an add), so the FLOP count is twice the MAC count."
+)
+BINARY = (
+    "Your answer is off by 1000 vs 1024: decimal (k, M, G) and binary (Ki, Mi, Gi) prefixes "
+    "mixed up."
+)
+
+
+def _note(expression: str, stated: str) -> str:
+    return (
+        f"Note: your expression evaluates to {expression}, not the {stated} you wrote; the "
+        "stated result is what is graded."
+    )
+
+
+FEEDBACK = [
+    # (part, answer, status, credit, mistake, feedback)
+    ("q1.b", "1806336", Status.CORRECT, 1.0, None, "Right."),
+    (
+        "q1.b",
+        # stated 1.8e6 is its own expression rounded to 2 figures: right, and no disagreement
+        "2 × 56 × 56 × 3 × 3 × 32 = 1.8e6",
+        Status.CORRECT,
+        1.0,
+        None,
+        "Right.",
+    ),
+    (
+        "q1.b",
+        "56 × 56 × 9 × 32 × 2 = 903168",  # right expression, wrong result: no note, a slip
+        Status.PARTIAL,
+        0.75,
+        "arithmetic_slip",
+        "Your expression is right (it evaluates to 1,806,336), but the result you wrote, "
+        "903,168, is not: an arithmetic slip.",
+    ),
+    (
+        "q3.a",
+        "2e14 / 8.01e11 = 260",  # 249.69 is within 1 % of 250: a slip on a real-valued part
+        Status.PARTIAL,
+        0.75,
+        "arithmetic_slip",
+        "Your expression is right (it evaluates to 249.6879), but the result you wrote, "
+        "260, is not: an arithmetic slip.",
+    ),
+    (
+        "q1.b",
+        "56 × 56 × 9 × 16 = 903168",  # stated value is the MAC count; expression is half that
+        Status.PARTIAL,
+        0.5,
+        "macs_not_flops",
+        MACS + " " + _note("451,584", "903,168"),
+    ),
+    (
+        "q1.b",
+        "56*56*9*16 = 1.85e6",  # 1,806,336 x 1.024 = 1,849,688: 1000 vs 1024
+        Status.PARTIAL,
+        0.5,
+        "binary_prefix",
+        BINARY + " " + _note("451,584", "1,850,000"),
+    ),
+    ("q1.b", "9.03e5", Status.PARTIAL, 0.5, "macs_not_flops", MACS),  # 903,168 to 3 figures
+    # 67,000 / 65,536 - 1 = 2.23 %
+    (
+        "q2.a",
+        "6.7e4",
+        Status.PARTIAL,
+        0.5,
+        "close",
+        "Close (2.2% off) but not right: check your arithmetic or rounding.",
+    ),
+    # 300 is 4.2 % above 288 parameters (12 / 288) but has one significant figure
+    (
+        "q1.a",
+        "3e2",
+        Status.PARTIAL,
+        0.5,
+        "close",
+        "Close (4.2% off) but rounded too far: give at least 2 significant figures.",
+    ),
+    # (2.5e6 - 1,806,336) / 1,806,336 = 38.4 %
+    ("q1.b", "2.5e6", Status.INCORRECT, 0.0, None, f"Not right: about 38% too high, {UNKNOWN}"),
+    # (1,806,336 - 1.2e6) / 1,806,336 = 33.6 %
+    ("q1.b", "1.2e6", Status.INCORRECT, 0.0, None, f"Not right: about 34% too low, {UNKNOWN}"),
+    # 7e6 / 1,806,336 = 3.875 -> 3.9 times
+    ("q1.b", "7e6", Status.INCORRECT, 0.0, None, f"Not right: about 3.9 times too high, {UNKNOWN}"),
+    # 1,806,336 / 1e5 = 18.06 -> 18.1 times
+    ("q1.b", "1e5", Status.INCORRECT, 0.0, None, f"Not right: about 18.1 times too low, {UNKNOWN}"),
+    # 250 / 0.5 = 500 times
+    ("q3.a", "0.5", Status.INCORRECT, 0.0, None, f"Not right: about 500 times too low, {UNKNOWN}"),
+    ("q1.b", "0", Status.INCORRECT, 0.0, None, f"Not right: far too low, {UNKNOWN}"),
+    ("q1.b", "-1806336", Status.INCORRECT, 0.0, None, f"Not right: far too low, {UNKNOWN}"),
+    # an unknown wrong answer keeps the note on its expression
+    (
+        "q1.b",
+        "2*3 = 7",
+        Status.INCORRECT,
+        0.0,
+        None,
+        # 1,806,336 / 7 = 258,048 times
+        f"Not right: about 258,048 times too low, {UNKNOWN} {_note('6', '7')}",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("part_id", "text", "status", "credit", "mistake", "feedback"),
+    FEEDBACK,
+    ids=[f"{f[0]}={f[1]}" for f in FEEDBACK],
+)
+def test_feedback_of_each_outcome(
+    grade_answers: GradeAnswers,
+    part_id: str,
+    text: str,
+    status: Status,
+    credit: float,
+    mistake: str | None,
+    feedback: str,
+) -> None:
+    part = grade_answers({part_id: text}).part(part_id)
+    assert (part.status, part.credit, part.mistake) == (status, credit, mistake)
+    assert part.feedback == feedback
+
+
+def test_carried_forward_feedback_names_each_earlier_answer(grade_answers: GradeAnswers) -> None:
+    # q1.b in MACs and q5.conv.bytes in elements: 903,168 / 200,992 = 4.4935
+    result = grade_answers(
+        {"q1.b": "903168", "q5.conv.bytes": "200992", "q5.conv.intensity": "4.4935"}
+    )
+    part = result.part("q5.conv.intensity")
+    assert (part.status, part.credit, part.mistake) == (Status.CORRECT, 1.0, "carried_forward")
+    assert part.carried_forward
+    assert part.feedback == (
+        "Consistent with your own earlier answers q1.b = 903,168, q5.conv.bytes = 200,992, "
+        "which were not right: the mistake is counted there, not again here."
+    )
+
+
+# --- the size of a wrong answer -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected", "hint"),
+    [
+        (149, 100, "about 49%"),
+        (150, 100, "about 1.5 times"),  # from 50 % off on, a ratio
+        (50, 100, "about 2 times"),
+        (-50, 100, "far"),  # opposite signs
+        (50, -100, "far"),
+        (-50, -100, "about 2 times"),  # same sign, negative
+        (0, 100, "far"),
+        (0, -100, "far"),
+        (5, 0, "far"),  # expected 0: no ratio
+        (-5, 0, "far"),
+        (0.5, 1, "about 2 times"),  # a value below 1 is no different
+        (1, 0.25, "about 4 times"),  # nor an expected value below 1
+        (1.24, 1, "about 24%"),
+    ],
+)
+def test_size_hint(value: float, expected: float, hint: str) -> None:
+    assert grade_numeric._size_hint(value, expected) == hint
+
+
+# --- policies other than the bundled sheet's ---------------------------------------------------
+
+
+def _grade_with(tmp_path: Path, old: str, new: str, answers: Mapping[str, str]) -> PartResult:
+    text = BUNDLED.read_text("utf-8")
+    assert old in text
+    path = tmp_path / "sheet.yaml"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    shutil.copy(BUNDLED.parent / "solver.py", tmp_path / "solver.py")
+    assignment = load_assignment(path)
+    document = {"assignment": "roofline-1", "student": {"id": "s1"}, "answers": answers}
+    submission = parse_submission(
+        json.dumps(document).encode(), assignment, fmt="json", name="s1.json"
+    )
+    result = grade_submission(build_expectations(assignment), submission)
+    return result.part(list(answers)[-1])
+
+
+@pytest.mark.parametrize(
+    ("answer", "status", "mistake"),
+    [
+        ("1.81e6", Status.CORRECT, None),  # 3 figures: enough
+        ("1.8e6", Status.PARTIAL, "close"),  # 2 figures: not enough to be right any more
+        ("9.03e5", Status.INCORRECT, None),  # a mistake now needs 4 figures
+        ("9.032e5", Status.PARTIAL, "macs_not_flops"),
+    ],
+)
+def test_a_rounding_minimum_of_three_figures(
+    tmp_path: Path, answer: str, status: Status, mistake: str | None
+) -> None:
+    part = _grade_with(
+        tmp_path, "min_rounding_figures: 2", "min_rounding_figures: 3", {"q1.b": answer}
+    )
+    assert (part.status, part.mistake) == (status, mistake)
+
+
+CONV_FORMULA = 'q5.conv.intensity: {formulas: ["q1.b / q5.conv.bytes"]}'
+# q1.b in MACs, q5.conv.bytes right: 903,168 / 803,968 = 1.1234 follows from the second formula
+MACS_OVER_BYTES = {"q1.b": "903168", "q5.conv.bytes": "803968", "q5.conv.intensity": "1.1234"}
+
+
+@pytest.mark.parametrize(
+    ("first", "carried_alone"),
+    [
+        # reads only a right answer: nothing to carry, try the next; alone, 1.1234 is the
+        # part's own known mistake
+        ("q5.conv.bytes / 100000", False),
+        # cannot be evaluated: try the next; alone, it still says the part reads q1.b, so
+        # q1.b's mistake (MACs) carries into it
+        ("q1.b / (q5.conv.bytes - q5.conv.bytes)", True),
+    ],
+)
+def test_every_carry_forward_formula_is_tried(
+    tmp_path: Path, first: str, carried_alone: bool
+) -> None:
+    rule = f'q5.conv.intensity: {{formulas: ["{first}", "q1.b / q5.conv.bytes"]}}'
+    part = _grade_with(tmp_path, CONV_FORMULA, rule, MACS_OVER_BYTES)
+    assert (part.mistake, part.carried_forward) == ("carried_forward", True)
+    alone = _grade_with(tmp_path, CONV_FORMULA, f'q5.conv.intensity: {{formulas: ["{first}"]}}',
+                        MACS_OVER_BYTES)  # fmt: skip
+    assert (alone.mistake, alone.carried_forward) == ("macs_not_flops", carried_alone)
