@@ -23,6 +23,7 @@ from grader.roofline_background import (
     PlotKey,
     short_number,
 )
+from grader.svg_shapes import marker
 
 OPERATIONS: tuple[tuple[str, str], ...] = (
     ("q5.conv.intensity", "conv"),
@@ -92,7 +93,7 @@ def student_elements(frame: Frame, key: PlotKey, result: Marked) -> tuple[list[s
         for device in key.devices:
             x, y = frame.to_svg(drawn, device.attainable(drawn))
             shape = SHAPES[index % len(SHAPES)]
-            elements.append(_marker(shape, x, y, 4.2, fill=STUDENT_COLOUR))
+            elements.append(marker(shape, x, y, 4.2, fill=STUDENT_COLOUR))
             if side:
                 elements.append(_off_scale_arrow(x, y, side))
         if side:
@@ -157,7 +158,7 @@ def own_ridge_elements(
             f'<line x1="{x:.2f}" y1="{bottom:.2f}" x2="{x:.2f}" y2="{y:.2f}" stroke="{colour}" '
             'stroke-width="1.3" stroke-dasharray="3 2"/>'
         )
-        elements.append(_marker("diamond", x, y, 3.6, fill="#ffffff", stroke=colour))
+        elements.append(marker("diamond", x, y, 3.6, fill="#ffffff", stroke=colour))
         # Left of its line, unless the label before is there: then right of it.
         left = x - 2 - LABEL_WIDTH >= taken
         baseline = x - 3 if left else x + 2 + LABEL_WIDTH
@@ -169,25 +170,6 @@ def own_ridge_elements(
         )
     elements.append("</g>")
     return elements, notes
-
-
-def _marker(shape: str, x: float, y: float, r: float, *, fill: str, stroke: str = "#1a1a1a") -> str:
-    """A marker as SVG, of the same shape and size as its matplotlib legend entry."""
-    paint = f'fill="{fill}" stroke="{stroke}" stroke-width="0.9"'
-    if shape == "circle":
-        return f'<circle cx="{x:.2f}" cy="{y:.2f}" r="{r:.2f}" {paint}/>'
-    if shape == "square":
-        side = r * 1.75
-        return (
-            f'<rect x="{x - side / 2:.2f}" y="{y - side / 2:.2f}" width="{side:.2f}" '
-            f'height="{side:.2f}" {paint}/>'
-        )
-    if shape == "diamond":
-        points = [(x, y - r), (x + r, y), (x, y + r), (x - r, y)]
-    else:
-        points = [(x, y - r), (x + r, y + r * 0.8), (x - r, y + r * 0.8)]
-    coords = " ".join(f"{px:.2f},{py:.2f}" for px, py in points)
-    return f'<polygon points="{coords}" {paint}/>'
 
 
 def _off_scale_arrow(x: float, y: float, side: int) -> str:

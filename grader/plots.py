@@ -3,8 +3,7 @@
 What every plot of the sheet shares (axes, rooflines, ridges, references, legend, strips) comes
 drawn once from :mod:`grader.roofline_background`; here only a few ``<circle>``/``<rect>``/
 ``<text>`` elements are added for each student (or each class) before ``</svg>``, with notes
-for values off the scale. Importing this module (or ``grader.report``) does not import
-matplotlib.
+for values off the scale.
 
 Two modes: with the answers (ridge values, reference points, the memory-/compute-bound strip:
 ``reveal: answers`` and the class plot for TAs), or without (the rooflines as the givens define
