@@ -25,7 +25,7 @@ Outline = tuple[Point, ...]
 PAD = 2.0  # viewBox units kept clear around every label
 LINE_SPACING = 1.2  # of the font size, between the baselines of a label's lines
 
-OUTSIDE, ON_LABEL = 1000, 20  # what a candidate's conflicts cost; a line's has its weight
+OUTSIDE, ON_LABEL = 10_000, 100  # what a conflict costs; crossing a line costs its weight
 _ANCHORS = {"left": "start", "center": "middle", "right": "end"}
 
 
@@ -260,3 +260,23 @@ def _improve(
         total += layout.cost(candidate.outline)
         layout.taken.append(candidate.outline)
     return total
+
+
+def settle(
+    placed: Sequence[Candidate],
+    area: tuple[float, float, float, float],
+    taken: Sequence[Outline],
+) -> list[bool]:
+    """Which placed labels to draw: each, in order, that lies inside the area and clear of
+    ``taken`` and of the labels kept before it. The others have no room (drawn, they would
+    cover text or leave the plot); their caller says what they say elsewhere."""
+    kept_outlines = list(taken)
+    kept = []
+    for candidate in placed:
+        clear = inside(candidate.outline, area) and not any(
+            overlap(candidate.outline, other) for other in kept_outlines
+        )
+        if clear:
+            kept_outlines.append(candidate.outline)
+        kept.append(clear)
+    return kept

@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass, replace
 
 from grader.log_axes import LABEL_GAP, MAJOR, TICK_FONT, decade_label, widest_label
-from grader.roofline_drawing import draw_body
+from grader.roofline_drawing import NOTE_LINE, draw_body
 from grader.roofline_labels import covers_a_line, place_labels
 from grader.roofline_legend import legend_for
 from grader.roofline_strip import REGION_COLOURS, STRIP_GAP, strip_height
@@ -177,16 +177,18 @@ def shared_background(key: PlotKey) -> Background:
         if not legend.rows or not covers_a_line(key, frame, legend.outline(frame)):
             break
         frame = figure_frame(key, _higher(frame.limits))
-    labels, cost = place_labels(key, frame, legend)
+    placement = place_labels(key, frame, legend)
     trial = frame
     for _ in range(ROOM_DECADES):  # crowded labels: try with more room above the roofs
-        if cost == 0:
+        if placement.cost == 0:
             break
         trial = figure_frame(key, _higher(trial.limits))
-        more, more_cost = place_labels(key, trial, legend)
-        if more_cost < cost:
-            frame, labels, cost = trial, more, more_cost
-    return Background(draw_body(key, frame, legend, labels), frame)
+        roomier = place_labels(key, trial, legend)
+        if roomier.cost < placement.cost:
+            frame, placement = trial, roomier
+    if placement.notes:  # labels with no room on the plot are written under it
+        frame = figure_frame(key, frame.limits, notes=len(placement.notes))
+    return Background(draw_body(key, frame, legend, placement), frame)
 
 
 def _higher(limits: Limits) -> Limits:
@@ -206,9 +208,9 @@ def choose_limits(key: PlotKey) -> Limits:
     return Limits(xlim, ylim, y_scale, f"{SI_PREFIXES[exponent]}FLOP/s")
 
 
-def figure_frame(key: PlotKey, limits: Limits) -> Frame:
-    """Where the main axes go: margins wide enough for the labels beside them, and a strip
-    row per device below them when the answers are shown."""
+def figure_frame(key: PlotKey, limits: Limits, notes: int = 0) -> Frame:
+    """Where the main axes go: margins wide enough for the labels beside them, a strip row
+    per device below them when the answers are shown, and ``notes`` lines under it all."""
     beside = MAJOR + LABEL_GAP + widest_label(limits.ylim)
     if key.answers:  # the strip's rows are named left of it
         beside = max(beside, LABEL_GAP + max(text_width(d.name, TICK_FONT) for d in key.devices))
@@ -217,7 +219,7 @@ def figure_frame(key: PlotKey, limits: Limits) -> Frame:
     right = WIDTH - max(14.0, text_width(last, TICK_FONT) / 2 + 4)
     main_bottom = TOP + (MAIN_HEIGHT if key.answers else ALONE_HEIGHT)
     below = MAJOR + LABEL_GAP + 2 * TEXT_HEIGHT + 9  # tick labels and the axis label
-    height = main_bottom + below
+    height = main_bottom + below + (NOTE_LINE * notes + 4 if notes else 0)
     if key.answers:
         height += STRIP_GAP + strip_height(len(key.devices))
     box = (left / WIDTH, 1 - main_bottom / height, right / WIDTH, 1 - TOP / height)

@@ -5,10 +5,10 @@ axes with their ticks, the legend, the labels and the strip (see
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from grader.label_layout import Candidate
+from grader.label_layout import Label
 from grader.log_axes import (
     AXIS_COLOUR,
     LABEL_GAP,
@@ -21,6 +21,7 @@ from grader.log_axes import (
     x_ticks,
     y_ticks,
 )
+from grader.roofline_labels import Placement
 from grader.roofline_legend import Legend
 from grader.roofline_strip import STRIP_GAP, StripRow, strip_height, strip_svg
 from grader.roofline_style import (
@@ -48,11 +49,13 @@ if TYPE_CHECKING:  # types only: that module calls this one to draw
     from grader.roofline_background import Frame, PlotKey
 
 X_LABEL = "arithmetic intensity (FLOP/byte)"
+NOTE_LINE = 12.0  # viewBox units per line of the notes under the figure
+NOTE_FONT = 9.0
 
 
-def draw_body(key: PlotKey, frame: Frame, legend: Legend, labels: Sequence[Candidate]) -> str:
+def draw_body(key: PlotKey, frame: Frame, legend: Legend, placement: Placement) -> str:
     """The whole shared drawing (everything inside the ``<svg>`` element), with the labels
-    where :func:`place_labels` put them."""
+    where :func:`grader.roofline_labels.place_labels` put them."""
     left, top, _right, bottom = frame.axes()
     x_axis, y_axis = _ticks(frame)
     out = [f'<g font-family="{html.escape(FONT_STACK)}">']
@@ -70,9 +73,10 @@ def draw_body(key: PlotKey, frame: Frame, legend: Legend, labels: Sequence[Candi
         out += _references(key, frame)
     out += _axes(key, frame, x_axis, y_axis)
     out.append(legend.svg(frame))
-    out += ['<g class="labels">', *(label.svg() for label in labels), "</g>"]
+    out += ['<g class="labels">', *(label.svg() for label in placement.labels), "</g>"]
     if key.answers:
         out += _strip(key, frame, x_axis)
+    out += _notes(frame, placement.notes)
     out.append("</g>")
     return "".join(out)
 
@@ -143,7 +147,7 @@ def _axes(key: PlotKey, frame: Frame, x_axis: Ticks, y_axis: Ticks) -> list[str]
             bottom - top,
             fill="none",
             stroke=AXIS_COLOUR,
-            extra='stroke-width="0.8"',
+            extra='stroke-width="0.8" class="axes"',
         )
     ]
     out += x_ticks(x_axis, frame.x_of, bottom, labels=not key.answers)
@@ -180,3 +184,20 @@ def _strip(key: PlotKey, frame: Frame, x_axis: Ticks) -> list[str]:
     out += x_ticks(x_axis, frame.x_of, strip_bottom, labels=True)
     out.append(_x_label(frame, strip_bottom))
     return out
+
+
+def _notes(frame: Frame, notes: tuple[Label, ...]) -> list[str]:
+    """The labels that found no room on the plot, one line each at the bottom of the figure
+    (the frame's height has room for them)."""
+    left = frame.axes()[0]
+    first = frame.height - NOTE_LINE * len(notes) - 4
+    return [
+        text(
+            left,
+            first + NOTE_LINE * (i + 0.8),
+            f"\u25b8 {note.lines[0]}",
+            size=NOTE_FONT,
+            fill=note.colour,
+        )
+        for i, note in enumerate(notes)
+    ]

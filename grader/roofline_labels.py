@@ -9,14 +9,27 @@
   too short for it.
 - The peak above the highest roof, under the others; short of the right edge (where off-scale
   answers get their arrows), then further left.
+
+A label that finds no room anywhere (it would cover another or leave the plot) is written under
+the plot instead (:class:`Placement`).
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from grader.label_layout import Candidate, Label, Outline, box, overlap, place_all, place_label
+from grader.label_layout import (
+    Candidate,
+    Label,
+    Outline,
+    box,
+    overlap,
+    place_all,
+    place_label,
+    settle,
+)
 from grader.log_axes import AXIS_COLOUR, TICK_FONT
 from grader.roofline_legend import Legend
 from grader.roofline_style import REFERENCE_SIZE, RIDGE_DOT, device_colour, roofline_corners
@@ -113,13 +126,29 @@ def peak_candidates(
     return out
 
 
-def place_labels(key: PlotKey, frame: Frame, legend: Legend) -> tuple[list[Candidate], int]:
+@dataclass(frozen=True)
+class Placement:
+    """Where the labels go.
+
+    Attributes:
+        labels: the labels drawn on the plot, each where it covers least.
+        notes: the labels that found no room on the plot (they would cover text or leave
+            it), each as one line to write under the plot instead.
+        cost: what the layout covers (see :mod:`grader.label_layout`; 0: nothing).
+    """
+
+    labels: tuple[Candidate, ...]
+    notes: tuple[Label, ...]
+    cost: int
+
+
+def place_labels(key: PlotKey, frame: Frame, legend: Legend) -> Placement:
     """The ridge labels (with the answers), the bandwidths and the peaks, placed clear of
-    each other, of the legend and of the lines (see :func:`grader.label_layout.place_all`);
-    and what they cover (0: nothing)."""
+    each other, of the legend and of the lines (see :func:`grader.label_layout.place_all`)."""
     left, top, right, bottom = frame.axes()
     groups = [_ridge_labels(key, frame), _slope_labels(key, frame), _peak_labels(key, frame)]
-    labels = [candidates for group in groups for candidates in group]
+    labels = [candidates for group in groups for candidates, _note in group]
+    notes = [note for group in groups for _candidates, note in group]
     firsts = [sum(len(g) for g in groups[:i]) for i in range(len(groups))]
     orders = [
         [firsts[g] + i for g in permutation for i in range(len(groups[g]))]
@@ -127,7 +156,13 @@ def place_labels(key: PlotKey, frame: Frame, legend: Legend) -> tuple[list[Candi
     ]
     taken = [legend.outline(frame)] if legend.rows else []
     area = (left + 0.5, top + 0.5, right - 0.5, bottom - 0.5)
-    return place_all(area, _obstacles(key, frame), taken, labels, orders)
+    placed, cost = place_all(area, _obstacles(key, frame), taken, labels, orders)
+    kept = settle(placed, area, taken)
+    return Placement(
+        tuple(label for label, keep in zip(placed, kept, strict=True) if keep),
+        tuple(note for note, keep in zip(notes, kept, strict=True) if not keep),
+        cost,
+    )
 
 
 ORDERS = ((0, 1, 2), (2, 0, 1), (0, 2, 1), (1, 0, 2), (2, 1, 0), (1, 2, 0))
@@ -135,7 +170,11 @@ ORDERS = ((0, 1, 2), (2, 0, 1), (0, 2, 1), (1, 0, 2), (2, 1, 0), (1, 2, 0))
 tied to one point first, then others until one covers nothing."""
 
 
-def _ridge_labels(key: PlotKey, frame: Frame) -> list[list[Candidate]]:
+Group = list[tuple[list[Candidate], Label]]
+"""Per label: its candidate positions, and the line that says the same under the plot."""
+
+
+def _ridge_labels(key: PlotKey, frame: Frame) -> Group:
     if not key.answers:
         return []
     left, _top, right, _bottom = frame.axes()
@@ -145,11 +184,12 @@ def _ridge_labels(key: PlotKey, frame: Frame) -> list[list[Candidate]]:
         lines = (f"{device.name} ridge", f"{plain(device.ridge)} FLOP/byte")
         label = Label(lines, TICK_FONT, device_colour(index), bold=True)
         left_part = (point[0] - left) / (right - left) < 0.55
-        out.append(ridge_candidates(label, point, left_part=left_part))
+        note = Label((" ".join(lines),), TICK_FONT, label.colour)
+        out.append((ridge_candidates(label, point, left_part=left_part), note))
     return out
 
 
-def _slope_labels(key: PlotKey, frame: Frame) -> list[list[Candidate]]:
+def _slope_labels(key: PlotKey, frame: Frame) -> Group:
     """A bandwidth label per device; under the slowest memory's line, above the others."""
     slowest = min(d.bandwidth for d in key.devices)
     out = []
@@ -158,13 +198,12 @@ def _slope_labels(key: PlotKey, frame: Frame) -> list[list[Candidate]]:
         full = Label((f"{device.name} {rate}",), TICK_FONT, colour)
         start, ridge, _end = roofline_corners(frame, device)
         below = device.bandwidth == slowest
-        out.append(
-            slope_candidates((full, Label((rate,), TICK_FONT, colour)), start, ridge, below=below)
-        )
+        short = Label((rate,), TICK_FONT, colour)
+        out.append((slope_candidates((full, short), start, ridge, below=below), full))
     return out
 
 
-def _peak_labels(key: PlotKey, frame: Frame) -> list[list[Candidate]]:
+def _peak_labels(key: PlotKey, frame: Frame) -> Group:
     """A peak label per roof height, the highest first; above the highest roof, under the
     others. Devices with the same peak share a roof, so they share a label naming them."""
     right = frame.axes()[2]
@@ -176,13 +215,14 @@ def _peak_labels(key: PlotKey, frame: Frame) -> list[list[Candidate]]:
     for rank, peak in enumerate(sorted(roofs, reverse=True)):
         indexes = roofs[peak]
         text = f"peak {peak / limits.y_scale:,g} {limits.y_unit}"
+        names = ", ".join(key.devices[i].name for i in indexes)
         if len(indexes) > 1:
-            names = ", ".join(key.devices[i].name for i in indexes)
             label = Label((f"{text} ({names})",), TICK_FONT, AXIS_COLOUR)
         else:
             label = Label((text,), TICK_FONT, device_colour(indexes[0]))
         ridge = max(frame.x_of(key.devices[i].ridge) for i in indexes), frame.y_of(peak)
-        out.append(peak_candidates(label, ridge, right, above=rank == 0))
+        note = Label((f"{names} {text}",), TICK_FONT, label.colour)
+        out.append((peak_candidates(label, ridge, right, above=rank == 0), note))
     return out
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -308,3 +310,20 @@ def test_an_own_turning_point_off_scale_or_missing_gets_a_note(
     frame = plot_frame(expectations, answers=False)
     [(x, _)] = own_ridge_lines(svg)
     assert x == pytest.approx(frame.box[2] * frame.width, abs=0.01)  # at the right edge
+
+
+def test_drawing_imports_no_plotting_library() -> None:
+    """The plot is written as SVG text: drawing it (uncached) loads no plotting library."""
+    code = (
+        "import sys; from grader.assignment import load_assignment;"
+        "from grader.expectations import build_expectations;"
+        "from grader.plots import class_roofline_svg, roofline_svg;"
+        "exp = build_expectations(load_assignment('roofline-1'));"
+        "roofline_svg(exp, answers=True); roofline_svg(exp, answers=False);"
+        "class_roofline_svg(exp, []);"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('matplotlib', 'PIL', 'numpy', 'cairo')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
