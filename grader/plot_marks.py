@@ -12,6 +12,7 @@ import math
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from grader.label_layout import Outline, box, overlap
 from grader.results import ResultLike, Status
 from grader.roofline_background import (
     CLASS_COLOURS,
@@ -23,7 +24,7 @@ from grader.roofline_background import (
     PlotKey,
     short_number,
 )
-from grader.svg_shapes import marker
+from grader.svg_shapes import marker, text_width
 
 OPERATIONS: tuple[tuple[str, str], ...] = (
     ("q5.conv.intensity", "conv"),
@@ -126,13 +127,19 @@ def class_elements(
 
 
 LABEL_WIDTH = 9.0  # viewBox units a turning-point label (8px text, turned upright) takes
+SLIDE = 10.0  # viewBox units a turning-point label moves up its line at a time
 
 
 def own_ridge_elements(
-    frame: Frame, key: PlotKey, result: Marked, parts: Sequence[tuple[str, int]]
+    frame: Frame,
+    key: PlotKey,
+    result: Marked,
+    parts: Sequence[tuple[str, int]],
+    avoid: Sequence[Outline] = (),
 ) -> tuple[list[str], list[str]]:
     """The student's own turning points: a dashed line in the device's colour from the axis
-    up to its roofline, labelled as theirs; notes for values not drawn or off scale."""
+    up to its roofline, labelled as theirs, clear of ``avoid`` (the shared drawing's labels)
+    where it can be; notes for values not drawn or off scale."""
     drawn: list[tuple[float, float, int]] = []  # (x, y, device index)
     elements, notes = ['<g class="own-ridges">'], []
     for part_id, index in parts:
@@ -151,7 +158,7 @@ def own_ridge_elements(
                 "scale, drawn at the edge"
             )
     bottom = (1.0 - frame.box[1]) * frame.height
-    taken = -math.inf  # right end of the last label placed, left to right
+    placed: list[Outline] = []
     for x, y, index in sorted(drawn):
         colour = DEVICE_COLOURS[index % len(DEVICE_COLOURS)]
         elements.append(
@@ -159,17 +166,71 @@ def own_ridge_elements(
             'stroke-width="1.3" stroke-dasharray="3 2"/>'
         )
         elements.append(marker("diamond", x, y, 3.6, fill="#ffffff", stroke=colour))
-        # Left of its line, unless the label before is there: then right of it.
-        left = x - 2 - LABEL_WIDTH >= taken
-        baseline = x - 3 if left else x + 2 + LABEL_WIDTH
-        taken = x - 2 if left else x + 2 + LABEL_WIDTH
-        label = html.escape(f"your {key.devices[index].name} turning point")
-        elements.append(
-            f'<text transform="translate({baseline:.2f} {bottom - 6:.2f}) rotate(-90)" '
-            f'fill="{colour}" style="{TEXT_STYLE}; font-size: 8px">{label}</text>'
-        )
+        label = f"your {key.devices[index].name} turning point"
+        span = ((1.0 - frame.box[3]) * frame.height + 2, bottom)
+        elements.append(_turning_label(label, (x, y), colour, span, placed, avoid))
     elements.append("</g>")
     return elements, notes
+
+
+def _turning_label(
+    label: str,
+    point: tuple[float, float],
+    colour: str,
+    span: tuple[float, float],
+    placed: list[Outline],
+    avoid: Sequence[Outline],
+) -> str:
+    """A turning point's label, upright beside its dashed line: from the axis up, left of the
+    line, else right of it; else slid up the line a step at a time, above the point if need
+    be; else level, beside the line at some height. The first place clear of the labels
+    placed before and of ``avoid``; else the first clear of those placed before. Its
+    outline joins ``placed``."""
+    top, bottom = span
+    x, y = point
+    length = text_width(label, 8.0)
+    options: list[tuple[float, float, str]] = [
+        (base, start, "up")
+        for start in _steps(bottom - 6, top + length, SLIDE)
+        for base in (x - 3, x + 2 + LABEL_WIDTH)  # the baselines left and right of the line
+    ]
+    options += [
+        (start, baseline, side)
+        for baseline in _steps(bottom - 4, max(top + 8, y - 8), SLIDE)
+        for start, side in ((x + 4, "right"), (x - 4, "left"))
+    ]
+    outlines = [_turning_outline(option, length) for option in options]
+    clear = [not any(overlap(o, other) for other in placed) for o in outlines]
+    free = [
+        fits and not any(overlap(o, other) for other in avoid)
+        for fits, o in zip(clear, outlines, strict=True)
+    ]
+    choice = free.index(True) if any(free) else clear.index(True) if any(clear) else 0
+    placed.append(outlines[choice])
+    at, along, how = options[choice]
+    style = f'fill="{colour}" style="{TEXT_STYLE}; font-size: 8px"'
+    if how == "up":
+        place = f'transform="translate({at:.2f} {along:.2f}) rotate(-90)"'
+    else:
+        anchor = ' text-anchor="end"' if how == "left" else ""
+        place = f'x="{at:.2f}" y="{along:.2f}"{anchor}'
+    return f"<text {place} {style}>{html.escape(label)}</text>"
+
+
+def _turning_outline(option: tuple[float, float, str], length: float) -> Outline:
+    """What a turning point's label covers: ``option`` is (baseline x, start y, "up") for an
+    upright label, (start x, baseline y, "right" or "left") for a level one."""
+    at, along, how = option
+    if how == "up":
+        return box(at - 6.3, along - length, at + 2, along)
+    left = at if how == "right" else at - length
+    return box(left, along - 6.3, left + length, along + 2)
+
+
+def _steps(first: float, last: float, step: float) -> list[float]:
+    """``first``, ``first - step``, ... down to no less than ``last`` (at least ``first``)."""
+    count = max(0, int((first - last) // step))
+    return [first - step * i for i in range(count + 1)]
 
 
 def _off_scale_arrow(x: float, y: float, side: int) -> str:

@@ -61,7 +61,9 @@ def roofline_svg(exp: Expectations, result: Marked | None = None, *, answers: bo
     if result is None or result.status != "graded":
         return _finish(background, [], [])
     marks, notes = student_elements(background.frame, key, result)
-    ridges, ridge_notes = own_ridge_elements(background.frame, key, result, ridge_parts(exp))
+    ridges, ridge_notes = own_ridge_elements(
+        background.frame, key, result, ridge_parts(exp), background.labels
+    )
     return _finish(background, ridges + marks, notes + ridge_notes)
 
 

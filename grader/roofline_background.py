@@ -18,6 +18,7 @@ import functools
 import math
 from dataclasses import dataclass, replace
 
+from grader.label_layout import Outline
 from grader.log_axes import LABEL_GAP, MAJOR, TICK_FONT, decade_label, widest_label
 from grader.roofline_drawing import NOTE_LINE, draw_body
 from grader.roofline_labels import covers_a_line, place_labels
@@ -146,10 +147,12 @@ class Frame:
 
 @dataclass(frozen=True)
 class Background:
-    """The cached shared drawing: the SVG body (no opening or closing tag) and its frame."""
+    """The cached shared drawing: the SVG body (no opening or closing tag), its frame, and
+    the outlines of its labels and legend (for marks added later to keep clear of)."""
 
     body: str
     frame: Frame
+    labels: tuple[Outline, ...] = ()
 
 
 def short_number(value: float) -> str:
@@ -188,7 +191,10 @@ def shared_background(key: PlotKey) -> Background:
             frame, placement = trial, roomier
     if placement.notes:  # labels with no room on the plot are written under it
         frame = figure_frame(key, frame.limits, notes=len(placement.notes))
-    return Background(draw_body(key, frame, legend, placement), frame)
+    outlines = tuple(label.outline for label in placement.labels)
+    if legend.rows:
+        outlines += (legend.outline(frame),)
+    return Background(draw_body(key, frame, legend, placement), frame, outlines)
 
 
 def _higher(limits: Limits) -> Limits:

@@ -33,6 +33,7 @@ from grader.label_layout import (
 from grader.log_axes import AXIS_COLOUR, TICK_FONT
 from grader.roofline_legend import Legend
 from grader.roofline_style import REFERENCE_SIZE, RIDGE_DOT, device_colour, roofline_corners
+from grader.svg_shapes import text_width
 
 if TYPE_CHECKING:  # types only: that module builds its drawing from this one
     from grader.roofline_background import Frame, PlotKey
@@ -156,7 +157,8 @@ def place_labels(key: PlotKey, frame: Frame, legend: Legend) -> Placement:
     ]
     taken = [legend.outline(frame)] if legend.rows else []
     area = (left + 0.5, top + 0.5, right - 0.5, bottom - 0.5)
-    placed, cost = place_all(area, _obstacles(key, frame), taken, labels, orders)
+    obstacles = _obstacles(key, frame) + _turning_point_zones(key, frame)
+    placed, cost = place_all(area, obstacles, taken, labels, orders)
     kept = settle(placed, area, taken)
     return Placement(
         tuple(label for label, keep in zip(placed, kept, strict=True) if keep),
@@ -253,6 +255,22 @@ def _obstacles(key: PlotKey, frame: Frame) -> list[tuple[Outline, int]]:
             x, y = frame.to_svg(intensity, device.attainable(intensity))
             r = REFERENCE_SIZE + 0.7
             out.append((box(x - r, y - r, x + r, y + r), MARKER_WEIGHT))
+    return out
+
+
+TURNING_POINT_WEIGHT = 5
+TURNING_POINT_FONT = 8.0  # of a student's "your GPU turning point" (grader.plot_marks)
+
+
+def _turning_point_zones(key: PlotKey, frame: Frame) -> list[tuple[Outline, int]]:
+    """Where a student's own turning point of a device is labelled when it is right: upright
+    beside the ridge, from the bottom of the axes up (see :mod:`grader.plot_marks`)."""
+    bottom = frame.axes()[3]
+    out = []
+    for device in key.devices:
+        x = frame.x_of(device.ridge)
+        height = text_width(f"your {device.name} turning point", TURNING_POINT_FONT) + 8
+        out.append((box(x - 12, bottom - height, x + 13, bottom), TURNING_POINT_WEIGHT))
     return out
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from leaks import html_text, leaks
+from plot_geometry import polygons_overlap, text_boxes, view_box
 
 from grader.expectations import Expectations
 from grader.pipeline import grade_file
@@ -327,3 +328,29 @@ def test_drawing_imports_no_plotting_library() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("answers", [False, True])
+@pytest.mark.parametrize("gpu_turning_point", [0.15, 0.3, 0.6, 4.0, 250.0, 3000.0])
+def test_own_turning_point_labels_keep_clear_of_the_drawings_texts(
+    expectations: Expectations, macs: SubmissionResult, answers: bool, gpu_turning_point: float
+) -> None:
+    """Wherever a student puts a turning point (here low on the slopes, where the bandwidth
+    labels are), its upright label finds a place that covers no text of the drawing."""
+    values = {"q3.a": gpu_turning_point, "q4.a": 3.333}
+    parts = tuple(
+        part.model_copy(update={"value": values[part.id], "status": "incorrect"})
+        if part.id in values
+        else part
+        for part in macs.parts
+    )
+    svg = roofline_svg(expectations, macs.model_copy(update={"parts": parts}), answers=answers)
+    boxes = text_boxes(svg)
+    own = [box for box in boxes if box.group == "own-ridges"]
+    assert len(own) == 2
+    width, height = view_box(svg)
+    for box in own:
+        assert all(0 <= x <= width and 0 <= y <= height for x, y in box.corners)
+        for other in boxes:
+            if other is not box:
+                assert not polygons_overlap(box.corners, other.corners), (box.text, other.text)
