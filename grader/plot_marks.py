@@ -8,6 +8,7 @@ arrow when off scale); nothing here knows an expected value.
 from __future__ import annotations
 
 import html
+import itertools
 import math
 from collections.abc import Sequence
 from typing import Any, Protocol
@@ -189,25 +190,28 @@ def _turning_label(
     top, bottom = span
     x, y = point
     length = text_width(label, 8.0)
-    options: list[tuple[float, float, str]] = [
+    upright = (
         (base, start, "up")
         for start in _steps(bottom - 6, top + length, SLIDE)
         for base in (x - 3, x + 2 + LABEL_WIDTH)  # the baselines left and right of the line
-    ]
-    options += [
+    )
+    level = (
         (start, baseline, side)
         for baseline in _steps(bottom - 4, max(top + 8, y - 8), SLIDE)
         for start, side in ((x + 4, "right"), (x - 4, "left"))
-    ]
-    outlines = [_turning_outline(option, length) for option in options]
-    clear = [not any(overlap(o, other) for other in placed) for o in outlines]
-    free = [
-        fits and not any(overlap(o, other) for other in avoid)
-        for fits, o in zip(clear, outlines, strict=True)
-    ]
-    choice = free.index(True) if any(free) else clear.index(True) if any(clear) else 0
-    placed.append(outlines[choice])
-    at, along, how = options[choice]
+    )
+    first = (x - 3, bottom - 6, "up")
+    chosen: tuple[tuple[float, float, str], Outline] | None = None
+    for option in itertools.chain(upright, level):  # the first one free is usually the first
+        outline = _turning_outline(option, length)
+        if any(overlap(outline, other) for other in placed):
+            continue
+        chosen = chosen or (option, outline)  # clear of the turning points at least
+        if not any(overlap(outline, other) for other in avoid):
+            chosen = (option, outline)
+            break
+    (at, along, how), outline = chosen or (first, _turning_outline(first, length))
+    placed.append(outline)
     style = f'fill="{colour}" style="{TEXT_STYLE}; font-size: 8px"'
     if how == "up":
         place = f'transform="translate({at:.2f} {along:.2f}) rotate(-90)"'
