@@ -84,6 +84,12 @@ def class_roofline_svg(exp: Expectations, results: Sequence[ResultLike]) -> str:
     return _finish(background, marks, notes)
 
 
+def drawing_svg(key: PlotKey) -> str:
+    """The shared drawing of a key alone, as a self-contained ``<svg>`` element (a plot whose
+    devices, operations and references do not come from an assignment, or a test's)."""
+    return _finish(shared_background(key), [], [])
+
+
 def has_roofline(exp: Expectations) -> bool:
     """Whether the sheet gives at least one device (``<name>.peak`` and ``<name>.bandwidth``)."""
     return bool(devices_of(exp.givens))
