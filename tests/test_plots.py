@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import math
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 from leaks import html_text, leaks
+from plot_geometry import polygons_overlap, text_boxes, view_box
 
 from grader.reports.plot_marks import LABEL_WIDTH, clamp
 from grader.reports.plots import (
@@ -55,12 +58,24 @@ def student_xs(svg: str) -> list[float]:
 
 
 def reference_markers(svg: str) -> list[tuple[float, float]]:
-    """Where matplotlib drew the hollow reference markers (drawn in #222222)."""
-    return [
-        (float(use.get("x", "nan")), float(use.get("y", "nan")))
-        for use in ET.fromstring(svg).iter(f"{SVG}use")
-        if "stroke: #222222" in use.get("style", "") and use.get("x") != use.get("y")
-    ]
+    """The centres of the hollow reference markers (circles, squares, diamonds)."""
+    root = ET.fromstring(svg)
+    group = next((g for g in root.iter(f"{SVG}g") if g.get("class") == "references"), None)
+    if group is None:
+        return []
+    centres = []
+    for node in group:
+        if node.tag == f"{SVG}circle":
+            centres.append((float(node.get("cx", "nan")), float(node.get("cy", "nan"))))
+        elif node.tag == f"{SVG}rect":
+            x, y = float(node.get("x", "nan")), float(node.get("y", "nan"))
+            side = float(node.get("width", "nan"))
+            centres.append((x + side / 2, y + side / 2))
+        else:  # a diamond: the middle of its corners
+            corners = [tuple(map(float, p.split(","))) for p in node.get("points", "").split()]
+            xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+            centres.append(((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2))
+    return centres
 
 
 @pytest.fixture(scope="module")
@@ -96,13 +111,15 @@ def test_both_rooflines_ridges_and_regions_are_labelled(
         assert legend in labels
 
 
-def test_frame_matches_where_matplotlib_drew_the_reference_points(
+def test_reference_points_are_drawn_where_the_frame_puts_them(
     expectations: Expectations,
 ) -> None:
-    """The recorded data -> SVG transform is the one matplotlib used (log scale, y flipped)."""
+    """Each reference operation sits on every roofline, where the recorded data -> SVG
+    transform (log scale, y flipped) puts it; so do the students' marks drawn later."""
     key = plot_key(expectations)
     frame = plot_frame(expectations)
     drawn = reference_markers(roofline_svg(expectations, answers=True))
+    assert len(drawn) == len(key.references) * len(key.devices) == 4
     for _label, intensity in key.references:
         for device in key.devices:
             x, y = frame.to_svg(intensity, device.attainable(intensity))
@@ -185,12 +202,7 @@ def test_error_result_and_no_result_draw_the_background_only(
     assert 'class="student-marks"' not in roofline_svg(expectations, answers=True)
 
 
-def test_background_is_drawn_once_and_calls_do_not_leak(
-    expectations: Expectations, macs: SubmissionResult
-) -> None:
-    import matplotlib
-
-    backend = matplotlib.get_backend()
+def test_background_is_drawn_once(expectations: Expectations, macs: SubmissionResult) -> None:
     roofline_svg(expectations, macs, answers=True)
     before = shared_background.cache_info()
     first = roofline_svg(expectations, macs, answers=True)
@@ -198,7 +210,6 @@ def test_background_is_drawn_once_and_calls_do_not_leak(
     after = shared_background.cache_info()
     assert first == second
     assert after.misses == before.misses and after.hits >= before.hits + 2
-    assert matplotlib.get_backend() == backend
 
 
 def test_class_plot_has_a_dot_per_student_operation_and_device(
@@ -245,11 +256,12 @@ def test_without_answers_only_the_givens_and_the_students_marks_are_drawn(
     for given in ("GPU 800 GB/s", "PIM 6,000 GB/s", "peak 200 TFLOP/s", "peak 20 TFLOP/s"):
         assert given in labels
     assert "your conv" in labels and "your QKV" in labels
-    shown = html_text(svg)  # the texts, and matplotlib's comments in the source
+    shown = html_text(svg)  # the texts, comments and labels read aloud
     for answer in ("ridge", "reference", "memory-bound", "compute-bound", "250", "3.33"):
         assert answer not in shown, answer
     assert leaks(shown, expectations) == []
-    assert reference_markers(svg) == []
+    assert reference_markers(svg) == [] and 'class="references"' not in svg
+    assert "ridge-points" not in svg and 'class="strip"' not in svg
     assert len(student_xs(svg)) == 2  # the student's conv on both rooflines
     frame = plot_frame(expectations, answers=False)
     assert frame.limits == plot_frame(expectations).limits  # whole decades from the givens
@@ -299,3 +311,46 @@ def test_an_own_turning_point_off_scale_or_missing_gets_a_note(
     frame = plot_frame(expectations, answers=False)
     [(x, _)] = own_ridge_lines(svg)
     assert x == pytest.approx(frame.box[2] * frame.width, abs=0.01)  # at the right edge
+
+
+def test_drawing_imports_no_plotting_library() -> None:
+    """The plot is written as SVG text: drawing it (uncached) loads no plotting library."""
+    code = (
+        "import sys; from grader.sheets.library import load_assignment;"
+        "from grader.sheets.expectations import build_expectations;"
+        "from grader.reports.plots import class_roofline_svg, roofline_svg;"
+        "exp = build_expectations(load_assignment('roofline-1'));"
+        "roofline_svg(exp, answers=True); roofline_svg(exp, answers=False);"
+        "class_roofline_svg(exp, []);"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('matplotlib', 'PIL', 'numpy', 'cairo')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("answers", [False, True])
+@pytest.mark.parametrize("gpu_turning_point", [0.15, 0.3, 0.6, 4.0, 250.0, 3000.0])
+def test_own_turning_point_labels_keep_clear_of_the_drawings_texts(
+    expectations: Expectations, macs: SubmissionResult, answers: bool, gpu_turning_point: float
+) -> None:
+    """Wherever a student puts a turning point (here low on the slopes, where the bandwidth
+    labels are), its upright label finds a place that covers no text of the drawing."""
+    values = {"q3.a": gpu_turning_point, "q4.a": 3.333}
+    parts = tuple(
+        part.model_copy(update={"value": values[part.id], "status": "incorrect"})
+        if part.id in values
+        else part
+        for part in macs.parts
+    )
+    svg = roofline_svg(expectations, macs.model_copy(update={"parts": parts}), answers=answers)
+    boxes = text_boxes(svg)
+    own = [box for box in boxes if box.group == "own-ridges"]
+    assert len(own) == 2
+    width, height = view_box(svg)
+    for box in own:
+        assert all(0 <= x <= width and 0 <= y <= height for x, y in box.corners)
+        for other in boxes:
+            if other is not box:
+                assert not polygons_overlap(box.corners, other.corners), (box.text, other.text)

@@ -138,7 +138,7 @@ def test_roofline_svg_is_embedded_without_prolog(assignment: Assignment) -> None
 
 
 def test_roofline_svg_labels_never_refuse_a_drawing(assignment: Assignment) -> None:
-    # What matplotlib writes for a legend label "x onload=1 <img onerror=...>": text, a comment
+    # What an SVG writer may make of a legend label "x onload=1 <img onerror=...>": text, a comment
     # and an attribute value, all inert.
     svg = (
         '<svg aria-label="x onload=1"><!-- x onload=1 <img src=x onerror=alert(1)> -->'

@@ -1,5 +1,5 @@
 """The marks added to the shared roofline drawing: one student's operations and turning points,
-or a class's dots, as a few SVG elements (see :mod:`grader.plots`).
+or a class's dots, as a few SVG elements (see :mod:`grader.reports.plots`).
 
 Every value drawn is the student's own (possibly wrong or absurd: clamped to the edge with an
 arrow when off scale); nothing here knows an expected value.
@@ -8,10 +8,12 @@ arrow when off scale); nothing here knows an expected value.
 from __future__ import annotations
 
 import html
+import itertools
 import math
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from grader.reports.label_layout import Outline, box, overlap
 from grader.reports.roofline_background import (
     CLASS_COLOURS,
     DEVICE_COLOURS,
@@ -22,6 +24,7 @@ from grader.reports.roofline_background import (
     PlotKey,
     short_number,
 )
+from grader.reports.svg_shapes import marker, text_width
 from grader.results import ResultLike, Status
 
 OPERATIONS: tuple[tuple[str, str], ...] = (
@@ -92,7 +95,7 @@ def student_elements(frame: Frame, key: PlotKey, result: Marked) -> tuple[list[s
         for device in key.devices:
             x, y = frame.to_svg(drawn, device.attainable(drawn))
             shape = SHAPES[index % len(SHAPES)]
-            elements.append(_marker(shape, x, y, 4.2, fill=STUDENT_COLOUR))
+            elements.append(marker(shape, x, y, 4.2, fill=STUDENT_COLOUR))
             if side:
                 elements.append(_off_scale_arrow(x, y, side))
         if side:
@@ -125,13 +128,19 @@ def class_elements(
 
 
 LABEL_WIDTH = 9.0  # viewBox units a turning-point label (8px text, turned upright) takes
+SLIDE = 10.0  # viewBox units a turning-point label moves up its line at a time
 
 
 def own_ridge_elements(
-    frame: Frame, key: PlotKey, result: Marked, parts: Sequence[tuple[str, int]]
+    frame: Frame,
+    key: PlotKey,
+    result: Marked,
+    parts: Sequence[tuple[str, int]],
+    avoid: Sequence[Outline] = (),
 ) -> tuple[list[str], list[str]]:
     """The student's own turning points: a dashed line in the device's colour from the axis
-    up to its roofline, labelled as theirs; notes for values not drawn or off scale."""
+    up to its roofline, labelled as theirs, clear of ``avoid`` (the shared drawing's labels)
+    where it can be; notes for values not drawn or off scale."""
     drawn: list[tuple[float, float, int]] = []  # (x, y, device index)
     elements, notes = ['<g class="own-ridges">'], []
     for part_id, index in parts:
@@ -150,44 +159,82 @@ def own_ridge_elements(
                 "scale, drawn at the edge"
             )
     bottom = (1.0 - frame.box[1]) * frame.height
-    taken = -math.inf  # right end of the last label placed, left to right
+    placed: list[Outline] = []
     for x, y, index in sorted(drawn):
         colour = DEVICE_COLOURS[index % len(DEVICE_COLOURS)]
         elements.append(
             f'<line x1="{x:.2f}" y1="{bottom:.2f}" x2="{x:.2f}" y2="{y:.2f}" stroke="{colour}" '
             'stroke-width="1.3" stroke-dasharray="3 2"/>'
         )
-        elements.append(_marker("diamond", x, y, 3.6, fill="#ffffff", stroke=colour))
-        # Left of its line, unless the label before is there: then right of it.
-        left = x - 2 - LABEL_WIDTH >= taken
-        baseline = x - 3 if left else x + 2 + LABEL_WIDTH
-        taken = x - 2 if left else x + 2 + LABEL_WIDTH
-        label = html.escape(f"your {key.devices[index].name} turning point")
-        elements.append(
-            f'<text transform="translate({baseline:.2f} {bottom - 6:.2f}) rotate(-90)" '
-            f'fill="{colour}" style="{TEXT_STYLE}; font-size: 8px">{label}</text>'
-        )
+        elements.append(marker("diamond", x, y, 3.6, fill="#ffffff", stroke=colour))
+        label = f"your {key.devices[index].name} turning point"
+        span = ((1.0 - frame.box[3]) * frame.height + 2, bottom)
+        elements.append(_turning_label(label, (x, y), colour, span, placed, avoid))
     elements.append("</g>")
     return elements, notes
 
 
-def _marker(shape: str, x: float, y: float, r: float, *, fill: str, stroke: str = "#1a1a1a") -> str:
-    """A marker as SVG, of the same shape and size as its matplotlib legend entry."""
-    paint = f'fill="{fill}" stroke="{stroke}" stroke-width="0.9"'
-    if shape == "circle":
-        return f'<circle cx="{x:.2f}" cy="{y:.2f}" r="{r:.2f}" {paint}/>'
-    if shape == "square":
-        side = r * 1.75
-        return (
-            f'<rect x="{x - side / 2:.2f}" y="{y - side / 2:.2f}" width="{side:.2f}" '
-            f'height="{side:.2f}" {paint}/>'
-        )
-    if shape == "diamond":
-        points = [(x, y - r), (x + r, y), (x, y + r), (x - r, y)]
+def _turning_label(
+    label: str,
+    point: tuple[float, float],
+    colour: str,
+    span: tuple[float, float],
+    placed: list[Outline],
+    avoid: Sequence[Outline],
+) -> str:
+    """A turning point's label, upright beside its dashed line: from the axis up, left of the
+    line, else right of it; else slid up the line a step at a time, above the point if need
+    be; else level, beside the line at some height. The first place clear of the labels
+    placed before and of ``avoid``; else the first clear of those placed before. Its
+    outline joins ``placed``."""
+    top, bottom = span
+    x, y = point
+    length = text_width(label, 8.0)
+    upright = (
+        (base, start, "up")
+        for start in _steps(bottom - 6, top + length, SLIDE)
+        for base in (x - 3, x + 2 + LABEL_WIDTH)  # the baselines left and right of the line
+    )
+    level = (
+        (start, baseline, side)
+        for baseline in _steps(bottom - 4, max(top + 8, y - 8), SLIDE)
+        for start, side in ((x + 4, "right"), (x - 4, "left"))
+    )
+    first = (x - 3, bottom - 6, "up")
+    chosen: tuple[tuple[float, float, str], Outline] | None = None
+    for option in itertools.chain(upright, level):  # the first one free is usually the first
+        outline = _turning_outline(option, length)
+        if any(overlap(outline, other) for other in placed):
+            continue
+        chosen = chosen or (option, outline)  # clear of the turning points at least
+        if not any(overlap(outline, other) for other in avoid):
+            chosen = (option, outline)
+            break
+    (at, along, how), outline = chosen or (first, _turning_outline(first, length))
+    placed.append(outline)
+    style = f'fill="{colour}" style="{TEXT_STYLE}; font-size: 8px"'
+    if how == "up":
+        place = f'transform="translate({at:.2f} {along:.2f}) rotate(-90)"'
     else:
-        points = [(x, y - r), (x + r, y + r * 0.8), (x - r, y + r * 0.8)]
-    coords = " ".join(f"{px:.2f},{py:.2f}" for px, py in points)
-    return f'<polygon points="{coords}" {paint}/>'
+        anchor = ' text-anchor="end"' if how == "left" else ""
+        place = f'x="{at:.2f}" y="{along:.2f}"{anchor}'
+    return f"<text {place} {style}>{html.escape(label)}</text>"
+
+
+def _turning_outline(option: tuple[float, float, str], length: float) -> Outline:
+    """What a turning point's label covers: ``option`` is (baseline x, start y, "up") for an
+    upright label, (start x, baseline y, "right" or "left") for a level one."""
+    at, along, how = option
+    if how == "up":
+        return box(at - 6.3, along - length, at + 2, along)
+    left = at if how == "right" else at - length
+    return box(left, along - 6.3, left + length, along + 2)
+
+
+def _steps(first: float, last: float, step: float) -> list[float]:
+    """``first``, ``first - step``, ... down to no less than ``last`` (at least ``first``)."""
+    count = max(0, int((first - last) // step))
+    return [first - step * i for i in range(count + 1)]
 
 
 def _off_scale_arrow(x: float, y: float, side: int) -> str:

@@ -1,10 +1,9 @@
 """The sheet's roofline plot as self-contained SVG, with a student's (or a class's) operations.
 
 What every plot of the sheet shares (axes, rooflines, ridges, references, legend, strips) comes
-drawn once from :mod:`grader.roofline_background`; here only a few ``<circle>``/``<rect>``/
+drawn once from :mod:`grader.reports.roofline_background`; here only a few ``<circle>``/``<rect>``/
 ``<text>`` elements are added for each student (or each class) before ``</svg>``, with notes
-for values off the scale. Importing this module (or ``grader.report``) does not import
-matplotlib.
+for values off the scale.
 
 Two modes: with the answers (ridge values, reference points, the memory-/compute-bound strip:
 ``reveal: answers`` and the class plot for TAs), or without (the rooflines as the givens define
@@ -62,7 +61,9 @@ def roofline_svg(exp: Expectations, result: Marked | None = None, *, answers: bo
     if result is None or result.status != "graded":
         return _finish(background, [], [])
     marks, notes = student_elements(background.frame, key, result)
-    ridges, ridge_notes = own_ridge_elements(background.frame, key, result, ridge_parts(exp))
+    ridges, ridge_notes = own_ridge_elements(
+        background.frame, key, result, ridge_parts(exp), background.labels
+    )
     return _finish(background, ridges + marks, notes + ridge_notes)
 
 
@@ -81,6 +82,12 @@ def class_roofline_svg(exp: Expectations, results: Sequence[ResultLike]) -> str:
     marks, off_scale = class_elements(background.frame, key, results)
     notes = [f"{off_scale} value(s) off scale, drawn at the edge"] if off_scale else []
     return _finish(background, marks, notes)
+
+
+def drawing_svg(key: PlotKey) -> str:
+    """The shared drawing of a key alone, as a self-contained ``<svg>`` element (a plot whose
+    devices, operations and references do not come from an assignment, or a test's)."""
+    return _finish(shared_background(key), [], [])
 
 
 def has_roofline(exp: Expectations) -> bool:

@@ -161,7 +161,7 @@ def prepare(exp: Expectations, level: RevealLevel | None = None) -> None:
     """Build what every report shares (the template, the roofline drawn once) in this process.
 
     Called before the grading processes start: forked from this one, they begin with both
-    instead of importing matplotlib and drawing the same plot once each.
+    instead of building each once.
     """
     _template()
     mode = PLOT[level or exp.assignment.reveal]

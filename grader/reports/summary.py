@@ -235,8 +235,8 @@ def _inline_svg(svg: str) -> Markup:
     start = svg.find("<svg")
     if start < 0:
         raise ValueError("roofline_svg is not an SVG drawing (no <svg> element)")
-    # matplotlib copies labels into comments; they are inert, and dropping them keeps the page
-    # small and leaves nothing for a stray "-->" to end early.
+    # Comments (some SVG writers copy labels into them) are inert; dropping them keeps the
+    # page small and leaves nothing for a stray "-->" to end early.
     body = _XML_COMMENT.sub("", svg[start:]).strip()
     finder = _ScriptFinder()
     finder.feed(body)
@@ -254,8 +254,8 @@ def _inline_svg(svg: str) -> Markup:
 class _ScriptFinder(HTMLParser):
     """Finds what would run in a browser: elements and attribute *names*, not text.
 
-    Labels (a student's name in a legend, which matplotlib also copies into XML comments) are
-    text, comments or attribute values, so they can never make a drawing be refused.
+    Labels (a student's name in a legend, which some SVG writers also copy into XML comments)
+    are text, comments or attribute values, so they can never make a drawing be refused.
     """
 
     def __init__(self) -> None:
