@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 from browser import chromium, needs_browser
-from grader.reports.summary import _inline_svg
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from leaks import numbers_in
@@ -35,6 +34,7 @@ from plot_geometry import (
 from grader.reports.log_axes import decade_label, decade_ticks
 from grader.reports.plots import drawing_svg
 from grader.reports.roofline_background import Device, PlotKey, shared_background
+from grader.reports.summary import _inline_svg
 
 OPS = ("conv", "QKV")
 DEVICE_SETS: dict[str, tuple[tuple[Device, ...], tuple[tuple[str, float], ...]]] = {
