@@ -14,6 +14,7 @@ __all__ = [
     "parent_watch",
     "pipeline",
     "serialize",
+    "sheet_choice",
     "sketches",
     "time_budget",
 ]

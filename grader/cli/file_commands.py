@@ -1,0 +1,88 @@
+"""Commands about answer files: grade one (``check``), check the format of some (``validate``)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from grader.cli.app import fail, main, sheet_option
+from grader.errors import GraderError, UsageError
+from grader.run.sheet_choice import sheet_for_file
+from grader.sheets.expectations import Expectations
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@sheet_option(for_files=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def check(file: Path, assignment: str | None, as_json: bool) -> None:
+    """Grade one answer file and print each part's status, points and feedback.
+
+    What is shown follows the assignment's `reveal` setting: none (status and points), feedback
+    (also the explanation of each mistake, no expected values) or answers (also the expected
+    values and worked solutions). Nothing in the answer file changes it.
+
+    Exit status 0 whenever a result is printed (also for a file that could not be graded:
+    the result says why).
+    """
+    from grader.input.student_files import Boundary
+    from grader.reports.check_view import result_table
+    from grader.reports.reveal import student_view, view_json
+    from grader.run.pipeline import expectations_for, grade_file
+
+    within = Boundary.around([file])  # a link in the file's folder is not followed out of it
+    try:
+        spec = sheet_for_file(file, assignment, within)
+        exp = expectations_for(spec)
+        graded = grade_file(file, exp, within=within)
+    except GraderError as error:
+        fail(error)
+        return
+    view = student_view(graded.result, exp)
+    if as_json:
+        click.echo(view_json(view))
+    else:
+        click.echo(result_table(view, graded.submission))
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@sheet_option(for_files=True)
+def validate(files: tuple[Path, ...], assignment: str | None) -> None:
+    """Check the format of answer files (never whether an answer is right).
+
+    Reports unreadable files, unknown parts, answers that cannot be read and unanswered parts,
+    with line numbers. Exit status 1 if any file is invalid.
+    """
+    from grader.input.student_files import list_class
+    from grader.reports.check_view import validation_report
+    from grader.reports.summary import not_graded_text
+    from grader.run.outputs import not_named_by_answers
+    from grader.run.pipeline import expectations_for, grade_file
+
+    all_valid = True
+    listing = list_class(list(files))
+    results = []
+    try:
+        cache: dict[str, Expectations] = {}
+        for name in listing.files:
+            path = Path(name)
+            spec = sheet_for_file(path, assignment, listing.boundary)
+            exp = cache.get(spec.id) or cache.setdefault(spec.id, expectations_for(spec))
+            graded = grade_file(path, exp, within=listing.boundary)
+            valid, report = validation_report(graded.result, graded.submission)
+            all_valid &= valid
+            results.append(graded.result)
+            click.echo(report)
+    except GraderError as error:
+        fail(error)
+    sheets = [exp.assignment for exp in cache.values()]
+    not_graded = not_named_by_answers(listing.not_graded, listing.files, results, sheets)
+    if not_graded:
+        click.echo(not_graded_text(not_graded))
+    if not listing.files:
+        fail(UsageError("no answer files (.yaml, .yml, .json) found"))
+    missed = any(entry.may_be_answer for entry in listing.not_graded)
+    sys.exit(0 if all_valid and not missed else 1)

@@ -1,0 +1,84 @@
+"""The Gradescope autograder command: grade the upload, or build the autograder zip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from grader.cli.app import fail, main, sheet_option
+from grader.errors import GraderError, OutputError
+from grader.run.pipeline import default_assignment
+
+
+@main.command()
+@click.option(
+    "--submission",
+    type=click.Path(path_type=Path, file_okay=False),
+    default="/autograder/submission",
+    show_default=True,
+    help="Folder with the student's upload.",
+)
+@click.option(
+    "--results",
+    "results_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default="/autograder/results/results.json",
+    show_default=True,
+    help="Where Gradescope reads the results.",
+)
+@sheet_option()
+@click.option(
+    "--make-zip",
+    "make_zip",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Instead of grading: write the autograder zip to upload to Gradescope (setup.sh, "
+    "run_autograder, this grader as a wheel; --assignment goes into it).",
+)
+def gradescope(
+    submission: Path, results_file: Path, assignment: str | None, make_zip: Path | None
+) -> None:
+    """Run as Gradescope's autograder: grade the upload, write results.json.
+
+    The upload must hold exactly one answer file. results.json is always written, also when
+    the file cannot be graded (it says why). Exit status 0 when results.json was written, 2
+    for a usage or assignment error.
+    """
+    from grader.run.gradescope import failure_document, gradescope_results
+    from grader.run.pipeline import expectations_for
+
+    if make_zip is not None:
+        from grader.run.gradescope_zip import make_autograder_zip
+
+        try:
+            names = make_autograder_zip(make_zip, assignment)
+        except GraderError as error:
+            fail(error)
+            return
+        click.echo(f"wrote {make_zip}: {', '.join(names)}; upload it as the autograder")
+        return
+    try:
+        exp = expectations_for(default_assignment(assignment))
+    except GraderError as error:
+        why = f"The autograder could not load its assignment; tell your instructor ({error})."
+        _write_gradescope(failure_document(why), results_file)
+        fail(error)
+    try:
+        document = gradescope_results(submission, exp)
+    except Exception as error:  # never seen; still, the student gets results, not a failure
+        why = f"internal error while grading ({type(error).__name__}); tell your instructor"
+        document = failure_document(f"**Your file could not be graded:** {why}.")
+    _write_gradescope(document, results_file)
+    click.echo(f"score {document['score']}; results written to {results_file}")
+
+
+def _write_gradescope(document: dict[str, Any], results_file: Path) -> None:
+    from grader.run.gradescope import write_results
+
+    try:
+        write_results(document, results_file)
+    except OSError as error:
+        folder = results_file.parent
+        fail(OutputError(f"cannot write to {folder}: {error.strerror or error}"))

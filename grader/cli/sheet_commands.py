@@ -1,0 +1,90 @@
+"""Commands about a sheet: its worked solution, the answer template and the answer files' schema."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from grader.cli.app import fail, main, pairs, sheet_option
+from grader.errors import GraderError
+from grader.run.pipeline import default_assignment
+
+
+@main.command()
+@sheet_option()
+@click.option("--json", "as_json", is_flag=True, help="Print the answers as JSON.")
+@click.option(
+    "--set",
+    "set_givens",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help='Override a given, units allowed: --set gpu.bandwidth="900 GB/s". Repeatable.',
+)
+@click.option(
+    "--convention",
+    "set_conventions",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a counting convention: --convention qkv_byte_model=fused. Repeatable.",
+)
+def solve(
+    assignment: str | None,
+    as_json: bool,
+    set_givens: tuple[str, ...],
+    set_conventions: tuple[str, ...],
+) -> None:
+    """Print the worked solution: per part the formula, the numbers and the result.
+
+    \b
+    Givens (--set): conv.channels, conv.height, conv.width, conv.kernel, conv.stride,
+      conv.padding (same|valid), attention.seq_len, attention.d_model, bytes_per_element,
+      gpu.bandwidth, gpu.peak, pim.bandwidth, pim.peak.
+    Conventions (--convention): flops_per_mac (1|2), bias (true|false),
+      padding_count (full|exact), dot_product_ops (2k|2k-1), softmax_model (stable|basic),
+      softmax_row_additions (n-1|n), causal_diagonal (true|false),
+      qkv_byte_model (per_projection|three_separate|fused), bytes_per_element, tie_rule.
+    """
+    from grader.reports.solution_view import solution_json, solution_table
+    from grader.sheets.solving import parse_conventions, resolve_givens, solve_assignment
+
+    try:
+        spec = default_assignment(assignment)
+        givens = resolve_givens(spec, pairs("--set", set_givens))
+        conventions = parse_conventions(pairs("--convention", set_conventions))
+        solution = solve_assignment(spec, givens, conventions)
+    except GraderError as error:
+        fail(error)
+        return
+    if as_json:
+        click.echo(json.dumps(solution_json(solution), indent=2, allow_nan=False))
+        return
+    click.echo(f"{spec.title} ({spec.id})\n")
+    click.echo(solution_table(solution))
+
+
+@main.command()
+@sheet_option()
+@click.option(
+    "--schema-url", default=None, help="Schema location for the yaml-language-server line."
+)
+def template(assignment: str | None, schema_url: str | None) -> None:
+    """Print a commented answer file to fill in: grader template > answers.yaml"""
+    from grader.reports.template import answer_template
+
+    try:
+        click.echo(answer_template(default_assignment(assignment), schema_url=schema_url), nl=False)
+    except GraderError as error:
+        fail(error)
+
+
+@main.command()
+@sheet_option()
+def schema(assignment: str | None) -> None:
+    """Print the JSON Schema of answer files (editors use it to check as you type)."""
+    from grader.reports.template import answer_schema
+
+    try:
+        click.echo(json.dumps(answer_schema(default_assignment(assignment)), indent=2))
+    except GraderError as error:
+        fail(error)
