@@ -1,5 +1,5 @@
 """Pure grading: (expectations, submission) -> result. The kinds of answer, tolerance predicates,
-mistakes carried forward, the memo, and TA decisions applied to results.
+mistakes carried forward, and TA decisions applied to results.
 """
 
 __all__ = [
@@ -10,7 +10,6 @@ __all__ = [
     "grade",
     "grade_numeric",
     "grade_other",
-    "grading_memo",
     "operation_counts",
     "outcome",
     "unreadable",

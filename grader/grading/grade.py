@@ -13,15 +13,6 @@ from grader.errors import AnswerFormatError
 from grader.grading.file_context import FileContext
 from grader.grading.grade_numeric import grade_number
 from grader.grading.grade_other import grade_choice, grade_complexity, grade_for_review, node_text
-from grader.grading.grading_memo import (
-    HABITUAL,
-    MEMO_MAX_CHARS,
-    memo_key,
-    own_inputs,
-    own_key,
-    plan,
-    remember,
-)
 from grader.grading.operation_counts import grade_op_counts
 from grader.grading.outcome import Outcome
 from grader.grading.unreadable import Unreadable, invalid_result, scored_readings
@@ -39,6 +30,7 @@ from grader.results import (
 )
 from grader.sheets.assignment import Part
 from grader.sheets.expectations import Expectations
+from grader.sheets.grading_memo import HABITUAL, MEMO_MAX_CHARS, GradingMemo, OwnInputs
 
 MAX_SUBMITTED_CHARS = 500
 """Longest student text copied into a result (longer answers are cut, with a mark)."""
@@ -55,9 +47,10 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
     parts = []
     problems = submission.part_problems()
     memo = exp.memo
+    key_of = GradingMemo.answer_key
     unread = (Status.INVALID, Status.MISSING)
     correct = Status.CORRECT
-    for part, part_id, (values_of, facts_of), numeric in plan(exp):
+    for part, part_id, inputs, numeric in memo.plan(exp.assignment, exp.answers):
         answer = answers.get(part_id)
         result = None
         if answer is not None and part_id not in problems:
@@ -65,21 +58,9 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
             # the key _grade_part files it under (the same answer on the same line).
             value, line = answer.node
             if type(value) is str and len(value) <= MEMO_MAX_CHARS and value.strip():
-                if values_of or facts_of:  # the key _own_key makes, written out
-                    result = memo.get(
-                        (
-                            "part",
-                            line,
-                            part_id,
-                            value,
-                            *map(own.get, values_of),
-                            *map(facts.get, facts_of),
-                        )
-                    )
-                else:
-                    result = memo.get(("part", line, part_id, value))
+                result = memo.get(("part", line, *key_of(part_id, value, inputs, own, facts)))
         if result is None:
-            result = _grade_part(part, answer, problems.get(part_id), exp, own, context)
+            result = _grade_part(part, inputs, answer, problems.get(part_id), exp, own, context)
         if numeric and result.status not in unread:
             own[part_id] = float(result.value)
             # A value right only given an earlier mistake is not right for what follows it.
@@ -126,6 +107,7 @@ def error_result(
 
 def _grade_part(
     part: Part,
+    inputs: OwnInputs,
     answer: Answer | None,
     problem: Problem | None,
     exp: Expectations,
@@ -145,19 +127,15 @@ def _grade_part(
         found = memo.get(("missing", part.id, line))
         if found is None:
             found = _ungraded(part, exp, Status.MISSING, line, "No answer.", None, NO_ANSWER)
-            remember(memo, ("missing", part.id, line), found)
+            memo.remember(("missing", part.id, line), found)
         assert isinstance(found, PartResult)
         return found
-    answer_key = memo_key(answer.node)
+    answer_key = GradingMemo.answer_of(answer.node)
     if answer_key is None:
         outcome = _outcome(part, answer, exp, own, context, None)
         return _graded(part, answer, exp, outcome)
     # Remembered twice: the outcome for any line, and the whole part for this line.
-    inputs = own_inputs(exp)[part.id]
-    if inputs[0] or inputs[1]:
-        key: tuple[object, ...] = (part.id, answer_key, *own_key(inputs, own, context.facts))
-    else:
-        key = (part.id, answer_key)
+    key = GradingMemo.answer_key(part.id, answer_key, inputs, own, context.facts)
     found = memo.get(("part", answer.line, *key))  # flat: one tuple to make and hash
     if found is None and memo.get(("outcome", key)) is HABITUAL:
         found = memo.get(("part", answer.line, *key, context.habit))
@@ -165,9 +143,9 @@ def _grade_part(
         outcome = _outcome(part, answer, exp, own, context, key)
         found = _graded(part, answer, exp, outcome)
         if outcome.shareable:
-            remember(memo, ("part", answer.line, *key), found)
+            memo.remember(("part", answer.line, *key), found)
         else:
-            remember(memo, ("part", answer.line, *key, context.habit), found)
+            memo.remember(("part", answer.line, *key, context.habit), found)
     assert isinstance(found, PartResult)
     return found
 
@@ -233,9 +211,9 @@ def _outcome(
 ) -> Outcome:
     """The outcome of an answer; one that cannot be read is ``invalid``, with its readings.
 
-    With a ``key`` (see :func:`_memo_key`), the outcome is remembered for the batch: grading
-    an answer is a pure function of the part, the answer and the student's own earlier answers
-    that the part's carry-forward rules read, and a class writes the same few answers again
+    With a ``key`` (:meth:`GradingMemo.answer_key`), the outcome is remembered for the batch:
+    grading an answer is a pure function of the part, the answer and the student's own earlier
+    answers that the part's carry-forward rules read, and a class writes the same few answers again
     and again ("288", "memory-bound"). Unreadable answers are remembered as their message.
     An outcome that depends on the rest of the file (its decimal habit) is remembered under
     the habit too.
@@ -252,10 +230,10 @@ def _outcome(
         except (ArithmeticError, RecursionError, ValueError) as error:  # a bug must not crash
             found = Unreadable(f"could not be read ({type(error).__name__})", ())
         if key is not None and isinstance(found, Outcome) and not found.shareable:
-            remember(memo, ("outcome", key), HABITUAL)
-            remember(memo, ("outcome", key, context.habit), found)
+            memo.remember(("outcome", key), HABITUAL)
+            memo.remember(("outcome", key, context.habit), found)
         elif key is not None:
-            remember(memo, ("outcome", key), found)
+            memo.remember(("outcome", key), found)
     if isinstance(found, Unreadable):
 
         def grade(node: Node) -> Outcome:

@@ -8,6 +8,7 @@ __all__ = [
     "checks",
     "expectations",
     "formulas",
+    "grading_memo",
     "library",
     "mistakes",
     "placeholders",
