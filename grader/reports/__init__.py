@@ -6,6 +6,7 @@ __all__ = [
     "check_view",
     "common_mistakes",
     "decisions_view",
+    "fast_writers",
     "gradebook",
     "label_layout",
     "lms_exports",

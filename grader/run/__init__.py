@@ -13,7 +13,6 @@ __all__ = [
     "outputs",
     "parent_watch",
     "pipeline",
-    "serialize",
     "sheet_choice",
     "sketches",
     "time_budget",

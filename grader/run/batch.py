@@ -7,7 +7,7 @@ files are graded in sorted order and nothing depends on time or on the number of
 
 Grading a file (here, or in one of ``--jobs N`` processes) also settles whose file it is (the
 submission channel and the roster, see :mod:`grader.identity`), applies the TA's decisions and
-writes the student's files, and hands back only a packed digest (``grader.serialize``) for the
+writes the student's files, and hands back only a packed digest (``reports.fast_writers``) for the
 class files, so that the process collecting them stays light. That process alone settles ids
 that several files claim (all of them are held for a TA, see :func:`_settle_claims`) and
 repairs what was written under such an id.
@@ -24,6 +24,7 @@ from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from grader.errors import UsageError
 from grader.grading.decisions import Decision, apply_decisions
@@ -32,12 +33,12 @@ from grader.input.identity import channel_of, resolve_identity
 from grader.input.roster import Roster
 from grader.input.student_files import Boundary, shown_name
 from grader.input.submission import valid_student_id
+from grader.reports.fast_writers import PartTable, ResultSerializer
 from grader.results import PackedResult, ResultDigest, SubmissionResult, digest
 from grader.run.atomic import release_folders, remove_stale_temporaries, write_text_atomic
 from grader.run.output_folder import LOCK_NAME, cannot_write, writing_into
 from grader.run.parent_watch import end_with_parent
 from grader.run.pipeline import file_error
-from grader.run.serialize import PartTable, ResultSerializer
 from grader.run.sketches import write_sketches
 from grader.run.time_budget import (
     TIME_BUDGET_SECONDS,
@@ -124,17 +125,20 @@ class StudentFiles:
         return os.path.relpath(text, folder) if folder else text
 
 
-Binding = tuple[str, str, str]
-"""A decision that named no answer, applied: (student id lower case, part id, answer id)."""
+class Binding(NamedTuple):
+    """A decision that named no answer, applied: to be bound to the answer it was applied to."""
+
+    student: str  # the student id, lower case
+    part: str
+    answer: str  # the answer id
 
 
-@dataclass(frozen=True)
-class _Done:
-    """One graded file as a grading process reports it."""
+class _Done(NamedTuple):
+    """One graded file as a grading process reports it (a named tuple: it crosses processes)."""
 
     packed: PackedResult  # its files were written under the student id packed in it
     bindings: tuple[Binding, ...]  # decisions it applied that must now be bound
-    sender: int  # the process that packed it (see grader.serialize.PartTable)
+    sender: int  # the process that packed it (see grader.reports.fast_writers.PartTable)
 
 
 class _Grader:
@@ -158,7 +162,7 @@ class _Grader:
         result = apply_decisions(result, decisions)
         key = result.student.id.lower()
         bindings = tuple(
-            (key, part.id, part.answer_id)
+            Binding(key, part.id, part.answer_id)
             for part in result.parts
             if part.id in decisions and not decisions[part.id].answer and part.answer_id
         )
