@@ -103,7 +103,7 @@ class ResultSerializer:
         """:func:`grader.results.pack`, each part's fields sent only the first time.
 
         Results graded in another process travel as these; in a class most parts are shared,
-        so most of a result is a few numbers, which pickle and unpack many times faster.
+        so most of a result is a few numbers, which pickle and unpack quickly.
         """
         return pack(result, tuple([_ref(known) for known in self._known_parts(result)]))
 

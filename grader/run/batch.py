@@ -78,8 +78,8 @@ class BatchOutcome:
 
 
 # A batch allocates millions of small objects and keeps most of them (every result until the
-# class files are written). With CPython's default thresholds the cyclic collector ran so
-# often over that growing heap that it took 40% of a 10,000-file run. Grading makes little
+# class files are written). With CPython's default thresholds the cyclic collector runs so
+# often over that growing heap that it takes a large share of a run. Grading makes little
 # cyclic garbage, so collect rarely, and never look at what existed before the batch again.
 _BATCH_GC_THRESHOLDS = (50_000, 50, 100)
 
@@ -239,7 +239,7 @@ def grade_paths(
     # progress bar moves and both processes finish together.
     chunk = max(1, min(256, len(paths) // (jobs * 8)))
     # Forked workers inherit the solved expectations as they are (elsewhere they are pickled):
-    # solving again would cost each worker 0.1 s before its first file.
+    # solving again would delay each worker's first file.
     initargs = (grader.exp, grader.files, os.getpid())
     with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=initargs) as pool:
         # Paths travel as text: a Path pickles as its parts and is parsed again on arrival.

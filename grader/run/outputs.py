@@ -58,7 +58,7 @@ def write_feedback(out_dir: Path, result: SubmissionResult, exp: Expectations) -
 
 
 def prepare_class_outputs(*, reports: bool) -> None:
-    """Import and compile what writing the class files needs (0.05 s), so that a batch can
+    """Import and compile what writing the class files needs, so that a batch can
     do it while its grading processes work."""
     from grader.reports import gradebook, stats  # noqa: F401
     from grader.reports.summary import prepare
