@@ -3,13 +3,17 @@ mistakes carried forward, and TA decisions applied to results.
 """
 
 __all__ = [
+    "bundled_kinds",
     "carry_forward",
     "compare",
     "decisions",
     "file_context",
     "grade",
+    "grade_choice",
+    "grade_growth_class",
     "grade_numeric",
-    "grade_other",
+    "grade_review",
+    "graded_kind",
     "operation_counts",
     "outcome",
     "unreadable",

@@ -10,17 +10,17 @@ ever raises out of here.
 from __future__ import annotations
 
 from grader.errors import AnswerFormatError
+from grader.grading import bundled_kinds  # noqa: F401  (the bundled kinds' graders, registered)
 from grader.grading.file_context import FileContext
-from grader.grading.grade_numeric import grade_number
-from grader.grading.grade_other import grade_choice, grade_complexity, grade_for_review, node_text
-from grader.grading.operation_counts import grade_op_counts
+from grader.grading.grade_review import node_text
+from grader.grading.graded_kind import grader_for
 from grader.grading.outcome import Outcome
 from grader.grading.unreadable import Unreadable, invalid_result, scored_readings
 from grader.input.answer_tree import Node, is_blank
 from grader.input.attachments import sketch_file
 from grader.input.fingerprint import NO_ANSWER, answer_fingerprint
 from grader.input.student_files import shown_name
-from grader.input.submission import Answer, Problem, Submission, image_path, names_a_file
+from grader.input.submission import Answer, Problem, Submission
 from grader.results import (
     PartResult,
     Status,
@@ -248,22 +248,8 @@ def _outcome(
 def _dispatch(
     part: Part, node: Node, exp: Expectations, own: dict[str, float], context: FileContext
 ) -> Outcome:
-    if part.kind == "op_counts":
-        return grade_op_counts(part, node, exp)
-    if part.kind == "image":
-        path = image_path(node)
-        if path is None:
-            raise AnswerFormatError("give the sketch as an image file name: {image: sketch.png}")
-        return grade_for_review(part, node, in_words=not names_a_file(path))
-    if part.kind == "text":
-        return grade_for_review(part, node)
-    if not isinstance(node.value, str):
-        raise AnswerFormatError("expected a single value here, not a list or mapping")
-    if part.is_numeric:
-        return grade_number(part, node.value, exp, own, context)
-    if part.kind == "choice":
-        return grade_choice(part, node.value, exp, own)
-    return grade_complexity(part, node.value, exp)
+    """The outcome of an answer, by the grader of the part's kind."""
+    return grader_for(part.kind)(part, node, exp, own, context)
 
 
 def _is_empty(node: Node) -> bool:

@@ -4,7 +4,9 @@ everything grading compares against (expectations), with the catalogue of generi
 """
 
 __all__ = [
+    "answer_kinds",
     "assignment",
+    "bundled_kinds",
     "checks",
     "expectations",
     "formulas",

@@ -17,6 +17,7 @@ from grader.sheets.formulas import Value as FormulaValue
 from grader.sheets.grading_memo import GradingMemo
 from grader.sheets.mistakes import GENERIC_TRANSFORMS
 from grader.sheets.sheet_texts import SheetTexts, rendered_sheet
+from grader.sheets.solvers import load_sheet_kinds
 from grader.sheets.solving import (
     GivenValue,
     parse_conventions,
@@ -78,6 +79,12 @@ class Expectations:
         object.__setattr__(self, "answers", self.solution.answers)
         object.__setattr__(self, "max_score", self.assignment.max_score)  # a sum, each time
         object.__setattr__(self, "memo", GradingMemo())
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        # Unpickled in a process of its own (where processes are spawned, not forked): the
+        # sheet's own answer kinds are registered there too, before anything is graded.
+        self.__dict__.update(state)
+        load_sheet_kinds(self.assignment)
 
     def expected(self, part_id: str) -> Value:
         """The reference value of a part."""
