@@ -102,6 +102,7 @@ def test_the_bundled_kinds_say_how_they_are_graded() -> None:
     assert {"count", "real"} <= numeric and not numeric & {"choice", "text", "image"}
     assert {"text", "image"} <= by_a_person and not by_a_person & numeric
     assert not any(kind_named(name).solved for name in by_a_person)
+    assert [name for name in kind_names() if kind_named(name).attached_file] == ["image"]
 
 
 def test_a_name_is_one_kind() -> None:

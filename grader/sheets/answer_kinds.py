@@ -79,6 +79,8 @@ class AnswerKind:
         numeric: a number compared with a tolerance, which later parts may carry forward.
         review: a person grades it (no expected value, points pending).
         solved: the solver (or the part's formula) gives its expected value.
+        attached_file: an answer names a file next to the answer file (``{image: sketch.png}``),
+            read with the submission.
         problems: what is wrong with a part of this kind in its sheet, each as ``field: what``
             (checked when the sheet is loaded).
         answer_problems: what is wrong with the expected value the solver gives such a part
@@ -92,6 +94,7 @@ class AnswerKind:
     numeric: bool = False
     review: bool = False
     solved: bool = True
+    attached_file: bool = False
     problems: Callable[[Part, Assignment], Iterable[str]] = no_problems
     answer_problems: Callable[[Part, Assignment, object], Iterable[str]] = no_answer_problems
 

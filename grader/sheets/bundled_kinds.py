@@ -94,5 +94,6 @@ IMAGE = register_kind(
         cell=_by_a_person,
         review=True,
         solved=False,
+        attached_file=True,
     )
 )
