@@ -86,8 +86,13 @@ def test_the_key_of_an_answer_holds_what_grading_reads() -> None:
     inputs = OwnInputs(values=("q1.a",), graded=("q1.b",))
     own = {"q1.a": 4.0, "q1.b": 2.0}
     facts = {"q1.b": (False, "doubled")}
-    key = GradingMemo.answer_key("q1.c", "12", inputs, own, facts)
-    assert key == ("q1.c", "12", 4.0, (False, "doubled"))
-    other = GradingMemo.answer_key("q1.c", "12", inputs, {"q1.a": 5.0}, facts)
-    assert other != key
-    assert GradingMemo.answer_key("q1.c", "12", OwnInputs((), ()), own, facts) == ("q1.c", "12")
+    key = GradingMemo.answer_key(7, "q1.c", "12", inputs, own, facts)
+    assert key == ("part", 7, "q1.c", "12", 4.0, (False, "doubled"))
+    assert GradingMemo.answer_key(7, "q1.c", "12", inputs, {"q1.a": 5.0}, facts) != key
+    assert GradingMemo.answer_key(8, "q1.c", "12", inputs, own, facts) != key
+    none = OwnInputs((), ())
+    assert GradingMemo.answer_key(7, "q1.c", "12", none, own, facts) == ("part", 7, "q1.c", "12")
+    # The outcome is the same on any line: its key drops the line.
+    other_line = GradingMemo.answer_key(9, "q1.c", "12", inputs, own, facts)
+    assert GradingMemo.outcome_key(key) == GradingMemo.outcome_key(other_line)
+    assert GradingMemo.outcome_key(key) != GradingMemo.outcome_key(("part", 7, "q1.c", "13"))

@@ -58,7 +58,7 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
             # the key _grade_part files it under (the same answer on the same line).
             value, line = answer.node
             if type(value) is str and len(value) <= MEMO_MAX_CHARS and value.strip():
-                result = memo.get(("part", line, *key_of(part_id, value, inputs, own, facts)))
+                result = memo.get(key_of(line, part_id, value, inputs, own, facts))
         if result is None:
             result = _grade_part(part, inputs, answer, problems.get(part_id), exp, own, context)
         if numeric and result.status not in unread:
@@ -135,17 +135,18 @@ def _grade_part(
         outcome = _outcome(part, answer, exp, own, context, None)
         return _graded(part, answer, exp, outcome)
     # Remembered twice: the outcome for any line, and the whole part for this line.
-    key = GradingMemo.answer_key(part.id, answer_key, inputs, own, context.facts)
-    found = memo.get(("part", answer.line, *key))  # flat: one tuple to make and hash
-    if found is None and memo.get(("outcome", key)) is HABITUAL:
-        found = memo.get(("part", answer.line, *key, context.habit))
+    key = GradingMemo.answer_key(answer.line, part.id, answer_key, inputs, own, context.facts)
+    found = memo.get(key)
+    outcome_key = GradingMemo.outcome_key(key)
+    if found is None and memo.get(outcome_key) is HABITUAL:
+        found = memo.get((*key, context.habit))
     if found is None:
-        outcome = _outcome(part, answer, exp, own, context, key)
+        outcome = _outcome(part, answer, exp, own, context, outcome_key)
         found = _graded(part, answer, exp, outcome)
         if outcome.shareable:
-            memo.remember(("part", answer.line, *key), found)
+            memo.remember(key, found)
         else:
-            memo.remember(("part", answer.line, *key, context.habit), found)
+            memo.remember((*key, context.habit), found)
     assert isinstance(found, PartResult)
     return found
 
@@ -207,21 +208,21 @@ def _outcome(
     exp: Expectations,
     own: dict[str, float],
     context: FileContext,
-    key: object | None,
+    key: tuple[object, ...] | None,
 ) -> Outcome:
     """The outcome of an answer; one that cannot be read is ``invalid``, with its readings.
 
-    With a ``key`` (:meth:`GradingMemo.answer_key`), the outcome is remembered for the batch:
+    With a ``key`` (:meth:`GradingMemo.outcome_key`), the outcome is remembered for the batch:
     grading an answer is a pure function of the part, the answer and the student's own earlier
-    answers that the part's carry-forward rules read, and a class writes the same few answers again
-    and again ("288", "memory-bound"). Unreadable answers are remembered as their message.
+    answers that the part's carry-forward rules read, and a class writes the same few answers
+    again and again ("288", "memory-bound"). Unreadable answers are remembered as their message.
     An outcome that depends on the rest of the file (its decimal habit) is remembered under
     the habit too.
     """
     memo = exp.memo
-    found = memo.get(("outcome", key)) if key is not None else None
-    if found is HABITUAL:
-        found = memo.get(("outcome", key, context.habit))
+    found = memo.get(key) if key is not None else None
+    if found is HABITUAL and key is not None:
+        found = memo.get((*key, context.habit))
     if found is None:
         try:
             found = _dispatch(part, answer.node, exp, own, context)
@@ -230,10 +231,10 @@ def _outcome(
         except (ArithmeticError, RecursionError, ValueError) as error:  # a bug must not crash
             found = Unreadable(f"could not be read ({type(error).__name__})", ())
         if key is not None and isinstance(found, Outcome) and not found.shareable:
-            memo.remember(("outcome", key), HABITUAL)
-            memo.remember(("outcome", key, context.habit), found)
+            memo.remember(key, HABITUAL)
+            memo.remember((*key, context.habit), found)
         elif key is not None:
-            memo.remember(("outcome", key), found)
+            memo.remember(key, found)
     if isinstance(found, Unreadable):
 
         def grade(node: Node) -> Outcome:

@@ -216,7 +216,7 @@ def not_named_by_answers(
     graded against ``assignments``."""
     if not any(entry.reason == NOT_AN_ANSWER_FILE for entry in not_graded):
         return list(not_graded)
-    images = {part.id for spec in assignments for part in spec.parts if part.kind == "image"}
+    images = {p.id for spec in assignments for p in spec.parts if p.answer_kind.attached_file}
     named: set[str] = set()
     for path, result in zip(files, results, strict=True):
         for part in result.parts:

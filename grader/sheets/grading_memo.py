@@ -4,7 +4,7 @@ A class writes the same few answers again and again ("288", "memory-bound"), and
 answer is a pure function of the part, the answer, what the part's carry-forward rules read of
 the student's earlier parts (their values and how they were graded) and, rarely, the file's
 decimal habit. :mod:`grader.grading.grade` files each outcome, and each whole part at its line,
-under keys that :meth:`GradingMemo.answer_key` makes; the expectations of a batch hold the memo
+under the key that :meth:`GradingMemo.answer_key` makes; the expectations of a batch hold the memo
 (``Expectations.memo``), so that it lives exactly as long as what it remembers stays true.
 """
 
@@ -89,23 +89,29 @@ class GradingMemo(dict[Any, Any]):
 
     @staticmethod
     def answer_key(
+        line: int | None,
         part_id: str,
         answer: object,
         inputs: OwnInputs,
         own: Mapping[str, float],
         facts: Mapping[str, Fact],
     ) -> tuple[object, ...]:
-        """The key of an answer to a part: the part, the answer (see :meth:`answer_of`) and
-        whatever grading it may read of the student's earlier parts. An outcome is filed as
-        ``("outcome", key)``, a whole part at its line as ``("part", line, *key)``."""
-        if inputs.values or inputs.graded:
-            return (
-                part_id,
-                answer,
-                *map(own.get, inputs.values),
-                *map(facts.get, inputs.graded),
-            )
-        return (part_id, answer)
+        """The key of an answer to a part on its line: the part, the answer (see
+        :meth:`answer_of`) and whatever grading it may read of the student's earlier parts.
+
+        A whole part is filed under this key (``("part", line, part_id, answer, ...)``), and
+        the outcome of the answer, the same on any line, under :meth:`outcome_key` of it.
+        """
+        values, graded = inputs  # unpacked: faster than two attribute lookups each
+        if values or graded:
+            return ("part", line, part_id, answer, *map(own.get, values), *map(facts.get, graded))
+        return ("part", line, part_id, answer)
+
+    @staticmethod
+    def outcome_key(answer_key: tuple[object, ...]) -> tuple[object, ...]:
+        """The key of an answer's outcome, whatever its line: its :meth:`answer_key` without
+        the line."""
+        return ("outcome", *answer_key[2:])
 
     @staticmethod
     def answer_of(node: AnswerNode) -> object | None:
