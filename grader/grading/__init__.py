@@ -1,5 +1,6 @@
-"""Pure grading: (expectations, submission) -> result. The kinds of answer, tolerance predicates,
-mistakes carried forward, and TA decisions applied to results.
+"""Pure grading: (expectations, submission) -> result. Each answer kind's grader (registered by
+the kind's name, one module per family), tolerance predicates, mistakes carried forward, and TA
+decisions applied to results.
 """
 
 __all__ = [

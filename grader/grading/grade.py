@@ -130,12 +130,12 @@ def _grade_part(
             memo.remember(("missing", part.id, line), found)
         assert isinstance(found, PartResult)
         return found
-    answer_key = GradingMemo.answer_of(answer.node)
-    if answer_key is None:
+    stand_in = GradingMemo.answer_of(answer.node)
+    if stand_in is None:
         outcome = _outcome(part, answer, exp, own, context, None)
         return _graded(part, answer, exp, outcome)
     # Remembered twice: the outcome for any line, and the whole part for this line.
-    key = GradingMemo.answer_key(answer.line, part.id, answer_key, inputs, own, context.facts)
+    key = GradingMemo.answer_key(answer.line, part.id, stand_in, inputs, own, context.facts)
     found = memo.get(key)
     outcome_key = GradingMemo.outcome_key(key)
     if found is None and memo.get(outcome_key) is HABITUAL:
