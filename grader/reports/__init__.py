@@ -1,17 +1,20 @@
 """Outputs built from results: what a student may see (reveal), feedback reports and plots, class
-statistics and summary, gradebook, LMS imports, the review page and sheet.
+statistics and summary, gradebook, LMS imports, the review page and sheet, the
+question sheet, the sheet listing and the self-test's table.
 """
 
 __all__ = [
     "check_view",
     "common_mistakes",
     "decisions_view",
+    "givens_view",
     "gradebook",
     "label_layout",
     "lms_exports",
     "log_axes",
     "plot_marks",
     "plots",
+    "question_sheet",
     "regrade",
     "report",
     "reveal",
@@ -22,6 +25,8 @@ __all__ = [
     "roofline_legend",
     "roofline_strip",
     "roofline_style",
+    "selftest_view",
+    "sheet_catalogue",
     "solution_view",
     "stats",
     "summary",

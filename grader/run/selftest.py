@@ -94,7 +94,9 @@ def _checks(assignment: Assignment, overrides: Mapping[str, str]) -> Iterator[Ch
     yield from text_checks
     yield _questions_check(assignment, givens)
     if not all(check.ok for check in text_checks):
-        return  # the expectations fill in every text: they cannot be built
+        # The expectations fill in every text: with one that cannot be, nothing can be graded.
+        yield Check("sheet", "grading", False, "not checked: a text above cannot be filled in")
+        return
     try:
         exp = build_expectations(assignment, overrides)
     except (AssignmentError, UsageError) as error:
@@ -161,8 +163,9 @@ def _levelled(field: str, feedback: Feedback) -> Iterator[tuple[str, str]]:
 
 
 def _reason(error: AssignmentError) -> str:
-    """The cause of a text's failure, without the sheet and text the check already names."""
-    return str(error).rpartition("': ")[2] or str(error)
+    """A text's failure: the text and the cause, without the sheet the table already names."""
+    message = str(error)
+    return message.partition(": ")[2] if message.startswith("sheet ") else message
 
 
 def _questions_check(assignment: Assignment, givens: Mapping[str, object]) -> Check:
