@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from textwrap import dedent
 
 import yaml
 from cli_runs import grader
