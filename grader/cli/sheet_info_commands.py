@@ -50,7 +50,7 @@ def sheet(sheet_name: str | None, assignment: str | None, fmt: str, output: Path
     sheet folder; default: the course's first).
 
     \b
-    grader sheet roofline-1
+    grader sheet my_sheet/          (a sheet folder of your own)
     grader sheet --format html -o questions.html
     """
     from grader.reports.question_sheet import questions_html, questions_markdown
@@ -100,7 +100,7 @@ def givens(assignment: str | None, as_json: bool) -> None:
     "set_givens",
     multiple=True,
     metavar="NAME=VALUE",
-    help="Test with a given changed, units allowed: --set conv.kernel=5. Repeatable.",
+    help="Test with a given changed, units allowed (names: `grader givens`). Repeatable.",
 )
 def selftest(sheet_name: str | None, assignment: str | None, set_givens: tuple[str, ...]) -> None:
     """The author's check of a sheet (SHEET: an installed id or a sheet folder; every
