@@ -247,3 +247,13 @@ def test_selftest_library_takes_the_givens_to_check_with(tmp_path: Path) -> None
 def test_selftest_of_an_unknown_sheet_is_a_usage_error() -> None:
     code, out = grader("selftest", "no-such-sheet")
     assert code == 2 and "unknown sheet" in out
+
+
+def test_sheet_without_questions_or_with_an_unwritable_output_says_so(tmp_path: Path) -> None:
+    folder = write_sheet(tmp_path / "bare", questions=None)
+    code, out = grader("sheet", str(folder))
+    assert code == 2 and "cannot read the questions" in out and "questions.md" in out
+    folder = write_sheet(tmp_path / "tiny")
+    target = tmp_path / "no-such-folder" / "q.md"
+    code, out = grader("sheet", str(folder), "-o", str(target))
+    assert code == 2 and f"cannot write {target}" in out and not target.exists()
