@@ -149,3 +149,37 @@ def test_grade_with_reports_on_a_sheet_without_plots(tmp_path: Path) -> None:
     assert "<svg" not in (out / "feedback" / "s1.html").read_text("utf-8")
     rows = (out / "gradebook.csv").read_text("utf-8")
     assert "s1" in rows and "s2" in rows
+
+
+def test_the_sheets_intensity_range_widens_the_axis_where_answers_are_hidden(
+    tmp_path: Path,
+) -> None:
+    # Around the turning point alone (20 FLOP/byte): 1 to 1000; the sheet asks for 0.05 to 5e4.
+    assert plot_frame(
+        expectations_of(tmp_path / "a", GIVENS + PLOTS), answers=False
+    ).limits.xlim == (
+        1.0,
+        1000.0,
+    )
+    ranged = PLOTS + "    intensity_range: [0.05, 50000]\n"
+    exp = expectations_of(tmp_path / "b", GIVENS + ranged)
+    assert plot_frame(exp, answers=False).limits.xlim == (0.01, 100000.0)
+    svg = roofline_svg(exp, graded(exp, {"q1.c": 0.1}), answers=False)
+    assert "off scale" not in texts(svg)
+
+
+def test_an_intensity_range_upside_down_is_a_sheet_error(tmp_path: Path) -> None:
+    folder = tmp_path / "upside"
+    folder.mkdir()
+    text = GIVENS + PLOTS + "    intensity_range: [100, 1]\n"
+    (folder / "sheet.yaml").write_text(text, encoding="utf-8")
+    code, out = grader("selftest", "-a", str(folder))
+    assert code == 2, out
+    assert "plots.roofline" in out and "the lowest first" in out and "Traceback" not in out
+
+
+def test_the_second_sheets_operations_are_on_scale_without_the_answers() -> None:
+    exp = build_expectations(load_assignment("llm-inference-1"))
+    folder = ROOT / "sheets" / "llm_inference_1" / "samples"
+    svg = roofline_svg(exp, grade_file(folder / "perfect.yaml", exp).result, answers=False)
+    assert "off scale" not in texts(svg) and len(student_marks(svg)) == 4

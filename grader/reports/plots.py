@@ -117,12 +117,14 @@ def plot_key(exp: Expectations, *, class_mode: bool = False, answers: bool = Tru
         value = _positive(exp.solution.answers.get(part_id))
         if value is not None and answers:
             references.append((label, value))
+    roofline = exp.assignment.plots.roofline
     return PlotKey(
         plot_devices(exp),
         tuple(label for _part_id, label in operations),
         tuple(references),
         class_mode,
         answers,
+        roofline.intensity_range if roofline is not None else None,
     )
 
 
