@@ -155,12 +155,8 @@ def test_the_sheets_intensity_range_widens_the_axis_where_answers_are_hidden(
     tmp_path: Path,
 ) -> None:
     # Around the turning point alone (20 FLOP/byte): 1 to 1000; the sheet asks for 0.05 to 5e4.
-    assert plot_frame(
-        expectations_of(tmp_path / "a", GIVENS + PLOTS), answers=False
-    ).limits.xlim == (
-        1.0,
-        1000.0,
-    )
+    plain = expectations_of(tmp_path / "a", GIVENS + PLOTS)
+    assert plot_frame(plain, answers=False).limits.xlim == (1.0, 1000.0)
     ranged = PLOTS + "    intensity_range: [0.05, 50000]\n"
     exp = expectations_of(tmp_path / "b", GIVENS + ranged)
     assert plot_frame(exp, answers=False).limits.xlim == (0.01, 100000.0)
