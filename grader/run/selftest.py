@@ -28,7 +28,7 @@ from grader.run.pipeline import grade_bytes
 from grader.sheets.assignment import Assignment, Feedback, LevelledText, Part, RubricItem
 from grader.sheets.expectations import Expectations, build_expectations
 from grader.sheets.sheet_texts import SheetTexts
-from grader.sheets.solving import resolve_givens, solve_assignment
+from grader.sheets.solving import GivenValue, resolve_givens, solve_assignment
 
 SELFTEST_STUDENT = "selftest"
 
@@ -168,13 +168,13 @@ def _reason(error: AssignmentError) -> str:
     return message.partition(": ")[2] if message.startswith("sheet ") else message
 
 
-def _questions_check(assignment: Assignment, givens: Mapping[str, object]) -> Check:
+def _questions_check(assignment: Assignment, givens: Mapping[str, GivenValue]) -> Check:
     from grader.reports.question_sheet import questions_text
 
     if assignment.folder is None or not (assignment.folder / assignment.questions).is_file():
         return Check("sheet", "questions", True, f"no {assignment.questions}: nothing to render")
     try:
-        questions_text(assignment, givens)  # type: ignore[arg-type]
+        questions_text(assignment, givens)
     except AssignmentError as error:
         return Check("sheet", "questions", False, str(error))
     return Check("sheet", "questions", True, f"{assignment.questions} renders")
