@@ -46,8 +46,9 @@ def sheets(as_json: bool) -> None:
     help="Write to this file instead of printing.",
 )
 def sheet(sheet_name: str | None, assignment: str | None, fmt: str, output: Path | None) -> None:
-    """Show a sheet's questions with its givens filled in (SHEET: an installed sheet's id or a
-    sheet folder; default: the course's first).
+    """Print a sheet's questions with its givens filled in.
+
+    SHEET is an installed sheet's id or a sheet folder (default: the course's first).
 
     \b
     grader sheet my_sheet/          (a sheet folder of your own)
@@ -103,10 +104,12 @@ def givens(assignment: str | None, as_json: bool) -> None:
     help="Test with a given changed, units allowed (names: `grader givens`). Repeatable.",
 )
 def selftest(sheet_name: str | None, assignment: str | None, set_givens: tuple[str, ...]) -> None:
-    """The author's check of a sheet (SHEET: an installed id or a sheet folder; every
-    installed sheet when none is named): every text renders, the reference answers grade
-    full marks, each alternative's value is recognised as that alternative, and no two
-    alternatives of a part have the same value.
+    """Check a sheet as its author: texts, reference answers, alternatives.
+
+    SHEET is an installed sheet's id or a sheet folder; without one, every installed sheet
+    is checked. Every text must render for the givens, the reference answers must grade full
+    marks, each alternative's value must be recognised as that alternative, and no two
+    alternatives of a part may have the same value.
 
     Exit status: 0 every check passed, 1 a check failed, 2 a sheet that does not load.
     """
