@@ -8,12 +8,13 @@ A student's variant is a pure function of the course seed, the sheet id and the 
 sha256, never Python's ``hash`` (salted per process), so every machine and Python version
 agrees. Ids are compared the way the roster and the identity check compare them: ignoring case.
 
-A variant's code is its index in Crockford's base 32 (digits ``0-9A-Z`` without ``I L O U``),
-zero-padded to the width the largest index of the pool needs (at least 2), followed by one
-check character: the Luhn mod 32 check over the digits' values. Any single mistyped character
-is refused, and so is any swap of two adjacent different characters except ``0`` with ``Z``
-(Luhn's one blind spot). Reading a code ignores case,
-blanks and hyphens, and reads ``I``/``L`` as ``1`` and ``O`` as ``0`` (Crockford's rule).
+A variant's code is the letter ``V``, then its index in Crockford's base 32 (digits ``0-9A-Z``
+without ``I L O U``), zero-padded to the width the largest index of the pool needs (at least
+2), then one check character: the Luhn mod 32 check over the digits' values. Any single
+mistyped character is refused, and so is any swap of two adjacent different characters except
+``0`` with ``Z`` (Luhn's one blind spot). Reading a code ignores case, blanks and hyphens, reads
+``I``/``L`` as ``1`` and ``O`` as ``0`` (Crockford's rule), and lets the ``V`` be left out. (The
+``V`` keeps a spreadsheet from reading ``012`` or ``1E5`` as a number.)
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 """Crockford's base 32: the digit with value v is ALPHABET[v]."""
 BASE = len(ALPHABET)
 MIN_DIGITS = 2
+PREFIX = "V"
 _READ_AS = {"I": "1", "L": "1", "O": "0"}
 
 
@@ -88,7 +90,7 @@ def variant_code(index: int, pool_size: int) -> str:
     """The printable code of the variant at ``index`` of a pool of ``pool_size``.
 
     >>> variant_code(0, 64), variant_code(33, 64)
-    ('000', '11X')
+    ('V000', 'V11X')
     """
     if not 0 <= index < pool_size:
         raise ValueError(f"no variant {index} in a pool of {pool_size}")
@@ -97,7 +99,7 @@ def variant_code(index: int, pool_size: int) -> str:
     for _ in range(code_width(pool_size)):
         number, digit = divmod(number, BASE)
         digits = ALPHABET[digit] + digits
-    return digits + check_character(digits)
+    return PREFIX + digits + check_character(digits)
 
 
 def parse_variant_code(text: str, pool_size: int) -> int:
@@ -108,16 +110,18 @@ def parse_variant_code(text: str, pool_size: int) -> int:
             alphabet, a check character that does not match: mistyped), or an index past the
             pool's end.
 
-    >>> parse_variant_code("11x", 64), parse_variant_code("1-1X", 64)
-    (33, 33)
+    >>> [parse_variant_code(code, 64) for code in ("V11X", "11x", "v1-1X")]
+    [33, 33, 33]
     """
     cleaned = "".join(text.split()).replace("-", "").upper()
     cleaned = "".join(_READ_AS.get(char, char) for char in cleaned)
     width = code_width(pool_size)
+    if len(cleaned) == width + 2 and cleaned.startswith(PREFIX):
+        cleaned = cleaned[1:]
     shown = text.strip()[:20]
     if len(cleaned) != width + 1 or any(char not in ALPHABET for char in cleaned):
         raise VariantCodeError(
-            f"{shown!r} is not a variant code ({width + 1} characters of {ALPHABET})"
+            f"{shown!r} is not a variant code ({PREFIX} and {width + 1} characters of {ALPHABET})"
         )
     digits, check = cleaned[:-1], cleaned[-1]
     if check_character(digits) != check:
