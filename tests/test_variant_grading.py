@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Mapping
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 from grader.grading.grade import grade_submission
 from grader.input.submission import parse_submission
 from grader.results import Status, SubmissionResult
-from grader.run.variant_grading import choose_variant
+from grader.run.variant_grading import choose_variant, declared_student_and_code
 from grader.sheets.expectations import Expectations
 from grader.sheets.library import load_assignment
 from grader.sheets.solving import parse_conventions, resolve_givens, solve_assignment
@@ -207,3 +208,25 @@ def test_every_variant_satisfies_the_sheets_constraints(sheet: str) -> None:
             assert answers["q5.qkv.gpu"] != answers["q5.qkv.pim"]
         else:
             assert answers["q5.c"] == "compute-bound"
+
+
+@pytest.mark.parametrize(
+    ("text", "student", "code"),
+    [
+        ("student: {id: s7}\nvariant: V11X\nanswers: {}\n", "s7", "V11X"),
+        ("student: s7\nvariant: '  v11x '\n", "s7", "v11x"),
+        ("variant: V11X\nanswers: {}\n", "from-name", "V11X"),  # no id: the file name's
+        ("student: {id: '../evil'}\n", "from-name", None),  # an unusable id: the file name's
+        ("student: {id: s7}\nvariant: [1, 2]\n", "s7", "(not text)"),
+        ("student: {id: s7}\nvariant:\n", "s7", None),
+    ],
+)
+def test_the_student_and_code_a_file_carries(
+    tmp_path: Path, text: str, student: str, code: str | None
+) -> None:
+    path = tmp_path / "from-name.yaml"
+    path.write_text(text, "utf-8")
+    assert declared_student_and_code(path, None) == (student, code)
+    if code == "(not text)":
+        note = choose_variant(book("roofline-1"), student, code).note
+        assert note and "not a variant code" in note

@@ -27,4 +27,5 @@ __all__ = [
     "summary",
     "svg_shapes",
     "template",
+    "variant_files",
 ]

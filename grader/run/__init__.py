@@ -1,5 +1,6 @@
 """Running many files: listing, batches in processes, time budget, atomic writes, the output
-folder's lock, the decisions ledger, class grading end to end, Gradescope.
+folder's lock, the decisions ledger, class grading end to end, Gradescope; grading a file
+against its student's variant, and the files variants give out.
 """
 
 __all__ = [
@@ -17,4 +18,6 @@ __all__ = [
     "sheet_choice",
     "sketches",
     "time_budget",
+    "variant_grading",
+    "variant_outputs",
 ]

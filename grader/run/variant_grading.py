@@ -89,9 +89,12 @@ def declared_student_and_code(path: Path, within: Boundary | None) -> tuple[str,
     info = student.value if student is not None and isinstance(student.value, dict) else {}
     claimed = _text(info.get("id")) or (_text(student) if not info else None)
     written = top.get("variant")
+    value = written.value if written is not None else None
     code = None
-    if written is not None and written.value is not None:
-        code = str(written.value).strip() or None
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        code = str(value).strip() or None
+    elif value is not None:
+        code = "(not text)"  # a list or mapping: refused as a code, and noted
     student_id = claimed if claimed and valid_student_id(claimed) else path.stem
     return student_id, code
 
