@@ -15,6 +15,7 @@ __all__ = [
     "regrade",
     "report",
     "reveal",
+    "shared_answers",
     "review_page",
     "roofline_background",
     "roofline_drawing",
