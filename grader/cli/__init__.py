@@ -8,6 +8,7 @@ from grader.cli import (
     gradescope_command,
     sheet_commands,
     sheet_info_commands,
+    variant_commands,
 )
 from grader.cli.app import main
 
@@ -20,4 +21,5 @@ __all__ = [
     "progress",
     "sheet_commands",
     "sheet_info_commands",
+    "variant_commands",
 ]

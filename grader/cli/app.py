@@ -69,5 +69,6 @@ def main() -> None:
                grader check answers.yaml        (graded, with feedback)
     Instructors and TAs:
                grader solve                     (the worked solution)
+               grader variants --roster FILE    (each student's variant, with --seed)
     Run `grader COMMAND --help` for the options of each command.
     """

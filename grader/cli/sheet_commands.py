@@ -7,6 +7,7 @@ import json
 import click
 
 from grader.cli.app import fail, main, pairs, sheet_option
+from grader.cli.variant_commands import seed_option
 from grader.errors import GraderError
 from grader.run.pipeline import default_assignment
 
@@ -62,14 +63,28 @@ def solve(
 @click.option(
     "--schema-url", default=None, help="Schema location for the yaml-language-server line."
 )
-def template(assignment: str | None, schema_url: str | None) -> None:
+@click.option(
+    "--student",
+    default=None,
+    metavar="ID",
+    help="Fill in this student's id, and their variant code when the sheet has variants.",
+)
+@seed_option()
+def template(
+    assignment: str | None, schema_url: str | None, student: str | None, seed: str | None
+) -> None:
     """Print a commented answer file to fill in: grader template > answers.yaml"""
     from grader.reports.template import answer_template
+    from grader.run.variant_outputs import student_answer_file
 
     try:
-        click.echo(answer_template(default_assignment(assignment), schema_url=schema_url), nl=False)
+        if student is not None:
+            text = student_answer_file(assignment, student, seed, schema_url=schema_url)
+        else:
+            text = answer_template(default_assignment(assignment), schema_url=schema_url)
     except GraderError as error:
         fail(error)
+    click.echo(text, nl=False)
 
 
 @main.command()

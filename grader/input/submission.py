@@ -27,7 +27,7 @@ STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _RESERVED = frozenset(
     {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 )
-TOP_LEVEL_KEYS = ("assignment", "student", "answers")
+TOP_LEVEL_KEYS = ("assignment", "student", "variant", "answers")
 
 
 class Answer(NamedTuple):
@@ -57,6 +57,8 @@ class Submission:
 
     student: Student
     assignment: str | None = None
+    variant: str | None = None
+    """The variant code the file carries (``variant: 3KX``), as written; checked when graded."""
     answers: dict[str, Answer] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     path: Path | None = None
@@ -108,6 +110,7 @@ def build_submission(loaded: LoadResult, assignment: Assignment, *, path: Path) 
     top = tree.value
     submission = Submission(student=_student(top, path), path=path)
     submission.assignment = _text(top.get("assignment"))
+    submission.variant = _text(top.get("variant"))
     _attach_load_issues(submission, loaded, assignment)
     answers = top.get("answers")
     if answers is None:

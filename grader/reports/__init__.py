@@ -34,4 +34,5 @@ __all__ = [
     "summary",
     "svg_shapes",
     "template",
+    "variant_files",
 ]

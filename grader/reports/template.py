@@ -36,26 +36,41 @@ _WORDS = {"FLOP": "in FLOP", "byte": "in bytes", "FLOP/byte": "in FLOP per byte"
 _EMPTY_TYPES = ("string", "null")  # an empty group or mapping: YAML null, or "" in JSON
 
 
-def answer_template(assignment: Assignment, *, schema_url: str | None = None) -> str:
+def answer_template(
+    assignment: Assignment,
+    *,
+    schema_url: str | None = None,
+    student_id: str | None = None,
+    variant_code: str | None = None,
+) -> str:
     """A commented YAML answer file for students to fill in, every answer left empty.
 
     Args:
-        assignment: The assignment whose parts the file lists.
+        assignment: The assignment whose parts the file lists (for a variant, the sheet as
+            it reads for that variant: its givens are shown).
         schema_url: Where editors find the JSON Schema; by default ``<id>.schema.json`` next to
             the answer file (``grader schema > roofline-1.schema.json``).
+        student_id: The student's id, filled in (a valid id: it is written as is).
+        variant_code: The student's variant code, filled in.
 
     Returns:
-        The file's text: PyYAML loads it to ``{assignment, student, answers}`` with the answers
-        nested by the dotted part ids (``answers.q2.b.scaling``).
+        The file's text: PyYAML loads it to ``{assignment, student, answers}`` (and
+        ``variant``) with the answers nested by the dotted part ids (``answers.q2.b.scaling``).
     """
     lines = [f"# yaml-language-server: $schema={schema_url or f'{assignment.id}.schema.json'}"]
     lines += _header(assignment)
     lines += [f"assignment: {assignment.id}", ""]
+    if variant_code is not None:
+        lines += _comment(
+            "Your variant: your own numbers, those of your question sheet. Graded against the "
+            "variant of your student id; keep this line as it is."
+        )
+        lines += [f'variant: "{variant_code}"', ""]
     lines += _comment(
         f"Your student id: letters, digits and . _ - (it must match {STUDENT_ID.pattern}). "
         "Left empty, the file name is used (s1234567.yaml gives s1234567)."
     )
-    lines += ['student: {id: "", name: ""}', "", "answers:"]
+    lines += [f'student: {{id: "{student_id or ""}", name: ""}}', "", "answers:"]
     lines += _tree_lines(_part_tree(assignment.parts), depth=1)
     return "\n".join(lines) + "\n"
 
@@ -246,6 +261,7 @@ def answer_schema(assignment: Assignment) -> dict[str, object]:
         "properties": {
             "assignment": {"const": assignment.id, "description": "The assignment id."},
             "student": _student_schema(),
+            "variant": _text() | {"description": "Your variant code (see your question sheet)."},
             "answers": _group_schema(parts, (), allow_empty=False),
         },
         "additionalProperties": False,

@@ -1,5 +1,6 @@
 """Running many files: listing, batches in processes, time budget, atomic writes, the output
-folder's lock, the decisions ledger, class grading end to end, Gradescope, a sheet's self-test.
+folder's lock, the decisions ledger, class grading end to end, Gradescope, a sheet's self-test;
+grading a file against its student's variant, and the files variants give out.
 """
 
 __all__ = [
@@ -18,4 +19,6 @@ __all__ = [
     "sheet_choice",
     "sketches",
     "time_budget",
+    "variant_grading",
+    "variant_outputs",
 ]

@@ -1,6 +1,8 @@
 """The sheet model: what a sheet folder says (givens, parts, grading policy, vocabularies,
 plots), finding and checking sheets, their formulas and text placeholders, solving them, and
-everything grading compares against (expectations), with the catalogue of generic mistakes.
+everything grading compares against (expectations), with the catalogue of generic mistakes;
+per-student variants (the declared values, the pool, the student's code, the expectations
+solved once per variant).
 """
 
 __all__ = [
@@ -18,4 +20,8 @@ __all__ = [
     "sheet_texts",
     "solvers",
     "solving",
+    "variant_codes",
+    "variant_expectations",
+    "variant_values",
+    "variants",
 ]

@@ -276,6 +276,22 @@ class Plots(_Frozen):
     roofline: RooflinePlot | None = None
 
 
+class VariantSpec(_Frozen):
+    """The per-student variants a sheet declares (``docs/variants.md``).
+
+    Attributes:
+        givens: per given, the values a variant may take: a list (``[32, 64, 128]``,
+            ``[600 GB/s, 900 GB/s]``) or a range with a step (``600..1200 GB/s step 100``).
+        constraints: conditions (formulas that compare) over givens, symbols, part values and
+            ``verdict_margin``, by name, that every variant must satisfy.
+        pool_size: at most this many variants; a larger product is sampled deterministically.
+    """
+
+    givens: dict[str, tuple[str | int | float, ...] | str] = Field(min_length=1)
+    constraints: dict[str, str] = {}
+    pool_size: int = Field(64, ge=1, le=4096)
+
+
 class Assignment(_Frozen):
     """A whole sheet: what ``sheet.yaml`` says, and where it was read from.
 
@@ -303,6 +319,8 @@ class Assignment(_Frozen):
     grading: GradingPolicy = GradingPolicy()
     carry_forward: dict[str, CarryForward] = {}
     parts: tuple[Part, ...]
+    variants: VariantSpec | None = None
+    """The values each student's own variant may take; None: everyone has the sheet's givens."""
 
     @property
     def part_ids(self) -> tuple[str, ...]:

@@ -68,6 +68,21 @@ def course_order() -> tuple[str, ...]:
     return tuple(str(sheet) for sheet in sheets) if isinstance(sheets, list) else ()
 
 
+@functools.cache
+def course_seed() -> str | None:
+    """The course's variant seed (``seed:`` in ``sheets/course.yaml``), as text; None when
+    the course sets none (then nobody has a variant unless ``--seed`` gives one)."""
+    path = Path(str(resources.files(BUNDLED_PACKAGE))) / COURSE_FILE
+    try:
+        data = yaml.load(path.read_text("utf-8"), Loader=_Loader)
+    except (OSError, yaml.YAMLError):
+        return None
+    seed = data.get("seed") if isinstance(data, dict) else None
+    if seed is None or isinstance(seed, bool | dict | list) or not str(seed).strip():
+        return None
+    return str(seed).strip()
+
+
 def load_assignment(name_or_path: str | Path) -> Assignment:
     """A sheet by installed id (``roofline-1``), or by path (a folder with ``sheet.yaml``,
     or a sheet file).

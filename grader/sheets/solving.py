@@ -50,6 +50,17 @@ def resolve_givens(
     return values
 
 
+def given_value(assignment: Assignment, name: str, text: str) -> GivenValue:
+    """One given's text (``700 GB/s``) as its solver value, read as the sheet's own is.
+
+    Raises:
+        AnswerFormatError: the text is not a value of this given.
+        KeyError: no such given.
+    """
+    spec = assignment.givens[name]
+    return _given_value(text, unit=spec.unit, choices=spec.choices)
+
+
 def _given_value(text: str, *, unit: str | None, choices: tuple[str, ...] | None) -> GivenValue:
     if choices is not None:
         if text.strip() not in choices:

@@ -1,0 +1,185 @@
+"""Grading a file against its student's own variant (``docs/variants.md``).
+
+The student id decides: a file is graded against the variant the course seed gives its
+student (the id the file carries, else its file name's, as the submission reader takes it).
+A ``variant:`` code in the file is only checked: one that is mistyped or names another variant
+becomes a note for the TA in the result's flags, never a penalty and never a reason to grade
+against another student's numbers (a copied file keeps its own student's variant).
+
+Variants are on when the sheet declares them and a course seed is in force (``--seed``, else
+``seed:`` in the course file); otherwise a file is graded against the sheet's own givens, as
+before variants existed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.input.loading import load_answer_file
+from grader.input.student_files import Boundary
+from grader.input.submission import valid_student_id
+from grader.results import SubmissionResult
+from grader.run.pipeline import Graded, grade_file
+from grader.sheets.assignment import Assignment
+from grader.sheets.expectations import Expectations, build_expectations
+from grader.sheets.library import course_seed
+from grader.sheets.variant_codes import VariantCodeError
+from grader.sheets.variant_expectations import VariantBook
+from grader.sheets.variants import Variant, describe
+
+
+def seed_in_force(option: str | None) -> str | None:
+    """The course seed: ``--seed`` when given, else the course file's (None: no variants)."""
+    if option is not None and option.strip():
+        return option.strip()
+    return course_seed()
+
+
+def variant_book(
+    assignment: Assignment, seed: str | None, *, class_run: bool = False
+) -> VariantBook | None:
+    """The sheet's variants under this seed; None when it declares none or no seed is set."""
+    if assignment.variants is None or seed is None:
+        return None
+    return VariantBook(assignment, seed, class_run=class_run)
+
+
+@dataclass(frozen=True)
+class VariantChoice:
+    """The variant a file is graded against, and what a TA should know about its code.
+
+    Attributes:
+        variant: the student's own variant.
+        code: its code.
+        note: set when the file's code is mistyped or names another variant.
+    """
+
+    variant: Variant
+    code: str
+    note: str | None = None
+
+
+def choose_variant(book: VariantBook, student_id: str, written: str | None) -> VariantChoice:
+    """The student's own variant, with a note when the code the file carries disagrees."""
+    own = book.of_student(student_id)
+    code = book.code(own)
+    if written is None:
+        return VariantChoice(own, code)
+    try:
+        named = book.by_code(written)
+    except VariantCodeError as error:
+        note = f"variant code: {error}; graded against student {student_id}'s variant {code}"
+        return VariantChoice(own, code, note)
+    if named.index == own.index:
+        return VariantChoice(own, code)
+    note = (
+        f"variant code: the file carries {book.code(named)} ({describe(named)}), but student "
+        f"{student_id}'s variant is {code} ({describe(own)}); graded against {code}"
+    )
+    return VariantChoice(own, code, note)
+
+
+def declared_student_and_code(path: Path, within: Boundary | None) -> tuple[str, str | None]:
+    """The student id (else the file name's) and the variant code a file carries, read
+    cheaply; what cannot be read is left to the grading that follows to report."""
+    tree = load_answer_file(path, within=within).tree
+    top = tree.value if tree is not None and isinstance(tree.value, dict) else {}
+    student = top.get("student")
+    info = student.value if student is not None and isinstance(student.value, dict) else {}
+    claimed = _text(info.get("id")) or (_text(student) if not info else None)
+    written = top.get("variant")
+    value = written.value if written is not None else None
+    code = None
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        code = str(value).strip() or None
+    elif value is not None:
+        code = "(not text)"  # a list or mapping: refused as a code, and noted
+    student_id = claimed if claimed and valid_student_id(claimed) else path.stem
+    return student_id, code
+
+
+def _text(node: object) -> str | None:
+    value = getattr(node, "value", None)
+    return value.strip() if isinstance(value, str) else None
+
+
+def with_note(result: SubmissionResult, note: str | None) -> SubmissionResult:
+    """The result with the variant note among its flags (staff only)."""
+    if note is None:
+        return result
+    return result.model_copy(update={"flags": (*result.flags, note)})
+
+
+def grade_file_for_variant(
+    path: Path, book: VariantBook, *, within: Boundary | None = None
+) -> tuple[Graded, VariantChoice]:
+    """Grade one file against its student's variant (see the module's docstring)."""
+    student_id, code = declared_student_and_code(path, within)
+    choice = choose_variant(book, student_id, code)
+    graded = grade_file(path, book.expectations(choice.variant), within=within)
+    return Graded(with_note(graded.result, choice.note), graded.submission), choice
+
+
+@dataclass(frozen=True)
+class GradedFile:
+    """A file graded against its sheet, or its student's variant of it.
+
+    Attributes:
+        graded: the result (with any variant note among its flags) and submission.
+        expectations: what it was graded against.
+        choice: the variant and its code, when variants are on.
+    """
+
+    graded: Graded
+    expectations: Expectations
+    choice: VariantChoice | None
+
+
+class FileGrader:
+    """Grades files, each against its sheet or its student's variant of it, solving each
+    sheet (and each variant) once however many files need it."""
+
+    def __init__(self, seed: str | None, *, class_run: bool = False) -> None:
+        self.seed = seed
+        self.class_run = class_run
+        self._books: dict[int, tuple[Assignment, VariantBook | None]] = {}
+        self._plain: dict[int, tuple[Assignment, Expectations]] = {}
+
+    def grade(
+        self, path: Path, assignment: Assignment, *, within: Boundary | None = None
+    ) -> GradedFile:
+        """Grade one file (its student's variant when the sheet has variants and a seed is
+        set; else the sheet's own givens)."""
+        book = self.book(assignment)
+        if book is None:
+            exp = self._expectations(assignment)
+            return GradedFile(grade_file(path, exp, within=within), exp, None)
+        graded, choice = grade_file_for_variant(path, book, within=within)
+        return GradedFile(graded, book.expectations(choice.variant), choice)
+
+    def book(self, assignment: Assignment) -> VariantBook | None:
+        """The sheet's variants under this grader's seed (None: variants are off for it)."""
+        known = self._books.get(id(assignment))
+        if known is None or known[0] is not assignment:
+            known = (assignment, variant_book(assignment, self.seed, class_run=self.class_run))
+            self._books[id(assignment)] = known  # holding the sheet keeps its id unique
+        return known[1]
+
+    def _expectations(self, assignment: Assignment) -> Expectations:
+        known = self._plain.get(id(assignment))
+        if known is None or known[0] is not assignment:
+            exp = build_expectations(assignment, class_run=self.class_run)
+            known = self._plain[id(assignment)] = (assignment, exp)
+        return known[1]
+
+
+def variant_lines(done: GradedFile) -> list[str]:
+    """What ``grader check`` says about the variant before the result: which one was graded
+    against, and the note on the file's code (nothing without variants)."""
+    if done.choice is None:
+        return []
+    lines = [f"Variant {done.choice.code}: {describe(done.choice.variant)}"]
+    if done.choice.note:
+        lines.append(f"Note for the TA: {done.choice.note}")
+    return [*lines, ""]

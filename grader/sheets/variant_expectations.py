@@ -1,0 +1,67 @@
+"""Expectations per variant: a student's own givens solved, their texts filled in, once.
+
+A class where every student has their own variant still has only as many distinct variants
+as the sheet's pool; each is solved (:func:`grader.sheets.expectations.build_expectations`
+with the variant's givens as overrides, the path ``--set`` takes) the first time a file
+needs it and remembered for the rest of the run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from grader.sheets.assignment import Assignment
+from grader.sheets.expectations import Expectations, build_expectations
+from grader.sheets.variant_codes import parse_variant_code, variant_code, variant_index
+from grader.sheets.variants import Variant, VariantPool, variant_overrides, variant_pool
+
+
+@dataclass
+class VariantBook:
+    """One sheet's variants for one course seed, and the expectations solved so far.
+
+    Attributes:
+        assignment: the sheet (it must declare variants).
+        seed: the course seed students' variants are drawn with.
+        class_run: build expectations for grading a class (see ``Expectations``).
+    """
+
+    assignment: Assignment
+    seed: str
+    class_run: bool = False
+    pool: VariantPool = field(init=False)
+    _solved: dict[int, Expectations] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.pool = variant_pool(self.assignment)
+
+    def of_student(self, student_id: str) -> Variant:
+        """The student's own variant."""
+        return self.pool[variant_index(self.seed, self.assignment.id, student_id, len(self.pool))]
+
+    def code(self, variant: Variant) -> str:
+        """The variant's printable code."""
+        return variant_code(variant.index, len(self.pool))
+
+    def by_code(self, code: str) -> Variant:
+        """The variant a code names.
+
+        Raises:
+            VariantCodeError: not a code of this sheet's pool (mistyped, or out of range).
+        """
+        return self.pool[parse_variant_code(code, len(self.pool))]
+
+    def expectations(self, variant: Variant) -> Expectations:
+        """The expectations of one variant, solved the first time they are asked for."""
+        found = self._solved.get(variant.index)
+        if found is None:
+            found = build_expectations(
+                self.assignment, variant_overrides(variant), class_run=self.class_run
+            )
+            self._solved[variant.index] = found
+        return found
+
+    @property
+    def solved(self) -> int:
+        """How many distinct variants have been solved."""
+        return len(self._solved)
