@@ -136,14 +136,27 @@ def test_check_of_an_unreadable_file_says_why(tmp_path: Path) -> None:
     bad = tmp_path / "s9.yaml"
     bad.write_bytes(b"- just\n- a list\n")
     code, out, _ = run("check", str(bad))
-    assert code == 0
+    assert code == 1  # shown, but not graded
     assert "NOT GRADED" in out and "mapping" in out
 
 
-def test_check_of_a_missing_file() -> None:
-    code, _, err = run("check", "no-such-file.yaml")
+@pytest.mark.parametrize("command", ["check", "validate", "grade"])
+def test_a_missing_file_is_a_usage_error_for_every_command(command: str) -> None:
+    code, _, err = run(command, "no-such-file.yaml")
     assert code == 2
     assert "no-such-file.yaml" in err and "does not exist" in err
+
+
+def test_every_command_states_the_one_exit_status_rule_in_its_help() -> None:
+    from grader.cli.app import EXIT_STATUS_HELP
+
+    assert set(main.commands) >= {"check", "validate", "grade", "diff", "gradescope", "solve"}
+    for name in main.commands:
+        code, out, _ = run(name, "--help")
+        assert code == 0
+        assert " ".join(EXIT_STATUS_HELP.split()) in " ".join(out.split()), name
+        # No command contradicts it with a status of its own for a file it could not grade.
+        assert "Exit status 0 whenever" not in out and "0 when results.json" not in out, name
 
 
 def test_validate_never_says_whether_a_value_is_right(tmp_path: Path) -> None:

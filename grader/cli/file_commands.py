@@ -24,8 +24,7 @@ def check(file: Path, assignment: str | None, as_json: bool) -> None:
     (also the explanation of each mistake, no expected values) or answers (also the expected
     values and worked solutions). Nothing in the answer file changes it.
 
-    Exit status 0 whenever a result is printed (also for a file that could not be graded:
-    the result says why).
+    A file that could not be graded is still shown, with why (exit status 1).
     """
     from grader.input.student_files import Boundary
     from grader.reports.check_view import result_table
@@ -45,16 +44,19 @@ def check(file: Path, assignment: str | None, as_json: bool) -> None:
         click.echo(view_json(view))
     else:
         click.echo(result_table(view, graded.submission))
+    if graded.result.status != "graded":
+        sys.exit(1)
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
 @sheet_option(for_files=True)
 def validate(files: tuple[Path, ...], assignment: str | None) -> None:
     """Check the format of answer files (never whether an answer is right).
 
     Reports unreadable files, unknown parts, answers that cannot be read and unanswered parts,
-    with line numbers. Exit status 1 if any file is invalid.
+    with line numbers. Exit status 1 if any file is invalid (or an entry under a folder named
+    like an answer file could not be read).
     """
     from grader.input.student_files import list_class
     from grader.reports.check_view import validation_report

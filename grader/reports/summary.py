@@ -271,6 +271,14 @@ class _ScriptFinder(HTMLParser):
                 self.found = self.found or f"{tag} {name}"
 
 
+LOW_DISCRIMINATION_MARK = " !"
+LOW_DISCRIMINATION_NOTE = (
+    f"discrimination below {LOW_DISCRIMINATION}: the students who did well overall did not do "
+    "better on this part (worth a look at the question or its grading)."
+)
+"""The mark after a low discrimination in the terminal table, and the legend line for it."""
+
+
 def summary_table(stats: ClassStatistics) -> str:
     """The per-part table for a terminal (one row per part, compact columns)."""
     headers = ["part", "mean credit"]
@@ -279,7 +287,10 @@ def summary_table(stats: ClassStatistics) -> str:
     ]
     headers += ["discrimination", "top mistake (count)"]
     rows = [_table_row(part) for part in stats.parts]
-    return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
+    table = tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
+    if any(is_low(part.discrimination) for part in stats.parts):
+        table += f"\n\n{LOW_DISCRIMINATION_MARK.strip()}: {LOW_DISCRIMINATION_NOTE}"
+    return table
 
 
 def _table_row(part: PartStatistics) -> list[str]:
@@ -292,7 +303,7 @@ def _table_row(part: PartStatistics) -> list[str]:
     top = f"{terminal_safe(mistake.label)} ({mistake.count})" if mistake else ""
     discrimination = fixed(part.discrimination)
     if is_low(part.discrimination):
-        discrimination += " !"
+        discrimination += LOW_DISCRIMINATION_MARK
     return [part.id, fixed(part.mean_credit), *shares, discrimination, top]
 
 
