@@ -58,7 +58,17 @@ def test_solve_json() -> None:
     assert answers["q4.a"] == pytest.approx(20e12 / 6000e9)
     assert answers["q5.qkv.pim"] == "compute-bound"
     assert answers["q3.b"] is None and answers["q6.advantages"] is None
-    assert data["givens"]["gpu.bandwidth"] == 800e9
+    assert data["givens"]["gpu.bandwidth"] == {"value": 800e9, "unit": "byte/s"}  # 800 GB/s
+
+
+def test_solve_json_gives_each_givens_unit() -> None:
+    code, out, _ = run("solve", "--json", "--set", "pim.peak=13.8 TFLOP/s")
+    assert code == 0
+    givens = json.loads(out)["givens"]
+    assert givens["pim.peak"] == {"value": 13.8e12, "unit": "FLOP/s"}
+    assert givens["attention.seq_len"] == {"value": 64, "unit": "1"}  # a plain count
+    assert givens["conv.padding"] == {"value": "same", "unit": None}  # a choice
+    assert all(set(given) == {"value", "unit"} for given in givens.values())
 
 
 def test_set_and_convention_flip_the_v100_verdict() -> None:
