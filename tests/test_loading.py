@@ -246,15 +246,6 @@ REFUSED_YAML = [
     ("recursive alias", "q1: &x [1, *x]\nok: 1\n", "anchors", 1, "q1", True),
     ("merge key", "ok: 1\nq1:\n  <<: {a: 1}\n  b: 2\n", "merge keys (<<)", 3, "q1.<<", True),
     ("merge key in flow", "q1: {<<: {a: 1}}\nok: 1\n", "merge keys (<<)", 1, "q1", True),
-    (
-        "BOM in a key",
-        "ok: 1\nq1:\n  \ufeffa: 1\n",
-        "byte-order mark (U+FEFF)",
-        3,
-        "q1.\ufeffa",
-        True,
-    ),
-    ("BOM inside a value", "q1: 5\ufeff\nok: 1\n", "byte-order mark (U+FEFF)", 1, "q1", True),
     ("nested 17 deep", "q1: " + "[" * 17 + "]" * 17 + "\nok: 1\n", "16 levels", 1, "q1", True),
     ("scalar too long", f"q1: {'x' * (MAX_SCALAR_CHARS + 1)}\nok: 1\n", "longer", 1, "q1", True),
     ("lone surrogate", 'ok: 1\nq1: "\\ud800"\n', "surrogate", 2, "q1", True),
@@ -543,6 +534,9 @@ def test_yaml_salvage_of_nothing_is_unreadable() -> None:
         (b"q\x001\x00:\x00", "NUL", 1),  # UTF-16 without BOM
         (b"q1: 1\nq2: a\x00b\n", "NUL", 2),
         (b"q1: \xed\xa0\x80\n", "not UTF-8", 1),  # an encoded lone surrogate
+        # A byte-order mark past the start would become part of a key ("\ufeffa" is not "a").
+        (b"q1:\n  \xef\xbb\xbfa: 1\n", "byte-order mark (U+FEFF)", 2),
+        (b"\xef\xbb\xbfq1: 1\nq2: 5\xef\xbb\xbf\n", "byte-order mark (U+FEFF)", 2),
     ],
 )
 def test_unreadable_bytes(data: bytes, words: str, line: int | None, fmt: str) -> None:

@@ -141,7 +141,6 @@ class StrictLoader(Reader, Scanner, Parser, Composer, BaseResolver):
         event: NodeEvent = self.peek_event()  # type: ignore[no-untyped-call]
         mark = _mark_of(event)
         _refuse_features(event, mark)
-        _refuse_byte_order_mark(event, mark)
         if isinstance(parent, MappingNode) and isinstance(index, ScalarNode):
             _refuse_merge_key(index)
         self.budget.take(mark.line + 1 if mark else None)
@@ -233,20 +232,6 @@ def _refuse_merge_key(key: ScalarNode) -> None:
     """Refuse a plain ``<<`` key (a quoted one is an ordinary key, an unknown part)."""
     if key.value == MERGE_KEY and key.style is None:
         raise _Refused("merge keys (<<) are not allowed: write the keys out", key.start_mark)
-
-
-def _refuse_byte_order_mark(event: NodeEvent, mark: Mark | None) -> None:
-    """Refuse a byte-order mark inside a key or value: it is invisible, and would make ``a``
-    and ``\ufeffa`` different keys. (One at the very start of the file is read as UTF-8's.)"""
-    if isinstance(event, ScalarEvent) and BYTE_ORDER_MARK in event.value:
-        raise _Refused(
-            "an invisible byte-order mark (U+FEFF) is in the middle of the file here: delete it"
-            " (retype the line)",
-            mark,
-        )
-
-
-BYTE_ORDER_MARK = "\ufeff"
 
 
 def compose_yaml(
