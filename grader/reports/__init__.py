@@ -4,6 +4,7 @@ statistics and summary, gradebook, LMS imports, the review page and sheet.
 
 __all__ = [
     "check_view",
+    "choice_pattern",
     "common_mistakes",
     "decisions_view",
     "gradebook",
@@ -11,6 +12,7 @@ __all__ = [
     "lms_exports",
     "log_axes",
     "plot_marks",
+    "plot_text",
     "plots",
     "regrade",
     "report",

@@ -41,11 +41,12 @@ def feedback_writer(out_dir: Path, exp: Expectations, *, reports: bool) -> Feedb
 def write_feedback(out_dir: Path, result: SubmissionResult, exp: Expectations) -> None:
     """Write one student's feedback report as HTML and Markdown."""
     from grader.reports.report import feedback_html, feedback_markdown
+    from grader.run.sketches import own_sketches
 
     student = result.student.id
     write_text_atomic(
         output_path(out_dir, "feedback", student, ".html"),
-        feedback_html(result, exp),
+        feedback_html(result, exp, own_sketches(out_dir, result)),
         durable=False,
         skip_unchanged=True,
     )
