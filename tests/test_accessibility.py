@@ -67,6 +67,8 @@ def outs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
 @pytest.fixture(scope="module")
 def pages(outs: dict[str, Path]) -> dict[str, Path]:
     out, answers = outs["feedback"], outs["answers"]
+    for page in ("summary.html", "review.html"):  # the long name is in the review queue
+        assert LONG_NAME in (out / page).read_text("utf-8"), page
     return {
         "summary": out / "summary.html",
         "review": out / "review.html",
@@ -293,3 +295,15 @@ def test_a_sketch_too_large_to_embed_is_named_not_embedded(tmp_path: Path) -> No
     views = sketch_views(shown, {"q3.b": Attachment("1" * 64, "png", large), "q4.b": fake})
     assert [(v.part_id, v.source, bool(v.note)) for v in views] == [("q3.b", None, True)]
     assert "too large" in (views[0].note or "")
+
+
+def test_the_class_plot_as_text_shows_the_devices_and_the_reference(
+    pages: dict[str, Path],
+) -> None:
+    text = _plot_numbers(pages["summary"].read_text("utf-8"))
+    exp = expectations_for(load_assignment("roofline-1"))
+    qkv = float(exp.answers["q5.qkv.intensity"])  # type: ignore[arg-type]
+    ridge = 20e12 / 6000e9  # the PIM's turning point, from its givens
+    assert f"PIM 20 TFLOP/s 6 TB/s {ridge:.3g} FLOP/byte" in text
+    verdicts = f"{exp.answers['q5.qkv.gpu']} {exp.answers['q5.qkv.pim']}"
+    assert f"QKV {qkv:.3g} FLOP/byte {verdicts}" in text

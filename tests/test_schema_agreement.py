@@ -47,6 +47,11 @@ def test_the_vocabulary_is_the_sheets_and_not_trivial() -> None:
     assert len(SPELLINGS) > 10
 
 
+def test_a_choice_part_lists_its_spellings_on_hover() -> None:
+    described = answer_schema(ASSIGNMENT)["$defs"][CHOICE_PART]  # type: ignore[index]
+    assert all(spelling in described["description"] for spelling in SPELLINGS)
+
+
 @pytest.mark.parametrize("spelling", SPELLINGS)
 def test_every_spelling_of_the_vocabulary_validates(spelling: str) -> None:
     for text in (spelling, spelling.upper(), spelling.title(), f" {spelling}. "):

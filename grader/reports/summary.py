@@ -26,6 +26,7 @@ from tabulate import tabulate
 from grader.escaping import escape_markdown, terminal_safe
 from grader.input.student_files import NotGraded
 from grader.reports.common_mistakes import MistakeCount
+from grader.reports.plot_text import PlotText
 from grader.reports.stats import ClassStatistics, PartStatistics
 from grader.results import Status
 from grader.sheets.assignment import Assignment
@@ -206,6 +207,7 @@ def summary_html(
     assignment: Assignment,
     *,
     roofline_svg: str | None = None,
+    plot_data: PlotText | None = None,
     not_graded: Sequence[NotGraded] | None = None,
 ) -> str:
     """The class summary as one self-contained HTML page (inline CSS, no script, no links).
@@ -215,6 +217,8 @@ def summary_html(
         assignment: the sheet, for its title and point totals.
         roofline_svg: an SVG drawing made by our own plotting code (never student markup);
             embedded as is, without its XML prolog.
+        plot_data: the plot's numbers, shown as tables under it (``plot_text`` with the
+            answers: the summary is for staff).
         not_graded: as for :func:`summary_markdown`.
 
     Raises:
@@ -222,6 +226,7 @@ def summary_html(
     """
     context = _context(stats, assignment, not_graded)
     context["roofline_svg"] = None if roofline_svg is None else _inline_svg(roofline_svg)
+    context["plot_data"] = plot_data if roofline_svg is not None else None
     return _environment("html").get_template("summary.html.j2").render(context)
 
 

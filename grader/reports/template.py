@@ -368,7 +368,7 @@ def _part_schema(part: Part, vocabulary: Mapping[str, Sequence[str]]) -> Schema:
     if part.kind == "text":
         return described | _text_answer_schema()
     if part.kind == "choice":
-        return described | _choice_schema(vocabulary, examples)
+        return described | _choice_schema(vocabulary, examples, str(described["description"]))
     return described | {"type": ["string", "number"], "pattern": _NOT_BLANK}
 
 
@@ -388,10 +388,17 @@ def _text_answer_schema() -> Schema:
     }
 
 
-def _choice_schema(vocabulary: Mapping[str, Sequence[str]], examples: Sequence[str]) -> Schema:
+def _choice_schema(
+    vocabulary: Mapping[str, Sequence[str]], examples: Sequence[str], description: str
+) -> Schema:
     """A choice: text naming one of the vocabulary's spellings (never a number), the
-    canonical choices offered for completion."""
+    canonical choices offered for completion, every spelling listed on hover."""
+    accepted = "; ".join(
+        f"{choice} (or {', '.join(others)})" if others else choice
+        for choice, others in vocabulary.items()
+    )
     return {
+        "description": f"{description} Accepted, in any letter case: {accepted}.",
         "type": "string",
         "pattern": choice_pattern(vocabulary),
         "examples": list(examples),

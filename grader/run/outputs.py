@@ -123,10 +123,14 @@ def _write_class_outputs(
         out_dir / "summary.md", summary_markdown(stats, assignment, not_graded=not_graded)
     )
     if reports:
+        from grader.reports.plot_text import plot_text
         from grader.reports.plots import class_roofline_svg
 
         svg = class_roofline_svg(exp, results)
-        page = summary_html(stats, assignment, roofline_svg=svg, not_graded=not_graded)
+        numbers = plot_text(exp, None, answers=True)
+        page = summary_html(
+            stats, assignment, roofline_svg=svg, plot_data=numbers, not_graded=not_graded
+        )
         write_text_atomic(out_dir / "summary.html", page)
     sheets_written()
     return summary_table(stats)
