@@ -17,6 +17,7 @@ __all__ = [
     "regrade",
     "report",
     "reveal",
+    "shared_answers",
     "review_page",
     "roofline_background",
     "roofline_drawing",

@@ -11,6 +11,7 @@ __all__ = [
     "library",
     "mistakes",
     "placeholders",
+    "sheet_set",
     "sheet_texts",
     "solvers",
     "solving",
