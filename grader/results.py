@@ -298,11 +298,16 @@ def digest(result: SubmissionResult) -> ResultDigest:
 
 
 PackedResult = tuple[Any, ...]
-"""A result's digest as plain nested tuples: what pickles fastest between processes."""
+"""A result's digest as plain nested tuples: the fields of :class:`ResultDigest` in their
+order, the student as :class:`StudentDigest`'s fields, each part as :class:`PartDigest`'s.
+What crosses between processes: plain tuples pickle fastest (a named tuple is rebuilt through
+Python code), and :func:`unpack` names the fields again on arrival."""
+
+_PACKED_PARTS = ResultDigest._fields.index("parts")
 
 
 def pack(result: SubmissionResult, parts: tuple[Any, ...] | None = None) -> PackedResult:
-    """``digest(result)`` as plain tuples (named tuples pickle through Python code, 4x slower).
+    """``digest(result)`` as plain tuples (see :data:`PackedResult`).
 
     ``parts``, when given, stand for the packed parts (references to shared parts' tuples)."""
     student = result.student
@@ -341,20 +346,41 @@ def pack_part(p: PartResult) -> tuple[Any, ...]:
     )
 
 
+def packed_parts(packed: PackedResult) -> tuple[Any, ...]:
+    """The packed parts of a packed result (what :func:`pack` put there)."""
+    parts: tuple[Any, ...] = packed[_PACKED_PARTS]
+    return parts
+
+
 def unpack(packed: PackedResult, parts: tuple[PartDigest, ...] | None = None) -> ResultDigest:
     """The digest that :func:`pack` packed (with ``parts`` when the caller unpacked those)."""
+    (
+        assignment,
+        student,
+        status,
+        error,
+        score,
+        max_score,
+        pending,
+        part_fields,
+        file,
+        channel,
+        flags,
+    ) = packed  # named as in ResultDigest, in its order
+    if parts is None:
+        parts = tuple(map(PartDigest._make, part_fields))
     return ResultDigest(
-        packed[0],
-        StudentDigest._make(packed[1]),
-        packed[2],
-        packed[3],
-        packed[4],
-        packed[5],
-        packed[6],
-        tuple(map(PartDigest._make, packed[7])) if parts is None else parts,
-        packed[8],
-        packed[9],
-        packed[10],
+        assignment,
+        StudentDigest._make(student),
+        status,
+        error,
+        score,
+        max_score,
+        pending,
+        parts,
+        file,
+        channel,
+        flags,
     )
 
 

@@ -2,8 +2,8 @@
 
 pint parses only the *unit* text (never the number: its expression parser has no power limit,
 drops unknown characters and deletes commas), on the minimal registry in ``units.txt``, and is
-imported only when an answer carries a unit that is not a simple one (the import takes ~0.13 s,
-more than grading 500 files): ``MFLOP``, ``KiB``, ``GB/s`` or ``FLOP/B`` (one unit of
+imported only when an answer carries a unit that is not a simple one (its import costs more
+than grading hundreds of files): ``MFLOP``, ``KiB``, ``GB/s`` or ``FLOP/B`` (one unit of
 ``units.txt``, perhaps prefixed, perhaps per an unprefixed one) are read from a table here, to
 the same factor pint gives (a test compares every such spelling with pint).
 
@@ -170,7 +170,7 @@ def to_unit(value: float, unit_text: str, target: str) -> float:
 @functools.lru_cache(maxsize=1024)
 def _unit_factor(written: str, target: str) -> tuple[float, str | None, bool]:
     """The factor from the unit ``written`` to ``target``, a note on the notation, and whether
-    the unit is the inverse of ``target``'s; cached: pint takes ~0.1 ms a unit.
+    the unit is the inverse of ``target``'s; cached, since pint is slow to convert a unit.
 
     Only factors are cached; a refused unit raises again, with the same message, each time.
     """

@@ -10,26 +10,17 @@ ever raises out of here.
 from __future__ import annotations
 
 from grader.errors import AnswerFormatError
+from grader.grading import bundled_kinds  # noqa: F401  (the bundled kinds' graders, registered)
 from grader.grading.file_context import FileContext
-from grader.grading.grade_numeric import grade_number
-from grader.grading.grade_other import grade_choice, grade_complexity, grade_for_review, node_text
-from grader.grading.grading_memo import (
-    HABITUAL,
-    MEMO_MAX_CHARS,
-    memo_key,
-    own_inputs,
-    own_key,
-    plan,
-    remember,
-)
-from grader.grading.operation_counts import grade_op_counts
+from grader.grading.grade_review import node_text
+from grader.grading.graded_kind import grader_for
 from grader.grading.outcome import Outcome
 from grader.grading.unreadable import Unreadable, invalid_result, scored_readings
 from grader.input.answer_tree import Node, is_blank
 from grader.input.attachments import sketch_file
 from grader.input.fingerprint import NO_ANSWER, answer_fingerprint
 from grader.input.student_files import shown_name
-from grader.input.submission import Answer, Problem, Submission, image_path, names_a_file
+from grader.input.submission import Answer, Problem, Submission
 from grader.results import (
     PartResult,
     Status,
@@ -39,6 +30,7 @@ from grader.results import (
 )
 from grader.sheets.assignment import Part
 from grader.sheets.expectations import Expectations
+from grader.sheets.grading_memo import HABITUAL, MEMO_MAX_CHARS, GradingMemo, OwnInputs
 
 MAX_SUBMITTED_CHARS = 500
 """Longest student text copied into a result (longer answers are cut, with a mark)."""
@@ -55,9 +47,10 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
     parts = []
     problems = submission.part_problems()
     memo = exp.memo
+    key_of = GradingMemo.answer_key
     unread = (Status.INVALID, Status.MISSING)
     correct = Status.CORRECT
-    for part, part_id, (values_of, facts_of), numeric in plan(exp):
+    for part, part_id, inputs, numeric in memo.plan(exp.assignment, exp.answers):
         answer = answers.get(part_id)
         result = None
         if answer is not None and part_id not in problems:
@@ -65,21 +58,9 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
             # the key _grade_part files it under (the same answer on the same line).
             value, line = answer.node
             if type(value) is str and len(value) <= MEMO_MAX_CHARS and value.strip():
-                if values_of or facts_of:  # the key _own_key makes, written out
-                    result = memo.get(
-                        (
-                            "part",
-                            line,
-                            part_id,
-                            value,
-                            *map(own.get, values_of),
-                            *map(facts.get, facts_of),
-                        )
-                    )
-                else:
-                    result = memo.get(("part", line, part_id, value))
+                result = memo.get(key_of(line, part_id, value, inputs, own, facts))
         if result is None:
-            result = _grade_part(part, answer, problems.get(part_id), exp, own, context)
+            result = _grade_part(part, inputs, answer, problems.get(part_id), exp, own, context)
         if numeric and result.status not in unread:
             own[part_id] = float(result.value)
             # A value right only given an earlier mistake is not right for what follows it.
@@ -126,6 +107,7 @@ def error_result(
 
 def _grade_part(
     part: Part,
+    inputs: OwnInputs,
     answer: Answer | None,
     problem: Problem | None,
     exp: Expectations,
@@ -145,29 +127,26 @@ def _grade_part(
         found = memo.get(("missing", part.id, line))
         if found is None:
             found = _ungraded(part, exp, Status.MISSING, line, "No answer.", None, NO_ANSWER)
-            remember(memo, ("missing", part.id, line), found)
+            memo.remember(("missing", part.id, line), found)
         assert isinstance(found, PartResult)
         return found
-    answer_key = memo_key(answer.node)
-    if answer_key is None:
+    stand_in = GradingMemo.answer_of(answer.node)
+    if stand_in is None:
         outcome = _outcome(part, answer, exp, own, context, None)
         return _graded(part, answer, exp, outcome)
     # Remembered twice: the outcome for any line, and the whole part for this line.
-    inputs = own_inputs(exp)[part.id]
-    if inputs[0] or inputs[1]:
-        key: tuple[object, ...] = (part.id, answer_key, *own_key(inputs, own, context.facts))
-    else:
-        key = (part.id, answer_key)
-    found = memo.get(("part", answer.line, *key))  # flat: one tuple to make and hash
-    if found is None and memo.get(("outcome", key)) is HABITUAL:
-        found = memo.get(("part", answer.line, *key, context.habit))
+    key = GradingMemo.answer_key(answer.line, part.id, stand_in, inputs, own, context.facts)
+    found = memo.get(key)
+    outcome_key = GradingMemo.outcome_key(key)
+    if found is None and memo.get(outcome_key) is HABITUAL:
+        found = memo.get((*key, context.habit))
     if found is None:
-        outcome = _outcome(part, answer, exp, own, context, key)
+        outcome = _outcome(part, answer, exp, own, context, outcome_key)
         found = _graded(part, answer, exp, outcome)
         if outcome.shareable:
-            remember(memo, ("part", answer.line, *key), found)
+            memo.remember(key, found)
         else:
-            remember(memo, ("part", answer.line, *key, context.habit), found)
+            memo.remember((*key, context.habit), found)
     assert isinstance(found, PartResult)
     return found
 
@@ -229,21 +208,21 @@ def _outcome(
     exp: Expectations,
     own: dict[str, float],
     context: FileContext,
-    key: object | None,
+    key: tuple[object, ...] | None,
 ) -> Outcome:
     """The outcome of an answer; one that cannot be read is ``invalid``, with its readings.
 
-    With a ``key`` (see :func:`_memo_key`), the outcome is remembered for the batch: grading
-    an answer is a pure function of the part, the answer and the student's own earlier answers
-    that the part's carry-forward rules read, and a class writes the same few answers again
-    and again ("288", "memory-bound"). Unreadable answers are remembered as their message.
+    With a ``key`` (:meth:`GradingMemo.outcome_key`), the outcome is remembered for the batch:
+    grading an answer is a pure function of the part, the answer and the student's own earlier
+    answers that the part's carry-forward rules read, and a class writes the same few answers
+    again and again ("288", "memory-bound"). Unreadable answers are remembered as their message.
     An outcome that depends on the rest of the file (its decimal habit) is remembered under
     the habit too.
     """
     memo = exp.memo
-    found = memo.get(("outcome", key)) if key is not None else None
-    if found is HABITUAL:
-        found = memo.get(("outcome", key, context.habit))
+    found = memo.get(key) if key is not None else None
+    if found is HABITUAL and key is not None:
+        found = memo.get((*key, context.habit))
     if found is None:
         try:
             found = _dispatch(part, answer.node, exp, own, context)
@@ -252,10 +231,10 @@ def _outcome(
         except (ArithmeticError, RecursionError, ValueError) as error:  # a bug must not crash
             found = Unreadable(f"could not be read ({type(error).__name__})", ())
         if key is not None and isinstance(found, Outcome) and not found.shareable:
-            remember(memo, ("outcome", key), HABITUAL)
-            remember(memo, ("outcome", key, context.habit), found)
+            memo.remember(key, HABITUAL)
+            memo.remember((*key, context.habit), found)
         elif key is not None:
-            remember(memo, ("outcome", key), found)
+            memo.remember(key, found)
     if isinstance(found, Unreadable):
 
         def grade(node: Node) -> Outcome:
@@ -270,22 +249,8 @@ def _outcome(
 def _dispatch(
     part: Part, node: Node, exp: Expectations, own: dict[str, float], context: FileContext
 ) -> Outcome:
-    if part.kind == "op_counts":
-        return grade_op_counts(part, node, exp)
-    if part.kind == "image":
-        path = image_path(node)
-        if path is None:
-            raise AnswerFormatError("give the sketch as an image file name: {image: sketch.png}")
-        return grade_for_review(part, node, in_words=not names_a_file(path))
-    if part.kind == "text":
-        return grade_for_review(part, node)
-    if not isinstance(node.value, str):
-        raise AnswerFormatError("expected a single value here, not a list or mapping")
-    if part.is_numeric:
-        return grade_number(part, node.value, exp, own, context)
-    if part.kind == "choice":
-        return grade_choice(part, node.value, exp, own)
-    return grade_complexity(part, node.value, exp)
+    """The outcome of an answer, by the grader of the part's kind."""
+    return grader_for(part.kind)(part, node, exp, own, context)
 
 
 def _is_empty(node: Node) -> bool:

@@ -13,12 +13,13 @@ for all the counts it explains, with its credit for each of them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from grader.answers.numbers import read_number
 from grader.errors import AnswerFormatError
 from grader.grading.compare import is_right
+from grader.grading.file_context import FileContext
 from grader.grading.outcome import Outcome, credited
 from grader.input.answer_tree import Node, is_blank
 from grader.sheets.assignment import ItemMistake, Part
@@ -40,7 +41,13 @@ class _Entry(NamedTuple):
     line: int | None
 
 
-def grade_op_counts(part: Part, node: Node, exp: Expectations) -> Outcome:
+def grade_op_counts(
+    part: Part,
+    node: Node,
+    exp: Expectations,
+    own: Mapping[str, float] | None = None,
+    context: FileContext | None = None,
+) -> Outcome:
     """Counts by operation type; credit per operation, all accepted conventions right."""
     given = _operation_counts(part, node, exp)
     accepted = [v for v in exp.accepted[part.id] if isinstance(v, dict)]

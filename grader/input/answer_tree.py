@@ -22,7 +22,7 @@ class Node(NamedTuple):
     """A loaded value: text leaf, list or mapping; every scalar stays the student's text.
 
     A named tuple rather than a dataclass: a file makes one per key and value, and these
-    are twice as quick to make."""
+    are quicker to make."""
 
     value: str | list[Node] | dict[str, Node]
     line: int | None  # 1-based line where the value starts (None only if truly unknown)

@@ -37,7 +37,7 @@ from grader.input.student_files import Boundary, Unreadable, read_student_file
 from grader.input.yaml_salvage import read_yaml
 from grader.input.yaml_strict import ComposeError
 
-MAX_BYTES = 256 * 1024  # checked on the bytes, before parsing: pure PyYAML needs ~1 s per MB
+MAX_BYTES = 256 * 1024  # checked on the bytes, before parsing: pure PyYAML is slow on big files
 MAX_DEPTH = 16  # nested lists/mappings; PyYAML and json hit RecursionError around 500-1000
 MAX_NODES = 5_000  # keys and values in one file
 TOP_LEVEL_MESSAGE = "the top level must be a mapping of question → answer"

@@ -207,7 +207,7 @@ def list_class(paths: Sequence[str | os.PathLike[str]]) -> ClassListing:
     Never fails: a folder that cannot be read, a link loop, a FIFO become ``not_graded``
     entries. Links to folders are not followed, so no folder is listed twice.
     ``os.scandir`` knows from the folder listing which entries are plain files, where
-    ``Path.rglob`` would ask the disk again for each: 10,000 files are listed in 15 ms.
+    ``Path.rglob`` would ask the disk again for each.
     """
     listing = ClassListing(boundary=Boundary.around(paths))
     for path in paths:

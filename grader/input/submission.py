@@ -267,7 +267,7 @@ def _layout(assignment: Assignment) -> _Layout:
             pieces = part_id.split(".")
             for depth in range(1, len(pieces)):
                 groups.setdefault(".".join(pieces[:depth]), set()).add(pieces[depth])
-        images = tuple(part.id for part in assignment.parts if part.kind == "image")
+        images = tuple(part.id for part in assignment.parts if part.answer_kind.attached_file)
         layout = _Layout(
             frozenset(assignment.part_ids), {g: sorted(c) for g, c in groups.items()}, images
         )

@@ -7,8 +7,8 @@ words any error). It tries two ways, fastest first:
 1. libyaml's own composer (``CParser.get_single_node``, Cython). It resolves aliases, takes
    anchors and tags silently and recurses in C with no depth limit, so it only gets texts where
    none of that can happen, checked on the text, and its graph is checked like the events are.
-2. libyaml's event parser, composed here with every check as each event arrives: about 2.5
-   times slower than 1, eight times faster than the pure-Python reference.
+2. libyaml's event parser, composed here with every check as each event arrives: slower than
+   1, much faster than the pure-Python reference (benchmarks/README.md has the figures).
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ _BAD_BLOCK_HEADER = re.compile("(?:^| )[|>][-+0-9]*[^-+0-9 \r\n]", re.MULTILINE)
 
 def libyaml_may_differ(text: str) -> bool:
     """Whether ``_LIBYAML_DIFFERS`` matches ``text``: the same answer, found with substring
-    tests first (a regex with anchors steps through every character: 15 µs on a small file)."""
+    tests first (a regex with anchors steps through every character of every file)."""
     if any(char in text for char in "\t\ufeff\x85\u2028\u2029"):
         return True
     if "\r" in text and _LONE_CR.search(text):

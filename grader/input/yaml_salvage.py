@@ -83,12 +83,12 @@ def read_yaml(
 
 
 # The end of a key: `:` then a space or the line end. Keys are found with `search` and slices,
-# not one backtracking pattern, which took 0.1 s on a line of 16 000 spaces (quadratic).
+# not one backtracking pattern, which is quadratic on a long line of spaces.
 # Top-level keys, then the keys inside (``answers: {q1: {a, b}}``), down to a part's own key,
 # so that a broken line costs only its own part.
 _SALVAGE_LEVELS = 4
-# Salvage parses a file up to once per level again: 3 passes over 256 KiB of short plain words
-# took 0.76 s. Answer files are a few KiB; a broken file larger than this is simply unreadable.
+# Salvage parses a file up to once per level again (benchmarks/README.md has what that costs).
+# Answer files are a few KiB; a broken file larger than this is simply unreadable.
 SALVAGE_MAX_CHARS = 64 * 1024
 # Beyond this many broken parts the first error helps a student more than a list of them.
 _SALVAGE_MAX_FAILURES = 50

@@ -8,10 +8,10 @@ typed implicitly: every scalar stays the student's text (``yes``, ``1:30``, ``01
 There are two composers with the same checks. :func:`compose_yaml` is the reference: PyYAML's
 pure-Python reader, scanner and parser, hooked where each node starts; its messages and lines are
 the ones students see, and salvage (:mod:`grader.yaml_salvage`) reads chunks with it.
-:func:`grader.yaml_fast.compose_fast` uses libyaml (what ``CSafeLoader`` is built on), ten to
-twenty times faster. It only ever returns a clean file's graph, the same graph the reference
-builds: on any problem, or on a text where the two parsers are known to disagree, it declines and
-the reference reads the text again.
+:func:`grader.yaml_fast.compose_fast` uses libyaml (what ``CSafeLoader`` is built on), many
+times faster. It only ever returns a clean file's graph, the same graph the reference builds: on
+any problem, or on a text where the two parsers are known to disagree, it declines and the
+reference reads the text again.
 """
 
 from __future__ import annotations
@@ -299,7 +299,7 @@ def _describe(error: MarkedYAMLError) -> str:
 LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _FLOW_BRACKET_OR_BREAK = re.compile("[\\[\\]{}]|\r\n|[\r\n\x85\u2028\u2029]")
 # PyYAML's scanner keeps one pending key per bracket level opened on the current line and checks
-# them all at every token: 100 000 `[` on one line cost 0.2 s per parse, 250 such lines 17 s.
+# them all at every token: quadratic in the brackets of a line (see benchmarks/README.md).
 # Real answers never open this many brackets on one line (quoted or not).
 _MAX_OPEN_BRACKETS_PER_LINE = 64
 

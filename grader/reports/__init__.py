@@ -7,6 +7,7 @@ __all__ = [
     "choice_pattern",
     "common_mistakes",
     "decisions_view",
+    "fast_writers",
     "gradebook",
     "label_layout",
     "lms_exports",

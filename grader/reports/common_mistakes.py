@@ -59,7 +59,7 @@ def mistake_counts(
     counts, most frequent first; the example is the first file's.
 
     A class's results share their part objects (one per distinct answer and line, see
-    grader.serialize), so each distinct object is looked at once.
+    grader.reports.fast_writers), so each distinct object is looked at once.
     """
     counts: dict[str, int] = {}
     first: dict[str, int] = {}

@@ -27,18 +27,17 @@ empty points cell for the same reason.
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import operator
 from collections.abc import Sequence
 
 from grader.input.roster import Enrolled
 from grader.reports.common_mistakes import answer_text
+from grader.reports.fast_writers import CSV_LINE_END, CsvSegment
 from grader.reports.stats import sorted_results
 from grader.results import PartLike, ResultLike, awaits_person
 from grader.sheets.assignment import Assignment
-from grader.spreadsheet import BOM, Cell, Number, cell_text, points_text, to_csv
+from grader.spreadsheet import BOM, Cell, Number, points_text, to_csv
 
 GRADEBOOK_COLUMNS = (
     "id",
@@ -161,12 +160,12 @@ def review_csv(results: Sequence[ResultLike], assignment: Assignment) -> str:
     """
     order = {part_id: index for index, part_id in enumerate(assignment.part_ids)}
     titles = {part.id: part.title for part in assignment.parts}
-    lines = [BOM, _CsvSegment()(REVIEW_COLUMNS), _LINE_END]
+    lines = [BOM, CsvSegment()(REVIEW_COLUMNS), CSV_LINE_END]
     decided_lines: list[str] = []
-    segment = _CsvSegment()
-    sheet = segment(("", assignment.id)) + _LINE_END  # the empty cell ends the tail
+    segment = CsvSegment()
+    sheet = segment(("", assignment.id)) + CSV_LINE_END  # the empty cell ends the tail
     # A student's cells, then a part's (a class's results share their part objects, see
-    # grader.serialize: each one's cells are written once).
+    # grader.reports.fast_writers: each one's cells are written once).
     tails: dict[int, str] = {}
     for result in sorted_results(results):
         chosen = [p for p in result.parts if p.decision is not None or awaits_person(p)]
@@ -206,25 +205,3 @@ def _review_cells(part: PartLike, titles: dict[str, str]) -> tuple[Cell, ...]:
         decision.by if decided and decision else None,
         part.answer_id or "",
     )
-
-
-_LINE_END = "\r\n"
-
-
-class _CsvSegment:
-    """Cells as the CSV text the ``csv`` writer makes of them, without the line end.
-
-    Segments of one row joined with commas are the line the writer makes of the whole row:
-    it quotes each field on its own, and only a row of one empty field is special (``""``),
-    so a segment has two cells or more."""
-
-    def __init__(self) -> None:
-        self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer, lineterminator=_LINE_END)
-
-    def __call__(self, cells: Sequence[Cell]) -> str:
-        assert len(cells) > 1, "a lone empty cell is written differently"
-        self.buffer.seek(0)
-        self.buffer.truncate()
-        self.writer.writerow([cell_text(cell) for cell in cells])
-        return self.buffer.getvalue()[: -len(_LINE_END)]

@@ -380,14 +380,13 @@ def _plain(value: Any) -> str:
 
 
 def _expected(part: PartView, spec: Part | None) -> Shown:
-    """The reference value with the part's unit; a note for parts a person grades."""
+    """The reference value as the part's answer kind shows it (a number with the part's unit, a
+    note for parts a person grades)."""
     value = part.expected
-    if value is None:
-        return Shown(text="graded by a TA")
-    unit = spec.unit if spec and spec.unit != "1" else ""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return Shown(text=f"{format_number(value)} {unit}".strip())
-    return shown(value)
+    if spec is None:  # not a part of the sheet (never from the grader): shown as it is
+        return Shown(text="graded by a TA") if value is None else shown(value)
+    text = spec.answer_kind.cell(value, spec)  # the part's kind says how
+    return Shown(text=text) if text is not None else shown(value)
 
 
 def _points(value: float) -> str:

@@ -5,8 +5,8 @@ the reference operations, the legend, the memory-/compute-bound strip) is drawn 
 of givens (and mode) and cached as SVG text, together with the data -> SVG transform of the
 axes (:class:`Frame`); :mod:`grader.reports.plots` adds each student's marks to it.
 
-The drawing is written as SVG elements directly (:mod:`grader.reports.roofline_drawing`), in about a
-millisecond, so that a class whose students have a dozen different sets of givens costs a
+The drawing is written as SVG elements directly (:mod:`grader.reports.roofline_drawing`), quickly,
+so that a class whose students have a dozen different sets of givens costs a
 dozen of those, not a plotting library's import and renders. It is driven by data only
 (devices, operations, reference intensities), and its labels are placed clear of each other,
 of the legend and of the lines, whatever the givens.

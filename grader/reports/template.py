@@ -7,8 +7,8 @@ than the grader where the grader reads several spellings (dotted keys, any lette
 operation names) and never rejects a file the grader reads without problems.
 
 Both are built from the assignment alone, never from the solution: the notation examples are
-fixed per answer kind and unit and were chosen to differ from this sheet's answers (a test keeps
-it so).
+each answer kind's (:mod:`grader.sheets.answer_kinds`), fixed per kind and unit and chosen to
+differ from the bundled sheets' answers (a test keeps it so).
 """
 
 from __future__ import annotations
@@ -32,28 +32,8 @@ _LIST_ITEMS = 2  # empty items offered for a list answer
 Schema: TypeAlias = dict[str, object]
 _Tree: TypeAlias = dict[str, "Part | _Tree"]
 
-# Notation examples by (kind, unit), written as they go into YAML (quoted where YAML needs it).
-# None is an answer of the bundled sheet; tests/test_template.py checks that they stay so.
-_NUMBER_EXAMPLES: dict[tuple[str, str], tuple[str, ...]] = {
-    ("count", "1"): ("5 × 5 × 16", '"1,228,800"'),
-    ("count", "FLOP"): ("2 × 28 × 28 × 5 × 5 × 16", "1.2 MFLOP"),
-    ("real", "FLOP/byte"): ("12.5", "1.5e14/2e12 FLOP/byte"),
-    ("real", "byte"): ("1.5 MiB", "1572864"),
-    ("count", "byte"): ("1.5 MiB", "1572864"),
-    ("real", "1"): ("12.5", '"12,5"'),
-}
-_KIND_EXAMPLES: dict[str, tuple[str, ...]] = {
-    "choice": ("memory-bound", "compute-bound"),
-    "complexity": ("O(L^3)", "cubic"),
-}
-# What a part's answer is, in words: by unit for numbers, by kind for the rest.
-_WORDS = {"FLOP": "in FLOP", "byte": "in bytes", "FLOP/byte": "in FLOP per byte"} | {
-    "choice": "a verdict",
-    "complexity": "a growth class",
-    "op_counts": "a count per operation type",
-    "text": "free text, read by a TA",
-    "image": "a sketch as an image file, read by a TA",
-}
+# What a numeric part's answer is, in words, by unit (other kinds say it themselves).
+_WORDS = {"FLOP": "in FLOP", "byte": "in bytes", "FLOP/byte": "in FLOP per byte"}
 _NOT_BLANK = r"\S"  # a text answer has something in it (the grader reads blank as unanswered)
 
 
@@ -87,10 +67,7 @@ def notation_examples(part: Part) -> tuple[str, ...]:
     Each is written as it goes into YAML (``"12,5"`` keeps its quotes); empty for kinds without
     a one-line example (operation counts, free text, sketches).
     """
-    if part.is_numeric:
-        default = ("2 × 28 × 28", f"12.5 {part.unit}") if part.unit != "1" else ("2 × 28 × 28",)
-        return _NUMBER_EXAMPLES.get((part.kind, part.unit), default)
-    return _KIND_EXAMPLES.get(part.kind, ())
+    return part.answer_kind.examples(part)
 
 
 def _header(assignment: Assignment) -> list[str]:
@@ -186,10 +163,11 @@ def _summary(part: Part) -> str:
 
 
 def _unit_words(part: Part) -> str:
-    if not part.is_numeric:
-        return _WORDS[part.kind]
+    kind = part.answer_kind
+    if not kind.numeric:
+        return kind.words
     if part.unit == "1":
-        return "a count, no unit" if part.kind == "count" else "a number, no unit"
+        return f"{kind.words}, no unit"
     return _WORDS.get(part.unit, f"in {part.unit}")
 
 

@@ -14,7 +14,6 @@ __all__ = [
     "outputs",
     "parent_watch",
     "pipeline",
-    "serialize",
     "sheet_choice",
     "sketches",
     "time_budget",

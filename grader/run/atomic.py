@@ -5,10 +5,10 @@ Write to a temporary file in the same folder, then ``os.replace`` it over the ta
 POSIX and Windows): a killed run leaves the old file or the new one. On Linux a new file that
 need not be durable is written with no name and named whole in one step (O_TMPFILE, linkat).
 A *durable* write also fsyncs the file before the rename and the folder after it, so that the
-new file survives a power cut too; that costs two disk flushes (about 0.4 ms here), more than
-grading a file, so the per-student files of a batch are written without it (a killed or
-crashed run is repaired by running it again) and the class files with it. Leftover temporary
-files of a killed run end in ``.tmp`` and are removed by ``remove_stale_temporaries``."""
+new file survives a power cut too; that costs two disk flushes, more than grading a file, so
+the per-student files of a batch are written without it (a killed or crashed run is repaired by
+running it again) and the class files with it. Leftover temporary files of a killed run end in
+``.tmp`` and are removed by ``remove_stale_temporaries``."""
 
 from __future__ import annotations
 
@@ -76,8 +76,8 @@ _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY
 
 
 # Linux can write a file with no name (O_TMPFILE) and give it its name, whole, in one step
-# (linkat): one change to the folder where a temporary file and a rename make two. On ext4
-# that is 15 µs less per file, and a killed run leaves nothing behind. It only makes new files
+# (linkat): one change to the folder where a temporary file and a rename make two, and a killed
+# run leaves nothing behind. It only makes new files
 # (linkat does not replace), so a file that exists already goes the temporary way. Used for
 # the many files of a batch, which are not durable; linkat needs the folder open, and the
 # open folders are kept until release_folders() (the end of a batch).

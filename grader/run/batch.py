@@ -7,7 +7,7 @@ files are graded in sorted order and nothing depends on time or on the number of
 
 Grading a file (here, or in one of ``--jobs N`` processes) also settles whose file it is (the
 submission channel and the roster, see :mod:`grader.identity`), applies the TA's decisions and
-writes the student's files, and hands back only a packed digest (``grader.serialize``) for the
+writes the student's files, and hands back only a packed digest (``reports.fast_writers``) for the
 class files, so that the process collecting them stays light. That process alone settles ids
 that several files claim (all of them are held for a TA, see :func:`_settle_claims`) and
 repairs what was written under such an id.
@@ -24,6 +24,7 @@ from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from grader.errors import UsageError
 from grader.grading.decisions import Decision, apply_decisions
@@ -32,12 +33,12 @@ from grader.input.identity import channel_of, resolve_identity
 from grader.input.roster import Roster
 from grader.input.student_files import Boundary, shown_name
 from grader.input.submission import valid_student_id
+from grader.reports.fast_writers import PartTable, ResultSerializer
 from grader.results import PackedResult, ResultDigest, SubmissionResult, digest
 from grader.run.atomic import release_folders, remove_stale_temporaries, write_text_atomic
 from grader.run.output_folder import RUN_FILES, cannot_write, writing_into
 from grader.run.parent_watch import end_with_parent
 from grader.run.pipeline import file_error
-from grader.run.serialize import PartTable, ResultSerializer
 from grader.run.sketches import write_sketches
 from grader.run.time_budget import (
     TIME_BUDGET_SECONDS,
@@ -79,8 +80,8 @@ class BatchOutcome:
 
 
 # A batch allocates millions of small objects and keeps most of them (every result until the
-# class files are written). With CPython's default thresholds the cyclic collector ran so
-# often over that growing heap that it took 40% of a 10,000-file run. Grading makes little
+# class files are written). With CPython's default thresholds the cyclic collector runs so
+# often over that growing heap that it takes a large share of a run. Grading makes little
 # cyclic garbage, so collect rarely, and never look at what existed before the batch again.
 _BATCH_GC_THRESHOLDS = (50_000, 50, 100)
 
@@ -136,18 +137,21 @@ class StudentFiles:
         return os.path.relpath(text, folder) if folder else text
 
 
-Binding = tuple[str, str, str, str]
-"""A decision that named no answer, applied: (sheet id, student id lower case, part id,
-answer id)."""
+class Binding(NamedTuple):
+    """A decision that named no answer, applied: to be bound to the answer it was applied to."""
+
+    sheet: str  # the id of the sheet the answer was graded against
+    student: str  # the student id, lower case
+    part: str
+    answer: str  # the answer id
 
 
-@dataclass(frozen=True)
-class _Done:
-    """One graded file as a grading process reports it."""
+class _Done(NamedTuple):
+    """One graded file as a grading process reports it (a named tuple: it crosses processes)."""
 
     packed: PackedResult  # its files were written under the student id packed in it
     bindings: tuple[Binding, ...]  # decisions it applied that must now be bound
-    sender: int  # the process that packed it (see grader.serialize.PartTable)
+    sender: int  # the process that packed it (see grader.reports.fast_writers.PartTable)
 
 
 class _Grader:
@@ -172,7 +176,7 @@ class _Grader:
         result = apply_decisions(result, decisions)
         key = result.student.id.lower()
         bindings = tuple(
-            (result.assignment, key, part.id, part.answer_id)
+            Binding(result.assignment, key, part.id, part.answer_id)
             for part in result.parts
             if part.id in decisions and not decisions[part.id].answer and part.answer_id
         )
@@ -251,7 +255,7 @@ def grade_paths(
     # progress bar moves and both processes finish together.
     chunk = max(1, min(256, len(paths) // (jobs * 8)))
     # Forked workers inherit the solved expectations as they are (elsewhere they are pickled):
-    # solving again would cost each worker 0.1 s before its first file.
+    # solving again would delay each worker's first file.
     initargs = (grader.sheets, grader.files, os.getpid())
     with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=initargs) as pool:
         # Paths travel as text: a Path pickles as its parts and is parsed again on arrival.

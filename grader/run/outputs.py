@@ -60,7 +60,7 @@ def write_feedback(out_dir: Path, result: SubmissionResult, exp: Expectations) -
 
 
 def prepare_class_outputs(*, reports: bool) -> None:
-    """Import and compile what writing the class files needs (0.05 s), so that a batch can
+    """Import and compile what writing the class files needs, so that a batch can
     do it while its grading processes work."""
     from grader.reports import gradebook, stats  # noqa: F401
     from grader.reports.summary import prepare
@@ -222,7 +222,7 @@ def not_named_by_answers(
     graded against ``assignments``."""
     if not any(entry.reason == NOT_AN_ANSWER_FILE for entry in not_graded):
         return list(not_graded)
-    images = {part.id for spec in assignments for part in spec.parts if part.kind == "image"}
+    images = {p.id for spec in assignments for p in spec.parts if p.answer_kind.attached_file}
     named: set[str] = set()
     for path, result in zip(files, results, strict=True):
         for part in result.parts:

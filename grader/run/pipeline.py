@@ -162,7 +162,7 @@ def answer_files(paths: list[Path]) -> list[Path]:
 
 
 def answer_file_names(paths: list[Path]) -> list[str]:
-    """:func:`answer_files` as text: a class of 10,000 is listed in 15 ms, and making a Path
-    of each file name would take another 20 ms before grading could start. What is not graded
+    """:func:`answer_files` as text: making a Path of each file name would delay the start
+    of grading by more than listing the class takes. What is not graded
     and why: :func:`grader.student_files.list_class`."""
     return list_class(paths).files

@@ -7,7 +7,7 @@ unbounded.
 A batch installs a watchdog once (:func:`alarm_installed`, :func:`install_alarm`): a periodic
 timer whose handler ends the file being graded once it has run over its budget. Each file then
 only notes when it started, which costs no system call; arming and disarming a one-shot timer
-around every file cost two (10 µs a file). A file over budget ends within a fifth of the
+around every file would cost two. A file over budget ends within a fifth of the
 budget after it. Outside a batch, :func:`grade_with_budget` installs it for the one file.
 """
 

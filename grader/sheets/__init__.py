@@ -4,10 +4,13 @@ everything grading compares against (expectations), with the catalogue of generi
 """
 
 __all__ = [
+    "answer_kinds",
     "assignment",
+    "bundled_kinds",
     "checks",
     "expectations",
     "formulas",
+    "grading_memo",
     "library",
     "mistakes",
     "placeholders",

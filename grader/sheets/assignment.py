@@ -12,14 +12,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-Kind = Literal["count", "real", "choice", "complexity", "op_counts", "text", "image"]
+from grader.sheets import bundled_kinds  # noqa: F401  (the bundled kinds, registered)
+from grader.sheets.answer_kinds import AnswerKind, kind_named, kind_names
+
+Kind = str
+"""The name of a registered answer kind (:mod:`grader.sheets.answer_kinds`)."""
 RevealLevel = Literal["none", "feedback", "answers"]
 REVEAL_LEVELS: tuple[RevealLevel, ...] = ("none", "feedback", "answers")
 """What a student's outputs show, from least to most (see ``grader.reveal``)."""
-NUMERIC_KINDS: frozenset[str] = frozenset({"count", "real"})
-REVIEW_KINDS: frozenset[str] = frozenset({"text", "image"})
 Credit = Annotated[float, Field(ge=0.0, le=1.0)]
 ConventionValues = dict[str, str | int | bool]
 
@@ -142,10 +144,23 @@ class Part(_Frozen):
     example: str | None = None
     """What the answer template shows as an example of an answer to this part."""
 
+    @field_validator("kind")
+    @classmethod
+    def _registered(cls, kind: str) -> str:
+        if kind not in kind_names():
+            known = ", ".join(kind_names())
+            raise ValueError(f"unknown answer kind {kind!r} (known: {known})")
+        return kind
+
+    @property
+    def answer_kind(self) -> AnswerKind:
+        """What the kind of this part's answer is (its registered :class:`AnswerKind`)."""
+        return kind_named(self.kind)
+
     @property
     def is_numeric(self) -> bool:
         """Whether the answer is a number compared with a tolerance."""
-        return self.kind in NUMERIC_KINDS
+        return kind_named(self.kind).numeric
 
     @property
     def whole_number(self) -> bool:
@@ -156,7 +171,7 @@ class Part(_Frozen):
     @property
     def needs_review(self) -> bool:
         """Whether a person grades this part (free text, sketches)."""
-        return self.kind in REVIEW_KINDS
+        return kind_named(self.kind).review
 
     def policy(self, defaults: GradingPolicy) -> GradingPolicy:
         """The grading policy of this part: the defaults with the part's overrides."""
@@ -253,6 +268,9 @@ class Assignment(_Frozen):
     solver: str | None = None
     """A Python file of the sheet's folder with a ``solve(givens, conventions)`` function; none
     for a sheet whose every part has a ``formula``."""
+    kinds: str | None = None
+    """A Python file of the sheet's folder that registers the answer kinds its parts use beyond
+    the bundled ones (:mod:`grader.sheets.answer_kinds`); loaded before the parts are read."""
     questions: str = "questions.md"
     vocabularies: dict[str, dict[str, tuple[str, ...]]] = {}
     """Choice vocabularies by name: each choice with the other spellings it accepts."""

@@ -20,8 +20,6 @@ from grader.sheets.formulas import FormulaError, names_in
 from grader.sheets.mistakes import GENERIC_TRANSFORMS
 from grader.sheets.placeholders import unknown_names
 
-_SOLVED_KINDS = frozenset({"count", "real", "choice", "complexity", "op_counts"})
-
 
 def check_sheet(assignment: Assignment, where: str) -> list[str]:
     """Every problem with a sheet (read from ``where``); empty when it is fine."""
@@ -57,10 +55,8 @@ def _problems(assignment: Assignment) -> Iterator[str]:
             known = ", ".join(GENERIC_TRANSFORMS)
             yield f"grading.generic_mistakes: unknown {mistake.name!r} (known: {known})"
     yield from _plot_problems(assignment, part_ids)
-    if assignment.solver is None and any(
-        part.formula is None and part.kind in _SOLVED_KINDS for part in assignment.parts
-    ):
-        missing = [p.id for p in assignment.parts if p.formula is None and p.kind in _SOLVED_KINDS]
+    missing = [p.id for p in assignment.parts if p.formula is None and p.answer_kind.solved]
+    if assignment.solver is None and missing:
         yield f"no solver, and parts without a formula: {', '.join(missing)}"
 
 
@@ -74,13 +70,8 @@ def _part_problems(assignment: Assignment, part: Part, names: set[str]) -> Itera
         for given in alt.givens:
             if given not in assignment.givens:
                 yield f"{at}: alternative {alt.name}: givens: no given {given!r}"
-    if part.kind == "choice":
-        if isinstance(part.choices, str) and part.choices not in assignment.vocabularies:
-            yield f"{at}: choices: no vocabulary {part.choices!r} in vocabularies"
-        elif not assignment.vocabulary(part):
-            yield f"{at}: choices: a choice part needs its choices (or a vocabulary's name)"
-    if part.kind == "complexity" and part.variable not in assignment.symbols:
-        yield f"{at}: variable: a growth class needs its variable, one of the sheet's symbols"
+    for problem in part.answer_kind.problems(part, assignment):
+        yield f"{at}: {problem}"
     for mistake in part.item_mistakes:
         yield from _formula(f"{at}: item_mistakes.{mistake.name}: factor", mistake.factor, names)
     for field, text in _texts(part):
@@ -149,10 +140,10 @@ def _solution_problems(assignment: Assignment) -> Iterator[str]:
         return
     solved = set(exp.answers)
     for part in assignment.parts:
-        if part.id not in solved and part.kind in _SOLVED_KINDS:
+        if part.id not in solved and part.answer_kind.solved:
             yield f"part {part.id}: the solver gives it no value (and it has no formula)"
-        if part.kind == "choice" and exp.answers.get(part.id) not in assignment.vocabulary(part):
-            answer = exp.answers.get(part.id)
-            yield f"part {part.id}: choices: the solver's answer {answer!r} is not one of them"
+        if part.id in solved:
+            for problem in part.answer_kind.answer_problems(part, assignment, exp.answers[part.id]):
+                yield f"part {part.id}: {problem}"
     for part_id in sorted(solved - set(assignment.part_ids)):
         yield f"the solver answers {part_id!r}, which is no part of the sheet"

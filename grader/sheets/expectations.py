@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from grader.errors import AssignmentError
 from grader.sheets.assignment import Assignment, Part, feedback_texts
 from grader.sheets.formulas import FormulaError, names_in, number_of
 from grader.sheets.formulas import Value as FormulaValue
+from grader.sheets.grading_memo import GradingMemo
 from grader.sheets.mistakes import GENERIC_TRANSFORMS
 from grader.sheets.sheet_texts import SheetTexts, rendered_sheet
+from grader.sheets.solvers import load_sheet_kinds
 from grader.sheets.solving import (
     GivenValue,
     parse_conventions,
@@ -69,14 +70,21 @@ class Expectations:
     """What the sheet's formulas read: givens, symbols and every part's expected value."""
     answers: Mapping[str, Value] = field(init=False, repr=False, compare=False)
     max_score: float = field(init=False, repr=False, compare=False)
-    memo: dict[Any, Any] = field(init=False, repr=False, compare=False)
-    """Scratch space for caches of pure functions of these expectations (see grader.grade)."""
+    memo: GradingMemo = field(init=False, repr=False, compare=False)
+    """What grading remembers for a batch against these expectations (and other caches of
+    pure functions of them)."""
 
     def __post_init__(self) -> None:
         # ``Solution.answers`` builds a new dict at every call; grading asks for it per part.
         object.__setattr__(self, "answers", self.solution.answers)
         object.__setattr__(self, "max_score", self.assignment.max_score)  # a sum, each time
-        object.__setattr__(self, "memo", {})
+        object.__setattr__(self, "memo", GradingMemo())
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        # Unpickled in a process of its own (where processes are spawned, not forked): the
+        # sheet's own answer kinds are registered there too, before anything is graded.
+        self.__dict__.update(state)
+        load_sheet_kinds(self.assignment)
 
     def expected(self, part_id: str) -> Value:
         """The reference value of a part."""

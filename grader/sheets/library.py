@@ -20,12 +20,13 @@ from pydantic import ValidationError
 
 from grader.errors import AssignmentError
 from grader.sheets.assignment import Assignment
+from grader.sheets.solvers import sheet_module
 
 SHEET_FILE = "sheet.yaml"
 COURSE_FILE = "course.yaml"
 BUNDLED_PACKAGE = "sheets"
 _ID_LINE = re.compile(r"^id:\s*['\"]?([A-Za-z0-9-]+)", re.MULTILINE)
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it: 20x faster
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it: faster
 
 
 @functools.cache
@@ -122,11 +123,14 @@ def _validated(path: Path, text: str) -> Assignment:
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as error:
         raise AssignmentError(f"{where}: not valid YAML: {error}") from None
+    kinds = data.get("kinds") if isinstance(data, dict) else None
+    if isinstance(kinds, str):  # its own answer kinds, registered before its parts are read
+        sheet_module(path.parent, kinds, "kinds")
     try:
         assignment = Assignment.model_validate(data).at(path.parent)
     except ValidationError as error:
         problems = [
-            f"{where}: {'.'.join(str(x) for x in problem['loc'])}: {problem['msg']}"
+            f"{where}: {_location(data, problem['loc'])}: {problem['msg']}"
             for problem in error.errors()[:20]
         ]
         raise AssignmentError("\n".join(problems)) from None
@@ -134,3 +138,16 @@ def _validated(path: Path, text: str) -> Assignment:
     if problems:
         raise AssignmentError("\n".join(problems))
     return assignment
+
+
+def _location(data: object, loc: tuple[int | str, ...]) -> str:
+    """Where in the sheet a problem is: ``parts[3] (q2.b): kind``, with the part's id when the
+    file gives one."""
+    if len(loc) >= 2 and loc[0] == "parts" and isinstance(loc[1], int):
+        parts = data.get("parts") if isinstance(data, dict) else None
+        part = parts[loc[1]] if isinstance(parts, list) and loc[1] < len(parts) else None
+        part_id = part.get("id") if isinstance(part, dict) else None
+        named = f"parts[{loc[1]}]" + (f" ({str(part_id)[:40]})" if part_id else "")
+        rest = ".".join(str(x) for x in loc[2:])
+        return f"{named}: {rest}" if rest else named
+    return ".".join(str(x) for x in loc)

@@ -3,7 +3,8 @@ formulas of its parts, or both (a part with a formula that the solver does not a
 
 A bundled sheet's solver is imported as a module of the ``sheets`` package (so that it is
 type-checked, doctested and mutation-tested like the rest); a TA's own sheet folder's solver
-is loaded from its file. Either way it is the course's code, trusted as the grader is.
+is loaded from its file. Either way it is the course's code, trusted as the grader is. A
+sheet's ``kinds`` file (answer kinds of its own) is loaded the same way.
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ def solver_of(assignment: Assignment) -> Solver:
     folder = assignment.folder
     if folder is None or assignment.solver is None:
         raise AssignmentError(f"sheet {assignment.id}: no solver file to load")
-    module = _module(folder, assignment.solver)
+    module = sheet_module(folder, assignment.solver, "solver")
     solve = getattr(module, "solve", None)
     if not callable(solve):
         raise AssignmentError(
@@ -108,11 +109,26 @@ def solver_of(assignment: Assignment) -> Solver:
     return solve  # type: ignore[no-any-return]
 
 
+def load_sheet_kinds(assignment: Assignment) -> None:
+    """Register the answer kinds of the sheet's ``kinds`` file (nothing when it names none).
+
+    Raises:
+        AssignmentError: the file is missing or fails to load.
+    """
+    if assignment.kinds is not None and assignment.folder is not None:
+        sheet_module(assignment.folder, assignment.kinds, "kinds")
+
+
 @functools.cache
-def _module(folder: Path, file: str) -> ModuleType:
+def sheet_module(folder: Path, file: str, role: str) -> ModuleType:
+    """A Python file of a sheet's folder (its ``solver`` or ``kinds``), loaded once.
+
+    Raises:
+        AssignmentError: the file is missing or fails to load.
+    """
     path = (folder / file).resolve()
     if not path.is_file():
-        raise AssignmentError(f"{folder / file}: the sheet's solver file is missing")
+        raise AssignmentError(f"{folder / file}: the sheet's {role} file is missing")
     bundled = _bundled_name(path)
     if bundled is not None:
         return importlib.import_module(bundled)

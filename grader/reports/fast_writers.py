@@ -1,14 +1,24 @@
-"""A result as its JSON file and as its packed digest, with each part's share made once.
+"""The fast writers: a result's JSON file and its packed digest, and CSV rows, each made by
+joining pieces written once, byte for byte what the plain writers make of the whole.
 
-Grading remembers whole parts (``grader.grade``), so across a class the same ``PartResult``
-objects make up most results. Serialising a result is then mostly joining the JSON text (and
-the packed tuple) of parts already seen, which is five times faster than pydantic writing
-the whole result again. The text is byte for byte ``model_dump_json(indent=2)``.
+- JSON: grading remembers whole parts (:mod:`grader.grading.grade`), so across a class the
+  same ``PartResult`` objects make up most results. Writing a result is then mostly joining the
+  JSON text (and the packed tuple) of parts already seen; the text is byte for byte pydantic's
+  ``model_dump_json(indent=2)``.
+- CSV: a row of the review sheet is a student's cells and a part's cells, each written once by
+  the ``csv`` module (:class:`CsvSegment`) and joined with a comma: the line the writer makes
+  of the whole row.
+
+``tests/test_fast_writers.py`` holds each equal to its plain writer; the speed-up is measured
+by ``benchmarks/bench.py`` (see ``benchmarks/README.md``).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,8 +30,14 @@ from grader.results import (
     SubmissionResult,
     pack,
     pack_part,
+    packed_parts,
     unpack,
 )
+from grader.spreadsheet import Cell, cell_text
+
+__all__ = ["CSV_LINE_END", "CsvSegment", "PartRef", "PartTable", "ResultSerializer"]
+
+CSV_LINE_END = "\r\n"  # RFC 4180
 
 _PARTS = '\n  "parts": []'  # how pydantic writes an empty parts list, at its place
 _PART_INDENT = "    "  # a part's lines inside the parts list
@@ -87,7 +103,7 @@ class ResultSerializer:
         """:func:`grader.results.pack`, each part's fields sent only the first time.
 
         Results graded in another process travel as these; in a class most parts are shared,
-        so most of a result is a few numbers, which pickle and unpack many times faster.
+        so most of a result is a few numbers, which pickle and unpack quickly.
         """
         return pack(result, tuple([_ref(known) for known in self._known_parts(result)]))
 
@@ -109,7 +125,7 @@ class PartTable:
         """The digest of a result that the serializer known as ``sender`` packed."""
         table = self._parts.setdefault(sender, {})
         parts = []
-        for ref in packed[7]:
+        for ref in packed_parts(packed):
             if type(ref) is int:
                 parts.append(table[ref])
             else:
@@ -117,3 +133,22 @@ class PartTable:
                 part = table[number] = PartDigest._make(fields)
                 parts.append(part)
         return unpack(packed, tuple(parts))
+
+
+class CsvSegment:
+    """Cells as the CSV text the ``csv`` writer makes of them, without the line end.
+
+    Segments of one row joined with commas are the line the writer makes of the whole row:
+    it quotes each field on its own, and only a row of one empty field is special (``""``),
+    so a segment has two cells or more."""
+
+    def __init__(self) -> None:
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator=CSV_LINE_END)
+
+    def __call__(self, cells: Sequence[Cell]) -> str:
+        assert len(cells) > 1, "a lone empty cell is written differently"
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.writer.writerow([cell_text(cell) for cell in cells])
+        return self.buffer.getvalue()[: -len(CSV_LINE_END)]

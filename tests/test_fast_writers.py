@@ -1,7 +1,11 @@
-"""Result files assembled from remembered parts are byte for byte what pydantic writes."""
+"""The fast writers (grader.reports.fast_writers) write byte for byte what the plain writers
+do: result files assembled from remembered parts are what pydantic writes, packed digests
+unpack to the digest, and CSV segments joined are the row the csv module writes whole."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -10,11 +14,12 @@ from hypothesis import strategies as st
 
 from grader.grading.decisions import Decision, apply_decisions
 from grader.grading.grade import error_result
+from grader.reports.fast_writers import CSV_LINE_END, CsvSegment, PartTable, ResultSerializer
 from grader.results import SubmissionResult, digest
 from grader.run.pipeline import grade_bytes, grade_file
-from grader.run.serialize import PartTable, ResultSerializer
 from grader.sheets.assignment import Assignment
 from grader.sheets.expectations import Expectations
+from grader.spreadsheet import Cell, Number, cell_text
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sheets" / "roofline_1" / "samples"
 
@@ -62,3 +67,22 @@ def test_any_answers(
     data = json.dumps(document, indent=1).encode()
     # Through the pipeline: a file of which nothing can be read is an error result.
     check(SHARED, SHARED_TABLE, grade_bytes(data, expectations, fmt="json", name="s1.json").result)
+
+
+_CELL = (
+    st.none()
+    | st.text(max_size=12)
+    | st.builds(Number, st.floats(-1e6, 1e6))
+    | st.sampled_from(["", '"', ",", "\r\n", "=1+1", " ", 'a"b,c'])
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(segments=st.lists(st.lists(_CELL, min_size=2, max_size=5), min_size=1, max_size=4))
+def test_csv_segments_joined_are_the_row_the_csv_writer_writes(segments: list[list[Cell]]) -> None:
+    segment = CsvSegment()  # one writer for every segment, as the review sheet uses it
+    joined = ",".join(segment(cells) for cells in segments) + CSV_LINE_END
+    out = io.StringIO()
+    row = [cell_text(cell) for cells in segments for cell in cells]
+    csv.writer(out, lineterminator="\r\n").writerow(row)
+    assert joined == out.getvalue()

@@ -1,0 +1,169 @@
+"""What grading remembers across a batch, and the one place its keys are made.
+
+A class writes the same few answers again and again ("288", "memory-bound"), and grading an
+answer is a pure function of the part, the answer, what the part's carry-forward rules read of
+the student's earlier parts (their values and how they were graded) and, rarely, the file's
+decimal habit. :mod:`grader.grading.grade` files each outcome, and each whole part at its line,
+under the key that :meth:`GradingMemo.answer_key` makes; the expectations of a batch hold the memo
+(``Expectations.memo``), so that it lives exactly as long as what it remembers stays true.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, NamedTuple, Protocol
+
+from grader.sheets.assignment import Assignment, Part
+from grader.sheets.formulas import names_in
+
+__all__ = [
+    "HABITUAL",
+    "MEMO_MAX_CHARS",
+    "MEMO_MAX_ENTRIES",
+    "AnswerNode",
+    "GradingMemo",
+    "OwnInputs",
+    "PlannedPart",
+]
+
+MEMO_MAX_CHARS = 200
+"""Longest answer (characters of text) whose outcome is remembered for the rest of the batch."""
+MEMO_MAX_ENTRIES = 20_000
+"""Remembered outcomes kept at most (the memo starts over when full: memory stays bounded)."""
+
+HABITUAL = object()
+"""In the memo in place of an outcome that depends on the file's decimal habit: the outcome is
+then filed under its key and the habit (there are three)."""
+
+Fact = tuple[bool, str | None]
+"""How an earlier part was graded: right (and not only by carrying a mistake), its mistake."""
+
+
+class AnswerNode(Protocol):
+    """An answer as the submission reader gives it (``grader.input.answer_tree.Node``): text, a
+    list or a mapping of nodes, and the line it starts on."""
+
+    @property
+    def value(self) -> str | list[Any] | dict[str, Any]: ...
+    @property
+    def line(self) -> int | None: ...
+
+
+class OwnInputs(NamedTuple):
+    """What grading a part reads of the student's earlier parts."""
+
+    values: tuple[str, ...]
+    """The earlier parts whose values it reads (its carry-forward formulas, its verdict rule)."""
+    graded: tuple[str, ...]
+    """The earlier parts whose grading it reads (the formulas' inputs again, and the parts
+    whose known mistakes it may inherit)."""
+
+
+class PlannedPart(NamedTuple):
+    """A part as grading meets it in every file: worked out once per batch."""
+
+    part: Part
+    id: str
+    inputs: OwnInputs
+    numeric: bool
+
+
+class GradingMemo(dict[Any, Any]):
+    """Outcomes and whole parts remembered for a batch, bounded in size, and the batch's plan.
+
+    A dict, so that the lookup on the hot path is the dict's own ``get``; entries go in only
+    through :meth:`remember`, which keeps the memo's size bounded.
+    """
+
+    __slots__ = ("_plan",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._plan: list[PlannedPart] | None = None
+
+    def remember(self, key: object, value: object) -> None:
+        """File ``value`` under ``key``; the memo starts over when full."""
+        if len(self) >= MEMO_MAX_ENTRIES:
+            self.clear()  # memory stays bounded, whatever a class writes
+        self[key] = value
+
+    @staticmethod
+    def answer_key(
+        line: int | None,
+        part_id: str,
+        answer: object,
+        inputs: OwnInputs,
+        own: Mapping[str, float],
+        facts: Mapping[str, Fact],
+    ) -> tuple[object, ...]:
+        """The key of an answer to a part on its line: the part, the answer (see
+        :meth:`answer_of`) and whatever grading it may read of the student's earlier parts.
+
+        A whole part is filed under this key (``("part", line, part_id, answer, ...)``), and
+        the outcome of the answer, the same on any line, under :meth:`outcome_key` of it.
+        """
+        values, graded = inputs  # unpacked: faster than two attribute lookups each
+        if values or graded:
+            return ("part", line, part_id, answer, *map(own.get, values), *map(facts.get, graded))
+        return ("part", line, part_id, answer)
+
+    @staticmethod
+    def outcome_key(answer_key: tuple[object, ...]) -> tuple[object, ...]:
+        """The key of an answer's outcome, whatever its line: its :meth:`answer_key` without
+        the line."""
+        return ("outcome", *answer_key[2:])
+
+    @staticmethod
+    def answer_of(node: AnswerNode) -> object | None:
+        """A hashable stand-in for an answer (None: too long to remember). A single value
+        stands for itself; a list or mapping comes with its lines, which its messages may
+        name."""
+        if isinstance(node.value, str):
+            return node.value if len(node.value) <= MEMO_MAX_CHARS else None
+        budget = [MEMO_MAX_CHARS]
+
+        def frozen(child: AnswerNode) -> object:
+            value = child.value
+            if isinstance(value, str):
+                budget[0] -= len(value)
+                return (value, child.line)
+            if isinstance(value, list):
+                return ("list", child.line, tuple(frozen(item) for item in value))
+            budget[0] -= sum(len(k) for k in value)
+            return ("map", child.line, tuple((k, frozen(v)) for k, v in value.items()))
+
+        key = frozen(node)
+        return key if budget[0] >= 0 else None
+
+    def plan(self, assignment: Assignment, answers: Mapping[str, object]) -> list[PlannedPart]:
+        """The parts in the sheet's order, each with its id, its own inputs and whether it is
+        numeric: worked out once per batch, read for every file."""
+        if self._plan is None:
+            inputs = own_inputs(assignment, answers)
+            self._plan = [
+                PlannedPart(part, part.id, inputs[part.id], part.is_numeric)
+                for part in assignment.parts
+            ]
+        return self._plan
+
+
+def own_inputs(assignment: Assignment, answers: Mapping[str, object]) -> dict[str, OwnInputs]:
+    """Per part, what grading it reads of the student's earlier parts (see :class:`OwnInputs`).
+
+    Which parts a formula reads is decided by its parse (``q1.a`` is not inside ``q1.ab``).
+    """
+    found: dict[str, OwnInputs] = {}
+    for part in assignment.parts:
+        rule = assignment.carry_forward.get(part.id)
+        formulas: list[str] = []
+        values: list[str] = []
+        if rule is not None:
+            for formula in rule.formulas:
+                read = names_in(formula)
+                formulas += [p for p in answers if p in read and p not in formulas]
+            values = list(formulas)
+            if rule.verdict is not None:
+                values += [rule.verdict.intensity, rule.verdict.ridge]
+            formulas += [p for p in rule.depends_on if p not in formulas]
+        found[part.id] = OwnInputs(tuple(values), tuple(formulas))
+    return found
