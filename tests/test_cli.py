@@ -58,7 +58,17 @@ def test_solve_json() -> None:
     assert answers["q4.a"] == pytest.approx(20e12 / 6000e9)
     assert answers["q5.qkv.pim"] == "compute-bound"
     assert answers["q3.b"] is None and answers["q6.advantages"] is None
-    assert data["givens"]["gpu.bandwidth"] == 800e9
+    assert data["givens"]["gpu.bandwidth"] == {"value": 800e9, "unit": "byte/s"}  # 800 GB/s
+
+
+def test_solve_json_gives_each_givens_unit() -> None:
+    code, out, _ = run("solve", "--json", "--set", "pim.peak=13.8 TFLOP/s")
+    assert code == 0
+    givens = json.loads(out)["givens"]
+    assert givens["pim.peak"] == {"value": 13.8e12, "unit": "FLOP/s"}
+    assert givens["attention.seq_len"] == {"value": 64, "unit": "1"}  # a plain count
+    assert givens["conv.padding"] == {"value": "same", "unit": None}  # a choice
+    assert all(set(given) == {"value", "unit"} for given in givens.values())
 
 
 def test_set_and_convention_flip_the_v100_verdict() -> None:
@@ -136,14 +146,27 @@ def test_check_of_an_unreadable_file_says_why(tmp_path: Path) -> None:
     bad = tmp_path / "s9.yaml"
     bad.write_bytes(b"- just\n- a list\n")
     code, out, _ = run("check", str(bad))
-    assert code == 0
+    assert code == 1  # shown, but not graded
     assert "NOT GRADED" in out and "mapping" in out
 
 
-def test_check_of_a_missing_file() -> None:
-    code, _, err = run("check", "no-such-file.yaml")
+@pytest.mark.parametrize("command", ["check", "validate", "grade"])
+def test_a_missing_file_is_a_usage_error_for_every_command(command: str) -> None:
+    code, _, err = run(command, "no-such-file.yaml")
     assert code == 2
     assert "no-such-file.yaml" in err and "does not exist" in err
+
+
+def test_every_command_states_the_one_exit_status_rule_in_its_help() -> None:
+    from grader.cli.app import EXIT_STATUS_HELP
+
+    assert set(main.commands) >= {"check", "validate", "grade", "diff", "gradescope", "solve"}
+    for name in main.commands:
+        code, out, _ = run(name, "--help")
+        assert code == 0
+        assert " ".join(EXIT_STATUS_HELP.split()) in " ".join(out.split()), name
+        # No command contradicts it with a status of its own for a file it could not grade.
+        assert "Exit status 0 whenever" not in out and "0 when results.json" not in out, name
 
 
 def test_validate_never_says_whether_a_value_is_right(tmp_path: Path) -> None:

@@ -159,7 +159,7 @@ def test_broken_files_named_like_windows_devices_get_rows_under_safe_ids(tmp_pat
     assert [row["id"] for row in gradebook(tmp_path / "out2") if row["status"] == "ERROR"] == ids
     for name in ("aux.yaml", "nul.json"):
         code, output = grader("check", str(klass / name))
-        assert code == 0 and "NOT GRADED" in output
+        assert code == 1 and "NOT GRADED" in output
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="file names as bytes (Linux)")
@@ -184,7 +184,7 @@ def test_file_names_that_are_not_utf8_are_shown_escaped(tmp_path: Path) -> None:
     assert row_of(rows, f"{klass}/caf\\xe9.yaml")["id"] == "s7"
     for path in (broken, named):
         code, output = grader("check", os.fsdecode(path))
-        assert code == 0 and "Traceback" not in output
+        assert code == (1 if path == broken else 0) and "Traceback" not in output  # not graded
 
 
 # --- listing a class -----------------------------------------------------------------------
@@ -295,11 +295,11 @@ def test_an_answer_file_linked_from_outside_is_not_followed(tmp_path: Path) -> N
     for path in (tmp_path / "out").rglob("*"):
         assert path.is_dir() or b"TOP-SECRET" not in path.read_bytes(), path
     code, output = grader("check", str(klass / "s9.yaml"))
-    assert code == 0 and "symbolic link" in output and "TOP-SECRET" not in output
+    assert code == 1 and "symbolic link" in output and "TOP-SECRET" not in output
     results = tmp_path / "gradescope" / "results.json"
     code, output = grader("gradescope", "--submission", str(klass), "--results", str(results))
     document = json.loads(results.read_text("utf-8"))
-    assert code == 0 and "TOP-SECRET" not in results.read_text("utf-8")
+    assert code == 1 and "TOP-SECRET" not in results.read_text("utf-8")
     # Two answer files in one upload: the student is told, with both names; none is picked.
     assert document["score"] == 0 and "s8\\.yaml" in document["output"]
     assert "s9\\.yaml" in document["output"]
@@ -322,7 +322,7 @@ def test_an_answer_file_selects_an_assignment_by_id_only(tmp_path: Path, named: 
                 command, str(klass / "s1.yaml"), cwd=klass, stdin=reader, seconds=5
             )
             assert f"this file is for assignment '{named}', not 'roofline-1'" in output, output
-            assert code == (0 if command == "check" else 1)
+            assert code == 1  # not graded (check) or not valid (validate): one rule
     finally:
         os.close(reader)
         os.close(writer)
@@ -347,9 +347,9 @@ def test_gradescope_always_writes_results(tmp_path: Path) -> None:
     (upload / "answers.yaml").unlink()
     os.mkfifo(upload / "answers.yaml")
     code, document = _gradescope(upload, tmp_path / "r2.json")
-    assert code == 0 and document["score"] == 0.0 and "FIFO" in str(document["output"])
+    assert code == 1 and document["score"] == 0.0 and "FIFO" in str(document["output"])
     code, document = _gradescope(tmp_path / "missing", tmp_path / "r3.json")
-    assert code == 0 and document["score"] == 0.0
+    assert code == 1 and document["score"] == 0.0
 
 
 def test_gradescope_with_an_unreadable_folder_and_an_unwritable_results_folder() -> None:

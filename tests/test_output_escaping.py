@@ -91,7 +91,7 @@ def test_check_validate_and_gradescope_show_hidden_characters(
         (0, ["check", str(klass / "s1.yaml")]),
         (0, ["check", "--json", str(klass / "s\u202enosj.json")]),
         (1, ["validate", str(klass)]),
-        (0, ["gradescope", "--submission", str(klass), "--results", str(tmp_path / "r.json")]),
+        (1, ["gradescope", "--submission", str(klass), "--results", str(tmp_path / "r.json")]),
     ):
         code, output = grader(*args)
         assert code == expected and "Traceback" not in output, output

@@ -214,7 +214,7 @@ def test_counts_errors_and_review_queue_sorted_by_student() -> None:
     assert essay.mean_credit == 0.0  # only s0's decided (missing) essay counts
 
 
-def test_mistakes_counted_with_carried_forward_apart_and_first_example() -> None:
+def test_mistakes_counted_without_carried_forward_credit_and_first_example() -> None:
     long_answer = "2 × 56 × 56 × 3 × 3 × 32 " * 8
     parts_by_student: dict[str, dict[str, Any]] = {
         "s2": dict(mistake="macs_not_flops", submitted="56*56*9*32"),
@@ -231,9 +231,7 @@ def test_mistakes_counted_with_carried_forward_apart_and_first_example() -> None
     mistakes = class_statistics(results, SMALL).parts[0].mistakes
     assert [(m.label, m.count, m.example.student) for m in mistakes] == [
         ("incorrect (unrecognised)", 2, "s5"),
-        ("macs_not_flops", 2, "s1"),
-        ("carried_forward", 1, "s4"),
-        ("macs_not_flops (carried forward)", 1, "s3"),
+        ("macs_not_flops", 2, "s1"),  # s3 carried it forward: credit, not a mistake here
     ]
     assert mistakes[0].tag == UNRECOGNISED and mistakes[0].example.text == "a | b c"
     assert len(mistakes[1].example.text) <= 80 and mistakes[1].example.text.endswith("…")
@@ -334,25 +332,25 @@ def test_mistakes_and_review_queue_match_a_plain_count(
         parts = [q1a, part("q1.b", 1.0, 3), part("q2.a", 0.0, 1, status=Status.MISSING)]
         results.append(result(f"s{number:03d}", parts, name=name))
     stats = class_statistics(results, SMALL)
-    counts: dict[tuple[str, bool], int] = {}
-    first: dict[tuple[str, bool], str] = {}
+    counts: dict[str, int] = {}
+    first: dict[str, str] = {}
     for r in results:  # already in (id, file) order
         p = r.parts[0]
         key = (
-            (p.mistake or "carried_forward", True)
-            if p.carried_forward
-            else (p.mistake, False)
+            None
+            if p.carried_forward  # credit for an earlier error, not a mistake of this part
+            else p.mistake
             if p.mistake
-            else (UNRECOGNISED, False)
+            else UNRECOGNISED
             if p.status is Status.INCORRECT
             else None
         )
         if key is not None:
             counts[key] = counts.get(key, 0) + 1
             first.setdefault(key, r.student.id)
-    expected = sorted(counts, key=lambda k: (-counts[k], k[0], k[1]))
+    expected = sorted(counts, key=lambda k: (-counts[k], k))
     got = stats.parts[0].mistakes
-    assert [((m.tag, m.carried_forward), m.count, m.example.student) for m in got] == [
+    assert [(m.tag, m.count, m.example.student) for m in got] == [
         (k, counts[k], first[k]) for k in expected
     ]
     waiting = [r for r in results if r.parts[0].status is Status.NEEDS_REVIEW]

@@ -10,10 +10,12 @@ from collections.abc import Mapping, Sequence
 
 from grader.errors import AnswerFormatError
 
-__all__ = ["read_choice"]
+__all__ = ["WORD_SEPARATORS", "read_choice"]
 
-# Dashes join words ("memory-bound"); punctuation only separates them ("memory, as in 5a").
-_DASHES = re.compile(r"[-_‐‑–—,;:!?()\[\]]")
+WORD_SEPARATORS = r"-_‐‑–—,;:!?()\[\]"
+"""What the reader reads as a space, as the inside of a regex character class: dashes join words
+("memory-bound"); punctuation only separates them ("memory, as in 5a")."""
+_DASHES = re.compile(f"[{WORD_SEPARATORS}]")
 _NEGATION = re.compile(r"\b(?:not|no|neither|nor|never|isn't|isnt|rather|instead)\b|n't\b")
 
 

@@ -2,9 +2,9 @@
 (declared once), ``NAME=VALUE`` options, and the one place a ``GraderError`` becomes a message
 and an exit status.
 
-Exit statuses, the same for every command: 0 done (for ``grade`` and ``validate``: every file
-graded or valid), 1 done, but some file could not be graded or is not valid, 2 a usage, sheet or
-decision error (nothing written), 130 interrupted.
+Exit statuses, the same for every command and stated under each one's ``--help``
+(:data:`EXIT_STATUS_HELP`): 0 done, 1 done but some answer file could not be graded or is not
+valid, 2 a usage, sheet or decision error (nothing written), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -23,6 +23,22 @@ DEFAULT_JOBS = min(os.cpu_count() or 1, 64)
 """Grading processes when --jobs is not given: one per core (at most --jobs' own maximum)."""
 
 _F = TypeVar("_F", bound=Callable[..., object])
+
+EXIT_STATUS_HELP = (
+    "Exit status, the same for every grader command: 0 done; 1 done, but an answer file "
+    "could not be graded or is not valid (the output says which and why); 2 a usage error (a "
+    "wrong option, a path that does not exist), a sheet or a decision error: nothing written; "
+    "130 interrupted (Ctrl-C)."
+)
+"""Under every command's ``--help`` (as its epilog), so that no command needs to repeat it."""
+
+
+class _Commands(click.Group):
+    """The command group: every command added to it states the exit-status rule in its help."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        cmd.epilog = f"{cmd.epilog}\n\n{EXIT_STATUS_HELP}" if cmd.epilog else EXIT_STATUS_HELP
+        super().add_command(cmd, name)
 
 
 def sheet_option(*, for_files: bool = False) -> Callable[[_F], _F]:
@@ -58,7 +74,10 @@ def fail(error: GraderError) -> NoReturn:
     sys.exit(error.exit_code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=_Commands,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="grader")
 def main() -> None:
     """Grade answer files of performance-modeling exercise sheets (FLOPs, roofline...).

@@ -115,10 +115,9 @@ def grade(
     review.csv of each sheet's folder does).
     What under PATHS is not an answer file is listed (terminal and summary). One run at a
     time writes OUT (a second one stops); OUT may not be inside PATHS, nor PATHS inside OUT.
-    Exit status: 0 all files graded, 1 some could not be (or an entry named like an answer
-    file could not be read), 2 usage, assignment or decision error (nothing is written) or
-    OUT not usable (in use, overlapping PATHS, not writable, full), 130 interrupted (Ctrl-C;
-    the files written are whole, run the same command again to finish).
+    Exit status 1 also when an entry named like an answer file could not be read; 2 also when
+    OUT is not usable (in use, overlapping PATHS, not writable, full). After Ctrl-C (130) the
+    files written are whole: run the same command again to finish.
     """
     from grader.run.class_grading import ClassOptions, default_decided_by, grade_class
 
@@ -210,7 +209,7 @@ def grade(
 def decisions(out_dir: Path, student: str | None, part: str | None, show_all: bool) -> None:
     """Print the TA decisions recorded in an output folder: who decided what, when.
 
-    Exit status 0, or 2 when the ledger cannot be read.
+    A ledger that cannot be read is a decision error (exit status 2).
     """
     from grader.grading.decisions import DecisionProblems
     from grader.reports.decisions_view import ledger_table
@@ -228,7 +227,10 @@ def decisions(out_dir: Path, student: str | None, part: str | None, show_all: bo
 @click.argument("old", type=click.Path(path_type=Path, exists=True, file_okay=False))
 @click.argument("new", type=click.Path(path_type=Path, exists=True, file_okay=False))
 def diff(old: Path, new: Path) -> None:
-    """List every student whose score or part statuses differ between two --out folders."""
+    """List every student whose score or part statuses differ between two --out folders.
+
+    A folder whose results cannot be read is a usage error (exit status 2).
+    """
     from grader.reports.regrade import changes_table, compare_results, load_results
 
     try:

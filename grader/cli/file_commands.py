@@ -30,8 +30,7 @@ def check(file: Path, assignment: str | None, as_json: bool, seed: str | None) -
     against its student's own variant; a variant code in the file that names another is a
     note for the TA, not a penalty.
 
-    Exit status 0 whenever a result is printed (also for a file that could not be graded:
-    the result says why).
+    A file that could not be graded is still shown, with why (exit status 1).
     """
     from grader.input.student_files import Boundary
     from grader.reports.check_view import result_table
@@ -52,17 +51,20 @@ def check(file: Path, assignment: str | None, as_json: bool, seed: str | None) -
     else:
         click.echo("".join(f"{line}\n" for line in variant_lines(done)), nl=False)
         click.echo(result_table(view, graded.submission))
+    if graded.result.status != "graded":
+        sys.exit(1)
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
 @sheet_option(for_files=True)
 @seed_option()
 def validate(files: tuple[Path, ...], assignment: str | None, seed: str | None) -> None:
     """Check the format of answer files (never whether an answer is right).
 
     Reports unreadable files, unknown parts, answers that cannot be read and unanswered parts,
-    with line numbers. Exit status 1 if any file is invalid.
+    with line numbers. Exit status 1 if any file is invalid (or an entry under a folder named
+    like an answer file could not be read).
     """
     from grader.input.student_files import list_class
     from grader.reports.check_view import validation_report

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +44,8 @@ def gradescope(
     """Run as Gradescope's autograder: grade the upload, write results.json.
 
     The upload must hold exactly one answer file. results.json is always written, also when
-    the file cannot be graded (it says why). Exit status 0 when results.json was written, 2
-    for a usage or assignment error.
+    the file cannot be graded (it says why, and the exit status is 1; the autograder script
+    exits 0 regardless, so that Gradescope shows the student results.json).
     """
     from grader.run.gradescope import failure_document, gradescope_results
     from grader.run.pipeline import expectations_for
@@ -72,6 +73,8 @@ def gradescope(
         document = failure_document(f"**Your file could not be graded:** {why}.")
     _write_gradescope(document, results_file)
     click.echo(f"score {document['score']}; results written to {results_file}")
+    if "tests" not in document:  # a failure document: the upload could not be graded
+        sys.exit(1)
 
 
 def _write_gradescope(document: dict[str, Any], results_file: Path) -> None:

@@ -14,7 +14,9 @@ from grader.run.pipeline import default_assignment
 
 @main.command()
 @sheet_option()
-@click.option("--json", "as_json", is_flag=True, help="Print the answers as JSON.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the answers as JSON (each given with its unit)."
+)
 @click.option(
     "--set",
     "set_givens",
@@ -52,7 +54,8 @@ def solve(
         fail(error)
         return
     if as_json:
-        click.echo(json.dumps(solution_json(solution), indent=2, allow_nan=False))
+        document = solution_json(solution, spec.givens)
+        click.echo(json.dumps(document, indent=2, allow_nan=False))
         return
     click.echo(f"{spec.title} ({spec.id})\n")
     click.echo(solution_table(solution))

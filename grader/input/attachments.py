@@ -8,6 +8,7 @@ it are never trusted.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,6 +88,11 @@ def read_attachment(path: str | Path) -> Attachment:
         raise AttachmentError(f"is larger than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MiB")
     kind = image_kind(data)
     return Attachment(content_digest(data), kind, data if kind else None)
+
+
+CHECKED_COPY = re.compile(rf"{SKETCH_FOLDER}/[0-9a-f]{{32}}\.(?:png|jpg|gif|webp)")
+"""The name of a checked copy (see :func:`sketch_file`): results may be read back from disk,
+so only a name of this shape is ever opened or linked."""
 
 
 def sketch_file(attachment: Attachment) -> str | None:

@@ -132,6 +132,15 @@ def _decode(data: bytes) -> str:
     if nul >= 0:
         message = "the file contains a NUL character: save it as UTF-8 text"
         raise ComposeError(message, text.count("\n", 0, nul) + 1, whole_file=True)
+    # One at the start was UTF-8's own and is gone; one further on would silently become part
+    # of a key or an answer (pasted from another file), so it is refused.
+    bom = text.find("\ufeff")
+    if bom >= 0:
+        message = (
+            "the file contains an invisible byte-order mark (U+FEFF) in the middle: delete it "
+            "(retype the start of this line) and save again"
+        )
+        raise ComposeError(message, text.count("\n", 0, bom) + 1, whole_file=True)
     return text
 
 

@@ -34,6 +34,8 @@ from yaml.parser import ParserError
 from yaml.resolver import BaseResolver
 from yaml.scanner import ScannerError
 
+from grader.input.yaml_strict import MERGE_KEY
+
 if yaml.__with_libyaml__:  # False when PyYAML was built without libyaml: Python only, then
     from yaml._yaml import CParser as _CParser
 
@@ -87,8 +89,8 @@ def compose_fast(text: str, *, max_depth: int, max_nodes: int) -> Node | None:
         FastPathDeclined: The text has a problem, may read differently under libyaml, or
             libyaml is not available.
     """
-    if not USE_LIBYAML or libyaml_may_differ(text):
-        raise FastPathDeclined
+    if not USE_LIBYAML or libyaml_may_differ(text) or MERGE_KEY in text:
+        raise FastPathDeclined  # a merge key is refused, and the reference path words it
     try:
         if USE_C_COMPOSER and _composable_in_c(text):
             return _compose_in_c(text, max_depth, max_nodes)
@@ -172,13 +174,12 @@ class _LibyamlComposer:
 def _misread_plain(value: str, mark: Mark, in_flow: bool, last_line: int) -> bool:
     """Whether PyYAML may read this plain scalar differently from libyaml (or not at all).
 
-    - In a flow collection PyYAML ends a plain scalar at ``?`` ("{a?b: 1}"); libyaml does not.
     - An omitted value: libyaml may date it at the next token where PyYAML dates it at the colon,
       in a flow collection ("{a:" then "}" on the next line) and at the end of a text without a
       final line break (libyaml counts one more line there).
     """
     if in_flow:
-        return not value or "?" in value
+        return not value
     return not value and mark.line > last_line
 
 

@@ -34,6 +34,7 @@ from yaml.parser import Parser
 from yaml.reader import Reader, ReaderError
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
+from yaml.tokens import ScalarToken
 
 
 class ComposeError(Exception):
@@ -140,6 +141,8 @@ class StrictLoader(Reader, Scanner, Parser, Composer, BaseResolver):
         event: NodeEvent = self.peek_event()  # type: ignore[no-untyped-call]
         mark = _mark_of(event)
         _refuse_features(event, mark)
+        if isinstance(parent, MappingNode) and isinstance(index, ScalarNode):
+            _refuse_merge_key(index)
         self.budget.take(mark.line + 1 if mark else None)
         # For a mapping value, PyYAML passes the key node as ``index``.
         key = None
@@ -159,6 +162,48 @@ class StrictLoader(Reader, Scanner, Parser, Composer, BaseResolver):
             self.depth -= 1
         return node
 
+    def scan_plain(self) -> ScalarToken:
+        """PyYAML's plain scalar, with YAML 1.2's rule in a flow collection: a ``?`` does not end
+        it (``[is it 5?]`` is the one text ``is it 5?``; PyYAML 6 follows YAML 1.1 there). Only
+        the set of characters that end a scalar in a flow collection differs from PyYAML's."""
+        chunks: list[str] = []
+        start_mark = self.get_mark()
+        end_mark = start_mark
+        indent = self.indent + 1
+        spaces: list[str] = []
+        while True:
+            length = 0
+            if self.peek() == "#":
+                break
+            while True:
+                ch = self.peek(length)
+                if (
+                    ch in _BLANK_OR_BREAK
+                    or (
+                        ch == ":"
+                        and self.peek(length + 1)
+                        in _BLANK_OR_BREAK + (_FLOW_INDICATORS if self.flow_level else "")
+                    )
+                    or (self.flow_level and ch in _FLOW_INDICATORS)
+                ):
+                    break
+                length += 1
+            if length == 0:
+                break
+            self.allow_simple_key = False
+            chunks.extend(spaces)
+            chunks.append(self.prefix(length))
+            self.forward(length)
+            end_mark = self.get_mark()
+            spaces = self.scan_plain_spaces(indent, start_mark) or []
+            if not spaces or self.peek() == "#" or (not self.flow_level and self.column < indent):
+                break
+        return ScalarToken("".join(chunks), True, start_mark, end_mark)
+
+
+_BLANK_OR_BREAK = "\0 \t\r\n\x85\u2028\u2029"
+_FLOW_INDICATORS = ",[]{}"  # what ends a plain scalar in a flow collection (PyYAML adds "?")
+
 
 def _mark_of(event: NodeEvent) -> Mark | None:
     """The event's start (always a pure-Python mark here; the stubs also allow the C one)."""
@@ -175,6 +220,18 @@ def _refuse_features(event: NodeEvent, mark: Mark | None) -> None:
     if tag is not None:
         shown = tag.replace("tag:yaml.org,2002:", "!!")[:40]
         raise _Refused(f"tags such as {shown} are not allowed: put the answer in quotes", mark)
+
+
+MERGE_KEY = "<<"
+"""YAML 1.1's merge key: PyYAML's safe loader merges the mapping it names into this one; the
+grader refuses it, as it refuses the anchors and aliases it works with, rather than keep ``<<``
+as an ordinary key."""
+
+
+def _refuse_merge_key(key: ScalarNode) -> None:
+    """Refuse a plain ``<<`` key (a quoted one is an ordinary key, an unknown part)."""
+    if key.value == MERGE_KEY and key.style is None:
+        raise _Refused("merge keys (<<) are not allowed: write the keys out", key.start_mark)
 
 
 def compose_yaml(

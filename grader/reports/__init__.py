@@ -5,6 +5,7 @@ question sheet, the sheet listing and the self-test's table.
 
 __all__ = [
     "check_view",
+    "choice_pattern",
     "common_mistakes",
     "decisions_view",
     "fast_writers",
@@ -14,6 +15,7 @@ __all__ = [
     "lms_exports",
     "log_axes",
     "plot_marks",
+    "plot_text",
     "plots",
     "question_sheet",
     "regrade",

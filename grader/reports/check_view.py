@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from tabulate import tabulate
 
 from grader.input.submission import Submission
 from grader.reports.reveal import PartView, StudentView
-from grader.results import Status, SubmissionResult
+from grader.results import SENT_TO_REVIEW, Status, SubmissionResult
 from reference.solution import format_number as fmt
 
 FEEDBACK_WIDTH = 64
+LEGEND_WIDTH = 100
 
 
 def _points(value: float) -> str:
@@ -38,26 +41,25 @@ LEVEL_NOTES = {
 """The line under the table: what this assignment's reveal level shows."""
 
 
+PENDING = "pending"
+"""The status of a part a TA has yet to grade (its points are not in the score yet)."""
+NOT_YET = "–"
+"""The points of a part a TA has yet to grade, in place of a 0 it has not been given."""
+LEGEND = {
+    PENDING: f"{PENDING}: a TA has yet to grade this part; {NOT_YET} / n: no points yet, up to n "
+    "once graded (not in the score above until then).",
+    "Solution": "Solution: the worked solution, the formula → its value for your sheet.",
+    "TA": "TA: a note from the TA who reviewed the part.",
+}
+"""What each mark the table may show means; the legend under the table lists the ones shown."""
+
+
 def result_table(view: StudentView, submission: Submission | None = None) -> str:
-    """Header, a row per part (part, status, points and what the level shows), file notes."""
+    """Header, a row per part (part, line, status, points and what the level shows), a legend of
+    the marks shown, file notes."""
     lines = [result_header(view)]
     if view.status == "graded":
-        headers = ["part", "status", "points"]
-        rows = [[p.id, p.status.value.replace("_", " "), _points_of(p)] for p in view.parts]
-        if view.shows_feedback:
-            headers.append("feedback")
-            for row, part in zip(rows, view.parts, strict=True):
-                row.append(_feedback_cell(part))
-        lines.append("")
-        lines.append(
-            tabulate(
-                rows,
-                headers=headers,
-                tablefmt="simple",
-                disable_numparse=True,
-                maxcolwidths=[None, None, None, FEEDBACK_WIDTH][: len(headers)],
-            )
-        )
+        lines += ["", *_parts_table(view)]
     if submission is not None and view.shows_feedback:
         for problem in submission.file_problems:
             where = f"line {problem.line}: " if problem.line else ""
@@ -67,18 +69,67 @@ def result_table(view: StudentView, submission: Submission | None = None) -> str
     return "\n".join(lines)
 
 
+def _parts_table(view: StudentView) -> list[str]:
+    """The table, then its legend (one line per mark it shows)."""
+    with_lines = any(p.line for p in view.parts)
+    headers = ["part", *(["line"] if with_lines else []), "status", "points"]
+    rows = []
+    for part in view.parts:
+        line = [str(part.line or "")] if with_lines else []
+        rows.append([part.id, *line, _status_of(part), _points_of(part)])
+    if view.shows_feedback:
+        headers.append("feedback")
+        for row, part in zip(rows, view.parts, strict=True):
+            row.append(_feedback_cell(part))
+    widths: list[int | None] = [None] * (len(headers) - 1)
+    table = tabulate(
+        rows,
+        headers=headers,
+        tablefmt="simple",
+        disable_numparse=True,
+        maxcolwidths=[*widths, FEEDBACK_WIDTH] if view.shows_feedback else None,
+    )
+    shown = {row[headers.index("status")] for row in rows}
+    feedback = [row[-1] for row in rows] if view.shows_feedback else []
+    marks = [
+        mark
+        for mark in LEGEND
+        if mark in shown
+        or any(cell.startswith(f"{mark}:") or f"\n{mark}:" in cell for cell in feedback)
+    ]
+    legend = [wrapped for mark in marks for wrapped in textwrap.wrap(LEGEND[mark], LEGEND_WIDTH)]
+    return [table, *([""] if legend else []), *legend]
+
+
+def _status_of(part: PartView) -> str:
+    if part.status is Status.NEEDS_REVIEW:
+        return PENDING
+    return part.status.value.replace("_", " ")
+
+
 def _points_of(part: PartView) -> str:
+    if part.status is Status.NEEDS_REVIEW and not part.points:
+        return f"{NOT_YET} / {_points(part.max_points)}"
     return f"{_points(part.points)} / {_points(part.max_points)}"
 
 
 def _feedback_cell(part: PartView) -> str:
-    text = part.feedback or ""
+    text = _without_own_place(part.feedback or "", part)
     if part.review:
-        text += f" [{part.review}]"
+        text += f"\nTA: {part.review}"
     if part.solution is not None:
         solution = part.solution
         text += f"\nSolution: {solution.formula} → {solution.worked}"
     return text.strip()
+
+
+def _without_own_place(text: str, part: PartView) -> str:
+    """The message without the part id and line the row shows already ("q1.a (line 7): ")."""
+    for place in (f"{part.id} (line {part.line}): ", f"{part.id}: "):
+        head, found, rest = text.partition(place)
+        if found and head.strip() in ("", SENT_TO_REVIEW):
+            return f"{head}{rest}"
+    return text
 
 
 def validation_report(result: SubmissionResult, submission: Submission | None) -> tuple[bool, str]:

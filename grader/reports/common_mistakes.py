@@ -1,8 +1,9 @@
 """The most common mistakes of a class on one part: counted per tag, with an example each.
 
-A *mistake tag* is what a part's grading named (``macs_not_flops``), the carry-forward of an
-earlier error, or "incorrect (unrecognised)" for a wrong answer no rule explains; the example
-is the answer of the first file (in the results' order) that made it.
+A *mistake tag* is what a part's grading named (``macs_not_flops``), or "incorrect
+(unrecognised)" for a wrong answer no rule explains; the example is the answer of the first file
+(in the results' order) that made it. An answer credited as carried forward is not a mistake of
+its part: it is credit for following an earlier error, which counts where it was made.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from dataclasses import dataclass
 from grader.results import PartLike, ResultLike, Status
 
 EXAMPLE_CHARS = 80
-CARRIED_FORWARD = "carried_forward"
 UNRECOGNISED = "incorrect (unrecognised)"
 
 
@@ -32,26 +32,23 @@ class MistakeCount:
     """How often one mistake tag occurred on a part, and one example of it."""
 
     tag: str
-    carried_forward: bool
     count: int
     example: Example
 
     @property
     def label(self) -> str:
-        """The tag as shown to a TA (``macs_not_flops (carried forward)``)."""
-        if self.carried_forward and self.tag != CARRIED_FORWARD:
-            return f"{self.tag} (carried forward)"
+        """The tag as shown to a TA."""
         return self.tag
 
 
-def mistake_key(part: PartLike) -> tuple[str, bool] | None:
-    """The tag a part counts under (and whether it was carried forward), or None."""
+def mistake_key(part: PartLike) -> str | None:
+    """The tag a part counts under, or None (right, unanswered, or carried forward)."""
     if part.carried_forward:
-        return (part.mistake or CARRIED_FORWARD, True)
+        return None
     if part.mistake:
-        return (part.mistake, False)
+        return part.mistake
     if part.status is Status.INCORRECT:
-        return (UNRECOGNISED, False)
+        return UNRECOGNISED
     return None
 
 
@@ -64,8 +61,8 @@ def mistake_counts(
     A class's results share their part objects (one per distinct answer and line, see
     grader.reports.fast_writers), so each distinct object is looked at once.
     """
-    counts: dict[tuple[str, bool], int] = {}
-    first: dict[tuple[str, bool], int] = {}
+    counts: dict[str, int] = {}
+    first: dict[str, int] = {}
     # Where each part object first comes: filled from the end, so the first place wins.
     first_at = dict(zip(map(id, reversed(column)), range(len(column) - 1, -1, -1), strict=True))
     for identity, count in Counter(map(id, column)).items():
@@ -76,10 +73,9 @@ def mistake_counts(
         counts[key] = counts.get(key, 0) + count
         if index < first.get(key, len(column)):
             first[key] = index
-    ranked = sorted(counts, key=lambda k: (-counts[k], k[0], k[1]))
+    ranked = sorted(counts, key=lambda k: (-counts[k], k))
     return tuple(
-        MistakeCount(k[0], k[1], counts[k], _example(graded[first[k]], column[first[k]]))
-        for k in ranked
+        MistakeCount(k, counts[k], _example(graded[first[k]], column[first[k]])) for k in ranked
     )
 
 

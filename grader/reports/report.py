@@ -10,6 +10,7 @@ metacharacter and flattens newlines, so a name like ``Bob](javascript:x) | col``
 
 from __future__ import annotations
 
+import base64
 import functools
 import os
 from collections.abc import Mapping
@@ -20,6 +21,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 from markupsafe import Markup
 
 from grader.escaping import escape_markdown
+from grader.input.attachments import MEDIA_TYPES, Attachment, image_kind
+from grader.reports.plot_text import plot_text
 from grader.reports.plots import has_roofline, roofline_svg
 from grader.reports.reveal import PLOT, PartView, StudentView, student_view
 from grader.results import Status, SubmissionResult, readings_text
@@ -138,23 +141,69 @@ def feedback_markdown(result: SubmissionResult, exp: Expectations) -> str:
     return "\n".join(lines) + "\n"
 
 
-def feedback_html(result: SubmissionResult, exp: Expectations) -> str:
+def feedback_html(
+    result: SubmissionResult,
+    exp: Expectations,
+    sketches: Mapping[str, Attachment] | None = None,
+) -> str:
     """The feedback report as one self-contained HTML page with the roofline plot inline.
 
     Args:
         result: the student's graded (or ungradable) file, with any TA decisions in it.
         exp: the assignment's expectations (titles, units, ``reveal``).
+        sketches: the student's own sketches by part id, checked images (see
+            :func:`grader.run.sketches.own_sketches`): shown as thumbnails, next to the plot
+            where the reveal level shows it. They are the student's own answers, which every
+            level shows.
 
     Returns:
-        The HTML document (no external CSS, JS, fonts or images).
+        The HTML document (no external CSS, JS, fonts or images: sketches are embedded).
     """
     shown = student_view(result, exp)
     view = report_view(shown, exp, file=result.file)
-    plot = None
+    plot = plot_data = None
     if shown.plot != "hidden" and has_roofline(exp):
+        answers = shown.plot == "answers"
         # Safe to mark: roofline_svg escapes every text it draws, and it draws no student text.
-        plot = Markup(roofline_svg(exp, shown, answers=shown.plot == "answers"))
-    return _template().render(view=view, plot=plot)
+        plot = Markup(roofline_svg(exp, shown, answers=answers))
+        plot_data = plot_text(exp, shown, answers=answers)
+    own = sketch_views(shown, sketches or {}) if shown.status == "graded" else ()
+    return _template().render(view=view, plot=plot, plot_data=plot_data, sketches=own)
+
+
+MAX_EMBEDDED_SKETCH = 4 * 1024 * 1024
+"""A sketch larger than this is named, not embedded (the report stays a few MB at most)."""
+
+
+@dataclass(frozen=True)
+class SketchView:
+    """A student's own sketch in their report: the part, and the image as a ``data:`` URI
+    (None when too large to embed, with ``note`` saying so)."""
+
+    part_id: str
+    title: str
+    source: str | None
+    note: str | None
+
+
+def sketch_views(shown: StudentView, sketches: Mapping[str, Attachment]) -> tuple[SketchView, ...]:
+    """The sketches of the parts the view shows, in the sheet's order; only checked images."""
+    views = []
+    for part in shown.parts:
+        sketch = sketches.get(part.id)
+        if sketch is None or sketch.kind not in MEDIA_TYPES or sketch.data is None:
+            continue
+        if image_kind(sketch.data) != sketch.kind:  # checked by content, again: never trusted
+            continue
+        if len(sketch.data) > MAX_EMBEDDED_SKETCH:
+            size = f"{len(sketch.data) / (1024 * 1024):.1f} MiB"
+            note = f"Your sketch ({size}) is too large to show here; your TA sees it."
+            views.append(SketchView(part.id, part.title, None, note))
+            continue
+        encoded = base64.b64encode(sketch.data).decode("ascii")
+        source = f"data:{MEDIA_TYPES[sketch.kind]};base64,{encoded}"
+        views.append(SketchView(part.id, part.title, source, None))
+    return tuple(views)
 
 
 def prepare(exp: Expectations, level: RevealLevel | None = None) -> None:

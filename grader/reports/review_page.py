@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 
+from grader.input.attachments import CHECKED_COPY
 from grader.reports.common_mistakes import answer_text
 from grader.reports.stats import sorted_results
 from grader.results import PartLike, ResultLike, awaits_person
@@ -125,12 +126,9 @@ def _item(result: ResultLike, part: PartLike) -> ReviewItem:
     )
 
 
-# Only our own checked copies are linked from the page (results may be read from disk).
-_SAFE_SKETCH = re.compile(r"sketches/[0-9a-f]{32}\.(?:png|jpg|gif|webp)")
-
-
 def _sketch(attachment: str | None) -> str | None:
-    return attachment if attachment and _SAFE_SKETCH.fullmatch(attachment) else None
+    # Only our own checked copies are linked from the page (results may be read from disk).
+    return attachment if attachment and CHECKED_COPY.fullmatch(attachment) else None
 
 
 def _base_name(path: str | None) -> str:

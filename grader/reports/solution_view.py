@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import Any
 
 from tabulate import tabulate
 
+from grader.sheets.assignment import GivenSpec
 from reference.solution import Solution, Step, Value
 from reference.solution import format_number as fmt
+
+
+def given_unit(spec: GivenSpec | None, value: object) -> str | None:
+    """The unit a given's solved value is in: the sheet's solver unit, else ``"1"`` for a
+    number (a count, a size in elements) and None for a choice."""
+    if spec is not None and spec.unit:
+        return spec.unit
+    return None if isinstance(value, str) else "1"
 
 
 def format_value(value: Value, unit: str = "") -> str:
@@ -46,11 +56,18 @@ def solution_table(solution: Solution) -> str:
     )
 
 
-def solution_json(solution: Solution) -> dict[str, Any]:
-    """``{"assignment", "givens", "conventions", "answers"}``; person-graded parts are null."""
+def solution_json(solution: Solution, givens: Mapping[str, GivenSpec]) -> dict[str, Any]:
+    """``{"assignment", "givens", "conventions", "answers"}``; person-graded parts are null.
+
+    Each given is ``{"value", "unit"}``: its value in the unit the solver works in (``byte/s``
+    for ``800 GB/s``), ``"1"`` for a plain number, null for a choice (``same``).
+    """
     return {
         "assignment": solution.assignment,
-        "givens": dict(solution.givens),
+        "givens": {
+            name: {"value": value, "unit": given_unit(givens.get(name), value)}
+            for name, value in solution.givens.items()
+        },
         "conventions": dataclasses.asdict(solution.conventions),
         "answers": solution.answers,
     }

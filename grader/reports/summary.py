@@ -26,6 +26,7 @@ from tabulate import tabulate
 from grader.escaping import escape_markdown, terminal_safe
 from grader.input.student_files import NotGraded
 from grader.reports.common_mistakes import MistakeCount
+from grader.reports.plot_text import PlotText
 from grader.reports.stats import ClassStatistics, PartStatistics
 from grader.results import Status
 from grader.sheets.assignment import Assignment
@@ -206,6 +207,7 @@ def summary_html(
     assignment: Assignment,
     *,
     roofline_svg: str | None = None,
+    plot_data: PlotText | None = None,
     not_graded: Sequence[NotGraded] | None = None,
 ) -> str:
     """The class summary as one self-contained HTML page (inline CSS, no script, no links).
@@ -215,6 +217,8 @@ def summary_html(
         assignment: the sheet, for its title and point totals.
         roofline_svg: an SVG drawing made by our own plotting code (never student markup);
             embedded as is, without its XML prolog.
+        plot_data: the plot's numbers, shown as tables under it (``plot_text`` with the
+            answers: the summary is for staff).
         not_graded: as for :func:`summary_markdown`.
 
     Raises:
@@ -222,6 +226,7 @@ def summary_html(
     """
     context = _context(stats, assignment, not_graded)
     context["roofline_svg"] = None if roofline_svg is None else _inline_svg(roofline_svg)
+    context["plot_data"] = plot_data if roofline_svg is not None else None
     return _environment("html").get_template("summary.html.j2").render(context)
 
 
@@ -271,6 +276,14 @@ class _ScriptFinder(HTMLParser):
                 self.found = self.found or f"{tag} {name}"
 
 
+LOW_DISCRIMINATION_MARK = " !"
+LOW_DISCRIMINATION_NOTE = (
+    f"discrimination below {LOW_DISCRIMINATION}: the students who did well overall did not do "
+    "better on this part (worth a look at the question or its grading)."
+)
+"""The mark after a low discrimination in the terminal table, and the legend line for it."""
+
+
 def summary_table(stats: ClassStatistics) -> str:
     """The per-part table for a terminal (one row per part, compact columns)."""
     headers = ["part", "mean credit"]
@@ -279,7 +292,10 @@ def summary_table(stats: ClassStatistics) -> str:
     ]
     headers += ["discrimination", "top mistake (count)"]
     rows = [_table_row(part) for part in stats.parts]
-    return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
+    table = tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
+    if any(is_low(part.discrimination) for part in stats.parts):
+        table += f"\n\n{LOW_DISCRIMINATION_MARK.strip()}: {LOW_DISCRIMINATION_NOTE}"
+    return table
 
 
 def _table_row(part: PartStatistics) -> list[str]:
@@ -292,7 +308,7 @@ def _table_row(part: PartStatistics) -> list[str]:
     top = f"{terminal_safe(mistake.label)} ({mistake.count})" if mistake else ""
     discrimination = fixed(part.discrimination)
     if is_low(part.discrimination):
-        discrimination += " !"
+        discrimination += LOW_DISCRIMINATION_MARK
     return [part.id, fixed(part.mean_credit), *shares, discrimination, top]
 
 

@@ -14,10 +14,11 @@ differ from the bundled sheets' answers (a test keeps it so).
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TypeAlias
 
 from grader.input.submission import STUDENT_ID
+from grader.reports.choice_pattern import choice_pattern
 from grader.sheets.assignment import Assignment, Part
 
 __all__ = ["SCHEMA_DIALECT", "answer_schema", "answer_template", "notation_examples"]
@@ -33,7 +34,7 @@ _Tree: TypeAlias = dict[str, "Part | _Tree"]
 
 # What a numeric part's answer is, in words, by unit (other kinds say it themselves).
 _WORDS = {"FLOP": "in FLOP", "byte": "in bytes", "FLOP/byte": "in FLOP per byte"}
-_EMPTY_TYPES = ("string", "null")  # an empty group or mapping: YAML null, or "" in JSON
+_NOT_BLANK = r"\S"  # a text answer has something in it (the grader reads blank as unanswered)
 
 
 def answer_template(
@@ -89,7 +90,8 @@ def _header(assignment: Assignment) -> list[str]:
         f'Answers to "{assignment.title}" (assignment {assignment.id}). Write each answer after '
         "its colon; an answer left empty counts as missing. Check the format with `grader "
         "validate answers.yaml`. In VS Code with the YAML extension, save `grader schema > "
-        f"{assignment.id}.schema.json` next to this file to have it checked as you type.",
+        f"{assignment.id}.schema.json` next to this file to have it checked as you type (it "
+        "marks each part still empty until you answer it).",
         "",
         "How to write answers:",
     ]
@@ -262,10 +264,12 @@ def answer_schema(assignment: Assignment) -> dict[str, object]:
             "assignment": {"const": assignment.id, "description": "The assignment id."},
             "student": _student_schema(),
             "variant": _text() | {"description": "Your variant code (see your question sheet)."},
-            "answers": _group_schema(parts, (), allow_empty=False),
+            "answers": _group_schema(parts, ()),
         },
         "additionalProperties": False,
-        "$defs": {".".join(path): _node_schema(parts, path) for path in _paths_below(parts, ())},
+        "$defs": {
+            ".".join(path): _node_schema(assignment, path) for path in _paths_below(parts, ())
+        },
     }
 
 
@@ -289,8 +293,9 @@ def _text_or_number() -> Schema:
     return {"type": ["string", "number", "null"]}
 
 
-def _group_schema(parts: Sequence[Part], prefix: tuple[str, ...], *, allow_empty: bool) -> Schema:
-    """The mapping of the parts under ``prefix``: nested keys, and dotted keys below them."""
+def _group_schema(parts: Sequence[Part], prefix: tuple[str, ...]) -> Schema:
+    """The mapping of the parts under ``prefix``: nested keys, and dotted keys below them; not
+    empty (a group left empty is flagged like a part left empty)."""
     properties: Schema = {}
     patterns: Schema = {}
     for path in _paths_below(parts, prefix):
@@ -299,13 +304,13 @@ def _group_schema(parts: Sequence[Part], prefix: tuple[str, ...], *, allow_empty
         if len(relative) == 1:
             properties[relative[0]] = reference
         patterns[_key_pattern(relative)] = reference
-    schema: Schema = {
-        "type": ["object", *_EMPTY_TYPES] if allow_empty else "object",
+    return {
+        "type": "object",
+        "minProperties": 1,
         "properties": properties,
         "patternProperties": patterns,
         "additionalProperties": False,
     }
-    return schema | ({"maxLength": 0} if allow_empty else {})
 
 
 def _paths_below(parts: Sequence[Part], prefix: tuple[str, ...]) -> list[tuple[str, ...]]:
@@ -319,13 +324,13 @@ def _paths_below(parts: Sequence[Part], prefix: tuple[str, ...]) -> list[tuple[s
     return list(paths)
 
 
-def _node_schema(parts: Sequence[Part], path: tuple[str, ...]) -> Schema:
+def _node_schema(assignment: Assignment, path: tuple[str, ...]) -> Schema:
     """A part's answer, or a group's mapping (a path that is a part id is always the part)."""
     part_id = ".".join(path)
-    for part in parts:
+    for part in assignment.parts:
         if part.id == part_id:
-            return _part_schema(part)
-    return _group_schema(parts, path, allow_empty=True)
+            return _part_schema(part, assignment.vocabulary(part))
+    return _group_schema(assignment.parts, path)
 
 
 def _key_pattern(segments: Sequence[str]) -> str:
@@ -344,20 +349,54 @@ def _any_case(text: str) -> str:
     return out
 
 
-def _part_schema(part: Part) -> Schema:
+def _part_schema(part: Part, vocabulary: Mapping[str, Sequence[str]]) -> Schema:
+    """One part's answer. Never empty: the grader reads an empty answer (blank, ``{}``, ``[]``)
+    as not answered, and the editor shows it as a part still to do."""
     examples = notation_examples(part)
     described: Schema = {"title": f"{part.id}: {part.title}", "description": _description(part)}
     if part.kind == "op_counts":
         return described | _op_counts_schema(part)
     if part.kind == "image":
-        image: Schema = {"type": ["object", *_EMPTY_TYPES], "required": ["image"]}
-        return described | image | {"properties": {"image": _text()}}
+        image: Schema = {"type": ["object", "string"], "pattern": _NOT_BLANK, "required": ["image"]}
+        return described | image | {"properties": {"image": _answered_text()}}
     if part.kind == "text":
-        text: Schema = {"type": ["array", "object", *_EMPTY_TYPES]}
-        return described | text | {"items": _text(), "additionalProperties": _text()}
+        return described | _text_answer_schema()
     if part.kind == "choice":
-        described["examples"] = list(examples)
-    return described | _text_or_number()
+        return described | _choice_schema(vocabulary, examples, str(described["description"]))
+    return described | {"type": ["string", "number"], "pattern": _NOT_BLANK}
+
+
+def _answered_text() -> Schema:
+    return {"type": "string", "pattern": _NOT_BLANK}
+
+
+def _text_answer_schema() -> Schema:
+    """Free text: a paragraph, a list of them, or a mapping of them; at least one not blank."""
+    return {
+        "type": ["string", "array", "object"],
+        "pattern": _NOT_BLANK,
+        "items": _text(),
+        "contains": _answered_text(),
+        "additionalProperties": _text(),
+        "minProperties": 1,
+    }
+
+
+def _choice_schema(
+    vocabulary: Mapping[str, Sequence[str]], examples: Sequence[str], description: str
+) -> Schema:
+    """A choice: text naming one of the vocabulary's spellings (never a number), the
+    canonical choices offered for completion, every spelling listed on hover."""
+    accepted = "; ".join(
+        f"{choice} (or {', '.join(others)})" if others else choice
+        for choice, others in vocabulary.items()
+    )
+    return {
+        "description": f"{description} Accepted, in any letter case: {accepted}.",
+        "type": "string",
+        "pattern": choice_pattern(vocabulary),
+        "examples": list(examples),
+    }
 
 
 def _description(part: Part) -> str:
@@ -366,13 +405,25 @@ def _description(part: Part) -> str:
 
 
 def _op_counts_schema(part: Part) -> Schema:
+    """A count per operation type: not empty, each required operation given (under any of its
+    names), optional ones possibly left blank."""
     names = {op: None for op in _operations(part)}
     for op, aliases in part.operation_aliases.items():
         names |= {alias: None for alias in (op, *aliases)}
+    required = {
+        name
+        for op in part.required_operations
+        for name in (op, *part.operation_aliases.get(op, ()))
+    }
+
+    def value(name: str) -> Schema:
+        answered: Schema = {"type": ["string", "number"], "pattern": _NOT_BLANK}
+        return answered if name in required else _text_or_number()
+
     return {
-        "type": ["object", *_EMPTY_TYPES],
-        "maxLength": 0,
-        "properties": {name: _text_or_number() for name in names},
-        "patternProperties": {_key_pattern([name]): _text_or_number() for name in names},
+        "type": "object",
+        "minProperties": 1,
+        "properties": {name: value(name) for name in names},
+        "patternProperties": {_key_pattern([name]): value(name) for name in names},
         "additionalProperties": False,
     }

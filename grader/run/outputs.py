@@ -42,11 +42,12 @@ def feedback_writer(sheets: Iterable[Expectations], *, reports: bool) -> Feedbac
 def write_feedback(out_dir: Path, result: SubmissionResult, exp: Expectations) -> None:
     """Write one student's feedback report as HTML and Markdown."""
     from grader.reports.report import feedback_html, feedback_markdown
+    from grader.run.sketches import own_sketches
 
     student = result.student.id
     write_text_atomic(
         output_path(out_dir, "feedback", student, ".html"),
-        feedback_html(result, exp),
+        feedback_html(result, exp, own_sketches(out_dir, result)),
         durable=False,
         skip_unchanged=True,
     )
@@ -123,10 +124,14 @@ def _write_class_outputs(
         out_dir / "summary.md", summary_markdown(stats, assignment, not_graded=not_graded)
     )
     if reports:
+        from grader.reports.plot_text import plot_text
         from grader.reports.plots import class_roofline_svg
 
         svg = class_roofline_svg(exp, results)
-        page = summary_html(stats, assignment, roofline_svg=svg, not_graded=not_graded)
+        numbers = plot_text(exp, None, answers=True)
+        page = summary_html(
+            stats, assignment, roofline_svg=svg, plot_data=numbers, not_graded=not_graded
+        )
         write_text_atomic(out_dir / "summary.html", page)
     sheets_written()
     return summary_table(stats)

@@ -12,7 +12,15 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from grader.input.attachments import Attachment, sketch_file
+from grader.input.attachments import (
+    CHECKED_COPY,
+    MAX_ATTACHMENT_BYTES,
+    Attachment,
+    image_kind,
+    sketch_file,
+)
+from grader.input.bounded_read import read_regular_file
+from grader.input.fingerprint import content_digest
 from grader.results import SubmissionResult
 from grader.run.atomic import write_bytes_atomic
 
@@ -30,3 +38,24 @@ def write_sketches(
         target = os.path.join(out_dir, relative)
         if not os.path.exists(target):
             write_bytes_atomic(target, attachment.data, durable=False)
+
+
+def own_sketches(out_dir: Path, result: SubmissionResult) -> dict[str, Attachment]:
+    """A student's sketches by part id, read back from the checked copies in ``out_dir`` (for
+    their own report): only copies named as :data:`CHECKED_COPY`, not through a link, within
+    the size limit, and still an image by content."""
+    found: dict[str, Attachment] = {}
+    for part in result.parts:
+        name = part.attachment
+        if not name or not CHECKED_COPY.fullmatch(name):
+            continue
+        try:
+            data = read_regular_file(
+                os.path.join(out_dir, name), MAX_ATTACHMENT_BYTES + 1, follow_links=False
+            )
+        except OSError:
+            continue  # not written (an unreadable folder): the report shows none
+        kind = image_kind(data) if data and len(data) <= MAX_ATTACHMENT_BYTES else None
+        if data is not None and kind is not None:
+            found[part.id] = Attachment(content_digest(data), kind, data)
+    return found
