@@ -374,7 +374,7 @@ def test_gradescope_with_an_unreadable_folder_and_an_unwritable_results_folder()
 # --- the backstop: a result that cannot be written ------------------------------------------
 
 
-def _feedback_failing_for_s2(result: SubmissionResult, exp: object) -> None:
+def _feedback_failing_for_s2(_folder: Path, result: SubmissionResult, exp: object) -> None:
     """A report writer that fails on s2's graded result (its error result it writes)."""
     if result.student.id == "s2" and result.status == "graded":
         raise UnicodeEncodeError("utf-8", "\udcff", 0, 1, "surrogates not allowed")

@@ -237,8 +237,8 @@ def test_review_round_trip(
     assert (decision.student, decision.part, decision.comment) == (
         "s1000001", "q6.advantages", "=good, parallel"
     )  # fmt: skip
-    assert (decision.points, decision.answer, decision.source) == (
-        float(points.replace(",", ".")), answer, "review.csv line 5"
+    assert (decision.points, decision.answer, decision.source, decision.sheet) == (
+        float(points.replace(",", ".")), answer, "review.csv line 5", "roofline-1"
     )  # fmt: skip
     updated = decided(perfect, [decision])
     part = updated.part("q6.advantages")
@@ -255,7 +255,7 @@ def test_review_round_trip(
     assert review[-1]["comment"] == "'=good, parallel"  # neutralised, and read back without it
     assert parse_decisions_csv(review_csv([updated], assignment)) == [
         Decision("s1000001", "q6.advantages", decision.points, None, "=good, parallel",
-                 answer=answer or "", source="decisions line 5")
+                 answer=answer or "", source="decisions line 5", sheet=assignment.id)
     ]  # fmt: skip
 
 
@@ -291,6 +291,7 @@ def test_review_sheet_is_what_the_csv_writer_writes_row_by_row(
                 row = [result.student.id, result.student.name, result.file or "", part.id]
                 row += [titles[part.id], str(int(part.max_points)), answer_text(part.submitted)]
                 rows.append([*row, part.review or "", "open", "", "", "", part.answer_id or ""])
+                rows[-1].append(assignment.id)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerows([[cell_text(cell) for cell in row] for row in [REVIEW_COLUMNS, *rows]])

@@ -285,7 +285,7 @@ def test_grade_reveal_overrides_the_level_of_the_reports_only(klass: Path, tmp_p
     }
     default = grade_class(klass, tmp_path / "default")
     assert "show reveal level 'answers' (--reveal)" in said["answers"]
-    assert "show reveal level 'feedback' (the assignment's setting)" in default
+    assert "show reveal level 'feedback' (the sheet's setting)" in default
 
     def files(out: Path, folder: str) -> dict[str, bytes]:
         return {p.name: p.read_bytes() for p in sorted((out / folder).iterdir())}

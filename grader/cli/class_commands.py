@@ -12,7 +12,6 @@ import click
 from grader.cli.app import DEFAULT_JOBS, fail, main, sheet_option
 from grader.cli.progress import progress_bar
 from grader.errors import GraderError, UsageError
-from grader.run.pipeline import default_assignment
 from grader.sheets.assignment import REVEAL_LEVELS, RevealLevel
 
 
@@ -26,7 +25,7 @@ from grader.sheets.assignment import REVEAL_LEVELS, RevealLevel
     type=click.Path(path_type=Path, file_okay=False),
     help="Output folder (created; earlier outputs are replaced, TA decisions kept).",
 )
-@sheet_option()
+@sheet_option(for_files=True)
 @click.option(
     "--overrides",
     multiple=True,
@@ -109,6 +108,11 @@ def grade(
     OUT/decisions.csv         the ledger of every TA decision (kept across runs)
     OUT/summary.md, .html     class statistics, common mistakes, review queue
     OUT/README.md             which of these files may go to students
+    Each file is graded against the sheet its `assignment:` names. The sheet most files
+    name writes into OUT as above (a later run into OUT keeps to it); every other sheet
+    writes the same files into OUT/<sheet id>/. With --assignment only that sheet is
+    graded. Decisions for another sheet than OUT's say so in their `sheet` column (the
+    review.csv of each sheet's folder does).
     What under PATHS is not an answer file is listed (terminal and summary). One run at a
     time writes OUT (a second one stops); OUT may not be inside PATHS, nor PATHS inside OUT.
     Exit status: 0 all files graded, 1 some could not be (or an entry named like an answer
@@ -117,7 +121,6 @@ def grade(
     the files written are whole, run the same command again to finish).
     """
     from grader.run.class_grading import ClassOptions, default_decided_by, grade_class
-    from grader.run.pipeline import expectations_for
 
     options = ClassOptions(
         paths=paths,
@@ -129,14 +132,12 @@ def grade(
         decided_by=decided_by if decided_by is not None else default_decided_by(),
         roster=roster,
         compare_dir=compare_dir,
+        sheet=assignment,
+        reveal=reveal,
     )
     graded_so_far = [0]  # files graded, for the message if the run is interrupted
     total = [0]
     try:
-        spec = default_assignment(assignment)
-        if reveal is not None:
-            spec = spec.model_copy(update={"reveal": reveal})
-        exp = expectations_for(spec, class_run=True)
         with progress_bar() as bar:
 
             def count(files_done: int) -> None:
@@ -149,7 +150,6 @@ def grade(
 
             run = grade_class(
                 options,
-                exp,
                 command=["grader", *sys.argv[1:]],
                 progress=count,
                 listed=listed,
@@ -164,7 +164,14 @@ def grade(
             err=True,
         )
         sys.exit(130)  # the shell's code for a command ended by Ctrl-C
-    click.echo(run.table)
+    several = len(run.sheets) > 1
+    for sheet in run.sheets:
+        if several:
+            click.echo(
+                f"\n{sheet.sheet.title} ({sheet.sheet.id}): {sheet.files} file(s), outputs in "
+                f"{sheet.folder}/"
+            )
+        click.echo(sheet.table)
     for warning in run.warnings:
         click.echo(f"warning: {warning}", err=True)
     if run.changes is not None:
@@ -183,11 +190,12 @@ def grade(
         f"outputs in {out_dir}/"
     )
     if reports:
-        source = "--reveal" if reveal is not None else "the assignment's setting"
-        click.echo(
-            f"Students' reports in {out_dir}/feedback/ show reveal level "
-            f"'{spec.reveal}' ({source}); every other output is for staff only."
-        )
+        source = "--reveal" if reveal is not None else "the sheet's setting"
+        for sheet in run.sheets:
+            click.echo(
+                f"Students' reports in {sheet.folder}/feedback/ show reveal level "
+                f"'{sheet.sheet.reveal}' ({source}); every other output is for staff only."
+            )
     # The interpreter collects garbage once more on its way out, over every object of the
     # class. Nothing of the batch is garbage now; tell it so.
     gc.freeze()

@@ -46,6 +46,8 @@ class Decision:
             (a hand-written YAML decision): it is then bound to the answer graded in the run
             that first applies it.
         source: where it was read from (``review.csv line 4``), for messages.
+        sheet: the id of the sheet it is about; empty for the run's main sheet (a ledger is
+            one sheet's: its decisions say none).
     """
 
     student: str
@@ -57,6 +59,7 @@ class Decision:
     at: str = ""
     answer: str = ""
     source: str = ""
+    sheet: str = ""
 
     @property
     def key(self) -> tuple[str, str]:

@@ -23,6 +23,7 @@ __all__ = [
     "roofline_legend",
     "roofline_strip",
     "roofline_style",
+    "shared_answers",
     "solution_view",
     "stats",
     "summary",

@@ -64,9 +64,11 @@ REVIEW_COLUMNS = (
     "comment",
     "by",
     "answer id",
+    "sheet",
 )
 """The review sheet's columns: a TA fills in ``points`` (or adds ``credit``), ``comment`` and
-``by``; ``answer id`` binds the decision to the answer the TA saw."""
+``by``; ``answer id`` binds the decision to the answer the TA saw, ``sheet`` to its sheet (a
+run may grade several)."""
 
 
 @functools.lru_cache(maxsize=1024)
@@ -161,6 +163,7 @@ def review_csv(results: Sequence[ResultLike], assignment: Assignment) -> str:
     lines = [BOM, CsvSegment()(REVIEW_COLUMNS), CSV_LINE_END]
     decided_lines: list[str] = []
     segment = CsvSegment()
+    sheet = segment(("", assignment.id)) + CSV_LINE_END  # the empty cell ends the tail
     # A student's cells, then a part's (a class's results share their part objects, see
     # grader.reports.fast_writers: each one's cells are written once).
     tails: dict[int, str] = {}
@@ -176,7 +179,7 @@ def review_csv(results: Sequence[ResultLike], assignment: Assignment) -> str:
             if tail is None:
                 tail = tails[id(part)] = segment(_review_cells(part, titles))
             open_row = part.decision is None or part.decision.stale
-            (lines if open_row else decided_lines).extend((identity, ",", tail, CSV_LINE_END))
+            (lines if open_row else decided_lines).extend((identity, ",", tail, sheet))
     return "".join(lines + decided_lines)
 
 

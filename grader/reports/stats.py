@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from grader.reports.common_mistakes import MistakeCount, mistake_counts
+from grader.reports.shared_answers import SharedPair, shared_rare_answers
 from grader.results import PartDigest, PartLike, ResultLike, Status, awaits_person, find_part
 from grader.sheets.assignment import Assignment, Part
 
@@ -115,6 +116,7 @@ class ClassStatistics:
     parts: tuple[PartStatistics, ...]
     review_queue: tuple[ReviewItem, ...]
     error_files: tuple[FileError, ...]
+    shared_answers: tuple[SharedPair, ...] = ()
 
 
 def class_statistics(results: Sequence[ResultLike], assignment: Assignment) -> ClassStatistics:
@@ -151,6 +153,7 @@ def class_statistics(results: Sequence[ResultLike], assignment: Assignment) -> C
             for r in ordered
             if r.status != "graded"
         ),
+        shared_answers=shared_rare_answers(graded),
     )
 
 

@@ -6,6 +6,7 @@ __all__ = [
     "atomic",
     "batch",
     "class_grading",
+    "class_sheets",
     "decision_files",
     "gradescope",
     "gradescope_zip",

@@ -36,7 +36,7 @@ from grader.input.submission import valid_student_id
 from grader.reports.fast_writers import PartTable, ResultSerializer
 from grader.results import PackedResult, ResultDigest, SubmissionResult, digest
 from grader.run.atomic import release_folders, remove_stale_temporaries, write_text_atomic
-from grader.run.output_folder import LOCK_NAME, cannot_write, writing_into
+from grader.run.output_folder import RUN_FILES, cannot_write, writing_into
 from grader.run.parent_watch import end_with_parent
 from grader.run.pipeline import file_error
 from grader.run.sketches import write_sketches
@@ -47,9 +47,11 @@ from grader.run.time_budget import (
     install_alarm,
 )
 from grader.sheets.expectations import Expectations
+from grader.sheets.sheet_set import SheetSet, one_sheet
 
-FeedbackWriter = Callable[[SubmissionResult, Expectations], None]
-"""Writes one student's feedback files (given the result and the expectations)."""
+FeedbackWriter = Callable[[Path, SubmissionResult, Expectations], None]
+"""Writes one student's feedback files into a sheet's output folder (given the folder, the
+result and the expectations it was graded against)."""
 
 
 @dataclass
@@ -102,8 +104,9 @@ class StudentFiles:
     """How each student's files are written: sent once to every grading process.
 
     Attributes:
-        out_dir: the output folder.
-        decisions: the TA decisions in force, by student id (lower case), then part id.
+        out_dir: the output folder (of the run's main sheet).
+        folders: the output folder of each other sheet of the run, by sheet id.
+        decisions: the TA decisions in force, by sheet id, student id (lower case), part id.
         write_feedback: writes the feedback report files, or None for results only.
         fresh: out_dir was empty: no earlier file to compare with before writing.
         roster: the class list, when the TA gave one.
@@ -112,11 +115,20 @@ class StudentFiles:
     """
 
     out_dir: Path
-    decisions: Mapping[str, Mapping[str, Decision]] = field(default_factory=dict)
+    folders: Mapping[str, Path] = field(default_factory=dict)
+    decisions: Mapping[str, Mapping[str, Mapping[str, Decision]]] = field(default_factory=dict)
     write_feedback: FeedbackWriter | None = None
     fresh: bool = False
     roster: Roster | None = None
     within: Boundary | None = None  # links in answer files are not followed out of it
+
+    def folder_of(self, sheet_id: str) -> Path:
+        """Where the files of a result graded against ``sheet_id`` go."""
+        return self.folders.get(sheet_id, self.out_dir)
+
+    def decisions_of(self, sheet_id: str, student_id: str) -> Mapping[str, Decision] | None:
+        """The decisions in force for one student's answers to one sheet."""
+        return self.decisions.get(sheet_id, {}).get(student_id.lower())
 
     def relative(self, path: str | Path) -> str:
         """``path`` relative to the folder given on the command line that holds it."""
@@ -128,6 +140,7 @@ class StudentFiles:
 class Binding(NamedTuple):
     """A decision that named no answer, applied: to be bound to the answer it was applied to."""
 
+    sheet: str  # the sheet id
     student: str  # the student id, lower case
     part: str
     answer: str  # the answer id
@@ -144,25 +157,26 @@ class _Done(NamedTuple):
 class _Grader:
     """Grades a file, applies its decisions, writes its files: the work of one process."""
 
-    def __init__(self, exp: Expectations, files: StudentFiles) -> None:
-        self.exp = exp
+    def __init__(self, sheets: SheetSet, files: StudentFiles) -> None:
+        self.sheets = sheets
         self.files = files
         self.serializer = ResultSerializer()
         self.pid = os.getpid()  # made in the process that uses it
 
     def graded(self, path: Path) -> tuple[SubmissionResult, tuple[Binding, ...]]:
         """The result of one file, under its owner's identity, with the TA's decisions."""
-        graded = grade_with_budget(path, self.exp, TIME_BUDGET_SECONDS, within=self.files.within)
+        graded = grade_with_budget(path, self.sheets, TIME_BUDGET_SECONDS, within=self.files.within)
         result = self._identified(graded.result, path)
         if graded.submission is not None and graded.submission.attachments:
-            write_sketches(self.files.out_dir, result, graded.submission.attachments)
-        decisions = self.files.decisions.get(result.student.id.lower())
+            folder = self.files.folder_of(result.assignment)
+            write_sketches(folder, result, graded.submission.attachments)
+        decisions = self.files.decisions_of(result.assignment, result.student.id)
         if result.status != "graded" or not decisions:
             return result, ()
         result = apply_decisions(result, decisions)
         key = result.student.id.lower()
         bindings = tuple(
-            Binding(key, part.id, part.answer_id)
+            Binding(result.assignment, key, part.id, part.answer_id)
             for part in result.parts
             if part.id in decisions and not decisions[part.id].answer and part.answer_id
         )
@@ -187,26 +201,28 @@ class _Grader:
 
     def write(self, result: SubmissionResult) -> None:
         """Write one student's result file and feedback."""
+        folder = self.files.folder_of(result.assignment)
         write_text_atomic(
-            output_path(self.files.out_dir, "results", result.student.id, ".json"),
+            output_path(folder, "results", result.student.id, ".json"),
             self.serializer.json(result),
             durable=False,  # see grader.atomic: a killed run is repaired by a rerun
             skip_unchanged=not self.files.fresh,
         )
         if self.files.write_feedback is not None:
-            self.files.write_feedback(result, self.exp)
+            self.files.write_feedback(folder, result, self.sheets.of(result.assignment))
 
     def __call__(self, path: Path) -> _Done:
         result, bindings = self.graded(path)
         try:
             self.write(result)
         except OSError as error:  # the output folder's fault: the run stops, with one line
-            raise cannot_write(self.files.out_dir, error) from None
+            raise cannot_write(self.files.folder_of(result.assignment), error) from None
         except (ValueError, TypeError, UnicodeError) as error:
             # Never seen: a result that cannot be written is that file's error, not the run's.
             message = f"internal error while writing the result ({type(error).__name__})"
-            result, bindings = file_error(self.exp, path, f"{message}; please report it"), ()
-            with writing_into(self.files.out_dir):
+            exp = self.sheets.of(result.assignment)
+            result, bindings = file_error(exp, path, f"{message}; please report it"), ()
+            with writing_into(self.files.folder_of(result.assignment)):
                 self.write(result)
         return _Done(self.serializer.pack(result), bindings, self.pid)
 
@@ -214,10 +230,10 @@ class _Grader:
 _WORKER: _Grader | None = None
 
 
-def _init_worker(exp: Expectations, files: StudentFiles, parent: int) -> None:
+def _init_worker(sheets: SheetSet, files: StudentFiles, parent: int) -> None:
     global _WORKER
     end_with_parent(parent)  # a killed batch leaves no process grading on
-    _WORKER = _Grader(exp, files)
+    _WORKER = _Grader(sheets, files)
     install_alarm()  # for the worker's life
     gc.freeze()  # a worker lives for one batch
     gc.set_threshold(*_BATCH_GC_THRESHOLDS)
@@ -240,7 +256,7 @@ def grade_paths(
     chunk = max(1, min(256, len(paths) // (jobs * 8)))
     # Forked workers inherit the solved expectations as they are (elsewhere they are pickled):
     # solving again would delay each worker's first file.
-    initargs = (grader.exp, grader.files, os.getpid())
+    initargs = (grader.sheets, grader.files, os.getpid())
     with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=initargs) as pool:
         # Paths travel as text: a Path pickles as its parts and is parsed again on arrival.
         # Closed early, map's iterator cancels the files not begun.
@@ -270,7 +286,7 @@ def _checked_folder(out_dir: Path, folder: str) -> Path:
 
 def run_batch(
     paths: Sequence[str | Path],
-    exp: Expectations,
+    sheets: SheetSet | Expectations,
     files: StudentFiles,
     *,
     jobs: int = 1,
@@ -285,13 +301,15 @@ def run_batch(
     Raises:
         OutputError: ``out_dir`` cannot be written (the files written are whole).
     """
+    if isinstance(sheets, Expectations):
+        sheets = one_sheet(sheets)
     with writing_into(files.out_dir):
-        return _run_batch(paths, exp, files, jobs=jobs, progress=progress, meanwhile=meanwhile)
+        return _run_batch(paths, sheets, files, jobs=jobs, progress=progress, meanwhile=meanwhile)
 
 
 def _run_batch(
     paths: Sequence[str | Path],
-    exp: Expectations,
+    sheets: SheetSet,
     files: StudentFiles,
     *,
     jobs: int,
@@ -300,18 +318,12 @@ def _run_batch(
 ) -> BatchOutcome:
     out_dir = files.out_dir
     out_dir.mkdir(parents=True, exist_ok=True)
-    for folder, _ in _STUDENT_FILES:  # before any file is graded: one clear error
-        try:
-            _checked_folder(out_dir.absolute(), folder)
-        except ValueError:
-            raise UsageError(
-                f"{out_dir / folder} leads outside {out_dir} (a link?): "
-                "refusing to write there; remove it or choose another --out"
-            ) from None
-    remove_stale_temporaries(out_dir)
-    with os.scandir(out_dir) as listing:  # nothing but this run's lock: no earlier outputs
-        fresh = all(entry.name == LOCK_NAME for entry in listing)
-    grader = _Grader(exp, dataclasses.replace(files, fresh=fresh))
+    with os.scandir(out_dir) as listing:  # nothing but this run's own: no earlier outputs
+        fresh = all(entry.name in RUN_FILES for entry in listing)
+    for sheet_dir in (out_dir, *files.folders.values()):
+        _check_student_folders(out_dir, sheet_dir)
+        remove_stale_temporaries(sheet_dir)
+    grader = _Grader(sheets, dataclasses.replace(files, fresh=fresh))
     outcome = BatchOutcome(results=[])
     bindings: list[tuple[Binding, ...]] = []
     table = PartTable()
@@ -333,6 +345,25 @@ def _run_batch(
     return outcome
 
 
+def _check_student_folders(out_dir: Path, sheet_dir: Path) -> None:
+    """Refuse, before any file is graded, a students' folder that leads out of ``out_dir``.
+
+    Raises:
+        UsageError: one does (a link).
+    """
+    sheet_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        if not sheet_dir.resolve().is_relative_to(out_dir.resolve()):
+            raise ValueError(sheet_dir)
+        for folder, _ in _STUDENT_FILES:
+            _checked_folder(sheet_dir.absolute(), folder)
+    except ValueError:
+        raise UsageError(
+            f"a folder under {sheet_dir} leads outside {out_dir} (a link?): "
+            "refusing to write there; remove it or choose another --out"
+        ) from None
+
+
 def _settle_claims(
     grader: _Grader, paths: Sequence[str | Path], results: list[ResultDigest]
 ) -> set[int]:
@@ -346,19 +377,21 @@ def _settle_claims(
     Whatever was written under an id by a file that does not own it is removed, and the
     owner's files are written again.
     """
-    claimants: dict[str, list[int]] = {}
+    claimants: dict[tuple[str, str], list[int]] = {}
     for index, result in enumerate(results):
         if result.status == "graded":
-            claimants.setdefault(result.student.id.lower(), []).append(index)
+            claimants.setdefault(_claim(result), []).append(index)
     owners = {key: found[0] for key, found in claimants.items() if len(found) == 1}
-    taken = {result.student.id.lower() for result in results}
-    if grader.files.roster is not None:
-        taken.update(student.id.lower() for student in grader.files.roster.students)
+    roster = grader.files.roster
+    listed = {s.id.lower() for s in roster.students} if roster is not None else set()
+    taken: dict[str, set[str]] = {}  # ids in use, by sheet
+    for result in results:
+        taken.setdefault(result.assignment, set(listed)).add(result.student.id.lower())
     held = {i for found in claimants.values() if len(found) > 1 for i in found}
     moved: dict[int, SubmissionResult] = {}
-    refused: set[str] = set()  # ids already used by a file that could not be graded
+    refused: set[tuple[str, str]] = set()  # ids already used by a file that could not be graded
     for index, result in enumerate(results):
-        key = result.student.id.lower()
+        key = _claim(result)
         if index in held:
             others = [
                 shown_name(grader.files.relative(paths[i])) for i in claimants[key] if i != index
@@ -374,24 +407,31 @@ def _settle_claims(
             if result.status != "graded":
                 refused.add(key)
             continue
-        new_id = _free_id(grader.files.relative(paths[index]), taken)
-        taken.add(new_id.lower())
+        in_use = taken[result.assignment]
+        new_id = _free_id(grader.files.relative(paths[index]), in_use)
+        in_use.add(new_id.lower())
         moved[index] = error_result(
             result.assignment, result.max_score, new_id, reason, result.file
         )
     # Every id written by a file that does not own it: removed, then the owner written again.
-    spoiled = {results[i].student.id for i in moved}
-    for written in spoiled:
+    spoiled = {(results[i].assignment, results[i].student.id) for i in moved}
+    for sheet_id, written in spoiled:
+        folder_of_sheet = grader.files.folder_of(sheet_id)
         for folder, suffix in _STUDENT_FILES:
             with contextlib.suppress(OSError, ValueError):
-                os.unlink(output_path(grader.files.out_dir, folder, written, suffix))
+                os.unlink(output_path(folder_of_sheet, folder, written, suffix))
     for index, error_row in moved.items():
         grader.write(error_row)
         results[index] = digest(error_row)
-    for key in sorted({written.lower() for written in spoiled} & owners.keys()):
+    for key in sorted({(sheet, written.lower()) for sheet, written in spoiled} & owners.keys()):
         owner, _bindings = grader.graded(Path(paths[owners[key]]))
         grader.write(owner)
     return held
+
+
+def _claim(result: ResultDigest | SubmissionResult) -> tuple[str, str]:
+    """What a graded file claims: its student's row in the output of its sheet."""
+    return result.assignment, result.student.id.lower()
 
 
 def _free_id(relative: str, taken: set[str]) -> str:

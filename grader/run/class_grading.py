@@ -4,14 +4,17 @@ The steps, in order, and why in that order:
 
 1. Everything that can stop the run is read and checked before anything is written: the
    class listing (which never fails: whatever cannot be graded is listed), the output folder
-   apart from what is graded, the earlier run to compare with, the roster and every
+   apart from what is graded, the sheets graded and where each one's outputs go
+   (:mod:`grader.run.class_sheets`), the earlier run to compare with, the roster and every
    ``--overrides`` file (all their problems at once).
-2. The output folder's lock is taken (one run at a time writes it); under it the decisions
-   ledger is read, the new decisions merged in and the ledger written (and flushed to disk)
-   before grading: a decision a TA handed in is kept even if the run is then killed.
-3. The class is graded (:mod:`grader.batch`); decisions that named no answer are bound to
-   the answer they were applied to, and the ledger is written again.
-4. The class files are written last (:mod:`grader.outputs`), still under the lock.
+2. The output folder's lock is taken (one run at a time writes it); under it each sheet's
+   decisions ledger is read, the new decisions merged in and the ledger written (and flushed
+   to disk) before grading: a decision a TA handed in is kept even if the run is then killed.
+3. The class is graded (:mod:`grader.run.batch`), each file against the sheet it names;
+   decisions that named no answer are bound to the answer they were applied to, and the
+   ledgers are written again.
+4. Each sheet's class files are written last (:mod:`grader.run.outputs`), still under the
+   lock, into that sheet's folder.
 """
 
 from __future__ import annotations
@@ -37,16 +40,18 @@ from grader.grading.decisions import (
 from grader.input.roster import Roster, read_roster
 from grader.input.student_files import ClassListing, NotGraded, list_class
 from grader.results import SubmissionResult
-from grader.run.batch import BatchOutcome, StudentFiles, batch_gc, run_batch
+from grader.run.atomic import write_text_atomic
+from grader.run.batch import BatchOutcome, Binding, StudentFiles, batch_gc, run_batch
+from grader.run.class_sheets import RunSheets, main_sheet_record, run_sheets
 from grader.run.decision_files import read_decision_file, read_ledger, write_ledger
-from grader.run.output_folder import check_apart, output_lock, writing_into
+from grader.run.output_folder import MAIN_SHEET_NAME, check_apart, output_lock, writing_into
 from grader.run.outputs import (
     feedback_writer,
     not_named_by_answers,
     prepare_class_outputs,
     write_class_outputs,
 )
-from grader.sheets.expectations import Expectations
+from grader.sheets.assignment import Assignment, RevealLevel
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,9 @@ class ClassOptions:
         decided_by: who decided, for decisions that do not say.
         roster: the class list.
         compare_dir: an earlier output folder to list changes against.
+        sheet: the TA's ``--assignment`` (then only that sheet is graded); None: each file
+            is graded against the installed sheet it names (see grader.run.class_sheets).
+        reveal: what the students' reports show, for this run (None: each sheet's setting).
     """
 
     paths: tuple[Path, ...]
@@ -74,6 +82,25 @@ class ClassOptions:
     decided_by: str = ""
     roster: Path | None = None
     compare_dir: Path | None = None
+    sheet: str | None = None
+    reveal: RevealLevel | None = None
+
+
+@dataclass(frozen=True)
+class SheetRun:
+    """What a class run wrote for one of its sheets.
+
+    Attributes:
+        sheet: the sheet (as graded: with the run's reveal level).
+        folder: where its outputs are.
+        files: how many answer files were graded against it.
+        table: its per-part summary table.
+    """
+
+    sheet: Assignment
+    folder: Path
+    files: int
+    table: str
 
 
 @dataclass
@@ -81,8 +108,9 @@ class ClassRun:
     """What a class run produced, for the terminal.
 
     Attributes:
-        outcome: the batch's digests.
-        table: the per-part summary table.
+        outcome: the batch's digests (every sheet's).
+        sheets: what was written for each sheet that files were graded against, the run's
+            main sheet first (it is always written).
         files: how many answer files were graded.
         decisions_added: new decisions written to the ledger.
         warnings: things a TA should know that did not stop the run.
@@ -92,7 +120,7 @@ class ClassRun:
     """
 
     outcome: BatchOutcome
-    table: str
+    sheets: list[SheetRun]
     files: int
     decisions_added: int
     warnings: list[str] = field(default_factory=list)
@@ -111,7 +139,6 @@ def default_decided_by() -> str:
 
 def grade_class(
     options: ClassOptions,
-    exp: Expectations,
     *,
     command: Sequence[str] = ("grader", "grade"),
     progress: Callable[[int], None] | None = None,
@@ -126,18 +153,21 @@ def grade_class(
         note: told, before grading, when a run that did not finish left the lock.
 
     Raises:
-        UsageError: no answer files, an output folder overlapping what is graded or held by
-            another run, an unreadable roster or comparison folder, or decisions that cannot
-            be used (every problem listed); nothing is written then.
+        AssignmentError: the chosen sheet cannot be loaded.
+        UsageError: no answer files, an output folder overlapping what is graded, held by
+            another run or written for another sheet, an unreadable roster or comparison
+            folder, or decisions that cannot be used (every problem listed); nothing is
+            written then.
         OutputError: the output folder cannot be written (what was written is whole).
     """
     listing = list_class(list(options.paths))
     if not listing.files:
         raise no_answer_files(listing.not_graded)
     check_apart(options.paths, options.out_dir)
-    old = _load_compare(options.compare_dir)
+    run = run_sheets(options.sheet, listing.files, options.out_dir, reveal=options.reveal)
+    old = _load_compare(options.compare_dir, run)
     roster = read_roster(options.roster) if options.roster else None
-    batches = _read_overrides(options, exp)
+    batches = _read_overrides(options, run)
     created = not options.out_dir.exists()
     with writing_into(options.out_dir):
         options.out_dir.mkdir(parents=True, exist_ok=True)
@@ -148,9 +178,11 @@ def grade_class(
                     f"note: an earlier run into {options.out_dir}/ did not finish ({previous}); "
                     "this run completes its files"
                 )
-            merged = _merge(options, exp, batches)
+            merged = {
+                sheet: _merge(options, run, sheet, batches.get(sheet, [])) for sheet in run.folders
+            }
             return _graded_class(
-                options, exp, listing, merged, roster, old, progress=progress, listed=listed
+                options, run, listing, merged, roster, old, progress=progress, listed=listed
             )
     except UsageError:
         if created:  # a run refused before writing anything leaves no folder behind either
@@ -161,61 +193,98 @@ def grade_class(
 
 def _graded_class(
     options: ClassOptions,
-    exp: Expectations,
+    run: RunSheets,
     listing: ClassListing,
-    merged: Merged,
+    merged: dict[str, Merged],
     roster: Roster | None,
-    old: dict[str, SubmissionResult] | None,
+    old: dict[str, dict[str, SubmissionResult]],
     *,
     progress: Callable[[int], None] | None,
     listed: Callable[[int], None] | None,
 ) -> ClassRun:
     """Steps 2 to 4, under the output folder's lock."""
     out_dir = options.out_dir
-    warnings = _roster_warnings(merged, roster)
+    warnings = [w for sheet, m in merged.items() for w in _roster_warnings(m, roster, sheet)]
     with writing_into(out_dir):
-        if merged.added:
-            write_ledger(out_dir, merged.history)
+        write_text_atomic(
+            out_dir / MAIN_SHEET_NAME, main_sheet_record(run.main_id), skip_unchanged=True
+        )
+        for sheet, found in merged.items():
+            if found.added:
+                write_ledger(_created(run.folders[sheet]), found.history)
     if listed is not None:
         listed(len(listing.files))
     student_files = StudentFiles(
         out_dir,
-        decisions=_by_student(merged),
-        write_feedback=feedback_writer(out_dir, exp, reports=options.reports),
+        folders=run.others,
+        decisions={sheet: _by_student(found) for sheet, found in merged.items()},
+        write_feedback=feedback_writer(run.sheets, reports=options.reports),
         roster=roster,
         within=listing.boundary,
     )
     with batch_gc():
         outcome = run_batch(
             listing.files,
-            exp,
+            run.sheets,
             student_files,
             jobs=options.jobs,
             progress=progress,
             meanwhile=functools.partial(prepare_class_outputs, reports=options.reports),
         )
-        history = _bound(merged.history, outcome.bindings)
         not_graded = not_named_by_answers(
-            listing.not_graded, listing.files, outcome.results, [exp.assignment]
+            listing.not_graded, listing.files, outcome.results, [e.assignment for e in run.sheets]
         )
+        written: list[SheetRun] = []
+        changes: list[str] = []
         with writing_into(out_dir):
-            if history != merged.history:
-                write_ledger(out_dir, history)
-            table = write_class_outputs(
-                out_dir, outcome, exp, reports=options.reports, roster=roster,
-                not_graded=not_graded,
-            )  # fmt: skip
-            changes = _changes(old, out_dir) if old is not None else None
-    warnings += _unused(merged, outcome)
+            for exp in run.sheets:
+                sheet = exp.assignment.id
+                part = _sheet_outcome(outcome, sheet)
+                if sheet != run.main_id and not part.results:
+                    continue  # no file for it this run: its folder stays as it was
+                folder = run.folders[sheet]
+                history = _bound(merged[sheet].history, part.bindings)
+                if history != merged[sheet].history:
+                    write_ledger(folder, history)
+                table = write_class_outputs(
+                    folder, part, exp, reports=options.reports, roster=roster,
+                    not_graded=not_graded if sheet == run.main_id else (),
+                )  # fmt: skip
+                written.append(SheetRun(exp.assignment, folder, len(part.results), table))
+                if sheet in old:
+                    diff = _changes(old[sheet], folder)
+                    changes.append(f"{sheet}:\n{diff}" if len(old) > 1 else diff)
+                warnings += _unused(merged[sheet], part, None if sheet == run.main_id else sheet)
     flagged = sum(1 for result in outcome.results if result.flags)
     if flagged:
         warnings.append(
             f"{flagged} file(s) flagged for identity (see the flags column of gradebook.csv)"
         )
     missed = sum(1 for entry in listing.not_graded if entry.may_be_answer)
+    added = sum(found.added for found in merged.values())
     return ClassRun(
-        outcome, table, len(listing.files), merged.added, warnings, changes, not_graded, missed
+        outcome,
+        written,
+        len(listing.files),
+        added,
+        warnings,
+        "\n\n".join(changes) if options.compare_dir is not None else None,
+        not_graded,
+        missed,
     )
+
+
+def _sheet_outcome(outcome: BatchOutcome, sheet: str) -> BatchOutcome:
+    """The part of a batch's outcome graded against one sheet."""
+    return BatchOutcome(
+        results=[r for r in outcome.results if r.assignment == sheet],
+        bindings=[b for b in outcome.bindings if b[0] == sheet],
+    )
+
+
+def _created(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def no_answer_files(not_graded: Sequence[NotGraded]) -> UsageError:
@@ -231,9 +300,11 @@ def no_answer_files(not_graded: Sequence[NotGraded]) -> UsageError:
     )
 
 
-def _read_overrides(options: ClassOptions, exp: Expectations) -> list[list[Decision]]:
-    """The decisions of every ``--overrides`` file, checked against the sheet; every problem
-    of every file at once (nothing is written before this)."""
+def _read_overrides(options: ClassOptions, run: RunSheets) -> dict[str, list[list[Decision]]]:
+    """The decisions of every ``--overrides`` file, by the sheet each is about (its ``sheet``
+    column or key; the run's main sheet when it names none), each file's in order, checked
+    against its sheet; every problem of every file at once (nothing is written before this).
+    """
     problems: list[str] = []
     batches: list[list[Decision]] = []
     for path in options.overrides:
@@ -242,22 +313,42 @@ def _read_overrides(options: ClassOptions, exp: Expectations) -> list[list[Decis
         except DecisionProblems as error:
             problems += error.problems
             batches.append(list(error.readable))  # checked too: every problem at once
-    problems += check_decisions([d for batch in batches for d in batch], exp.assignment)
+    routed: dict[str, list[list[Decision]]] = {sheet: [] for sheet in run.folders}
+    for batch in batches:
+        for sheet in routed:
+            routed[sheet].append([])
+        for decision in batch:
+            sheet = decision.sheet or run.main_id
+            if sheet not in routed:
+                where = f"{decision.source}: " if decision.source else ""
+                problems.append(
+                    f"{where}{decision.student} {decision.part}: sheet {sheet!r} is not graded "
+                    f"in this run (it grades {', '.join(repr(s) for s in run.folders)})"
+                )
+                continue
+            routed[sheet][-1].append(dataclasses.replace(decision, sheet=""))
+    for exp in run.sheets:
+        sheet = exp.assignment.id
+        problems += check_decisions([d for b in routed[sheet] for d in b], exp.assignment)
     if problems:
         raise _decision_problems(problems)
-    return batches
+    return routed
 
 
-def _merge(options: ClassOptions, exp: Expectations, batches: list[list[Decision]]) -> Merged:
-    """The ledger of the output folder with the new decisions added (under the lock)."""
+def _merge(
+    options: ClassOptions, run: RunSheets, sheet: str, batches: list[list[Decision]]
+) -> Merged:
+    """A sheet's ledger with its new decisions added (under the lock)."""
+    folder = run.folders[sheet]
     try:
-        ledger = read_ledger(options.out_dir)
+        ledger = read_ledger(folder)
     except DecisionProblems as error:
         raise UsageError(
             "the decisions ledger cannot be read; nothing was written:\n"
             + "\n".join(error.problems)
         ) from None
-    problems = [f"in the ledger: {p}" for p in check_decisions(ledger, exp.assignment)]
+    assignment = run.sheets.of(sheet).assignment
+    problems = [f"in the ledger: {p}" for p in check_decisions(ledger, assignment)]
     if problems:
         raise _decision_problems(problems)
     try:
@@ -291,13 +382,12 @@ def _by_student(merged: Merged) -> dict[str, dict[str, Decision]]:
     return found
 
 
-def _bound(
-    history: tuple[Decision, ...], bindings: Sequence[tuple[str, str, str]]
-) -> tuple[Decision, ...]:
-    """The history with each decision that named no answer bound to the one it was applied to."""
+def _bound(history: tuple[Decision, ...], bindings: Sequence[Binding]) -> tuple[Decision, ...]:
+    """The history with each decision that named no answer bound to the one it was applied to
+    (``bindings`` of the history's sheet)."""
     if not bindings:
         return history
-    answers = {(student, part): answer for student, part, answer in bindings}
+    answers = {(student, part): answer for _sheet, student, part, answer in bindings}
     current = {decision.key: index for index, decision in enumerate(history)}
     bound = list(history)
     for key, answer in answers.items():
@@ -307,38 +397,45 @@ def _bound(
     return tuple(bound)
 
 
-def _roster_warnings(merged: Merged, roster: Roster | None) -> list[str]:
+def _roster_warnings(merged: Merged, roster: Roster | None, sheet: str) -> list[str]:
     if roster is None:
         return []
     return [
-        f"decision for {d.student} {d.part} ({d.source or 'ledger'}): not on the roster"
+        f"decision for {d.student} {d.part} ({d.source or f'ledger of {sheet}'}): not on the roster"
         for d in merged.current().values()
         if roster.by_id(d.student) is None
     ]
 
 
-def _unused(merged: Merged, outcome: BatchOutcome) -> list[str]:
+def _unused(merged: Merged, outcome: BatchOutcome, sheet: str | None) -> list[str]:
     """Decisions in force for a student no file was graded for."""
     graded = {r.student.id.lower() for r in outcome.results if r.status == "graded"}
+    of_sheet = f" of {sheet}" if sheet else ""
     return [
-        f"decision for {d.student} {d.part} ({d.source or 'ledger'}) matched no graded student"
+        f"decision{of_sheet} for {d.student} {d.part} ({d.source or 'ledger'}) matched no "
+        "graded student"
         for (student, _part), d in sorted(merged.current().items())
         if student not in graded
     ]
 
 
-def _load_compare(folder: Path | None) -> dict[str, SubmissionResult] | None:
-    """Results of the --compare folder, read before the new run can overwrite anything."""
+def _load_compare(folder: Path | None, run: RunSheets) -> dict[str, dict[str, SubmissionResult]]:
+    """Results of the --compare folder by sheet (each sheet's folder in it laid out as in
+    the run's output folder), read before the new run can overwrite anything."""
     if folder is None:
-        return None
+        return {}
     from grader.reports.regrade import load_results
 
-    return load_results(folder)
+    found = {run.main_id: load_results(folder)}
+    for sheet, own in run.others.items():
+        earlier = folder / own.relative_to(run.folders[run.main_id])
+        if (earlier / "results").is_dir():
+            found[sheet] = load_results(earlier)
+    return found
 
 
 def _changes(old: dict[str, SubmissionResult], out_dir: Path) -> str:
     from grader.reports.regrade import changes_table, compare_results, load_results
-    from grader.run.atomic import write_text_atomic
 
     table = changes_table(compare_results(old, load_results(out_dir)))
     write_text_atomic(out_dir / "regrade-diff.md", f"# Regrade changes\n\n{table}\n")

@@ -50,9 +50,11 @@ _COLUMNS: dict[str, str] = {
     "at": "at",
     "decided at": "at",
     "answer id": "answer",
+    "sheet": "sheet",
+    "assignment": "sheet",
 }
 _FINGERPRINT = re.compile(r"[0-9a-f]{16}")
-_YAML_KEYS = frozenset({"student", "part", "points", "credit", "comment", "by", "answer"})
+_YAML_KEYS = frozenset({"student", "part", "points", "credit", "comment", "by", "answer", "sheet"})
 
 
 def read_decision_file(path: Path) -> list[Decision]:
@@ -165,6 +167,7 @@ def _decision(cells: Mapping[str, str], where: str, problems: list[str]) -> Deci
         at=cells.get("at", ""),
         answer=_fingerprint(cells.get("answer", ""), where, problems),
         source=where,
+        sheet=cells.get("sheet", ""),
     )
 
 

@@ -28,6 +28,10 @@ except ImportError:  # Windows: no flock; runs are not kept apart there
     fcntl = None  # type: ignore[assignment]
 
 LOCK_NAME = ".grader.lock"
+MAIN_SHEET_NAME = ".grader-sheet"
+"""Records the id of the sheet whose outputs an output folder holds (a later run must agree)."""
+RUN_FILES = frozenset({LOCK_NAME, MAIN_SHEET_NAME})
+"""What a run puts into an output folder before anything is graded."""
 _NO_LOCKS_HERE = frozenset({errno.ENOLCK, errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS})
 
 

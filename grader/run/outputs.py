@@ -23,19 +23,20 @@ from grader.sheets.assignment import Assignment
 from grader.sheets.expectations import Expectations
 
 
-def feedback_writer(out_dir: Path, exp: Expectations, *, reports: bool) -> FeedbackWriter | None:
+def feedback_writer(sheets: Iterable[Expectations], *, reports: bool) -> FeedbackWriter | None:
     """What writes ``feedback/<id>.html`` and ``.md`` for each student (None: no reports).
 
-    A module-level function with its folder bound, so that it can be sent to the grading
-    processes, which write each student's files themselves; what all reports share is
-    prepared here first, once.
+    A module-level function, so that it can be sent to the grading processes, which write
+    each student's files themselves; what all reports of each sheet share is prepared here
+    first, once.
     """
     if not reports:
         return None
     from grader.reports.report import prepare
 
-    prepare(exp)
-    return functools.partial(write_feedback, out_dir)
+    for exp in sheets:
+        prepare(exp)
+    return write_feedback
 
 
 def write_feedback(out_dir: Path, result: SubmissionResult, exp: Expectations) -> None:

@@ -13,18 +13,19 @@ from pathlib import Path
 
 from grader.errors import SubmissionError
 from grader.grading.grade import error_result, grade_submission
+from grader.input.loading import LoadResult, load_answer_bytes, load_answer_file
 from grader.input.student_files import Boundary, list_class, shown_name
 from grader.input.submission import (
     NothingRead,
     Submission,
-    load_submission,
-    parse_submission,
+    build_submission,
     valid_student_id,
 )
 from grader.results import SubmissionResult
 from grader.sheets.assignment import Assignment
 from grader.sheets.expectations import Expectations, build_expectations
 from grader.sheets.library import default_sheet_id, load_assignment
+from grader.sheets.sheet_set import SheetSet
 
 
 @dataclass(frozen=True)
@@ -40,23 +41,39 @@ def default_assignment(name: str | None) -> Assignment:
     return load_assignment(name or default_sheet_id())
 
 
-def grade_file(path: Path, exp: Expectations, *, within: Boundary | None = None) -> Graded:
-    """Grade one answer file; every failure becomes an error result. A link leading out of
-    the folder of ``within`` that holds it (else the file's own folder) is not followed."""
+def grade_file(
+    path: Path, sheets: Expectations | SheetSet, *, within: Boundary | None = None
+) -> Graded:
+    """Grade one answer file against the sheet it names among ``sheets`` (see
+    :mod:`grader.sheets.sheet_set`); every failure becomes an error result. A link leading
+    out of the folder of ``within`` that holds it (else the file's own folder) is not
+    followed."""
+    return _graded(load_answer_file(path, within=within), sheets, path)
+
+
+def grade_bytes(data: bytes, sheets: Expectations | SheetSet, *, fmt: str, name: str) -> Graded:
+    """Grade an answer file given as bytes (``name`` stands in for its file name)."""
+    return _graded(load_answer_bytes(data, fmt=fmt), sheets, Path(name))
+
+
+def _graded(loaded: LoadResult, sheets: Expectations | SheetSet, path: Path) -> Graded:
+    exp = sheets if isinstance(sheets, Expectations) else sheets.of(named_sheet(loaded))
     try:
-        submission = load_submission(path, exp.assignment, within=within)
+        submission = build_submission(loaded, exp.assignment, path=path)
     except SubmissionError as error:
         return _unreadable(exp, path, error)
     return _grade_loaded(exp, submission, path)
 
 
-def grade_bytes(data: bytes, exp: Expectations, *, fmt: str, name: str) -> Graded:
-    """Grade an answer file given as bytes (``name`` stands in for its file name)."""
-    try:
-        submission = parse_submission(data, exp.assignment, fmt=fmt, name=name)
-    except SubmissionError as error:
-        return _unreadable(exp, Path(name), error)
-    return _grade_loaded(exp, submission, Path(name))
+def named_sheet(loaded: LoadResult) -> str | None:
+    """The sheet id an answer file's ``assignment:`` names (None: it names none)."""
+    tree = loaded.tree
+    if tree is None or not isinstance(tree.value, dict):
+        return None
+    node = tree.value.get("assignment")
+    if node is None or not isinstance(node.value, str):
+        return None
+    return node.value.strip() or None
 
 
 def _unreadable(exp: Expectations, path: Path, error: SubmissionError) -> Graded:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from grader.input.loading import load_answer_file
 from grader.input.student_files import Boundary
-from grader.run.pipeline import default_assignment
+from grader.run.pipeline import default_assignment, named_sheet
 from grader.sheets.assignment import Assignment
 from grader.sheets.library import bundled_assignment_ids, load_bundled_assignment
 
@@ -30,9 +30,5 @@ def sheet_for_file(path: Path, chosen: str | None, within: Boundary) -> Assignme
 
 
 def declared_sheet(path: Path, within: Boundary) -> str | None:
-    """The assignment an answer file names, read cheaply; None when it names none."""
-    tree = load_answer_file(path, within=within).tree
-    if tree is None or not isinstance(tree.value, dict):
-        return None
-    node = tree.value.get("assignment")
-    return node.value.strip() or None if node is not None and isinstance(node.value, str) else None
+    """The sheet an answer file names; None when it names none (or cannot be read)."""
+    return named_sheet(load_answer_file(path, within=within))

@@ -23,6 +23,7 @@ from types import FrameType
 from grader.input.student_files import Boundary
 from grader.run.pipeline import Graded, file_error, grade_file
 from grader.sheets.expectations import Expectations
+from grader.sheets.sheet_set import SheetSet
 
 TIME_BUDGET_SECONDS = 5.0
 """Backstop per file: grading that runs longer (it never should) ends as an error result."""
@@ -66,28 +67,31 @@ _WATCHDOG = _Watchdog()
 
 
 def grade_with_budget(
-    path: Path, exp: Expectations, seconds: float, *, within: Boundary | None = None
+    path: Path, sheets: Expectations | SheetSet, seconds: float, *, within: Boundary | None = None
 ) -> Graded:
     """Grade one file under a wall-clock budget (POSIX main thread; elsewhere unbounded);
     ``within`` as for :func:`grader.pipeline.grade_file`.
 
     Outside a batch, the watchdog is installed for this one file."""
     if _WATCHDOG.installed:
-        return _watched(path, exp, seconds, within)
+        return _watched(path, sheets, seconds, within)
     with alarm_installed():
         if not _WATCHDOG.installed:  # not the main thread, or no SIGALRM (Windows)
-            return grade_file(path, exp, within=within)
-        return _watched(path, exp, seconds, within)
+            return grade_file(path, sheets, within=within)
+        return _watched(path, sheets, seconds, within)
 
 
-def _watched(path: Path, exp: Expectations, seconds: float, within: Boundary | None) -> Graded:
+def _watched(
+    path: Path, sheets: Expectations | SheetSet, seconds: float, within: Boundary | None
+) -> Graded:
     watchdog = _WATCHDOG
     watchdog.arm(seconds)
     watchdog.budget = seconds
     watchdog.started = time.monotonic()
     try:
-        return grade_file(path, exp, within=within)
+        return grade_file(path, sheets, within=within)
     except _TimedOut:
+        exp = sheets if isinstance(sheets, Expectations) else sheets.main
         return Graded(file_error(exp, path, f"grading timed out after {seconds:g} s"), None)
     finally:
         watchdog.started = None

@@ -14,6 +14,7 @@ __all__ = [
     "library",
     "mistakes",
     "placeholders",
+    "sheet_set",
     "sheet_texts",
     "solvers",
     "solving",

@@ -1,0 +1,183 @@
+"""A class that hands in answers to several sheets at once, graded in one run from the console
+script: each file against the sheet it names, each sheet's outputs in a folder of their own,
+TA decisions routed to their sheet and kept there across regrades, and a folder that holds one
+sheet's outputs never taken over by another."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from grader.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+ROOFLINE = ROOT / "sheets" / "roofline_1" / "samples"
+LLM = ROOT / "sheets" / "llm_inference_1" / "samples"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout + result.stderr
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text("utf-8-sig"), newline="")))
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def answer(sheet: str, student: str, extra: str = "") -> str:
+    return f"assignment: {sheet}\nstudent: {{id: {student}}}\nanswers:\n  q1.a: 1\n{extra}"
+
+
+@pytest.fixture()
+def mixed(tmp_path: Path) -> Path:
+    """Both sheets' samples, each sheet's in a folder of its own (as two Moodle exports)."""
+    folder = tmp_path / "class"
+    shutil.copytree(ROOFLINE, folder / "week1")
+    shutil.copytree(LLM, folder / "week2")
+    return folder
+
+
+def ids_in(out: Path) -> set[str]:
+    return {row["id"] for row in rows(out / "gradebook.csv")}
+
+
+def test_each_file_is_graded_against_the_sheet_it_names(mixed: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, text = run("grade", str(mixed), "--out", str(out))
+    assert code == 0, text
+    week1 = [p for p in (mixed / "week1").iterdir() if p.suffix in (".yaml", ".json")]
+    assert len(rows(out / "gradebook.csv")) == len(week1)  # a row per roofline file
+    second = out / "llm-inference-1"
+    assert ids_in(second) == {f"s200000{n}" for n in range(1, 6)}
+    assert not ids_in(out) & ids_in(second)
+    for folder, sheet in ((out, "roofline-1"), (second, "llm-inference-1")):
+        for result in (folder / "results").glob("*.json"):
+            assert json.loads(result.read_text("utf-8"))["assignment"] == sheet
+        assert {p.stem for p in (folder / "feedback").glob("*.html")} == ids_in(folder)
+        assert (folder / "summary.html").is_file() and (folder / "review.csv").is_file()
+        assert {row["sheet"] for row in rows(folder / "review.csv")} <= {sheet}
+    assert "LLM Inference on a Roofline (llm-inference-1): 5 file(s)" in text
+    assert (out / ".grader-sheet").read_text("utf-8").strip() == "roofline-1"
+
+
+def test_the_sheet_most_files_name_writes_into_the_output_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"b{n}.yaml").write_text(answer("llm-inference-1", f"b{n}"), "utf-8")
+    (folder / "a.yaml").write_text(answer("roofline-1", "a"), "utf-8")
+    out = tmp_path / "out"
+    code, text = run("grade", str(folder), "--out", str(out), "--no-reports")
+    assert code == 0, text
+    assert ids_in(out) == {"b0", "b1", "b2"}
+    assert ids_in(out / "roofline-1") == {"a"}
+    # A later run keeps to the folder's sheet, even when most files now name the other one.
+    for n in range(3):
+        (folder / f"c{n}.yaml").write_text(answer("roofline-1", f"c{n}"), "utf-8")
+    code, text = run("grade", str(folder), "--out", str(out), "--no-reports")
+    assert code == 0, text
+    assert ids_in(out) == {"b0", "b1", "b2"}
+    assert ids_in(out / "roofline-1") == {"a", "c0", "c1", "c2"}
+
+
+def test_one_id_may_answer_both_sheets_but_not_one_sheet_twice(tmp_path: Path) -> None:
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "one.yaml").write_text(answer("roofline-1", "s42"), "utf-8")
+    (folder / "two.yaml").write_text(answer("llm-inference-1", "s42"), "utf-8")
+    (folder / "three.yaml").write_text(answer("llm-inference-1", "s7"), "utf-8")
+    (folder / "four.yaml").write_text(answer("llm-inference-1", "S7"), "utf-8")
+    out = tmp_path / "out"
+    code, text = run("grade", str(folder), "--out", str(out), "--no-reports")
+    assert code == 1, text  # the two claims of s7 are held for a TA
+    assert ids_in(out / "roofline-1") == {"s42"}  # most files name llm-inference-1
+    main_sheet = {row["id"]: row for row in rows(out / "gradebook.csv")}
+    assert main_sheet["s42"]["status"] == "GRADED"
+    held = [row for row in main_sheet.values() if row["status"] == "ERROR"]
+    assert len(held) == 2 and all("also claimed by" in row["error"] for row in held)
+
+
+def test_decisions_reach_their_sheet_and_stay_there(mixed: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run("grade", str(mixed), "--out", str(out), "--no-reports")
+    second = out / "llm-inference-1"
+    review = rows(second / "review.csv")
+    chosen = next(row for row in review if row["status"] == "open" and row["part"] == "q6.d")
+    chosen["points"], chosen["comment"] = "1.5", "batching amortises the weight reads"
+    filled = tmp_path / "filled.csv"
+    with filled.open("w", newline="", encoding="utf-8-sig") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(review[0]))
+        writer.writeheader()
+        writer.writerow(chosen)
+    before = {row["id"]: row["score"] for row in rows(second / "gradebook.csv")}
+    code, text = run("grade", str(mixed), "--out", str(out), "--overrides", str(filled))
+    assert code == 0, text
+    assert "1 new TA decision(s) recorded" in text
+    assert not (out / "decisions.csv").exists()  # the roofline sheet got no decision
+    ledger = rows(second / "decisions.csv")
+    assert [(d["student"], d["part"], d["points"]) for d in ledger] == [
+        (chosen["student"], "q6.d", "1.5")
+    ]
+    student = chosen["student"]
+    after = {row["id"]: row["score"] for row in rows(second / "gradebook.csv")}
+    assert float(after[student]) == pytest.approx(float(before[student]) + 1.5)
+    # Regraded without the file: the decision stays in force.
+    code, text = run("grade", str(mixed), "--out", str(out), "--no-reports")
+    assert {row["id"]: row["score"] for row in rows(second / "gradebook.csv")} == after
+
+
+def test_a_decision_for_a_sheet_the_run_does_not_grade_stops_it(
+    mixed: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    decisions = tmp_path / "d.csv"
+    decisions.write_text("student,part,points,sheet\ns2000001,q6.d,1,roofline-2\n", "utf-8")
+    code, text = run("grade", str(mixed), "--out", str(out), "--overrides", str(decisions))
+    assert code == 2, text
+    assert "d.csv line 2: s2000001 q6.d: sheet 'roofline-2' is not graded" in text
+    assert not out.exists()
+    # Without the sheet column a decision is about the main sheet, which has no q6.d.
+    decisions.write_text("student,part,points\ns2000001,q6.d,1\n", "utf-8")
+    code, text = run("grade", str(mixed), "--out", str(out), "--overrides", str(decisions))
+    assert code == 2 and "the sheet has no part 'q6.d'" in text, text
+
+
+def test_a_folder_of_one_sheet_is_not_taken_over_by_another(mixed: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run("grade", str(mixed), "--out", str(out), "--no-reports")
+    before = snapshot(out)
+    code, text = run(
+        "grade", str(mixed / "week2"), "--out", str(out), "--assignment", "llm-inference-1"
+    )
+    assert code == 2, text
+    assert "holds the outputs of 'roofline-1'" in text
+    assert snapshot(out) == before
+
+
+def test_with_an_assignment_a_file_naming_another_sheet_is_its_error(
+    mixed: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    code, text = run(
+        "grade", str(mixed), "--out", str(out), "-a", "llm-inference-1", "--no-reports"
+    )
+    assert code == 1, text
+    assert not (out / "roofline-1").exists()
+    errors = [row for row in rows(out / "gradebook.csv") if row["status"] == "ERROR"]
+    week1 = [p for p in (mixed / "week1").iterdir() if p.suffix in (".yaml", ".json")]
+    assert len(errors) == len(week1)
