@@ -433,22 +433,22 @@ COMPLEXITY_ERRORS = [
 
 @pytest.mark.parametrize(("text", "expected"), COMPLEXITIES)
 def test_read_complexity(text: str, expected: str) -> None:
-    assert read_complexity(text) == expected
+    assert read_complexity(text, variable="L") == expected
 
 
 @pytest.mark.parametrize(("text", "fragment"), COMPLEXITY_ERRORS)
 def test_read_complexity_errors(text: str, fragment: str) -> None:
     start = time.perf_counter()
     with pytest.raises(AnswerFormatError) as caught:
-        read_complexity(text)
+        read_complexity(text, variable="L")
     assert time.perf_counter() - start < time_bound(1.0)
     assert fragment in caught.value.message
 
 
 def test_complexity_with_declared_constants() -> None:
-    assert read_complexity("O(n d)", constants="dCHWK") == "O(L)"
-    assert read_complexity("O(Ld)", constants="dCHWK") == "O(L)"
-    assert read_complexity("O(d)", constants="dCHWK") == "O(1)"
+    assert read_complexity("O(n d)", variable="L", constants="dCHWK") == "O(L)"
+    assert read_complexity("O(Ld)", variable="L", constants="dCHWK") == "O(L)"
+    assert read_complexity("O(d)", variable="L", constants="dCHWK") == "O(1)"
     assert read_complexity("O(n^2)", variable="N") == "O(N^2)"
 
 
@@ -456,7 +456,7 @@ def test_complexity_with_declared_constants() -> None:
 @given(st.text(alphabet=st.sampled_from(list("OΘ()Ln^²23 +*/log d.")), max_size=30))
 def test_read_complexity_raises_only_answer_format_error(text: str) -> None:
     with contextlib.suppress(AnswerFormatError):
-        assert read_complexity(text).startswith("O(")
+        assert read_complexity(text, variable="L").startswith("O(")
 
 
 # --- caches: keyed on everything that changes the result ---------------------------------------
@@ -487,9 +487,9 @@ def test_a_refused_number_raises_afresh_each_time() -> None:
 
 
 def test_read_complexity_cache_keys_on_the_constants() -> None:
-    assert read_complexity("O(d^2)") == "O(L^2)"  # d read as the student's name for L
-    assert read_complexity("O(d^2)", constants=("d",)) == "O(1)"
-    assert read_complexity("O(d^2)", constants={"d"}) == "O(1)"
+    assert read_complexity("O(d^2)", variable="L") == "O(L^2)"  # d read as the student's name for L
+    assert read_complexity("O(d^2)", variable="L", constants=("d",)) == "O(1)"
+    assert read_complexity("O(d^2)", variable="L", constants={"d"}) == "O(1)"
     assert read_complexity("O(d^2)", variable="n") == "O(n^2)"
 
 

@@ -227,12 +227,14 @@ def test_class_plot_has_a_dot_per_student_operation_and_device(
 
 
 def test_devices_come_from_the_givens(expectations: Expectations) -> None:
-    devices = devices_of(expectations.givens)
+    devices = devices_of(expectations.givens, ("gpu", "pim"))
     assert [(d.name, d.ridge) for d in devices] == [
         ("GPU", pytest.approx(250.0)),
         ("PIM", pytest.approx(10 / 3)),
     ]
-    assert devices_of({"x.peak": 1.0, "x.bandwidth": 0.0, "y.peak": "fast"}) == ()
+    assert [d.name for d in devices_of(expectations.givens, ("pim",))] == ["PIM"]
+    odd = {"x.peak": 1.0, "x.bandwidth": 0.0, "y.peak": "fast", "y.bandwidth": 2.0}
+    assert devices_of(odd, ("x", "y", "z")) == ()
 
 
 # ------------------------------------------------------------- without the answers (feedback)

@@ -1,4 +1,5 @@
-"""Reading a choice (a memory-/compute-bound verdict) from a student's spelling or sentence."""
+"""Reading a choice (a verdict such as memory-/compute-bound: a sheet's vocabulary) from a
+student's spelling or sentence."""
 
 from __future__ import annotations
 

@@ -53,7 +53,7 @@ _TOLERANCE = 0.01
 _CONSTANT_VALUE = 7.0
 
 
-def read_complexity(text: str, *, variable: str = "L", constants: Collection[str] = ()) -> str:
+def read_complexity(text: str, *, variable: str, constants: Collection[str] = ()) -> str:
     """Read a growth class such as ``O(L^2)`` from many spellings.
 
     Accepts ``O(L^2)``, ``Θ(L²)``, ``Theta(L^2)``, ``Ω(L^2)``, ``L^2``, ``O(n^2)`` (any single
@@ -66,17 +66,18 @@ def read_complexity(text: str, *, variable: str = "L", constants: Collection[str
 
     Args:
         text: The student's answer.
-        variable: The letter of the canonical answer.
+        variable: The letter of the canonical answer: the part's ``variable`` in its sheet.
         constants: Letters that are never the variable (e.g. the sheet's ``d``).
 
     Returns:
-        The canonical class: ``"O(1)"``, ``"O(L)"``, ``"O(L^2)"``, ``"O(L log L)"``, ...
+        The canonical class in ``variable``: ``"O(1)"``, ``"O(L)"``, ``"O(L^2)"``,
+        ``"O(L log L)"``, ... (for the variable ``L``).
 
     Raises:
         AnswerFormatError: The text is not a readable growth class.
 
     Example:
-        >>> read_complexity("O(L(L+1)/2)")
+        >>> read_complexity("O(L(L+1)/2)", variable="L")
         'O(L^2)'
     """
     if len(text) > MAX_LENGTH:

@@ -2,7 +2,13 @@
 parses its options and calls one library function; ``app`` holds the group and what the
 commands share."""
 
-from grader.cli import class_commands, file_commands, gradescope_command, sheet_commands
+from grader.cli import (
+    class_commands,
+    file_commands,
+    gradescope_command,
+    sheet_commands,
+    sheet_info_commands,
+)
 from grader.cli.app import main
 
 __all__ = [
@@ -13,4 +19,5 @@ __all__ = [
     "main",
     "progress",
     "sheet_commands",
+    "sheet_info_commands",
 ]

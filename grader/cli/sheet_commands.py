@@ -19,7 +19,8 @@ from grader.run.pipeline import default_assignment
     "set_givens",
     multiple=True,
     metavar="NAME=VALUE",
-    help='Override a given, units allowed: --set gpu.bandwidth="900 GB/s". Repeatable.',
+    help='Override a given, units allowed: --set NAME="900 GB/s" (see `grader givens`). '
+    "Repeatable.",
 )
 @click.option(
     "--convention",
@@ -36,14 +37,7 @@ def solve(
 ) -> None:
     """Print the worked solution: per part the formula, the numbers and the result.
 
-    \b
-    Givens (--set): conv.channels, conv.height, conv.width, conv.kernel, conv.stride,
-      conv.padding (same|valid), attention.seq_len, attention.d_model, bytes_per_element,
-      gpu.bandwidth, gpu.peak, pim.bandwidth, pim.peak.
-    Conventions (--convention): flops_per_mac (1|2), bias (true|false),
-      padding_count (full|exact), dot_product_ops (2k|2k-1), softmax_model (stable|basic),
-      softmax_row_additions (n-1|n), causal_diagonal (true|false),
-      qkv_byte_model (per_projection|three_separate|fused), bytes_per_element, tie_rule.
+    The names --set and --convention take, with their values: `grader givens -a SHEET`.
     """
     from grader.reports.solution_view import solution_json, solution_table
     from grader.sheets.solving import parse_conventions, resolve_givens, solve_assignment

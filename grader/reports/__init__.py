@@ -1,5 +1,6 @@
 """Outputs built from results: what a student may see (reveal), feedback reports and plots, class
-statistics and summary, gradebook, LMS imports, the review page and sheet.
+statistics and summary, gradebook, LMS imports, the review page and sheet, the
+question sheet, the sheet listing and the self-test's table.
 """
 
 __all__ = [
@@ -7,12 +8,14 @@ __all__ = [
     "common_mistakes",
     "decisions_view",
     "fast_writers",
+    "givens_view",
     "gradebook",
     "label_layout",
     "lms_exports",
     "log_axes",
     "plot_marks",
     "plots",
+    "question_sheet",
     "regrade",
     "report",
     "reveal",
@@ -23,7 +26,9 @@ __all__ = [
     "roofline_legend",
     "roofline_strip",
     "roofline_style",
+    "selftest_view",
     "shared_answers",
+    "sheet_catalogue",
     "solution_view",
     "stats",
     "summary",

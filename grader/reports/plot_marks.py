@@ -27,11 +27,9 @@ from grader.reports.roofline_background import (
 from grader.reports.svg_shapes import marker, text_width
 from grader.results import ResultLike, Status
 
-OPERATIONS: tuple[tuple[str, str], ...] = (
-    ("q5.conv.intensity", "conv"),
-    ("q5.qkv.intensity", "QKV"),
-)
-"""The operations placed on the rooflines: (intensity part id, short label)."""
+Operations = Sequence[tuple[str, str]]
+"""The operations placed on the rooflines: (intensity part id, label), from the sheet's
+``plots.roofline.operations``."""
 
 TEXT_STYLE = f"font-family: {FONT_STACK}; font-size: 9px"
 
@@ -82,11 +80,13 @@ def clamp(intensity: float, xlim: tuple[float, float]) -> tuple[float, int]:
     return intensity, 0
 
 
-def student_elements(frame: Frame, key: PlotKey, result: Marked) -> tuple[list[str], list[str]]:
+def student_elements(
+    frame: Frame, key: PlotKey, result: Marked, operations: Operations
+) -> tuple[list[str], list[str]]:
     """The student's markers (on every roofline) and notes on what could not be drawn."""
     elements = ['<g class="student-marks">']
     notes = []
-    for index, (part_id, label) in enumerate(OPERATIONS):
+    for index, (part_id, label) in enumerate(operations):
         value = student_intensity(result, part_id)
         if value is None:
             notes.append(f"your {label}: no usable intensity, not plotted")
@@ -107,12 +107,12 @@ def student_elements(frame: Frame, key: PlotKey, result: Marked) -> tuple[list[s
 
 
 def class_elements(
-    frame: Frame, key: PlotKey, results: Sequence[ResultLike]
+    frame: Frame, key: PlotKey, results: Sequence[ResultLike], operations: Operations
 ) -> tuple[list[str], int]:
     """A translucent dot per student, operation and roofline; and how many were off scale."""
     elements = ['<g class="class-marks" stroke="none" fill-opacity="0.35">']
     off_scale = 0
-    for index, (part_id, _label) in enumerate(OPERATIONS):
+    for index, (part_id, _label) in enumerate(operations):
         colour = CLASS_COLOURS[index % len(CLASS_COLOURS)]
         for result in results:
             value = student_intensity(result, part_id) if result.status == "graded" else None

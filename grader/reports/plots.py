@@ -5,6 +5,10 @@ drawn once from :mod:`grader.reports.roofline_background`; here only a few ``<ci
 ``<text>`` elements are added for each student (or each class) before ``</svg>``, with notes
 for values off the scale.
 
+What is drawn comes from the sheet's ``plots.roofline`` only: its devices (each by the prefix of
+its ``.peak`` and ``.bandwidth`` givens), the parts whose values are the operations' intensities,
+and the parts that ask for each device's turning point. A sheet without it has no plot.
+
 Two modes: with the answers (ridge values, reference points, the memory-/compute-bound strip:
 ``reveal: answers`` and the class plot for TAs), or without (the rooflines as the givens define
 them, with only the student's own marks: ``reveal: feedback``). The student's own turning points
@@ -18,7 +22,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from grader.reports.plot_marks import (
-    OPERATIONS,
     TEXT_STYLE,
     Marked,
     class_elements,
@@ -54,20 +57,21 @@ def roofline_svg(exp: Expectations, result: Marked | None = None, *, answers: bo
         A self-contained ``<svg>`` element that scales to its container's width.
 
     Raises:
-        ValueError: the sheet gives no device to draw (see ``has_roofline``).
+        ValueError: the sheet has no roofline plot, or no device of it can be drawn with
+            these givens (see ``has_roofline``).
     """
     key = plot_key(exp, answers=answers)
     background = shared_background(key)
     if result is None or result.status != "graded":
         return _finish(background, [], [])
-    marks, notes = student_elements(background.frame, key, result)
+    marks, notes = student_elements(background.frame, key, result, plot_operations(exp))
     ridges, ridge_notes = own_ridge_elements(
         background.frame, key, result, ridge_parts(exp), background.labels
     )
     return _finish(background, ridges + marks, notes + ridge_notes)
 
 
-def class_roofline_svg(exp: Expectations, results: Sequence[ResultLike]) -> str:
+def class_roofline_svg(exp: Expectations, results: Sequence[ResultLike]) -> str | None:
     """The roofline plot with every student's intensities as small translucent dots.
 
     Args:
@@ -75,11 +79,14 @@ def class_roofline_svg(exp: Expectations, results: Sequence[ResultLike]) -> str:
         results: the class's results; error results and invalid/missing parts are skipped.
 
     Returns:
-        A self-contained ``<svg>`` element that scales to its container's width.
+        A self-contained ``<svg>`` element that scales to its container's width; None for a
+        sheet without a roofline plot (see ``has_roofline``).
     """
+    if not has_roofline(exp):
+        return None
     key = plot_key(exp, class_mode=True)
     background = shared_background(key)
-    marks, off_scale = class_elements(background.frame, key, results)
+    marks, off_scale = class_elements(background.frame, key, results, plot_operations(exp))
     notes = [f"{off_scale} value(s) off scale, drawn at the edge"] if off_scale else []
     return _finish(background, marks, notes)
 
@@ -91,8 +98,9 @@ def drawing_svg(key: PlotKey) -> str:
 
 
 def has_roofline(exp: Expectations) -> bool:
-    """Whether the sheet gives at least one device (``<name>.peak`` and ``<name>.bandwidth``)."""
-    return bool(devices_of(exp.givens))
+    """Whether the sheet has a roofline plot with at least one device that can be drawn (a
+    positive ``<name>.peak`` and ``<name>.bandwidth`` among the givens)."""
+    return bool(plot_devices(exp))
 
 
 def plot_frame(exp: Expectations, *, answers: bool = True) -> Frame:
@@ -103,50 +111,68 @@ def plot_frame(exp: Expectations, *, answers: bool = True) -> Frame:
 def plot_key(exp: Expectations, *, class_mode: bool = False, answers: bool = True) -> PlotKey:
     """The devices and operations of a sheet (with the reference intensities when the
     answers are drawn), as a hashable cache key."""
+    operations = plot_operations(exp)
     references = []
-    for part_id, label in OPERATIONS:
+    for part_id, label in operations:
         value = _positive(exp.solution.answers.get(part_id))
         if value is not None and answers:
             references.append((label, value))
+    roofline = exp.assignment.plots.roofline
     return PlotKey(
-        devices_of(exp.givens),
-        tuple(label for _part_id, label in OPERATIONS),
+        plot_devices(exp),
+        tuple(label for _part_id, label in operations),
         tuple(references),
         class_mode,
         answers,
+        roofline.intensity_range if roofline is not None else None,
     )
 
 
-def ridge_parts(exp: Expectations) -> tuple[tuple[str, int], ...]:
-    """The parts that ask for a device's turning point, each with its device's index.
+def plot_operations(exp: Expectations) -> tuple[tuple[str, str], ...]:
+    """The operations the sheet places on its rooflines: (intensity part id, label, with its
+    placeholders filled in); none without a roofline plot."""
+    roofline = exp.assignment.plots.roofline
+    if roofline is None:
+        return ()
+    return tuple((operation.part, operation.label) for operation in roofline.operations)
 
-    They are the ridges of the sheet's verdict rules; a part belongs to the device whose
-    ridge (from the givens) its reference value is.
-    """
-    devices = devices_of(exp.givens)
-    found: list[tuple[str, int]] = []
-    for rule in exp.assignment.carry_forward.values():
-        part_id = rule.verdict.ridge if rule.verdict else None
-        value = _positive(exp.solution.answers.get(part_id)) if part_id else None
-        if part_id is None or value is None or any(p == part_id for p, _ in found):
-            continue
-        for index, device in enumerate(devices):
-            if math.isclose(device.ridge, value, rel_tol=1e-9):
-                found.append((part_id, index))
-                break
+
+def plot_devices(exp: Expectations) -> tuple[Device, ...]:
+    """The devices of the sheet's roofline plot that can be drawn with its givens."""
+    roofline = exp.assignment.plots.roofline
+    return devices_of(exp.givens, roofline.devices) if roofline is not None else ()
+
+
+def ridge_parts(exp: Expectations) -> tuple[tuple[str, int], ...]:
+    """The parts that ask for a device's turning point (the plot's ``turning_points``), each
+    with the index of its device among those drawn."""
+    roofline = exp.assignment.plots.roofline
+    if roofline is None:
+        return ()
+    drawn = [device.name for device in plot_devices(exp)]
+    found = []
+    for device, part_id in roofline.turning_points.items():
+        if _device_name(device) in drawn:
+            found.append((part_id, drawn.index(_device_name(device))))
     return tuple(found)
 
 
-def devices_of(givens: Mapping[str, Any]) -> tuple[Device, ...]:
-    """Every device with a ``<name>.peak`` and ``<name>.bandwidth`` given, in the sheet's order."""
+def devices_of(givens: Mapping[str, Any], names: Sequence[str]) -> tuple[Device, ...]:
+    """The devices ``names`` (prefixes of givens: ``gpu`` for ``gpu.peak`` and
+    ``gpu.bandwidth``), in that order; one whose rates are missing or not positive numbers
+    (a ``--set`` may make them so) is left out."""
     devices = []
-    for name in givens:
-        prefix = name.removesuffix(".peak")
-        peak = _positive(givens[name])
-        bandwidth = _positive(givens.get(f"{prefix}.bandwidth"))
-        if name.endswith(".peak") and peak is not None and bandwidth is not None:
-            devices.append(Device(prefix.upper(), bandwidth, peak))
+    for name in names:
+        peak = _positive(givens.get(f"{name}.peak"))
+        bandwidth = _positive(givens.get(f"{name}.bandwidth"))
+        if peak is not None and bandwidth is not None:
+            devices.append(Device(_device_name(name), bandwidth, peak))
     return tuple(devices)
+
+
+def _device_name(prefix: str) -> str:
+    """How the plot names a device: its givens' prefix in capitals (``GPU``)."""
+    return prefix.upper()
 
 
 def _positive(value: object) -> float | None:

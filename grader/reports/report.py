@@ -213,13 +213,12 @@ def report_view(shown: StudentView, exp: Expectations, *, file: str | None = Non
 
 
 PLOT_CAPTIONS = {
-    "answers": "Filled markers are your arithmetic intensities (question 5), hollow ones the "
-    "reference, each placed on both rooflines; dashed lines mark your own turning points. Left "
-    "of a device's ridge an operation is memory-bound on that device, right of it "
-    "compute-bound.",
+    "answers": "Filled markers are your arithmetic intensities, hollow ones the reference, each "
+    "placed on every roofline; dashed lines mark your own turning points. Left of a device's "
+    "ridge an operation is memory-bound on that device, right of it compute-bound.",
     "givens": "The rooflines are drawn from the devices' bandwidths and peaks. Filled markers "
-    "are your arithmetic intensities (question 5), placed on both rooflines; dashed lines mark "
-    "your own turning points (questions 3 and 4).",
+    "are your arithmetic intensities, placed on every roofline; dashed lines mark your own "
+    "turning points.",
 }
 """What the plot shows, under it (the plot mode of the student's view picks one)."""
 

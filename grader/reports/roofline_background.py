@@ -83,6 +83,7 @@ class PlotKey:
         answers: whether the drawing shows what answers the sheet: ridge points with their
             values, reference markers, and the memory-/compute-bound strip (which marks the
             ridges). Without, it shows the rooflines as the givens define them.
+        intensity_range: what the x axis spans at least (the sheet's ``intensity_range``).
     """
 
     devices: tuple[Device, ...]
@@ -90,6 +91,7 @@ class PlotKey:
     references: tuple[tuple[str, float], ...]
     class_mode: bool = False
     answers: bool = True
+    intensity_range: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -203,9 +205,13 @@ def _higher(limits: Limits) -> Limits:
 
 
 def choose_limits(key: PlotKey) -> Limits:
-    """Whole decades around the ridges and references, with room for answers off by 10x."""
+    """Whole decades around the ridges and references, with room for answers off by 10x, and
+    at least the sheet's intensity range."""
     points = [d.ridge for d in key.devices] + [value for _label, value in key.references]
     xlim = (_decade_below(min(points) / 10), _decade_above(max(points) * 8))
+    if key.intensity_range is not None:  # the sheet's: at least this, whatever is shown
+        low, high = key.intensity_range
+        xlim = (min(xlim[0], _decade_below(low)), max(xlim[1], _decade_above(high)))
     top_peak = max(d.peak for d in key.devices)
     exponent = max(0, min(18, 3 * math.floor(math.log10(top_peak) / 3)))
     y_scale = 10.0**exponent

@@ -1,5 +1,5 @@
 """Running many files: listing, batches in processes, time budget, atomic writes, the output
-folder's lock, the decisions ledger, class grading end to end, Gradescope.
+folder's lock, the decisions ledger, class grading end to end, Gradescope, a sheet's self-test.
 """
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "outputs",
     "parent_watch",
     "pipeline",
+    "selftest",
     "sheet_choice",
     "sketches",
     "time_budget",

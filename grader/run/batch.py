@@ -140,7 +140,7 @@ class StudentFiles:
 class Binding(NamedTuple):
     """A decision that named no answer, applied: to be bound to the answer it was applied to."""
 
-    sheet: str  # the sheet id
+    sheet: str  # the id of the sheet the answer was graded against
     student: str  # the student id, lower case
     part: str
     answer: str  # the answer id

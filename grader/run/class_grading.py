@@ -278,7 +278,7 @@ def _sheet_outcome(outcome: BatchOutcome, sheet: str) -> BatchOutcome:
     """The part of a batch's outcome graded against one sheet."""
     return BatchOutcome(
         results=[r for r in outcome.results if r.assignment == sheet],
-        bindings=[b for b in outcome.bindings if b[0] == sheet],
+        bindings=[b for b in outcome.bindings if b.sheet == sheet],
     )
 
 

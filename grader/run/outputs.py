@@ -123,10 +123,9 @@ def _write_class_outputs(
         out_dir / "summary.md", summary_markdown(stats, assignment, not_graded=not_graded)
     )
     if reports:
-        from grader.reports.plots import class_roofline_svg, has_roofline
+        from grader.reports.plots import class_roofline_svg
 
-        # A sheet without a device among its givens has no roofline to draw.
-        svg = class_roofline_svg(exp, results) if has_roofline(exp) else None
+        svg = class_roofline_svg(exp, results)
         page = summary_html(stats, assignment, roofline_svg=svg, not_graded=not_graded)
         write_text_atomic(out_dir / "summary.html", page)
     sheets_written()

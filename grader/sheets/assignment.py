@@ -12,7 +12,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PositiveFloat,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 from grader.sheets import bundled_kinds  # noqa: F401  (the bundled kinds, registered)
 from grader.sheets.answer_kinds import AnswerKind, kind_named, kind_names
@@ -243,11 +251,23 @@ class RooflinePlot(_Frozen):
         operations: the intensities placed on every roofline.
         turning_points: per device, the part that asks for its turning point (the student's
             own is drawn as theirs).
+        intensity_range: the intensities (FLOP/byte) the x axis spans at least, widened to
+            whole decades. Without it the axis is chosen around the turning points (and the
+            reference intensities where the answers are shown), so that a plot for a student
+            who may not see the answers places the operations where the sheet puts them only
+            if they lie near a turning point: give it when they do not.
     """
 
     devices: tuple[str, ...]
     operations: tuple[PlottedOperation, ...] = ()
     turning_points: dict[str, str] = {}
+    intensity_range: tuple[PositiveFloat, PositiveFloat] | None = None
+
+    @model_validator(mode="after")
+    def _ordered_range(self) -> RooflinePlot:
+        if self.intensity_range is not None and self.intensity_range[0] >= self.intensity_range[1]:
+            raise ValueError("intensity_range: give [lowest, highest], the lowest first")
+        return self
 
 
 class Plots(_Frozen):

@@ -51,10 +51,11 @@ GENERIC_TRANSFORMS: dict[str, GenericTransform] = {
     ),
     "times_4": GenericTransform(
         lambda e: (4 * e,),
-        "Your answer is 4 times too large: bytes per fp32 element counted twice?",
+        "Your answer is 4 times too large: a factor 4 (such as 4-byte elements) counted twice?",
     ),
     "divided_by_4": GenericTransform(
-        lambda e: (e / 4,), "Your answer is 4 times too small: the 4 bytes of an fp32 element?"
+        lambda e: (e / 4,),
+        "Your answer is 4 times too small: a factor 4 (such as 4-byte elements) missing?",
     ),
     "times_8": GenericTransform(
         lambda e: (8 * e,), "Your answer is 8 times too large: bits instead of bytes?"
