@@ -145,10 +145,13 @@ def test_a_sheet_grades_a_kind_of_its_own_through_the_console_script(tmp_path: P
     # x = 3: q1.b's number is 9, odd.
     answers = _answers(tmp_path / "answers", {"s1": "odd", "s2": "even", "s3": "maybe"})
     out = tmp_path / "out"
-    code, output = grader(
-        "grade", str(answers), "--out", str(out), "--assignment", str(sheet), "--no-reports"
-    )
+    # With reports: the sheet has no roofline (no device among its givens), so no plot.
+    code, output = grader("grade", str(answers), "--out", str(out), "--assignment", str(sheet))
     assert code == 0, output
+    assert "<svg" not in (out / "summary.html").read_text("utf-8")
+    report = (out / "feedback" / "s2.md").read_text("utf-8")
+    row = next(line for line in report.splitlines() if line.startswith("| q1\\.b"))
+    assert row.split(" | ")[-1].startswith("odd — ")  # the kind's cell: 9 is odd
 
     def part(student: str) -> dict[str, object]:
         result = json.loads((out / "results" / f"{student}.json").read_text("utf-8"))
