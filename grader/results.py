@@ -149,7 +149,10 @@ class SubmissionResult(_Frozen):
         channel: who submitted the file according to the submission channel (an LMS folder
             or file name: ``moodle:12345``, ``canvas:67890``), when there is one.
         flags: identity problems a TA must look at (the id in the file differs from the
-            channel's, the id is not on the roster...). Staff only.
+            channel's, the id is not on the roster, the file's variant code names another
+            student's variant...). Staff only.
+        variant: the code of the student's own variant the file was graded against (None:
+            the sheet's own givens).
     """
 
     audience: Literal["staff"] = "staff"
@@ -164,6 +167,7 @@ class SubmissionResult(_Frozen):
     file: str | None = None
     channel: str | None = None
     flags: tuple[str, ...] = ()
+    variant: str | None = None
 
     def part(self, part_id: str) -> PartResult:
         """One part's result (``KeyError`` if absent)."""
@@ -248,6 +252,8 @@ class ResultLike(Protocol):
     def channel(self) -> str | None: ...
     @property
     def flags(self) -> tuple[str, ...]: ...
+    @property
+    def variant(self) -> str | None: ...
 
 
 class PartDigest(NamedTuple):
@@ -290,6 +296,7 @@ class ResultDigest(NamedTuple):
     file: str | None
     channel: str | None = None
     flags: tuple[str, ...] = ()
+    variant: str | None = None
 
 
 def digest(result: SubmissionResult) -> ResultDigest:
@@ -323,6 +330,7 @@ def pack(result: SubmissionResult, parts: tuple[Any, ...] | None = None) -> Pack
         result.file,
         result.channel,
         result.flags,
+        result.variant,
     )
 
 
@@ -366,6 +374,7 @@ def unpack(packed: PackedResult, parts: tuple[PartDigest, ...] | None = None) ->
         file,
         channel,
         flags,
+        variant,
     ) = packed  # named as in ResultDigest, in its order
     if parts is None:
         parts = tuple(map(PartDigest._make, part_fields))
@@ -381,6 +390,7 @@ def unpack(packed: PackedResult, parts: tuple[PartDigest, ...] | None = None) ->
         file,
         channel,
         flags,
+        variant,
     )
 
 

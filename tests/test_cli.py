@@ -118,6 +118,7 @@ def test_check_prints_a_table_and_json() -> None:
         "score",
         "max_score",
         "pending_review",
+        "variant",
         "parts",
     }
     assert (data["audience"], data["reveal"]) == ("student", "feedback")

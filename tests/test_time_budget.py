@@ -17,7 +17,7 @@ from grader.sheets.expectations import Expectations
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGALRM is POSIX only")
 
 
-def slow(path: Path, exp: Expectations, *, within: object = None) -> Graded:
+def slow(path: Path, exp: Expectations, *, within: object = None, student: object = None) -> Graded:
     time.sleep(2)
     raise AssertionError("the budget should have stopped this")
 
@@ -52,7 +52,9 @@ def test_the_watchdog_ends_only_the_file_over_budget(
 ) -> None:
     real = time_budget.grade_file
 
-    def quick_or_slow(path: Path, exp: Expectations, *, within: object = None) -> Graded:
+    def quick_or_slow(
+        path: Path, exp: Expectations, *, within: object = None, student: object = None
+    ) -> Graded:
         if path.stem == "slow":
             return slow(path, exp)
         time.sleep(0.03)  # under the budget, with ticks on the way

@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 from grader.grading.grade import grade_submission
 from grader.input.submission import parse_submission
 from grader.results import Status, SubmissionResult
-from grader.run.variant_grading import choose_variant, declared_student_and_code
+from grader.run.variant_grading import declared_student_and_code
 from grader.sheets.expectations import Expectations
 from grader.sheets.library import load_assignment
 from grader.sheets.solving import parse_conventions, resolve_givens, solve_assignment
-from grader.sheets.variant_expectations import VariantBook
+from grader.sheets.variant_expectations import VariantBook, choose_variant
 from grader.sheets.variants import Variant, variant_overrides
 
 SHEETS = ("roofline-1", "llm-inference-1")

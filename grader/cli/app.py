@@ -57,6 +57,17 @@ def sheet_option(*, for_files: bool = False) -> Callable[[_F], _F]:
     )
 
 
+def seed_option() -> Callable[[_F], _F]:
+    """``--seed``: the course seed students' variants are drawn with."""
+    return click.option(
+        "--seed",
+        default=None,
+        metavar="TEXT",
+        help="The course seed of students' variants. [default: `seed:` in sheets/course.yaml; "
+        "without one, nobody has a variant]",
+    )
+
+
 def pairs(option: str, items: Sequence[str]) -> dict[str, str]:
     """NAME=VALUE options into a mapping; a malformed one is a usage error."""
     found: dict[str, str] = {}

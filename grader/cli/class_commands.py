@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from grader.cli.app import DEFAULT_JOBS, fail, main, sheet_option
+from grader.cli.app import DEFAULT_JOBS, fail, main, seed_option, sheet_option
 from grader.cli.progress import progress_bar
 from grader.errors import GraderError, UsageError
 from grader.sheets.assignment import REVEAL_LEVELS, RevealLevel
@@ -26,6 +26,7 @@ from grader.sheets.assignment import REVEAL_LEVELS, RevealLevel
     help="Output folder (created; earlier outputs are replaced, TA decisions kept).",
 )
 @sheet_option(for_files=True)
+@seed_option()
 @click.option(
     "--overrides",
     multiple=True,
@@ -84,6 +85,7 @@ def grade(
     paths: tuple[Path, ...],
     out_dir: Path,
     assignment: str | None,
+    seed: str | None,
     overrides: tuple[Path, ...],
     replace_decisions: bool,
     decided_by: str | None,
@@ -112,7 +114,8 @@ def grade(
     name writes into OUT as above (a later run into OUT keeps to it); every other sheet
     writes the same files into OUT/<sheet id>/. With --assignment only that sheet is
     graded. Decisions for another sheet than OUT's say so in their `sheet` column (the
-    review.csv of each sheet's folder does).
+    review.csv of each sheet's folder does). With a course seed (--seed or the course
+    file's), each student of a sheet with variants is graded against their own variant.
     What under PATHS is not an answer file is listed (terminal and summary). One run at a
     time writes OUT (a second one stops); OUT may not be inside PATHS, nor PATHS inside OUT.
     Exit status 1 also when an entry named like an answer file could not be read; 2 also when
@@ -120,6 +123,7 @@ def grade(
     files written are whole: run the same command again to finish.
     """
     from grader.run.class_grading import ClassOptions, default_decided_by, grade_class
+    from grader.run.variant_grading import seed_in_force
 
     options = ClassOptions(
         paths=paths,
@@ -133,6 +137,7 @@ def grade(
         compare_dir=compare_dir,
         sheet=assignment,
         reveal=reveal,
+        seed=seed_in_force(seed),
     )
     graded_so_far = [0]  # files graded, for the message if the run is interrupted
     total = [0]

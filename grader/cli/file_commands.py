@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from grader.cli.app import fail, main, sheet_option
-from grader.cli.variant_commands import seed_option
+from grader.cli.app import fail, main, seed_option, sheet_option
 from grader.errors import GraderError, UsageError
 from grader.run.sheet_choice import sheet_for_file
 from grader.sheets.assignment import Assignment

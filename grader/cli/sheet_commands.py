@@ -6,8 +6,7 @@ import json
 
 import click
 
-from grader.cli.app import fail, main, pairs, sheet_option
-from grader.cli.variant_commands import seed_option
+from grader.cli.app import fail, main, pairs, seed_option, sheet_option
 from grader.errors import GraderError
 from grader.run.pipeline import default_assignment
 

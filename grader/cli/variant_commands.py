@@ -9,21 +9,10 @@ from typing import TypeVar
 
 import click
 
-from grader.cli.app import fail, main
+from grader.cli.app import fail, main, seed_option
 from grader.errors import GraderError, OutputError
 
 _F = TypeVar("_F", bound=Callable[..., object])
-
-
-def seed_option() -> Callable[[_F], _F]:
-    """``--seed``: the course seed students' variants are drawn with."""
-    return click.option(
-        "--seed",
-        default=None,
-        metavar="TEXT",
-        help="The course seed of students' variants. [default: `seed:` in sheets/course.yaml; "
-        "without one, nobody has a variant]",
-    )
 
 
 @main.command()

@@ -4,6 +4,7 @@ question sheet, the sheet listing and the self-test's table.
 """
 
 __all__ = [
+    "borrowed_variants",
     "check_view",
     "choice_pattern",
     "common_mistakes",
@@ -37,4 +38,5 @@ __all__ = [
     "svg_shapes",
     "template",
     "variant_files",
+    "variant_stats",
 ]

@@ -28,6 +28,8 @@ from grader.reports.reveal import PLOT, PartView, StudentView, student_view
 from grader.results import Status, SubmissionResult, readings_text
 from grader.sheets.assignment import Part, RevealLevel
 from grader.sheets.expectations import Expectations
+from grader.sheets.solving import given_text
+from grader.sheets.variants import varied_givens
 from reference.solution import format_number
 
 STATUS_LABELS: dict[Status, str] = {
@@ -119,6 +121,7 @@ class ReportView:
     groups: tuple[Group, ...]
     plot_caption: str | None
     level_note: str
+    variant: str | None = None  # "V0C8 (attention.seq_len = 64, ...)": the student's numbers
 
 
 # ---------------------------------------------------------------------------------- public API
@@ -258,7 +261,18 @@ def report_view(shown: StudentView, exp: Expectations, *, file: str | None = Non
         groups=_groups(rows, shown),
         plot_caption=PLOT_CAPTIONS.get(shown.plot),
         level_note=LEVEL_NOTES[shown.reveal],
+        variant=_variant_line(shown.variant, exp),
     )
+
+
+def _variant_line(code: str | None, exp: Expectations) -> str | None:
+    """The student's variant and the givens it sets, as their question sheet shows them."""
+    if code is None:
+        return None
+    assignment = exp.assignment
+    names = [name for name in varied_givens(assignment) if name in exp.givens]
+    shown = ", ".join(f"{name} = {given_text(assignment, exp.givens, name)}" for name in names)
+    return f"{code} ({shown})" if shown else code
 
 
 PLOT_CAPTIONS = {
@@ -412,6 +426,8 @@ def _markdown_header(view: ReportView) -> list[str]:
     if view.student_name:
         who += f" \\({escape_markdown(view.student_id)}\\)"
     lines = [f"# Feedback: {title}", "", f"**Student:** {who}", ""]
+    if view.variant:
+        lines += [f"Graded against your variant {escape_markdown(view.variant)}.", ""]
     if view.error is not None:
         file_note = f" \\({escape_markdown(view.file_name)}\\)" if view.file_name else ""
         lines += [

@@ -115,6 +115,7 @@ class StudentView(_Frozen):
     pending_review: float
     parts: tuple[PartView, ...] = ()
     plot: PlotMode = "hidden"
+    variant: str | None = None  # the code of the student's own variant: their numbers
 
     def part(self, part_id: str) -> PartView:
         """One part's view (``KeyError`` if absent)."""
@@ -158,6 +159,7 @@ def student_view(
         score=result.score,
         max_score=result.max_score,
         pending_review=result.pending_review,
+        variant=result.variant,
         parts=tuple(
             _part_view(p, titles.get(p.id, ""), level, exp, decision_note(p)) for p in result.parts
         ),

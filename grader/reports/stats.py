@@ -16,14 +16,16 @@ import itertools
 import math
 import operator
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from grader.reports.common_mistakes import MistakeCount, mistake_counts
 from grader.reports.shared_answers import SharedPair, shared_rare_answers
+from grader.reports.variant_stats import ParameterStatistics, variant_statistics
 from grader.results import PartDigest, PartLike, ResultLike, Status, awaits_person, find_part
 from grader.sheets.assignment import Assignment, Part
+from grader.sheets.variants import varied_givens
 
 HISTOGRAM_BINS = 10
 
@@ -117,14 +119,21 @@ class ClassStatistics:
     review_queue: tuple[ReviewItem, ...]
     error_files: tuple[FileError, ...]
     shared_answers: tuple[SharedPair, ...] = ()
+    by_variant: tuple[ParameterStatistics, ...] = ()
 
 
-def class_statistics(results: Sequence[ResultLike], assignment: Assignment) -> ClassStatistics:
+def class_statistics(
+    results: Sequence[ResultLike],
+    assignment: Assignment,
+    givens_of: Callable[[str], Mapping[str, str] | None] | None = None,
+) -> ClassStatistics:
     """Statistics of a class: counts, score distribution, item analysis, review queue, errors.
 
     Args:
         results: one result per answer file, graded or error, in any order.
         assignment: the sheet the results were graded against (parts, titles, points).
+        givens_of: with per-student variants, the givens of the variant with a code (for the
+            statistics by variant parameter).
 
     Returns:
         Statistics that are identical for the same results in any order.
@@ -154,6 +163,9 @@ def class_statistics(results: Sequence[ResultLike], assignment: Assignment) -> C
             if r.status != "graded"
         ),
         shared_answers=shared_rare_answers(graded),
+        by_variant=(
+            variant_statistics(graded, givens_of, varied_givens(assignment)) if givens_of else ()
+        ),
     )
 
 

@@ -33,6 +33,7 @@ from grader.input.identity import channel_of, resolve_identity
 from grader.input.roster import Roster
 from grader.input.student_files import Boundary, shown_name
 from grader.input.submission import valid_student_id
+from grader.reports.borrowed_variants import borrowed_variants
 from grader.reports.fast_writers import PartTable, ResultSerializer
 from grader.results import PackedResult, ResultDigest, SubmissionResult, digest
 from grader.run.atomic import release_folders, remove_stale_temporaries, write_text_atomic
@@ -167,6 +168,17 @@ class _Grader:
         """The result of one file, under its owner's identity, with the TA's decisions."""
         graded = grade_with_budget(path, self.sheets, TIME_BUDGET_SECONDS, within=self.files.within)
         result = self._identified(graded.result, path)
+        claimed = graded.submission.student.id if graded.submission is not None else None
+        if result.variant is not None and result.student.id.lower() != (claimed or "").lower():
+            # The channel or roster says whose file it is: their variant is the one to grade.
+            graded = grade_with_budget(
+                path,
+                self.sheets,
+                TIME_BUDGET_SECONDS,
+                within=self.files.within,
+                student=result.student.id,
+            )
+            result = self._identified(graded.result, path)
         if graded.submission is not None and graded.submission.attachments:
             folder = self.files.folder_of(result.assignment)
             write_sketches(folder, result, graded.submission.attachments)
@@ -195,7 +207,7 @@ class _Grader:
             update={
                 "student": identity.student,
                 "channel": identity.channel,
-                "flags": identity.flags,
+                "flags": (*result.flags, *identity.flags),
             }
         )
 
@@ -209,7 +221,8 @@ class _Grader:
             skip_unchanged=not self.files.fresh,
         )
         if self.files.write_feedback is not None:
-            self.files.write_feedback(folder, result, self.sheets.of(result.assignment))
+            exp = self.sheets.graded_against(result.assignment, result.variant)
+            self.files.write_feedback(folder, result, exp)
 
     def __call__(self, path: Path) -> _Done:
         result, bindings = self.graded(path)
@@ -341,6 +354,8 @@ def _run_batch(
                 outcome.results.append(table.unpack(done.packed, done.sender))
                 bindings.append(done.bindings)
         held = _settle_claims(grader, list(paths), outcome.results)
+        if sheets.books:
+            _flag_borrowed_variants(grader, list(paths), outcome.results)
     outcome.bindings = [b for i, found in enumerate(bindings) if i not in held for b in found]
     return outcome
 
@@ -427,6 +442,19 @@ def _settle_claims(
         owner, _bindings = grader.graded(Path(paths[owners[key]]))
         grader.write(owner)
     return held
+
+
+def _flag_borrowed_variants(
+    grader: _Grader, paths: Sequence[str | Path], results: list[ResultDigest]
+) -> None:
+    """Flag, for a TA, each file whose answers fit another student's variant far better than
+    its own (:mod:`grader.reports.borrowed_variants`): its result is written again with the
+    evidence among its flags (it stays graded against its own variant)."""
+    for index, note in borrowed_variants(results).items():
+        result, _bindings = grader.graded(Path(paths[index]))
+        flagged = result.model_copy(update={"flags": (*result.flags, note)})
+        grader.write(flagged)
+        results[index] = digest(flagged)
 
 
 def _claim(result: ResultDigest | SubmissionResult) -> tuple[str, str]:

@@ -71,6 +71,8 @@ class ClassOptions:
         sheet: the TA's ``--assignment`` (then only that sheet is graded); None: each file
             is graded against the installed sheet it names (see grader.run.class_sheets).
         reveal: what the students' reports show, for this run (None: each sheet's setting).
+        seed: the course seed in force (``--seed``, else the course file's; None: no
+            variants): each student of a sheet with variants is graded against their own.
     """
 
     paths: tuple[Path, ...]
@@ -84,6 +86,7 @@ class ClassOptions:
     compare_dir: Path | None = None
     sheet: str | None = None
     reveal: RevealLevel | None = None
+    seed: str | None = None
 
 
 @dataclass(frozen=True)
@@ -164,7 +167,9 @@ def grade_class(
     if not listing.files:
         raise no_answer_files(listing.not_graded)
     check_apart(options.paths, options.out_dir)
-    run = run_sheets(options.sheet, listing.files, options.out_dir, reveal=options.reveal)
+    run = run_sheets(
+        options.sheet, listing.files, options.out_dir, reveal=options.reveal, seed=options.seed
+    )
     old = _load_compare(options.compare_dir, run)
     roster = read_roster(options.roster) if options.roster else None
     batches = _read_overrides(options, run)
@@ -249,6 +254,7 @@ def _graded_class(
                 table = write_class_outputs(
                     folder, part, exp, reports=options.reports, roster=roster,
                     not_graded=not_graded if sheet == run.main_id else (),
+                    book=run.sheets.book_of(sheet),
                 )  # fmt: skip
                 written.append(SheetRun(exp.assignment, folder, len(part.results), table))
                 if sheet in old:

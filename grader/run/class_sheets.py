@@ -31,6 +31,7 @@ from grader.sheets.assignment import Assignment, RevealLevel
 from grader.sheets.expectations import Expectations, build_expectations
 from grader.sheets.library import bundled_assignment_ids, load_assignment, load_bundled_assignment
 from grader.sheets.sheet_set import SheetSet
+from grader.sheets.variant_expectations import VariantBook
 
 PRESCAN_FILES = 400
 """How many answer files (spread over the class) are looked at to find the sheet most name."""
@@ -66,12 +67,16 @@ def run_sheets(
     out_dir: Path,
     *,
     reveal: RevealLevel | None = None,
+    seed: str | None = None,
 ) -> RunSheets:
     """The sheets a run grades ``files`` against, solved, with their output folders.
 
     Args:
         chosen: the TA's ``--assignment`` (an installed sheet's id or a sheet's path).
         reveal: the TA's ``--reveal`` for this run, for every sheet.
+        seed: the course seed in force (None: every student gets the sheet's own givens);
+            with one, each student of a sheet that declares variants is graded against
+            their own.
 
     Raises:
         AssignmentError: the chosen sheet cannot be loaded.
@@ -89,7 +94,12 @@ def run_sheets(
         main = load_bundled_assignment(main_id)
         others = [load_bundled_assignment(i) for i in installed if i != main_id]
     solved = [_solved(spec, reveal) for spec in (main, *others)]
-    sheet_set = SheetSet(solved[0], {exp.assignment.id: exp for exp in solved[1:]})
+    books = {
+        exp.assignment.id: VariantBook(exp.assignment, seed, class_run=True)
+        for exp in solved
+        if seed is not None and exp.assignment.variants is not None
+    }
+    sheet_set = SheetSet(solved[0], {exp.assignment.id: exp for exp in solved[1:]}, books)
     folders = {main.id: out_dir, **{spec.id: out_dir / spec.id for spec in others}}
     return RunSheets(sheet_set, folders)
 

@@ -9,7 +9,7 @@ import functools
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from grader.input.roster import Enrolled, Roster
@@ -21,6 +21,8 @@ from grader.run.output_folder import writing_into
 from grader.run.parent_watch import end_with_parent
 from grader.sheets.assignment import Assignment
 from grader.sheets.expectations import Expectations
+from grader.sheets.variant_codes import VariantCodeError
+from grader.sheets.variant_expectations import VariantBook
 
 
 def feedback_writer(sheets: Iterable[Expectations], *, reports: bool) -> FeedbackWriter | None:
@@ -76,16 +78,18 @@ def write_class_outputs(
     reports: bool,
     roster: Roster | None = None,
     not_graded: Sequence[NotGraded] = (),
+    book: VariantBook | None = None,
 ) -> str:
     """Gradebook (and the LMS imports), review sheet and page, summary (which lists
-    ``not_graded``: what under the given paths got no row, and why); returns the summary
-    table for the terminal.
+    ``not_graded``: what under the given paths got no row, and why; and with the sheet's
+    variants ``book``, the statistics by variant parameter); returns the summary table for
+    the terminal.
 
     Raises:
         OutputError: a file cannot be written (those written are whole).
     """
     with writing_into(out_dir):
-        return _write_class_outputs(out_dir, outcome, exp, reports, roster, not_graded)
+        return _write_class_outputs(out_dir, outcome, exp, reports, roster, not_graded, book)
 
 
 def _write_class_outputs(
@@ -95,6 +99,7 @@ def _write_class_outputs(
     reports: bool,
     roster: Roster | None,
     not_graded: Sequence[NotGraded],
+    book: VariantBook | None,
 ) -> str:
     from grader.reports.gradebook import gradebook_csv, review_csv
     from grader.reports.lms_exports import canvas_csv, moodle_csv
@@ -119,7 +124,7 @@ def _write_class_outputs(
 
     sheets_written = alongside(write_sheets, size=len(results))
     write_text_atomic(out_dir / "README.md", folder_guide(assignment, reports=reports))
-    stats = class_statistics(results, assignment)
+    stats = class_statistics(results, assignment, _givens_of(book) if book else None)
     write_text_atomic(
         out_dir / "summary.md", summary_markdown(stats, assignment, not_graded=not_graded)
     )
@@ -135,6 +140,16 @@ def _write_class_outputs(
         write_text_atomic(out_dir / "summary.html", page)
     sheets_written()
     return summary_table(stats)
+
+
+def _givens_of(book: VariantBook) -> Callable[[str], Mapping[str, str] | None]:
+    def givens(code: str) -> Mapping[str, str] | None:
+        try:
+            return book.by_code(code).givens
+        except VariantCodeError:
+            return None
+
+    return givens
 
 
 def missing_students(results: Sequence[ResultLike], roster: Roster | None) -> list[Enrolled]:

@@ -26,6 +26,7 @@ from grader.sheets.assignment import Assignment
 from grader.sheets.expectations import Expectations, build_expectations
 from grader.sheets.library import default_sheet_id, load_assignment
 from grader.sheets.sheet_set import SheetSet
+from grader.sheets.variant_expectations import choose_variant
 
 
 @dataclass(frozen=True)
@@ -42,13 +43,18 @@ def default_assignment(name: str | None) -> Assignment:
 
 
 def grade_file(
-    path: Path, sheets: Expectations | SheetSet, *, within: Boundary | None = None
+    path: Path,
+    sheets: Expectations | SheetSet,
+    *,
+    within: Boundary | None = None,
+    student: str | None = None,
 ) -> Graded:
     """Grade one answer file against the sheet it names among ``sheets`` (see
-    :mod:`grader.sheets.sheet_set`); every failure becomes an error result. A link leading
-    out of the folder of ``within`` that holds it (else the file's own folder) is not
-    followed."""
-    return _graded(load_answer_file(path, within=within), sheets, path)
+    :mod:`grader.sheets.sheet_set`), and on a sheet with variants against its student's own
+    (``student``: whose file it is, when the submission channel or roster says so; else the
+    id the file claims); every failure becomes an error result. A link leading out of the
+    folder of ``within`` that holds it (else the file's own folder) is not followed."""
+    return _graded(load_answer_file(path, within=within), sheets, path, student)
 
 
 def grade_bytes(data: bytes, sheets: Expectations | SheetSet, *, fmt: str, name: str) -> Graded:
@@ -56,13 +62,26 @@ def grade_bytes(data: bytes, sheets: Expectations | SheetSet, *, fmt: str, name:
     return _graded(load_answer_bytes(data, fmt=fmt), sheets, Path(name))
 
 
-def _graded(loaded: LoadResult, sheets: Expectations | SheetSet, path: Path) -> Graded:
-    exp = sheets if isinstance(sheets, Expectations) else sheets.of(named_sheet(loaded))
+def _graded(
+    loaded: LoadResult, sheets: Expectations | SheetSet, path: Path, student: str | None = None
+) -> Graded:
+    if isinstance(sheets, Expectations):
+        exp, book = sheets, None
+    else:
+        exp = sheets.of(named_sheet(loaded))
+        book = sheets.book_of(exp.assignment.id)
     try:
         submission = build_submission(loaded, exp.assignment, path=path)
     except SubmissionError as error:
         return _unreadable(exp, path, error)
-    return _grade_loaded(exp, submission, path)
+    if book is None or submission.assignment not in (None, exp.assignment.id):
+        return _grade_loaded(exp, submission, path)
+    choice = choose_variant(book, student or submission.student.id, submission.variant)
+    graded = _grade_loaded(book.expectations(choice.variant), submission, path)
+    result = graded.result
+    flags = (*result.flags, choice.note) if choice.note else result.flags
+    update = {"variant": choice.code, "flags": flags}
+    return Graded(result.model_copy(update=update), graded.submission)
 
 
 def named_sheet(loaded: LoadResult) -> str | None:

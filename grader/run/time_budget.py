@@ -67,29 +67,38 @@ _WATCHDOG = _Watchdog()
 
 
 def grade_with_budget(
-    path: Path, sheets: Expectations | SheetSet, seconds: float, *, within: Boundary | None = None
+    path: Path,
+    sheets: Expectations | SheetSet,
+    seconds: float,
+    *,
+    within: Boundary | None = None,
+    student: str | None = None,
 ) -> Graded:
     """Grade one file under a wall-clock budget (POSIX main thread; elsewhere unbounded);
-    ``within`` as for :func:`grader.pipeline.grade_file`.
+    ``within`` and ``student`` as for :func:`grader.run.pipeline.grade_file`.
 
     Outside a batch, the watchdog is installed for this one file."""
     if _WATCHDOG.installed:
-        return _watched(path, sheets, seconds, within)
+        return _watched(path, sheets, seconds, within, student)
     with alarm_installed():
         if not _WATCHDOG.installed:  # not the main thread, or no SIGALRM (Windows)
-            return grade_file(path, sheets, within=within)
-        return _watched(path, sheets, seconds, within)
+            return grade_file(path, sheets, within=within, student=student)
+        return _watched(path, sheets, seconds, within, student)
 
 
 def _watched(
-    path: Path, sheets: Expectations | SheetSet, seconds: float, within: Boundary | None
+    path: Path,
+    sheets: Expectations | SheetSet,
+    seconds: float,
+    within: Boundary | None,
+    student: str | None,
 ) -> Graded:
     watchdog = _WATCHDOG
     watchdog.arm(seconds)
     watchdog.budget = seconds
     watchdog.started = time.monotonic()
     try:
-        return grade_file(path, sheets, within=within)
+        return grade_file(path, sheets, within=within, student=student)
     except _TimedOut:
         exp = sheets if isinstance(sheets, Expectations) else sheets.main
         return Graded(file_error(exp, path, f"grading timed out after {seconds:g} s"), None)

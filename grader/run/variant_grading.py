@@ -24,9 +24,8 @@ from grader.run.pipeline import Graded, grade_file
 from grader.sheets.assignment import Assignment
 from grader.sheets.expectations import Expectations, build_expectations
 from grader.sheets.library import course_seed
-from grader.sheets.variant_codes import VariantCodeError
-from grader.sheets.variant_expectations import VariantBook
-from grader.sheets.variants import Variant, describe
+from grader.sheets.variant_expectations import VariantBook, VariantChoice, choose_variant
+from grader.sheets.variants import describe
 
 
 def seed_in_force(option: str | None) -> str | None:
@@ -43,41 +42,6 @@ def variant_book(
     if assignment.variants is None or seed is None:
         return None
     return VariantBook(assignment, seed, class_run=class_run)
-
-
-@dataclass(frozen=True)
-class VariantChoice:
-    """The variant a file is graded against, and what a TA should know about its code.
-
-    Attributes:
-        variant: the student's own variant.
-        code: its code.
-        note: set when the file's code is mistyped or names another variant.
-    """
-
-    variant: Variant
-    code: str
-    note: str | None = None
-
-
-def choose_variant(book: VariantBook, student_id: str, written: str | None) -> VariantChoice:
-    """The student's own variant, with a note when the code the file carries disagrees."""
-    own = book.of_student(student_id)
-    code = book.code(own)
-    if written is None:
-        return VariantChoice(own, code)
-    try:
-        named = book.by_code(written)
-    except VariantCodeError as error:
-        note = f"variant code: {error}; graded against student {student_id}'s variant {code}"
-        return VariantChoice(own, code, note)
-    if named.index == own.index:
-        return VariantChoice(own, code)
-    note = (
-        f"variant code: the file carries {book.code(named)} ({describe(named)}), but student "
-        f"{student_id}'s variant is {code} ({describe(own)}); graded against {code}"
-    )
-    return VariantChoice(own, code, note)
 
 
 def declared_student_and_code(path: Path, within: Boundary | None) -> tuple[str, str | None]:

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from grader.sheets.expectations import Expectations
+from grader.sheets.variant_expectations import VariantBook
 
 
 @dataclass(frozen=True)
@@ -22,10 +23,13 @@ class SheetSet:
     Attributes:
         main: what a file that names no sheet of the run is graded against.
         others: every other sheet a file may select by naming its id.
+        books: the variants of each sheet that gives every student their own (by sheet id);
+            a file of such a sheet is graded against its student's variant.
     """
 
     main: Expectations
     others: Mapping[str, Expectations] = field(default_factory=dict)
+    books: Mapping[str, VariantBook] = field(default_factory=dict)
 
     @property
     def main_id(self) -> str:
@@ -36,6 +40,18 @@ class SheetSet:
         if sheet_id is None or sheet_id == self.main_id:
             return self.main
         return self.others.get(sheet_id, self.main)
+
+    def book_of(self, sheet_id: str) -> VariantBook | None:
+        """The variants of a sheet, when its students each have their own."""
+        return self.books.get(sheet_id)
+
+    def graded_against(self, sheet_id: str, variant: str | None) -> Expectations:
+        """What a result of ``sheet_id`` graded against variant ``variant`` (its code, as
+        the result records it) was graded against."""
+        book = self.books.get(sheet_id)
+        if book is None or variant is None:
+            return self.of(sheet_id)
+        return book.expectations(book.by_code(variant))
 
     def __iter__(self) -> Iterator[Expectations]:
         yield self.main

@@ -12,8 +12,13 @@ from dataclasses import dataclass, field
 
 from grader.sheets.assignment import Assignment
 from grader.sheets.expectations import Expectations, build_expectations
-from grader.sheets.variant_codes import parse_variant_code, variant_code, variant_index
-from grader.sheets.variants import Variant, VariantPool, variant_overrides, variant_pool
+from grader.sheets.variant_codes import (
+    VariantCodeError,
+    parse_variant_code,
+    variant_code,
+    variant_index,
+)
+from grader.sheets.variants import Variant, VariantPool, describe, variant_overrides, variant_pool
 
 
 @dataclass
@@ -65,3 +70,38 @@ class VariantBook:
     def solved(self) -> int:
         """How many distinct variants have been solved."""
         return len(self._solved)
+
+
+@dataclass(frozen=True)
+class VariantChoice:
+    """The variant a file is graded against, and what a TA should know about its code.
+
+    Attributes:
+        variant: the student's own variant.
+        code: its code.
+        note: set when the file's code is mistyped or names another variant.
+    """
+
+    variant: Variant
+    code: str
+    note: str | None = None
+
+
+def choose_variant(book: VariantBook, student_id: str, written: str | None) -> VariantChoice:
+    """The student's own variant, with a note when the code the file carries disagrees."""
+    own = book.of_student(student_id)
+    code = book.code(own)
+    if written is None:
+        return VariantChoice(own, code)
+    try:
+        named = book.by_code(written)
+    except VariantCodeError as error:
+        note = f"variant code: {error}; graded against student {student_id}'s variant {code}"
+        return VariantChoice(own, code, note)
+    if named.index == own.index:
+        return VariantChoice(own, code)
+    note = (
+        f"variant code: the file carries {book.code(named)} ({describe(named)}), but student "
+        f"{student_id}'s variant is {code} ({describe(own)}); graded against {code}"
+    )
+    return VariantChoice(own, code, note)

@@ -1,0 +1,133 @@
+"""A class with per-student variants of both sheets, graded in one run from the console script:
+every student against their own numbers, their reports showing their own variant, the summary
+broken down by variant parameter, and a file that carries a classmate's numbers flagged for a
+TA (never penalised beyond what its own variant gives)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from grader.cli import main
+from grader.run.selftest import reference_answers
+from grader.sheets.library import load_assignment
+from grader.sheets.variant_expectations import VariantBook
+
+SEED = "test-course-2026"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout + result.stderr
+
+
+def rows(path: Path) -> dict[str, dict[str, str]]:
+    table = csv.DictReader(io.StringIO(path.read_text("utf-8-sig"), newline=""))
+    return {row["id"]: row for row in table}
+
+
+def book(sheet: str) -> VariantBook:
+    return VariantBook(load_assignment(sheet), SEED, class_run=True)
+
+
+def answer_file(folder: Path, sheet: str, student: str, answers: dict[str, object]) -> Path:
+    path = folder / f"{sheet}-{student}.json"
+    content = {"assignment": sheet, "student": {"id": student}, "answers": answers}
+    path.write_text(json.dumps(content), "utf-8")
+    return path
+
+
+def own_answers(variants: VariantBook, student: str) -> dict[str, object]:
+    """The right answers of the student's own variant (what the sheet's solver gives for
+    the givens their variant sets; that solver is checked against hand derivations and
+    independent counting loops elsewhere: here it only stands in for a diligent student)."""
+    return reference_answers(variants.expectations(variants.of_student(student)))
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    folder = tmp_path_factory.mktemp("class")
+    roofline, llm = book("roofline-1"), book("llm-inference-1")
+    for student in ("r1", "r2", "r3", "r4"):
+        answer_file(folder, "roofline-1", student, own_answers(roofline, student))
+    for student in ("m1", "m2"):
+        answer_file(folder, "llm-inference-1", student, own_answers(llm, student))
+    # r5 hands in r1's answers under their own id (r1's variant is another one).
+    answer_file(folder, "roofline-1", "r5", own_answers(roofline, "r1"))
+    out = tmp_path_factory.mktemp("out") / "report"
+    code, text = run("grade", str(folder), "--out", str(out), "--seed", SEED)
+    assert code == 0, text
+    return out, text
+
+
+def statuses(result: dict[str, object]) -> dict[str, str]:
+    parts = result["parts"]
+    assert isinstance(parts, list)
+    return {part["id"]: part["status"] for part in parts}
+
+
+def test_every_student_is_graded_against_their_own_variant(graded: tuple[Path, str]) -> None:
+    out, _ = graded
+    for sheet, folder, students in (
+        ("roofline-1", out, ("r1", "r2", "r3", "r4")),
+        ("llm-inference-1", out / "llm-inference-1", ("m1", "m2")),
+    ):
+        variants = book(sheet)
+        for student in students:
+            result = json.loads((folder / "results" / f"{student}.json").read_text("utf-8"))
+            assert result["variant"] == variants.code(variants.of_student(student))
+            answered = own_answers(variants, student)
+            got = statuses(result)
+            assert {got[part] for part in answered} == {"correct"}, (student, got)
+
+
+def test_a_file_with_a_classmates_numbers_is_flagged_not_moved(graded: tuple[Path, str]) -> None:
+    out, _ = graded
+    roofline = book("roofline-1")
+    assert roofline.of_student("r1").index != roofline.of_student("r5").index  # the premise
+    row = rows(out / "gradebook.csv")["r5"]
+    assert float(row["score"]) < float(rows(out / "gradebook.csv")["r1"]["score"])
+    other = roofline.code(roofline.of_student("r1"))
+    own = roofline.code(roofline.of_student("r5"))
+    assert f"right for variant {other}, not for the student's own {own}" in row["flags"]
+    result = json.loads((out / "results" / "r5.json").read_text("utf-8"))
+    assert result["variant"] == own and any("possible copy" in f for f in result["flags"])
+    assert not rows(out / "gradebook.csv")["r1"]["flags"]
+
+
+def test_reports_show_each_students_own_numbers(graded: tuple[Path, str]) -> None:
+    out, _ = graded
+    roofline = book("roofline-1")
+    variant = roofline.of_student("r2")
+    page = (out / "feedback" / "r2.html").read_text("utf-8")
+    assert f"Graded against your variant {roofline.code(variant)}" in page
+    for name, text in variant.givens.items():
+        assert f"{name} = {text}" in page
+    assert "possible copy" not in (out / "feedback" / "r5.html").read_text("utf-8")
+
+
+def test_the_summary_breaks_the_class_down_by_variant_parameter(graded: tuple[Path, str]) -> None:
+    out, _ = graded
+    summary = (out / "summary.md").read_text("utf-8")
+    assert "## By variant" in summary
+    roofline = book("roofline-1")
+    students = ("r1", "r2", "r3", "r4", "r5")
+    values = {roofline.of_student(s).givens["attention.seq_len"] for s in students}
+    if len(values) > 1:  # a parameter all five share has nothing to compare
+        assert "### attention\\.seq\\_len" in summary
+
+
+def test_without_a_seed_nobody_has_a_variant(tmp_path: Path) -> None:
+    folder = tmp_path / "class"
+    folder.mkdir()
+    answer_file(folder, "roofline-1", "r1", {"q1.a": 1})
+    out = tmp_path / "out"
+    code, text = run("grade", str(folder), "--out", str(out), "--no-reports")
+    assert code == 0, text
+    result = json.loads((out / "results" / "r1.json").read_text("utf-8"))
+    assert result["variant"] is None and "## By variant" not in (out / "summary.md").read_text()
