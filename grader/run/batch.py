@@ -448,13 +448,19 @@ def _flag_borrowed_variants(
     grader: _Grader, paths: Sequence[str | Path], results: list[ResultDigest]
 ) -> None:
     """Flag, for a TA, each file whose answers fit another student's variant far better than
-    its own (:mod:`grader.reports.borrowed_variants`): its result is written again with the
-    evidence among its flags (it stays graded against its own variant)."""
+    its own (:mod:`grader.reports.borrowed_variants`): its result file is written again with
+    the evidence among its flags (a student's report shows no flags, so it stays)."""
     for index, note in borrowed_variants(results).items():
-        result, _bindings = grader.graded(Path(paths[index]))
+        found = results[index]
+        folder = grader.files.folder_of(found.assignment)
+        written = output_path(folder, "results", found.student.id, ".json")
+        try:
+            result = SubmissionResult.model_validate_json(Path(written).read_bytes())
+        except (OSError, ValueError):  # never seen: the file was just written
+            result, _bindings = grader.graded(Path(paths[index]))
         flagged = result.model_copy(update={"flags": (*result.flags, note)})
-        grader.write(flagged)
-        results[index] = digest(flagged)
+        write_text_atomic(written, grader.serializer.json(flagged), durable=False)
+        results[index] = found._replace(flags=flagged.flags)
 
 
 def _claim(result: ResultDigest | SubmissionResult) -> tuple[str, str]:

@@ -99,6 +99,9 @@ def run_sheets(
         for exp in solved
         if seed is not None and exp.assignment.variants is not None
     }
+    main_book = books.get(main.id)
+    if main_book is not None:
+        main_book.pool  # noqa: B018  (built before the grading processes fork, once for all)
     sheet_set = SheetSet(solved[0], {exp.assignment.id: exp for exp in solved[1:]}, books)
     folders = {main.id: out_dir, **{spec.id: out_dir / spec.id for spec in others}}
     return RunSheets(sheet_set, folders)

@@ -127,13 +127,14 @@ def build_expectations(
     texts = SheetTexts(assignment, givens, solution)
     formulas = texts.values
     assignment = rendered_sheet(assignment, texts)
+    solve = _Solves(assignment, givens, base, solution)
     accepted: dict[str, tuple[Value, ...]] = {}
     alternatives: dict[str, tuple[Candidate, ...]] = {}
     for part in assignment.parts:
-        accepted[part.id] = _accepted_values(assignment, part, givens, base, solution)
-        alternatives[part.id] = tuple(_alternatives(assignment, part, givens, base, formulas))
+        accepted[part.id] = _accepted_values(solve, part, givens, base, solution)
+        alternatives[part.id] = tuple(_alternatives(solve, part, givens, base, formulas))
     _check_generic_names(assignment)
-    inherited = _inherited(assignment, givens, base, solution)
+    inherited = _inherited(solve, givens, base, solution)
     return Expectations(
         assignment,
         givens,
@@ -147,14 +148,42 @@ def build_expectations(
     )
 
 
+class _Solves:
+    """The sheet solved under changed conventions or givens, each change once: parts share
+    alternatives (counting MACs, the other padding), and a variant's expectations solve them
+    all again."""
+
+    def __init__(
+        self,
+        assignment: Assignment,
+        givens: Mapping[str, GivenValue],
+        base: Conventions,
+        solution: Solution,
+    ) -> None:
+        self.assignment = assignment
+        self._known = {(self._key(givens), base): solution}
+
+    @staticmethod
+    def _key(givens: Mapping[str, GivenValue]) -> tuple[tuple[str, GivenValue], ...]:
+        return tuple(sorted(givens.items()))
+
+    def __call__(self, givens: Mapping[str, GivenValue], conventions: Conventions) -> Solution:
+        key = (self._key(givens), conventions)
+        found = self._known.get(key)
+        if found is None:
+            found = self._known[key] = solve_assignment(self.assignment, givens, conventions)
+        return found
+
+
 def _inherited(
-    assignment: Assignment,
+    solve: _Solves,
     givens: Mapping[str, GivenValue],
     base: Conventions,
     solution: Solution,
 ) -> dict[str, tuple[Inherited, ...]]:
     """Per part, its value under each known mistake (a convention or given changed) of the
     earlier parts it depends on, where that differs from its reference value."""
+    assignment = solve.assignment
     found: dict[str, tuple[Inherited, ...]] = {}
     part_ids = set(assignment.part_ids)
     for part_id, rule in assignment.carry_forward.items():
@@ -172,7 +201,7 @@ def _inherited(
                     overridden = resolve_givens(assignment, alt.givens)
                     changed.update({name: overridden[name] for name in alt.givens})
                 conventions = _conventions(assignment.part(dependency), alt.conventions, base)
-                value = solve_assignment(assignment, changed, conventions).answers[part_id]
+                value = solve(changed, conventions).answers[part_id]
                 if isinstance(value, int | float) and value != solution.answers[part_id]:
                     feedback, hint = feedback_texts(alt.feedback)
                     values.append(Inherited(dependency, alt.name, float(value), feedback, hint))
@@ -182,7 +211,7 @@ def _inherited(
 
 
 def _accepted_values(
-    assignment: Assignment,
+    solve: _Solves,
     part: Part,
     givens: Mapping[str, GivenValue],
     base: Conventions,
@@ -190,19 +219,20 @@ def _accepted_values(
 ) -> tuple[Value, ...]:
     values = [solution.answers[part.id]]
     for changes in part.accepted_conventions:
-        other = solve_assignment(assignment, givens, _conventions(part, changes, base))
+        other = solve(givens, _conventions(part, changes, base))
         if other.answers[part.id] not in values:
             values.append(other.answers[part.id])
     return tuple(values)
 
 
 def _alternatives(
-    assignment: Assignment,
+    solve: _Solves,
     part: Part,
     givens: Mapping[str, GivenValue],
     base: Conventions,
     formulas: Mapping[str, FormulaValue],
 ) -> list[Candidate]:
+    assignment = solve.assignment
     candidates = []
     for alt in part.alternatives:
         if alt.formula is not None:
@@ -217,7 +247,7 @@ def _alternatives(
             if alt.givens:
                 overridden = resolve_givens(assignment, alt.givens)
                 changed.update({name: overridden[name] for name in alt.givens})
-            other = solve_assignment(assignment, changed, _conventions(part, alt.conventions, base))
+            other = solve(changed, _conventions(part, alt.conventions, base))
             value = other.answers[part.id]
         feedback, hint = feedback_texts(alt.feedback)
         candidates.append(Candidate(value, alt.name, alt.credit, feedback, hint))

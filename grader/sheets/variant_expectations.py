@@ -34,11 +34,16 @@ class VariantBook:
     assignment: Assignment
     seed: str
     class_run: bool = False
-    pool: VariantPool = field(init=False)
+    _pool: VariantPool | None = field(default=None, init=False, repr=False)
     _solved: dict[int, Expectations] = field(default_factory=dict, init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        self.pool = variant_pool(self.assignment)
+    @property
+    def pool(self) -> VariantPool:
+        """The sheet's pool, built the first time it is needed (a run that grades no file of
+        this sheet never builds it)."""
+        if self._pool is None:
+            self._pool = variant_pool(self.assignment)
+        return self._pool
 
     def of_student(self, student_id: str) -> Variant:
         """The student's own variant."""
