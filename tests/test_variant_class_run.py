@@ -131,3 +131,24 @@ def test_without_a_seed_nobody_has_a_variant(tmp_path: Path) -> None:
     assert code == 0, text
     result = json.loads((out / "results" / "r1.json").read_text("utf-8"))
     assert result["variant"] is None and "## By variant" not in (out / "summary.md").read_text()
+
+
+def test_gradescope_grades_the_upload_against_its_students_variant(tmp_path: Path) -> None:
+    roofline = book("roofline-1")
+    upload = tmp_path / "submission"
+    upload.mkdir()
+    answer_file(upload, "roofline-1", "r7", own_answers(roofline, "r7"))
+    results = tmp_path / "results.json"
+    args = ("gradescope", "--submission", str(upload), "--results", str(results))
+    code, text = run(*args, "--seed", SEED)
+    assert code == 0, text
+    document = json.loads(results.read_text("utf-8"))
+    code_r7 = roofline.code(roofline.of_student("r7"))
+    assert f"Graded against your variant {code_r7}." in document["output"]
+    answered = own_answers(roofline, "r7")
+    tests = {t["name"].split(":")[0]: t for t in document["tests"]}
+    assert all(tests[p]["score"] == tests[p]["max_score"] for p in answered)
+    # Without the seed the same upload is graded against the sheet's own givens.
+    run(*args)
+    plain = json.loads(results.read_text("utf-8"))
+    assert "variant" not in plain["output"] and plain["score"] < document["score"]

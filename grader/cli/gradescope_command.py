@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from grader.cli.app import fail, main, sheet_option
+from grader.cli.app import fail, main, seed_option, sheet_option
 from grader.errors import GraderError, OutputError
 from grader.run.pipeline import default_assignment
 
@@ -30,6 +30,7 @@ from grader.run.pipeline import default_assignment
     help="Where Gradescope reads the results.",
 )
 @sheet_option()
+@seed_option()
 @click.option(
     "--make-zip",
     "make_zip",
@@ -39,16 +40,23 @@ from grader.run.pipeline import default_assignment
     "run_autograder, this grader as a wheel; --assignment goes into it).",
 )
 def gradescope(
-    submission: Path, results_file: Path, assignment: str | None, make_zip: Path | None
+    submission: Path,
+    results_file: Path,
+    assignment: str | None,
+    seed: str | None,
+    make_zip: Path | None,
 ) -> None:
     """Run as Gradescope's autograder: grade the upload, write results.json.
 
     The upload must hold exactly one answer file. results.json is always written, also when
     the file cannot be graded (it says why, and the exit status is 1; the autograder script
-    exits 0 regardless, so that Gradescope shows the student results.json).
+    exits 0 regardless, so that Gradescope shows the student results.json). With a course
+    seed and a sheet with variants, the file is graded against its student's own variant.
     """
     from grader.run.gradescope import failure_document, gradescope_results
     from grader.run.pipeline import expectations_for
+    from grader.run.variant_grading import seed_in_force, variant_book
+    from grader.sheets.sheet_set import SheetSet
 
     if make_zip is not None:
         from grader.run.gradescope_zip import make_autograder_zip
@@ -61,13 +69,16 @@ def gradescope(
         click.echo(f"wrote {make_zip}: {', '.join(names)}; upload it as the autograder")
         return
     try:
-        exp = expectations_for(default_assignment(assignment))
+        spec = default_assignment(assignment)
+        exp = expectations_for(spec)
+        book = variant_book(spec, seed_in_force(seed))
+        sheets = SheetSet(exp, books={spec.id: book} if book is not None else {})
     except GraderError as error:
         why = f"The autograder could not load its assignment; tell your instructor ({error})."
         _write_gradescope(failure_document(why), results_file)
         fail(error)
     try:
-        document = gradescope_results(submission, exp)
+        document = gradescope_results(submission, sheets)
     except Exception as error:  # never seen; still, the student gets results, not a failure
         why = f"internal error while grading ({type(error).__name__}); tell your instructor"
         document = failure_document(f"**Your file could not be graded:** {why}.")

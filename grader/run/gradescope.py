@@ -23,6 +23,7 @@ from grader.reports.solution_view import format_value
 from grader.results import Status, SubmissionResult
 from grader.run.time_budget import TIME_BUDGET_SECONDS, grade_with_budget
 from grader.sheets.expectations import Expectations
+from grader.sheets.sheet_set import SheetSet, one_sheet
 from reference.solution import format_number
 
 RELEASED = {
@@ -47,13 +48,15 @@ def answer_files_in(folder: Path) -> tuple[list[str], ClassListing]:
     return found, listing
 
 
-def gradescope_results(folder: Path, exp: Expectations) -> dict[str, Any]:
+def gradescope_results(folder: Path, exp: Expectations | SheetSet) -> dict[str, Any]:
     """The ``results.json`` document for one submission folder.
 
     An upload must hold exactly one answer file: with none, or with several (which one would
     the student want graded?), the result says so and names them; nothing is picked silently.
-    Grading is bounded by the per-file time budget.
+    Grading is bounded by the per-file time budget. With the sheet's variants in ``exp``
+    (a course seed), the file is graded against its student's own variant.
     """
+    sheets = exp if isinstance(exp, SheetSet) else one_sheet(exp)
     if not os.path.isdir(folder):
         return failure_document("No submission folder was found: upload your answer file again.")
     found, listing = answer_files_in(folder)
@@ -72,8 +75,9 @@ def gradescope_results(folder: Path, exp: Expectations) -> dict[str, Any]:
             f"Your upload holds {len(found)} answer files ({names}): upload exactly one, so "
             "that it is clear which one is graded."
         )
-    graded = grade_with_budget(Path(found[0]), exp, TIME_BUDGET_SECONDS, within=listing.boundary)
-    return results_document(graded.result, exp)
+    graded = grade_with_budget(Path(found[0]), sheets, TIME_BUDGET_SECONDS, within=listing.boundary)
+    result = graded.result
+    return results_document(result, sheets.graded_against(result.assignment, result.variant))
 
 
 def failure_document(reason: str) -> dict[str, Any]:
@@ -99,7 +103,8 @@ def results_document(result: SubmissionResult, exp: Expectations) -> dict[str, A
     return {
         "score": view.score,
         "output": f"Automatic score: {format_number(view.score)} / "
-        f"{format_number(view.max_score)}{pending}. {RELEASED[view.reveal]}",
+        f"{format_number(view.max_score)}{pending}. {RELEASED[view.reveal]}"
+        + (f" Graded against your variant {view.variant}." if view.variant else ""),
         "output_format": "md",
         "test_output_format": "md",
         "visibility": visibility,
