@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import gc
 import sys
 from pathlib import Path
 
@@ -122,6 +121,7 @@ def grade(
     OUT is not usable (in use, overlapping PATHS, not writable, full). After Ctrl-C (130) the
     files written are whole: run the same command again to finish.
     """
+    from grader.run.batch import leave_batch_objects
     from grader.run.class_grading import ClassOptions, default_decided_by, grade_class
     from grader.run.variant_grading import seed_in_force
 
@@ -200,9 +200,7 @@ def grade(
                 f"Students' reports in {sheet.folder}/feedback/ show reveal level "
                 f"'{sheet.sheet.reveal}' ({source}); every other output is for staff only."
             )
-    # The interpreter collects garbage once more on its way out, over every object of the
-    # class. Nothing of the batch is garbage now; tell it so.
-    gc.freeze()
+    leave_batch_objects()
     sys.exit(1 if outcome.errors or run.missed else 0)
 
 
