@@ -69,3 +69,21 @@ def test_the_watchdog_ends_only_the_file_over_budget(
     assert timed_out.error == "grading timed out after 0.1 s"
     assert first.error != timed_out.error and last.error == first.error
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # the timer is stopped after
+
+
+def test_work_outside_the_budget_stops_the_files_clock() -> None:
+    from grader.run.watchdog import WATCHDOG, outside_budget
+
+    saved = WATCHDOG.started
+    try:
+        WATCHDOG.started = 100.0  # a file being graded, started at t = 100 s
+        with outside_budget():
+            assert WATCHDOG.started is None  # the alarm cannot end the file meanwhile
+            time.sleep(0.01)
+        assert WATCHDOG.started is not None and WATCHDOG.started >= 100.01
+        WATCHDOG.started = None  # no file being graded: nothing to stop or restart
+        with outside_budget():
+            pass
+        assert WATCHDOG.started is None
+    finally:
+        WATCHDOG.started = saved

@@ -21,4 +21,5 @@ __all__ = [
     "time_budget",
     "variant_grading",
     "variant_outputs",
+    "watchdog",
 ]

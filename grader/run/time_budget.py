@@ -18,52 +18,16 @@ import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from types import FrameType
 
 from grader.input.student_files import Boundary
 from grader.run.pipeline import Graded, file_error, grade_file
+from grader.run.watchdog import WATCHDOG as _WATCHDOG
+from grader.run.watchdog import TimedOut as _TimedOut
 from grader.sheets.expectations import Expectations
 from grader.sheets.sheet_set import SheetSet
 
 TIME_BUDGET_SECONDS = 5.0
 """Backstop per file: grading that runs longer (it never should) ends as an error result."""
-
-_TICKS_PER_BUDGET = 5  # the watchdog looks this many times per budget
-
-
-class _TimedOut(Exception):
-    pass
-
-
-class _Watchdog:
-    """What the periodic handler looks at: the file being graded, if any, and its budget."""
-
-    def __init__(self) -> None:
-        self.installed = False
-        self.tick: float | None = None  # the timer's period while it runs
-        self.started: float | None = None  # when the file being graded started
-        self.budget = 0.0
-
-    def alarm(self, _signum: int, _frame: FrameType | None) -> None:
-        started = self.started
-        if started is not None and time.monotonic() - started > self.budget:
-            self.started = None  # one exception per file
-            raise _TimedOut
-
-    def arm(self, seconds: float) -> None:
-        """Tick often enough for ``seconds`` (the timer is set again only when it must be)."""
-        tick = seconds / _TICKS_PER_BUDGET
-        if self.tick is None or self.tick > tick:
-            signal.setitimer(signal.ITIMER_REAL, tick, tick)
-            self.tick = tick
-
-    def stop(self) -> None:
-        if self.tick is not None:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            self.tick = None
-
-
-_WATCHDOG = _Watchdog()
 
 
 def grade_with_budget(
