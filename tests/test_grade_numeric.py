@@ -192,6 +192,27 @@ def test_size_hint(value: float, expected: float, hint: str) -> None:
     assert grade_numeric._size_hint(value, expected) == hint
 
 
+@pytest.mark.parametrize(
+    ("computed", "written", "shown"),
+    [
+        # the usual four decimals show both as 0; 5 significant figures tell them apart
+        (0.0000123, 0.0000124, ("0.0000123", "0.0000124")),
+        (-0.0000123, -0.0000124, ("-0.0000123", "-0.0000124")),  # the size of a negative
+        # 0 has no significant figures: it stays 0; 1e-9 to 5 figures is 13 decimals, 1.0000e-9
+        (0.0, 1e-9, ("0", "0.000000001")),
+        # 123,456.7 both with four decimals and with 5 to 10 figures; 11 figures are 5 decimals
+        (123456.70001, 123456.70002, ("123,456.70001", "123,456.70002")),
+        # 1 and the next float agree to 16 figures: shown as usual, nothing better to show
+        (1.0, 1.0000000000000002, ("1", "1")),
+    ],
+)
+def test_numbers_shown_alike_get_the_digits_that_differ(
+    computed: float, written: float, shown: tuple[str, str]
+) -> None:
+    """In the note about an expression that disagrees with its stated result."""
+    assert grade_numeric._distinct(computed, written) == shown
+
+
 # --- policies other than the bundled sheet's ---------------------------------------------------
 
 
