@@ -118,7 +118,10 @@ REJECTED = [
     ("1,806 336", "FLOP", "cannot read '1,806 336': it mixes"),
     ("1.5.2", "1", "more than one decimal mark"),
     ("1806,336,000", "1", "a thousands group has at most three"),
-    ("2 K", "1", "K is a symbol of the sheet and also a unit"),
+    ("2 K", "1", "'2 K' is ambiguous: K is a symbol of the sheet and also a unit"),
+    # the answer is quoted whole up to 40 characters, else its first 39 and an ellipsis
+    ("1+" * 18 + "22 K", "1", f"'{'1+' * 18}22 K' is ambiguous: K is a symbol"),
+    ("1+" * 19 + "2 K", "1", f"'{'1+' * 19}2…' is ambiguous: K is a symbol"),
     ("1/2 L", "1", "ambiguous"),
     ("2*q", "FLOP", "unknown symbol 'q'; allowed: C, H, K, L, W, d"),
     ("q", "FLOP", "unknown symbol 'q'"),

@@ -12,7 +12,7 @@ from bounds import time_bound
 from grader.answers import units as _units
 from grader.answers.numbers import read_number
 from grader.answers.simple_units import simple_factor
-from grader.answers.units import split_number_unit, to_unit
+from grader.answers.units import convert, split_number_unit, to_unit
 from grader.errors import AnswerFormatError
 
 SYMBOLS = {"L", "d", "C", "H", "W", "K"}
@@ -162,6 +162,25 @@ SPLITS = [
 @pytest.mark.parametrize(("value", "unit_text", "target", "expected"), CONVERSIONS)
 def test_conversions(value: float, unit_text: str, target: str, expected: float) -> None:
     assert to_unit(value, unit_text, target) == pytest.approx(expected, rel=1e-12)
+
+
+# Units of the inverse dimension turn the value over. The simple ones (B/FLOP, s/byte) are read
+# without pint; these are left to pint, whose reading must turn them over too.
+INVERSES = [
+    (4, "ns/FLOP", "FLOP/s", 2.5e8),  # 4e-9 s a FLOP: 1 / 4e-9
+    (4, "ms/TFLOP", "FLOP/s", 2.5e14),  # 4e-3 s per 1e12 FLOP: 1e12 / 4e-3
+    (4, "byte/kFLOP", "FLOP/byte", 250.0),  # 4 bytes per 1000 FLOP
+    (0.5, "byte per FLOP", "FLOP/byte", 2.0),
+]
+
+
+@pytest.mark.parametrize(("value", "unit_text", "target", "expected"), INVERSES)
+def test_inverse_units_read_by_pint_are_turned_over(
+    value: float, unit_text: str, target: str, expected: float
+) -> None:
+    converted = convert(value, unit_text, target)
+    assert converted.inverted
+    assert converted.value == pytest.approx(expected, rel=1e-12)
 
 
 @pytest.mark.parametrize(("value", "unit_text", "target", "fragment"), REJECTED)
