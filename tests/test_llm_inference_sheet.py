@@ -391,6 +391,27 @@ def test_bad_given_is_refused_by_name(name: str, bad: object, message: str) -> N
         llm_inference_1.solve(givens, Conventions())  # type: ignore[arg-type]
 
 
+def test_missing_givens_are_all_named_in_order() -> None:
+    givens = {k: v for k, v in llm_inference_1.SHEET_GIVENS.items() if not k.startswith("gpu.")}
+    with pytest.raises(ValueError, match=r"^missing givens: gpu\.bandwidth, gpu\.peak$"):
+        llm_inference_1.solve(givens, Conventions())
+
+
+def test_rates_below_one_are_still_positive() -> None:
+    # a ridge of 0.5 / 0.25 = 2 FLOP/byte: reached by decode at batch 1 already
+    givens = {**llm_inference_1.SHEET_GIVENS, "gpu.peak": 0.5, "gpu.bandwidth": 0.25}
+    assert llm_inference_1.solve(givens, Conventions()).answers["q5.a"] == 2.0
+
+
+def test_solution_records_what_it_was_solved_for() -> None:
+    givens = {**llm_inference_1.SHEET_GIVENS, "inference.batch": 1}
+    cv = Conventions(bias=True)
+    solution = llm_inference_1.solve(givens, cv)
+    assert solution.assignment == "llm-inference-1"
+    assert solution.givens == givens
+    assert solution.conventions is cv
+
+
 def test_sheet_givens_are_exactly_the_declared_ones() -> None:
     llm_inference_1.check_givens(llm_inference_1.SHEET_GIVENS)  # raises on failure
     assert set(llm_inference_1.SHEET_GIVENS) == set(llm_inference_1.GIVEN_TYPES)

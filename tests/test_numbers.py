@@ -197,6 +197,22 @@ def test_rejected_numbers(text: str, unit: str, fragment: str) -> None:
     assert "\n" not in caught.value.message
 
 
+@pytest.mark.parametrize(
+    ("text", "symbols", "readings"),
+    [
+        ("2 K", SHEET, ("2*K", "2*1000")),  # the kernel size, or K as a bare kilo
+        ("2 K FLOP", SHEET, ("2*K FLOP", "2*1000 FLOP")),  # a unit after it settles nothing
+        ("2 s", {"s": 4.0}, ("2*s", "(2) s")),  # a unit that is no prefix: 2 seconds
+    ],
+)
+def test_a_symbol_that_is_also_a_unit_offers_both_readings(
+    text: str, symbols: dict[str, float], readings: tuple[str, str]
+) -> None:
+    with pytest.raises(AnswerFormatError) as caught:
+        read_number(text, unit="FLOP", symbols=symbols)
+    assert caught.value.readings == readings
+
+
 @pytest.mark.parametrize(("text", "expected"), HOSTILE, ids=lambda v: repr(v)[:40])
 def test_hostile_answers_are_bounded(text: str, expected: float | str) -> None:
     start = time.perf_counter()

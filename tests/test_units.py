@@ -183,6 +183,33 @@ def test_inverse_units_read_by_pint_are_turned_over(
     assert converted.value == pytest.approx(expected, rel=1e-12)
 
 
+# FLOPS (capital S, a rate) where a count is wanted, in a unit only pint reads: read as the
+# plural of FLOP, with a note. Other units pint reads carry no note.
+PINT_NOTES = [
+    (2, "GFLOPS/KiB", "FLOP/byte", 2e9 / 1024, "FLOPS means FLOP per second; read here as FLOP."),
+    (2, "TFLOPS/GB", "FLOP/byte", 2000.0, "FLOPS means FLOP per second; read here as FLOP."),
+    (2, "TFLOPs", "FLOP/s", 2e12, None),  # the plural of FLOP before /s: a rate
+    (2, "MFLOPs/ms", "FLOP/s", 2e9, None),
+]
+
+
+@pytest.mark.parametrize(("value", "unit_text", "target", "expected", "note"), PINT_NOTES)
+def test_units_read_by_pint_and_their_note(
+    value: float, unit_text: str, target: str, expected: float, note: str | None
+) -> None:
+    converted = convert(value, unit_text, target)
+    assert converted.value == pytest.approx(expected, rel=1e-12)
+    assert converted.note == note
+    assert not converted.inverted
+
+
+def test_operation_words_are_flop_only_where_flop_is_wanted() -> None:
+    assert to_unit(2, "k operations", "FLOP") == 2000.0  # 2 thousand operations
+    assert to_unit(3, "multiplications", "FLOP") == 3.0
+    with pytest.raises(AnswerFormatError, match="is a plain count; this question wants an amount"):
+        to_unit(2, "k operations", "byte")
+
+
 @pytest.mark.parametrize(("value", "unit_text", "target", "fragment"), REJECTED)
 def test_rejected_units(value: float, unit_text: str, target: str, fragment: str) -> None:
     start = time.perf_counter()
