@@ -383,6 +383,9 @@ def test_simple_units_are_read_without_pint(monkeypatch: pytest.MonkeyPatch) -> 
         assert to_unit(1.8, "MFLOP", "FLOP") == 1.8e6
         assert to_unit(785.1, "KiB", "byte") == 803942.4
         assert to_unit(250, "FLOP/B", "FLOP/byte") == 250.0
+        assert to_unit(1.8, "MFLOPS", "FLOP") == 1.8e6  # FLOPS as the plural of FLOP
+        inverse = convert(4, "B/FLOP", "FLOP/byte")  # 4 bytes a FLOP: 0.25 FLOP/byte
+        assert (inverse.value, inverse.inverted) == (0.25, True)
     finally:
         _units._unit_factor.cache_clear()  # no factor found without pint stays cached
 
