@@ -183,6 +183,13 @@ def test_inverse_units_read_by_pint_are_turned_over(
     assert converted.value == pytest.approx(expected, rel=1e-12)
 
 
+def test_a_simple_inverse_unit_scales_by_both_sizes() -> None:
+    # 2 KiB a FLOP = 2048 bytes a FLOP: 1/2048 FLOP/byte, 1/2,048,000 kFLOP/byte
+    converted = convert(2, "KiB/FLOP", "kFLOP/byte")
+    assert converted.inverted
+    assert converted.value == pytest.approx(1 / 2_048_000, rel=1e-12)
+
+
 # FLOPS (capital S, a rate) where a count is wanted, in a unit only pint reads: read as the
 # plural of FLOP, with a note. Other units pint reads carry no note.
 PINT_NOTES = [
