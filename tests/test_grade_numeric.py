@@ -153,6 +153,32 @@ def test_feedback_of_each_outcome(
     assert part.feedback == feedback
 
 
+@pytest.mark.parametrize(
+    ("part_id", "text", "hint"),
+    [
+        # the hint, shown where the feedback would give the answer away, says only the window
+        # (the sheet's close_rtol, 5 %), not how far off the value is
+        ("q2.a", "6.7e4", "Close (within 5%) but not right: check your arithmetic or rounding."),
+        (
+            "q1.a",
+            "3e2",
+            "Close (within 5%) but rounded too far: give at least 2 significant figures.",
+        ),
+        # 4 = 1000 / 250: the ridge turned over; the hint does not name the formula
+        (
+            "q3.a",
+            "4",
+            "Peak and bandwidth are swapped: check which one the turning point divides by which "
+            "(its unit, FLOP/byte, tells).",
+        ),
+    ],
+)
+def test_hint_of_each_outcome_that_has_one(
+    grade_answers: GradeAnswers, part_id: str, text: str, hint: str
+) -> None:
+    assert grade_answers({part_id: text}).part(part_id).hint == hint
+
+
 def test_carried_forward_feedback_names_each_earlier_answer(grade_answers: GradeAnswers) -> None:
     # q1.b in MACs and q5.conv.bytes in elements: 903,168 / 200,992 = 4.4935
     result = grade_answers(

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from reference import decoder_layer, devices, kv_cache, llm_inference
+from reference.argument_checks import positive_int, positive_number
 from reference.decoder_layer import DecoderLayer
 
 # 8 wide, 2 heads of 4, MLP 16 wide: every formula is quick and every count a small number.
@@ -282,6 +283,40 @@ OPTION_VALUES: list[tuple[str, Callable[[], object], object]] = [
 ]
 
 
+# The turning batch of SMALL: W = 4 x 8 x 8 + 2 x 8 x 16 = 512 weights, F = 2 W = 1024 FLOPs a
+# token, A = 4 x (8 + 8) + 2 x (8 + 16) = 112 activations a token. With a ridge R of 8 FLOP/byte
+# and 1 byte an element, b F / (W + b A) >= R from b = R W / (F - R A) = 4096 / 128 = 32 on.
+RIDGE_8 = {"layer": SMALL, "peak": 8e9, "bandwidth": 1e9, "bytes_per_element": 1}
+
+
+def _batch(**options: object) -> Callable[[], object]:
+    return lambda: llm_inference.critical_batch(**{**RIDGE_8, **options})
+
+
+OPTION_VALUES += [
+    ("turning batch", _batch(), 32),  # exactly 32: a tie, reached under the compute rule
+    ("turning batch, ties to memory", _batch(tie_rule="memory"), 33),
+    # 2k-1: F = 4 x 8 x 15 + 16 x 15 + 8 x 31 = 968; 4096 / (968 - 896) = 56.9
+    ("turning batch, 2k-1", _batch(dot_product_ops="2k-1"), 57),
+    # biases: 56 outputs, W = 568, F = 1080; 8 x 568 / (1080 - 896) = 24.7
+    ("turning batch, bias", _batch(bias=True), 25),
+    ("turning batch, weights only", _batch(activation_bytes=False), 4),  # 4096 / 1024
+    ("turning batch, fused qkv", _batch(qkv_byte_model="fused"), 16),  # A = 96: 4096 / 256
+    # R = 1023.5 / 112: F - R A = 0.5, b = 1023.5 x 512 / (112 x 0.5) = 9357.7
+    (
+        "turning batch, gain of one half",
+        _batch(peak=1023.5, bandwidth=112),
+        9358,
+    ),
+]
+
+
+def test_a_ridge_decode_only_approaches_is_never_reached() -> None:
+    # R = 64 / 7 = F / A exactly: the intensity tends to R and never reaches it
+    with pytest.raises(ValueError, match=r"^decode never becomes compute-bound: .* 9\.143 FLOP"):
+        llm_inference.critical_batch(**{**RIDGE_8, "peak": 64, "bandwidth": 7})
+
+
 @pytest.mark.parametrize(
     ("call", "expected"), [o[1:] for o in OPTION_VALUES], ids=[o[0] for o in OPTION_VALUES]
 )
@@ -289,3 +324,10 @@ def test_options_change_the_value_as_worked_out_by_hand(
     call: Callable[[], object], expected: object
 ) -> None:
     assert call() == pytest.approx(expected, rel=1e-12)
+
+
+def test_the_checks_accept_their_least_values() -> None:
+    assert positive_int("n", 1) == 1
+    assert positive_number("rate", 1) == 1.0
+    assert positive_number("rate", 0.5) == 0.5
+    assert positive_number("rate", 5e-324) == 5e-324  # the least positive float
