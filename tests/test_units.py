@@ -183,6 +183,12 @@ def test_inverse_units_read_by_pint_are_turned_over(
     assert converted.value == pytest.approx(expected, rel=1e-12)
 
 
+def test_an_inverse_unit_cannot_turn_zero() -> None:
+    with pytest.raises(AnswerFormatError) as caught:
+        convert(0, "B/FLOP", "FLOP/byte")
+    assert caught.value.message == "'B/FLOP' is the inverse of FLOP/byte, and 0 cannot be turned"
+
+
 def test_a_simple_inverse_unit_scales_by_both_sizes() -> None:
     # 2 KiB a FLOP = 2048 bytes a FLOP: 1/2048 FLOP/byte, 1/2,048,000 kFLOP/byte
     converted = convert(2, "KiB/FLOP", "kFLOP/byte")

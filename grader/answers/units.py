@@ -147,7 +147,7 @@ def convert(value: float, unit_text: str, target: str) -> Conversion:
         return Conversion(_finite(value * factor), note)
     if value == 0:
         raise AnswerFormatError(f"'{written}' is the inverse of {target}, and 0 cannot be turned")
-    return Conversion(_finite(1.0 / (value * factor)), note, True)
+    return Conversion(_finite(1.0 / (value * factor)), inverted=True)  # an inverse has no note
 
 
 def to_unit(value: float, unit_text: str, target: str) -> float:
