@@ -153,6 +153,32 @@ def test_feedback_of_each_outcome(
     assert part.feedback == feedback
 
 
+@pytest.mark.parametrize(
+    ("part_id", "text", "hint"),
+    [
+        # the hint, shown where the feedback would give the answer away, says only the window
+        # (the sheet's close_rtol, 5 %), not how far off the value is
+        ("q2.a", "6.7e4", "Close (within 5%) but not right: check your arithmetic or rounding."),
+        (
+            "q1.a",
+            "3e2",
+            "Close (within 5%) but rounded too far: give at least 2 significant figures.",
+        ),
+        # 4 = 1000 / 250: the ridge turned over; the hint does not name the formula
+        (
+            "q3.a",
+            "4",
+            "Peak and bandwidth are swapped: check which one the turning point divides by which "
+            "(its unit, FLOP/byte, tells).",
+        ),
+    ],
+)
+def test_hint_of_each_outcome_that_has_one(
+    grade_answers: GradeAnswers, part_id: str, text: str, hint: str
+) -> None:
+    assert grade_answers({part_id: text}).part(part_id).hint == hint
+
+
 def test_carried_forward_feedback_names_each_earlier_answer(grade_answers: GradeAnswers) -> None:
     # q1.b in MACs and q5.conv.bytes in elements: 903,168 / 200,992 = 4.4935
     result = grade_answers(
@@ -190,6 +216,27 @@ def test_carried_forward_feedback_names_each_earlier_answer(grade_answers: Grade
 )
 def test_size_hint(value: float, expected: float, hint: str) -> None:
     assert grade_numeric._size_hint(value, expected) == hint
+
+
+@pytest.mark.parametrize(
+    ("computed", "written", "shown"),
+    [
+        # the usual four decimals show both as 0; 5 significant figures tell them apart
+        (0.0000123, 0.0000124, ("0.0000123", "0.0000124")),
+        (-0.0000123, -0.0000124, ("-0.0000123", "-0.0000124")),  # the size of a negative
+        # 0 has no significant figures: it stays 0; 1e-9 to 5 figures is 13 decimals, 1.0000e-9
+        (0.0, 1e-9, ("0", "0.000000001")),
+        # 123,456.7 both with four decimals and with 5 to 10 figures; 11 figures are 5 decimals
+        (123456.70001, 123456.70002, ("123,456.70001", "123,456.70002")),
+        # 1 and the next float agree to 16 figures: shown as usual, nothing better to show
+        (1.0, 1.0000000000000002, ("1", "1")),
+    ],
+)
+def test_numbers_shown_alike_get_the_digits_that_differ(
+    computed: float, written: float, shown: tuple[str, str]
+) -> None:
+    """In the note about an expression that disagrees with its stated result."""
+    assert grade_numeric._distinct(computed, written) == shown
 
 
 # --- policies other than the bundled sheet's ---------------------------------------------------

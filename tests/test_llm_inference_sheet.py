@@ -9,9 +9,12 @@ those numbers, written from the definitions in the sheet's text (never the solve
 from __future__ import annotations
 
 import ast
+import json
 import math
 import operator
+import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -388,6 +391,27 @@ def test_bad_given_is_refused_by_name(name: str, bad: object, message: str) -> N
         llm_inference_1.solve(givens, Conventions())  # type: ignore[arg-type]
 
 
+def test_missing_givens_are_all_named_in_order() -> None:
+    givens = {k: v for k, v in llm_inference_1.SHEET_GIVENS.items() if not k.startswith("gpu.")}
+    with pytest.raises(ValueError, match=r"^missing givens: gpu\.bandwidth, gpu\.peak$"):
+        llm_inference_1.solve(givens, Conventions())
+
+
+def test_rates_below_one_are_still_positive() -> None:
+    # a ridge of 0.5 / 0.25 = 2 FLOP/byte: reached by decode at batch 1 already
+    givens = {**llm_inference_1.SHEET_GIVENS, "gpu.peak": 0.5, "gpu.bandwidth": 0.25}
+    assert llm_inference_1.solve(givens, Conventions()).answers["q5.a"] == 2.0
+
+
+def test_solution_records_what_it_was_solved_for() -> None:
+    givens = {**llm_inference_1.SHEET_GIVENS, "inference.batch": 1}
+    cv = Conventions(bias=True)
+    solution = llm_inference_1.solve(givens, cv)
+    assert solution.assignment == "llm-inference-1"
+    assert solution.givens == givens
+    assert solution.conventions is cv
+
+
 def test_sheet_givens_are_exactly_the_declared_ones() -> None:
     llm_inference_1.check_givens(llm_inference_1.SHEET_GIVENS)  # raises on failure
     assert set(llm_inference_1.SHEET_GIVENS) == set(llm_inference_1.GIVEN_TYPES)
@@ -443,3 +467,78 @@ def test_steps_name_a_formula_and_unit() -> None:
     turning = solution.step("q5.d").substitution
     threshold = 2 * RIDGE * W / (F - 2 * RIDGE * A)
     assert turning.endswith(f"= ⌈{threshold:.4f}⌉"), turning
+
+
+# --- the text of the worked steps -----------------------------------------------------------------
+# The substitutions above are checked by their arithmetic only; these are the words a student
+# reads, worked out by hand for the sheet (W = 201,326,592 weights, A = 73,728 activations per
+# token, 402,653,184 FLOPs per token, a cache of 2048 x 16,384 bytes per sequence).
+
+SHEET_TEXT = {
+    "q4.a": (
+        "(q3.a + q3.b) / ((W + A) × bytes), W weights, A activations",
+        "1 × 402,653,184 / ((201,326,592 + 1 × 73,728) × 2)",
+    ),
+    "q4.b": (
+        "b × (q3.a + q3.b) / ((W + b × A) × bytes), W weights, A activations",
+        "16 × 402,653,184 / ((201,326,592 + 16 × 73,728) × 2)",
+    ),
+    "q4.c": (
+        "L × (q3.a + q3.b) / ((W + L × A) × bytes), W weights, A activations",
+        "2048 × 402,653,184 / ((201,326,592 + 2048 × 73,728) × 2)",
+    ),
+    # 33,554,432 FLOPs over the cache, 33,554,432 bytes, and the query and output, 16,384 bytes
+    "q4.d": ("q3.e / ((2 × L × d + 2 × d) × bytes)", "33,554,432 / 33,570,816"),
+    "q5.a": ("peak / bandwidth", "312 TFLOP/s / 2,039 GB/s"),
+    # weights 12 x 4096² x 2 bytes; the caches of 16 sequences, 16 x 33,554,432 bytes
+    "q6.a": (
+        "q1.c (weights, read once) + q2.c (every sequence's cache)",
+        "402,653,184 + 536,870,912",
+    ),
+    # 939,524,096 / 2039e9 s = 460.7769... µs; 32 layers: 14.7449 ms
+    "q6.b": ("q6.a / bandwidth", "939,524,096 B / 2,039 GB/s = 460.7769 µs"),
+    "q6.c": ("N × q6.b", "32 × 460.7769 µs = 14.7449 ms"),
+}
+
+
+@pytest.mark.parametrize(("part", "text"), list(SHEET_TEXT.items()), ids=list(SHEET_TEXT))
+def test_worked_step_text_by_hand(part: str, text: tuple[str, str]) -> None:
+    step = llm_inference_1.solve(llm_inference_1.SHEET_GIVENS, Conventions()).step(part)
+    assert (step.formula, step.substitution) == text
+
+
+def test_worked_step_text_without_activation_traffic_by_hand() -> None:
+    solution = llm_inference_1.solve(
+        llm_inference_1.SHEET_GIVENS, Conventions(activation_bytes=False)
+    )
+    assert solution.step("q4.a").formula == "(q3.a + q3.b) / (W × bytes), W weights"
+    assert solution.step("q4.b").formula == "b × (q3.a + q3.b) / (W × bytes), W weights"
+    assert solution.step("q4.b").substitution == "16 × 402,653,184 / (201,326,592 × 2)"
+    # the cache alone: 2 x 2048 x 4096 elements of 2 bytes
+    assert solution.step("q4.d").formula == "q3.e / ((2 × L × d) × bytes)"
+    assert solution.step("q4.d").substitution == "33,554,432 / 33,554,432"
+
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "solution" / "llm-inference-1.json"
+TEXT_CASES = [
+    ("sheet", Conventions(), {}),
+    ("tie_rule_memory", Conventions(tie_rule="memory"), {}),
+    *((a[0], a[1], a[2]) for a in ALTERNATIVES),
+]
+
+
+def test_worked_solution_text_is_the_reviewed_one() -> None:
+    """The whole text under every alternative (``UPDATE_GOLDEN=1`` rewrites it; review the
+    diff), so that a changed word, symbol or unit shows up where no test above looks."""
+    got = {
+        case: [
+            [step.part_id, step.formula, step.substitution, step.unit]
+            for step in llm_inference_1.solve(
+                {**llm_inference_1.SHEET_GIVENS, **changes}, conventions
+            ).steps
+        ]
+        for case, conventions, changes in TEXT_CASES
+    }
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.write_text(json.dumps(got, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    assert got == json.loads(GOLDEN.read_text("utf-8"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 from types import ModuleType
 
@@ -27,7 +28,7 @@ def _results(reference_killed: int, reference_alive: int, grader_alive: int) -> 
         results[f"reference.roofline.x_bound_verdict__mutmut_{i}"] = "survived"
     results["grader.grading.compare.xǁThingǁmethod__mutmut_1"] = "timeout"  # a hang is detected
     for i in range(grader_alive):
-        results[f"grader.compare.x_is_close__mutmut_{i}"] = "no tests"
+        results[f"grader.grading.compare.x_is_close__mutmut_{i}"] = "no tests"
     return results
 
 
@@ -86,3 +87,50 @@ def test_a_partial_run_is_summed_up_not_listed() -> None:
     assert any(line.startswith("2 mutants not checked") for line in lines)
     assert not any("x_conv_flops__mutmut_5" in line for line in lines)
     assert not any("killed or gone" in line for line in lines)
+
+
+_ROW = re.compile(
+    r"^\| (?P<name>[^|]+?) \| (?P<mutants>[\d,]+) \| (?P<killed>[\d,]+) \([\d.]+ %\) "
+    r"\| (?P<alive>\d+) \|$"
+)
+
+
+def _recorded_score() -> list[tuple[str, int, int, int]]:
+    """The score table in the README's "Mutation testing" section: name, mutants, killed,
+    survivors per row."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme.split("## Mutation testing", 1)[1].split("\n## ", 1)[0]
+    rows = []
+    for line in section.splitlines():
+        if m := _ROW.match(line):
+            counts = (int(m[k].replace(",", "")) for k in ("mutants", "killed", "alive"))
+            rows.append((m["name"].strip("*` "), *counts))
+    return rows
+
+
+def test_the_recorded_score_adds_up() -> None:
+    """The README's figures are copied from a run by hand: each group is the sum of its
+    modules, the overall row the sum of the groups, every module in a group of the tool, and
+    no fewer survivors than mutation-survivors.md lists as equivalent."""
+    tool = _tool()
+    rows = _recorded_score()
+    assert rows, "no score table in the README's Mutation testing section"
+    groups = {label.split(" (")[0]: prefix for label, prefix in tool.GROUPS.items()}
+    totals = [0, 0, 0]
+    current: list[int] | None = None
+    for name, mutants, killed, alive in rows:
+        assert killed + alive == mutants, name
+        if name in groups or name == "overall":
+            if current is not None:
+                assert current == [0, 0, 0], f"the modules above {name} do not add up"
+            if name == "overall":
+                assert [mutants, killed, alive] == totals
+                continue
+            current = [mutants, killed, alive]
+            prefix = groups[name]
+            totals = [t + v for t, v in zip(totals, (mutants, killed, alive), strict=True)]
+        else:
+            assert current is not None and name.startswith(prefix), name
+            current = [c - v for c, v in zip(current, (mutants, killed, alive), strict=True)]
+    assert rows[-1][0] == "overall"
+    assert rows[-1][3] >= len(tool.listed_survivors(ROOT / "mutation-survivors.md"))

@@ -118,7 +118,10 @@ REJECTED = [
     ("1,806 336", "FLOP", "cannot read '1,806 336': it mixes"),
     ("1.5.2", "1", "more than one decimal mark"),
     ("1806,336,000", "1", "a thousands group has at most three"),
-    ("2 K", "1", "K is a symbol of the sheet and also a unit"),
+    ("2 K", "1", "'2 K' is ambiguous: K is a symbol of the sheet and also a unit"),
+    # the answer is quoted whole up to 40 characters, else its first 39 and an ellipsis
+    ("1+" * 18 + "22 K", "1", f"'{'1+' * 18}22 K' is ambiguous: K is a symbol"),
+    ("1+" * 19 + "2 K", "1", f"'{'1+' * 19}2…' is ambiguous: K is a symbol"),
     ("1/2 L", "1", "ambiguous"),
     ("2*q", "FLOP", "unknown symbol 'q'; allowed: C, H, K, L, W, d"),
     ("q", "FLOP", "unknown symbol 'q'"),
@@ -192,6 +195,22 @@ def test_rejected_numbers(text: str, unit: str, fragment: str) -> None:
         read_number(text, unit=unit, symbols=SHEET)
     assert fragment in caught.value.message
     assert "\n" not in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "symbols", "readings"),
+    [
+        ("2 K", SHEET, ("2*K", "2*1000")),  # the kernel size, or K as a bare kilo
+        ("2 K FLOP", SHEET, ("2*K FLOP", "2*1000 FLOP")),  # a unit after it settles nothing
+        ("2 s", {"s": 4.0}, ("2*s", "(2) s")),  # a unit that is no prefix: 2 seconds
+    ],
+)
+def test_a_symbol_that_is_also_a_unit_offers_both_readings(
+    text: str, symbols: dict[str, float], readings: tuple[str, str]
+) -> None:
+    with pytest.raises(AnswerFormatError) as caught:
+        read_number(text, unit="FLOP", symbols=symbols)
+    assert caught.value.readings == readings
 
 
 @pytest.mark.parametrize(("text", "expected"), HOSTILE, ids=lambda v: repr(v)[:40])

@@ -12,7 +12,7 @@ from bounds import time_bound
 from grader.answers import units as _units
 from grader.answers.numbers import read_number
 from grader.answers.simple_units import simple_factor
-from grader.answers.units import split_number_unit, to_unit
+from grader.answers.units import convert, split_number_unit, to_unit
 from grader.errors import AnswerFormatError
 
 SYMBOLS = {"L", "d", "C", "H", "W", "K"}
@@ -162,6 +162,65 @@ SPLITS = [
 @pytest.mark.parametrize(("value", "unit_text", "target", "expected"), CONVERSIONS)
 def test_conversions(value: float, unit_text: str, target: str, expected: float) -> None:
     assert to_unit(value, unit_text, target) == pytest.approx(expected, rel=1e-12)
+
+
+# Units of the inverse dimension turn the value over. The simple ones (B/FLOP, s/byte) are read
+# without pint; these are left to pint, whose reading must turn them over too.
+INVERSES = [
+    (4, "ns/FLOP", "FLOP/s", 2.5e8),  # 4e-9 s a FLOP: 1 / 4e-9
+    (4, "ms/TFLOP", "FLOP/s", 2.5e14),  # 4e-3 s per 1e12 FLOP: 1e12 / 4e-3
+    (4, "byte/kFLOP", "FLOP/byte", 250.0),  # 4 bytes per 1000 FLOP
+    (0.5, "byte per FLOP", "FLOP/byte", 2.0),
+]
+
+
+@pytest.mark.parametrize(("value", "unit_text", "target", "expected"), INVERSES)
+def test_inverse_units_read_by_pint_are_turned_over(
+    value: float, unit_text: str, target: str, expected: float
+) -> None:
+    converted = convert(value, unit_text, target)
+    assert converted.inverted
+    assert converted.value == pytest.approx(expected, rel=1e-12)
+
+
+def test_an_inverse_unit_cannot_turn_zero() -> None:
+    with pytest.raises(AnswerFormatError) as caught:
+        convert(0, "B/FLOP", "FLOP/byte")
+    assert caught.value.message == "'B/FLOP' is the inverse of FLOP/byte, and 0 cannot be turned"
+
+
+def test_a_simple_inverse_unit_scales_by_both_sizes() -> None:
+    # 2 KiB a FLOP = 2048 bytes a FLOP: 1/2048 FLOP/byte, 1/2,048,000 kFLOP/byte
+    converted = convert(2, "KiB/FLOP", "kFLOP/byte")
+    assert converted.inverted
+    assert converted.value == pytest.approx(1 / 2_048_000, rel=1e-12)
+
+
+# FLOPS (capital S, a rate) where a count is wanted, in a unit only pint reads: read as the
+# plural of FLOP, with a note. Other units pint reads carry no note.
+PINT_NOTES = [
+    (2, "GFLOPS/KiB", "FLOP/byte", 2e9 / 1024, "FLOPS means FLOP per second; read here as FLOP."),
+    (2, "TFLOPS/GB", "FLOP/byte", 2000.0, "FLOPS means FLOP per second; read here as FLOP."),
+    (2, "TFLOPs", "FLOP/s", 2e12, None),  # the plural of FLOP before /s: a rate
+    (2, "MFLOPs/ms", "FLOP/s", 2e9, None),
+]
+
+
+@pytest.mark.parametrize(("value", "unit_text", "target", "expected", "note"), PINT_NOTES)
+def test_units_read_by_pint_and_their_note(
+    value: float, unit_text: str, target: str, expected: float, note: str | None
+) -> None:
+    converted = convert(value, unit_text, target)
+    assert converted.value == pytest.approx(expected, rel=1e-12)
+    assert converted.note == note
+    assert not converted.inverted
+
+
+def test_operation_words_are_flop_only_where_flop_is_wanted() -> None:
+    assert to_unit(2, "k operations", "FLOP") == 2000.0  # 2 thousand operations
+    assert to_unit(3, "multiplications", "FLOP") == 3.0
+    with pytest.raises(AnswerFormatError, match="is a plain count; this question wants an amount"):
+        to_unit(2, "k operations", "byte")
 
 
 @pytest.mark.parametrize(("value", "unit_text", "target", "fragment"), REJECTED)
@@ -337,6 +396,9 @@ def test_simple_units_are_read_without_pint(monkeypatch: pytest.MonkeyPatch) -> 
         assert to_unit(1.8, "MFLOP", "FLOP") == 1.8e6
         assert to_unit(785.1, "KiB", "byte") == 803942.4
         assert to_unit(250, "FLOP/B", "FLOP/byte") == 250.0
+        assert to_unit(1.8, "MFLOPS", "FLOP") == 1.8e6  # FLOPS as the plural of FLOP
+        inverse = convert(4, "B/FLOP", "FLOP/byte")  # 4 bytes a FLOP: 0.25 FLOP/byte
+        assert (inverse.value, inverse.inverted) == (0.25, True)
     finally:
         _units._unit_factor.cache_clear()  # no factor found without pint stays cached
 

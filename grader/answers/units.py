@@ -147,7 +147,7 @@ def convert(value: float, unit_text: str, target: str) -> Conversion:
         return Conversion(_finite(value * factor), note)
     if value == 0:
         raise AnswerFormatError(f"'{written}' is the inverse of {target}, and 0 cannot be turned")
-    return Conversion(_finite(1.0 / (value * factor)), note, True)
+    return Conversion(_finite(1.0 / (value * factor)), inverted=True)  # an inverse has no note
 
 
 def to_unit(value: float, unit_text: str, target: str) -> float:
@@ -233,8 +233,9 @@ def _conversion_factor(text: str, written: str, target: str) -> tuple[float, str
     if simple is not None:
         return simple, None, False
     plural = _FLOPS_CAPITAL.sub(r"\1FLOP", text)
-    if plural != text and simple_factor(plural, target) is not None:
-        return simple_factor(plural, target) or 0.0, _FLOPS_NOTE, False
+    as_plural = simple_factor(plural, target) if plural != text else None
+    if as_plural is not None:
+        return as_plural, _FLOPS_NOTE, False
     inverse = simple_inverse_factor(text, target)
     if inverse is not None:
         return inverse, None, True

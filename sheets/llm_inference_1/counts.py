@@ -78,7 +78,7 @@ class Sheet:
         )
 
 
-_SYMBOL = re.compile(r"\b(d_ff|d_head|d|h|L|b|N|bytes)\b")
+_SYMBOL = re.compile(r"\b(d_ff|d_head|d|h|L|bytes)\b")  # the symbols these formulas use
 
 
 def _texts(s: Sheet, formula: str, note: str = "") -> tuple[str, str]:
@@ -90,8 +90,6 @@ def _texts(s: Sheet, formula: str, note: str = "") -> tuple[str, str]:
         "d": s.d,
         "h": s.h,
         "L": s.context,
-        "b": s.batch,
-        "N": s.n_layers,
         "bytes": s.bpe,
     }
     numbers = _SYMBOL.sub(lambda match: str(values[match.group(1)]), formula)

@@ -19,6 +19,8 @@ turning batch (163) is a real computation, not the ridge rounded up.
 
 from __future__ import annotations
 
+import math
+
 from reference.conventions import Conventions
 from reference.solution import Givens, Solution
 from sheets.llm_inference_1 import counts, roofline_steps
@@ -82,5 +84,5 @@ def check_givens(givens: Givens) -> None:
             raise ValueError(f"given {name} must be a number, not {value!r}")
         if kind is int and not (isinstance(value, int) and value > 0):
             raise ValueError(f"given {name} must be a positive whole number, not {value!r}")
-        if kind is float and not (isinstance(value, int | float) and 0 < value < float("inf")):
+        if kind is float and not (isinstance(value, int | float) and 0 < value < math.inf):
             raise ValueError(f"given {name} must be a positive number, not {value!r}")
