@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from grader.cli.app import fail, main, pairs, sheet_option
+from grader.cli.variant_commands import seed_option
 from grader.errors import GraderError, OutputError
 
 
@@ -45,23 +46,65 @@ def sheets(as_json: bool) -> None:
     default=None,
     help="Write to this file instead of printing.",
 )
-def sheet(sheet_name: str | None, assignment: str | None, fmt: str, output: Path | None) -> None:
+@click.option(
+    "--student",
+    default=None,
+    metavar="ID",
+    help="This student's sheet: their variant's givens, and its code under the title.",
+)
+@click.option(
+    "--roster",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    default=None,
+    help="Every roster student's sheet, one file per student in --out-dir.",
+)
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="With --roster: the folder of the students' sheets (ID.md or ID.html).",
+)
+@seed_option()
+def sheet(
+    sheet_name: str | None,
+    assignment: str | None,
+    fmt: str,
+    output: Path | None,
+    student: str | None,
+    roster: Path | None,
+    out_dir: Path | None,
+    seed: str | None,
+) -> None:
     """Print a sheet's questions with its givens filled in.
 
     SHEET is an installed sheet's id or a sheet folder (default: the course's first).
+    With --student, the student's own variant of a sheet that declares variants (a course
+    seed is needed: --seed, or `seed:` in sheets/course.yaml).
 
     \b
     grader sheet my_sheet/          (a sheet folder of your own)
     grader sheet --format html -o questions.html
+    grader sheet llm-inference-1 --student s1234567 --seed perf-2026
+    grader sheet llm-inference-1 --roster class.csv --out-dir sheets-out --format html
     """
     from grader.reports.question_sheet import questions_html, questions_markdown
     from grader.run.pipeline import default_assignment
+    from grader.run.variant_outputs import roster_question_sheets, student_question_sheet
     from grader.sheets.solving import resolve_givens
 
     try:
-        spec = default_assignment(_one_sheet(sheet_name, assignment))
-        givens = resolve_givens(spec)
-        text = (questions_html if fmt == "html" else questions_markdown)(spec, givens)
+        named = _one_sheet(sheet_name, assignment)
+        _check_sheet_targets(student, roster, out_dir, output)
+        if roster is not None and out_dir is not None:
+            written = roster_question_sheets(named, roster, seed, out_dir, fmt)
+            click.echo(f"{out_dir}: {len(written)} question sheets")
+            return
+        if student is not None:
+            text = student_question_sheet(named, student, seed, fmt)
+        else:
+            spec = default_assignment(named)
+            givens = resolve_givens(spec)
+            text = (questions_html if fmt == "html" else questions_markdown)(spec, givens)
         if output is None:
             click.echo(text, nl=False)
             return
@@ -71,6 +114,18 @@ def sheet(sheet_name: str | None, assignment: str | None, fmt: str, output: Path
             raise OutputError(f"cannot write {output}: {error.strerror}") from None
     except GraderError as error:
         fail(error)
+
+
+def _check_sheet_targets(
+    student: str | None, roster: Path | None, out_dir: Path | None, output: Path | None
+) -> None:
+    """``--roster`` goes with ``--out-dir`` (and neither with --student or -o)."""
+    from grader.errors import UsageError
+
+    if (roster is None) != (out_dir is None):
+        raise UsageError("--roster and --out-dir go together (one file per roster student)")
+    if roster is not None and (student is not None or output is not None):
+        raise UsageError("--roster writes every student's sheet: not with --student or -o")
 
 
 @main.command()
