@@ -7,12 +7,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Literal
 
 import click
 
 from grader.cli.app import fail, main, pairs, sheet_option
 from grader.cli.variant_commands import seed_option
 from grader.errors import GraderError, OutputError
+from grader.run.selftest import DEFAULT_VARIANTS
 
 
 @main.command()
@@ -156,17 +158,35 @@ def givens(assignment: str | None, as_json: bool) -> None:
     "set_givens",
     multiple=True,
     metavar="NAME=VALUE",
-    help="Test with a given changed, units allowed (names: `grader givens`). Repeatable.",
+    help="Test with a given changed, units allowed (names: `grader givens`). Repeatable. "
+    "Changes the check of the sheet's own givens only, not its variants'.",
 )
-def selftest(sheet_name: str | None, assignment: str | None, set_givens: tuple[str, ...]) -> None:
+@click.option(
+    "--variants",
+    "variant_count",
+    default=str(DEFAULT_VARIANTS),
+    show_default=True,
+    metavar="N|all",
+    help="How many of a sheet's variants to check as well, spread evenly over its pool "
+    "(0: none; all: every one).",
+)
+def selftest(
+    sheet_name: str | None,
+    assignment: str | None,
+    set_givens: tuple[str, ...],
+    variant_count: str,
+) -> None:
     """Check a sheet as its author: texts, reference answers, alternatives.
 
     SHEET is an installed sheet's id or a sheet folder; without one, every installed sheet
     is checked. Every text must render for the givens, the reference answers must grade full
     marks, each alternative's value must be recognised as that alternative, and no two
-    alternatives of a part may have the same value.
+    alternatives of a part may have the same value. A sheet that declares variants is
+    checked the same way for a sample of its pool (the pool is the sheet's: no course seed
+    is needed), a row per variant.
 
-    Exit status: 0 every check passed, 1 a check failed, 2 a sheet that does not load.
+    Exit status: 0 every check passed, 1 a check failed (a variant's failures name its
+    code), 2 a sheet that does not load.
     """
     from grader.reports.selftest_view import selftest_table
     from grader.run.selftest import selftest as run_selftest
@@ -175,14 +195,26 @@ def selftest(sheet_name: str | None, assignment: str | None, set_givens: tuple[s
     try:
         named = _one_sheet(sheet_name, assignment)
         overrides = pairs("--set", set_givens)
+        count = _variant_count(variant_count)
         chosen = [named] if named is not None else bundled_assignment_ids()
         specs = [load_assignment(name) for name in chosen]  # every sheet loads, or exit 2
-        tests = [run_selftest(spec, overrides) for spec in specs]
+        tests = [run_selftest(spec, overrides, variants=count) for spec in specs]
     except GraderError as error:
         fail(error)
         return
     click.echo("\n\n".join(selftest_table(test) for test in tests))
     sys.exit(0 if all(test.passed for test in tests) else 1)
+
+
+def _variant_count(text: str) -> int | Literal["all"]:
+    """``--variants``: a number of variants (0 or more), or ``all``."""
+    from grader.errors import UsageError
+
+    if text.strip().lower() == "all":
+        return "all"
+    if text.strip().isdigit():
+        return int(text)
+    raise UsageError(f"--variants {text[:40]!r}: a number of variants (0 or more) or 'all'")
 
 
 def _one_sheet(argument: str | None, option: str | None) -> str | None:
