@@ -136,13 +136,13 @@ def _number_rules(assignment: Assignment, symbols: str) -> list[str]:
     if not numeric:
         return [f"Symbols you may use: {symbols}." if symbols else "", quoting]
     examples = _distinct(e for part in numeric for e in notation_examples(part))
-    expressions = [e for e in examples if _is_expression(e)][:2]
+    expressions = [e for e in examples if _is_expression(e, assignment.symbols)][:2]
     # The sheet's symbols in an expression (2*L*d), plain numbers first: no unit to think of.
     plain = [s for s, name in assignment.symbols.items() if not assignment.givens[name].unit]
     names = (plain or list(assignment.symbols))[:2]
     if names:
         expressions.append("*".join(["2", *names]))
-    with_unit = [e for e in examples if _has_unit(e)][:3]
+    with_unit = [e for e in examples if _has_unit(e, assignment.symbols)][:3]
     return [
         f"Numbers may be expressions: {', '.join(expressions)}." if expressions else "",
         f"Symbols you may use: {symbols}." if symbols else "",
@@ -179,14 +179,19 @@ def _distinct(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def _is_expression(example: str) -> bool:
-    """A number written as arithmetic (``5 × 5 × 16``), without a unit."""
-    return any(op in example for op in "×*^+") and not _has_unit(example)
+def _is_expression(example: str, symbols: Iterable[str]) -> bool:
+    """A number written as arithmetic (``5 × 5 × 16``, ``3*n``), without a unit."""
+    return any(op in example for op in "×*^+") and not _has_unit(example, symbols)
 
 
-def _has_unit(example: str) -> bool:
-    """A number with a unit after it (``1.2 MFLOP``); not a quoted number (``"12,5"``)."""
-    return not example.startswith('"') and any(c.isalpha() and c not in "eE" for c in example)
+def _has_unit(example: str, symbols: Iterable[str]) -> bool:
+    """A number with a unit after it (``1.2 MFLOP``): its last word has letters and is not
+    one of the sheet's symbols; never a quoted number (``"12,5"``)."""
+    words = example.split()
+    if example.startswith('"') or len(words) < 2:
+        return False
+    last = words[-1]
+    return any(c.isalpha() for c in last) and last not in set(symbols)
 
 
 def _comment(text: str, indent: str = "") -> list[str]:
