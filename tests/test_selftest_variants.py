@@ -149,3 +149,32 @@ def test_the_sample_is_spread_over_the_pool(size: int, count: int | str, places:
 def test_a_negative_sample_is_refused() -> None:
     with pytest.raises(UsageError, match="--variants -1"):
         sampled_variants(_pool(5), -1)
+
+
+def test_a_constraint_no_variant_satisfies_stops_the_selftest_with_its_name(
+    tmp_path: Path,
+) -> None:
+    # R*S is at most 12 x 10 = 120 in every variant: the constraint holds for none.
+    sheet = SHEET.replace(
+        "    grid.rows: [6, 2, 12]\n",
+        '    grid.rows: [6, 2, 12]\n  constraints:\n    many_cells: "q1.a > 500"\n',
+    )
+    code, out = grader("selftest", str(write_sheet(tmp_path / "never", sheet)))
+    assert code == 2 and "Traceback" not in out
+    assert "no variant satisfies many_cells ('q1.a > 500')" in out
+
+
+def test_a_students_sheet_of_a_folder_sheet_has_their_rows(tmp_path: Path) -> None:
+    folder = write_sheet(tmp_path / "tiny")
+    shown = {}
+    for n in range(40):
+        code, out = grader("sheet", str(folder), "--student", f"s{n}", "--seed", "t")
+        assert code == 0, out
+        found = re.search(r"\*\*Variant (V\w+)\*\* for student s\d+", out)
+        assert found, out
+        rows = {c: r for r, c in CODES.items()}[found.group(1)]
+        assert f"A grid of **{rows} x 10** cells." in out
+        shown[found.group(1)] = rows
+        if len(shown) == 3:
+            break
+    assert len(shown) == 3  # every variant of the pool reached some student
