@@ -11,8 +11,7 @@ from typing import Literal
 
 import click
 
-from grader.cli.app import fail, main, pairs, sheet_option
-from grader.cli.variant_commands import seed_option
+from grader.cli.app import fail, main, pairs, seed_option, sheet_option
 from grader.errors import GraderError, OutputError
 from grader.run.selftest import DEFAULT_VARIANTS
 
