@@ -221,9 +221,10 @@ def test_header_explains_notation_and_lists_the_symbols() -> None:
         "# { or [",
         "* & ! % @",
         "backtick",
-        "memory-bound or compute-bound",
+        "Choices: memory-bound or compute-bound.",
+        "Growth classes: O(L^3), cubic.",
         "MFLOP",
-        "KiB",
+        "MiB",
         "FLOP/byte",
         "= 110",
         '"1,234,567"',
@@ -261,7 +262,9 @@ def _numeric_value(part: Part, text: str) -> float:
     return read_number(text, unit=part.unit, symbols=symbols).value
 
 
-EXAMPLES = [(part, example) for part in ASSIGNMENT.parts for example in notation_examples(part)]
+EXAMPLES = [
+    (part, example) for part in ASSIGNMENT.parts for example in notation_examples(part, ASSIGNMENT)
+]
 
 
 @pytest.mark.parametrize(("part", "example"), EXAMPLES, ids=[f"{p.id}:{e}" for p, e in EXAMPLES])
@@ -283,7 +286,10 @@ def test_examples_are_accepted_notation_and_not_an_answer(part: Part, example: s
 
 def test_every_numeric_or_choice_part_has_examples() -> None:
     kinds = {"count", "real", "choice", "complexity"}
-    assert [p.id for p in ASSIGNMENT.parts if p.kind in kinds and not notation_examples(p)] == []
+    missing = [
+        p.id for p in ASSIGNMENT.parts if p.kind in kinds and not notation_examples(p, ASSIGNMENT)
+    ]
+    assert missing == []
 
 
 def _with_parts(*part_ids: str) -> Assignment:

@@ -29,6 +29,24 @@ TEMPLATE_NAME = "questions.html.j2"
 
 
 @dataclass(frozen=True)
+class VariantBanner:
+    """Whose variant a question sheet shows, printed under its title.
+
+    Attributes:
+        code: the variant's code (``V11X``).
+        student: the student's id (a valid id, see ``valid_student_id``).
+    """
+
+    code: str
+    student: str
+
+    @property
+    def instruction(self) -> str:
+        """What the student does with the code."""
+        return f'write `variant: "{self.code}"` in your answer file'
+
+
+@dataclass(frozen=True)
 class GivenRow:
     """One given as the sheet's table shows it."""
 
@@ -80,13 +98,20 @@ def given_rows(assignment: Assignment, givens: Mapping[str, GivenValue]) -> list
     return rows
 
 
-def questions_markdown(assignment: Assignment, givens: Mapping[str, GivenValue]) -> str:
-    """The question sheet as Markdown: the questions, then a table of the givens.
+def questions_markdown(
+    assignment: Assignment,
+    givens: Mapping[str, GivenValue],
+    banner: VariantBanner | None = None,
+) -> str:
+    """The question sheet as Markdown: the questions (with the student's variant code under
+    the title, when ``banner`` is given), then a table of the givens.
 
     Raises:
         AssignmentError: see :func:`questions_text`.
     """
     body = questions_text(assignment, givens).rstrip("\n")
+    if banner is not None:
+        body = _under_title(body, _banner_markdown(banner))
     lines = [
         body,
         "",
@@ -102,9 +127,14 @@ def questions_markdown(assignment: Assignment, givens: Mapping[str, GivenValue])
     return "\n".join(lines) + "\n"
 
 
-def questions_html(assignment: Assignment, givens: Mapping[str, GivenValue]) -> str:
+def questions_html(
+    assignment: Assignment,
+    givens: Mapping[str, GivenValue],
+    banner: VariantBanner | None = None,
+) -> str:
     """The question sheet as one standalone HTML page (no external CSS, JS or fonts), in the
-    look of the feedback reports.
+    look of the feedback reports; the student's variant code in a box at the top when
+    ``banner`` is given.
 
     Raises:
         AssignmentError: see :func:`questions_text`.
@@ -114,11 +144,37 @@ def questions_html(assignment: Assignment, givens: Mapping[str, GivenValue]) -> 
     # Raw HTML in the questions is shown as text, not passed through: the page is ours.
     parser = MarkdownIt("commonmark", {"html": False}).enable("table")
     text = questions_text(assignment, givens)
-    body = Markup(parser.render(text))
+    rendered = parser.render(text)
     titled = text.lstrip().startswith("# ")  # the questions' own heading is the page's
+    # The banner goes under the title: after the questions' own heading, when they have one
+    # (markdown-it writes it first, closed by the first ``</h1>``; raw HTML is off).
+    head, rest = "", rendered
+    if titled and "</h1>" in rendered:
+        end = rendered.index("</h1>") + len("</h1>")
+        head, rest = rendered[:end], rendered[end:]
     return _template().render(
-        assignment=assignment, body=body, titled=titled, givens=given_rows(assignment, givens)
+        assignment=assignment,
+        head=Markup(head),
+        body=Markup(rest),
+        titled=titled,
+        givens=given_rows(assignment, givens),
+        banner=banner,
     )
+
+
+def _banner_markdown(banner: VariantBanner) -> str:
+    return (
+        f"> **Variant {banner.code}** for student {banner.student} \u2014 {banner.instruction}. "
+        "Your numbers are your own: other students have other variants."
+    )
+
+
+def _under_title(body: str, paragraph: str) -> str:
+    """``paragraph`` after the questions' leading ``# `` title (at the top without one)."""
+    first, _, rest = body.lstrip("\n").partition("\n")
+    if first.startswith("# "):
+        return f"{first}\n\n{paragraph}\n\n{rest.lstrip(chr(10))}"
+    return f"{paragraph}\n\n{body}"
 
 
 def _cell(text: str) -> str:

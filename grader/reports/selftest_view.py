@@ -1,5 +1,6 @@
 """A sheet's self-test (:mod:`grader.run.selftest`) as a table: one row per part with the
-result of each kind of check, then every failure with what is wrong."""
+result of each kind of check, then (for a sheet with variants) one row per variant checked,
+then every failure with what is wrong, a variant's named by its code and givens."""
 
 from __future__ import annotations
 
@@ -22,6 +23,15 @@ class _Check(Protocol):
     def detail(self) -> str: ...
 
 
+class _VariantTest(Protocol):
+    @property
+    def code(self) -> str: ...
+    @property
+    def givens(self) -> str: ...
+    @property
+    def checks(self) -> Sequence[_Check]: ...
+
+
 class _SelfTest(Protocol):
     @property
     def sheet(self) -> str: ...
@@ -29,6 +39,10 @@ class _SelfTest(Protocol):
     def checks(self) -> Sequence[_Check]: ...
     @property
     def parts(self) -> Sequence[str]: ...
+    @property
+    def variants(self) -> Sequence[_VariantTest]: ...
+    @property
+    def pool_size(self) -> int: ...
 
 
 def selftest_table(test: _SelfTest) -> str:
@@ -48,14 +62,43 @@ def selftest_table(test: _SelfTest) -> str:
         if row  # a part nothing checks (a sketch without feedback texts) has no row
     ]
     lines = [f"Self-test of {test.sheet}", "", tabulate(table, headers=["Part", *columns])]
-    failures = [check for check in test.checks if not check.ok]
-    total = len(test.checks)
+    lines += _variant_lines(test)
+    failures = [
+        f"  {check.part}: {check.check}: {check.detail}" for check in test.checks if not check.ok
+    ]
+    for variant in test.variants:
+        failures += [
+            f"  variant {variant.code} ({variant.givens}): {check.part}: {check.check}: "
+            f"{check.detail}"
+            for check in variant.checks
+            if not check.ok
+        ]
+    total = len(test.checks) + sum(len(variant.checks) for variant in test.variants)
     if failures:
-        lines += ["", f"FAILED: {len(failures)} of {total} checks"]
-        lines += [f"  {check.part}: {check.check}: {check.detail}" for check in failures]
+        lines += ["", f"FAILED: {len(failures)} of {total} checks", *failures]
     else:
         lines += ["", f"passed: all {total} checks"]
     return "\n".join(lines)
+
+
+def _variant_lines(test: _SelfTest) -> list[str]:
+    """A row per variant checked: its code, givens, and how many of its checks passed."""
+    if not test.pool_size:
+        return []
+    checked = len(test.variants)
+    lines = [
+        "",
+        f"Variants: {checked} of the {test.pool_size} in the pool checked, each for the checks "
+        "above" + ("" if checked == test.pool_size else " (--variants N or all to check more)"),
+    ]
+    if not checked:
+        return lines
+    rows = []
+    for variant in test.variants:
+        passed = sum(check.ok for check in variant.checks)
+        result = "ok" if passed == len(variant.checks) else "FAIL"
+        rows.append([variant.code, variant.givens, f"{passed}/{len(variant.checks)}", result])
+    return [*lines, "", tabulate(rows, headers=["Variant", "Givens", "Passed", "Result"])]
 
 
 def _cell(results: list[bool]) -> str:

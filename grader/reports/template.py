@@ -7,8 +7,11 @@ than the grader where the grader reads several spellings (dotted keys, any lette
 operation names) and never rejects a file the grader reads without problems.
 
 Both are built from the assignment alone, never from the solution: the notation examples are
-each answer kind's (:mod:`grader.sheets.answer_kinds`), fixed per kind and unit and chosen to
-differ from the bundled sheets' answers (a test keeps it so).
+a part's own ``example`` when the sheet gives one, else its answer kind's
+(:mod:`grader.sheets.answer_kinds`: fixed per kind and unit and chosen to differ from the
+bundled sheets' answers, a test keeps it so; a choice's are its own choices, a growth class's
+are in its own variable). The header's notes say only what the sheet's parts need, with
+examples taken from those parts and the sheet's symbols: nothing of another sheet.
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ def answer_template(
         assignment: The assignment whose parts the file lists (for a variant, the sheet as
             it reads for that variant: its givens are shown).
         schema_url: Where editors find the JSON Schema; by default ``<id>.schema.json`` next to
-            the answer file (``grader schema > roofline-1.schema.json``).
+            the answer file (``grader schema > <id>.schema.json``).
         student_id: The student's id, filled in (a valid id: it is written as is).
         variant_code: The student's variant code, filled in.
 
@@ -72,17 +75,35 @@ def answer_template(
         "Left empty, the file name is used (s1234567.yaml gives s1234567)."
     )
     lines += [f'student: {{id: "{student_id or ""}", name: ""}}', "", "answers:"]
-    lines += _tree_lines(_part_tree(assignment.parts), depth=1)
+    lines += _tree_lines(_part_tree(_resolved(assignment)), depth=1)
     return "\n".join(lines) + "\n"
 
 
-def notation_examples(part: Part) -> tuple[str, ...]:
-    """Accepted spellings of an answer of this part's kind and unit that are not its answer.
+def notation_examples(part: Part, assignment: Assignment | None = None) -> tuple[str, ...]:
+    """Accepted spellings of an answer to this part that are not its answer: the part's own
+    ``example`` when the sheet gives one, else its kind's (for its unit, its choices, its
+    variable). A part naming one of ``assignment``'s vocabularies gets that vocabulary's
+    choices.
 
     Each is written as it goes into YAML (``"12,5"`` keeps its quotes); empty for kinds without
     a one-line example (operation counts, free text, sketches).
     """
+    if part.example:
+        return (part.example,)
+    if assignment is not None:
+        part = _with_vocabulary(part, assignment)
     return part.answer_kind.examples(part)
+
+
+def _with_vocabulary(part: Part, assignment: Assignment) -> Part:
+    """The part with the vocabulary it names (``choices: verdict``) written out."""
+    if isinstance(part.choices, str):
+        return part.model_copy(update={"choices": assignment.vocabulary(part)})
+    return part
+
+
+def _resolved(assignment: Assignment) -> list[Part]:
+    return [_with_vocabulary(part, assignment) for part in assignment.parts]
 
 
 def _header(assignment: Assignment) -> list[str]:
@@ -99,22 +120,78 @@ def _header(assignment: Assignment) -> list[str]:
         f"{symbol} = {name} ({assignment.givens[name].value})".replace(" ", _NO_BREAK)
         for symbol, name in assignment.symbols.items()
     )
-    expression = "2*L*d" if {"L", "d"} <= assignment.symbols.keys() else "2*64*128"
-    rules = [
-        f"Numbers may be expressions: 2 × 28 × 28 × 5 × 5 × 16, 3*64^2, {expression}.",
+    rules = [*_number_rules(assignment, symbols), *_kind_rules(assignment)]
+    lines += [f"- {rule}" for rule in rules if rule]
+    return [line for text in lines for line in _comment(text)] + [""]
+
+
+def _number_rules(assignment: Assignment, symbols: str) -> list[str]:
+    """How to write numbers, with examples from the sheet's numeric parts and symbols; the
+    quoting rule, which every answer meets."""
+    quoting = (
+        "Put an answer in quotes if it contains a comma, a colon, # { or [, or starts with "
+        '* & ! % @ or a backtick, e.g. answer: "12,5". Otherwise YAML misreads it.'
+    )
+    numeric = [part for part in _resolved(assignment) if part.answer_kind.numeric]
+    if not numeric:
+        return [f"Symbols you may use: {symbols}." if symbols else "", quoting]
+    examples = _distinct(e for part in numeric for e in notation_examples(part))
+    expressions = [e for e in examples if _is_expression(e, assignment.symbols)][:2]
+    # The sheet's symbols in an expression (2*L*d), plain numbers first: no unit to think of.
+    plain = [s for s, name in assignment.symbols.items() if not assignment.givens[name].unit]
+    names = (plain or list(assignment.symbols))[:2]
+    if names:
+        expressions.append("*".join(["2", *names]))
+    with_unit = [e for e in examples if _has_unit(e, assignment.symbols)][:3]
+    return [
+        f"Numbers may be expressions: {', '.join(expressions)}." if expressions else "",
         f"Symbols you may use: {symbols}." if symbols else "",
-        "With a unit: 1.2 MFLOP, 512.5 KiB, 12.5 FLOP/byte.",
+        f"With a unit: {', '.join(with_unit)}." if with_unit else "",
         "With a stated result: 2*10*11/2 = 110 (the result is graded, the expression shows "
         "your method).",
         'With thousands separators or a decimal comma, in quotes: "1,234,567", "12,5".',
-        "Put an answer in quotes if it contains a comma, a colon, # { or [, or starts with "
-        '* & ! % @ or a backtick, e.g. intensity: "12,5". Otherwise YAML misreads it.',
-        "Verdicts: memory-bound or compute-bound. Growth classes: O(L^3), cubic.",
-        "Sketches: an image file next to this file, e.g. {image: sketch.png}.",
-        "Free text: a paragraph on the indented lines under a |, or a list (one - per item).",
+        quoting,
     ]
-    lines += [f"- {rule}" for rule in rules if rule]
-    return [line for text in lines for line in _comment(text)] + [""]
+
+
+def _kind_rules(assignment: Assignment) -> list[str]:
+    """A note per kind of answer the sheet asks for beyond numbers, with its examples: the
+    choices of each vocabulary, a growth class in the part's variable."""
+    parts = _resolved(assignment)
+    kinds = {part.kind for part in parts}
+    choices = _distinct(
+        " or ".join(notation_examples(part)) for part in parts if part.kind == "choice"
+    )
+    rules = [f"Choices: {'; '.join(c for c in choices if c)}." if any(choices) else ""]
+    growth = [notation_examples(part) for part in parts if part.kind == "complexity"]
+    rules.append(f"Growth classes: {', '.join(growth[0])}." if growth and growth[0] else "")
+    if "image" in kinds:
+        rules.append("Sketches: an image file next to this file, e.g. {image: sketch.png}.")
+    if "text" in kinds:
+        rules.append(
+            "Free text: a paragraph on the indented lines under a |, or a list (one - per item)."
+        )
+    return rules
+
+
+def _distinct(items: Iterable[str]) -> list[str]:
+    """The items without repeats, in their order."""
+    return list(dict.fromkeys(items))
+
+
+def _is_expression(example: str, symbols: Iterable[str]) -> bool:
+    """A number written as arithmetic (``5 × 5 × 16``, ``3*n``), without a unit."""
+    return any(op in example for op in "×*^+") and not _has_unit(example, symbols)
+
+
+def _has_unit(example: str, symbols: Iterable[str]) -> bool:
+    """A number with a unit after it (``1.2 MFLOP``): its last word has letters and is not
+    one of the sheet's symbols; never a quoted number (``"12,5"``)."""
+    words = example.split()
+    if example.startswith('"') or len(words) < 2:
+        return False
+    last = words[-1]
+    return any(c.isalpha() for c in last) and last not in set(symbols)
 
 
 def _comment(text: str, indent: str = "") -> list[str]:
@@ -329,7 +406,7 @@ def _node_schema(assignment: Assignment, path: tuple[str, ...]) -> Schema:
     part_id = ".".join(path)
     for part in assignment.parts:
         if part.id == part_id:
-            return _part_schema(part, assignment.vocabulary(part))
+            return _part_schema(_with_vocabulary(part, assignment), assignment.vocabulary(part))
     return _group_schema(assignment.parts, path)
 
 

@@ -12,6 +12,13 @@ of STACK's question tests and PrairieLearn's element tests:
 Answers go through the same path as a student's file (read from JSON bytes, then graded), so
 that what passes here is what a student's answer meets. Parts a person grades (free text,
 sketches) are not checked.
+
+A sheet that declares variants is checked for its own givens and, the same way, for a sample
+of its pool (:func:`sampled_variants`): the pool is the sheet's and does not depend on the
+course seed (which only picks each student's place in it), so every variant a student can get
+is one the sample may reach, and ``--variants all`` reaches them all. The pool already leaves
+out variants whose constraints fail or whose alternatives collide; what only the self-test
+finds is everything else, such as a feedback text that cannot be filled in for some values.
 """
 
 from __future__ import annotations
@@ -19,8 +26,9 @@ from __future__ import annotations
 import itertools
 import json
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal, TypeAlias
 
 from grader.errors import AssignmentError, UsageError
 from grader.results import PartResult, SubmissionResult
@@ -29,8 +37,14 @@ from grader.sheets.assignment import Assignment, Feedback, LevelledText, Part, R
 from grader.sheets.expectations import Expectations, build_expectations
 from grader.sheets.sheet_texts import SheetTexts
 from grader.sheets.solving import GivenValue, resolve_givens, solve_assignment
+from grader.sheets.variant_codes import variant_code
+from grader.sheets.variants import Variant, describe, variant_overrides, variant_pool
 
 SELFTEST_STUDENT = "selftest"
+DEFAULT_VARIANTS = 16
+"""How many of a sheet's variants the self-test checks unless told otherwise."""
+
+VariantCount: TypeAlias = int | Literal["all"]
 
 
 @dataclass(frozen=True)
@@ -52,18 +66,47 @@ class Check:
 
 
 @dataclass(frozen=True)
+class VariantTest:
+    """The checks of one variant of a sheet (the same checks as for the sheet's own givens).
+
+    Attributes:
+        code: the variant's code (its place in the pool).
+        givens: the variant's givens, described (``grid.rows = 2, link.bandwidth = 50 GB/s``).
+        checks: the checks run for it.
+    """
+
+    code: str
+    givens: str
+    checks: tuple[Check, ...]
+
+    @property
+    def passed(self) -> bool:
+        """Whether every check of the variant passed."""
+        return all(check.ok for check in self.checks)
+
+    @property
+    def failures(self) -> tuple[Check, ...]:
+        """The variant's checks that failed."""
+        return tuple(check for check in self.checks if not check.ok)
+
+
+@dataclass(frozen=True)
 class SelfTest:
-    """The self-test of one sheet for one set of givens."""
+    """The self-test of one sheet: for one set of givens, and for a sample of its variants."""
 
     sheet: str
     checks: tuple[Check, ...]
     parts: tuple[str, ...] = ()
     """The sheet's part ids, in its order (how a table lists the checks)."""
+    variants: tuple[VariantTest, ...] = ()
+    """The variants checked (none for a sheet without variants, or ``--variants 0``)."""
+    pool_size: int = 0
+    """How many variants the sheet's pool holds (0: it declares none)."""
 
     @property
     def passed(self) -> bool:
-        """Whether every check passed."""
-        return all(check.ok for check in self.checks)
+        """Whether every check passed, of the sheet's own givens and of every variant."""
+        return all(check.ok for check in self.checks) and all(v.passed for v in self.variants)
 
     @property
     def failures(self) -> tuple[Check, ...]:
@@ -71,15 +114,51 @@ class SelfTest:
         return tuple(check for check in self.checks if not check.ok)
 
 
-def selftest(assignment: Assignment, given_overrides: Mapping[str, str] | None = None) -> SelfTest:
+def selftest(
+    assignment: Assignment,
+    given_overrides: Mapping[str, str] | None = None,
+    *,
+    variants: VariantCount = DEFAULT_VARIANTS,
+) -> SelfTest:
     """Check ``assignment`` for one set of givens: its own, with ``given_overrides`` applied
-    (given name -> text, as ``--set`` takes them).
+    (given name -> text, as ``--set`` takes them); then, when the sheet declares variants,
+    ``variants`` of its pool (a number, or ``"all"``), each with the sheet's own givens but
+    for the variant's (``given_overrides`` change the first check only: the pool is built
+    from the sheet's own givens).
 
     Raises:
-        UsageError: an override names an unknown given or is malformed.
+        UsageError: an override names an unknown given or is malformed, or ``variants`` is
+            negative.
+        AssignmentError: the sheet's variants cannot be built.
     """
     checks = tuple(_checks(assignment, given_overrides or {}))
-    return SelfTest(assignment.id, checks, assignment.part_ids)
+    if assignment.variants is None:
+        return SelfTest(assignment.id, checks, assignment.part_ids)
+    pool = variant_pool(assignment)
+    tested = tuple(
+        VariantTest(
+            variant_code(variant.index, len(pool)),
+            describe(variant),
+            tuple(_checks(assignment, variant_overrides(variant))),
+        )
+        for variant in sampled_variants(pool.variants, variants)
+    )
+    return SelfTest(assignment.id, checks, assignment.part_ids, tested, len(pool))
+
+
+def sampled_variants(pool: Sequence[Variant], count: VariantCount) -> list[Variant]:
+    """``count`` variants of the pool, spread evenly over it: the ones at places
+    ``i * len(pool) // count`` for i = 0, 1, ..., count - 1 (all of them, in order, when
+    ``count`` is ``"all"`` or at least the pool's size). The same sample every run.
+
+    Raises:
+        UsageError: ``count`` is negative.
+    """
+    if count == "all" or count >= len(pool):
+        return list(pool)
+    if count < 0:
+        raise UsageError(f"--variants {count}: a number of variants (0 or more) or 'all'")
+    return [pool[i * len(pool) // count] for i in range(count)]
 
 
 def _checks(assignment: Assignment, overrides: Mapping[str, str]) -> Iterator[Check]:

@@ -34,11 +34,15 @@ def _number_examples(part: Part) -> tuple[str, ...]:
 
 
 def _choice_examples(part: Part) -> tuple[str, ...]:
-    return ("memory-bound", "compute-bound")
+    """The part's own choices (a part naming a vocabulary has them filled in by the answer
+    template first: ``notation_examples``); none when they are not known."""
+    return tuple(part.choices) if isinstance(part.choices, dict) else ()
 
 
 def _growth_class_examples(part: Part) -> tuple[str, ...]:
-    return ("O(L^3)", "cubic")
+    """A class in the part's own variable (a cubic one: growth-class answers of the bundled
+    sheets are at most quadratic), and one in words."""
+    return (f"O({part.variable or 'n'}^3)", "cubic")
 
 
 def _choice_problems(part: Part, assignment: Assignment) -> Iterator[str]:

@@ -52,6 +52,14 @@ def solve_sheet(assignment: Assignment, givens: Givens, conventions: Conventions
         values[part.id] = float(value)
         steps.append(Step(part.id, part.formula, substituted(part.formula, values), shown,
                           "" if part.unit == "1" else part.unit))  # fmt: skip
+    answered = {step.part_id for step in steps}
+    # A part a person grades has no value; a solver writes its step with None, and a sheet of
+    # formulas alone gets the same, so that every part has its step.
+    steps += [
+        Step(part.id, "graded by a TA", "", None)
+        for part in assignment.parts
+        if not part.answer_kind.solved and part.formula is None and part.id not in answered
+    ]
     order = {part_id: index for index, part_id in enumerate(assignment.part_ids)}
     steps.sort(key=lambda step: order.get(step.part_id, len(order)))
     return Solution(assignment.id, givens, conventions, tuple(steps))
