@@ -12,6 +12,7 @@ __all__ = [
     "fast_writers",
     "givens_view",
     "gradebook",
+    "html_templates",
     "label_layout",
     "lms_exports",
     "log_axes",

@@ -10,15 +10,15 @@ only givens and symbols, never a part's value: the questions must not hold an an
 from __future__ import annotations
 
 import contextlib
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, Template
+from jinja2 import Template
 from markupsafe import Markup
 
 from grader.answers.unit_boundary import split_number_unit
 from grader.errors import AnswerFormatError, AssignmentError
+from grader.reports.html_templates import html_template
 from grader.sheets.assignment import Assignment
 from grader.sheets.formulas import FormulaError
 from grader.sheets.placeholders import render
@@ -182,13 +182,5 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-@functools.cache
 def _template() -> Template:
-    environment = Environment(
-        loader=PackageLoader("grader.reports", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return environment.get_template(TEMPLATE_NAME)
+    return html_template(TEMPLATE_NAME)

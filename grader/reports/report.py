@@ -11,17 +11,17 @@ metacharacter and flattens newlines, so a name like ``Bob](javascript:x) | col``
 from __future__ import annotations
 
 import base64
-import functools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, Template
+from jinja2 import Template
 from markupsafe import Markup
 
 from grader.escaping import escape_markdown
 from grader.input.attachments import MEDIA_TYPES, Attachment, image_kind
+from grader.reports.html_templates import html_template
 from grader.reports.plot_text import plot_text
 from grader.reports.plots import has_roofline, roofline_svg
 from grader.reports.reveal import PLOT, PartView, StudentView, student_view
@@ -221,17 +221,8 @@ def prepare(exp: Expectations, level: RevealLevel | None = None) -> None:
         roofline_svg(exp, answers=mode == "answers")
 
 
-@functools.cache
 def _template() -> Template:
-    """The compiled HTML template; the Environment is built once per process."""
-    environment = Environment(
-        loader=PackageLoader("grader.reports", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return environment.get_template(TEMPLATE_NAME)
+    return html_template(TEMPLATE_NAME)
 
 
 # ------------------------------------------------------------------------------------- view

@@ -12,15 +12,15 @@ student's answers and the rubric.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, Template
+from jinja2 import Template
 
 from grader.input.attachments import CHECKED_COPY
 from grader.reports.common_mistakes import answer_text
+from grader.reports.html_templates import html_template
 from grader.reports.stats import sorted_results
 from grader.results import PartLike, ResultLike, awaits_person
 from grader.sheets.assignment import Part, RubricItem
@@ -139,13 +139,5 @@ def _rubric(spec: Part) -> tuple[str, ...]:
     return tuple(item.item if isinstance(item, RubricItem) else item for item in spec.rubric)
 
 
-@functools.cache
 def _template() -> Template:
-    environment = Environment(
-        loader=PackageLoader("grader.reports", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return environment.get_template(TEMPLATE_NAME)
+    return html_template(TEMPLATE_NAME)

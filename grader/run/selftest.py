@@ -33,7 +33,8 @@ from typing import Literal, TypeAlias
 from grader.errors import AssignmentError, UsageError
 from grader.results import PartResult, SubmissionResult
 from grader.run.pipeline import grade_bytes
-from grader.sheets.assignment import Assignment, Feedback, LevelledText, Part, RubricItem
+from grader.sheets.assignment import Assignment, Part
+from grader.sheets.checks import levelled_texts, part_texts
 from grader.sheets.expectations import Expectations, build_expectations
 from grader.sheets.sheet_texts import SheetTexts
 from grader.sheets.solving import GivenValue, resolve_givens, solve_assignment
@@ -195,7 +196,7 @@ def _checks(assignment: Assignment, overrides: Mapping[str, str]) -> Iterator[Ch
 def _text_checks(assignment: Assignment, texts: SheetTexts) -> Iterator[Check]:
     """Per part (and for the sheet's own texts), whether each text renders."""
     owners: dict[str, list[tuple[str, str]]] = {
-        part.id: list(_part_texts(part)) for part in assignment.parts
+        part.id: list(part_texts(part)) for part in assignment.parts
     }
     sheet_texts = list(_sheet_texts(assignment))
     if sheet_texts:
@@ -213,32 +214,15 @@ def _text_checks(assignment: Assignment, texts: SheetTexts) -> Iterator[Check]:
         yield Check(owner, "texts", not problems, detail)
 
 
-def _part_texts(part: Part) -> Iterator[tuple[str, str]]:
-    for alt in part.alternatives:
-        yield from _levelled(f"alternative {alt.name}: feedback", alt.feedback)
-    for key, feedback in part.mistake_feedback.items():
-        yield from _levelled(f"mistake_feedback[{key}]", feedback)
-    for mistake in part.item_mistakes:
-        yield f"item_mistakes.{mistake.name}: feedback", mistake.feedback
-    for index, item in enumerate(part.rubric):
-        yield f"rubric[{index}]", item.item if isinstance(item, RubricItem) else item
-
-
 def _sheet_texts(assignment: Assignment) -> Iterator[tuple[str, str]]:
     for part_id, rule in assignment.carry_forward.items():
         if rule.verdict is not None and rule.verdict.feedback is not None:
-            yield from _levelled(f"carry_forward.{part_id}.verdict.feedback", rule.verdict.feedback)
+            yield from levelled_texts(
+                f"carry_forward.{part_id}.verdict.feedback", rule.verdict.feedback
+            )
     roofline = assignment.plots.roofline
     for operation in roofline.operations if roofline else ():
         yield f"plots.roofline.operations[{operation.part}].label", operation.label
-
-
-def _levelled(field: str, feedback: Feedback) -> Iterator[tuple[str, str]]:
-    if isinstance(feedback, LevelledText):
-        yield f"{field}.hint", feedback.hint
-        yield f"{field}.answer", feedback.answer
-    else:
-        yield field, feedback
 
 
 def _reason(error: AssignmentError) -> str:

@@ -77,24 +77,26 @@ def _part_problems(assignment: Assignment, part: Part, names: set[str]) -> Itera
         yield f"{at}: {problem}"
     for mistake in part.item_mistakes:
         yield from _formula(f"{at}: item_mistakes.{mistake.name}: factor", mistake.factor, names)
-    for field, text in _texts(part):
+    for field, text in part_texts(part):
         for name in unknown_names(text, names):
             yield f"{at}: {field}: placeholder {{{name}}} names no given, symbol or part"
 
 
-def _texts(part: Part) -> Iterator[tuple[str, str]]:
-    """Every text of a part that may hold placeholders, with the field it is in."""
+def part_texts(part: Part) -> Iterator[tuple[str, str]]:
+    """Every text of a part that may hold placeholders, with the field it is in (as a
+    message names it: ``alternative macs: feedback.hint``)."""
     for alt in part.alternatives:
-        yield from _levelled(f"alternative {alt.name}: feedback", alt.feedback)
+        yield from levelled_texts(f"alternative {alt.name}: feedback", alt.feedback)
     for key, feedback in part.mistake_feedback.items():
-        yield from _levelled(f"mistake_feedback[{key}]", feedback)
+        yield from levelled_texts(f"mistake_feedback[{key}]", feedback)
     for mistake in part.item_mistakes:
         yield f"item_mistakes.{mistake.name}: feedback", mistake.feedback
     for index, item in enumerate(part.rubric):
         yield f"rubric[{index}]", item.item if isinstance(item, RubricItem) else item
 
 
-def _levelled(field: str, feedback: str | LevelledText) -> Iterable[tuple[str, str]]:
+def levelled_texts(field: str, feedback: str | LevelledText) -> Iterable[tuple[str, str]]:
+    """A feedback text's texts: one, or a hint and an answer (a text written per level)."""
     if isinstance(feedback, LevelledText):
         return ((f"{field}.hint", feedback.hint), (f"{field}.answer", feedback.answer))
     return ((field, feedback),)
