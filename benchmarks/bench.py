@@ -106,6 +106,35 @@ def write_class(folder: Path, count: int, seed: int = 1) -> None:
         (folder / f"s{index:06d}.yaml").write_text(text, encoding="utf-8")
 
 
+def write_variant_class(folder: Path, count: int, course_seed: str, seed: int = 1) -> None:
+    """``count`` answer files as :func:`write_class` writes them (as many gaps, mistakes,
+    hostile answers and broken files), but each student answers with the numbers of their
+    own variant of the sheet under ``course_seed``: what a class with variants hands in."""
+    from grader.run.selftest import reference_answers
+    from grader.sheets.library import load_assignment
+    from grader.sheets.variant_expectations import VariantBook
+
+    book = VariantBook(load_assignment("roofline-1"), course_seed)
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for index in range(count):
+        document = synthetic_answers(rng, index)
+        student = str(document["student"]["id"])  # type: ignore[index]
+        own = reference_answers(book.expectations(book.of_student(student)))
+        answers = document["answers"]
+        assert isinstance(answers, dict)
+        for part in answers:
+            if part in own and answers[part] in RIGHT.get(part, ()):
+                answers[part] = own[part]  # a right answer is right for their numbers
+        if index % 3 == 2:
+            (folder / f"s{index:06d}.json").write_text(json.dumps(document, ensure_ascii=False))
+            continue
+        text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+        if index % 50 == 49:
+            text = text.replace("q3.a:", "q3.a: [", 1)  # broken syntax
+        (folder / f"s{index:06d}.yaml").write_text(text, encoding="utf-8")
+
+
 def parse_only(folder: Path) -> float:
     """Seconds to load every file with PyYAML's C loader or json (the baseline)."""
     start = time.perf_counter()
@@ -181,6 +210,9 @@ def main() -> None:
         big, small = root / "class-big", root / "class-small"
         write_class(big, args.files)
         write_class(small, args.report_files, seed=2)
+        big_v, small_v = root / "class-big-variants", root / "class-small-variants"
+        write_variant_class(big_v, args.files, "bench")
+        write_variant_class(small_v, args.report_files, "bench", seed=2)
         baseline = median_of(args.runs, lambda: parse_only(big))
         no_reports = ("--no-reports", "--jobs")
         grade_1 = median_of(args.runs, cold(grader, big, root, *no_reports, "1"))
@@ -191,8 +223,8 @@ def main() -> None:
         # Every student on their own variant (a course seed): each distinct variant is solved
         # once per process, and answers are remembered per variant.
         variants = ("--seed", "bench")
-        grade_v = median_of(args.runs, cold(grader, big, root, *variants, *no_reports, "2"))
-        reports_v = median_of(args.runs, cold(grader, small, root, *variants, "--jobs", "2"))
+        grade_v = median_of(args.runs, cold(grader, big_v, root, *variants, *no_reports, "2"))
+        reports_v = median_of(args.runs, cold(grader, small_v, root, *variants, "--jobs", "2"))
         one = next(small.glob("*.yaml"))
         check = statistics.median(
             timed([grader, "check", str(one)]) for _ in range(max(5, args.runs))
