@@ -11,7 +11,7 @@ its mean credit falls clearly below the part's mean over the whole class.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from grader.results import ResultLike, awaits_person
@@ -52,28 +52,65 @@ def variant_statistics(
             a code the sheet does not know.
         varied: the givens variants vary, in the sheet's order.
     """
-    graded = [r for r in results if r.status == "graded" and r.variant is not None]
-    if not graded:
+    # One pass over the files, summed per variant; each given's groups add up variants.
+    by_variant: dict[str, _Sums] = {}
+    for result in results:
+        if result.status == "graded" and result.variant is not None:
+            by_variant.setdefault(result.variant, _Sums()).add(result)
+    if not by_variant:
         return ()
-    known = {code: givens_of(code) for code in {r.variant for r in graded if r.variant}}
-    overall = _mean_credits(graded)
+    known = {code: givens_of(code) for code in by_variant}
+    overall = _Sums.total(by_variant.values()).mean_credits()
     found = []
     for given in varied:
-        by_value: dict[str, list[ResultLike]] = {}
-        for result in graded:
-            givens = known.get(result.variant or "")
+        by_value: dict[str, list[_Sums]] = {}
+        for code, sums in by_variant.items():
+            givens = known[code]
             if givens is not None and given in givens:
-                by_value.setdefault(givens[given], []).append(result)
+                by_value.setdefault(givens[given], []).append(sums)
         groups = tuple(
-            _group(value, members, overall)
-            for value, members in sorted(by_value.items(), key=_order)
+            _group(value, _Sums.total(parts), overall)
+            for value, parts in sorted(by_value.items(), key=_order)
         )
         if len(groups) > 1:
             found.append(ParameterStatistics(given, groups))
     return tuple(found)
 
 
-def _order(item: tuple[str, list[ResultLike]]) -> tuple[float, str]:
+class _Sums:
+    """Files, score fractions and per-part credits of some files, summed."""
+
+    def __init__(self) -> None:
+        self.files = 0
+        self.scores: list[float] = []
+        self.credits: dict[str, list[float]] = {}
+
+    def add(self, result: ResultLike) -> None:
+        self.files += 1
+        if result.max_score:
+            self.scores.append(result.score / result.max_score)
+        for part in result.parts:
+            if not awaits_person(part):  # a part waiting for a person has no credit yet
+                self.credits.setdefault(part.id, []).append(part.credit)
+
+    @staticmethod
+    def total(many: Iterable[_Sums]) -> _Sums:
+        found = _Sums()
+        for sums in many:
+            found.files += sums.files
+            found.scores += sums.scores
+            for part, credits in sums.credits.items():
+                found.credits.setdefault(part, []).extend(credits)
+        return found
+
+    def mean_credits(self) -> dict[str, float]:
+        return {part: math.fsum(c) / len(c) for part, c in self.credits.items()}
+
+    def mean_score(self) -> float:
+        return math.fsum(self.scores) / len(self.scores) if self.scores else 0.0
+
+
+def _order(item: tuple[str, object]) -> tuple[float, str]:
     """Values by their number where they start with one (``64``, ``600 GB/s``), else text."""
     head = item[0].split()[0] if item[0].split() else ""
     try:
@@ -82,23 +119,11 @@ def _order(item: tuple[str, list[ResultLike]]) -> tuple[float, str]:
         return (math.inf, item[0])
 
 
-def _group(value: str, members: list[ResultLike], overall: Mapping[str, float]) -> ValueGroup:
-    scores = [r.score / r.max_score for r in members if r.max_score]
-    here = _mean_credits(members)
+def _group(value: str, sums: _Sums, overall: Mapping[str, float]) -> ValueGroup:
+    here = sums.mean_credits()
     harder = tuple(
         (part, here[part], overall[part])
         for part in overall
         if part in here and overall[part] - here[part] >= HARDER_BY
     )
-    mean = math.fsum(scores) / len(scores) if scores else 0.0
-    return ValueGroup(value, len(members), mean, harder)
-
-
-def _mean_credits(results: Sequence[ResultLike]) -> dict[str, float]:
-    """Mean credit per part over the parts decided (not waiting for a person), in part order."""
-    sums: dict[str, list[float]] = {}
-    for result in results:
-        for part in result.parts:
-            if not awaits_person(part):
-                sums.setdefault(part.id, []).append(part.credit)
-    return {part: math.fsum(credits) / len(credits) for part, credits in sums.items()}
+    return ValueGroup(value, sums.files, sums.mean_score(), harder)
