@@ -94,11 +94,16 @@ def main() -> None:
     """Grade answer files of performance-modeling exercise sheets (FLOPs, roofline...).
 
     \b
-    Students:  grader template > answers.yaml   (fill it in)
+    Students:  grader sheet                     (the questions, with their givens)
+               grader template > answers.yaml   (fill it in)
                grader validate answers.yaml     (format only)
                grader check answers.yaml        (graded, with feedback)
-    Instructors and TAs:
+    TAs:       grader grade CLASS --out report/ (the whole class: reports, gradebook,
+                                                 review sheet, summary; see its --help)
+               grader decisions report/         (the TA decisions recorded so far)
+    Authors:   grader sheets                    (the installed sheets)
                grader solve                     (the worked solution)
+               grader selftest                  (check a sheet: answers, texts, variants)
                grader variants --roster FILE    (each student's variant, with --seed)
     Run `grader COMMAND --help` for the options of each command.
     """
