@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from grader.grading.grade import grade_submission
 from grader.input.submission import parse_submission
 from grader.results import Status, SubmissionResult
-from grader.run.variant_grading import declared_student_and_code
+from grader.run.variant_grading import FileGrader
 from grader.sheets.expectations import Expectations
 from grader.sheets.library import load_assignment
 from grader.sheets.solving import parse_conventions, resolve_givens, solve_assignment
@@ -214,19 +214,25 @@ def test_every_variant_satisfies_the_sheets_constraints(sheet: str) -> None:
     ("text", "student", "code"),
     [
         ("student: {id: s7}\nvariant: V11X\nanswers: {}\n", "s7", "V11X"),
-        ("student: s7\nvariant: '  v11x '\n", "s7", "v11x"),
+        ("student: s7\nvariant: '  v11x '\nanswers: {}\n", "s7", "v11x"),
         ("variant: V11X\nanswers: {}\n", "from-name", "V11X"),  # no id: the file name's
-        ("student: {id: '../evil'}\n", "from-name", None),  # an unusable id: the file name's
-        ("student: {id: s7}\nvariant: [1, 2]\n", "s7", "(not text)"),
-        ("student: {id: s7}\nvariant:\n", "s7", None),
+        ("student: {id: s7}\nvariant: [1, 2]\nanswers: {}\n", "s7", "(not text)"),
+        ("student: {id: s7}\nvariant:\nanswers: {}\n", "s7", None),
     ],
 )
 def test_the_student_and_code_a_file_carries(
     tmp_path: Path, text: str, student: str, code: str | None
 ) -> None:
     path = tmp_path / "from-name.yaml"
-    path.write_text(text, "utf-8")
-    assert declared_student_and_code(path, None) == (student, code)
+    path.write_text("assignment: roofline-1\n" + text, "utf-8")
+    roofline = book("roofline-1")
+    done = FileGrader("tests").grade(path, roofline.assignment)
+    own = roofline.of_student(student)
+    assert done.choice is not None and done.choice.variant == own  # the student id decides
+    assert done.graded.result.variant == roofline.code(own)
+    expected_note = choose_variant(roofline, student, code).note
+    assert done.choice.note == expected_note
+    notes = [f for f in done.graded.result.flags if f.startswith("variant code:")]
+    assert notes == ([expected_note] if expected_note else [])
     if code == "(not text)":
-        note = choose_variant(book("roofline-1"), student, code).note
-        assert note and "not a variant code" in note
+        assert expected_note and "not a variant code" in expected_note

@@ -110,7 +110,7 @@ def build_submission(loaded: LoadResult, assignment: Assignment, *, path: Path) 
     top = tree.value
     submission = Submission(student=_student(top, path), path=path)
     submission.assignment = _text(top.get("assignment"))
-    submission.variant = _text(top.get("variant"))
+    submission.variant = _variant_code(top.get("variant"))
     _attach_load_issues(submission, loaded, assignment)
     answers = top.get("answers")
     if answers is None:
@@ -163,6 +163,22 @@ class NothingRead(SubmissionError):
 
 def _text(node: Node | None) -> str | None:
     return node.value.strip() if node is not None and isinstance(node.value, str) else None
+
+
+NOT_A_CODE = "(not text)"
+"""The variant code of a file whose ``variant:`` is a list or mapping: refused when checked."""
+
+
+def _variant_code(node: Node | None) -> str | None:
+    """The variant code a file carries, as written (checked when graded)."""
+    value = node.value if node is not None else None
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)  # a JSON number: refused as a code when checked, and noted
+    return NOT_A_CODE
 
 
 def _student(top: dict[str, Node], path: Path) -> Student:

@@ -16,15 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.input.loading import load_answer_file
 from grader.input.student_files import Boundary
-from grader.input.submission import valid_student_id
-from grader.results import SubmissionResult
 from grader.run.pipeline import Graded, grade_file
 from grader.sheets.assignment import Assignment
 from grader.sheets.expectations import Expectations, build_expectations
 from grader.sheets.library import course_seed
-from grader.sheets.variant_expectations import VariantBook, VariantChoice, choose_variant
+from grader.sheets.sheet_set import SheetSet
+from grader.sheets.variant_expectations import VARIANT_NOTE, VariantBook, VariantChoice
 from grader.sheets.variants import describe
 
 
@@ -42,47 +40,6 @@ def variant_book(
     if assignment.variants is None or seed is None:
         return None
     return VariantBook(assignment, seed, class_run=class_run)
-
-
-def declared_student_and_code(path: Path, within: Boundary | None) -> tuple[str, str | None]:
-    """The student id (else the file name's) and the variant code a file carries, read
-    cheaply; what cannot be read is left to the grading that follows to report."""
-    tree = load_answer_file(path, within=within).tree
-    top = tree.value if tree is not None and isinstance(tree.value, dict) else {}
-    student = top.get("student")
-    info = student.value if student is not None and isinstance(student.value, dict) else {}
-    claimed = _text(info.get("id")) or (_text(student) if not info else None)
-    written = top.get("variant")
-    value = written.value if written is not None else None
-    code = None
-    if isinstance(value, str | int | float) and not isinstance(value, bool):
-        code = str(value).strip() or None
-    elif value is not None:
-        code = "(not text)"  # a list or mapping: refused as a code, and noted
-    student_id = claimed if claimed and valid_student_id(claimed) else path.stem
-    return student_id, code
-
-
-def _text(node: object) -> str | None:
-    value = getattr(node, "value", None)
-    return value.strip() if isinstance(value, str) else None
-
-
-def with_note(result: SubmissionResult, note: str | None) -> SubmissionResult:
-    """The result with the variant note among its flags (staff only)."""
-    if note is None:
-        return result
-    return result.model_copy(update={"flags": (*result.flags, note)})
-
-
-def grade_file_for_variant(
-    path: Path, book: VariantBook, *, within: Boundary | None = None
-) -> tuple[Graded, VariantChoice]:
-    """Grade one file against its student's variant (see the module's docstring)."""
-    student_id, code = declared_student_and_code(path, within)
-    choice = choose_variant(book, student_id, code)
-    graded = grade_file(path, book.expectations(choice.variant), within=within)
-    return Graded(with_note(graded.result, choice.note), graded.submission), choice
 
 
 @dataclass(frozen=True)
@@ -116,11 +73,18 @@ class FileGrader:
         """Grade one file (its student's variant when the sheet has variants and a seed is
         set; else the sheet's own givens)."""
         book = self.book(assignment)
+        exp = self._expectations(assignment)
         if book is None:
-            exp = self._expectations(assignment)
             return GradedFile(grade_file(path, exp, within=within), exp, None)
-        graded, choice = grade_file_for_variant(path, book, within=within)
-        return GradedFile(graded, book.expectations(choice.variant), choice)
+        sheets = SheetSet(exp, books={assignment.id: book})
+        graded = grade_file(path, sheets, within=within)
+        code = graded.result.variant
+        if code is None:  # the file could not be graded: no variant was chosen
+            return GradedFile(graded, exp, None)
+        variant = book.by_code(code)
+        note = next((f for f in graded.result.flags if f.startswith(VARIANT_NOTE)), None)
+        choice = VariantChoice(variant, code, note)
+        return GradedFile(graded, book.expectations(variant), choice)
 
     def book(self, assignment: Assignment) -> VariantBook | None:
         """The sheet's variants under this grader's seed (None: variants are off for it)."""

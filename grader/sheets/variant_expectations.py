@@ -20,6 +20,9 @@ from grader.sheets.variant_codes import (
 )
 from grader.sheets.variants import Variant, VariantPool, describe, variant_overrides, variant_pool
 
+VARIANT_NOTE = "variant code:"
+"""How a note on a file's variant code begins (among the result's flags, for the TA)."""
+
 
 @dataclass
 class VariantBook:
@@ -101,12 +104,12 @@ def choose_variant(book: VariantBook, student_id: str, written: str | None) -> V
     try:
         named = book.by_code(written)
     except VariantCodeError as error:
-        note = f"variant code: {error}; graded against student {student_id}'s variant {code}"
+        note = f"{VARIANT_NOTE} {error}; graded against student {student_id}'s variant {code}"
         return VariantChoice(own, code, note)
     if named.index == own.index:
         return VariantChoice(own, code)
     note = (
-        f"variant code: the file carries {book.code(named)} ({describe(named)}), but student "
+        f"{VARIANT_NOTE} the file carries {book.code(named)} ({describe(named)}), but student "
         f"{student_id}'s variant is {code} ({describe(own)}); graded against {code}"
     )
     return VariantChoice(own, code, note)
