@@ -91,12 +91,20 @@ def synthetic_answers(rng: random.Random, index: int) -> dict[str, object]:
     }
 
 
-def write_class(folder: Path, count: int, seed: int = 1) -> None:
-    """``count`` answer files, every third one JSON, one in 50 syntactically broken."""
+def write_class(
+    folder: Path,
+    count: int,
+    seed: int = 1,
+    adjust: Callable[[dict[str, object]], None] | None = None,
+) -> None:
+    """``count`` answer files, every third one JSON, one in 50 syntactically broken;
+    ``adjust`` changes each document before it is written."""
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     for index in range(count):
         document = synthetic_answers(rng, index)
+        if adjust is not None:
+            adjust(document)
         if index % 3 == 2:
             (folder / f"s{index:06d}.json").write_text(json.dumps(document, ensure_ascii=False))
             continue
@@ -115,24 +123,17 @@ def write_variant_class(folder: Path, count: int, course_seed: str, seed: int = 
     from grader.sheets.variant_expectations import VariantBook
 
     book = VariantBook(load_assignment("roofline-1"), course_seed)
-    rng = random.Random(seed)
-    folder.mkdir(parents=True, exist_ok=True)
-    for index in range(count):
-        document = synthetic_answers(rng, index)
-        student = str(document["student"]["id"])  # type: ignore[index]
-        own = reference_answers(book.expectations(book.of_student(student)))
+
+    def own_numbers(document: dict[str, object]) -> None:
+        student = document["student"]
         answers = document["answers"]
-        assert isinstance(answers, dict)
+        assert isinstance(student, dict) and isinstance(answers, dict)
+        own = reference_answers(book.expectations(book.of_student(str(student["id"]))))
         for part in answers:
             if part in own and answers[part] in RIGHT.get(part, ()):
                 answers[part] = own[part]  # a right answer is right for their numbers
-        if index % 3 == 2:
-            (folder / f"s{index:06d}.json").write_text(json.dumps(document, ensure_ascii=False))
-            continue
-        text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
-        if index % 50 == 49:
-            text = text.replace("q3.a:", "q3.a: [", 1)  # broken syntax
-        (folder / f"s{index:06d}.yaml").write_text(text, encoding="utf-8")
+
+    write_class(folder, count, seed, own_numbers)
 
 
 def parse_only(folder: Path) -> float:
