@@ -47,6 +47,7 @@ from grader.run.time_budget import (
     grade_with_budget,
     install_alarm,
 )
+from grader.run.work_split import tasks_of
 from grader.sheets.expectations import Expectations
 from grader.sheets.sheet_set import SheetSet, one_sheet
 
@@ -259,28 +260,31 @@ def _init_worker(sheets: SheetSet, files: StudentFiles, parent: int) -> None:
     gc.set_threshold(*_BATCH_GC_THRESHOLDS)
 
 
-def _grade_in_worker(path: str) -> _Done:
+def _grade_task_in_worker(paths: list[str]) -> list[_Done]:
     assert _WORKER is not None
-    return _WORKER(Path(path))
+    return [_WORKER(Path(path)) for path in paths]
 
 
 def grade_paths(
     paths: Sequence[str | Path], grader: _Grader, *, jobs: int = 1
-) -> Generator[_Done, None, None]:
-    """Grade and write ``paths`` in ``jobs`` processes; reports in the order of ``paths``."""
+) -> Generator[tuple[int, _Done], None, None]:
+    """Grade and write ``paths`` in ``jobs`` processes; reports each file with its position
+    in ``paths``, in the order the tasks of :mod:`grader.run.work_split` end."""
     if jobs <= 1 or len(paths) < 2 * jobs:
-        yield from (grader(Path(path)) for path in paths)
+        yield from enumerate(grader(Path(path)) for path in paths)
         return
-    # Chunks big enough that the per-task overhead vanishes, small enough that the
-    # progress bar moves and both processes finish together.
-    chunk = max(1, min(256, len(paths) // (jobs * 8)))
+    # Paths travel as text: a Path pickles as its parts and is parsed again on arrival.
+    texts = [os.fspath(path) for path in paths]
+    tasks = tasks_of(texts, grader.sheets, jobs)
     # Forked workers inherit the solved expectations as they are (elsewhere they are pickled):
     # solving again would delay each worker's first file.
     initargs = (grader.sheets, grader.files, os.getpid())
     with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=initargs) as pool:
-        # Paths travel as text: a Path pickles as its parts and is parsed again on arrival.
-        # Closed early, map's iterator cancels the files not begun.
-        yield from pool.map(_grade_in_worker, map(str, paths), chunksize=chunk)
+        # Closed early, map's iterator cancels the tasks not begun.
+        done = pool.map(_grade_task_in_worker, [[texts[i] for i in task] for task in tasks])
+        with contextlib.closing(done):
+            for task, reports in zip(tasks, done, strict=True):
+                yield from zip(task, reports, strict=True)
 
 
 def output_path(out_dir: Path, folder: str, student_id: str, suffix: str) -> str:
@@ -344,22 +348,24 @@ def _run_batch(
         _check_student_folders(out_dir, sheet_dir)
         remove_stale_temporaries(sheet_dir)
     grader = _Grader(sheets, dataclasses.replace(files, fresh=fresh))
-    outcome = BatchOutcome(results=[])
-    bindings: list[tuple[Binding, ...]] = []
+    digests: list[ResultDigest | None] = [None] * len(paths)
+    bindings: list[tuple[Binding, ...]] = [()] * len(paths)
     table = PartTable()
     with alarm_installed(), _folders_released():
         graded = grade_paths(list(paths), grader, jobs=jobs)
         # Stopped early (Ctrl-C, an error): the grading processes stop now, not when the
         # generator is collected (a traceback that is kept would keep it, and them, going).
         with contextlib.closing(graded):
-            for done in graded:
+            for position, done in graded:
                 if meanwhile is not None:
                     meanwhile()
                     meanwhile = None
                 if progress is not None:
                     progress(1)
-                outcome.results.append(table.unpack(done.packed, done.sender))
-                bindings.append(done.bindings)
+                digests[position] = table.unpack(done.packed, done.sender)
+                bindings[position] = done.bindings
+        outcome = BatchOutcome(results=[d for d in digests if d is not None])
+        assert len(outcome.results) == len(paths), "every file is reported once"
         held = _settle_claims(grader, list(paths), outcome.results)
         if sheets.books:
             _flag_borrowed_variants(grader, list(paths), outcome.results)
