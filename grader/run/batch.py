@@ -280,11 +280,13 @@ def grade_paths(
     # solving again would delay each worker's first file.
     initargs = (grader.sheets, grader.files, os.getpid())
     with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=initargs) as pool:
-        # Closed early, map's iterator cancels the tasks not begun.
-        done = pool.map(_grade_task_in_worker, [[texts[i] for i in task] for task in tasks])
-        with contextlib.closing(done):
-            for task, reports in zip(tasks, done, strict=True):
-                yield from zip(task, reports, strict=True)
+        futures = [pool.submit(_grade_task_in_worker, [texts[i] for i in task]) for task in tasks]
+        try:
+            for task, future in zip(tasks, futures, strict=True):
+                yield from zip(task, future.result(), strict=True)
+        finally:  # closed early (Ctrl-C, an error): the tasks not begun are dropped
+            for future in futures:
+                future.cancel()
 
 
 def output_path(out_dir: Path, folder: str, student_id: str, suffix: str) -> str:
