@@ -66,3 +66,13 @@ def test_small_classes_cut_big_variants_too() -> None:
     # 40 files, 4 processes: a task holds 40 // 32 = 1 file, so every file is a task.
     tasks = tasks_of(_names(40), WITH_VARIANTS, 4)
     assert sorted(len(task) for task in tasks) == [1] * 40
+
+
+def test_names_that_are_no_student_id_go_together_after_the_others() -> None:
+    # A file system allows any bytes in a name; decoded, they may not even be encodable.
+    odd = ["/class/s\udcff\udcfe.yaml", "/class/../x y.json", "/class/.hidden.yaml"]
+    paths = [*_names(20), *odd]
+    tasks = tasks_of(paths, WITH_VARIANTS, 2)
+    assert sorted(p for task in tasks for p in task) == list(range(23))
+    flat = [position for task in tasks for position in task]
+    assert flat[-3:] == [20, 21, 22]

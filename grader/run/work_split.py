@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
+from grader.input.submission import valid_student_id
 from grader.sheets.sheet_set import SheetSet
 
 MAX_CHUNK = 256
@@ -60,5 +61,8 @@ def _by_likely_variant(paths: Sequence[str], sheets: SheetSet) -> list[list[int]
     groups: dict[int, list[int]] = {}
     for position, path in enumerate(paths):
         stem = os.path.splitext(os.path.basename(path))[0]
-        groups.setdefault(book.of_student(stem).index, []).append(position)
-    return [groups[index] for index in sorted(groups)]
+        # A name that is no student id (any text a file system allows, even undecodable
+        # bytes) says nothing about the variant: such files go together, after the others.
+        guess = book.of_student(stem).index if valid_student_id(stem) else -1
+        groups.setdefault(guess, []).append(position)
+    return [groups[index] for index in sorted(groups, key=lambda index: (index < 0, index))]
