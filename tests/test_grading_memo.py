@@ -46,7 +46,10 @@ def _grade(exp: Expectations, answers: dict[str, str]) -> dict[str, tuple[str, f
 
 def test_a_formula_reads_the_parts_its_parse_names_not_their_prefixes(tmp_path: Path) -> None:
     exp = _expectations(tmp_path)
-    plan = {planned.id: planned.inputs for planned in exp.memo.plan(exp.assignment, exp.answers)}
+    plan = {
+        planned.id: planned.inputs
+        for planned in exp.memo.plan(exp, exp.assignment, exp.answers, exp.slots)
+    }
     assert plan["q1.c"] == OwnInputs(values=("q1.ab",), graded=("q1.ab",))
     # q1.d's formula reads q1.a only; q1.ab is read for its grading (depends_on), not its value.
     assert plan["q1.d"] == OwnInputs(values=("q1.a",), graded=("q1.a", "q1.ab"))

@@ -9,6 +9,9 @@ ever raises out of here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
+from grader.answers.numbers import read_number
 from grader.errors import AnswerFormatError
 from grader.grading import bundled_kinds  # noqa: F401  (the bundled kinds' graders, registered)
 from grader.grading.file_context import FileContext
@@ -30,7 +33,7 @@ from grader.results import (
 )
 from grader.sheets.assignment import Part
 from grader.sheets.expectations import Expectations
-from grader.sheets.grading_memo import HABITUAL, MEMO_MAX_CHARS, GradingMemo, OwnInputs
+from grader.sheets.grading_memo import HABITUAL, MEMO_MAX_CHARS, GradingMemo, PlannedPart
 
 MAX_SUBMITTED_CHARS = 500
 """Longest student text copied into a result (longer answers are cut, with a mark)."""
@@ -50,7 +53,8 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
     key_of = GradingMemo.answer_key
     unread = (Status.INVALID, Status.MISSING)
     correct = Status.CORRECT
-    for part, part_id, inputs, numeric in memo.plan(exp.assignment, exp.answers):
+    for planned in memo.plan(exp, exp.assignment, exp.answers, exp.slots):
+        _, part_id, inputs, numeric, slot, private = planned
         answer = answers.get(part_id)
         result = None
         if answer is not None and part_id not in problems:
@@ -58,9 +62,11 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
             # the key _grade_part files it under (the same answer on the same line).
             value, line = answer.node
             if type(value) is str and len(value) <= MEMO_MAX_CHARS and value.strip():
-                result = memo.get(key_of(line, part_id, value, inputs, own, facts))
+                result = memo.get(key_of(line, slot, value, inputs, own, facts))
+                if result is None and private is not None:
+                    result = memo.get(key_of(line, private, value, inputs, own, facts))
         if result is None:
-            result = _grade_part(part, inputs, answer, problems.get(part_id), exp, own, context)
+            result = _grade_part(planned, answer, problems.get(part_id), exp, own, context)
         if numeric and result.status not in unread:
             own[part_id] = float(result.value)
             # A value right only given an earlier mistake is not right for what follows it.
@@ -106,8 +112,7 @@ def error_result(
 
 
 def _grade_part(
-    part: Part,
-    inputs: OwnInputs,
+    planned: PlannedPart,
     answer: Answer | None,
     problem: Problem | None,
     exp: Expectations,
@@ -115,6 +120,7 @@ def _grade_part(
     context: FileContext,
 ) -> PartResult:
     """Grade one part; problems and unreadable answers become ``invalid``."""
+    part = planned.part
     if problem is not None:
         submitted = _submitted(answer.node) if answer else None
         fingerprint = answer_fingerprint(answer.node) if answer else None
@@ -124,30 +130,37 @@ def _grade_part(
     memo = exp.memo
     if answer is None or _is_empty(answer.node):
         line = answer.line if answer else None
-        found = memo.get(("missing", part.id, line))
+        found = memo.get(("missing", planned.slot, line))
         if found is None:
             found = _ungraded(part, exp, Status.MISSING, line, "No answer.", None, NO_ANSWER)
-            memo.remember(("missing", part.id, line), found)
+            memo.remember(("missing", planned.slot, line), found)
         assert isinstance(found, PartResult)
         return found
     stand_in = GradingMemo.answer_of(answer.node)
     if stand_in is None:
-        outcome = _outcome(part, answer, exp, own, context, None)
+        outcome, _ = _outcome(part, answer, exp, own, context, ())
         return _graded(part, answer, exp, outcome)
-    # Remembered twice: the outcome for any line, and the whole part for this line.
-    key = GradingMemo.answer_key(answer.line, part.id, stand_in, inputs, own, context.facts)
-    found = memo.get(key)
-    outcome_key = GradingMemo.outcome_key(key)
-    if found is None and memo.get(outcome_key) is HABITUAL:
-        found = memo.get((*key, context.habit))
-    if found is None:
-        outcome = _outcome(part, answer, exp, own, context, outcome_key)
-        found = _graded(part, answer, exp, outcome)
-        if outcome.shareable:
-            memo.remember(key, found)
-        else:
-            memo.remember((*key, context.habit), found)
-    assert isinstance(found, PartResult)
+    # Remembered twice: the outcome for any line, and the whole part for this line; in the
+    # part's slot shared with alike variants, else in this variant's own (see PartSlots).
+    keys = [GradingMemo.answer_key(answer.line, planned.slot, stand_in, planned.inputs, own,
+                                   context.facts)]  # fmt: skip
+    if planned.private is not None:
+        keys.append(GradingMemo.answer_key(answer.line, planned.private, stand_in,
+                                           planned.inputs, own, context.facts))  # fmt: skip
+    for key in keys:
+        found = memo.get(key)
+        if found is None and memo.get(GradingMemo.outcome_key(key)) is HABITUAL:
+            found = memo.get((*key, context.habit))
+        if found is not None:
+            assert isinstance(found, PartResult)
+            return found
+    outcome, filed = _outcome(part, answer, exp, own, context, keys)
+    found = _graded(part, answer, exp, outcome)
+    key = keys[filed]
+    if outcome.shareable:
+        memo.remember(key, found)
+    else:
+        memo.remember((*key, context.habit), found)
     return found
 
 
@@ -208,21 +221,30 @@ def _outcome(
     exp: Expectations,
     own: dict[str, float],
     context: FileContext,
-    key: tuple[object, ...] | None,
-) -> Outcome:
-    """The outcome of an answer; one that cannot be read is ``invalid``, with its readings.
+    keys: Sequence[tuple[object, ...]],
+) -> tuple[Outcome, int]:
+    """The outcome of an answer, and which of ``keys`` (answer keys, see
+    :meth:`GradingMemo.answer_key`) it is filed under; one that cannot be read is ``invalid``,
+    with its readings.
 
-    With a ``key`` (:meth:`GradingMemo.outcome_key`), the outcome is remembered for the batch:
-    grading an answer is a pure function of the part, the answer and the student's own earlier
-    answers that the part's carry-forward rules read, and a class writes the same few answers
-    again and again ("288", "memory-bound"). Unreadable answers are remembered as their message.
-    An outcome that depends on the rest of the file (its decimal habit) is remembered under
-    the habit too.
+    With ``keys``, the outcome is remembered for the batch: grading an answer is a pure
+    function of the part, the answer and the student's own earlier answers that the part's
+    carry-forward rules read, and a class writes the same few answers again and again ("288",
+    "memory-bound"). Unreadable answers are remembered as their message. An outcome that
+    depends on the rest of the file (its decimal habit) is remembered under the habit too.
+    The first key is the part's shared slot; a second, the variant's own, takes the answers
+    whose grading reads the variant's symbols (:func:`_alike_in_every_variant`).
     """
     memo = exp.memo
-    found = memo.get(key) if key is not None else None
-    if found is HABITUAL and key is not None:
-        found = memo.get((*key, context.habit))
+    found: object = None
+    filed = 0
+    for number, key in enumerate(GradingMemo.outcome_key(k) for k in keys):
+        found = memo.get(key)
+        if found is HABITUAL:
+            found = memo.get((*key, context.habit))
+        if found is not None:
+            filed = number
+            break
     if found is None:
         try:
             found = _dispatch(part, answer.node, exp, own, context)
@@ -230,20 +252,51 @@ def _outcome(
             found = Unreadable(error.message, error.readings)
         except (ArithmeticError, RecursionError, ValueError) as error:  # a bug must not crash
             found = Unreadable(f"could not be read ({type(error).__name__})", ())
-        if key is not None and isinstance(found, Outcome) and not found.shareable:
-            memo.remember(key, HABITUAL)
-            memo.remember((*key, context.habit), found)
-        elif key is not None:
-            memo.remember(key, found)
+        if len(keys) > 1 and not _alike_in_every_variant(part, answer, exp, found):
+            filed = 1
+        if keys:
+            key = GradingMemo.outcome_key(keys[filed])
+            if isinstance(found, Outcome) and not found.shareable:
+                memo.remember(key, HABITUAL)
+                memo.remember((*key, context.habit), found)
+            else:
+                memo.remember(key, found)
     if isinstance(found, Unreadable):
 
         def grade(node: Node) -> Outcome:
             return _dispatch(part, node, exp, own, context)
 
         readings = scored_readings(part, answer.line, found.readings, grade)
-        return Outcome(Status.INVALID, 0.0, feedback=found.message, readings=readings)
+        return Outcome(Status.INVALID, 0.0, feedback=found.message, readings=readings), filed
     assert isinstance(found, Outcome)
-    return found
+    return found, filed
+
+
+def _alike_in_every_variant(
+    part: Part, answer: Answer, exp: Expectations, found: Outcome | Unreadable
+) -> bool:
+    """Whether a numeric answer is read the same whatever the symbols' values: then every
+    variant that grades the part alike grades it alike. An expression over the symbols
+    (``C*K^2``) has each variant's own value; so may the readings offered for an answer
+    that cannot be read, which are graded again."""
+    text = answer.node.value
+    if not isinstance(text, str) or (isinstance(found, Unreadable) and found.readings):
+        return False
+    if not exp.symbols:
+        return True
+    return _reading(text, part, exp.symbols) == _reading(text, part, None)
+
+
+def _reading(text: str, part: Part, symbols: Mapping[str, float] | None) -> object:
+    """A numeric answer as read, or the reason it cannot be (None for any other failure)."""
+    try:
+        return read_number(
+            text, unit=part.unit, symbols=symbols, whole=part.whole_number, both_readings=True
+        )
+    except AnswerFormatError as error:
+        return error.message
+    except (ArithmeticError, RecursionError, ValueError):
+        return None
 
 
 def _dispatch(

@@ -14,7 +14,7 @@ from grader.errors import AssignmentError
 from grader.sheets.assignment import Assignment, Part, feedback_texts
 from grader.sheets.formulas import FormulaError, names_in, number_of
 from grader.sheets.formulas import Value as FormulaValue
-from grader.sheets.grading_memo import GradingMemo
+from grader.sheets.grading_memo import GradingMemo, PartSlots
 from grader.sheets.mistakes import GENERIC_TRANSFORMS
 from grader.sheets.sheet_texts import SheetTexts, rendered_sheet
 from grader.sheets.solvers import load_sheet_kinds
@@ -72,19 +72,29 @@ class Expectations:
     max_score: float = field(init=False, repr=False, compare=False)
     memo: GradingMemo = field(init=False, repr=False, compare=False)
     """What grading remembers for a batch against these expectations (and other caches of
-    pure functions of them)."""
+    pure functions of them); a sheet's variants share one (see ``slots``)."""
+    slots: Mapping[str, PartSlots] = field(init=False, repr=False, compare=False)
+    """Where the memo files each part's answers: by part id alone, unless these expectations
+    are a variant's that shares its memo (:mod:`grader.sheets.variant_expectations`)."""
 
     def __post_init__(self) -> None:
         # ``Solution.answers`` builds a new dict at every call; grading asks for it per part.
         object.__setattr__(self, "answers", self.solution.answers)
         object.__setattr__(self, "max_score", self.assignment.max_score)  # a sum, each time
         object.__setattr__(self, "memo", GradingMemo())
+        object.__setattr__(self, "slots", {})
 
     def __setstate__(self, state: dict[str, object]) -> None:
         # Unpickled in a process of its own (where processes are spawned, not forked): the
         # sheet's own answer kinds are registered there too, before anything is graded.
         self.__dict__.update(state)
         load_sheet_kinds(self.assignment)
+
+    def share_memo(self, memo: GradingMemo, slots: Mapping[str, PartSlots]) -> None:
+        """Grade against ``memo``, which other expectations of the same sheet share, filing
+        each part's answers under its ``slots``."""
+        object.__setattr__(self, "memo", memo)
+        object.__setattr__(self, "slots", slots)
 
     def expected(self, part_id: str) -> Value:
         """The reference value of a part."""

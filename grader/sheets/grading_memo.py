@@ -10,7 +10,7 @@ under the key that :meth:`GradingMemo.answer_key` makes; the expectations of a b
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any, NamedTuple, Protocol
 
 from grader.sheets.assignment import Assignment, Part
@@ -23,6 +23,7 @@ __all__ = [
     "AnswerNode",
     "GradingMemo",
     "OwnInputs",
+    "PartSlots",
     "PlannedPart",
 ]
 
@@ -66,6 +67,23 @@ class PlannedPart(NamedTuple):
     id: str
     inputs: OwnInputs
     numeric: bool
+    slot: Hashable
+    """Where the part's answers are filed: its id, or (with variants) the part as every
+    variant that grades it alike sees it (see :class:`PartSlots`)."""
+    private: Hashable | None
+    """Where this variant alone files the answers whose grading reads its symbols' values."""
+
+
+class PartSlots(NamedTuple):
+    """Where a part's graded answers are filed in a memo that several variants share.
+
+    Variants that give a part the same expected values, alternatives and texts grade an answer
+    to it alike, unless the answer is an expression over the sheet's symbols (``C*K^2``),
+    whose value is the variant's own: such answers go to the variant's ``private`` slot.
+    """
+
+    shared: Hashable
+    private: Hashable | None
 
 
 class GradingMemo(dict[Any, Any]):
@@ -75,11 +93,12 @@ class GradingMemo(dict[Any, Any]):
     through :meth:`remember`, which keeps the memo's size bounded.
     """
 
-    __slots__ = ("_plan",)
+    __slots__ = ("_plans",)
 
     def __init__(self) -> None:
         super().__init__()
-        self._plan: list[PlannedPart] | None = None
+        # Per expectations (variants that share the memo have parts of their own texts).
+        self._plans: dict[int, tuple[object, list[PlannedPart]]] = {}
 
     def remember(self, key: object, value: object) -> None:
         """File ``value`` under ``key``; the memo starts over when full."""
@@ -90,7 +109,7 @@ class GradingMemo(dict[Any, Any]):
     @staticmethod
     def answer_key(
         line: int | None,
-        part_id: str,
+        part_id: Hashable,
         answer: object,
         inputs: OwnInputs,
         own: Mapping[str, float],
@@ -135,16 +154,31 @@ class GradingMemo(dict[Any, Any]):
         key = frozen(node)
         return key if budget[0] >= 0 else None
 
-    def plan(self, assignment: Assignment, answers: Mapping[str, object]) -> list[PlannedPart]:
-        """The parts in the sheet's order, each with its id, its own inputs and whether it is
-        numeric: worked out once per batch, read for every file."""
-        if self._plan is None:
-            inputs = own_inputs(assignment, answers)
-            self._plan = [
-                PlannedPart(part, part.id, inputs[part.id], part.is_numeric)
-                for part in assignment.parts
-            ]
-        return self._plan
+    def plan(
+        self,
+        owner: object,
+        assignment: Assignment,
+        answers: Mapping[str, object],
+        slots: Mapping[str, PartSlots],
+    ) -> list[PlannedPart]:
+        """The parts of ``owner`` (the expectations graded against) in the sheet's order, each
+        with its id, its own inputs, whether it is numeric and where its answers are filed
+        (``slots``; a part without one files under its id): worked out once per batch, read
+        for every file."""
+        known = self._plans.get(id(owner))
+        if known is not None and known[0] is owner:
+            return known[1]
+        inputs = own_inputs(assignment, answers)
+        plan = [
+            PlannedPart(part, part.id, inputs[part.id], part.is_numeric, *_slots(part, slots))
+            for part in assignment.parts
+        ]
+        self._plans[id(owner)] = (owner, plan)  # holding the owner keeps its id unique
+        return plan
+
+
+def _slots(part: Part, slots: Mapping[str, PartSlots]) -> PartSlots:
+    return slots.get(part.id) or PartSlots(part.id, None)
 
 
 def own_inputs(assignment: Assignment, answers: Mapping[str, object]) -> dict[str, OwnInputs]:

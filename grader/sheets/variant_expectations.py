@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from grader.sheets.assignment import Assignment
 from grader.sheets.expectations import Expectations, build_expectations
+from grader.sheets.grading_memo import GradingMemo, PartSlots
+from grader.sheets.part_signature import part_signature
 from grader.sheets.variant_codes import (
     VariantCodeError,
     parse_variant_code,
@@ -39,6 +41,9 @@ class VariantBook:
     class_run: bool = False
     _pool: VariantPool | None = field(default=None, init=False, repr=False)
     _solved: dict[int, Expectations] = field(default_factory=dict, init=False, repr=False)
+    # One memo for every variant, with each part's answers filed by its signature.
+    _memo: GradingMemo = field(default_factory=GradingMemo, init=False, repr=False)
+    _signatures: dict[tuple[str, str], int] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def pool(self) -> VariantPool:
@@ -71,8 +76,24 @@ class VariantBook:
             found = build_expectations(
                 self.assignment, variant_overrides(variant), class_run=self.class_run
             )
+            found.share_memo(self._memo, self._slots(found, variant))
             self._solved[variant.index] = found
         return found
+
+    def _slots(self, exp: Expectations, variant: Variant) -> dict[str, PartSlots]:
+        """Where each part's answers are filed in the shared memo: with every variant that
+        grades the part alike (:mod:`grader.sheets.part_signature`), and for a numeric part
+        also apart, for answers over the symbols, whose values are the variant's own."""
+        slots: dict[str, PartSlots] = {}
+        for part in exp.assignment.parts:
+            own = (part.id, "variant", variant.index)
+            signature = part_signature(exp, part)
+            if signature is None:
+                slots[part.id] = PartSlots(own, None)
+                continue
+            number = self._signatures.setdefault((part.id, signature), len(self._signatures))
+            slots[part.id] = PartSlots((part.id, number), own if part.is_numeric else None)
+        return slots
 
     @property
     def solved(self) -> int:
