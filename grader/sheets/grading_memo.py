@@ -5,7 +5,9 @@ answer is a pure function of the part, the answer, what the part's carry-forward
 the student's earlier parts (their values and how they were graded) and, rarely, the file's
 decimal habit. :mod:`grader.grading.grade` files each outcome, and each whole part at its line,
 under the key that :meth:`GradingMemo.answer_key` makes; the expectations of a batch hold the memo
-(``Expectations.memo``), so that it lives exactly as long as what it remembers stays true.
+(``Expectations.memo``), so that it lives exactly as long as what it remembers stays true. A
+sheet's variants share one memo, each part filed in the slot of the variants that grade it
+alike (:class:`PartSlots`, ``docs/variants.md``).
 """
 
 from __future__ import annotations
