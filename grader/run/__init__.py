@@ -1,5 +1,5 @@
 """Running many files: listing, batches in processes, time budget, atomic writes, the output
-folder's lock, the decisions ledger, class grading end to end, Gradescope, a sheet's self-test;
+folder's lock, how a batch's files are cut into tasks, the decisions ledger, class grading end to end, Gradescope, a sheet's self-test;
 grading a file against its student's variant, and the files variants give out.
 """
 
@@ -22,4 +22,5 @@ __all__ = [
     "variant_grading",
     "variant_outputs",
     "watchdog",
+    "work_split",
 ]

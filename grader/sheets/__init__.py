@@ -2,7 +2,7 @@
 plots), finding and checking sheets, their formulas and text placeholders, solving them, and
 everything grading compares against (expectations), with the catalogue of generic mistakes;
 per-student variants (the declared values, the pool, the student's code, the expectations
-solved once per variant).
+solved once per variant, and which variants grade a part alike).
 """
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "grading_memo",
     "library",
     "mistakes",
+    "part_signature",
     "placeholders",
     "sheet_set",
     "sheet_texts",
