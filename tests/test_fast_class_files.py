@@ -1,8 +1,10 @@
 """The class files written fast are byte for byte what their plain definitions make: the
-gradebook (rows written from their first cells and each distinct number once) is ``to_csv``
-of its rows as cells, over generated classes with hostile text, files that could not be
-graded, parts out of the sheet's order, parts waiting for a person, shared part objects and
-enrolled students without a file."""
+gradebook (rows written from their first cells and each distinct number once) and the review
+sheet (each part object's cells, and each distinct row of cells, written once) are ``to_csv``
+of their rows as cells, over generated classes with hostile text, files that could not be
+graded, parts out of the sheet's order, parts waiting for a person or decided (in force or
+stale), shared part objects, equal parts that are distinct objects, and enrolled students
+without a file."""
 
 from __future__ import annotations
 
@@ -12,8 +14,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grader.input.roster import Enrolled
-from grader.reports.gradebook import gradebook_csv, gradebook_header, gradebook_rows
-from grader.results import PartDigest, ResultDigest, Status, StudentDigest
+from grader.reports.gradebook import (
+    REVIEW_COLUMNS,
+    gradebook_csv,
+    gradebook_header,
+    gradebook_rows,
+    review_csv,
+    review_rows,
+)
+from grader.results import PartDigest, ResultDigest, Status, StudentDigest, TaDecision
 from grader.sheets.assignment import Assignment
 from grader.sheets.library import load_assignment
 from grader.spreadsheet import to_csv
@@ -33,6 +42,8 @@ def parts_of(draw: st.DrawFn, shared: list[PartDigest]) -> tuple[PartDigest, ...
     for index, part_id in enumerate(PART_IDS):
         if draw(st.booleans()):
             parts.append(shared[index])
+        elif draw(st.booleans()):  # an equal part, another object
+            parts.append(PartDigest(*shared[index]))
         else:
             parts.append(draw(part_digest(part_id)))
     if draw(st.integers(0, 9)) == 0:
@@ -41,11 +52,28 @@ def parts_of(draw: st.DrawFn, shared: list[PartDigest]) -> tuple[PartDigest, ...
 
 
 def part_digest(part_id: str) -> st.SearchStrategy[PartDigest]:
+    decision = st.builds(TaDecision, points=POINTS, comment=TEXT, by=TEXT, stale=st.booleans())
     return st.tuples(
-        st.sampled_from(list(Status)), POINTS, st.sampled_from([0.0, 1.0, 2.0]), st.booleans()
+        st.sampled_from(list(Status)),
+        POINTS,
+        st.sampled_from([0.0, 1.0, 2.0]),
+        st.booleans(),
+        st.none() | TEXT | st.lists(TEXT, max_size=2) | st.dictionaries(TEXT, TEXT, max_size=2),
+        st.none() | TEXT,
+        st.none() | decision,
+        st.none() | st.sampled_from(["a1", "b2"]),
     ).map(
         lambda drawn: PartDigest(
-            part_id, drawn[0], 0.0, drawn[1], drawn[2], sent_to_review=drawn[3]
+            part_id,
+            drawn[0],
+            0.0,
+            drawn[1],
+            drawn[2],
+            submitted=drawn[4],
+            sent_to_review=drawn[3],
+            review=drawn[5],
+            decision=drawn[6],
+            answer_id=drawn[7],
         )
     )
 
@@ -87,3 +115,13 @@ def test_the_gradebook_is_its_rows_written_by_to_csv(
     results, missing, assignment = cls
     plain = to_csv(gradebook_header(assignment), gradebook_rows(results, assignment, missing))
     assert gradebook_csv(results, assignment, missing) == plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(cls=classes())
+def test_the_review_sheet_is_its_rows_written_by_to_csv(
+    cls: tuple[list[ResultDigest], list[Enrolled], Assignment],
+) -> None:
+    results, _missing, assignment = cls
+    plain = to_csv(REVIEW_COLUMNS, review_rows(results, assignment))
+    assert review_csv(results, assignment) == plain

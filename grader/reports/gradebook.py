@@ -254,6 +254,10 @@ def review_csv(results: Sequence[ResultLike], assignment: Assignment) -> str:
     # A student's cells, then a part's (a class's results share their part objects, see
     # grader.reports.fast_writers: each one's cells are written once).
     tails: dict[int, str] = {}
+    # Part objects that differ (another line, another variant's expected value) mostly have
+    # the same cells: each distinct row of cells is written once. Equal cells are written
+    # alike (0.0 and -0.0, the one pair of equal numbers written apart, are both "0").
+    written: dict[tuple[Cell, ...], str] = {}
     for result in sorted_results(results):
         chosen = [p for p in result.parts if p.decision is not None or awaits_person(p)]
         if not chosen:
@@ -264,10 +268,32 @@ def review_csv(results: Sequence[ResultLike], assignment: Assignment) -> str:
         for part in chosen:
             tail = tails.get(id(part))
             if tail is None:
-                tail = tails[id(part)] = segment(_review_cells(part, titles))
+                cells = _review_cells(part, titles)
+                tail = written.get(cells)
+                if tail is None:
+                    tail = written[cells] = segment(cells)
+                tails[id(part)] = tail
             open_row = part.decision is None or part.decision.stale
             (lines if open_row else decided_lines).extend((identity, ",", tail, sheet))
     return "".join(lines + decided_lines)
+
+
+def review_rows(results: Sequence[ResultLike], assignment: Assignment) -> list[list[Cell]]:
+    """The review sheet's rows as cells, written plainly: what :func:`review_csv` writes
+    (after :data:`REVIEW_COLUMNS`)."""
+    order = {part_id: index for index, part_id in enumerate(assignment.part_ids)}
+    titles = {part.id: part.title for part in assignment.parts}
+    open_rows: list[list[Cell]] = []
+    decided_rows: list[list[Cell]] = []
+    for result in sorted_results(results):
+        chosen = [p for p in result.parts if p.decision is not None or awaits_person(p)]
+        chosen.sort(key=lambda p: (order.get(p.id, len(order)), p.id))
+        for part in chosen:
+            row: list[Cell] = [result.student.id, result.student.name, result.file or ""]
+            row += [*_review_cells(part, titles), assignment.id]
+            decided = part.decision is not None and not part.decision.stale
+            (decided_rows if decided else open_rows).append(row)
+    return open_rows + decided_rows
 
 
 def _review_cells(part: PartLike, titles: dict[str, str]) -> tuple[Cell, ...]:
