@@ -70,6 +70,11 @@ class ReviewGroup:
         return sum(1 for item in self.items if item.state != "decided")
 
 
+def prepare() -> None:
+    """Compile the page's templates now, not at first use (a batch does it while grading)."""
+    html_template(FAST_TEMPLATE_NAME).environment.get_template(TEMPLATE_NAME)
+
+
 def review_html(results: Sequence[ResultLike], exp: Expectations) -> str:
     """The review page for a class's results (graded files only)."""
     return page_html(review_groups(results, exp), exp)
