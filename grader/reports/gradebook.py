@@ -223,9 +223,7 @@ def _points(result: ResultLike, part_ids: tuple[str, ...], decimals: int) -> lis
         return [rounded(p.points, decimals) for p in result.parts]
     if in_order:
         return [None if awaits_person(p) else rounded(p.points, decimals) for p in result.parts]
-    points = {
-        p.id: None if awaits_person(p) else rounded(p.points, decimals) for p in result.parts
-    }
+    points = {p.id: None if awaits_person(p) else rounded(p.points, decimals) for p in result.parts}
     return [points.get(part_id) for part_id in part_ids]
 
 
