@@ -181,3 +181,40 @@ def test_with_an_assignment_a_file_naming_another_sheet_is_its_error(
     errors = [row for row in rows(out / "gradebook.csv") if row["status"] == "ERROR"]
     week1 = [p for p in (mixed / "week1").iterdir() if p.suffix in (".yaml", ".json")]
     assert len(errors) == len(week1)
+
+
+@pytest.mark.parametrize("seed", [(), ("--seed", "course")])
+def test_a_sheet_no_file_names_gets_no_folder(tmp_path: Path, seed: tuple[str, ...]) -> None:
+    # Every file names roofline-1: the course's other sheet is loaded, but nothing is graded
+    # against it, so nothing (not even an empty folder) is made for it.
+    out = tmp_path / "out"
+    code, text = run("grade", str(ROOFLINE), "--out", str(out), "--no-reports", *seed)
+    assert code == 0, text
+    assert not (out / "llm-inference-1").exists()
+    assert (out / "gradebook.csv").is_file()
+    assert "llm-inference-1" not in text
+    # A regrade into the same folder, with reports, leaves it so too.
+    code, text = run("grade", str(ROOFLINE), "--out", str(out), *seed)
+    assert code == 0, text
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == [
+        "feedback",
+        "results",
+        "sketches",
+    ]
+
+
+@pytest.mark.parametrize("dangling", [False, True])
+def test_a_sheet_folder_linked_elsewhere_is_still_refused(
+    mixed: Path, tmp_path: Path, dangling: bool
+) -> None:
+    # The sheet's folder is no longer made before grading: a link in its place (to a folder,
+    # or to nothing yet) is refused all the same, and nothing is written through it.
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    out.mkdir()
+    if not dangling:
+        elsewhere.mkdir()
+    (out / "llm-inference-1").symlink_to(elsewhere, target_is_directory=True)
+    code, text = run("grade", str(mixed), "--out", str(out), "--no-reports")
+    assert code == 2, text
+    assert "leads outside" in text
+    assert not elsewhere.exists() or list(elsewhere.iterdir()) == []

@@ -24,6 +24,7 @@ __all__ = [
     "report",
     "reveal",
     "review_page",
+    "review_sections",
     "roofline_background",
     "roofline_drawing",
     "roofline_labels",

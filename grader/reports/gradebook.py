@@ -37,7 +37,7 @@ from grader.reports.fast_writers import CSV_LINE_END, CsvSegment
 from grader.reports.stats import sorted_results
 from grader.results import PartLike, ResultLike, awaits_person
 from grader.sheets.assignment import Assignment
-from grader.spreadsheet import BOM, Cell, Number, points_text, to_csv
+from grader.spreadsheet import BOM, Cell, Number, cell_text, plain_number, points_text
 
 GRADEBOOK_COLUMNS = (
     "id",
@@ -93,53 +93,138 @@ def gradebook_csv(
     part (header = part id) in the sheet's order. Scores are rounded to the sheet's
     ``score_decimals``.
 
+    Byte for byte ``to_csv`` of :func:`gradebook_header` and :func:`gradebook_rows`, written
+    faster: a row is its first cells, written by the ``csv`` module, then its points, each
+    part object's points written once (a class's results share their parts, see
+    :mod:`grader.reports.fast_writers`). Points are numbers, which the writer never quotes.
+
     Returns:
         CSV text starting with a UTF-8 BOM (see the module docstring for why).
     """
     part_ids = assignment.part_ids
-    header = [*GRADEBOOK_COLUMNS, *part_ids]
+    decimals = assignment.grading.score_decimals
+    segment = CsvSegment()
+    points = _PointsCells(part_ids, decimals)
+    lines: list[tuple[tuple[str, str], str]] = []
+    # Each row's points follow its first cells after a comma (a sheet has parts: never none).
+    assert part_ids, "a sheet without parts has no gradebook"
+    for result in sorted_results(results):
+        cells = _gradebook_row(result, assignment, part_ids, decimals, points=False)
+        lines.append((_row_order(cells), f"{segment(cells)},{points(result)}{CSV_LINE_END}"))
+    for row in _missing_rows(missing, assignment, part_ids):
+        line = f"{segment(row[: -len(part_ids)])},{points.blanks}{CSV_LINE_END}"
+        lines.append((_row_order(row), line))
+    lines.sort(key=lambda line: line[0])  # stable: the rows of one id and file keep their order
+    header = segment(gradebook_header(assignment)) + CSV_LINE_END
+    return "".join([BOM, header, *(line for _order, line in lines)])
+
+
+def gradebook_header(assignment: Assignment) -> list[str]:
+    """The gradebook's column names."""
+    return [*GRADEBOOK_COLUMNS, *assignment.part_ids]
+
+
+def gradebook_rows(
+    results: Sequence[ResultLike], assignment: Assignment, missing: Sequence[Enrolled] = ()
+) -> list[list[Cell]]:
+    """The gradebook's rows as cells (what :func:`gradebook_csv` writes)."""
+    part_ids = assignment.part_ids
     decimals = assignment.grading.score_decimals
     rows = [_gradebook_row(r, assignment, part_ids, decimals) for r in sorted_results(results)]
+    rows += _missing_rows(missing, assignment, part_ids)
+    rows.sort(key=_row_order)
+    return rows
+
+
+def _row_order(row: Sequence[Cell]) -> tuple[str, str]:
+    return str(row[0]).lower(), str(row[2])
+
+
+def _missing_rows(
+    missing: Sequence[Enrolled], assignment: Assignment, part_ids: tuple[str, ...]
+) -> list[list[Cell]]:
     blanks: list[Cell] = [None] * len(part_ids)
+    rows: list[list[Cell]] = []
     for student in missing:
         identity: list[Cell] = [student.id, student.name, ""]
         no_file: list[Cell] = [None, "no answer file", ""]
         rows.append([*identity, "MISSING", None, Number(assignment.max_score), *no_file, *blanks])
-    rows.sort(key=lambda row: (str(row[0]).lower(), str(row[2])))
-    return to_csv(header, rows)
+    return rows
+
+
+class _PointsCells:
+    """The points cells of a file's row as CSV text: the cells :func:`_points` gives, as the
+    ``csv`` writer writes them (numbers are never quoted, an empty cell is nothing), each
+    distinct number written once (a class's points are a few values)."""
+
+    def __init__(self, part_ids: tuple[str, ...], decimals: int) -> None:
+        self.part_ids = part_ids
+        self.decimals = decimals
+        self.blanks = "," * (len(part_ids) - 1)  # the points of a file not graded
+        self.texts: dict[float, str] = {}  # by points before rounding
+
+    def __call__(self, result: ResultLike) -> str:
+        if result.status != "graded":
+            return self.blanks
+        if tuple(map(_ID, result.parts)) != self.part_ids:  # rare: not the sheet's parts
+            cells = _points(result, self.part_ids, self.decimals)
+            return ",".join([cell_text(cell) for cell in cells])
+        texts = self.texts
+        written: list[str] = []
+        # pending_review sums what awaits_person finds waiting: 0, and nothing waits
+        waits = result.pending_review
+        for part in result.parts:
+            if waits and awaits_person(part):
+                written.append("")
+                continue
+            text = texts.get(part.points)
+            if text is None:
+                text = texts[part.points] = plain_number(rounded(part.points, self.decimals))
+            written.append(text)
+        return ",".join(written)
 
 
 def _gradebook_row(
-    result: ResultLike, assignment: Assignment, part_ids: tuple[str, ...], decimals: int
+    result: ResultLike,
+    assignment: Assignment,
+    part_ids: tuple[str, ...],
+    decimals: int,
+    *,
+    points: bool = True,
 ) -> list[Cell]:
+    """A file's row (without its points cells unless ``points``)."""
     identity: list[Cell] = [result.student.id, result.student.name, result.file or ""]
     flags = "; ".join(result.flags)
     if result.status != "graded":
-        blanks: list[Cell] = [None] * len(part_ids)
         reason = result.error or "unknown error"
         score: list[Cell] = [None, Number(assignment.max_score), None]
-        return [*identity, "ERROR", *score, reason, flags, *blanks]
+        head = [*identity, "ERROR", *score, reason, flags]
+    else:
+        head = [
+            *identity,
+            "GRADED",
+            rounded(result.score, decimals),
+            _number(result.max_score),
+            rounded(result.pending_review, decimals),
+            "",
+            flags,
+        ]
+    return [*head, *_points(result, part_ids, decimals)] if points else head
+
+
+def _points(result: ResultLike, part_ids: tuple[str, ...], decimals: int) -> list[Cell]:
+    """A file's points cells: its parts' points in the sheet's order; none (empty) for a part
+    that waits for a person, and for every part of a file that could not be graded."""
+    if result.status != "graded":
+        return [None] * len(part_ids)
     in_order = tuple(map(_ID, result.parts)) == part_ids  # the sheet's parts, its order (usual)
     if in_order and not result.pending_review:
         # pending_review sums what awaits_person finds waiting: 0, and nothing waits
-        cells: list[Cell] = [rounded(p.points, decimals) for p in result.parts]
-    elif in_order:
-        cells = [None if awaits_person(p) else rounded(p.points, decimals) for p in result.parts]
-    else:
-        points = {
-            p.id: None if awaits_person(p) else rounded(p.points, decimals) for p in result.parts
-        }
-        cells = [points.get(part_id) for part_id in part_ids]
-    return [
-        *identity,
-        "GRADED",
-        rounded(result.score, decimals),
-        _number(result.max_score),
-        rounded(result.pending_review, decimals),
-        "",
-        flags,
-        *cells,
-    ]
+        return [rounded(p.points, decimals) for p in result.parts]
+    if in_order:
+        return [None if awaits_person(p) else rounded(p.points, decimals) for p in result.parts]
+    points = {p.id: None if awaits_person(p) else rounded(p.points, decimals) for p in result.parts}
+    return [points.get(part_id) for part_id in part_ids]
 
 
 _ID = operator.attrgetter("id")
@@ -167,6 +252,10 @@ def review_csv(results: Sequence[ResultLike], assignment: Assignment) -> str:
     # A student's cells, then a part's (a class's results share their part objects, see
     # grader.reports.fast_writers: each one's cells are written once).
     tails: dict[int, str] = {}
+    # Part objects that differ (another line, another variant's expected value) mostly have
+    # the same cells: each distinct row of cells is written once. Equal cells are written
+    # alike (0.0 and -0.0, the one pair of equal numbers written apart, are both "0").
+    written: dict[tuple[Cell, ...], str] = {}
     for result in sorted_results(results):
         chosen = [p for p in result.parts if p.decision is not None or awaits_person(p)]
         if not chosen:
@@ -177,10 +266,32 @@ def review_csv(results: Sequence[ResultLike], assignment: Assignment) -> str:
         for part in chosen:
             tail = tails.get(id(part))
             if tail is None:
-                tail = tails[id(part)] = segment(_review_cells(part, titles))
+                cells = _review_cells(part, titles)
+                tail = written.get(cells)
+                if tail is None:
+                    tail = written[cells] = segment(cells)
+                tails[id(part)] = tail
             open_row = part.decision is None or part.decision.stale
             (lines if open_row else decided_lines).extend((identity, ",", tail, sheet))
     return "".join(lines + decided_lines)
+
+
+def review_rows(results: Sequence[ResultLike], assignment: Assignment) -> list[list[Cell]]:
+    """The review sheet's rows as cells, written plainly: what :func:`review_csv` writes
+    (after :data:`REVIEW_COLUMNS`)."""
+    order = {part_id: index for index, part_id in enumerate(assignment.part_ids)}
+    titles = {part.id: part.title for part in assignment.parts}
+    open_rows: list[list[Cell]] = []
+    decided_rows: list[list[Cell]] = []
+    for result in sorted_results(results):
+        chosen = [p for p in result.parts if p.decision is not None or awaits_person(p)]
+        chosen.sort(key=lambda p: (order.get(p.id, len(order)), p.id))
+        for part in chosen:
+            row: list[Cell] = [result.student.id, result.student.name, result.file or ""]
+            row += [*_review_cells(part, titles), assignment.id]
+            decided = part.decision is not None and not part.decision.stale
+            (decided_rows if decided else open_rows).append(row)
+    return open_rows + decided_rows
 
 
 def _review_cells(part: PartLike, titles: dict[str, str]) -> tuple[Cell, ...]:

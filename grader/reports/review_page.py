@@ -15,12 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from jinja2 import Template
+from markupsafe import Markup
 
 from grader.input.attachments import CHECKED_COPY
 from grader.reports.common_mistakes import answer_text
 from grader.reports.html_templates import html_template
+from grader.reports.review_sections import section_texts
 from grader.reports.stats import sorted_results
 from grader.results import PartLike, ResultLike, awaits_person
 from grader.sheets.assignment import Part, RubricItem
@@ -28,11 +30,12 @@ from grader.sheets.expectations import Expectations
 from grader.spreadsheet import plain_number, points_text
 
 TEMPLATE_NAME = "review.html.j2"
+FAST_TEMPLATE_NAME = "review_fast.html.j2"
 
 
-@dataclass(frozen=True)
-class ReviewItem:
-    """One student's answer to one part, as the page shows it."""
+class ReviewItem(NamedTuple):
+    """One student's answer to one part, as the page shows it (a tuple: a class has tens of
+    thousands)."""
 
     key: str  # student|part|answer id: where the browser keeps the TA's entry
     student: str
@@ -67,10 +70,40 @@ class ReviewGroup:
         return sum(1 for item in self.items if item.state != "decided")
 
 
+def prepare() -> None:
+    """Compile the page's templates now, not at first use (a batch does it while grading)."""
+    html_template(FAST_TEMPLATE_NAME).environment.get_template(TEMPLATE_NAME)
+
+
 def review_html(results: Sequence[ResultLike], exp: Expectations) -> str:
     """The review page for a class's results (graded files only)."""
-    groups = review_groups(results, exp)
-    return _template().render(
+    return page_html(review_groups(results, exp), exp)
+
+
+def page_html(groups: Sequence[ReviewGroup], exp: Expectations) -> str:
+    """The review page of ``groups``: ``review.html.j2``, its parts' sections joined in Python
+    (:mod:`grader.reports.review_sections`), byte for byte :func:`page_html_by_template`."""
+    page = html_template(FAST_TEMPLATE_NAME).render(
+        assignment=exp.assignment,
+        groups=groups,
+        open_total=sum(group.open_count for group in groups),
+        sections=_SECTIONS,
+    )
+    # The page around the sections is small; the sections are joined into it in one go.
+    head, found, tail = page.partition(_SECTIONS)
+    assert found, "review_fast.html.j2 no longer places the sections"
+    return "".join([head, *section_texts(groups), tail])
+
+
+# Where the sections go. Markup: the template writes it as it is; every text in the page is
+# escaped or JSON with "<" escaped, so no "<" of a text can start it.
+_SECTIONS = Markup("<!-- the sections -->")
+
+
+def page_html_by_template(groups: Sequence[ReviewGroup], exp: Expectations) -> str:
+    """The review page of ``groups`` rendered by ``review.html.j2`` alone: the page's
+    readable definition (tests hold :func:`page_html` equal to it)."""
+    return html_template(TEMPLATE_NAME).render(
         assignment=exp.assignment,
         groups=groups,
         open_total=sum(group.open_count for group in groups),
@@ -80,12 +113,23 @@ def review_html(results: Sequence[ResultLike], exp: Expectations) -> str:
 def review_groups(results: Sequence[ResultLike], exp: Expectations) -> tuple[ReviewGroup, ...]:
     """The parts with answers waiting for a person (or decided by one), in the sheet's order."""
     by_part: dict[str, list[ReviewItem]] = {}
+    # A class's results share their part objects (grader.reports.fast_writers): what an item
+    # shows of its part is worked out once per part object (all are alive until we return).
+    shown: dict[int, _PartShown] = {}
     for result in sorted_results(results):
         if result.status != "graded":
             continue
+        who: tuple[str, str, str] | None = None
         for part in result.parts:
-            if part.decision is not None or awaits_person(part):
-                by_part.setdefault(part.id, []).append(_item(result, part))
+            if part.decision is None and not awaits_person(part):
+                continue
+            found = shown.get(id(part))
+            if found is None:
+                found = shown[id(part)] = _part_shown(part)
+            if who is None:
+                who = (result.student.id, result.student.name, _base_name(result.file))
+            key = f"{who[0]}|{part.id}|{found[3]}"
+            by_part.setdefault(part.id, []).append(ReviewItem._make((key, *who, *found)))
     return tuple(
         ReviewGroup(
             part_id=spec.id,
@@ -100,7 +144,11 @@ def review_groups(results: Sequence[ResultLike], exp: Expectations) -> tuple[Rev
     )
 
 
-def _item(result: ResultLike, part: PartLike) -> ReviewItem:
+_PartShown = tuple[str, str | None, str, str, str, str]
+"""What an item shows of its part: the fields of :class:`ReviewItem` from ``answer`` on."""
+
+
+def _part_shown(part: PartLike) -> _PartShown:
     decision = part.decision
     if decision is None:
         state, decided = "open", ""
@@ -111,18 +159,13 @@ def _item(result: ResultLike, part: PartLike) -> ReviewItem:
             decided += f" ({decision.comment})"
         if decision.by:
             decided += f", by {decision.by}"
-    answer_id = part.answer_id or ""
-    return ReviewItem(
-        key=f"{result.student.id}|{part.id}|{answer_id}",
-        student=result.student.id,
-        name=result.student.name,
-        file=_base_name(result.file),
-        answer=answer_text(part.submitted).removeprefix("image: "),
-        sketch=_sketch(part.attachment),
-        suggestion=part.review or "",
-        answer_id=answer_id,
-        state=state,
-        decided=decided,
+    return (
+        answer_text(part.submitted).removeprefix("image: "),
+        _sketch(part.attachment),
+        part.review or "",
+        part.answer_id or "",
+        state,
+        decided,
     )
 
 
@@ -137,7 +180,3 @@ def _base_name(path: str | None) -> str:
 
 def _rubric(spec: Part) -> tuple[str, ...]:
     return tuple(item.item if isinstance(item, RubricItem) else item for item in spec.rubric)
-
-
-def _template() -> Template:
-    return html_template(TEMPLATE_NAME)

@@ -378,10 +378,13 @@ def _run_batch(
 def _check_student_folders(out_dir: Path, sheet_dir: Path) -> None:
     """Refuse, before any file is graded, a students' folder that leads out of ``out_dir``.
 
+    A sheet's folder that does not exist yet is not made here: it is made by the first file
+    written into it, so that a sheet no file names leaves no empty folder behind (resolving
+    a path that does not exist follows the links of the part that does, so the check holds).
+
     Raises:
         UsageError: one does (a link).
     """
-    sheet_dir.mkdir(parents=True, exist_ok=True)
     try:
         if not sheet_dir.resolve().is_relative_to(out_dir.resolve()):
             raise ValueError(sheet_dir)

@@ -65,9 +65,11 @@ def prepare_class_outputs(*, reports: bool) -> None:
     """Import and compile what writing the class files needs, so that a batch can
     do it while its grading processes work."""
     from grader.reports import gradebook, stats  # noqa: F401
+    from grader.reports.review_page import prepare as prepare_review_page
     from grader.reports.summary import prepare
 
     prepare(html=reports)
+    prepare_review_page()
 
 
 def write_class_outputs(
