@@ -1,6 +1,7 @@
-"""Running many files: listing, batches in processes, time budget, atomic writes, the output
-folder's lock, how a batch's files are cut into tasks, the decisions ledger, class grading end to end, Gradescope, a sheet's self-test;
-grading a file against its student's variant, and the files variants give out.
+"""Running many files: listing, batches in processes (and how their files are cut into
+tasks), time budget, atomic writes, the output folder's lock, the decisions ledger, class
+grading end to end, Gradescope, a sheet's self-test; grading a file against its student's
+variant, and the files variants give out.
 """
 
 __all__ = [
