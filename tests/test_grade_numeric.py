@@ -230,6 +230,9 @@ def test_size_hint(value: float, expected: float, hint: str) -> None:
         (123456.70001, 123456.70002, ("123,456.70001", "123,456.70002")),
         # 1 and the next float agree to 16 figures: shown as usual, nothing better to show
         (1.0, 1.0000000000000002, ("1", "1")),
+        # agree to 15 figures and differ at the 16th (the floats nearest to them do too: the
+        # spacing of floats near 1 is 2.2e-16), so the last count tried, 16, tells them apart
+        (1.000000000000001, 1.000000000000002, ("1.000000000000001", "1.000000000000002")),
     ],
 )
 def test_numbers_shown_alike_get_the_digits_that_differ(
@@ -237,6 +240,29 @@ def test_numbers_shown_alike_get_the_digits_that_differ(
 ) -> None:
     """In the note about an expression that disagrees with its stated result."""
     assert grade_numeric._distinct(computed, written) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "figures", "shown"),
+    [
+        # 2 to 5 figures is 2.0000: the trailing zeros and then the point go
+        (2.0, 5, "2"),
+        (-2.5, 5, "-2.5"),  # -2.5000
+        # 0.000123456: the first figure is at 10^-4, so 5 figures take 4 + 4 = 8 decimals
+        (0.000123456, 5, "0.00012346"),
+        (0.000123456, 3, "0.000123"),
+        # 123,456.7 has 6 figures before the point: never fewer than those, and no decimal
+        (123456.7, 5, "123,457"),
+        (123456.7, 7, "123,456.7"),
+        # no point, so the zeros of the whole number are figures, not padding to strip
+        (123500.0, 4, "123,500"),
+        (1000.0, 2, "1,000"),
+    ],
+)
+def test_with_figures_shows_that_many_significant_figures(
+    value: float, figures: int, shown: str
+) -> None:
+    assert grade_numeric._with_figures(value, figures) == shown
 
 
 # --- policies other than the bundled sheet's ---------------------------------------------------
