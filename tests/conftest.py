@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +20,43 @@ from grader.sheets.grading_memo import GradingMemo
 from grader.sheets.library import load_assignment
 
 GradeAnswers = Callable[[Mapping[str, object]], SubmissionResult]
+
+
+TESTS = Path(__file__).resolve().parent
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Under mutmut, let every session make its parametrize ids afresh.
+
+    mutmut runs several pytest sessions in one process (stats, clean run, forced failure) and
+    forks each mutant's run from it, naming the tests by id. pytest 9 keeps the ids it made
+    from an ``ids=`` argument on the mark, and escapes them again in the next session: an id
+    with a non-ASCII character (``2 × 56``, ``128²``) is ``\\xd7`` in the first session and
+    ``\\\\xd7`` in the next, so the test mutmut names is "not found" (pytest exits 4). A
+    pattern run then stops at its clean run; in a full run the forked run of a mutant that
+    such a test covers fails before any test runs, and a failed run counts as killed.
+    """
+    if "MUTANT_UNDER_TEST" in os.environ:
+        _forget_generated_parametrize_ids()
+
+
+def _forget_generated_parametrize_ids() -> None:
+    """Drop the ids an earlier session stored on the parametrize marks of imported tests."""
+    for module in list(sys.modules.values()):
+        if not str(getattr(module, "__file__", None) or "").startswith(str(TESTS)):
+            continue
+        holders: list[object] = [module]
+        for value in vars(module).values():
+            if inspect.isfunction(value):
+                holders.append(value)
+            elif inspect.isclass(value):
+                holders.append(value)
+                holders += [v for v in vars(value).values() if inspect.isfunction(v)]
+        for holder in holders:
+            for mark in getattr(holder, "pytestmark", None) or ():
+                source = getattr(mark, "_param_ids_from", None)
+                if source is not None:
+                    object.__setattr__(source, "_param_ids_generated", None)
 
 
 def _clear_function_caches() -> None:
