@@ -171,12 +171,43 @@ def test_feedback_of_each_outcome(
             "Peak and bandwidth are swapped: check which one the turning point divides by which "
             "(its unit, FLOP/byte, tells).",
         ),
+        # a slip: the expression is 1,806,336, the expected value, so the hint leaves it out
+        (
+            "q1.b",
+            "56 × 56 × 9 × 32 × 2 = 903168",
+            "Your expression is right, but the result you wrote, 903,168, is not: an arithmetic "
+            "slip.",
+        ),
+        # 2 x 64 x 128 x 128 is one projection (2 L d d): the sheet's own hint for it
+        (
+            "q2.b.qkv_projections",
+            "2 × 64 × 128 × 128",
+            "That is one projection; the question asks for Q, K and V together.",
+        ),
+        # close (67,000 is 2.2 % off 65,536), and its expression, 2 x 32,000 = 64,000, is not
+        # the 67,000 written: the note comes after the hint too
+        (
+            "q2.a",
+            "2*32000 = 6.7e4",
+            "Close (within 5%) but not right: check your arithmetic or rounding. "
+            + _note("64,000", "67,000"),
+        ),
     ],
 )
 def test_hint_of_each_outcome_that_has_one(
     grade_answers: GradeAnswers, part_id: str, text: str, hint: str
 ) -> None:
     assert grade_answers({part_id: text}).part(part_id).hint == hint
+
+
+def test_a_note_does_not_make_a_hint_where_there_was_none(grade_answers: GradeAnswers) -> None:
+    # 903,168 is the MAC count (macs_not_flops, whose feedback gives nothing away: no hint),
+    # and its expression, 56 x 56 x 9 x 16 = 451,584, disagrees with it: the note goes into
+    # the feedback, which is what reveal: feedback shows when there is no hint
+    part = grade_answers({"q1.b": "56 × 56 × 9 × 16 = 903168"}).part("q1.b")
+    assert part.mistake == "macs_not_flops"
+    assert part.hint is None
+    assert part.feedback == MACS + " " + _note("451,584", "903,168")
 
 
 def test_carried_forward_feedback_names_each_earlier_answer(grade_answers: GradeAnswers) -> None:
