@@ -184,6 +184,8 @@ def test_feedback_of_each_outcome(
             "2 × 64 × 128 × 128",
             "That is one projection; the question asks for Q, K and V together.",
         ),
+        # 2.5e6 is 38 % above 1,806,336 and no known mistake: the hint keeps only the direction
+        ("q1.b", "2.5e6", f"Not right: too high, {UNKNOWN}"),
         # close (67,000 is 2.2 % off 65,536), and its expression, 2 x 32,000 = 64,000, is not
         # the 67,000 written: the note comes after the hint too
         (
@@ -261,6 +263,8 @@ def test_size_hint(value: float, expected: float, hint: str) -> None:
         (123456.70001, 123456.70002, ("123,456.70001", "123,456.70002")),
         # 1 and the next float agree to 16 figures: shown as usual, nothing better to show
         (1.0, 1.0000000000000002, ("1", "1")),
+        # 5 figures tell them apart (1.2345e-5, 1.2346e-5): not 6, which show more than needed
+        (0.0000123451, 0.0000123461, ("0.000012345", "0.000012346")),
         # agree to 15 figures and differ at the 16th (the floats nearest to them do too: the
         # spacing of floats near 1 is 2.2e-16), so the last count tried, 16, tells them apart
         (1.000000000000001, 1.000000000000002, ("1.000000000000001", "1.000000000000002")),
