@@ -171,12 +171,45 @@ def test_feedback_of_each_outcome(
             "Peak and bandwidth are swapped: check which one the turning point divides by which "
             "(its unit, FLOP/byte, tells).",
         ),
+        # a slip: the expression is 1,806,336, the expected value, so the hint leaves it out
+        (
+            "q1.b",
+            "56 × 56 × 9 × 32 × 2 = 903168",
+            "Your expression is right, but the result you wrote, 903,168, is not: an arithmetic "
+            "slip.",
+        ),
+        # 2 x 64 x 128 x 128 is one projection (2 L d d): the sheet's own hint for it
+        (
+            "q2.b.qkv_projections",
+            "2 × 64 × 128 × 128",
+            "That is one projection; the question asks for Q, K and V together.",
+        ),
+        # 2.5e6 is 38 % above 1,806,336 and no known mistake: the hint keeps only the direction
+        ("q1.b", "2.5e6", f"Not right: too high, {UNKNOWN}"),
+        # close (67,000 is 2.2 % off 65,536), and its expression, 2 x 32,000 = 64,000, is not
+        # the 67,000 written: the note comes after the hint too
+        (
+            "q2.a",
+            "2*32000 = 6.7e4",
+            "Close (within 5%) but not right: check your arithmetic or rounding. "
+            + _note("64,000", "67,000"),
+        ),
     ],
 )
 def test_hint_of_each_outcome_that_has_one(
     grade_answers: GradeAnswers, part_id: str, text: str, hint: str
 ) -> None:
     assert grade_answers({part_id: text}).part(part_id).hint == hint
+
+
+def test_a_note_does_not_make_a_hint_where_there_was_none(grade_answers: GradeAnswers) -> None:
+    # 903,168 is the MAC count (macs_not_flops, whose feedback gives nothing away: no hint),
+    # and its expression, 56 x 56 x 9 x 16 = 451,584, disagrees with it: the note goes into
+    # the feedback, which is what reveal: feedback shows when there is no hint
+    part = grade_answers({"q1.b": "56 × 56 × 9 × 16 = 903168"}).part("q1.b")
+    assert part.mistake == "macs_not_flops"
+    assert part.hint is None
+    assert part.feedback == MACS + " " + _note("451,584", "903,168")
 
 
 def test_carried_forward_feedback_names_each_earlier_answer(grade_answers: GradeAnswers) -> None:
@@ -230,6 +263,11 @@ def test_size_hint(value: float, expected: float, hint: str) -> None:
         (123456.70001, 123456.70002, ("123,456.70001", "123,456.70002")),
         # 1 and the next float agree to 16 figures: shown as usual, nothing better to show
         (1.0, 1.0000000000000002, ("1", "1")),
+        # 5 figures tell them apart (1.2345e-5, 1.2346e-5): not 6, which show more than needed
+        (0.0000123451, 0.0000123461, ("0.000012345", "0.000012346")),
+        # agree to 15 figures and differ at the 16th (the floats nearest to them do too: the
+        # spacing of floats near 1 is 2.2e-16), so the last count tried, 16, tells them apart
+        (1.000000000000001, 1.000000000000002, ("1.000000000000001", "1.000000000000002")),
     ],
 )
 def test_numbers_shown_alike_get_the_digits_that_differ(
@@ -237,6 +275,29 @@ def test_numbers_shown_alike_get_the_digits_that_differ(
 ) -> None:
     """In the note about an expression that disagrees with its stated result."""
     assert grade_numeric._distinct(computed, written) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "figures", "shown"),
+    [
+        # 2 to 5 figures is 2.0000: the trailing zeros and then the point go
+        (2.0, 5, "2"),
+        (-2.5, 5, "-2.5"),  # -2.5000
+        # 0.000123456: the first figure is at 10^-4, so 5 figures take 4 + 4 = 8 decimals
+        (0.000123456, 5, "0.00012346"),
+        (0.000123456, 3, "0.000123"),
+        # 123,456.7 has 6 figures before the point: never fewer than those, and no decimal
+        (123456.7, 5, "123,457"),
+        (123456.7, 7, "123,456.7"),
+        # no point, so the zeros of the whole number are figures, not padding to strip
+        (123500.0, 4, "123,500"),
+        (1000.0, 2, "1,000"),
+    ],
+)
+def test_with_figures_shows_that_many_significant_figures(
+    value: float, figures: int, shown: str
+) -> None:
+    assert grade_numeric._with_figures(value, figures) == shown
 
 
 # --- policies other than the bundled sheet's ---------------------------------------------------

@@ -352,6 +352,59 @@ def test_tie_rule_decides_a_turning_batch_on_the_ridge(tie_rule: str, batch: int
     assert step.substitution.endswith("= ⌈150⌉" if tie_rule == "compute" else "= ⌊150⌋ + 1")
 
 
+TIE_GIVENS = {"gpu.peak": 300e12, "gpu.bandwidth": 2e12}  # a ridge of exactly 150 FLOP/byte
+
+
+@pytest.mark.parametrize("tie_rule", ["compute", "memory"])
+def test_an_intensity_on_the_ridge_is_shown_equal_to_it(tie_rule: str) -> None:
+    # Weights only, the intensity at batch b is b x 2W / (W x 2) = b: at b = 150 exactly the
+    # ridge, 300 TFLOP/s / 2 TB/s = 150. The comparison shown is "=", whichever rule decides.
+    solution = llm_inference_1.solve(
+        {**llm_inference_1.SHEET_GIVENS, **TIE_GIVENS, "inference.batch": 150},
+        Conventions(activation_bytes=False, tie_rule=tie_rule),  # type: ignore[arg-type]
+    )
+    assert solution.step("q5.b").substitution == "150 = 150"
+
+
+@pytest.mark.parametrize(
+    ("conventions", "weights", "flops"),
+    [
+        # without the first addition of each dot product: one FLOP less per output, 9 d outputs
+        (Conventions(activation_bytes=False, dot_product_ops="2k-1"), W, TOKEN_2K_1),
+        # with biases: 9 d more weights, and one addition more per output
+        (Conventions(activation_bytes=False, bias=True), W_BIAS, F_BIAS),
+    ],
+    ids=["first_add_not_counted", "bias_counted"],
+)
+def test_turning_batch_counts_as_the_conventions_say(
+    conventions: Conventions, weights: int, flops: int
+) -> None:
+    # Weights only, the intensity at batch b is b F / (2 W). Counted the sheet's way F = 2 W and
+    # the ridge of exactly 150 is reached at b = 150 (the tie rule test above). Either change
+    # makes F / (2 W) a little below 1: 2W - 9d over 2W, or 2W + 9d over 2W + 18d (d_ff = 4 d),
+    # so b = 150 falls just short, 150 x 2W / F = 150.0137, and the turning batch is 151.
+    assert flops < 2 * weights
+    assert 150 < 150 * 2 * weights / flops < 151
+    assert 150 * flops / (2 * weights) < 150 <= 151 * flops / (2 * weights)
+    assert _solve(conventions, **TIE_GIVENS)["q5.d"] == 151
+
+
+def test_rates_in_the_worked_steps_are_the_givens_scaled_exactly() -> None:
+    # The steps show the peak in TFLOP/s (peak / 10^12) and the bandwidth in GB/s (/ 10^9) to
+    # four decimals, which hides a scale a little off at the sheet's rates. At 10^20 FLOP/s and
+    # 10^14 B/s they are 100,000,000 and 100,000 exactly, where one part in 10^12 (10^9) off
+    # shows as 99,999,999.9999 (99,999.9999). Weights only, so decode reaches the ridge,
+    # 10^20 / 10^14 = 10^6 FLOP/byte (at b = 10^6).
+    solution = llm_inference_1.solve(
+        {**llm_inference_1.SHEET_GIVENS, "gpu.peak": 1e20, "gpu.bandwidth": 1e14},
+        Conventions(activation_bytes=False),
+    )
+    assert solution.step("q5.a").substitution == "100,000,000 TFLOP/s / 100,000 GB/s"
+    assert "roof at 100,000,000 TFLOP/s;" in solution.step("q5.e").substitution
+    # the sheet's 939,524,096 bytes (q6.a) / 10^14 B/s = 9.39524096 µs
+    assert solution.step("q6.b").substitution == "939,524,096 B / 100,000 GB/s = 9.3952 µs"
+
+
 def test_a_device_decode_never_reaches_is_refused_with_the_limit() -> None:
     # The intensity only approaches F / (2 A) = 2730.7 FLOP/byte; a ridge of 5000 is never met.
     with pytest.raises(ValueError, match=r"never becomes compute-bound.*2731.*5000"):

@@ -237,3 +237,17 @@ def test_rates_below_one_are_still_positive() -> None:
     # A rate of 0.5 byte/s is odd but positive: the check is > 0, not >= 1.
     answers = _solve(Conventions(), {"gpu.bandwidth": 0.5, "gpu.peak": 2}).answers
     assert answers["q3.a"] == 4.0
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (-0.0, "0"),  # a product such as 0 x -1 is -0.0 in floats; a count of none is 0
+        (250.0, "250"),
+        (-1806336, "-1,806,336"),
+        (2.24676, "2.2468"),  # four decimals, rounded
+        (0.00004, "0"),  # 0.0000 once rounded: the point goes with the zeros
+    ],
+)
+def test_format_number(value: float, shown: str) -> None:
+    assert format_number(value) == shown

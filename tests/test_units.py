@@ -11,7 +11,7 @@ from bounds import time_bound
 
 from grader.answers import units as _units
 from grader.answers.numbers import read_number
-from grader.answers.simple_units import simple_factor
+from grader.answers.simple_units import simple_factor, simple_inverse_factor
 from grader.answers.units import convert, split_number_unit, to_unit
 from grader.errors import AnswerFormatError
 
@@ -156,6 +156,10 @@ SPLITS = [
     ("2 x FLOP", ("2", "x FLOP")),
     ("x 3", ("", "x 3")),
     ("2 M 3", ("2", "M 3")),  # a letter between numbers is not a product
+    # a symbol right after an operand that ends in a point (2. is a number) is arithmetic
+    ("2. L FLOP", ("2. L", "FLOP")),
+    # a symbol just before an operator is arithmetic, whatever comes before it
+    ("[L^2] FLOP", ("[L^2]", "FLOP")),
 ]
 
 
@@ -384,6 +388,23 @@ def test_refused_units_say_why(value: float, unit_text: str, target: str, messag
 def test_simple_factor_between_prefixed_units(text: str, target: str, factor: float) -> None:
     # A kibibyte is 1024 bytes, a kilobyte 1000; a megabit 10^6 / 8 = 125,000 bytes.
     assert simple_factor(text, target) == factor
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "factor"),
+    [
+        # 4 B/FLOP is 0.25 FLOP/byte: 1 / (4 x 1)
+        ("B/FLOP", "FLOP/byte", 1.0),
+        # 2 KiB/FLOP: 2048 bytes a FLOP, 1 / (2 x 1024 x 1000) kFLOP/byte (sizes multiply)
+        ("KiB/FLOP", "kFLOP/byte", 1024.0 * 1000.0),
+        # a ratio whose dimensions cancel is its own inverse: nothing to turn over
+        ("kB/B", "B/B", None),
+        ("B/B", "FLOP/FLOP", None),
+        ("FLOP/byte", "FLOP/byte", None),  # the same dimensions, not the inverse
+    ],
+)
+def test_simple_inverse_factor(text: str, target: str, factor: float | None) -> None:
+    assert simple_inverse_factor(text, target) == factor
 
 
 def test_simple_units_are_read_without_pint(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -155,7 +155,6 @@ def _judge(
         Status.INCORRECT,
         0.0,
         answer.value,
-        mistake=None,
         feedback=(
             f"Not right: {_size_hint(answer.value, expected)} {direction}, and not a "
             f"mistake the grader knows. {note}"
