@@ -111,10 +111,14 @@ def _recorded_score() -> list[tuple[str, int, int, int]]:
 def test_the_recorded_score_adds_up() -> None:
     """The README's figures are copied from a run by hand: each group is the sum of its
     modules, the overall row the sum of the groups, every module in a group of the tool, and
-    no fewer survivors than mutation-survivors.md lists as equivalent."""
+    no fewer survivors than mutation-survivors.md lists as equivalent. Without a table (no
+    valid full run yet), the section says that the score is not known."""
     tool = _tool()
     rows = _recorded_score()
-    assert rows, "no score table in the README's Mutation testing section"
+    if not rows:  # no full run to record: the section must say so, not show an old figure
+        readme = (ROOT / "README.md").read_text("utf-8")
+        assert "**Score: not known yet.**" in readme.split("## Mutation testing", 1)[1]
+        return
     groups = {label.split(" (")[0]: prefix for label, prefix in tool.GROUPS.items()}
     totals = [0, 0, 0]
     current: list[int] | None = None
