@@ -13,7 +13,9 @@ of the expectations for a part: the part as rendered for the variant (its texts 
 variant's numbers), its expected value, the values accepted, its alternatives and the mistakes
 it inherits, its carry-forward rule and the values of every name that rule reads. A kind not
 listed there (counts by operation, whose mistakes are formulas over the givens; sketches; a
-kind a sheet registers itself, whose grader may read anything) is never shared.
+kind a sheet registers itself, whose grader may read anything) is never shared. This assumes
+the listed kinds are graded by the bundled graders: a sheet that replaced one of them with
+``register_grader`` would have to read no more than the signature holds.
 """
 
 from __future__ import annotations
