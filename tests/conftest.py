@@ -24,6 +24,10 @@ GradeAnswers = Callable[[Mapping[str, object]], SubmissionResult]
 
 TESTS = Path(__file__).resolve().parent
 
+# No test reads a pool another run stored (or leaves one in the user's cache): tests that patch
+# how a pool is built must see it built. tests/test_pool_cache.py turns the cache on itself.
+os.environ["ROOFLINE_GRADER_CACHE"] = "off"
+
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Under mutmut, let every session make its parametrize ids afresh.

@@ -1,0 +1,137 @@
+"""The candidates a sheet's pool keeps, remembered on disk between runs.
+
+Building a pool solves every candidate and each of its alternatives (``variants.py``): a
+noticeable pause before a student's ``grader check`` or a class run can start, repeated on
+every run although the answer only changes when the sheet or the grader does. The kept
+candidates are therefore stored in the user's cache folder, under a digest of everything the
+pool is computed from: the sheet as loaded, every Python file of its folder (its solver and
+what that imports) and the source of the layers the pool reads (``grader/sheets``,
+``grader/answers``, the base modules and ``reference/``). Any change to one of those is a new
+digest, so a stored pool is never used for a sheet or a grader that could build another.
+
+What is stored is only a list of candidate numbers; one that does not read back as a sorted
+list of distinct numbers below the product's size is ignored and the pool built again. The
+cache is an optimisation only: a folder that cannot be read or written costs the build, never
+an error. ``ROOFLINE_GRADER_CACHE`` names another folder, or turns the cache off (``off``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import itertools
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from grader.sheets.assignment import Assignment
+
+CACHE_VARIABLE = "ROOFLINE_GRADER_CACHE"
+"""Environment variable: the cache folder, or ``off``."""
+_FORMAT = "pool-1"  # bumped when what is stored changes meaning
+
+_PACKAGE = Path(__file__).resolve().parent.parent  # grader/
+_SOURCES = (
+    (_PACKAGE, False),  # the base modules only
+    (_PACKAGE / "sheets", True),
+    (_PACKAGE / "answers", True),
+    (_PACKAGE.parent / "reference", True),
+)
+_SOURCE_SUFFIXES = (".py", ".txt")  # code, and the unit definitions the givens are read with
+
+_code_digest: str | None = None
+
+
+def cache_folder() -> Path | None:
+    """Where pools are kept (None: the cache is off)."""
+    chosen = os.environ.get(CACHE_VARIABLE)
+    if chosen is not None:
+        return None if chosen.strip().lower() in ("", "off", "0", "no") else Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "roofline-grader"
+
+
+def stored_pool(assignment: Assignment, size: int) -> list[int] | None:
+    """The kept candidates stored for this sheet, or None (none stored, unusable, cache off)."""
+    path = _entry(assignment)
+    if path is None:
+        return None
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not _well_formed(kept, size):
+        return None
+    return list(kept)
+
+
+def store_pool(assignment: Assignment, kept: list[int]) -> None:
+    """Keep ``kept`` for the next run (silently nothing when the folder cannot be written)."""
+    path = _entry(assignment)
+    if path is None:
+        return
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written whole and then named, so that a run reading it meanwhile never sees half.
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".pool-", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump(kept, stream)
+            os.replace(temporary, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+
+
+def _well_formed(kept: object, size: int) -> bool:
+    return (
+        isinstance(kept, list)
+        and len(kept) > 0
+        and all(type(n) is int and 0 <= n < size for n in kept)
+        and all(a < b for a, b in itertools.pairwise(kept))
+    )
+
+
+def _entry(assignment: Assignment) -> Path | None:
+    folder = cache_folder()
+    if folder is None or assignment.folder is None:
+        return None  # a sheet built in memory has no files to vouch for what it computes
+    try:
+        digest = _sheet_digest(assignment, assignment.folder)
+    except OSError:
+        return None
+    return folder / "pools" / f"{digest}.json"
+
+
+def _sheet_digest(assignment: Assignment, folder: Path) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"{_FORMAT}\0{_code()}\0".encode())
+    digest.update(assignment.model_dump_json().encode())
+    for path in _python_files(folder):
+        digest.update(f"\0{path.relative_to(folder).as_posix()}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _python_files(folder: Path) -> list[Path]:
+    return sorted(
+        path for path in folder.rglob("*.py") if "__pycache__" not in path.parts and path.is_file()
+    )
+
+
+def _code() -> str:
+    """The digest of the grader's source that a pool depends on (once per process)."""
+    global _code_digest
+    if _code_digest is None:
+        digest = hashlib.sha256()
+        for root, recursive in _SOURCES:
+            files = root.rglob("*") if recursive else root.glob("*")
+            for path in sorted(p for p in files if p.suffix in _SOURCE_SUFFIXES):
+                if "__pycache__" in path.parts or not path.is_file():
+                    continue
+                digest.update(f"\0{path.relative_to(_PACKAGE.parent).as_posix()}\0".encode())
+                digest.update(path.read_bytes())
+        _code_digest = digest.hexdigest()
+    return _code_digest

@@ -1,0 +1,142 @@
+"""A sheet's pool kept on disk between runs: used only when it is the pool the sheet and the
+grader would build, and never a reason to fail."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from cli_runs import SAMPLES, grader
+from test_variant_pool import pool_of, write_sheet
+
+from grader.sheets import variants
+from grader.sheets.pool_cache import CACHE_VARIABLE
+
+NOT_FORTY = """  givens:
+    a: [1, 2, 3]
+    b: [10, 20]
+  constraints:
+    not_forty: "q1.a != 40"
+"""
+# Candidates, last given fastest: 0 (1,10) 1 (1,20) 2 (2,10) 3 (2,20) 4 (3,10) 5 (3,20); only
+# 3 gives q1.a = 2 * 20 = 40, so the pool keeps these.
+KEPT = [0, 1, 2, 4, 5]
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(CACHE_VARIABLE, str(folder))
+    monkeypatch.setattr(variants, "_POOLS", {})  # no pool remembered in this process
+    return folder
+
+
+def entries(cache: Path) -> list[Path]:
+    return sorted((cache / "pools").glob("*.json")) if (cache / "pools").is_dir() else []
+
+
+def forbid_building(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> list[int]:
+        raise AssertionError("the pool was built again")
+
+    monkeypatch.setattr(variants, "_kept", refuse)
+
+
+def test_a_built_pool_is_stored_and_read_back_without_solving(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = write_sheet(tmp_path / "s", NOT_FORTY)
+    first = pool_of(folder)
+    assert [candidate for candidate, _ in first] == KEPT
+    [entry] = entries(cache)
+    assert json.loads(entry.read_text("utf-8")) == KEPT
+    monkeypatch.setattr(variants, "_POOLS", {})
+    forbid_building(monkeypatch)
+    assert pool_of(folder) == first
+
+
+@pytest.mark.parametrize(
+    "stored",
+    ["not json", "[]", "[5, 2]", "[0, 0, 1]", "[0, 6]", "[-1, 0]", "[true, 1]", "[0.0, 1]",
+     '{"0": 1}', '"0,1"', ""],
+)  # fmt: skip
+def test_an_unusable_entry_is_ignored_and_replaced(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch, stored: str
+) -> None:
+    folder = write_sheet(tmp_path / "s", NOT_FORTY)
+    pool_of(folder)
+    [entry] = entries(cache)
+    entry.write_text(stored, "utf-8")
+    monkeypatch.setattr(variants, "_POOLS", {})
+    assert [candidate for candidate, _ in pool_of(folder)] == KEPT
+    assert json.loads(entry.read_text("utf-8")) == KEPT
+
+
+def test_a_stored_pool_that_is_plausible_is_trusted_only_for_its_own_sheet(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another constraint is another sheet: its pool is not the first one's.
+    one = write_sheet(tmp_path / "one", NOT_FORTY)
+    other = write_sheet(tmp_path / "other", NOT_FORTY.replace("!= 40", "!= 10"))
+    assert [c for c, _ in pool_of(one)] == KEPT
+    assert [c for c, _ in pool_of(other)] == [1, 2, 3, 4, 5]  # 0 gives 1 * 10 = 10
+    assert len(entries(cache)) == 2
+
+
+def test_a_change_to_a_python_file_of_the_sheet_is_a_new_entry(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = write_sheet(tmp_path / "s", NOT_FORTY)
+    pool_of(folder)
+    (folder / "helpers.py").write_text("SCALE = 2\n", "utf-8")  # what a solver could import
+    monkeypatch.setattr(variants, "_POOLS", {})
+    pool_of(folder)
+    assert len(entries(cache)) == 2
+
+
+def test_a_cache_folder_that_cannot_be_used_costs_only_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", "utf-8")
+    monkeypatch.setenv(CACHE_VARIABLE, str(blocked / "cache"))
+    monkeypatch.setattr(variants, "_POOLS", {})
+    folder = write_sheet(tmp_path / "s", NOT_FORTY)
+    assert [c for c, _ in pool_of(folder)] == KEPT
+
+
+@pytest.mark.parametrize("setting", ["off", "OFF", ""])
+def test_the_cache_can_be_turned_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setting: str
+) -> None:
+    monkeypatch.setenv(CACHE_VARIABLE, setting)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(variants, "_POOLS", {})
+    folder = write_sheet(tmp_path / "s", NOT_FORTY)
+    assert [c for c, _ in pool_of(folder)] == KEPT
+    assert not (tmp_path / "xdg").exists()
+
+
+def test_the_default_folder_follows_xdg_cache_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(CACHE_VARIABLE, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(variants, "_POOLS", {})
+    pool_of(write_sheet(tmp_path / "s", NOT_FORTY))
+    assert len(list((tmp_path / "xdg" / "roofline-grader" / "pools").glob("*.json"))) == 1
+
+
+def test_a_students_check_reads_the_same_variant_with_and_without_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers = SAMPLES / "perfect.yaml"
+    monkeypatch.setenv(CACHE_VARIABLE, "off")
+    code, uncached = grader("check", str(answers), "--seed", "course-7")
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
+    runs = [grader("check", str(answers), "--seed", "course-7") for _ in range(2)]
+    assert len(list((tmp_path / "cache" / "pools").glob("*.json"))) == 1
+    assert "variant" in uncached.lower()
+    for run in runs:
+        assert run == (code, uncached)
