@@ -122,9 +122,13 @@ def _write_class_outputs(
         moodle = moodle_csv(results, assignment, roster)
         if moodle is not None:
             write_text_atomic(out_dir / "moodle-grades.csv", moodle)
+
+    def write_review_page() -> None:
         write_text_atomic(out_dir / "review.html", review_html(results, exp))
 
+    # Three similar shares: the spreadsheets, the review page, and the statistics here.
     sheets_written = alongside(write_sheets, size=len(results))
+    page_written = alongside(write_review_page, size=len(results))
     write_text_atomic(out_dir / "README.md", folder_guide(assignment, reports=reports))
     stats = class_statistics(results, assignment, _givens_of(book) if book else None)
     write_text_atomic(
@@ -141,6 +145,7 @@ def _write_class_outputs(
         )
         write_text_atomic(out_dir / "summary.html", page)
     sheets_written()
+    page_written()
     return summary_table(stats)
 
 

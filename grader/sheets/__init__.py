@@ -2,7 +2,7 @@
 plots), finding and checking sheets, their formulas and text placeholders, solving them, and
 everything grading compares against (expectations), with the catalogue of generic mistakes;
 per-student variants (the declared values, the pool, the student's code, the expectations
-solved once per variant, and which variants grade a part alike).
+solved once per variant, which variants grade a part alike, and the pool kept between runs).
 """
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "mistakes",
     "part_signature",
     "placeholders",
+    "pool_cache",
     "sheet_set",
     "sheet_texts",
     "solvers",
