@@ -8,7 +8,8 @@ a remark may start, for a reader to try when the whole text does not read:
 * a dash with spaces around it (`` - ``), an en or em dash, a semicolon, or a comma followed
   by a space and a word, when a word follows;
 * a space after the unit, before more words (``B per projection``): only where the text before
-  the cut already holds letters (a unit), so that ``6.29 million`` is never read as 6.29.
+  the cut already holds letters after the value's first digit (a unit), so that ``6.29
+  zillion`` or ``about 6.29 zillion`` is never read as 6.29.
 
 A word is two letters or more that are not a sheet symbol or a run of them (``Ld``): arithmetic
 in parentheses, such as ``2 × (56 × 56)`` or ``(L+1)``, is never a remark.
@@ -31,6 +32,7 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 _SEPARATOR = re.compile(r"\s+[-‐‑]\s+|\s*[–—]\s*|\s*;\s*|,\s+(?=[^\W\d_])")
 _SPACE_BEFORE_WORD = re.compile(r"\s+(?=[^\W\d_])")
 _LETTER = re.compile(r"[^\W\d_]")
+_DIGIT = re.compile(r"\d")
 
 
 class Cut(NamedTuple):
@@ -89,11 +91,15 @@ def remark_cuts(text: str, symbols: Collection[str] = ()) -> list[Cut]:
             strong.append(Cut(match.start(), "separator"))
     strong.sort(key=lambda cut: -cut.position)
     first_strong = min((cut.position for cut in strong), default=len(text))
+    # Letters before the cut must come after the value's first digit (a unit): "about 6.29
+    # zillion" has letters before its cut too, but "zillion" is no remark.
+    digit = _DIGIT.search(text)
+    value_start = digit.start() if digit else 0
     words = [
         Cut(match.start(), "words")
         for match in _SPACE_BEFORE_WORD.finditer(text, 0, first_strong)
         if not depths[match.start()]
-        and _LETTER.search(text[: match.start()])  # a unit before: "6.29 million" is no remark
+        and _LETTER.search(text, value_start, match.start())  # "6.29 zillion" is no remark
         and has_word(text[match.end() :], symbols)
     ]
     return [cut for cut in strong + words if text[: cut.position].strip()][:MAX_CUTS]
