@@ -8,6 +8,7 @@ __all__ = [
     "expression",
     "growth_classes",
     "implicit_products",
+    "latex",
     "numbers",
     "remarks",
     "significant_figures",

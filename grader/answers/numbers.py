@@ -19,7 +19,9 @@ What a student may write, and who reads it:
   from a wrong method. A side without a unit is in the part's unit; working that does not read
   is skipped with a note;
 * a remark after the value (``1024 (one multiply per score)``): :mod:`grader.remarks`; it is
-  tried only when the whole text does not read, and the answer notes that it was skipped.
+  tried only when the whole text does not read, and the answer notes that it was skipped;
+* LaTeX pasted from notes (``2 \\cdot 10^{6}``, ``\\frac{L(L+1)}{2}``): :mod:`grader.latex`
+  rewrites it first.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from grader.answers.choices import read_choice
 from grader.answers.digit_grouping import ungroup
 from grader.answers.expression import MAX_LENGTH, evaluate
 from grader.answers.growth_classes import read_complexity
+from grader.answers.latex import plain_from_latex
 from grader.answers.remarks import has_word, remark_cuts, trailing_group
 from grader.answers.significant_figures import significant_figures
 from grader.answers.units import WrongDimension, convert, split_number_unit
@@ -121,13 +124,19 @@ def read_number(
         raise AnswerFormatError("no answer")
     if len(stripped) > MAX_LENGTH:
         raise AnswerFormatError(f"answer is too long (more than {MAX_LENGTH} characters)")
+    # LaTeX pasted from notes ("2 \cdot 10^{6}") is read as the arithmetic it typesets.
+    readable = plain_from_latex(stripped).strip()
+    if not readable:
+        raise AnswerFormatError("no answer")
     # The symbols' values are part of the key: the same text means another number elsewhere.
     items = tuple(symbols.items()) if symbols else ()
     if symbols and 0 in symbols.values():
         # 0.0 and -0.0 are one key but may give answers of different sign: not cached.
-        answer = _read_stripped.__wrapped__(stripped, unit, items, whole)
+        answer = _read_stripped.__wrapped__(readable, unit, items, whole)
     else:
-        answer = _read_stripped(stripped, unit, items, whole)
+        answer = _read_stripped(readable, unit, items, whole)
+    if readable != stripped:
+        answer = replace(answer, text=stripped)
     if answer.other is not None and not both_readings:
         group = answer.ambiguous or ""
         thousands, decimal = group.replace(",", ""), group.replace(",", ".")

@@ -29,8 +29,9 @@ Decisions on spellings a student may reasonably mean two ways (each has a test):
   billion``: short scale, as in English). For a plain-count part (unit ``"1"``), count words
   such as ``parameters``, ``sequences`` or ``dot products`` are accepted and ignored, also
   after a prefix (``1.8 M params``); for a FLOP count, words that count operations (``4096
-  multiplications``, ``1.8 M operations``) are FLOP. So are multiply-accumulates (``903168 MACs``): the number is read as written and
-  grading decides what it is (on a sheet that counts a MAC as 2 FLOPs, the MAC-count mistake).
+  multiplications``, ``1.8 M operations``) are FLOP. So are multiply-accumulates (``903168
+  MACs``): the number is read as written and grading decides what it is (on a sheet that
+  counts a MAC as 2 FLOPs, the MAC-count mistake).
 * Unit text is at most 32 characters of letters, spaces, ``/ * ( )``: no digits or powers.
 """
 

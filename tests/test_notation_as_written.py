@@ -1,0 +1,158 @@
+"""Answers written as students write them on paper, graded end to end on both bundled sheets:
+what a careful TA reads as right is right, and a known mistake in a notation the grader now
+reads gets the mistake's credit and its feedback.
+
+Expected values by hand. roofline-1: C = 32, H = W = 56, K = 3, L = 64, d = 128;
+q1.b = 2·56·56·9·32 = 1,806,336 FLOP (903,168 MACs); q2.a = 4·128² = 65,536;
+q2.b.qkv_projections = 3·2·64·128² = 6,291,456; value aggregation 2·64·64·128 = 1,048,576;
+q2.d.causal_scores = 64·65/2 = 2,080; q3.a = 200e12 / 800e9 = 250 FLOP/byte;
+q5.conv.intensity = 1,806,336 / 803,968 = 2.2468; q5.qkv.bytes = (2·64·128 + 128²)·4 =
+131,072 byte. llm-inference-1: d = 4096, d_ff = 16384, L = 2048, b = 16; q1.b = 2·d·d_ff =
+134,217,728; q1.c = (4d² + 2·d·d_ff)·2 = 402,653,184 byte; q2.b = 2·L·d·2 = 33,554,432 =
+2^25 byte; q6.c = 32·(402,653,184 + 16·33,554,432) / 2039e9 s = 14.74 ms; q5.d: the decode
+intensity 16·402,653,184 / ((201,326,592 + 16·73,728)·2) is 15.9 at b = 16 and reaches the
+ridge 312e12 / 2039e9 = 153.0 between b = 162 (152.99...) and b = 163.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+
+import pytest
+
+from grader.input.submission import parse_submission
+from grader.results import Status, SubmissionResult
+from grader.run.pipeline import grade_submission
+from grader.sheets.expectations import build_expectations
+from grader.sheets.library import load_assignment
+from tests.conftest import GradeAnswers
+
+GradeLlm = Callable[[Mapping[str, object]], SubmissionResult]
+
+
+@pytest.fixture(scope="module")
+def grade_llm() -> GradeLlm:
+    """Grade a JSON answer file of llm-inference-1 whose answers are given by dotted part id."""
+    assignment = load_assignment("llm-inference-1")
+    expectations = build_expectations(assignment)
+
+    def grade(answers: Mapping[str, object]) -> SubmissionResult:
+        document = {"assignment": "llm-inference-1", "student": {"id": "s1"}, "answers": answers}
+        data = json.dumps(document).encode()
+        submission = parse_submission(data, assignment, fmt="json", name="s1.json")
+        return grade_submission(expectations, submission)
+
+    return grade
+
+
+# (id, part, answer, status, credit): roofline-1
+ROOFLINE = [
+    # number words are multipliers, as a TA reads them
+    ("million and a unit", "q1.b", "1.81 million FLOPs", Status.CORRECT, 1.0),
+    ("about ... million", "q1.b", "about 1.81 million FLOPs", Status.CORRECT, 1.0),
+    ("million alone", "q2.b.qkv_projections", "6.29 million", Status.CORRECT, 1.0),
+    ("thousand and a count word", "q2.a", "65.5 thousand parameters", Status.CORRECT, 1.0),
+    # multiply-accumulates named as such: the count is read, and grading names the mistake
+    ("MACs stated after the working", "q1.b", "56*56*9*32 = 903168 MACs", Status.PARTIAL, 0.5),
+    ("MAC after a number", "q2.b.value_aggregation", "524288 MAC", Status.PARTIAL, 0.5),
+    # LaTeX as students paste it from their notes
+    ("cdot", "q1.b", r"2 \cdot 56 \cdot 56 \cdot 3^2 \cdot 32", Status.CORRECT, 1.0),
+    ("dollars and times", "q2.b.value_aggregation", r"$1.05\times10^{6}$", Status.CORRECT, 1.0),
+    ("braced exponent on a symbol", "q2.b.scaling", "$L^{2}$", Status.CORRECT, 1.0),
+    ("frac of a product", "q2.d.causal_scores", r"\frac{L(L+1)}{2}", Status.CORRECT, 1.0),
+    (
+        "frac of powers of ten",
+        "q3.a",
+        r"\frac{200 \cdot 10^{12}}{800 \cdot 10^{9}}",
+        Status.CORRECT,
+        1.0,
+    ),
+    ("approx", "q5.conv.intensity", r"\approx 2.25", Status.CORRECT, 1.0),
+    ("times ten to the", "q5.qkv.bytes", r"1.31 \times 10^{5}", Status.CORRECT, 1.0),
+    ("thin spaces as thousands separators", "q1.b", r"1\,806\,336", Status.CORRECT, 1.0),
+    ("a decimal comma in braces", "q5.conv.intensity", "2{,}25", Status.CORRECT, 1.0),
+    ("a unit in mathrm", "q3.a", r"250\ \mathrm{FLOP/B}", Status.CORRECT, 1.0),
+    # a known mistake written in LaTeX is still that mistake
+    ("macs in latex", "q2.b.attention_scores", r"64 \cdot 64 \cdot 128", Status.PARTIAL, 0.5),
+]
+
+
+@pytest.mark.parametrize(
+    ("part_id", "answer", "status", "credit"),
+    [pytest.param(*row[1:], id=row[0]) for row in ROOFLINE],
+)
+def test_roofline_answers_as_written(
+    grade_answers: GradeAnswers, part_id: str, answer: str, status: Status, credit: float
+) -> None:
+    part = grade_answers({part_id: answer}).part(part_id)
+    assert (part.status, part.credit) == (status, credit), part.feedback
+    assert part.submitted == answer  # the student's own text is what they see again
+
+
+def test_a_number_word_is_never_a_remark(grade_answers: GradeAnswers) -> None:
+    # "about" holds letters; it must not let "zillion" pass as a remark after 6.29
+    part = grade_answers({"q2.b.qkv_projections": "about 6.29 zillion"}).part(
+        "q2.b.qkv_projections"
+    )
+    assert part.status is Status.INVALID
+    assert "zillion" in part.feedback
+
+
+def test_macs_are_named_as_the_mistake(grade_answers: GradeAnswers) -> None:
+    part = grade_answers({"q1.b": "903,168 MACs"}).part("q1.b")
+    assert part.mistake == "macs_not_flops"
+    assert "multiply-adds, not FLOPs" in part.feedback
+
+
+def test_an_unknown_latex_command_is_named(grade_answers: GradeAnswers) -> None:
+    part = grade_answers({"q1.a": r"\sqrt{82944}"}).part("q1.a")
+    assert part.status is Status.INVALID
+    assert r"\sqrt" in part.feedback
+
+
+def test_the_constant_as_a_noun_is_no_growth_class(grade_answers: GradeAnswers) -> None:
+    for answer in ("O(L²), about half the constant", "O(L^2), but with a smaller constant"):
+        part = grade_answers({"q2.d.causal_complexity": answer}).part("q2.d.causal_complexity")
+        assert (part.status, part.credit) == (Status.CORRECT, 1.0), (answer, part.feedback)
+    # "constant" as the class itself is still read, and a second class still refused
+    wrong = grade_answers({"q2.d.causal_complexity": "constant"}).part("q2.d.causal_complexity")
+    assert wrong.status is Status.INCORRECT
+    two = grade_answers({"q2.d.causal_complexity": "O(L^2), or constant"}).part(
+        "q2.d.causal_complexity"
+    )
+    assert two.status is Status.INVALID
+
+
+def test_a_latex_growth_class(grade_answers: GradeAnswers) -> None:
+    part = grade_answers({"q2.d.full_complexity": r"$\mathcal{O}(L^{2})$"}).part(
+        "q2.d.full_complexity"
+    )
+    assert (part.status, part.credit) == (Status.CORRECT, 1.0), part.feedback
+
+
+# (id, part, answer, status, credit): llm-inference-1
+LLM = [
+    ("sequences as the count word", "q5.d", "163 sequences", Status.CORRECT, 1.0),
+    ("subscript in braces", "q1.b", r"2 d \cdot d_{ff}", Status.CORRECT, 1.0),
+    ("dollars, times and a unit", "q1.c", r"$4.03 \times 10^{8}$ B", Status.CORRECT, 1.0),
+    ("power of two in braces", "q2.b", "2^{25}", Status.CORRECT, 1.0),
+    (
+        "negative braced exponent and text unit",
+        "q6.c",
+        r"1.47 \times 10^{-2}\,\text{s}",
+        Status.CORRECT,
+        1.0,
+    ),
+    ("billion", "q3.d", "6.44 billion FLOPs", Status.CORRECT, 1.0),
+]
+
+
+@pytest.mark.parametrize(
+    ("part_id", "answer", "status", "credit"), [pytest.param(*row[1:], id=row[0]) for row in LLM]
+)
+def test_llm_inference_answers_as_written(
+    grade_llm: GradeLlm, part_id: str, answer: str, status: Status, credit: float
+) -> None:
+    part = grade_llm({part_id: answer}).part(part_id)
+    assert (part.status, part.credit) == (status, credit), part.feedback
