@@ -6,12 +6,15 @@ Expected values by hand. roofline-1: C = 32, H = W = 56, K = 3, L = 64, d = 128;
 q1.b = 2·56·56·9·32 = 1,806,336 FLOP (903,168 MACs); q2.a = 4·128² = 65,536;
 q2.b.qkv_projections = 3·2·64·128² = 6,291,456; value aggregation 2·64·64·128 = 1,048,576;
 q2.d.causal_scores = 64·65/2 = 2,080; q3.a = 200e12 / 800e9 = 250 FLOP/byte;
-q5.conv.intensity = 1,806,336 / 803,968 = 2.2468; q5.qkv.bytes = (2·64·128 + 128²)·4 =
-131,072 byte. llm-inference-1: d = 4096, d_ff = 16384, L = 2048, b = 16; q1.b = 2·d·d_ff =
+q4.a = 20e12 / 6000e9 = 3.33; q5.conv.intensity = 1,806,336 / 803,968 = 2.2468;
+q5.qkv.bytes = (2·64·128 + 128²)·4 = 131,072 byte.
+
+llm-inference-1: d = 4096, d_ff = 16384, L = 2048, b = 16, N = 32; q1.b = 2·d·d_ff =
 134,217,728; q1.c = (4d² + 2·d·d_ff)·2 = 402,653,184 byte; q2.b = 2·L·d·2 = 33,554,432 =
-2^25 byte; q6.c = 32·(402,653,184 + 16·33,554,432) / 2039e9 s = 14.74 ms; q5.d: the decode
-intensity 16·402,653,184 / ((201,326,592 + 16·73,728)·2) is 15.9 at b = 16 and reaches the
-ridge 312e12 / 2039e9 = 153.0 between b = 162 (152.99...) and b = 163.
+2^25 byte; q6.b = (402,653,184 + 16·33,554,432) / 2039e9 s = 939,524,096 / 2039e9 s =
+460.8 µs; q6.c = 32 × 460.8 µs = 14.74 ms; q5.a = 312e12 / 2039e9 = 153.0 FLOP/byte;
+q5.d: the decode intensity 16·402,653,184 / ((201,326,592 + 16·73,728)·2) is 15.9 at
+b = 16 and reaches the ridge 153.0 between b = 162 (152.99...) and b = 163.
 """
 
 from __future__ import annotations
@@ -23,8 +26,8 @@ import pytest
 
 from grader.input.submission import parse_submission
 from grader.results import Status, SubmissionResult
-from grader.run.pipeline import grade_submission
-from grader.sheets.expectations import build_expectations
+from grader.run.pipeline import grade_bytes, grade_submission
+from grader.sheets.expectations import Expectations, build_expectations
 from grader.sheets.library import load_assignment
 from tests.conftest import GradeAnswers
 
@@ -73,6 +76,13 @@ ROOFLINE = [
     ("thin spaces as thousands separators", "q1.b", r"1\,806\,336", Status.CORRECT, 1.0),
     ("a decimal comma in braces", "q5.conv.intensity", "2{,}25", Status.CORRECT, 1.0),
     ("a unit in mathrm", "q3.a", r"250\ \mathrm{FLOP/B}", Status.CORRECT, 1.0),
+    # a quotient of two quantities, as the worked solution itself writes it
+    ("peak over bandwidth", "q3.a", "200 TFLOP/s / 800 GB/s", Status.CORRECT, 1.0),
+    ("TFLOPS over TB/s", "q4.a", "20 TFLOPS / 6 TB/s", Status.CORRECT, 1.0),
+    ("a quotient stated", "q4.a", "20 TFLOP/s / 6000 GB/s = 3.33 FLOP/B", Status.CORRECT, 1.0),
+    ("FLOPs over bytes", "q5.conv.intensity", "1806336 FLOP / 803968 B", Status.CORRECT, 1.0),
+    # bandwidth over peak is the ridge turned upside down: the inverse-unit credit
+    ("the quotient inverted", "q3.a", "800 GB/s / 200 TFLOP/s", Status.PARTIAL, 0.5),
     # a known mistake written in LaTeX is still that mistake
     ("macs in latex", "q2.b.attention_scores", r"64 \cdot 64 \cdot 128", Status.PARTIAL, 0.5),
 ]
@@ -145,6 +155,15 @@ LLM = [
         1.0,
     ),
     ("billion", "q3.d", "6.44 billion FLOPs", Status.CORRECT, 1.0),
+    ("bytes over bandwidth", "q6.b", "939524096 B / 2039 GB/s", Status.CORRECT, 1.0),
+    (
+        "bytes over bandwidth, stated",
+        "q6.b",
+        "939,524,096 B / 2,039 GB/s = 461 µs",
+        Status.CORRECT,
+        1.0,
+    ),
+    ("peak over bandwidth, the A100", "q5.a", "312 TFLOP/s / 2039 GB/s", Status.CORRECT, 1.0),
 ]
 
 
@@ -156,3 +175,37 @@ def test_llm_inference_answers_as_written(
 ) -> None:
     part = grade_llm({part_id: answer}).part(part_id)
     assert (part.status, part.credit) == (status, credit), part.feedback
+
+
+def test_a_quotient_by_zero_says_so(grade_answers: GradeAnswers) -> None:
+    part = grade_answers({"q3.a": "200 TFLOP/s / 0 GB/s"}).part("q3.a")
+    assert part.status is Status.INVALID
+    assert "division by zero" in part.feedback
+
+
+def test_a_quotient_of_the_wrong_dimension_is_not_read_as_one(grade_answers: GradeAnswers) -> None:
+    # FLOP / FLOP is no intensity: refused as before, naming the unit it could not read
+    part = grade_answers({"q3.a": "200 TFLOP / 800 GFLOP"}).part("q3.a")
+    assert part.status is Status.INVALID
+    assert "unit" in part.feedback
+
+
+def test_working_with_bare_prefixes_is_still_skipped(grade_answers: GradeAnswers) -> None:
+    # "200T / 800G" has no units: a TA would not guess them, the stated result is graded
+    part = grade_answers({"q3.a": "200T / 800G = 250"}).part("q3.a")
+    assert (part.status, part.credit) == (Status.CORRECT, 1.0)
+    assert part.value == 250
+
+
+def test_latex_in_double_quotes_is_told_how_to_quote(expectations: Expectations) -> None:
+    # YAML reads a backslash in double quotes as an escape: "\cdot" is no escape it knows
+    text = 'assignment: roofline-1\nanswers:\n  q1:\n    a: "$C \\cdot K^2$"\n    b: 1806336\n'
+    result = grade_bytes(text.encode(), expectations, fmt="yaml", name="s1.yaml").result
+    part = result.part("q1.a")
+    assert part.status is Status.INVALID and part.line == 4
+    assert "single quotes" in part.feedback
+    assert result.part("q1.b").status is Status.CORRECT  # the rest of the file is read
+    # in single quotes the same answer is read (C·K² = 32·9 = 288)
+    fixed = text.replace('"$C \\cdot K^2$"', "'$C \\cdot K^2$'")
+    again = grade_bytes(fixed.encode(), expectations, fmt="yaml", name="s1.yaml").result
+    assert again.part("q1.a").status is Status.CORRECT

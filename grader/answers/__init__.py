@@ -10,6 +10,7 @@ __all__ = [
     "implicit_products",
     "latex",
     "numbers",
+    "quantity_quotient",
     "remarks",
     "significant_figures",
     "simple_units",

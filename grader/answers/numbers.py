@@ -12,6 +12,8 @@ What a student may write, and who reads it:
   (``1,806,336``, ``2,25``, ``1.806.336``; ``3,333`` has two readings);
 * arithmetic, scientific notation and implicit products: :mod:`grader.expression`
   (``2 × 56 × 56``, ``2.5·10^2``, ``2 L^2 d``, ``L(L+1)/2``);
+* a quotient of two quantities with their units (``200 TFLOP/s / 800 GB/s``):
+  :mod:`grader.quantity_quotient`;
 * units: :mod:`grader.units` (``1.8 MFLOP``, ``785.1 KiB``; ``FLOPS`` for a count is read as
   FLOP with a note; ``byte/FLOP`` for FLOP per byte is turned around and marked);
 * shown work, ``expr = result`` (also ``≈``, ``~``, ``->``, ``→``, and ``result (= expr)``):
@@ -38,6 +40,7 @@ from grader.answers.digit_grouping import ungroup
 from grader.answers.expression import MAX_LENGTH, evaluate
 from grader.answers.growth_classes import read_complexity
 from grader.answers.latex import plain_from_latex
+from grader.answers.quantity_quotient import read_quantity_quotient
 from grader.answers.remarks import has_word, remark_cuts, trailing_group
 from grader.answers.significant_figures import significant_figures
 from grader.answers.units import WrongDimension, convert, split_number_unit
@@ -263,6 +266,12 @@ def _read_side(
 ) -> NumericAnswer:
     """One side of ``expr = result``, in the part's unit, with its other reading if any."""
     number, unit_text = split_number_unit(side, names)
+    if "/" in unit_text and any(char.isdigit() for char in unit_text):
+        quotient = read_quantity_quotient(side, unit, names)
+        if quotient is not None:  # "200 TFLOP/s / 800 GB/s": exact, as an expression is
+            notes = (quotient.note,) if quotient.note else ()
+            inverted = side if quotient.inverted else None
+            return NumericAnswer(quotient.value, None, None, side, notes, inverted)
     if not number or number[-1] in _OPERATOR_END:
         # A word where a number or operand belongs ("nan", "open(...)", "2*q"): the
         # evaluator names the problem.
