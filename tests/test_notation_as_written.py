@@ -209,3 +209,23 @@ def test_latex_in_double_quotes_is_told_how_to_quote(expectations: Expectations)
     fixed = text.replace('"$C \\cdot K^2$"', "'$C \\cdot K^2$'")
     again = grade_bytes(fixed.encode(), expectations, fmt="yaml", name="s1.yaml").result
     assert again.part("q1.a").status is Status.CORRECT
+
+
+@pytest.mark.parametrize("answer", ["0.5 ms", "500 µs", "5e-4 s", "0.0005"])
+def test_one_significant_figure_is_rounded_too_far_not_wrong(
+    grade_llm: GradeLlm, answer: str
+) -> None:
+    # 460.8 µs to one figure is 0.5 ms, 8.5 % off: no unknown mistake, a rounding too coarse
+    part = grade_llm({"q6.b": answer}).part("q6.b")
+    assert (part.status, part.credit) == (Status.PARTIAL, 0.5), part.feedback
+    assert "rounded too far" in part.feedback
+    assert "460" not in part.feedback  # the expected value stays hidden
+
+
+def test_a_one_figure_answer_that_is_not_the_rounding_stays_wrong(
+    grade_answers: GradeAnswers,
+) -> None:
+    # 1,806,336 to one figure is 2e6; 3e6 is no rounding of it
+    assert grade_answers({"q1.b": "2 MFLOP"}).part("q1.b").credit == 0.5
+    wrong = grade_answers({"q1.b": "3 MFLOP"}).part("q1.b")
+    assert (wrong.status, wrong.credit) == (Status.INCORRECT, 0.0)

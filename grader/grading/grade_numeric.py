@@ -14,7 +14,13 @@ from dataclasses import replace
 
 from grader.answers.numbers import WORKING_NOTE, NumericAnswer, read_number
 from grader.grading.carry_forward import Matcher, carried_forward, inherited_mistake
-from grader.grading.compare import is_close, is_right, relative_error
+from grader.grading.compare import (
+    is_close,
+    is_right,
+    relative_error,
+    round_significant,
+    same_number,
+)
 from grader.grading.file_context import Fact, FileContext
 from grader.grading.outcome import Outcome, credited
 from grader.results import Status
@@ -241,19 +247,27 @@ def _slip(
 
 
 def _close(answer: NumericAnswer, expected: float, policy: GradingPolicy) -> Outcome | None:
-    if not is_close(answer.value, expected, rtol=policy.close_rtol):
+    figures = answer.significant_figures
+    # "0.5 ms" for 460.8 µs is 8.5 % off, but it is the right value rounded to one figure: a
+    # TA says "rounded too far", not "wrong".
+    too_coarse = (
+        figures is not None
+        and figures < policy.min_rounding_figures
+        and same_number(answer.value, round_significant(expected, figures))
+    )
+    near = is_close(answer.value, expected, rtol=policy.close_rtol)
+    if not near and not too_coarse:
         return None
     off = relative_error(answer.value, expected) * 100
     # How far off, with the student's own value, gives the expected value away: the hint
     # says only that it is within the part's window.
     within = f"within {policy.close_rtol:.0%}"
-    figures = answer.significant_figures
     if figures is not None and figures < policy.min_rounding_figures:
         rounding = (
             f"rounded too far: give at least {policy.min_rounding_figures} significant figures."
         )
         feedback = f"Close ({off:.1f}% off) but {rounding}"
-        hint = f"Close ({within}) but {rounding}"
+        hint = f"Close ({within}) but {rounding}" if near else f"Close but {rounding}"
     else:
         advice = "not right: check your arithmetic or rounding."
         feedback = f"Close ({off:.1f}% off) but {advice}"
