@@ -229,3 +229,33 @@ def test_a_one_figure_answer_that_is_not_the_rounding_stays_wrong(
     assert grade_answers({"q1.b": "2 MFLOP"}).part("q1.b").credit == 0.5
     wrong = grade_answers({"q1.b": "3 MFLOP"}).part("q1.b")
     assert (wrong.status, wrong.credit) == (Status.INCORRECT, 0.0)
+
+
+# The question asks which softmax form the counts are for: students name it before the counts.
+# Stable form, L = 64: max 64·63 = 4032, sub 4096, exp 4096, add 4032 (or 4096), div 4096.
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "stable softmax: max 4032, sub 4096, exp 4096, add 4032, div 4096",
+        "Stable: max 4032, sub 4096, exp 4096, add 4032, div 4096",
+        "basic: exp 4096, add 4096, div 4096",
+        "numerically stable form - max 4032; sub 4096; exp 4096; add 4032; div 4096",
+        "4096 exp + 4032 add + 4096 div",
+        "plain softmax: 4096 exp + 4096 add + 4096 div",
+    ],
+)
+def test_softmax_counts_with_the_form_named(grade_answers: GradeAnswers, answer: str) -> None:
+    part = grade_answers({"q2.c": answer}).part("q2.c")
+    assert (part.status, part.credit) == (Status.CORRECT, 1.0), part.feedback
+
+
+def test_a_plus_inside_a_count_is_arithmetic(grade_answers: GradeAnswers) -> None:
+    # 64·63 + 64 = 4096 additions (a sum started from zero): the "+" belongs to the count
+    part = grade_answers({"q2.c": "exp: 4096, add: 4032 + 64, div: 4096"}).part("q2.c")
+    assert (part.status, part.credit) == (Status.CORRECT, 1.0), part.feedback
+
+
+def test_a_label_that_is_an_operation_is_not_dropped(grade_answers: GradeAnswers) -> None:
+    # "tanh:" names no form the sheet knows and no operation: still refused, by name
+    part = grade_answers({"q2.c": "exp: 4096, tanh: 12"}).part("q2.c")
+    assert part.status is Status.INVALID
