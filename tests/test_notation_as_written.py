@@ -259,3 +259,18 @@ def test_a_label_that_is_an_operation_is_not_dropped(grade_answers: GradeAnswers
     # "tanh:" names no form the sheet knows and no operation: still refused, by name
     part = grade_answers({"q2.c": "exp: 4096, tanh: 12"}).part("q2.c")
     assert part.status is Status.INVALID
+
+
+@pytest.mark.parametrize(
+    "answer", ["2.25 FLOP/B → memory-bound", "1806336 / 803968 -> memory bound, below both ridges"]
+)
+def test_a_verdict_after_an_arrow_is_a_remark(grade_answers: GradeAnswers, answer: str) -> None:
+    part = grade_answers({"q5.conv.intensity": answer}).part("q5.conv.intensity")
+    assert (part.status, part.credit) == (Status.CORRECT, 1.0), part.feedback
+    assert "remark" in part.feedback
+
+
+def test_an_arrow_before_a_number_is_still_working_to_result(grade_answers: GradeAnswers) -> None:
+    # 903,168 MACs -> 1,806,336 FLOP: the result after the arrow is graded
+    part = grade_answers({"q1.b": "903,168 MAC -> 1,806,336"}).part("q1.b")
+    assert (part.status, part.credit) == (Status.CORRECT, 1.0), part.feedback

@@ -5,8 +5,9 @@ A careful TA reads the value and skips the words after it. :func:`remark_cuts` l
 a remark may start, for a reader to try when the whole text does not read:
 
 * a parenthesised group at the end (not inside other parentheses) whose text holds a word;
-* a dash with spaces around it (`` - ``), an en or em dash, a semicolon, or a comma followed
-  by a space and a word, when a word follows;
+* a dash with spaces around it (`` - ``), an en or em dash, a semicolon, a comma followed
+  by a space and a word, or an arrow followed by a word (``2.25 FLOP/B → memory-bound``), when
+  a word follows;
 * a space after the unit, before more words (``B per projection``): only where the text before
   the cut already holds letters after the value's first digit (a unit), so that ``6.29
   zillion`` or ``about 6.29 zillion`` is never read as 6.29.
@@ -29,7 +30,9 @@ MAX_CUTS = 8
 """Cuts tried at most for one answer (each is a full reading of the text before it)."""
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
-_SEPARATOR = re.compile(r"\s+[-‐‑]\s+|\s*[–—]\s*|\s*;\s*|,\s+(?=[^\W\d_])")
+_SEPARATOR = re.compile(
+    r"\s+[-‐‑]\s+|\s*[–—]\s*|\s*;\s*|,\s+(?=[^\W\d_])|\s*(?:->|→|⇒)\s*(?=[^\W\d_])"
+)
 _SPACE_BEFORE_WORD = re.compile(r"\s+(?=[^\W\d_])")
 _LETTER = re.compile(r"[^\W\d_]")
 _DIGIT = re.compile(r"\d")
