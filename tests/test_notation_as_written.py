@@ -274,3 +274,17 @@ def test_an_arrow_before_a_number_is_still_working_to_result(grade_answers: Grad
     # 903,168 MACs -> 1,806,336 FLOP: the result after the arrow is graded
     part = grade_answers({"q1.b": "903,168 MAC -> 1,806,336"}).part("q1.b")
     assert (part.status, part.credit) == (Status.CORRECT, 1.0), part.feedback
+
+
+@pytest.mark.parametrize("answer", ["b = 163", "b ≥ 163", "b >= 163", "b_min = 163", "b ⩾ 163"])
+def test_the_name_of_the_quantity_before_its_value(grade_llm: GradeLlm, answer: str) -> None:
+    # "b = 163" names the batch; it is no working whose value (b = 16) disagrees with 163
+    part = grade_llm({"q5.d": answer}).part("q5.d")
+    assert (part.status, part.credit) == (Status.CORRECT, 1.0), part.feedback
+    assert part.feedback == "Right.", part.feedback
+
+
+def test_working_after_the_name_is_still_working(grade_llm: GradeLlm) -> None:
+    # q2.a = 2·d·2 = 16,384 bytes; "kv = 2*d*2 = 15000" is a slip in the stated result
+    part = grade_llm({"q2.a": "kv = 2*d*2 = 15000"}).part("q2.a")
+    assert part.mistake == "arithmetic_slip", part.feedback

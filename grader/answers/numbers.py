@@ -16,6 +16,7 @@ What a student may write, and who reads it:
   :mod:`grader.quantity_quotient`;
 * units: :mod:`grader.units` (``1.8 MFLOP``, ``785.1 KiB``; ``FLOPS`` for a count is read as
   FLOP with a note; ``byte/FLOP`` for FLOP per byte is turned around and marked);
+* the quantity's name before its value (``b = 163``, ``b ≥ 163``): left out;
 * shown work, ``expr = result`` (also ``≈``, ``~``, ``->``, ``→``, and ``result (= expr)``):
   the result is the graded value; the expression's value is kept so the engine can tell a slip
   from a wrong method. A side without a unit is in the part's unit; working that does not read
@@ -83,6 +84,9 @@ class NumericAnswer:
 _APPROXIMATELY = re.compile(
     r"^(?:[≈~≃=]|(?i:about|approximately|approx\.?|roughly|around|ca\.)(?=[\s\d.+\-(]))\s*"
 )
+# "b = 163", "b ≥ 163", "b_min = 163": the name of the quantity before its value is no working
+# (b = 16 would "disagree" with 163); a bound written with ≥ gives its value the same way.
+_NAME_BEFORE_VALUE = re.compile(r"^[A-Za-z_]\w*\s*(?:=|≥|>=|⩾)\s*(?=[^=\s])")
 # "expr = result", also "≈", and an arrow from working to result ("903,168 MAC -> 1,806,336").
 _SIDE_SEPARATOR = re.compile(r"[=≈~≃≅]+>?|->|→|⇒")
 _PLAIN_NUMBER_TEXT = re.compile(r"[+-]?[\d.,'’\u00a0\u2009\u202f ]*\d(?:[eE][+-]?\d+)?")
@@ -177,7 +181,8 @@ def _read_text(text: str, unit: str, names: Mapping[str, float], whole: bool) ->
     """The answer ``text`` as a whole: its sides, the last one stated. Working before ``=``
     that does not read (``200 TFLOP/s / 800 GB/s = 250``) is skipped with a note: the stated
     result is what is graded."""
-    sides = _split_sides(_ascii_digits(_APPROXIMATELY.sub("", text, count=1)))
+    unnamed = _NAME_BEFORE_VALUE.sub("", _APPROXIMATELY.sub("", text, count=1), count=1)
+    sides = _split_sides(_ascii_digits(unnamed))
     stated = _read_side(sides[-1], unit, names, whole, text)
     if len(sides) == 1:
         return replace(stated, text=text)
