@@ -288,3 +288,10 @@ def test_working_after_the_name_is_still_working(grade_llm: GradeLlm) -> None:
     # q2.a = 2·d·2 = 16,384 bytes; "kv = 2*d*2 = 15000" is a slip in the stated result
     part = grade_llm({"q2.a": "kv = 2*d*2 = 15000"}).part("q2.a")
     assert part.mistake == "arithmetic_slip", part.feedback
+
+
+@pytest.mark.parametrize("answer", ["TODO", "idk", "??", "n.a.", "don't know"])
+def test_words_for_no_answer_are_no_answer(grade_answers: GradeAnswers, answer: str) -> None:
+    # not "unknown symbol 'TODO'", and not a TA's time in a class run
+    part = grade_answers({"q2.b.scaling": answer}).part("q2.b.scaling")
+    assert (part.status, part.points) == (Status.MISSING, 0.0), part.feedback
