@@ -295,3 +295,31 @@ def test_words_for_no_answer_are_no_answer(grade_answers: GradeAnswers, answer: 
     # not "unknown symbol 'TODO'", and not a TA's time in a class run
     part = grade_answers({"q2.b.scaling": answer}).part("q2.b.scaling")
     assert (part.status, part.points) == (Status.MISSING, 0.0), part.feedback
+
+
+@pytest.mark.parametrize(
+    ("part_id", "answer"),
+    [
+        ("q1.a", "There are 288 parameters"),
+        ("q3.a", "ridge point at 250 FLOPs/byte"),
+        ("q3.a", "Ridge: 250 FLOP/B"),
+        ("q2.b.scaling", "one multiply per score: 4096"),
+    ],
+)
+def test_words_before_the_value_are_a_remark(
+    grade_answers: GradeAnswers, part_id: str, answer: str
+) -> None:
+    part = grade_answers({part_id: answer}).part(part_id)
+    assert (part.status, part.credit) == (Status.CORRECT, 1.0), part.feedback
+    assert "words before the value were not graded" in part.feedback
+
+
+@pytest.mark.parametrize(
+    "answer", ["half of 4096", "twice 2048", "more than 4000", "not 4096", "4 times 1024"]
+)
+def test_words_that_change_the_value_are_not_left_out(
+    grade_answers: GradeAnswers, answer: str
+) -> None:
+    # 4096 is the right count; "half of 4096" is 2048: a TA reads the words, the grader refuses
+    part = grade_answers({"q2.b.scaling": answer}).part("q2.b.scaling")
+    assert part.status is Status.INVALID, part.feedback

@@ -42,7 +42,7 @@ from grader.answers.expression import MAX_LENGTH, evaluate
 from grader.answers.growth_classes import read_complexity
 from grader.answers.latex import plain_from_latex
 from grader.answers.quantity_quotient import read_quantity_quotient
-from grader.answers.remarks import has_word, remark_cuts, trailing_group
+from grader.answers.remarks import has_word, leading_words, remark_cuts, trailing_group
 from grader.answers.significant_figures import significant_figures
 from grader.answers.units import WrongDimension, convert, split_number_unit
 from grader.errors import AnswerFormatError
@@ -50,6 +50,7 @@ from grader.errors import AnswerFormatError
 __all__ = ["NumericAnswer", "read_choice", "read_complexity", "read_number"]
 
 REMARK_NOTE = "The remark after the value was not graded."
+LEADING_NOTE = "The words before the value were not graded."
 WORKING_NOTE = "Your working before '=' could not be read; the result after it is graded."
 
 
@@ -173,6 +174,8 @@ def _read_stripped(
     except AnswerFormatError as error:
         rescued = _read_with_remark(stripped, unit, names, whole)
         if rescued is None:
+            rescued = _read_after_words(stripped, unit, names, whole)
+        if rescued is None:
             raise error from None
         return rescued
 
@@ -224,6 +227,25 @@ def _read_with_remark(
             continue
         return replace(answer, text=text, notes=(*answer.notes, REMARK_NOTE))
     return None
+
+
+def _read_after_words(
+    text: str, unit: str, names: Mapping[str, float], whole: bool
+) -> NumericAnswer | None:
+    """The answer after words that introduce it (``There are 288 parameters``), or None."""
+    start = leading_words(text, names)
+    if start is None:
+        return None
+    rest = text[start:]
+    answer: NumericAnswer | None
+    try:
+        answer = _read_text(rest, unit, names, whole)
+    except AnswerFormatError:
+        answer = _read_with_remark(rest, unit, names, whole)  # "... 288 parameters (no bias)"
+    if answer is None:
+        return None
+    notes = tuple(note for note in answer.notes if note != REMARK_NOTE)
+    return replace(answer, text=text, notes=(*notes, LEADING_NOTE))
 
 
 def _shown_work_in_parentheses(

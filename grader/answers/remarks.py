@@ -14,6 +14,10 @@ a remark may start, for a reader to try when the whole text does not read:
 
 A word is two letters or more that are not a sheet symbol or a run of them (``Ld``): arithmetic
 in parentheses, such as ``2 × (56 × 56)`` or ``(L+1)``, is never a remark.
+
+Words before the value (``There are 288 parameters``, ``ridge point at 250 FLOP/B``) are a
+remark too (:func:`leading_words`), unless one of them changes the value (``half of 4096``,
+``more than 4000``, ``not 4096``): a TA reads those, the grader refuses them.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from typing import Literal, NamedTuple
 
 from grader.answers.implicit_products import is_symbol_run
 
-__all__ = ["Cut", "has_word", "remark_cuts", "trailing_group"]
+__all__ = ["Cut", "has_word", "leading_words", "remark_cuts", "trailing_group"]
 
 MAX_CUTS = 8
 """Cuts tried at most for one answer (each is a full reading of the text before it)."""
@@ -36,6 +40,7 @@ _SEPARATOR = re.compile(
 _SPACE_BEFORE_WORD = re.compile(r"\s+(?=[^\W\d_])")
 _LETTER = re.compile(r"[^\W\d_]")
 _DIGIT = re.compile(r"\d")
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 class Cut(NamedTuple):
@@ -119,3 +124,32 @@ def _depths(text: str) -> list[int]:
             depth += 1
     depths.append(depth)
     return depths
+
+
+# Words that make the number after them another value, or no value: never left out.
+_VALUE_WORDS = frozenset(
+    {"half", "twice", "double", "triple", "times", "of", "than", "not", "no", "minus", "plus"}
+    | {"less", "more", "over", "under", "divided", "multiplied", "squared", "cubed", "factor"}
+    | {"fraction", "percent", "below", "above", "least", "most", "until", "except", "without"}
+)
+_LEADING = re.compile(r"(?P<words>[^\W\d_][\w\s'’:,-]*?)[\s:=,]*(?=[\d.(])")
+
+
+def leading_words(text: str, symbols: Collection[str] = ()) -> int | None:
+    """Where the value starts after words that only introduce it, or None.
+
+    Example:
+        >>> leading_words("There are 288 parameters")
+        10
+        >>> leading_words("half of 4096") is None
+        True
+    """
+    match = _LEADING.match(text)
+    if match is None or any(char.isdigit() for char in match.group("words")):
+        return None
+    words = [word.casefold() for word in _LETTERS.findall(match.group("words"))]
+    if any(word in _VALUE_WORDS or word in symbols for word in words):
+        return None
+    if not has_word(match.group("words"), symbols):
+        return None
+    return match.end()
