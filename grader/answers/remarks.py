@@ -131,6 +131,7 @@ _VALUE_WORDS = frozenset(
     {"half", "twice", "double", "triple", "times", "of", "than", "not", "no", "minus", "plus"}
     | {"less", "more", "over", "under", "divided", "multiplied", "squared", "cubed", "factor"}
     | {"fraction", "percent", "below", "above", "least", "most", "until", "except", "without"}
+    | {"up", "between", "either", "range", "order", "magnitude"}
 )
 _LEADING = re.compile(r"(?P<words>[^\W\d_][\w\s'’:,-]*?)[\s:=,]*(?=[\d.(])")
 

@@ -150,7 +150,7 @@ def _judge(
         lambda: _slip(answer, expected, policy, rtol),
         lambda: _known(exp.alternatives[part.id], answer, matches_mistake),
         lambda: _generic(policy, expected, answer, matches_mistake),
-        lambda: _close(answer, expected, policy),
+        lambda: _close(answer, expected, policy, measured=part.kind == "real"),
     )
     for check in checks:
         outcome = check()
@@ -246,12 +246,16 @@ def _slip(
     )
 
 
-def _close(answer: NumericAnswer, expected: float, policy: GradingPolicy) -> Outcome | None:
+def _close(
+    answer: NumericAnswer, expected: float, policy: GradingPolicy, *, measured: bool
+) -> Outcome | None:
     figures = answer.significant_figures
     # "0.5 ms" for 460.8 µs is 8.5 % off, but it is the right value rounded to one figure: a
-    # TA says "rounded too far", not "wrong".
+    # TA says "rounded too far", not "wrong". Only for a measured (real) quantity: a count
+    # such as a batch of 200 for 163 is no rounding a student makes.
     too_coarse = (
-        figures is not None
+        measured
+        and figures is not None
         and figures < policy.min_rounding_figures
         and same_number(answer.value, round_significant(expected, figures))
     )
