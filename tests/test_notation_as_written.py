@@ -339,3 +339,10 @@ def test_words_that_change_the_value_are_not_left_out(
     # 4096 is the right count; "half of 4096" is 2048: a TA reads the words, the grader refuses
     part = grade_answers({"q2.b.scaling": answer}).part("q2.b.scaling")
     assert part.status is Status.INVALID, part.feedback
+
+
+def test_elements_on_a_byte_count_are_the_elements_mistake(grade_answers: GradeAnswers) -> None:
+    # (2·32·56·56 + 288) = 200,992 elements, 4 bytes each: the byte count is 803,968
+    part = grade_answers({"q5.conv.bytes": "200992 elements"}).part("q5.conv.bytes")
+    assert (part.mistake, part.credit) == ("elements_not_bytes", 0.25), part.feedback
+    assert "elements, not bytes" in part.feedback

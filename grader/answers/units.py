@@ -31,7 +31,8 @@ Decisions on spellings a student may reasonably mean two ways (each has a test):
   after a prefix (``1.8 M params``); for a FLOP count, words that count operations (``4096
   multiplications``, ``1.8 M operations``) are FLOP. So are multiply-accumulates (``903168
   MACs``): the number is read as written and grading decides what it is (on a sheet that
-  counts a MAC as 2 FLOPs, the MAC-count mistake).
+  counts a MAC as 2 FLOPs, the MAC-count mistake), and so are elements on a byte count
+  (``200992 elements``: the elements-for-bytes mistake where the sheet names it).
 * Unit text is at most 32 characters of letters, spaces, ``/ * ( )``: no digits or powers.
 """
 
@@ -75,6 +76,8 @@ _COUNT_WORDS = (
     rf"|sequences?|{_OPERATION_WORDS}"
 )
 _OPERATION = re.compile(rf"(?i:{_OPERATION_WORDS})")
+_ELEMENTS = re.compile(r"(?i:elements?|entries|entry|values?)")
+_ELEMENTS_NOTE = "Your count of elements is graded as written; the question asks for bytes."
 # A plain count: an optional bare prefix and an optional count word ("288 parameters").
 _COUNT = re.compile(rf"(?:(?P<prefix>[kKMGTP])\s*)?(?P<word>(?i:{_COUNT_WORDS}))?")
 # "6.29 million" -> "6.29 M": a number word is the prefix of its size (short scale).
@@ -188,9 +191,9 @@ def _unit_factor(written: str, target: str) -> tuple[float, str | None, bool]:
         )
     _check_unit_characters(written)
     text = _clean_unit_text(written)
-    multiplier = _count_multiplier(text, target)
-    if multiplier is not None:
-        return multiplier, None, False
+    counted = _count_multiplier(text, target)
+    if counted is not None:
+        return counted[0], counted[1], False
     _refuse_milli_data(text)
     return _conversion_factor(text, written, target)
 
@@ -204,18 +207,24 @@ def _clean_unit_text(written: str) -> str:
     return _DETACHED_PREFIX.sub(r"\1", text)
 
 
-def _count_multiplier(text: str, target: str) -> float | None:
-    """The multiplier of a bare prefix or count word, or None when ``text`` is a real unit."""
+def _count_multiplier(text: str, target: str) -> tuple[float, str | None] | None:
+    """The multiplier of a bare prefix or count word and a note on how it was read, or None
+    when ``text`` is a real unit."""
     match = _COUNT.fullmatch(text)
     if match is None or not text:
         return None
     word = match.group("word")
-    if word and target != "1" and not (target == "FLOP" and _OPERATION.fullmatch(word)):
+    # "200992 elements" for bytes counts elements instead of bytes: read as written, so that
+    # grading names that mistake (as "903168 MACs" for FLOP).
+    elements_for_bytes = target == "byte" and _ELEMENTS.fullmatch(word or "") is not None
+    operations = target == "FLOP" and _OPERATION.fullmatch(word or "") is not None
+    if word and target != "1" and not operations and not elements_for_bytes:
         raise WrongDimension(
             f"'{text}' is a plain count; this question wants {_describe_target(target)}"
         )
     prefix = match.group("prefix")
-    return BARE_PREFIXES[prefix] if prefix else 1.0
+    note = _ELEMENTS_NOTE if elements_for_bytes else None
+    return (BARE_PREFIXES[prefix] if prefix else 1.0), note
 
 
 def _check_unit_characters(written: str) -> None:
