@@ -44,9 +44,12 @@ def read_quantity_quotient(text: str, unit: str, symbols: Mapping[str, float]) -
         if right[0] == 0:
             raise AnswerFormatError("division by zero")
         try:
-            return convert(left[0] / right[0], f"({left[1]})/({right[1]})", unit)
+            converted = convert(left[0] / right[0], f"({left[1]})/({right[1]})", unit)
         except AnswerFormatError:
             continue  # not two quantities whose quotient is this part's: the next "/"
+        # pint's factor for a quotient of prefixed units carries float noise (1e12 / 1e9 is
+        # 1000.0000000000001): 15 figures keep every figure a student writes, and no noise.
+        return converted._replace(value=float(f"{converted.value:.15g}"))
     return None
 
 
