@@ -346,3 +346,23 @@ def test_elements_on_a_byte_count_are_the_elements_mistake(grade_answers: GradeA
     part = grade_answers({"q5.conv.bytes": "200992 elements"}).part("q5.conv.bytes")
     assert (part.mistake, part.credit) == ("elements_not_bytes", 0.25), part.feedback
     assert "elements, not bytes" in part.feedback
+
+
+def test_a_result_cut_off_after_right_working_is_right(grade_llm: GradeLlm) -> None:
+    # 4·2048·4096 = 33,554,432: "33.5 M" cuts the fourth figure off instead of rounding (33.6);
+    # after the right working that is no arithmetic slip, and no note gives the value away
+    part = grade_llm({"q3.e": "4·L·d = 33.5 MFLOP"}).part("q3.e")
+    assert (part.status, part.credit) == (Status.CORRECT, 1.0), part.feedback
+    assert part.feedback == "Right."
+    assert part.hint in (None, "Right.")
+    # alone, 33.5 M is also the 2k-1 count (33,488,896) rounded: that reading stands
+    alone = grade_llm({"q3.e": "33.5 MFLOP"}).part("q3.e")
+    assert alone.mistake == "first_add_not_counted"
+    # cut off at four figures it is right alone too, since nothing else rounds to it
+    assert grade_llm({"q3.e": "3.355e7"}).part("q3.e").status is Status.CORRECT
+
+
+def test_a_count_cut_off_at_two_figures_is_only_close(grade_answers: GradeAnswers) -> None:
+    # 6,291,456 to two figures is 6.3 M; 6.2 M (1.5 % off) is close, not right
+    part = grade_answers({"q2.b.qkv_projections": "6.2 MFLOP"}).part("q2.b.qkv_projections")
+    assert (part.status, part.credit) == (Status.PARTIAL, 0.5), part.feedback

@@ -25,6 +25,22 @@ def round_significant(value: float, figures: int) -> float:
     return float(round(value, digits))
 
 
+def is_cut_off(value: float, exact: float, figures: int | None, min_figures: int) -> bool:
+    """Whether ``value`` is ``exact`` with its figures after the ``figures``-th cut off (not
+    rounded), at more than ``min_figures`` figures: ``33.5 M`` for 33,554,432.
+
+    >>> is_cut_off(33.5e6, 33554432, 3, 2), is_cut_off(6.2e6, 6291456, 2, 2)
+    (True, False)
+    """
+    if figures is None or figures <= min_figures or exact == 0 or not math.isfinite(exact):
+        return False
+    digits = figures - 1 - math.floor(math.log10(abs(exact)))
+    scaled = exact * 10.0**digits
+    # a hair towards zero's far side first: 334.99999999 that is really 335 must stay 335
+    kept = math.trunc(scaled + math.copysign(1e-9, scaled))
+    return same_number(value, kept / 10.0**digits)
+
+
 def same_number(a: float, b: float) -> bool:
     """Equal up to floating-point noise."""
     return math.isclose(a, b, rel_tol=FLOAT_NOISE)

@@ -16,6 +16,7 @@ from grader.answers.numbers import WORKING_NOTE, NumericAnswer, read_number
 from grader.grading.carry_forward import Matcher, carried_forward, inherited_mistake
 from grader.grading.compare import (
     is_close,
+    is_cut_off,
     is_right,
     relative_error,
     round_significant,
@@ -184,12 +185,17 @@ def _disagreement_note(answer: NumericAnswer, rtol: float, policy: GradingPolicy
     """A note when the student's own expression does not give the result they wrote, unless
     the result is that value rounded within tolerance (3.33 for 10/3 is not a disagreement)."""
     expression = answer.expression_value
-    if expression is None or is_right(
-        answer.value,
-        expression,
-        rtol=rtol,
-        min_figures=policy.min_rounding_figures,
-        significant_figures=answer.significant_figures,
+    figures = answer.significant_figures
+    if (
+        expression is None
+        or is_right(
+            answer.value,
+            expression,
+            rtol=rtol,
+            min_figures=policy.min_rounding_figures,
+            significant_figures=figures,
+        )
+        or is_cut_off(answer.value, expression, figures, policy.min_rounding_figures)
     ):
         return ""
     computed, written = _distinct(expression, answer.value)
@@ -231,6 +237,11 @@ def _slip(
     expression = answer.expression_value
     if expression is None or not is_right(expression, expected, rtol=rtol):
         return None
+    if is_cut_off(
+        answer.value, expression, answer.significant_figures, policy.min_rounding_figures
+    ):
+        # "4·L·d = 33.5 M": the right working, its value cut off instead of rounded
+        return Outcome(Status.CORRECT, 1.0, answer.value, feedback="Right.")
     return credited(
         policy.slip_credit,
         value=answer.value,
