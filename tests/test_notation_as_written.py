@@ -366,3 +366,21 @@ def test_a_count_cut_off_at_two_figures_is_only_close(grade_answers: GradeAnswer
     # 6,291,456 to two figures is 6.3 M; 6.2 M (1.5 % off) is close, not right
     part = grade_answers({"q2.b.qkv_projections": "6.2 MFLOP"}).part("q2.b.qkv_projections")
     assert (part.status, part.credit) == (Status.PARTIAL, 0.5), part.feedback
+
+
+@pytest.mark.parametrize(
+    ("part_id", "answer", "status"),
+    [
+        # 16 FLOP/byte is above the PIM ridge 3.33: compute-bound
+        ("q5.qkv.pim", "compute-bound, because 16 > 3.33 (not memory-bound)", Status.CORRECT),
+        ("q5.qkv.pim", "not memory bound but compute bound", Status.CORRECT),
+        ("q5.qkv.pim", "memory-bound, not compute-bound", Status.INCORRECT),
+        # both named and neither negated: still refused
+        ("q5.qkv.pim", "memory-bound (compute-bound on the GPU)", Status.INVALID),
+        ("q5.qkv.pim", "not memory-bound, not compute-bound", Status.INVALID),
+    ],
+)
+def test_a_verdict_with_the_other_one_negated(
+    grade_answers: GradeAnswers, part_id: str, answer: str, status: Status
+) -> None:
+    assert grade_answers({part_id: answer}).part(part_id).status is status

@@ -26,13 +26,16 @@ def round_significant(value: float, figures: int) -> float:
 
 
 def is_cut_off(value: float, exact: float, figures: int | None, min_figures: int) -> bool:
-    """Whether ``value`` is ``exact`` with its figures after the ``figures``-th cut off (not
-    rounded), at more than ``min_figures`` figures: ``33.5 M`` for 33,554,432.
+    """Whether ``value`` is ``exact`` cut off (not rounded) after one figure more than
+    ``min_figures``, the way a value is abbreviated: ``33.5 M`` for 33,554,432. Fewer figures
+    are too coarse to be right; more (``65530`` for 65,536) look like a slip, not a cut.
 
     >>> is_cut_off(33.5e6, 33554432, 3, 2), is_cut_off(6.2e6, 6291456, 2, 2)
     (True, False)
+    >>> is_cut_off(65530, 65536, 4, 2)
+    False
     """
-    if figures is None or figures <= min_figures or exact == 0 or not math.isfinite(exact):
+    if figures != min_figures + 1 or exact == 0 or not math.isfinite(exact):
         return False
     digits = figures - 1 - math.floor(math.log10(abs(exact)))
     scaled = exact * 10.0**digits
