@@ -384,3 +384,10 @@ def test_a_verdict_with_the_other_one_negated(
     grade_answers: GradeAnswers, part_id: str, answer: str, status: Status
 ) -> None:
     assert grade_answers({part_id: answer}).part(part_id).status is status
+
+
+def test_a_product_of_symbols_before_equals_is_working(grade_answers: GradeAnswers) -> None:
+    # "LL = 4000": L·L = 4,096 (the full mask's scores) is the student's right working, read
+    # and kept; 4000 is not 4,096 rounded to two figures (4,100): an arithmetic slip
+    part = grade_answers({"q2.d.full_scores": "LL = 4000"}).part("q2.d.full_scores")
+    assert part.mistake == "arithmetic_slip", part.feedback

@@ -40,6 +40,7 @@ from grader.answers.choices import read_choice
 from grader.answers.digit_grouping import ungroup
 from grader.answers.expression import MAX_LENGTH, evaluate
 from grader.answers.growth_classes import read_complexity
+from grader.answers.implicit_products import is_symbol_run
 from grader.answers.latex import plain_from_latex
 from grader.answers.quantity_quotient import read_quantity_quotient
 from grader.answers.remarks import has_word, leading_words, remark_cuts, trailing_group
@@ -87,7 +88,7 @@ _APPROXIMATELY = re.compile(
 )
 # "b = 163", "b ≥ 163", "b_min = 163": the name of the quantity before its value is no working
 # (b = 16 would "disagree" with 163); a bound written with ≥ gives its value the same way.
-_NAME_BEFORE_VALUE = re.compile(r"^[A-Za-z_]\w*\s*(?:=|≥|>=|⩾)\s*(?=[^=\s])")
+_NAME_BEFORE_VALUE = re.compile(r"(?P<name>[A-Za-z_]\w*)\s*(?:=|≥|>=|⩾)\s*(?=[^=\s])")
 # "expr = result", also "≈", and an arrow from working to result ("903,168 MAC -> 1,806,336").
 _SIDE_SEPARATOR = re.compile(r"[=≈~≃≅]+>?|->|→|⇒")
 _PLAIN_NUMBER_TEXT = re.compile(r"[+-]?[\d.,'’\u00a0\u2009\u202f ]*\d(?:[eE][+-]?\d+)?")
@@ -184,8 +185,7 @@ def _read_text(text: str, unit: str, names: Mapping[str, float], whole: bool) ->
     """The answer ``text`` as a whole: its sides, the last one stated. Working before ``=``
     that does not read (``200 TFLOP/s / 800 GB/s = 250``) is skipped with a note: the stated
     result is what is graded."""
-    unnamed = _NAME_BEFORE_VALUE.sub("", _APPROXIMATELY.sub("", text, count=1), count=1)
-    sides = _split_sides(_ascii_digits(unnamed))
+    sides = _split_sides(_ascii_digits(_without_name(_APPROXIMATELY.sub("", text, count=1), names)))
     stated = _read_side(sides[-1], unit, names, whole, text)
     if len(sides) == 1:
         return replace(stated, text=text)
@@ -207,6 +207,15 @@ def _read_text(text: str, unit: str, names: Mapping[str, float], whole: bool) ->
                 break
     notes = tuple(dict.fromkeys(note for side in readings for note in side.notes))
     return replace(stated, expression_value=expression, notes=notes, text=text)
+
+
+def _without_name(text: str, names: Mapping[str, float]) -> str:
+    """``text`` without the name of the quantity before its value (``b = 163``); a product
+    of symbols (``Ld = 8192``) is working and stays."""
+    named = _NAME_BEFORE_VALUE.match(text)
+    if named is None or is_symbol_run(named.group("name"), names):
+        return text
+    return text[named.end() :]
 
 
 def _read_with_remark(
