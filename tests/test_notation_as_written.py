@@ -311,6 +311,7 @@ def test_words_for_no_answer_are_no_answer(grade_answers: GradeAnswers, answer: 
         ("q3.a", "ridge point at 250 FLOPs/byte"),
         ("q3.a", "Ridge: 250 FLOP/B"),
         ("q2.b.scaling", "one multiply per score: 4096"),
+        ("q2.b.scaling", "a total of 4096"),
     ],
 )
 def test_words_before_the_value_are_a_remark(
@@ -331,6 +332,8 @@ def test_words_before_the_value_are_a_remark(
         "4 times 1024",
         "up to 4096",
         "order of magnitude 4000",
+        "a quarter of 16384",
+        "square root of 16777216",
     ],
 )
 def test_words_that_change_the_value_are_not_left_out(

@@ -128,7 +128,8 @@ def _depths(text: str) -> list[int]:
 
 # Words that make the number after them another value, or no value: never left out.
 _VALUE_WORDS = frozenset(
-    {"half", "twice", "double", "triple", "times", "of", "than", "not", "no", "minus", "plus"}
+    {"half", "twice", "double", "triple", "times", "than", "not", "no", "minus", "plus"}
+    | {"quarter", "third", "thirds", "square", "root", "sqrt", "log", "inverse", "reciprocal"}
     | {"less", "more", "over", "under", "divided", "multiplied", "squared", "cubed", "factor"}
     | {"fraction", "percent", "below", "above", "least", "most", "until", "except", "without"}
     | {"up", "between", "either", "range", "order", "magnitude"}
