@@ -394,3 +394,14 @@ def test_a_product_of_symbols_before_equals_is_working(grade_answers: GradeAnswe
     # and kept; 4000 is not 4,096 rounded to two figures (4,100): an arithmetic slip
     part = grade_answers({"q2.d.full_scores": "LL = 4000"}).part("q2.d.full_scores")
     assert part.mistake == "arithmetic_slip", part.feedback
+
+
+def test_the_batched_attention_hint_gives_no_intensity_away(grade_llm: GradeLlm) -> None:
+    # 16 FLOP/byte is b = 16 times the answer of q4.d (about 1): the batch sharing the cache.
+    # Under reveal 'feedback' the hint explains the mistake without the intensity itself.
+    part = grade_llm({"q4.d": "16"}).part("q4.d")
+    assert part.mistake == "batch_shares_the_cache"
+    assert part.hint is not None and "Batching does not help here" in part.hint
+    assert "FLOP/byte" not in part.hint and "2 / 2" not in part.hint
+    # the answer level says it, readably: 4·2048·4096 / ((2·2048·4096 + 2·4096)·2) = 0.9995
+    assert "element of 2 bytes: 0.9995 FLOP/byte" in part.feedback
