@@ -333,6 +333,15 @@ READ = [
         1.0,
         "Right.",
     ),
+    # a number word is a multiplier, as for a TA (6.29 million rounds 6,291,456)
+    (
+        "a number word",
+        {"q2.b.qkv_projections": "6.29 million"},
+        "q2.b.qkv_projections",
+        Status.CORRECT,
+        1.0,
+        "Right.",
+    ),
     # a sketch answered with words
     (
         "a sketch in words",
@@ -361,10 +370,10 @@ REFUSED = [
         "unknown symbol",
     ),
     (
-        "a number word is no remark",
-        {"q2.b.qkv_projections": "6.29 million"},
+        "a word after a number is no remark",
+        {"q2.b.qkv_projections": "6.29 zillion"},
         "q2.b.qkv_projections",
-        "unknown unit 'million'",
+        "unknown unit 'zillion'",
     ),
     ("two numbers side by side", {"q2.a": "4 16384"}, "q2.a", "the group '16384' has 5 digits"),
     (

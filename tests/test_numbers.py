@@ -345,6 +345,9 @@ CHOICES = [
     ("MEMORY_BOUND", "memory-bound"),
     ("memory  bound.", "memory-bound"),
     ("  Memory bound. ", "memory-bound"),
+    # the other choice negated: a TA reads the one affirmed (this was refused as naming both)
+    ("memory-bound, not compute-bound", "memory-bound"),
+    ("not memory bound but compute bound", "compute-bound"),
     ("memory", "memory-bound"),
     ("bandwidth-bound", "memory-bound"),
     ("Bandwidth", "memory-bound"),
@@ -363,7 +366,6 @@ CHOICES = [
 
 CHOICE_ERRORS = [
     ("memory-bound and compute-bound", "names both memory-bound and compute-bound"),
-    ("memory-bound, not compute-bound", "names both"),
     ("not memory-bound", "unclear"),
     ("it isn't compute bound", "unclear"),
     ("banana", "is not one of: memory-bound, compute-bound"),

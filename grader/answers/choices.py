@@ -17,6 +17,10 @@ WORD_SEPARATORS = r"-_‐‑–—,;:!?()\[\]"
 ("memory-bound"); punctuation only separates them ("memory, as in 5a")."""
 _DASHES = re.compile(f"[{WORD_SEPARATORS}]")
 _NEGATION = re.compile(r"\b(?:not|no|neither|nor|never|isn't|isnt|rather|instead)\b|n't\b")
+# A negation right before a choice: "not memory bound", "rather than compute bound".
+_NEGATED_BEFORE = re.compile(
+    r"\b(?:not|no|never|isn't|isnt|rather than|instead of|neither|nor)\s+$|n't\s+$"
+)
 
 
 def read_choice(text: str, *, choices: Mapping[str, Sequence[str]]) -> str:
@@ -24,8 +28,9 @@ def read_choice(text: str, *, choices: Mapping[str, Sequence[str]]) -> str:
 
     Matching ignores case, hyphens, underscores, extra spaces and a trailing period. A text
     that is not exactly a spelling may still name exactly one choice in a short sentence
-    ("memory-bound because ..."); one that names several or negates ("not memory-bound") is
-    refused rather than guessed, with the choices it names as its possible readings.
+    ("memory-bound because ..."), also with the other choice negated ("compute-bound, not
+    memory-bound"); one that names several or only negates ("not memory-bound") is refused
+    rather than guessed, with the choices it names as its possible readings.
 
     Args:
         text: The student's answer.
@@ -51,6 +56,11 @@ def read_choice(text: str, *, choices: Mapping[str, Sequence[str]]) -> str:
     if len(exact) == 1:
         return exact[0]
     named = [c for c, keys in spellings.items() if any(f" {k} " in f" {wanted} " for k in keys)]
+    if len(named) > 1 and len(exact) <= 1:
+        # "compute-bound, not memory-bound": one choice only ever negated, the other named
+        affirmed = [c for c in named if not _only_negated(wanted, spellings[c])]
+        if len(affirmed) == 1:
+            return affirmed[0]
     if len(named) > 1 or len(exact) > 1:
         both = named or exact
         raise AnswerFormatError(
@@ -64,6 +74,17 @@ def read_choice(text: str, *, choices: Mapping[str, Sequence[str]]) -> str:
             readings=tuple(choices),
         )
     raise AnswerFormatError(f"'{_short(text)}' is not one of: {', '.join(choices)}")
+
+
+def _only_negated(wanted: str, keys: set[str]) -> bool:
+    """Whether every place ``wanted`` names one of ``keys`` comes right after a negation."""
+    padded = f" {wanted} "
+    places = [
+        match.start()
+        for key in keys
+        for match in re.finditer(f"(?<= ){re.escape(key)}(?= )", padded)
+    ]
+    return bool(places) and all(_NEGATED_BEFORE.search(padded, 0, place) for place in places)
 
 
 @functools.lru_cache(maxsize=4096)

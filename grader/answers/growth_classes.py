@@ -14,6 +14,7 @@ import re
 from collections.abc import Collection
 
 from grader.answers.expression import MAX_LENGTH, evaluate, normalise
+from grader.answers.latex import plain_from_latex
 from grader.errors import AnswerFormatError
 
 __all__ = ["read_complexity"]
@@ -83,7 +84,7 @@ def read_complexity(text: str, *, variable: str, constants: Collection[str] = ()
     if len(text) > MAX_LENGTH:
         raise AnswerFormatError(f"answer is too long (more than {MAX_LENGTH} characters)")
     # Only membership in ``constants`` matters, so a frozenset keys the cache exactly.
-    return _read_complexity(text, variable, frozenset(constants))
+    return _read_complexity(plain_from_latex(text), variable, frozenset(constants))
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
@@ -137,6 +138,11 @@ _CLASS_WORD = re.compile(
     r"|multiples?|offsets?|layers?|projections?|maps?|transformations?|algebra|combinations?))",
     re.IGNORECASE,
 )
+# "the constant", "a smaller constant": the constant factor of a class, no class of its own.
+_NOUN_BEFORE = re.compile(
+    r"\b(?:the|a|its|same|smaller|larger|lower|higher|better|worse|leading|different|half)\s+$",
+    re.IGNORECASE,
+)
 # A negation right before a class, in the same clause: "not O(L)", "rather than quadratic".
 _NEGATED = re.compile(
     r"\b(?:not|no|neither|nor|never|isn't|rather than|instead of)\b[^,;:()]{0,12}$",
@@ -149,7 +155,11 @@ def _classes_in_sentence(
 ) -> tuple[list[str], bool]:
     """The distinct growth classes a sentence names, in the order it names them, and whether
     it negates one of them."""
-    pieces = [(match.start(), match.group(1).lower()) for match in _CLASS_WORD.finditer(text)]
+    pieces = [
+        (match.start(), match.group(1).lower())
+        for match in _CLASS_WORD.finditer(text)
+        if match.group(1).lower() != "constant" or not _NOUN_BEFORE.search(text, 0, match.start())
+    ]
     pieces += _bounded(text)
     power = re.compile(rf"(?<![A-Za-z]){re.escape(variable)}\s*(?:\^\s*\d+|\*\*\s*\d+|[²³])")
     pieces += [(match.start(), match.group()) for match in power.finditer(text)]

@@ -12,14 +12,19 @@ What a student may write, and who reads it:
   (``1,806,336``, ``2,25``, ``1.806.336``; ``3,333`` has two readings);
 * arithmetic, scientific notation and implicit products: :mod:`grader.expression`
   (``2 × 56 × 56``, ``2.5·10^2``, ``2 L^2 d``, ``L(L+1)/2``);
+* a quotient of two quantities with their units (``200 TFLOP/s / 800 GB/s``):
+  :mod:`grader.quantity_quotient`;
 * units: :mod:`grader.units` (``1.8 MFLOP``, ``785.1 KiB``; ``FLOPS`` for a count is read as
   FLOP with a note; ``byte/FLOP`` for FLOP per byte is turned around and marked);
+* the quantity's name before its value (``b = 163``, ``b ≥ 163``): left out;
 * shown work, ``expr = result`` (also ``≈``, ``~``, ``->``, ``→``, and ``result (= expr)``):
   the result is the graded value; the expression's value is kept so the engine can tell a slip
   from a wrong method. A side without a unit is in the part's unit; working that does not read
   is skipped with a note;
 * a remark after the value (``1024 (one multiply per score)``): :mod:`grader.remarks`; it is
-  tried only when the whole text does not read, and the answer notes that it was skipped.
+  tried only when the whole text does not read, and the answer notes that it was skipped;
+* LaTeX pasted from notes (``2 \\cdot 10^{6}``, ``\\frac{L(L+1)}{2}``): :mod:`grader.latex`
+  rewrites it first.
 """
 
 from __future__ import annotations
@@ -35,7 +40,10 @@ from grader.answers.choices import read_choice
 from grader.answers.digit_grouping import ungroup
 from grader.answers.expression import MAX_LENGTH, evaluate
 from grader.answers.growth_classes import read_complexity
-from grader.answers.remarks import has_word, remark_cuts, trailing_group
+from grader.answers.implicit_products import is_symbol_run
+from grader.answers.latex import plain_from_latex
+from grader.answers.quantity_quotient import read_quantity_quotient
+from grader.answers.remarks import has_word, leading_words, remark_cuts, trailing_group
 from grader.answers.significant_figures import significant_figures
 from grader.answers.units import WrongDimension, convert, split_number_unit
 from grader.errors import AnswerFormatError
@@ -43,6 +51,7 @@ from grader.errors import AnswerFormatError
 __all__ = ["NumericAnswer", "read_choice", "read_complexity", "read_number"]
 
 REMARK_NOTE = "The remark after the value was not graded."
+LEADING_NOTE = "The words before the value were not graded."
 WORKING_NOTE = "Your working before '=' could not be read; the result after it is graded."
 
 
@@ -77,6 +86,9 @@ class NumericAnswer:
 _APPROXIMATELY = re.compile(
     r"^(?:[≈~≃=]|(?i:about|approximately|approx\.?|roughly|around|ca\.)(?=[\s\d.+\-(]))\s*"
 )
+# "b = 163", "b ≥ 163", "b_min = 163": the name of the quantity before its value is no working
+# (b = 16 would "disagree" with 163); a bound written with ≥ gives its value the same way.
+_NAME_BEFORE_VALUE = re.compile(r"(?P<name>[A-Za-z_]\w*)\s*(?:=|≥|>=|⩾)\s*(?=[^=\s])")
 # "expr = result", also "≈", and an arrow from working to result ("903,168 MAC -> 1,806,336").
 _SIDE_SEPARATOR = re.compile(r"[=≈~≃≅]+>?|->|→|⇒")
 _PLAIN_NUMBER_TEXT = re.compile(r"[+-]?[\d.,'’\u00a0\u2009\u202f ]*\d(?:[eE][+-]?\d+)?")
@@ -121,13 +133,19 @@ def read_number(
         raise AnswerFormatError("no answer")
     if len(stripped) > MAX_LENGTH:
         raise AnswerFormatError(f"answer is too long (more than {MAX_LENGTH} characters)")
+    # LaTeX pasted from notes ("2 \cdot 10^{6}") is read as the arithmetic it typesets.
+    readable = plain_from_latex(stripped).strip()
+    if not readable:
+        raise AnswerFormatError("no answer")
     # The symbols' values are part of the key: the same text means another number elsewhere.
     items = tuple(symbols.items()) if symbols else ()
     if symbols and 0 in symbols.values():
         # 0.0 and -0.0 are one key but may give answers of different sign: not cached.
-        answer = _read_stripped.__wrapped__(stripped, unit, items, whole)
+        answer = _read_stripped.__wrapped__(readable, unit, items, whole)
     else:
-        answer = _read_stripped(stripped, unit, items, whole)
+        answer = _read_stripped(readable, unit, items, whole)
+    if readable != stripped:
+        answer = replace(answer, text=stripped)
     if answer.other is not None and not both_readings:
         group = answer.ambiguous or ""
         thousands, decimal = group.replace(",", ""), group.replace(",", ".")
@@ -157,6 +175,8 @@ def _read_stripped(
     except AnswerFormatError as error:
         rescued = _read_with_remark(stripped, unit, names, whole)
         if rescued is None:
+            rescued = _read_after_words(stripped, unit, names, whole)
+        if rescued is None:
             raise error from None
         return rescued
 
@@ -165,7 +185,7 @@ def _read_text(text: str, unit: str, names: Mapping[str, float], whole: bool) ->
     """The answer ``text`` as a whole: its sides, the last one stated. Working before ``=``
     that does not read (``200 TFLOP/s / 800 GB/s = 250``) is skipped with a note: the stated
     result is what is graded."""
-    sides = _split_sides(_ascii_digits(_APPROXIMATELY.sub("", text, count=1)))
+    sides = _split_sides(_ascii_digits(_without_name(_APPROXIMATELY.sub("", text, count=1), names)))
     stated = _read_side(sides[-1], unit, names, whole, text)
     if len(sides) == 1:
         return replace(stated, text=text)
@@ -189,6 +209,15 @@ def _read_text(text: str, unit: str, names: Mapping[str, float], whole: bool) ->
     return replace(stated, expression_value=expression, notes=notes, text=text)
 
 
+def _without_name(text: str, names: Mapping[str, float]) -> str:
+    """``text`` without the name of the quantity before its value (``b = 163``); a product
+    of symbols (``Ld = 8192``) is working and stays."""
+    named = _NAME_BEFORE_VALUE.match(text)
+    if named is None or is_symbol_run(named.group("name"), names):
+        return text
+    return text[named.end() :]
+
+
 def _read_with_remark(
     text: str, unit: str, names: Mapping[str, float], whole: bool
 ) -> NumericAnswer | None:
@@ -207,6 +236,25 @@ def _read_with_remark(
             continue
         return replace(answer, text=text, notes=(*answer.notes, REMARK_NOTE))
     return None
+
+
+def _read_after_words(
+    text: str, unit: str, names: Mapping[str, float], whole: bool
+) -> NumericAnswer | None:
+    """The answer after words that introduce it (``There are 288 parameters``), or None."""
+    start = leading_words(text, names)
+    if start is None:
+        return None
+    rest = text[start:]
+    answer: NumericAnswer | None
+    try:
+        answer = _read_text(rest, unit, names, whole)
+    except AnswerFormatError:
+        answer = _read_with_remark(rest, unit, names, whole)  # "... 288 parameters (no bias)"
+    if answer is None:
+        return None
+    notes = tuple(note for note in answer.notes if note != REMARK_NOTE)
+    return replace(answer, text=text, notes=(*notes, LEADING_NOTE))
 
 
 def _shown_work_in_parentheses(
@@ -254,6 +302,12 @@ def _read_side(
 ) -> NumericAnswer:
     """One side of ``expr = result``, in the part's unit, with its other reading if any."""
     number, unit_text = split_number_unit(side, names)
+    if "/" in unit_text and any(char.isdigit() for char in unit_text):
+        quotient = read_quantity_quotient(side, unit, names)
+        if quotient is not None:  # "200 TFLOP/s / 800 GB/s": exact, as an expression is
+            notes = (quotient.note,) if quotient.note else ()
+            inverted = side if quotient.inverted else None
+            return NumericAnswer(quotient.value, None, None, side, notes, inverted)
     if not number or number[-1] in _OPERATOR_END:
         # A word where a number or operand belongs ("nan", "open(...)", "2*q"): the
         # evaluator names the problem.

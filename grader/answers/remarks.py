@@ -5,13 +5,19 @@ A careful TA reads the value and skips the words after it. :func:`remark_cuts` l
 a remark may start, for a reader to try when the whole text does not read:
 
 * a parenthesised group at the end (not inside other parentheses) whose text holds a word;
-* a dash with spaces around it (`` - ``), an en or em dash, a semicolon, or a comma followed
-  by a space and a word, when a word follows;
+* a dash with spaces around it (`` - ``), an en or em dash, a semicolon, a comma followed
+  by a space and a word, or an arrow followed by a word (``2.25 FLOP/B → memory-bound``), when
+  a word follows;
 * a space after the unit, before more words (``B per projection``): only where the text before
-  the cut already holds letters (a unit), so that ``6.29 million`` is never read as 6.29.
+  the cut already holds letters after the value's first digit (a unit), so that ``6.29
+  zillion`` or ``about 6.29 zillion`` is never read as 6.29.
 
 A word is two letters or more that are not a sheet symbol or a run of them (``Ld``): arithmetic
 in parentheses, such as ``2 × (56 × 56)`` or ``(L+1)``, is never a remark.
+
+Words before the value (``There are 288 parameters``, ``ridge point at 250 FLOP/B``) are a
+remark too (:func:`leading_words`), unless one of them changes the value (``half of 4096``,
+``more than 4000``, ``not 4096``): a TA reads those, the grader refuses them.
 """
 
 from __future__ import annotations
@@ -22,15 +28,19 @@ from typing import Literal, NamedTuple
 
 from grader.answers.implicit_products import is_symbol_run
 
-__all__ = ["Cut", "has_word", "remark_cuts", "trailing_group"]
+__all__ = ["Cut", "has_word", "leading_words", "remark_cuts", "trailing_group"]
 
 MAX_CUTS = 8
 """Cuts tried at most for one answer (each is a full reading of the text before it)."""
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
-_SEPARATOR = re.compile(r"\s+[-‐‑]\s+|\s*[–—]\s*|\s*;\s*|,\s+(?=[^\W\d_])")
+_SEPARATOR = re.compile(
+    r"\s+[-‐‑]\s+|\s*[–—]\s*|\s*;\s*|,\s+(?=[^\W\d_])|\s*(?:->|→|⇒)\s*(?=[^\W\d_])"
+)
 _SPACE_BEFORE_WORD = re.compile(r"\s+(?=[^\W\d_])")
 _LETTER = re.compile(r"[^\W\d_]")
+_DIGIT = re.compile(r"\d")
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 class Cut(NamedTuple):
@@ -89,11 +99,15 @@ def remark_cuts(text: str, symbols: Collection[str] = ()) -> list[Cut]:
             strong.append(Cut(match.start(), "separator"))
     strong.sort(key=lambda cut: -cut.position)
     first_strong = min((cut.position for cut in strong), default=len(text))
+    # Letters before the cut must come after the value's first digit (a unit): "about 6.29
+    # zillion" has letters before its cut too, but "zillion" is no remark.
+    digit = _DIGIT.search(text)
+    value_start = digit.start() if digit else 0
     words = [
         Cut(match.start(), "words")
         for match in _SPACE_BEFORE_WORD.finditer(text, 0, first_strong)
         if not depths[match.start()]
-        and _LETTER.search(text[: match.start()])  # a unit before: "6.29 million" is no remark
+        and _LETTER.search(text, value_start, match.start())  # "6.29 zillion" is no remark
         and has_word(text[match.end() :], symbols)
     ]
     return [cut for cut in strong + words if text[: cut.position].strip()][:MAX_CUTS]
@@ -110,3 +124,34 @@ def _depths(text: str) -> list[int]:
             depth += 1
     depths.append(depth)
     return depths
+
+
+# Words that make the number after them another value, or no value: never left out.
+_VALUE_WORDS = frozenset(
+    {"half", "twice", "double", "triple", "times", "than", "not", "no", "minus", "plus"}
+    | {"quarter", "third", "thirds", "square", "root", "sqrt", "log", "inverse", "reciprocal"}
+    | {"less", "more", "over", "under", "divided", "multiplied", "squared", "cubed", "factor"}
+    | {"fraction", "percent", "below", "above", "least", "most", "until", "except", "without"}
+    | {"up", "between", "either", "range", "order", "magnitude"}
+)
+_LEADING = re.compile(r"(?P<words>[^\W\d_][\w\s'’:,-]*?)[\s:=,]*(?=[\d.(])")
+
+
+def leading_words(text: str, symbols: Collection[str] = ()) -> int | None:
+    """Where the value starts after words that only introduce it, or None.
+
+    Example:
+        >>> leading_words("There are 288 parameters")
+        10
+        >>> leading_words("half of 4096") is None
+        True
+    """
+    match = _LEADING.match(text)
+    if match is None or any(char.isdigit() for char in match.group("words")):
+        return None
+    words = [word.casefold() for word in _LETTERS.findall(match.group("words"))]
+    if any(word in _VALUE_WORDS or word in symbols for word in words):
+        return None
+    if not has_word(match.group("words"), symbols):
+        return None
+    return match.end()

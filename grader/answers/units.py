@@ -25,10 +25,14 @@ Decisions on spellings a student may reasonably mean two ways (each has a test):
 * ``FLOP/B``, ``FLOP/byte``, ``FLOPs/byte``, ``flop/byte`` and ``FLOP per byte`` are all FLOP
   per byte; ``per`` is ``/``, and ``×``/``·`` are ``*``.
 * A bare SI prefix after a number (``1.8 M``, ``2 k``, ``1.05 G``; also ``K``) is a multiplier,
-  for any part. For a plain-count part (unit ``"1"``), count words such as ``parameters`` or
-  ``dot products`` are accepted and ignored, also after a prefix (``1.8 M params``); for a FLOP
-  count, words that count operations (``4096 multiplications``, ``1.8 M operations``) are
-  FLOP.
+  for any part, and so is a number word (``6.29 million``, ``1.81 million FLOPs``, ``6.44
+  billion``: short scale, as in English). For a plain-count part (unit ``"1"``), count words
+  such as ``parameters``, ``sequences`` or ``dot products`` are accepted and ignored, also
+  after a prefix (``1.8 M params``); for a FLOP count, words that count operations (``4096
+  multiplications``, ``1.8 M operations``) are FLOP. So are multiply-accumulates (``903168
+  MACs``): the number is read as written and grading decides what it is (on a sheet that
+  counts a MAC as 2 FLOPs, the MAC-count mistake), and so are elements on a byte count
+  (``200992 elements``: the elements-for-bytes mistake where the sheet names it).
 * Unit text is at most 32 characters of letters, spaces, ``/ * ( )``: no digits or powers.
 """
 
@@ -65,14 +69,20 @@ _DEFINITIONS = Path(__file__).with_name("units.txt")
 _OPERATION_WORDS = (
     r"operations?|ops|op|multiplications?|multiplies|mults|additions?|adds|divisions?"
     r"|exps|exp|exponentials?|floating[ -]point operations?"
+    r"|macs?|multiply[ -](?:accumulates?|adds?)|fmas?"
 )
 _COUNT_WORDS = (
     r"parameters?|params?|weights?|scores?|dot[ -]?products?|elements?|entries|entry|values?"
-    rf"|{_OPERATION_WORDS}"
+    rf"|sequences?|{_OPERATION_WORDS}"
 )
 _OPERATION = re.compile(rf"(?i:{_OPERATION_WORDS})")
+_ELEMENTS = re.compile(r"(?i:elements?|entries|entry|values?)")
+_ELEMENTS_NOTE = "Your count of elements is graded as written; the question asks for bytes."
 # A plain count: an optional bare prefix and an optional count word ("288 parameters").
 _COUNT = re.compile(rf"(?:(?P<prefix>[kKMGTP])\s*)?(?P<word>(?i:{_COUNT_WORDS}))?")
+# "6.29 million" -> "6.29 M": a number word is the prefix of its size (short scale).
+_NUMBER_WORD = re.compile(r"^(thousand|million|billion|trillion)(?![A-Za-z])", re.IGNORECASE)
+_NUMBER_WORD_PREFIXES = {"thousand": "k", "million": "M", "billion": "G", "trillion": "T"}
 # "1.8 M FLOP" -> "1.8 MFLOP": a prefix written apart from its unit.
 _DETACHED_PREFIX = re.compile(r"^(k|K|M|G|T|P|E|Ki|Mi|Gi|Ti)\s+(?=[A-Za-z])")
 # FLOP with a lower-case plural s: a count or a rate, whichever the part wants.
@@ -181,32 +191,40 @@ def _unit_factor(written: str, target: str) -> tuple[float, str | None, bool]:
         )
     _check_unit_characters(written)
     text = _clean_unit_text(written)
-    multiplier = _count_multiplier(text, target)
-    if multiplier is not None:
-        return multiplier, None, False
+    counted = _count_multiplier(text, target)
+    if counted is not None:
+        return counted[0], counted[1], False
     _refuse_milli_data(text)
     return _conversion_factor(text, written, target)
 
 
 def _clean_unit_text(written: str) -> str:
-    """Fold full-width letters and µ, read ``×``/``·`` as ``*``, ``per`` as ``/``, join prefixes."""
+    """Fold full-width letters and µ, read ``×``/``·`` as ``*``, ``per`` as ``/``, a number word
+    as its prefix, join prefixes."""
     text = unicodedata.normalize("NFKC", written).translate(_UNIT_SIGNS)
     text = _PER.sub("/", " ".join(text.split()))
+    text = _NUMBER_WORD.sub(lambda word: _NUMBER_WORD_PREFIXES[word.group(1).lower()], text)
     return _DETACHED_PREFIX.sub(r"\1", text)
 
 
-def _count_multiplier(text: str, target: str) -> float | None:
-    """The multiplier of a bare prefix or count word, or None when ``text`` is a real unit."""
+def _count_multiplier(text: str, target: str) -> tuple[float, str | None] | None:
+    """The multiplier of a bare prefix or count word and a note on how it was read, or None
+    when ``text`` is a real unit."""
     match = _COUNT.fullmatch(text)
     if match is None or not text:
         return None
     word = match.group("word")
-    if word and target != "1" and not (target == "FLOP" and _OPERATION.fullmatch(word)):
+    # "200992 elements" for bytes counts elements instead of bytes: read as written, so that
+    # grading names that mistake (as "903168 MACs" for FLOP).
+    elements_for_bytes = target == "byte" and _ELEMENTS.fullmatch(word or "") is not None
+    operations = target == "FLOP" and _OPERATION.fullmatch(word or "") is not None
+    if word and target != "1" and not operations and not elements_for_bytes:
         raise WrongDimension(
             f"'{text}' is a plain count; this question wants {_describe_target(target)}"
         )
     prefix = match.group("prefix")
-    return BARE_PREFIXES[prefix] if prefix else 1.0
+    note = _ELEMENTS_NOTE if elements_for_bytes else None
+    return (BARE_PREFIXES[prefix] if prefix else 1.0), note
 
 
 def _check_unit_characters(written: str) -> None:

@@ -25,6 +25,25 @@ def round_significant(value: float, figures: int) -> float:
     return float(round(value, digits))
 
 
+def is_cut_off(value: float, exact: float, figures: int | None, min_figures: int) -> bool:
+    """Whether ``value`` is ``exact`` cut off (not rounded) after one figure more than
+    ``min_figures``, the way a value is abbreviated: ``33.5 M`` for 33,554,432. Fewer figures
+    are too coarse to be right; more (``65530`` for 65,536) look like a slip, not a cut.
+
+    >>> is_cut_off(33.5e6, 33554432, 3, 2), is_cut_off(6.2e6, 6291456, 2, 2)
+    (True, False)
+    >>> is_cut_off(65530, 65536, 4, 2)
+    False
+    """
+    if figures != min_figures + 1 or exact == 0 or not math.isfinite(exact):
+        return False
+    digits = figures - 1 - math.floor(math.log10(abs(exact)))
+    scaled = exact * 10.0**digits
+    # a hair towards zero's far side first: 334.99999999 that is really 335 must stay 335
+    kept = math.trunc(scaled + math.copysign(1e-9, scaled))
+    return same_number(value, kept / 10.0**digits)
+
+
 def same_number(a: float, b: float) -> bool:
     """Equal up to floating-point noise."""
     return math.isclose(a, b, rel_tol=FLOAT_NOISE)

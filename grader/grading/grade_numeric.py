@@ -14,7 +14,14 @@ from dataclasses import replace
 
 from grader.answers.numbers import WORKING_NOTE, NumericAnswer, read_number
 from grader.grading.carry_forward import Matcher, carried_forward, inherited_mistake
-from grader.grading.compare import is_close, is_right, relative_error
+from grader.grading.compare import (
+    is_close,
+    is_cut_off,
+    is_right,
+    relative_error,
+    round_significant,
+    same_number,
+)
 from grader.grading.file_context import Fact, FileContext
 from grader.grading.outcome import Outcome, credited
 from grader.results import Status
@@ -144,7 +151,7 @@ def _judge(
         lambda: _slip(answer, expected, policy, rtol),
         lambda: _known(exp.alternatives[part.id], answer, matches_mistake),
         lambda: _generic(policy, expected, answer, matches_mistake),
-        lambda: _close(answer, expected, policy),
+        lambda: _close(answer, expected, policy, measured=part.kind == "real"),
     )
     for check in checks:
         outcome = check()
@@ -178,12 +185,17 @@ def _disagreement_note(answer: NumericAnswer, rtol: float, policy: GradingPolicy
     """A note when the student's own expression does not give the result they wrote, unless
     the result is that value rounded within tolerance (3.33 for 10/3 is not a disagreement)."""
     expression = answer.expression_value
-    if expression is None or is_right(
-        answer.value,
-        expression,
-        rtol=rtol,
-        min_figures=policy.min_rounding_figures,
-        significant_figures=answer.significant_figures,
+    figures = answer.significant_figures
+    if (
+        expression is None
+        or is_right(
+            answer.value,
+            expression,
+            rtol=rtol,
+            min_figures=policy.min_rounding_figures,
+            significant_figures=figures,
+        )
+        or is_cut_off(answer.value, expression, figures, policy.min_rounding_figures)
     ):
         return ""
     computed, written = _distinct(expression, answer.value)
@@ -225,6 +237,11 @@ def _slip(
     expression = answer.expression_value
     if expression is None or not is_right(expression, expected, rtol=rtol):
         return None
+    if is_cut_off(
+        answer.value, expression, answer.significant_figures, policy.min_rounding_figures
+    ):
+        # "4·L·d = 33.5 M": the right working, its value cut off instead of rounded
+        return Outcome(Status.CORRECT, 1.0, answer.value, feedback="Right.")
     return credited(
         policy.slip_credit,
         value=answer.value,
@@ -240,20 +257,32 @@ def _slip(
     )
 
 
-def _close(answer: NumericAnswer, expected: float, policy: GradingPolicy) -> Outcome | None:
-    if not is_close(answer.value, expected, rtol=policy.close_rtol):
+def _close(
+    answer: NumericAnswer, expected: float, policy: GradingPolicy, *, measured: bool
+) -> Outcome | None:
+    figures = answer.significant_figures
+    # "0.5 ms" for 460.8 µs is 8.5 % off, but it is the right value rounded to one figure: a
+    # TA says "rounded too far", not "wrong". Only for a measured (real) quantity: a count
+    # such as a batch of 200 for 163 is no rounding a student makes.
+    too_coarse = (
+        measured
+        and figures is not None
+        and figures < policy.min_rounding_figures
+        and same_number(answer.value, round_significant(expected, figures))
+    )
+    near = is_close(answer.value, expected, rtol=policy.close_rtol)
+    if not near and not too_coarse:
         return None
     off = relative_error(answer.value, expected) * 100
     # How far off, with the student's own value, gives the expected value away: the hint
     # says only that it is within the part's window.
     within = f"within {policy.close_rtol:.0%}"
-    figures = answer.significant_figures
     if figures is not None and figures < policy.min_rounding_figures:
         rounding = (
             f"rounded too far: give at least {policy.min_rounding_figures} significant figures."
         )
         feedback = f"Close ({off:.1f}% off) but {rounding}"
-        hint = f"Close ({within}) but {rounding}"
+        hint = f"Close ({within}) but {rounding}" if near else f"Close but {rounding}"
     else:
         advice = "not right: check your arithmetic or rounding."
         feedback = f"Close ({off:.1f}% off) but {advice}"

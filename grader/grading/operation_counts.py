@@ -2,8 +2,10 @@
 
 Students give the counts as a mapping (``{exp: 4096, add: 4032, div: 4096}``, the template's
 form, whose optional keys may stay empty), or on one line: ``4096 exp, 4032 add, 4096 div``,
-``exp=4096; add=4032; div=4096`` or ``exp: 4096, add: 4032, div: 4096`` written as one text
-(also as a list of such items). Operation names go through the part's aliases.
+``exp=4096; add=4032; div=4096``, ``4096 exp + 4032 add + 4096 div`` or ``exp: 4096, add:
+4032, div: 4096`` written as one text (also as a list of such items), perhaps after the name of
+the softmax form (``stable softmax: max 4032, ...``), which the question asks for. Operation
+names go through the part's aliases.
 
 Credit is per graded operation (the required ones and any other given). A mistake the part
 declares for its items (``per_row``: every count is for one row of the matrix) is stated once
@@ -33,6 +35,13 @@ __all__ = ["grade_op_counts"]
 _ITEM_SEPARATOR = re.compile(r"\s*(?:[;\n]|,\s+|\s+and\s+)\s*")
 _NAME_FIRST = re.compile(r"(?P<name>[A-Za-z][A-Za-z _-]*?)\s*(?:[:=]\s*|\s+)(?P<value>\S.*)")
 _NAME_LAST = re.compile(r"(?P<value>.*?\S)\s*(?P<name>[A-Za-z][A-Za-z_-]*)\.?")
+# "4096 exp + 4032 add + 4096 div": a "+" right after an operation's name, before the next
+# count, separates items; any other "+" is arithmetic inside a count ("add: 4032 + 64").
+_PLUS_AFTER_NAME = re.compile(r"(?P<name>[A-Za-z]+)\.?\s*\+\s*(?=\d)")
+# "stable softmax: ...", "basic - ...": the form the question asks to name, before the counts.
+_LABEL = re.compile(
+    r"(?P<label>[A-Za-z][A-Za-z ()-]*?)\s*(?::|\s[-–—]\s)\s*(?P<rest>\S.*)", re.DOTALL
+)
 
 
 class _Entry(NamedTuple):
@@ -145,8 +154,23 @@ def _entries(node: Node, aliases: dict[str, str]) -> Iterable[_Entry]:
         return
     texts = [value] if isinstance(value, str) else [_leaf(item) for item in value]
     for text in texts:
-        for item in filter(None, _ITEM_SEPARATOR.split(text.strip())):
-            yield _item(item, aliases, node.line)
+        yield from _one_line(text.strip(), aliases, node.line)
+
+
+def _one_line(text: str, aliases: dict[str, str], line: int | None) -> list[_Entry]:
+    """The items of one text; a label naming the softmax form before them is left out."""
+    labelled = _LABEL.fullmatch(text)
+    if labelled is not None and labelled.group("label").strip().lower() not in aliases:
+        text = labelled.group("rest")
+    return _items(text, aliases, line)
+
+
+def _items(text: str, aliases: dict[str, str], line: int | None) -> list[_Entry]:
+    def plus_after_a_name(match: re.Match[str]) -> str:
+        return f"{match.group('name')};" if match.group("name").lower() in aliases else match[0]
+
+    text = _PLUS_AFTER_NAME.sub(plus_after_a_name, text)
+    return [_item(item, aliases, line) for item in filter(None, _ITEM_SEPARATOR.split(text))]
 
 
 def _leaf(node: Node) -> str:

@@ -49,7 +49,10 @@ class BadValue(Exception):
         self.line = line
 
 
-NOT_GIVEN = frozenset({"~", "null", "none", "-", "–", "—", "n/a", "na", "?", "tbd"})
+NOT_GIVEN = frozenset(
+    {"~", "null", "none", "-", "–", "—", "n/a", "na", "n.a.", "?", "??", "???", "tbd", "todo"}
+    | {"idk", "don't know", "dont know", "don’t know"}
+)
 """What people write for "no answer" (YAML's own null included: every scalar stays text)."""
 
 

@@ -273,6 +273,13 @@ def _describe(error: MarkedYAMLError) -> str:
             "this line is indented differently from the keys around it: line up the keys of"
             " one level"
         )
+    if problem.startswith("found unknown escape character"):
+        # LaTeX ("\cdot", "\,") in double quotes: YAML reads the backslash as an escape
+        return (
+            "a backslash inside double quotes starts an escape (\\n, \\t) in YAML: write an"
+            " answer with backslashes (LaTeX) in single quotes, like a: '2 \\cdot 3', or"
+            " without quotes"
+        )
     if problem == "mapping values are not allowed here":
         return 'a colon (:) inside an answer: put the answer in quotes, like a: "peak/bw: 250"'
     context = error.context or ""
