@@ -15,6 +15,7 @@ from reference.arguments import check_choice, check_counts, check_flag
 
 SoftmaxModel = Literal["stable", "basic"]
 RowAdditions = Literal["n-1", "n"]
+RowMaximum = Literal["n-1", "n"]
 PaddingCount = Literal["full", "exact"]
 DotProductOps = Literal["2k", "2k-1"]
 QkvByteModel = Literal["per_projection", "three_separate", "fused"]
@@ -40,6 +41,8 @@ class Conventions:
             ``basic`` is exp, add, div.
         softmax_row_additions: additions per row of n scores: ``n-1`` (pairwise sum) or ``n``
             (accumulate from zero).
+        softmax_row_maximum: comparisons for the maximum of a row of n scores (stable model):
+            ``n-1`` (the first score is the start) or ``n`` (start from minus infinity).
         causal_diagonal: whether the causal mask keeps the diagonal (a token sees itself).
         qkv_byte_model: bytes of the Q/K/V projections: ``per_projection`` (X, one W, one
             output), ``three_separate`` (three times that), ``fused`` (X read once, three W,
@@ -63,6 +66,7 @@ class Conventions:
     dot_product_ops: DotProductOps = "2k"
     softmax_model: SoftmaxModel = "stable"
     softmax_row_additions: RowAdditions = "n-1"
+    softmax_row_maximum: RowMaximum = "n-1"
     causal_diagonal: bool = True
     qkv_byte_model: QkvByteModel = "per_projection"
     bytes_per_element: int | None = None
@@ -92,6 +96,7 @@ FIELD_CHOICES: dict[str, tuple[str, ...]] = {
     "dot_product_ops": ("2k", "2k-1"),
     "softmax_model": ("stable", "basic"),
     "softmax_row_additions": ("n-1", "n"),
+    "softmax_row_maximum": ("n-1", "n"),
     "causal_diagonal": ("true", "false"),
     "qkv_byte_model": ("per_projection", "three_separate", "fused"),
     "bytes_per_element": ("1", "2", "4", "8"),
@@ -106,6 +111,7 @@ _NAMED_CHOICES = (
     "dot_product_ops",
     "softmax_model",
     "softmax_row_additions",
+    "softmax_row_maximum",
     "qkv_byte_model",
     "tie_rule",
 )

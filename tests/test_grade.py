@@ -206,6 +206,30 @@ def test_softmax_counts_both_models_and_per_key_credit(grade_answers: GradeAnswe
     assert "one row" in part.feedback and "div: missing" in part.feedback
 
 
+@pytest.mark.parametrize(
+    ("max_count", "add_count"),
+    # L = 64 rows of 64 scores. The maximum: 63 comparisons from the first score, 64 from minus
+    # infinity; the sum: 63 additions from the first term, 64 from zero. Any pairing is right.
+    [("4032", "4032"), ("4096", "4032"), ("4032", "4096"), ("4096", "4096")],
+)
+def test_softmax_maximum_and_sum_may_each_start_from_their_identity(
+    grade_answers: GradeAnswers, max_count: str, add_count: str
+) -> None:
+    counts = {"max": max_count, "sub": "4096", "exp": "4096", "add": add_count, "div": "4096"}
+    part = grade_answers({"q2.c": counts}).part("q2.c")
+    assert part.status is Status.CORRECT, part.feedback
+
+
+def test_a_softmax_maximum_off_by_more_than_its_start_is_not_right(
+    grade_answers: GradeAnswers,
+) -> None:
+    counts = {"max": "4095", "sub": "4096", "exp": "4096", "add": "4032", "div": "4096"}
+    part = grade_answers({"q2.c": counts}).part("q2.c")
+    assert part.status is Status.PARTIAL
+    assert part.credit == pytest.approx(4 / 5)  # every count right but the maximum's
+    assert "max" in part.feedback
+
+
 def test_softmax_unknown_operation_is_invalid(grade_answers: GradeAnswers) -> None:
     part = grade_answers({"q2.c": {"exp": "4096", "tanh": "1"}}).part("q2.c")
     assert part.status is Status.INVALID

@@ -198,7 +198,11 @@ FORMULAS = [
         {"n": 4},
         counts={"n": 1, "rows": 0},
         none_is_default=("rows",),
-        choices={"model": ("stable", "basic"), "row_additions": ("n-1", "n")},
+        choices={
+            "model": ("stable", "basic"),
+            "row_additions": ("n-1", "n"),
+            "row_maximum": ("n-1", "n"),
+        },
     ),
 ]
 
@@ -491,6 +495,7 @@ def test_conventions_defaults_are_the_sheets() -> None:
         "n-1",
         True,
     )
+    assert cv.softmax_row_maximum == "n-1"  # the maximum starts from the row's first score
     assert (cv.qkv_byte_model, cv.bytes_per_element, cv.tie_rule) == (
         "per_projection",
         None,
@@ -511,6 +516,7 @@ def test_conventions_defaults_are_the_sheets() -> None:
         ("dot_product_ops", "2K", "dot_product_ops must be '2k' or '2k-1', not '2K'"),
         ("softmax_model", "naive", "softmax_model must be 'stable' or 'basic', not 'naive'"),
         ("softmax_row_additions", "n+1", "softmax_row_additions must be 'n-1' or 'n', not 'n+1'"),
+        ("softmax_row_maximum", "N", "softmax_row_maximum must be 'n-1' or 'n', not 'N'"),
         (
             "qkv_byte_model",
             "fuse",
@@ -533,7 +539,8 @@ def test_every_listed_convention_value_is_accepted() -> None:
         ("flops_per_mac", 1), ("bytes_per_element", 8), ("bytes_per_element", None),
         ("bias", True), ("causal_diagonal", False), ("padding_count", "exact"),
         ("dot_product_ops", "2k-1"), ("softmax_model", "basic"), ("softmax_row_additions", "n"),
-        ("qkv_byte_model", "three_separate"), ("qkv_byte_model", "fused"), ("tie_rule", "memory"),
+        ("softmax_row_maximum", "n"), ("qkv_byte_model", "three_separate"),
+        ("qkv_byte_model", "fused"), ("tie_rule", "memory"),
     ]:  # fmt: skip
         assert getattr(Conventions(**{name: typed}), name) == typed  # type: ignore[arg-type]
 

@@ -402,15 +402,20 @@ def test_oracle_matmul_computes_real_values() -> None:
 
 
 def naive_softmax_rows(
-    scores: Matrix, count: OpCount, *, stable: bool = True, from_zero: bool = False
+    scores: Matrix,
+    count: OpCount,
+    *,
+    stable: bool = True,
+    from_zero: bool = False,
+    max_from_minus_infinity: bool = False,
 ) -> Matrix:
     """Row-wise softmax, counting comparisons, subtractions, exps, additions and divisions."""
     result = []
     for row in scores:
         shifted = row
         if stable:
-            biggest = row[0]
-            for value in row[1:]:
+            biggest = -math.inf if max_from_minus_infinity else row[0]
+            for value in row if max_from_minus_infinity else row[1:]:
                 count.bump("max")
                 if value > biggest:
                     biggest = value
@@ -454,6 +459,7 @@ def naive_attention(
     from_zero: bool = True,
     stable: bool = True,
     softmax_from_zero: bool = False,
+    max_from_minus_infinity: bool = False,
 ) -> AttentionCount:
     """Multi-head scaled dot-product attention (no mask) on x (L x d), counting every stage."""
     w_o = weights[3]
@@ -476,7 +482,13 @@ def naive_attention(
                 count.scaling += 1
                 scaled_row.append(value * scale)
             scaled.append(scaled_row)
-        p = naive_softmax_rows(scaled, count.softmax, stable=stable, from_zero=softmax_from_zero)
+        p = naive_softmax_rows(
+            scaled,
+            count.softmax,
+            stable=stable,
+            from_zero=softmax_from_zero,
+            max_from_minus_infinity=max_from_minus_infinity,
+        )
         assert all(math.isclose(sum(row), 1.0) for row in p)
         o_h = naive_matmul(p, v_h, count.aggregation, from_zero=from_zero)
         for row, part in zip(concat, o_h, strict=True):
@@ -503,10 +515,18 @@ def _count_pairs(seq_len: int, *, mask: str, diagonal: bool = True) -> int:
     dot=st.sampled_from(["2k", "2k-1"]),
     model=st.sampled_from(["stable", "basic"]),
     row_additions=st.sampled_from(["n-1", "n"]),
+    row_maximum=st.sampled_from(["n-1", "n"]),
     seed=st.integers(0, 2**32 - 1),
 )
 def test_attention_counts_match_closed_forms(
-    seq_len: int, heads: int, d_head: int, dot: str, model: str, row_additions: str, seed: int
+    seq_len: int,
+    heads: int,
+    d_head: int,
+    dot: str,
+    model: str,
+    row_additions: str,
+    row_maximum: str,
+    seed: int,
 ) -> None:
     d_model = heads * d_head
     rng = random.Random(seed)
@@ -519,6 +539,7 @@ def test_attention_counts_match_closed_forms(
         from_zero=dot == "2k",
         stable=model == "stable",
         softmax_from_zero=row_additions == "n",
+        max_from_minus_infinity=row_maximum == "n",
     )
     assert len(count.output) == seq_len and all(len(r) == d_model for r in count.output)
 
@@ -549,7 +570,11 @@ def test_attention_counts_match_closed_forms(
     types = ("max", "sub", "exp", "add", "div") if model == "stable" else ("exp", "add", "div")
     assert set(count.softmax.other) <= set(types)
     assert softmax.softmax_op_counts(
-        n=seq_len, rows=heads * seq_len, model=model, row_additions=row_additions
+        n=seq_len,
+        rows=heads * seq_len,
+        model=model,
+        row_additions=row_additions,
+        row_maximum=row_maximum,
     ) == {op: count.softmax.other.get(op, 0) for op in types}
     assert attention.attention_weight_params(d_model=d_model) == count.weights
     assert attention.attention_weight_params(d_model=d_model, bias=True) == (

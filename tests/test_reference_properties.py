@@ -485,3 +485,10 @@ def test_softmax_models_nest(n: int) -> None:
     assert basic == {op: stable[op] for op in ("exp", "add", "div")}
     from_zero = softmax.softmax_op_counts(n=n, row_additions="n")
     assert from_zero["add"] - stable["add"] == n  # one more addition per row, n rows
+    from_minus_infinity = softmax.softmax_op_counts(n=n, row_maximum="n")
+    assert from_minus_infinity["max"] - stable["max"] == n  # one more comparison per row
+    assert {op: c for op, c in from_minus_infinity.items() if op != "max"} == {
+        op: c for op, c in stable.items() if op != "max"
+    }
+    # The basic model has no maximum, however it would be counted.
+    assert softmax.softmax_op_counts(n=n, model="basic", row_maximum="n") == basic

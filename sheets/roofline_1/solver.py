@@ -189,10 +189,14 @@ def _attention_steps(g: Givens, cv: Conventions) -> tuple[list[Step], dict[str, 
 
 def _softmax_and_masking_steps(seq: int, cv: Conventions) -> list[Step]:
     counts = softmax.softmax_op_counts(
-        n=seq, model=cv.softmax_model, row_additions=cv.softmax_row_additions
+        n=seq,
+        model=cv.softmax_model,
+        row_additions=cv.softmax_row_additions,
+        row_maximum=cv.softmax_row_maximum,
     )
     adds = "L − 1" if cv.softmax_row_additions == "n-1" else "L"
-    per_row = {"max": "L − 1", "sub": "L", "exp": "L", "add": adds, "div": "L"}
+    comparisons = "L − 1" if cv.softmax_row_maximum == "n-1" else "L"
+    per_row = {"max": comparisons, "sub": "L", "exp": "L", "add": adds, "div": "L"}
     formula = ", ".join(f"{op} L × {_parenthesise(per_row[op])}" for op in counts)
     substitution = ", ".join(f"{op} {fmt(n)}" for op, n in counts.items())
     full = masking.scores_computed(seq_len=seq)  # the full mask is the default
