@@ -21,7 +21,7 @@ from grader.grading import grade_numeric
 from grader.grading.grade import grade_submission
 from grader.input.submission import parse_submission
 from grader.results import PartResult, Status
-from grader.sheets.expectations import build_expectations
+from grader.sheets.expectations import Expectations, build_expectations
 from grader.sheets.library import load_assignment
 from tests.conftest import GradeAnswers
 
@@ -121,6 +121,39 @@ FEEDBACK = [
     ("q3.a", "0.5", Status.INCORRECT, 0.0, None, f"Not right: about 500 times too low, {UNKNOWN}"),
     ("q1.b", "0", Status.INCORRECT, 0.0, None, f"Not right: far too low, {UNKNOWN}"),
     ("q1.b", "-1806336", Status.INCORRECT, 0.0, None, f"Not right: far too low, {UNKNOWN}"),
+    # two notes on how the answer was read, one after the other after the verdict
+    (
+        "q1.b",
+        "1.8 MFLOPS (rounded)",
+        Status.CORRECT,
+        1.0,
+        None,
+        "Right. FLOPS means FLOP per second; read here as FLOP. The remark after the value was "
+        "not graded.",
+    ),
+    # an inverted unit that is not right: the verdict on the turned value, at the inverted
+    # unit's fraction of its credit. 1 / 0.002 = 500 FLOP/byte, twice 250: doubled (0.5),
+    # times 0.5 = 0.25, and the mistake named is still "doubled"
+    (
+        "q3.a",
+        "0.002 byte/FLOP",
+        Status.PARTIAL,
+        0.25,
+        "doubled",
+        "You gave 0.002 byte/FLOP, the inverse of FLOP/byte; turned around it is 500 FLOP/byte. "
+        "Your answer is twice the expected value: a factor 2 counted twice?",
+    ),
+    # 1 / 0.02 = 50 FLOP/byte, 250 / 50 = 5 times too low and no known mistake: the inverted
+    # unit is the only mistake to name
+    (
+        "q3.a",
+        "0.02 byte/FLOP",
+        Status.INCORRECT,
+        0.0,
+        "inverted_unit",
+        "You gave 0.02 byte/FLOP, the inverse of FLOP/byte; turned around it is 50 FLOP/byte. "
+        f"Not right: about 5 times too low, {UNKNOWN}",
+    ),
     # an unknown wrong answer keeps the note on its expression
     (
         "q1.b",
@@ -336,6 +369,49 @@ def test_a_rounding_minimum_of_three_figures(
     assert (part.status, part.mistake) == (status, mistake)
 
 
+@pytest.mark.parametrize(
+    ("minimum", "note"),
+    [
+        # 9.0e5 is the expression's 903,168 rounded to 2 figures: no disagreement at a
+        # minimum of 2, but too few figures to be that value at a minimum of 3
+        ("2", ""),
+        ("3", " " + _note("903,168", "900,000")),
+    ],
+)
+def test_the_note_on_an_expression_follows_the_rounding_minimum(
+    tmp_path: Path, minimum: str, note: str
+) -> None:
+    part = _grade_with(
+        tmp_path,
+        "min_rounding_figures: 2",
+        f"min_rounding_figures: {minimum}",
+        {"q1.b": "56 × 56 × 9 × 32 = 9.0e5"},
+    )
+    # 9.0e5 (2 figures) is too rounded to be diagnosed as the MAC count (that needs one figure
+    # more than the minimum); 1,806,336 / 900,000 = 2.007 -> about 2 times
+    assert part.status is Status.INCORRECT
+    assert part.feedback == f"Not right: about 2 times too low, {UNKNOWN}{note}"
+
+
+def test_an_inverted_unit_carried_forward_at_partial_credit_stays_carried_forward(
+    tmp_path: Path,
+) -> None:
+    # q1.b in MACs: 903,168 / 803,968 = 1.1234 FLOP/byte follows from it, written inverted as
+    # 803,968 / 903,168 = 0.8902 byte/FLOP (1 / 0.8902 = 1.1233). Carried forward at 0.5,
+    # times the inverted unit's 0.5
+    answers = {"q1.b": "903168", "q5.conv.bytes": "803968", "q5.conv.intensity": "0.8902 B/FLOP"}
+    part = _grade_with(
+        tmp_path, "carried_forward_credit: 1.0", "carried_forward_credit: 0.5", answers
+    )
+    assert (part.status, part.credit, part.mistake) == (Status.PARTIAL, 0.25, "carried_forward")
+    assert part.carried_forward
+    assert part.feedback == (
+        "You gave 0.8902 B/FLOP, the inverse of FLOP/byte; turned around it is 1.1233 FLOP/byte."
+        " Consistent with your own earlier answer q1.b = 903,168, which was not right: the "
+        "mistake is counted there, not again here."
+    )
+
+
 CONV_FORMULA = 'q5.conv.intensity: {formulas: ["q1.b / q5.conv.bytes"]}'
 # q1.b in MACs, q5.conv.bytes right: 903,168 / 803,968 = 1.1234 follows from the second formula
 MACS_OVER_BYTES = {"q1.b": "903168", "q5.conv.bytes": "803968", "q5.conv.intensity": "1.1234"}
@@ -361,3 +437,81 @@ def test_every_carry_forward_formula_is_tried(
     alone = _grade_with(tmp_path, CONV_FORMULA, f'q5.conv.intensity: {{formulas: ["{first}"]}}',
                         MACS_OVER_BYTES)  # fmt: skip
     assert (alone.mistake, alone.carried_forward) == ("macs_not_flops", carried_alone)
+
+
+# --- one digit group that reads two ways: 1,123 is 1123 or 1.123 --------------------------------
+
+
+def _unsettled(group: str, shown: str) -> str:
+    thousands, decimal = group.replace(",", ""), group.replace(",", ".")
+    return (
+        f"'{group}' can be {thousands} or {decimal} and your file does not settle which;"
+        f" graded as {shown}."
+    )
+
+
+def _consistent(earlier: str) -> str:
+    return (
+        f"Consistent with your own earlier answer {earlier}, which was not right: the mistake "
+        "is counted there, not again here."
+    )
+
+
+@pytest.mark.parametrize(
+    ("answers", "feedback"),
+    [
+        # 1806336 / 1024 = 1764: the thousands reading follows from the student's own wrong
+        # q5.conv.bytes; 1.764 is nothing
+        (
+            {"q1.b": "1806336", "q5.conv.bytes": "1024", "q5.conv.intensity": "1,764"},
+            _consistent("q5.conv.bytes = 1,024") + " " + _unsettled("1,764", "1764"),
+        ),
+        # 903168 / 803968 = 1.1234: the decimal reading follows from the student's MAC count
+        (
+            {"q1.b": "903168", "q5.conv.bytes": "803968", "q5.conv.intensity": "1,123"},
+            _consistent("q1.b = 903,168") + " " + _unsettled("1,123", "1.123"),
+        ),
+        # a decimal comma elsewhere in the file (3,33 for q4.a) settles it: 1.123, carried
+        (
+            {
+                "q1.b": "903168",
+                "q5.conv.bytes": "803968",
+                "q4.a": "3,33",
+                "q5.conv.intensity": "1,123",
+            },
+            _consistent("q1.b = 903,168")
+            + " Read '1,123' as 1.123, as your file writes commas elsewhere.",
+        ),
+    ],
+)
+def test_each_reading_of_a_digit_group_is_carried_forward(
+    grade_answers: GradeAnswers, answers: Mapping[str, str], feedback: str
+) -> None:
+    part = grade_answers(answers).part("q5.conv.intensity")
+    assert (part.status, part.credit, part.mistake) == (Status.CORRECT, 1.0, "carried_forward")
+    assert part.feedback == feedback
+
+
+def test_a_digit_group_neither_reading_earns_is_graded_as_thousands(
+    grade_answers: GradeAnswers,
+) -> None:
+    # 2222 / 250 = 8.9 times too high, 2.222 far too low: neither is a known mistake, so the
+    # reading an English text means, thousands, is the one graded
+    part = grade_answers({"q3.a": "2,222"}).part("q3.a")
+    assert (part.status, part.credit) == (Status.INCORRECT, 0.0)
+    assert part.feedback == (
+        f"Not right: about 8.9 times too high, {UNKNOWN} " + _unsettled("2,222", "2222")
+    )
+
+
+def test_grading_a_number_without_the_file_around_it(expectations: Expectations) -> None:
+    # No file context: no earlier answers graded, no decimal habit. 3.333 is right for q4.a
+    # (20e12 / 6000e9) and 3333 is a power of ten off (0.25): the better reading is graded,
+    # and the outcome depends on this answer alone no more, so no other file may reuse it
+    part = expectations.assignment.part("q4.a")
+    outcome = grade_numeric.grade_number(part, "3,333", expectations, {})
+    assert (outcome.status, outcome.credit) == (Status.CORRECT, 1.0)
+    assert outcome.feedback == "Right. " + _unsettled("3,333", "3.333")
+    assert outcome.shareable is False
+    plain = grade_numeric.grade_number(part, "3.33", expectations, {})
+    assert (plain.status, plain.feedback, plain.shareable) == (Status.CORRECT, "Right.", True)

@@ -160,6 +160,11 @@ SPLITS = [
     ("2. L FLOP", ("2. L", "FLOP")),
     # a symbol just before an operator is arithmetic, whatever comes before it
     ("[L^2] FLOP", ("[L^2]", "FLOP")),
+    # a comma is neither an operator nor an operand: a symbol after it is no factor of the
+    # product, not even right after another symbol, and an "x" after it multiplies nothing
+    ("2, L", ("2,", "L")),
+    ("L, d", ("L,", "d")),
+    ("L, x 3", ("L,", "x 3")),
 ]
 
 

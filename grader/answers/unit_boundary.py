@@ -56,20 +56,21 @@ def split_number_unit(text: str, symbols: Collection[str] = ()) -> tuple[str, st
     if not _MAY_START_WORD.search(text):
         return text.strip(), ""
     position = 0
-    last_word, last_end = "", -1  # the last word read as arithmetic (a symbol or an "x")
+    # The last word read as arithmetic (a symbol or an "x") while only spaces follow it.
+    previous = ""
     while position < len(text):
         char = text[position]
-        if char in "eE" and _is_exponent(text, position):
-            position += 1
-        elif char.isalpha() or char == "_":
+        # The "e" of an exponent (8e11) is read with the digits around it, not as a word.
+        if (char.isalpha() or char == "_") and not _is_exponent(text, position):
             end = _word_end(text, position)
-            previous = last_word if not text[last_end:position].strip() else ""
             if not _is_arithmetic_word(text, position, end, symbols, previous=previous):
                 return text[:position].strip(), text[position:].strip()
             _refuse_symbol_or_prefix(text, position, end, symbols)
-            last_word, last_end = text[position:end], end
+            previous = text[position:end]
             position = end
         else:
+            if not char.isspace():
+                previous = ""
             position += 1
     return text.strip(), ""
 
