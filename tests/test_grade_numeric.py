@@ -412,6 +412,23 @@ def test_an_inverted_unit_carried_forward_at_partial_credit_stays_carried_forwar
     )
 
 
+def test_an_inverted_unit_carried_forward_at_full_credit_stays_carried_forward(
+    grade_answers: GradeAnswers,
+) -> None:
+    # The bundled sheet carries forward at full credit: the intensity that follows from the
+    # student's own MAC count (903,168 / 803,968 = 1.1234 FLOP/byte), written inverted as
+    # 0.8902 byte/FLOP, loses only the inverted unit's 0.5, and is still marked and explained
+    # as carried forward.
+    answers = {"q1.b": "903168", "q5.conv.bytes": "803968", "q5.conv.intensity": "0.8902 B/FLOP"}
+    part = grade_answers(answers).part("q5.conv.intensity")
+    assert (part.status, part.credit) == (Status.PARTIAL, 0.5)
+    assert part.carried_forward
+    assert part.feedback.startswith(
+        "You gave 0.8902 B/FLOP, the inverse of FLOP/byte; turned around it is 1.1233 FLOP/byte."
+    )
+    assert "Consistent with your own earlier answer q1.b = 903,168" in part.feedback
+
+
 CONV_FORMULA = 'q5.conv.intensity: {formulas: ["q1.b / q5.conv.bytes"]}'
 # q1.b in MACs, q5.conv.bytes right: 903,168 / 803,968 = 1.1234 follows from the second formula
 MACS_OVER_BYTES = {"q1.b": "903168", "q5.conv.bytes": "803968", "q5.conv.intensity": "1.1234"}

@@ -89,7 +89,7 @@ def _grade_reading(
             f"You gave {answer.inverted}, the inverse of {part.unit}; turned around it is"
             f" {fmt(answer.value)} {part.unit}."
         )
-        if outcome.status is Status.CORRECT:
+        if outcome.status is Status.CORRECT and not outcome.carried_forward:
             outcome = credited(
                 policy.inverted_unit_credit,
                 value=answer.value,
