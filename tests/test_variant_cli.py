@@ -139,6 +139,43 @@ def test_check_grades_against_the_students_own_variant(tmp_path: Path) -> None:
     assert "Note for the TA" not in output
 
 
+@pytest.mark.parametrize(
+    ("name", "head"),
+    [
+        ("s1000003.yaml", ""),  # no assignment line: the course's first sheet
+        ("s1000003.yaml", "assignment:\n"),  # left empty, as a student clears it
+        ("s1000003.yaml", "assignment: '   '\n"),
+        ("s1000003.json", '"assignment": null, '),
+    ],
+)
+def test_a_file_naming_no_sheet_is_graded_against_its_students_variant(
+    tmp_path: Path, name: str, head: str
+) -> None:
+    """An empty or null ``assignment:`` names no sheet, like a file without the line: the
+    file is graded against the course's first sheet, in the student's own variant (not
+    against the sheet's own givens, which would mark the student's right numbers wrong)."""
+    variant, code = variant_of("roofline-1", "s1000003")
+    answers = perfect_answers("roofline-1", variant)
+    path = tmp_path / name
+    if name.endswith(".json"):
+        body = json.dumps({"student": {"id": "s1000003"}, "answers": answers})
+        path.write_text("{" + head + body[1:], "utf-8")
+    else:
+        path.write_text(
+            head + yaml.safe_dump({"student": {"id": "s1000003"}, "answers": answers}), "utf-8"
+        )
+    status, output = grader("check", str(path), "--seed", SEED, "--json")
+    assert status == 0, output
+    result = json.loads(output)
+    assert result["assignment"] == "roofline-1"
+    graded = [p for p in result["parts"] if p["status"] not in ("missing", "needs_review")]
+    assert graded and all(p["status"] == "correct" for p in graded), [
+        p["id"] for p in graded if p["status"] != "correct"
+    ]
+    status, output = grader("check", str(path), "--seed", SEED)
+    assert output.startswith(f"Variant {code}: "), output[:200]
+
+
 def test_check_of_a_copied_file_grades_its_own_student_and_notes_the_code(
     tmp_path: Path,
 ) -> None:
