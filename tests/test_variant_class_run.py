@@ -179,3 +179,29 @@ def test_feedback_texts_hold_the_students_own_numbers(tmp_path: Path) -> None:
     code, output = run("check", str(path), "--seed", SEED, "--json")
     (alone,) = [p for p in json.loads(output)["parts"] if p["id"] == "q1.a"]
     assert alone["feedback"] == part["hint"]  # what the student sees, alone and in the class
+
+
+def test_the_review_page_shows_no_other_variants_numbers_as_a_parts_rubric(
+    tmp_path: Path,
+) -> None:
+    """A rubric written over the givens (the PIM roofline's roof) differs per variant: in a
+    class of variants the review page does not head a part with the sheet's own numbers (a
+    TA would check a student's sketch against another roof); each item's note holds the
+    student's own rubric."""
+    variants = book("roofline-1")
+    student = next(
+        s
+        for s in (f"p{i}" for i in range(500))
+        if variants.of_student(s).givens["pim.peak"] != "20 TFLOP/s"  # the sheet's own
+    )
+    own_peak = variants.of_student(student).givens["pim.peak"]
+    folder = tmp_path / "class"
+    folder.mkdir()
+    sketch = Path(__file__).resolve().parent.parent / "sheets/roofline_1/samples/q4-sketch.png"
+    (folder / "q4-sketch.png").write_bytes(sketch.read_bytes())
+    answer_file(folder, "roofline-1", student, {"q4": {"b": {"image": "q4-sketch.png"}}})
+    code, output = run("grade", str(folder), "--out", str(tmp_path / "out"), "--seed", SEED)
+    assert code == 0, output
+    page = (tmp_path / "out" / "review.html").read_text("utf-8")
+    assert f"meeting the roof ({own_peak})" in page  # the student's own, in the item's note
+    assert "meeting the roof (20 TFLOP/s)" not in page
