@@ -205,6 +205,31 @@ def test_answer_files_linked_to_each_other_are_listed_not_graded(tmp_path: Path)
     assert code == 1 and "a.yaml: a symbolic link loop" in output
 
 
+def test_names_of_dots_and_a_suffix_are_answer_files_as_check_takes_them(
+    tmp_path: Path,
+) -> None:
+    """``..yaml``, ``...json`` and ``.yml`` end in an answer file's suffix (Python's splitext
+    calls a leading dot part of the name): graded in a class as ``check`` grades them alone,
+    never listed as "not an answer file"."""
+    names = {"..yaml": "s1", "...json": "s2", ".yml": "s3", ".Hidden.YAML": "s4"}
+    klass = class_folder(
+        tmp_path,
+        {
+            name: json.dumps({"student": {"id": sid}, "answers": {"q1": {"a": "288"}}})
+            for name, sid in names.items()  # JSON is YAML too
+        },
+    )
+    code, output = grader("grade", str(klass), "--out", str(tmp_path / "out"))
+    assert code == 0 and "Traceback" not in output and "not graded" not in output, output
+    rows = gradebook(tmp_path / "out")
+    assert sorted((row["file"], row["id"]) for row in rows) == sorted(
+        (f"{klass}/{name}", sid) for name, sid in names.items()
+    )
+    for name, sid in names.items():
+        code, output = grader("check", str(klass / name), "--json")
+        assert code == 0 and json.loads(output)["student"]["id"] == sid, output
+
+
 @posix
 def test_every_entry_is_accounted_for(tmp_path: Path) -> None:
     klass = class_folder(

@@ -227,6 +227,43 @@ def test_a_resubmitted_answer_goes_back_to_review_with_the_old_decision_shown(
     assert float(score(graded, "s1000001")) == decided_score - 1
 
 
+@pytest.mark.parametrize(
+    "refused",
+    [
+        "1+" * 6000 + "1",  # longer than an answer may be: the reader refuses it
+        "[288",  # a syntax error, salvaged: the part alone is unreadable
+    ],
+    ids=["too-long", "broken-syntax"],
+)
+def test_a_decision_on_a_refused_answer_is_stale_once_the_student_resubmits(
+    tmp_path: Path, refused: str
+) -> None:
+    """An answer the reader refuses (too long, broken syntax) goes to a TA with no text to
+    show; the TA's points are still for that answer only: a readable answer submitted later
+    goes back to review showing the old decision, never takes its points."""
+    klass = tmp_path / "class"
+    klass.mkdir()
+    answers = klass / "s5.yaml"
+    answers.write_text(
+        f"student: {{id: s5}}\nanswers:\n  q1:\n    a: {refused}\n    b: 7\n", "utf-8"
+    )
+    out = tmp_path / "report"
+    code, output = run("grade", str(klass), "--out", str(out))
+    assert code == 0, output
+    (row,) = [r for r in rows(out / "review.csv") if r["part"] == "q1.a"]
+    assert row["status"] == "open" and row["answer id"]  # the decision will be bound to it
+    filled = fill(out / "review.csv", tmp_path / "r.csv", {("s5", "q1.a"): ("1", "kind")})
+    code, output = run("grade", str(klass), "--out", str(out), "--overrides", str(filled))
+    assert code == 0, output
+    assert rows(out / "gradebook.csv")[0]["q1.a"] == "1"
+    answers.write_text("student: {id: s5}\nanswers:\n  q1:\n    a: 999\n    b: 7\n", "utf-8")
+    code, output = run("grade", str(klass), "--out", str(out))
+    assert code == 0, output
+    assert rows(out / "gradebook.csv")[0]["q1.a"] == ""  # pending again, not the old point
+    (stale,) = [r for r in rows(out / "review.csv") if r["part"] == "q1.a"]
+    assert stale["status"] == "stale" and "Earlier decision" in stale["suggestion (staff only)"]
+
+
 def test_the_regrade_diff_names_the_decision_behind_a_change(
     klass: Path, graded: Path, tmp_path: Path
 ) -> None:

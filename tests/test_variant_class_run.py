@@ -152,3 +152,56 @@ def test_gradescope_grades_the_upload_against_its_students_variant(tmp_path: Pat
     run(*args)
     plain = json.loads(results.read_text("utf-8"))
     assert "variant" not in plain["output"] and plain["score"] < document["score"]
+
+
+def test_feedback_texts_hold_the_students_own_numbers(tmp_path: Path) -> None:
+    """The explanation of a known mistake is written with the student's own givens, in a
+    class run as in ``check`` (a class run once rendered its variants' texts from the sheet's
+    own givens: "the 32 biases" for a student whose layer has 16 channels)."""
+    variants = book("roofline-1")
+    student = next(
+        s
+        for s in (f"b{i}" for i in range(500))
+        if variants.of_student(s).givens["conv.channels"] != "32"
+    )
+    givens = variants.of_student(student).givens
+    channels, kernel = int(givens["conv.channels"]), int(givens["conv.kernel"])
+    folder = tmp_path / "class"
+    folder.mkdir()
+    with_bias = channels * kernel * kernel + channels  # the weights and one bias per channel
+    path = answer_file(folder, "roofline-1", student, {"q1": {"a": str(with_bias)}})
+    code, output = run("grade", str(folder), "--out", str(tmp_path / "out"), "--seed", SEED)
+    assert code == 0, output
+    result = json.loads((tmp_path / "out" / "results" / f"{student}.json").read_text("utf-8"))
+    (part,) = [p for p in result["parts"] if p["id"] == "q1.a"]
+    assert part["mistake"] == "bias_counted"
+    assert f"with the {channels} biases counted" in part["feedback"], part["feedback"]
+    code, output = run("check", str(path), "--seed", SEED, "--json")
+    (alone,) = [p for p in json.loads(output)["parts"] if p["id"] == "q1.a"]
+    assert alone["feedback"] == part["hint"]  # what the student sees, alone and in the class
+
+
+def test_the_review_page_shows_no_other_variants_numbers_as_a_parts_rubric(
+    tmp_path: Path,
+) -> None:
+    """A rubric written over the givens (the PIM roofline's roof) differs per variant: in a
+    class of variants the review page does not head a part with the sheet's own numbers (a
+    TA would check a student's sketch against another roof); each item's note holds the
+    student's own rubric."""
+    variants = book("roofline-1")
+    student = next(
+        s
+        for s in (f"p{i}" for i in range(500))
+        if variants.of_student(s).givens["pim.peak"] != "20 TFLOP/s"  # the sheet's own
+    )
+    own_peak = variants.of_student(student).givens["pim.peak"]
+    folder = tmp_path / "class"
+    folder.mkdir()
+    sketch = Path(__file__).resolve().parent.parent / "sheets/roofline_1/samples/q4-sketch.png"
+    (folder / "q4-sketch.png").write_bytes(sketch.read_bytes())
+    answer_file(folder, "roofline-1", student, {"q4": {"b": {"image": "q4-sketch.png"}}})
+    code, output = run("grade", str(folder), "--out", str(tmp_path / "out"), "--seed", SEED)
+    assert code == 0, output
+    page = (tmp_path / "out" / "review.html").read_text("utf-8")
+    assert f"meeting the roof ({own_peak})" in page  # the student's own, in the item's note
+    assert "meeting the roof (20 TFLOP/s)" not in page

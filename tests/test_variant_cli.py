@@ -139,6 +139,43 @@ def test_check_grades_against_the_students_own_variant(tmp_path: Path) -> None:
     assert "Note for the TA" not in output
 
 
+@pytest.mark.parametrize(
+    ("name", "head"),
+    [
+        ("s1000003.yaml", ""),  # no assignment line: the course's first sheet
+        ("s1000003.yaml", "assignment:\n"),  # left empty, as a student clears it
+        ("s1000003.yaml", "assignment: '   '\n"),
+        ("s1000003.json", '"assignment": null, '),
+    ],
+)
+def test_a_file_naming_no_sheet_is_graded_against_its_students_variant(
+    tmp_path: Path, name: str, head: str
+) -> None:
+    """An empty or null ``assignment:`` names no sheet, like a file without the line: the
+    file is graded against the course's first sheet, in the student's own variant (not
+    against the sheet's own givens, which would mark the student's right numbers wrong)."""
+    variant, code = variant_of("roofline-1", "s1000003")
+    answers = perfect_answers("roofline-1", variant)
+    path = tmp_path / name
+    if name.endswith(".json"):
+        body = json.dumps({"student": {"id": "s1000003"}, "answers": answers})
+        path.write_text("{" + head + body[1:], "utf-8")
+    else:
+        path.write_text(
+            head + yaml.safe_dump({"student": {"id": "s1000003"}, "answers": answers}), "utf-8"
+        )
+    status, output = grader("check", str(path), "--seed", SEED, "--json")
+    assert status == 0, output
+    result = json.loads(output)
+    assert result["assignment"] == "roofline-1"
+    graded = [p for p in result["parts"] if p["status"] not in ("missing", "needs_review")]
+    assert graded and all(p["status"] == "correct" for p in graded), [
+        p["id"] for p in graded if p["status"] != "correct"
+    ]
+    status, output = grader("check", str(path), "--seed", SEED)
+    assert output.startswith(f"Variant {code}: "), output[:200]
+
+
 def test_check_of_a_copied_file_grades_its_own_student_and_notes_the_code(
     tmp_path: Path,
 ) -> None:
@@ -176,3 +213,32 @@ def test_without_a_seed_check_grades_the_sheets_own_givens() -> None:
     result = json.loads(output)
     automatic = [p for p in result["parts"] if p["status"] not in ("needs_review", "missing")]
     assert all(p["status"] == "correct" for p in automatic)
+
+
+def test_a_file_carrying_a_code_graded_without_a_seed_says_so(tmp_path: Path) -> None:
+    """A student or TA who forgets --seed (or passes an empty one) grades files that carry a
+    variant code against the sheet's own givens: their own numbers come out wrong. Each
+    such result says why, ``check`` prints it, and a class run warns once."""
+    if course_seed() is not None:
+        pytest.skip("the course file sets a seed")
+    variant, code = variant_of("roofline-1", "s1000004")
+    klass = tmp_path / "class"
+    klass.mkdir()
+    path = answer_file(klass, "s1000004", perfect_answers("roofline-1", variant), code)
+    answer_file(klass, "s1000005", {"q1": {"a": "288"}}, None)  # no code: nothing to say
+    for seed in ([], ["--seed", ""]):
+        status, output = grader("check", str(path), *seed)
+        assert status == 0, output
+        assert f"the file carries {code}, but no course seed is set" in output, output[:300]
+        assert "--seed" in output
+    status, output = grader("grade", str(klass), "--out", str(tmp_path / "out"))
+    assert status == 0, output
+    assert "1 file(s) carry a variant code, but no course seed is set" in output, output
+    flags = {
+        row["id"]: row["flags"]
+        for row in csv.DictReader(
+            io.StringIO((tmp_path / "out" / "gradebook.csv").read_text("utf-8-sig"))
+        )
+    }
+    assert f"the file carries {code}, but no course seed is set" in flags["s1000004"]
+    assert flags["s1000005"] == ""

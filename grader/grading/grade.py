@@ -21,7 +21,7 @@ from grader.grading.outcome import Outcome
 from grader.grading.unreadable import Unreadable, invalid_result, scored_readings
 from grader.input.answer_tree import Node, is_blank
 from grader.input.attachments import sketch_file
-from grader.input.fingerprint import NO_ANSWER, answer_fingerprint
+from grader.input.fingerprint import NO_ANSWER, answer_fingerprint, refused_fingerprint
 from grader.input.student_files import shown_name
 from grader.input.submission import Answer, Problem, Submission
 from grader.results import (
@@ -123,7 +123,10 @@ def _grade_part(
     part = planned.part
     if problem is not None:
         submitted = _submitted(answer.node) if answer else None
-        fingerprint = answer_fingerprint(answer.node) if answer else None
+        # An answer the reader refused keeps no text: a TA's decision on it is bound to why.
+        fingerprint = (
+            answer_fingerprint(answer.node) if answer else refused_fingerprint(problem.message)
+        )
         return invalid_result(
             part, exp, problem.line, problem.message, submitted, answer_id=fingerprint
         )

@@ -33,6 +33,17 @@ def answer_fingerprint(node: Node, attachment: str | None = None) -> str:
     return digest.hexdigest()[:FINGERPRINT_HEX_DIGITS]
 
 
+def refused_fingerprint(reason: str) -> str:
+    """The fingerprint of an answer the reader refused (too long, a NUL, broken syntax), of
+    which no text is kept: bound to why it was refused, so that a decision on it goes stale
+    once the student submits an answer that can be read (or one refused for another reason).
+
+    >>> refused_fingerprint("is longer than 10000 characters") == answer_fingerprint(Node("", 1))
+    False
+    """
+    return answer_fingerprint(Node([Node("refused", None), Node(reason, None)], None))
+
+
 def content_digest(data: bytes) -> str:
     """A digest of a file's bytes (an image a student submitted)."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()

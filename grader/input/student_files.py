@@ -241,7 +241,9 @@ class _Walk:
             if entry is None:
                 stack.pop()
                 continue
-            answer_like = os.path.splitext(entry.name)[1].lower() in suffixes
+            # By the name's end: splitext takes a leading dot for part of the name, so
+            # `..yaml` or `.json` would have no suffix, yet check and load read them.
+            answer_like = entry.name.lower().endswith(suffixes)
             try:
                 if entry.is_dir(follow_symlinks=False):
                     stack.append(self.entries(entry.path))

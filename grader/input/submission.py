@@ -109,7 +109,9 @@ def build_submission(loaded: LoadResult, assignment: Assignment, *, path: Path) 
         raise SubmissionError(message, line=issue.line if issue else None)
     top = tree.value
     submission = Submission(student=_student(top, path), path=path)
-    submission.assignment = _text(top.get("assignment"))
+    # An `assignment:` left empty (or null) names no sheet, as a file without the line: the
+    # file is graded against the run's sheet, in its student's variant (never "").
+    submission.assignment = _text(top.get("assignment")) or None
     submission.variant = _variant_code(top.get("variant"))
     _attach_load_issues(submission, loaded, assignment)
     answers = top.get("answers")

@@ -25,7 +25,7 @@ from grader.reports.html_templates import html_template
 from grader.reports.review_sections import section_texts
 from grader.reports.stats import sorted_results
 from grader.results import PartLike, ResultLike, awaits_person
-from grader.sheets.assignment import Part, RubricItem
+from grader.sheets.assignment import Assignment, Part, RubricItem
 from grader.sheets.expectations import Expectations
 from grader.spreadsheet import plain_number, points_text
 
@@ -75,9 +75,12 @@ def prepare() -> None:
     html_template(FAST_TEMPLATE_NAME).environment.get_template(TEMPLATE_NAME)
 
 
-def review_html(results: Sequence[ResultLike], exp: Expectations) -> str:
-    """The review page for a class's results (graded files only)."""
-    return page_html(review_groups(results, exp), exp)
+def review_html(
+    results: Sequence[ResultLike], exp: Expectations, *, as_loaded: Assignment | None = None
+) -> str:
+    """The review page for a class's results (graded files only); ``as_loaded`` is the sheet
+    as written, in a run with variants (see :func:`review_groups`)."""
+    return page_html(review_groups(results, exp, as_loaded=as_loaded), exp)
 
 
 def page_html(groups: Sequence[ReviewGroup], exp: Expectations) -> str:
@@ -110,8 +113,16 @@ def page_html_by_template(groups: Sequence[ReviewGroup], exp: Expectations) -> s
     )
 
 
-def review_groups(results: Sequence[ResultLike], exp: Expectations) -> tuple[ReviewGroup, ...]:
-    """The parts with answers waiting for a person (or decided by one), in the sheet's order."""
+def review_groups(
+    results: Sequence[ResultLike], exp: Expectations, *, as_loaded: Assignment | None = None
+) -> tuple[ReviewGroup, ...]:
+    """The parts with answers waiting for a person (or decided by one), in the sheet's order.
+
+    When the results have variants, ``as_loaded`` (the sheet as written, its texts not filled
+    in) tells which rubric items are written over the givens: those differ per variant, so a
+    part is not headed with the numbers of ``exp`` (each item's note has its student's own).
+    """
+    varied = as_loaded is not None and any(r.variant is not None for r in results)
     by_part: dict[str, list[ReviewItem]] = {}
     # A class's results share their part objects (grader.reports.fast_writers): what an item
     # shows of its part is worked out once per part object (all are alive until we return).
@@ -135,7 +146,7 @@ def review_groups(results: Sequence[ResultLike], exp: Expectations) -> tuple[Rev
             part_id=spec.id,
             title=spec.title,
             max_points=plain_number(spec.points),
-            rubric=_rubric(spec),
+            rubric=_rubric(spec, as_loaded.part(spec.id) if varied and as_loaded else None),
             # Open items first, so that the TA's work is at the top of each part.
             items=tuple(sorted(by_part[spec.id], key=lambda item: item.state == "decided")),
         )
@@ -178,5 +189,11 @@ def _base_name(path: str | None) -> str:
     return re.split(r"[\\/]", path)[-1] if path else ""
 
 
-def _rubric(spec: Part) -> tuple[str, ...]:
-    return tuple(item.item if isinstance(item, RubricItem) else item for item in spec.rubric)
+def _rubric(spec: Part, as_written: Part | None = None) -> tuple[str, ...]:
+    """The part's rubric items; with ``as_written`` (variants), only those that read the same
+    filled in as written: the others hold numbers that are another variant's."""
+    items = [item.item if isinstance(item, RubricItem) else item for item in spec.rubric]
+    if as_written is None:
+        return tuple(items)
+    written = [item.item if isinstance(item, RubricItem) else item for item in as_written.rubric]
+    return tuple(item for item, text in zip(items, written, strict=True) if item == text)

@@ -52,6 +52,7 @@ from grader.run.outputs import (
     write_class_outputs,
 )
 from grader.sheets.assignment import Assignment, RevealLevel
+from grader.sheets.variant_expectations import NO_SEED
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,13 @@ def _graded_class(
                     diff = _changes(old[sheet], folder)
                     changes.append(f"{sheet}:\n{diff}" if len(old) > 1 else diff)
                 warnings += _unused(merged[sheet], part, None if sheet == run.main_id else sheet)
+    unseeded = sum(1 for r in outcome.results if any(NO_SEED in flag for flag in r.flags))
+    if unseeded:
+        warnings.append(
+            f"{unseeded} file(s) carry a variant code, {NO_SEED}: they were graded against "
+            "the sheet's own givens; grade with --seed (the course seed) to grade each against "
+            "its student's variant"
+        )
     flagged = sum(1 for result in outcome.results if result.flags)
     if flagged:
         warnings.append(

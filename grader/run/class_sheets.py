@@ -28,7 +28,7 @@ from pathlib import Path
 from grader.errors import UsageError
 from grader.run.output_folder import MAIN_SHEET_NAME
 from grader.sheets.assignment import Assignment, RevealLevel
-from grader.sheets.expectations import Expectations, build_expectations
+from grader.sheets.expectations import build_expectations
 from grader.sheets.library import bundled_assignment_ids, load_assignment, load_bundled_assignment
 from grader.sheets.sheet_set import SheetSet
 from grader.sheets.variant_expectations import VariantBook
@@ -93,11 +93,14 @@ def run_sheets(
         _check_recorded(recorded, main_id, out_dir)
         main = load_bundled_assignment(main_id)
         others = [load_bundled_assignment(i) for i in installed if i != main_id]
-    solved = [_solved(spec, reveal) for spec in (main, *others)]
+    specs = [_revealed(spec, reveal) for spec in (main, *others)]
+    solved = [build_expectations(spec, class_run=True) for spec in specs]
+    # From the sheet as loaded, never from the solved one: its texts are already filled in
+    # with the sheet's own givens, and each variant fills them in with its own.
     books = {
-        exp.assignment.id: VariantBook(exp.assignment, seed, class_run=True)
-        for exp in solved
-        if seed is not None and exp.assignment.variants is not None
+        spec.id: VariantBook(spec, seed, class_run=True)
+        for spec in specs
+        if seed is not None and spec.variants is not None
     }
     main_book = books.get(main.id)
     if main_book is not None:
@@ -107,10 +110,8 @@ def run_sheets(
     return RunSheets(sheet_set, folders)
 
 
-def _solved(spec: Assignment, reveal: RevealLevel | None) -> Expectations:
-    if reveal is not None:
-        spec = spec.model_copy(update={"reveal": reveal})
-    return build_expectations(spec, class_run=True)
+def _revealed(spec: Assignment, reveal: RevealLevel | None) -> Assignment:
+    return spec if reveal is None else spec.model_copy(update={"reveal": reveal})
 
 
 def most_named(files: Sequence[str], installed: Sequence[str]) -> str:

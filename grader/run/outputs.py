@@ -124,7 +124,8 @@ def _write_class_outputs(
             write_text_atomic(out_dir / "moodle-grades.csv", moodle)
 
     def write_review_page() -> None:
-        write_text_atomic(out_dir / "review.html", review_html(results, exp))
+        as_loaded = book.assignment if book is not None else None
+        write_text_atomic(out_dir / "review.html", review_html(results, exp, as_loaded=as_loaded))
 
     # Three similar shares: the spreadsheets, the review page, and the statistics here.
     sheets_written = alongside(write_sheets, size=len(results))

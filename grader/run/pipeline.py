@@ -27,7 +27,7 @@ from grader.sheets.assignment import Assignment
 from grader.sheets.expectations import Expectations, build_expectations
 from grader.sheets.library import default_sheet_id, load_assignment
 from grader.sheets.sheet_set import SheetSet
-from grader.sheets.variant_expectations import choose_variant
+from grader.sheets.variant_expectations import choose_variant, no_seed_note
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,14 @@ def _graded(
     except SubmissionError as error:
         return _unreadable(exp, path, error)
     if book is None or submission.assignment not in (None, exp.assignment.id):
-        return _grade_loaded(exp, submission, path)
+        graded = _grade_loaded(exp, submission, path)
+        if book is None and submission.variant and exp.assignment.variants is not None:
+            # The sheet has variants, the file a code, and no seed is in force: say so.
+            result = graded.result
+            if result.status == "graded":
+                flags = (*result.flags, no_seed_note(submission.variant))
+                graded = Graded(result.model_copy(update={"flags": flags}), graded.submission)
+        return graded
     with outside_budget():  # solving the sheet for a variant is not the file's doing
         choice = choose_variant(book, student or submission.student.id, submission.variant)
         variant_exp = book.expectations(choice.variant)

@@ -22,7 +22,12 @@ from grader.sheets.assignment import Assignment
 from grader.sheets.expectations import Expectations, build_expectations
 from grader.sheets.library import course_seed
 from grader.sheets.sheet_set import SheetSet
-from grader.sheets.variant_expectations import VARIANT_NOTE, VariantBook, VariantChoice
+from grader.sheets.variant_expectations import (
+    NO_SEED,
+    VARIANT_NOTE,
+    VariantBook,
+    VariantChoice,
+)
 from grader.sheets.variants import describe
 
 
@@ -106,7 +111,9 @@ def variant_lines(done: GradedFile) -> list[str]:
     """What ``grader check`` says about the variant before the result: which one was graded
     against, and the note on the file's code (nothing without variants)."""
     if done.choice is None:
-        return []
+        # A code graded without a seed: say why the student's numbers may all be wrong.
+        notes = [f for f in done.graded.result.flags if NO_SEED in f]
+        return [*(f"Note: {note}" for note in notes), ""] if notes else []
     lines = [f"Variant {done.choice.code}: {describe(done.choice.variant)}"]
     if done.choice.note:
         lines.append(f"Note for the TA: {done.choice.note}")

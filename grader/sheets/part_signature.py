@@ -3,8 +3,9 @@ can share what grading remembers.
 
 A class where every student has their own variant writes each answer once per variant, but a
 part's expected value usually depends on a few of the varied givens only (a convolution's
-parameter count does not change with the GPU's bandwidth): of 64 variants of roofline-1, no
-part has more than a dozen different ones. Variants with the same signature for a part grade
+parameter count does not change with the GPU's bandwidth): of the 64 variants of roofline-1,
+most parts have at most nine different ones (the verdicts on the projections, which read two
+varied values each, 22 and 30). Variants with the same signature for a part grade
 every answer to it alike, with one exception the memo handles apart: an answer written over
 the sheet's symbols (``C*K^2``) has each variant's own value.
 

@@ -24,6 +24,18 @@ from grader.sheets.variants import Variant, VariantPool, describe, variant_overr
 
 VARIANT_NOTE = "variant code:"
 """How a note on a file's variant code begins (among the result's flags, for the TA)."""
+NO_SEED = "but no course seed is set"
+"""What the note on a code graded without a seed says (a class run counts such files)."""
+
+
+def no_seed_note(code: str) -> str:
+    """The note on a file that carries a variant code while no course seed is in force: its
+    student's numbers are graded against the sheet's own givens, which a forgotten (or
+    empty) ``--seed`` explains."""
+    return (
+        f"{VARIANT_NOTE} the file carries {code[:20]}, {NO_SEED}: graded against the sheet's "
+        "own givens (grade with --seed, or set seed: in sheets/course.yaml)"
+    )
 
 
 @dataclass
