@@ -146,6 +146,8 @@ def test_check_grades_against_the_students_own_variant(tmp_path: Path) -> None:
         ("s1000003.yaml", "assignment:\n"),  # left empty, as a student clears it
         ("s1000003.yaml", "assignment: '   '\n"),
         ("s1000003.json", '"assignment": null, '),
+        ("s1000003.yaml", "assignment: ~\n"),  # YAML's null, in its spellings
+        ("s1000003.yaml", "assignment: Null\n"),
     ],
 )
 def test_a_file_naming_no_sheet_is_graded_against_its_students_variant(

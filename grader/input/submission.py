@@ -109,9 +109,7 @@ def build_submission(loaded: LoadResult, assignment: Assignment, *, path: Path) 
         raise SubmissionError(message, line=issue.line if issue else None)
     top = tree.value
     submission = Submission(student=_student(top, path), path=path)
-    # An `assignment:` left empty (or null) names no sheet, as a file without the line: the
-    # file is graded against the run's sheet, in its student's variant (never "").
-    submission.assignment = _text(top.get("assignment")) or None
+    submission.assignment = sheet_named(top.get("assignment"))
     submission.variant = _variant_code(top.get("variant"))
     _attach_load_issues(submission, loaded, assignment)
     answers = top.get("answers")
@@ -161,6 +159,19 @@ class NothingRead(SubmissionError):
     def __init__(self, message: str, *, line: int | None, student: Student) -> None:
         super().__init__(message, line=line)
         self.student = student
+
+
+_YAML_NULLS = frozenset({"~", "null"})
+
+
+def sheet_named(node: Node | None) -> str | None:
+    """The sheet id an ``assignment:`` line names, or None: a line left empty or null (YAML's
+    ``~``, ``null``; every scalar is read as text) names no sheet, as a file without the line
+    does, and the file is graded against the run's sheet in its student's variant."""
+    text = _text(node)
+    if not text or text.lower() in _YAML_NULLS:
+        return None
+    return text
 
 
 def _text(node: Node | None) -> str | None:

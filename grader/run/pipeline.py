@@ -19,6 +19,7 @@ from grader.input.submission import (
     NothingRead,
     Submission,
     build_submission,
+    sheet_named,
     valid_student_id,
 )
 from grader.results import SubmissionResult
@@ -99,10 +100,7 @@ def named_sheet(loaded: LoadResult) -> str | None:
     tree = loaded.tree
     if tree is None or not isinstance(tree.value, dict):
         return None
-    node = tree.value.get("assignment")
-    if node is None or not isinstance(node.value, str):
-        return None
-    return node.value.strip() or None
+    return sheet_named(tree.value.get("assignment"))
 
 
 def _unreadable(exp: Expectations, path: Path, error: SubmissionError) -> Graded:
