@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from grader.grading.compare import (
     FLOAT_NOISE,
     is_close,
+    is_cut_off,
     is_right,
     relative_error,
     round_significant,
@@ -161,3 +162,26 @@ def test_close_is_relative_error_within_the_tolerance(
     error = relative_error(value, expected)
     assert math.isclose(error, abs(factor - 1), rel_tol=1e-9, abs_tol=1e-15)
     assert is_close(value, expected, rtol=rtol) is (error <= rtol)
+
+
+@pytest.mark.parametrize(
+    ("value", "exact", "figures", "cut"),
+    [
+        (33.5e6, 33_554_432, 3, True),  # 335.54432 cut after 3 figures: 335
+        (33.6e6, 33_554_432, 3, False),  # that is the rounding, not a cut
+        (6.2e6, 6_291_456, 2, False),  # 2 figures: too coarse to be right
+        (6.291e6, 6_291_456, 4, False),  # 4 figures: one more than the cut allows
+        # an exact value that already has 3 figures is its own cut-off, also where the scaled
+        # value is a whole number in binary (123.0, 335.0) and must not drop to 122 or 334
+        (123.0, 123.0, 3, True),
+        (33.5e6, 33_500_000, 3, True),
+        (1.0, 1.0, 3, True),
+        (1.25, 1.25, 3, True),
+        (-33.5e6, -33_554_432, 3, True),  # towards zero on the negative side too
+        (0.0, 0.0, 3, False),  # nothing to cut
+        (1.0, INF, 3, False),
+        (1.0, NAN, 3, False),
+    ],
+)
+def test_is_cut_off(value: float, exact: float, figures: int, cut: bool) -> None:
+    assert is_cut_off(value, exact, figures, 2) is cut

@@ -220,6 +220,8 @@ def test_one_significant_figure_is_rounded_too_far_not_wrong(
     assert (part.status, part.credit) == (Status.PARTIAL, 0.5), part.feedback
     assert "rounded too far" in part.feedback
     assert "460" not in part.feedback  # the expected value stays hidden
+    # 8.5 % off is outside the part's 5 % window: the hint does not claim it is within it
+    assert part.hint == "Close but rounded too far: give at least 2 significant figures."
 
 
 def test_a_one_figure_answer_that_is_not_the_rounding_stays_wrong(
@@ -349,6 +351,18 @@ def test_elements_on_a_byte_count_are_the_elements_mistake(grade_answers: GradeA
     part = grade_answers({"q5.conv.bytes": "200992 elements"}).part("q5.conv.bytes")
     assert (part.mistake, part.credit) == ("elements_not_bytes", 0.25), part.feedback
     assert "elements, not bytes" in part.feedback
+    assert "Your count of elements is graded as written; the question asks for bytes." in (
+        part.feedback
+    )
+
+
+def test_a_bare_prefix_on_a_byte_count_has_no_note_about_elements(
+    grade_answers: GradeAnswers,
+) -> None:
+    # 803,968 bytes written with a bare k: read as 803.968 × 1000, right, with nothing to say
+    part = grade_answers({"q5.conv.bytes": "803.968 k"}).part("q5.conv.bytes")
+    assert part.status is Status.CORRECT, part.feedback
+    assert "elements" not in part.feedback
 
 
 def test_a_result_cut_off_after_right_working_is_right(grade_llm: GradeLlm) -> None:

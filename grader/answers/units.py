@@ -216,8 +216,10 @@ def _count_multiplier(text: str, target: str) -> tuple[float, str | None] | None
     word = match.group("word")
     # "200992 elements" for bytes counts elements instead of bytes: read as written, so that
     # grading names that mistake (as "903168 MACs" for FLOP).
-    elements_for_bytes = target == "byte" and _ELEMENTS.fullmatch(word or "") is not None
-    operations = target == "FLOP" and _OPERATION.fullmatch(word or "") is not None
+    elements_for_bytes = (
+        word is not None and target == "byte" and _ELEMENTS.fullmatch(word) is not None
+    )
+    operations = word is not None and target == "FLOP" and _OPERATION.fullmatch(word) is not None
     if word and target != "1" and not operations and not elements_for_bytes:
         raise WrongDimension(
             f"'{text}' is a plain count; this question wants {_describe_target(target)}"
