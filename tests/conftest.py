@@ -119,14 +119,20 @@ def expectations(assignment: Assignment) -> Expectations:
     return build_expectations(assignment)
 
 
-@pytest.fixture(scope="session")
-def grade_answers(assignment: Assignment, expectations: Expectations) -> GradeAnswers:
-    """Grade a JSON answer file whose answers are given by dotted part id."""
+def answers_grader(assignment: Assignment, expectations: Expectations) -> GradeAnswers:
+    """A function that grades a JSON answer file of ``assignment`` whose answers are given by
+    dotted part id."""
 
     def grade(answers: Mapping[str, object]) -> SubmissionResult:
-        document = {"assignment": "roofline-1", "student": {"id": "s1"}, "answers": answers}
+        document = {"assignment": assignment.id, "student": {"id": "s1"}, "answers": answers}
         data = json.dumps(document).encode()
         submission = parse_submission(data, assignment, fmt="json", name="s1.json")
         return grade_submission(expectations, submission)
 
     return grade
+
+
+@pytest.fixture(scope="session")
+def grade_answers(assignment: Assignment, expectations: Expectations) -> GradeAnswers:
+    """Grade a JSON answer file of roofline-1 whose answers are given by dotted part id."""
+    return answers_grader(assignment, expectations)

@@ -19,17 +19,15 @@ b = 16 and reaches the ridge 153.0 between b = 162 (152.99...) and b = 163.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 
 import pytest
 
-from grader.input.submission import parse_submission
 from grader.results import Status, SubmissionResult
-from grader.run.pipeline import grade_bytes, grade_submission
+from grader.run.pipeline import grade_bytes
 from grader.sheets.expectations import Expectations, build_expectations
 from grader.sheets.library import load_assignment
-from tests.conftest import GradeAnswers
+from tests.conftest import GradeAnswers, answers_grader
 
 GradeLlm = Callable[[Mapping[str, object]], SubmissionResult]
 
@@ -38,15 +36,7 @@ GradeLlm = Callable[[Mapping[str, object]], SubmissionResult]
 def grade_llm() -> GradeLlm:
     """Grade a JSON answer file of llm-inference-1 whose answers are given by dotted part id."""
     assignment = load_assignment("llm-inference-1")
-    expectations = build_expectations(assignment)
-
-    def grade(answers: Mapping[str, object]) -> SubmissionResult:
-        document = {"assignment": "llm-inference-1", "student": {"id": "s1"}, "answers": answers}
-        data = json.dumps(document).encode()
-        submission = parse_submission(data, assignment, fmt="json", name="s1.json")
-        return grade_submission(expectations, submission)
-
-    return grade
+    return answers_grader(assignment, build_expectations(assignment))
 
 
 # (id, part, answer, status, credit): roofline-1
