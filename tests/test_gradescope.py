@@ -7,7 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
-from grader.run.gradescope import gradescope_results, write_results
+from grader.run.gradescope import gradescope_results, uploader_id, write_results
 from grader.sheets.expectations import Expectations
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sheets" / "roofline_1" / "samples"
@@ -72,3 +72,24 @@ def test_an_upload_with_two_answer_files_names_both(
     assert "schema" not in document["output"]
     (tmp_path / "old" / "draft.yml").unlink()
     assert gradescope_results(tmp_path, expectations)["score"] > 0
+
+
+def test_the_uploader_is_read_from_gradescopes_metadata_or_not_at_all(tmp_path: Path) -> None:
+    path = tmp_path / "submission_metadata.json"
+    cases = [
+        ({"users": [{"email": "a@x.edu", "id": 3, "name": "A", "sid": " s1 "}]}, "s1"),
+        ({"users": [{"sid": 1234567}, {"sid": "s2"}]}, "1234567"),  # a group: the first
+        ({"users": [{"email": "a@x.edu", "id": 3, "name": "A"}]}, None),  # no student id
+        ({"users": [{"sid": ""}]}, None),
+        ({"users": [{"sid": True}]}, None),
+        ({"users": [{"sid": "../etc"}]}, None),  # not an id: never used as one
+        ({"users": []}, None),
+        ({"users": "s1"}, None),
+        ([1, 2], None),
+    ]
+    for document, expected in cases:
+        path.write_text(json.dumps(document), "utf-8")
+        assert uploader_id(path) == expected, document
+    path.write_text("{not json", "utf-8")
+    assert uploader_id(path) is None
+    assert uploader_id(tmp_path / "absent.json") is None

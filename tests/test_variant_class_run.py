@@ -154,6 +154,44 @@ def test_gradescope_grades_the_upload_against_its_students_variant(tmp_path: Pat
     assert "variant" not in plain["output"] and plain["score"] < document["score"]
 
 
+def test_gradescope_grades_a_copied_file_as_the_uploaders(tmp_path: Path) -> None:
+    """A file copied from a friend, their id left in it, is graded against the uploader's own
+    variant (Gradescope's metadata says who uploaded), not the friend's, and the output says
+    so; without metadata the file's own id decides, as before."""
+    roofline = book("roofline-1")
+    friend, uploader = next(
+        (a, b)
+        for a in (f"g{i}" for i in range(200))
+        for b in (f"h{i}" for i in range(200))
+        if roofline.of_student(a).index != roofline.of_student(b).index
+    )
+    upload = tmp_path / "submission"
+    upload.mkdir()
+    answer_file(upload, "roofline-1", friend, own_answers(roofline, friend))
+    metadata = tmp_path / "submission_metadata.json"
+    users = [{"email": f"{uploader}@example.edu", "id": 1, "name": "Up Loader", "sid": uploader}]
+    metadata.write_text(json.dumps({"id": 7, "users": users}), "utf-8")
+    results = tmp_path / "results.json"
+    args = ("gradescope", "--submission", str(upload), "--results", str(results), "--seed", SEED)
+    code, text = run(*args, "--metadata", str(metadata))
+    assert code == 0, text
+    copied = json.loads(results.read_text("utf-8"))
+    assert (
+        f"Graded against your variant {roofline.code(roofline.of_student(uploader))}."
+        in (copied["output"])
+    )
+    assert (
+        f"This file names student `{friend}`; it is graded as the uploader's" in (copied["output"])
+    )
+    run(*args, "--metadata", str(tmp_path / "absent.json"))
+    own = json.loads(results.read_text("utf-8"))
+    assert (
+        f"Graded against your variant {roofline.code(roofline.of_student(friend))}."
+        in (own["output"])
+    )
+    assert own["score"] > copied["score"]  # the friend's numbers are not the uploader's
+
+
 def test_feedback_texts_hold_the_students_own_numbers(tmp_path: Path) -> None:
     """The explanation of a known mistake is written with the student's own givens, in a
     class run as in ``check`` (a class run once rendered its variants' texts from the sheet's

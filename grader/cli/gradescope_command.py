@@ -29,6 +29,14 @@ from grader.run.pipeline import default_assignment
     show_default=True,
     help="Where Gradescope reads the results.",
 )
+@click.option(
+    "--metadata",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default="/autograder/submission_metadata.json",
+    show_default=True,
+    help="Gradescope's submission metadata: the uploader's student id (sid) decides whose "
+    "variant is graded, whatever id the file names (ignored when missing or without one).",
+)
 @sheet_option()
 @seed_option()
 @click.option(
@@ -42,6 +50,7 @@ from grader.run.pipeline import default_assignment
 def gradescope(
     submission: Path,
     results_file: Path,
+    metadata: Path,
     assignment: str | None,
     seed: str | None,
     make_zip: Path | None,
@@ -51,9 +60,10 @@ def gradescope(
     The upload must hold exactly one answer file. results.json is always written, also when
     the file cannot be graded (it says why, and the exit status is 1; the autograder script
     exits 0 regardless, so that Gradescope shows the student results.json). With a course
-    seed and a sheet with variants, the file is graded against its student's own variant.
+    seed and a sheet with variants, the file is graded against its student's own variant:
+    the uploader's, when Gradescope's metadata gives their student id.
     """
-    from grader.run.gradescope import failure_document, gradescope_results
+    from grader.run.gradescope import failure_document, gradescope_results, uploader_id
     from grader.run.pipeline import expectations_for
     from grader.run.variant_grading import seed_in_force, variant_book
     from grader.sheets.sheet_set import SheetSet
@@ -78,7 +88,7 @@ def gradescope(
         _write_gradescope(failure_document(why), results_file)
         fail(error)
     try:
-        document = gradescope_results(submission, sheets)
+        document = gradescope_results(submission, sheets, uploader=uploader_id(metadata))
     except Exception as error:  # never seen; still, the student gets results, not a failure
         why = f"internal error while grading ({type(error).__name__}); tell your instructor"
         document = failure_document(f"**Your file could not be graded:** {why}.")

@@ -18,6 +18,7 @@ from typing import Any
 
 from grader.escaping import escape_markdown
 from grader.input.student_files import ClassListing, list_class, shown_name
+from grader.input.submission import valid_student_id
 from grader.reports.reveal import PartView, student_view
 from grader.reports.solution_view import format_value
 from grader.results import Status, SubmissionResult
@@ -48,13 +49,32 @@ def answer_files_in(folder: Path) -> tuple[list[str], ClassListing]:
     return found, listing
 
 
-def gradescope_results(folder: Path, exp: Expectations | SheetSet) -> dict[str, Any]:
+def uploader_id(metadata: Path) -> str | None:
+    """The student id (``sid``) of whoever uploaded, from Gradescope's
+    ``submission_metadata.json`` (the first user of a group); None when the file is missing,
+    unreadable or names no student id (then the id the answer file claims is used)."""
+    try:
+        document = json.loads(metadata.read_text("utf-8"))
+        sid = document["users"][0]["sid"]
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        return None
+    if not isinstance(sid, str | int) or isinstance(sid, bool):
+        return None
+    text = str(sid).strip()
+    return text if valid_student_id(text) else None
+
+
+def gradescope_results(
+    folder: Path, exp: Expectations | SheetSet, *, uploader: str | None = None
+) -> dict[str, Any]:
     """The ``results.json`` document for one submission folder.
 
     An upload must hold exactly one answer file: with none, or with several (which one would
     the student want graded?), the result says so and names them; nothing is picked silently.
     Grading is bounded by the per-file time budget. With the sheet's variants in ``exp``
-    (a course seed), the file is graded against its student's own variant.
+    (a course seed), the file is graded against its student's own variant: the ``uploader``'s
+    (Gradescope knows who uploaded, see :func:`uploader_id`), else the student the file names;
+    a file that names someone else is still graded as the uploader's, and the output says so.
     """
     sheets = exp if isinstance(exp, SheetSet) else one_sheet(exp)
     if not os.path.isdir(folder):
@@ -75,9 +95,19 @@ def gradescope_results(folder: Path, exp: Expectations | SheetSet) -> dict[str, 
             f"Your upload holds {len(found)} answer files ({names}): upload exactly one, so "
             "that it is clear which one is graded."
         )
-    graded = grade_with_budget(Path(found[0]), sheets, TIME_BUDGET_SECONDS, within=listing.boundary)
+    graded = grade_with_budget(
+        Path(found[0]), sheets, TIME_BUDGET_SECONDS, within=listing.boundary, student=uploader
+    )
     result = graded.result
-    return results_document(result, sheets.graded_against(result.assignment, result.variant))
+    document = results_document(result, sheets.graded_against(result.assignment, result.variant))
+    claimed = graded.submission.student.id if graded.submission is not None else None
+    if uploader is not None and claimed and claimed.lower() != uploader.lower():
+        document["output"] += (
+            f" This file names student `{escape_markdown(claimed[:60])}`; it is graded as the"
+            f" uploader's (`{escape_markdown(uploader)}`)"
+            + (", against the uploader's own numbers." if result.variant else ".")
+        )
+    return document
 
 
 def failure_document(reason: str) -> dict[str, Any]:
