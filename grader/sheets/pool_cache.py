@@ -23,7 +23,9 @@ import itertools
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeGuard
 
 from grader.sheets.assignment import Assignment
 
@@ -52,40 +54,40 @@ def cache_folder() -> Path | None:
     return Path(base) / "roofline-grader"
 
 
-def stored_pool(assignment: Assignment, size: int) -> list[int] | None:
-    """The kept candidates stored for this sheet, or None (none stored, unusable, cache off)."""
-    path = _entry(assignment)
+def kept_candidates(assignment: Assignment, size: int, build: Callable[[], list[int]]) -> list[int]:
+    """The candidates the pool keeps: read from the cache when an entry for this sheet and
+    grader is there and usable, else ``build()``, stored for the next run (silently not when
+    the folder cannot be written)."""
+    path = _entry(assignment)  # the digest is worked out once, for the read and the write
     if path is None:
-        return None
+        return build()
     try:
-        kept = json.loads(path.read_text(encoding="utf-8"))
+        stored = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
-    if not _well_formed(kept, size):
-        return None
-    return list(kept)
-
-
-def store_pool(assignment: Assignment, kept: list[int]) -> None:
-    """Keep ``kept`` for the next run (silently nothing when the folder cannot be written)."""
-    path = _entry(assignment)
-    if path is None:
-        return
+        stored = None
+    if _well_formed(stored, size):
+        return list(stored)
+    kept = build()
     with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Written whole and then named, so that a run reading it meanwhile never sees half.
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".pool-", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(kept, stream)
-            os.replace(temporary, path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
+        _store(path, kept)
+    return kept
 
 
-def _well_formed(kept: object, size: int) -> bool:
+def _store(path: Path, kept: list[int]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Written whole and then named, so that a run reading it meanwhile never sees half.
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".pool-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(kept, stream)
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _well_formed(kept: object, size: int) -> TypeGuard[list[int]]:
     return (
         isinstance(kept, list)
         and len(kept) > 0
@@ -116,8 +118,17 @@ def _sheet_digest(assignment: Assignment, folder: Path) -> str:
 
 
 def _python_files(folder: Path) -> list[Path]:
+    return _source_files(folder, (".py",), recursive=True)
+
+
+def _source_files(root: Path, suffixes: tuple[str, ...], *, recursive: bool) -> list[Path]:
+    """The files of ``root`` (and its subfolders) with one of ``suffixes``, in a fixed order;
+    compiled caches left out."""
+    found = root.rglob("*") if recursive else root.glob("*")
     return sorted(
-        path for path in folder.rglob("*.py") if "__pycache__" not in path.parts and path.is_file()
+        path
+        for path in found
+        if path.suffix in suffixes and "__pycache__" not in path.parts and path.is_file()
     )
 
 
@@ -127,10 +138,7 @@ def _code() -> str:
     if _code_digest is None:
         digest = hashlib.sha256()
         for root, recursive in _SOURCES:
-            files = root.rglob("*") if recursive else root.glob("*")
-            for path in sorted(p for p in files if p.suffix in _SOURCE_SUFFIXES):
-                if "__pycache__" in path.parts or not path.is_file():
-                    continue
+            for path in _source_files(root, _SOURCE_SUFFIXES, recursive=recursive):
                 digest.update(f"\0{path.relative_to(_PACKAGE.parent).as_posix()}\0".encode())
                 digest.update(path.read_bytes())
         _code_digest = digest.hexdigest()

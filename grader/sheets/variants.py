@@ -25,7 +25,7 @@ from grader.errors import AssignmentError, UsageError
 from grader.sheets.assignment import Assignment, GivenSpec, Part
 from grader.sheets.formulas import FormulaError, evaluate_formula, names_in, number_of
 from grader.sheets.formulas import Value as FormulaValue
-from grader.sheets.pool_cache import store_pool, stored_pool
+from grader.sheets.pool_cache import kept_candidates
 from grader.sheets.sheet_texts import SheetTexts
 from grader.sheets.solving import (
     GivenValue,
@@ -208,10 +208,7 @@ def candidate_order(sheet_id: str, size: int, pool_size: int) -> Iterator[int]:
 
 def _build_pool(assignment: Assignment) -> VariantPool:
     declared = _declared(assignment)
-    kept = stored_pool(assignment, declared.size)
-    if kept is None:
-        kept = _kept(assignment, limit=None)
-        store_pool(assignment, kept)
+    kept = kept_candidates(assignment, declared.size, lambda: _kept(assignment, limit=None))
     variants = tuple(
         Variant(index, number, declared.candidate(number)) for index, number in enumerate(kept)
     )
