@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from yaml.nodes import MappingNode, SequenceNode
 from yaml.nodes import Node as YamlNode
 
-from grader.input import yaml_fast
+from grader.input import loading, yaml_fast
 from grader.input.answer_tree import MAX_SCALAR_CHARS, LoadIssue, Node
 from grader.input.loading import (
     MAX_BYTES,
@@ -74,15 +74,20 @@ SAMPLE_JSON = """\
 """
 
 
-@pytest.fixture(scope="module", autouse=True, params=["libyaml", "python"])
+@pytest.fixture(scope="module", autouse=True, params=["lines", "libyaml", "python"])
 def yaml_engine(request: pytest.FixtureRequest) -> Iterator[str]:
-    """Run the module's tests on one YAML path; module scope keeps Hypothesis tests allowed."""
-    if request.param == "libyaml" and not yaml_fast.USE_LIBYAML:
+    """Run the module's tests on one YAML path; module scope keeps Hypothesis tests allowed.
+
+    ``lines``: as the grader runs (the line reader first, then libyaml); ``libyaml``: without
+    the line reader; ``python``: the pure-Python composer alone.
+    """
+    if request.param != "python" and not yaml_fast.USE_LIBYAML:
         pytest.skip("PyYAML is installed without libyaml")
-    saved = yaml_fast.USE_LIBYAML
-    yaml_fast.USE_LIBYAML = request.param == "libyaml"
+    saved = yaml_fast.USE_LIBYAML, loading.USE_LINE_READER
+    yaml_fast.USE_LIBYAML = request.param != "python"
+    loading.USE_LINE_READER = request.param == "lines"
     yield request.param
-    yaml_fast.USE_LIBYAML = saved
+    yaml_fast.USE_LIBYAML, loading.USE_LINE_READER = saved
 
 
 BILLION_LAUGHS = "a0: &a0 [lol]\n" + "".join(

@@ -34,12 +34,15 @@ from grader.input.answer_tree import (
 )
 from grader.input.json_strict import read_json
 from grader.input.student_files import Boundary, Unreadable, read_student_file
+from grader.input.yaml_lines import read_line_yaml
 from grader.input.yaml_salvage import read_yaml
 from grader.input.yaml_strict import ComposeError
 
 MAX_BYTES = 256 * 1024  # checked on the bytes, before parsing: pure PyYAML is slow on big files
 MAX_DEPTH = 16  # nested lists/mappings; PyYAML and json hit RecursionError around 500-1000
 MAX_NODES = 5_000  # keys and values in one file
+# Read at every call, so that tests can compare the line reader with the full readers.
+USE_LINE_READER = True
 TOP_LEVEL_MESSAGE = "the top level must be a mapping of question → answer"
 EMPTY_MESSAGE = (
     "the file is empty (or holds only comments): write your answers in it, starting from"
@@ -90,6 +93,8 @@ def load_answer_bytes(data: bytes, *, fmt: str) -> LoadResult:
             return _unreadable(EMPTY_MESSAGE, None)
         if fmt == "json":
             loaded = _json_result(*read_json(text, max_depth=MAX_DEPTH, max_nodes=MAX_NODES))
+        elif USE_LINE_READER and (tree := read_line_yaml(text)) is not None:
+            loaded = LoadResult(tree, ())
         else:
             loaded = _result(*read_yaml(text, max_depth=MAX_DEPTH, max_nodes=MAX_NODES))
     except ComposeError as error:
