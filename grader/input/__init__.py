@@ -17,6 +17,7 @@ __all__ = [
     "submission",
     "yaml_chunks",
     "yaml_fast",
+    "yaml_lines",
     "yaml_salvage",
     "yaml_strict",
     "yaml_tabs",
