@@ -134,8 +134,46 @@ def plausible_texts(draw: st.DrawFn) -> str:
     return newline.join(out) + draw(st.sampled_from(["", newline]))
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.one_of(texts(), plausible_texts()))
+TEMPLATE_SHAPED = """\
+# Answers
+assignment: roofline-1
+student:
+  id: s1234567
+  name: Ada Lovelace
+answers:
+  q1.a: 288
+  q1.b: 2 × 56 × 56 × 3 × 3 × 32   # FLOPs
+  q2.a: '65536'
+  q2.c:
+    exp: 4096
+    add: "4032"
+  q3.a:
+  q6.advantages:
+  - parallel training
+  - long-range dependencies
+"""
+
+
+@st.composite
+def edited_files(draw: st.DrawFn) -> str:
+    """The template's shape with characters inserted, deleted or replaced (as a slip of the
+    keyboard would): the near misses of a real file."""
+    text = TEMPLATE_SHAPED
+    for _ in range(draw(st.integers(1, 3))):
+        at = draw(st.integers(0, len(text)))
+        piece = draw(st.sampled_from([*":-[]{},#&*!|>'\"%@`?\t\n \\", "x", "é", "---", "  "]))
+        operation = draw(st.sampled_from(["insert", "delete", "replace"]))
+        if operation == "insert":
+            text = text[:at] + piece + text[at:]
+        elif operation == "delete":
+            text = text[:at] + text[at + len(piece) :]
+        else:
+            text = text[:at] + piece + text[at + 1 :]
+    return text
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(texts(), plausible_texts(), edited_files()))
 def test_a_text_it_takes_loads_to_the_same_tree(text: str) -> None:
     agrees(text)
 
