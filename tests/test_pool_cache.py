@@ -4,13 +4,15 @@ grader would build, and never a reason to fail."""
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
 from cli_runs import SAMPLES, grader
 from test_variant_pool import pool_of, write_sheet
 
-from grader.sheets import variants
+from grader.sheets import pool_cache, variants
 from grader.sheets.pool_cache import CACHE_VARIABLE
 
 NOT_FORTY = """  givens:
@@ -140,3 +142,36 @@ def test_a_students_check_reads_the_same_variant_with_and_without_the_cache(
     assert "variant" in uncached.lower()
     for run in runs:
         assert run == (code, uncached)
+
+
+def test_entries_no_run_has_read_for_long_are_removed_when_another_is_stored(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Three entries of sheets since edited: one last read yesterday, one UNUSED_DAYS ago less
+    # a day, one UNUSED_DAYS ago plus a day. Storing a new entry removes only the last.
+    pools = cache / "pools"
+    pools.mkdir(parents=True)
+    day = 24 * 3600
+    now = time.time()
+    ages = {"recent": 1, "nearly": pool_cache.UNUSED_DAYS - 1, "stale": pool_cache.UNUSED_DAYS + 1}
+    for name, days in ages.items():
+        (pools / f"{name}.json").write_text("[0]", "utf-8")
+        os.utime(pools / f"{name}.json", (now - days * day, now - days * day))
+    pool_of(write_sheet(tmp_path / "s", NOT_FORTY))
+    names = {entry.stem for entry in entries(cache)}
+    assert {"recent", "nearly"} <= names and "stale" not in names
+    assert len(names) == 3  # the new entry
+
+
+def test_reading_an_entry_marks_it_used(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = write_sheet(tmp_path / "s", NOT_FORTY)
+    pool_of(folder)
+    [entry] = entries(cache)
+    long_ago = time.time() - (pool_cache.UNUSED_DAYS + 5) * 24 * 3600
+    os.utime(entry, (long_ago, long_ago))
+    monkeypatch.setattr(variants, "_POOLS", {})
+    forbid_building(monkeypatch)
+    pool_of(folder)
+    assert time.time() - entry.stat().st_mtime < 3600  # dated today: no prune will take it

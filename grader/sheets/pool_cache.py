@@ -13,6 +13,10 @@ What is stored is only a list of candidate numbers; one that does not read back 
 list of distinct numbers below the product's size is ignored and the pool built again. The
 cache is an optimisation only: a folder that cannot be read or written costs the build, never
 an error. ``ROOFLINE_GRADER_CACHE`` names another folder, or turns the cache off (``off``).
+
+Every edit of a sheet or update of the grader leaves an entry no run will read again, so
+entries no run has read for ``UNUSED_DAYS`` are removed whenever a new one is stored (a read
+marks its entry as used, at most once a day).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import itertools
 import json
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeGuard
@@ -32,6 +37,9 @@ from grader.sheets.assignment import Assignment
 CACHE_VARIABLE = "ROOFLINE_GRADER_CACHE"
 """Environment variable: the cache folder, or ``off``."""
 _FORMAT = "pool-1"  # bumped when what is stored changes meaning
+UNUSED_DAYS = 60
+"""An entry no run has read for this many days is removed when another is stored."""
+_DAY = 24 * 3600.0
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # grader/
 _SOURCES = (
@@ -66,11 +74,30 @@ def kept_candidates(assignment: Assignment, size: int, build: Callable[[], list[
     except (OSError, ValueError):
         stored = None
     if _well_formed(stored, size):
+        with contextlib.suppress(OSError):
+            _mark_used(path)
         return list(stored)
     kept = build()
     with contextlib.suppress(OSError):
         _store(path, kept)
+        _prune(path)
     return kept
+
+
+def _mark_used(path: Path) -> None:
+    """Date the entry today (its modification time), unless it already is."""
+    if time.time() - path.stat().st_mtime > _DAY:
+        os.utime(path)
+
+
+def _prune(kept: Path) -> None:
+    """Remove the entries beside ``kept`` that no run has read for ``UNUSED_DAYS`` (each on
+    its own: one that cannot be removed is left)."""
+    oldest = time.time() - UNUSED_DAYS * _DAY
+    for entry in kept.parent.glob("*.json"):
+        with contextlib.suppress(OSError):
+            if entry != kept and entry.stat().st_mtime < oldest:
+                entry.unlink()
 
 
 def _store(path: Path, kept: list[int]) -> None:
