@@ -41,8 +41,16 @@ MAX_SUBMITTED_CHARS = 500
 _MAY_WAIT = frozenset({Status.NEEDS_REVIEW, Status.INVALID})
 
 
-def grade_submission(exp: Expectations, submission: Submission) -> SubmissionResult:
-    """Grade every part of the assignment for one submission."""
+def grade_submission(
+    exp: Expectations,
+    submission: Submission,
+    *,
+    variant: str | None = None,
+    flags: tuple[str, ...] = (),
+) -> SubmissionResult:
+    """Grade every part of the assignment for one submission; ``variant`` (the code of the
+    variant ``exp`` is) and ``flags`` go into the result as they are (given here, the result
+    is made once rather than copied for them)."""
     own: dict[str, float] = {}
     answers = submission.answers
     context = FileContext(answers)
@@ -53,6 +61,8 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
     key_of = GradingMemo.answer_key
     unread = (Status.INVALID, Status.MISSING)
     correct = Status.CORRECT
+    longest = MEMO_MAX_CHARS
+    attachments = submission.attachments
     for planned in memo.plan(exp, exp.assignment, exp.answers, exp.slots):
         _, part_id, inputs, numeric, slot, private = planned
         answer = answers.get(part_id)
@@ -61,7 +71,7 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
             # The usual answer, a line of text graded before: straight from the memo, under
             # the key _grade_part files it under (the same answer on the same line).
             value, line = answer.node
-            if type(value) is str and len(value) <= MEMO_MAX_CHARS and value.strip():
+            if type(value) is str and len(value) <= longest and value.strip():
                 result = memo.get(key_of(line, slot, value, inputs, own, facts))
                 if result is None and private is not None:
                     result = memo.get(key_of(line, private, value, inputs, own, facts))
@@ -74,7 +84,7 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
                 result.status is correct and not result.carried_forward,
                 result.mistake,
             )
-        attachment = submission.attachments.get(part_id)
+        attachment = attachments.get(part_id) if attachments else None
         if attachment is not None and answer is not None:
             # Remembered parts know the file's name, not what it holds: bind to the content.
             fingerprint = answer_fingerprint(answer.node, attachment.digest)
@@ -94,6 +104,8 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
         pending_review=pending,
         parts=tuple(parts),
         file=shown_name(submission.path) if submission.path else None,
+        flags=flags,
+        variant=variant,
     )
 
 

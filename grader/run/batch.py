@@ -36,7 +36,12 @@ from grader.input.submission import valid_student_id
 from grader.reports.borrowed_variants import borrowed_variants
 from grader.reports.fast_writers import PartTable, ResultSerializer
 from grader.results import PackedResult, ResultDigest, SubmissionResult, digest
-from grader.run.atomic import release_folders, remove_stale_temporaries, write_text_atomic
+from grader.run.atomic import (
+    release_folders,
+    remove_stale_temporaries,
+    write_bytes_atomic,
+    write_text_atomic,
+)
 from grader.run.output_folder import RUN_FILES, cannot_write, writing_into
 from grader.run.parent_watch import end_with_parent
 from grader.run.pipeline import file_error
@@ -222,9 +227,9 @@ class _Grader:
     def write(self, result: SubmissionResult) -> None:
         """Write one student's result file and feedback."""
         folder = self.files.folder_of(result.assignment)
-        write_text_atomic(
+        write_bytes_atomic(
             output_path(folder, "results", result.student.id, ".json"),
-            self.serializer.json(result),
+            self.serializer.json_bytes(result),
             durable=False,  # see grader.atomic: a killed run is repaired by a rerun
             skip_unchanged=not self.files.fresh,
         )
