@@ -37,4 +37,5 @@ def test_usual_names() -> None:
     assert files.relative("class/./s1.yaml") == "s1.yaml"
     assert files.relative("/abs/class/s2.json") == "s2.json"
     assert files.relative("/abs/class/sub/../s2.json") == "s2.json"
+    assert files.relative("class/../s3.yaml") == "../s3.yaml"  # below by its text only
     assert StudentFiles(Path("out")).relative("loose.yaml") == "loose.yaml"

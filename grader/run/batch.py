@@ -166,7 +166,9 @@ def _plainly_below(text: str, folder: str) -> str | None:
     ):
         return None
     rest = text[len(folder) + 1 :]
-    return rest if rest and os.path.normpath(rest) == rest and not os.path.isabs(rest) else None
+    if not rest or os.path.isabs(rest) or rest.split(os.sep, 1)[0] == os.pardir:
+        return None  # a normal path keeps the ".." it starts with
+    return rest if os.path.normpath(rest) == rest else None
 
 
 @functools.lru_cache(maxsize=16)
