@@ -9,6 +9,7 @@ ever raises out of here.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 
 from grader.answers.numbers import read_number
@@ -207,7 +208,7 @@ def _graded(part: Part, answer: Answer, exp: Expectations, outcome: Outcome) -> 
     if outcome.status is Status.INVALID:
         message = outcome.feedback
         submitted = _submitted(answer.node)
-        fingerprint = answer_fingerprint(answer.node)
+        fingerprint = _fingerprint(answer.node)
         return invalid_result(
             part, exp, answer.line, message, submitted, outcome.readings, fingerprint
         )
@@ -226,8 +227,22 @@ def _graded(part: Part, answer: Answer, exp: Expectations, outcome: Outcome) -> 
         hint=outcome.hint,
         line=answer.line,
         review=outcome.review,
-        answer_id=answer_fingerprint(answer.node),
+        answer_id=_fingerprint(answer.node),
     )
+
+
+def _fingerprint(node: Node) -> str:
+    """:func:`answer_fingerprint` of an answer; a text's is the text's alone (not its line),
+    and a class writes the same few texts: each is worked out once."""
+    value = node.value
+    if isinstance(value, str):
+        return _text_fingerprint(value)
+    return answer_fingerprint(node)
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_fingerprint(text: str) -> str:
+    return answer_fingerprint(Node(text, None))
 
 
 def _outcome(
@@ -322,11 +337,12 @@ def _dispatch(
 
 
 def _is_empty(node: Node) -> bool:
-    if isinstance(node.value, str):
-        return is_blank(node.value)
-    if isinstance(node.value, list):
-        return all(_is_empty(child) for child in node.value)
-    return all(_is_empty(child) for child in node.value.values())
+    """Whether every text in an answer is blank (``map``, not a generator: every list or
+    mapping answer of every file is looked at here)."""
+    value = node.value
+    if isinstance(value, str):
+        return is_blank(value)
+    return all(map(_is_empty, value if isinstance(value, list) else value.values()))
 
 
 def _submitted(node: Node) -> str | list[str] | dict[str, str]:
