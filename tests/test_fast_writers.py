@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from grader.grading.decisions import Decision, apply_decisions
 from grader.grading.grade import error_result
 from grader.reports.fast_writers import CSV_LINE_END, CsvSegment, PartTable, ResultSerializer
-from grader.results import SubmissionResult, digest
+from grader.results import PartResult, Status, Student, SubmissionResult, digest
 from grader.run.pipeline import grade_bytes, grade_file
 from grader.sheets.assignment import Assignment
 from grader.sheets.expectations import Expectations
@@ -86,3 +86,57 @@ def test_csv_segments_joined_are_the_row_the_csv_writer_writes(segments: list[li
     row = [cell_text(cell) for cells in segments for cell in cells]
     csv.writer(out, lineterminator="\r\n").writerow(row)
     assert joined == out.getvalue()
+
+
+_FLOAT = st.floats(allow_nan=False, allow_infinity=False) | st.integers(-(10**6), 10**6)
+_PART = st.builds(
+    PartResult,
+    id=st.text(min_size=1, max_size=12),
+    status=st.sampled_from(list(Status)),
+    credit=_FLOAT,
+    points=_FLOAT,
+    max_points=_FLOAT,
+    submitted=st.none()
+    | st.text(max_size=20)
+    | st.lists(st.text(max_size=8), max_size=3)
+    | st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=3),
+    value=st.none() | _FLOAT | st.text(max_size=10),
+    feedback=st.text(max_size=40),
+    hint=st.none() | st.text(max_size=10),
+    line=st.none() | st.integers(1, 10**6),
+    answer_id=st.none() | st.text(max_size=16),
+)
+_RESULT = st.builds(
+    SubmissionResult,
+    assignment=st.text(min_size=1, max_size=12),
+    student=st.builds(Student, id=st.text(min_size=1, max_size=12), name=st.text(max_size=12)),
+    status=st.sampled_from(["graded", "error"]),
+    error=st.none() | st.text(max_size=30),
+    score=_FLOAT,
+    max_score=_FLOAT,
+    pending_review=_FLOAT,
+    file=st.none() | st.text(max_size=20),
+    channel=st.none() | st.text(max_size=10),
+    flags=st.lists(st.text(max_size=20), max_size=2).map(tuple),
+    variant=st.none() | st.text(max_size=6),
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    heads=st.lists(_RESULT, min_size=1, max_size=4),
+    parts=st.lists(_PART, min_size=1, max_size=6),
+    picks=st.lists(st.lists(st.integers(0, 5), max_size=6), min_size=4, max_size=4),
+)
+def test_results_of_shared_parts_are_written_as_pydantic_writes_them(
+    heads: list[SubmissionResult], parts: list[PartResult], picks: list[list[int]]
+) -> None:
+    # Results made of the same part objects, in any order, as a class's are: the bytes joined
+    # from remembered fragments are the bytes of the whole, and the digest unpacks whole.
+    serializer, table = ResultSerializer(), PartTable()
+    for head, chosen in zip(heads * 4, picks, strict=False):
+        result = head.model_copy(update={"parts": tuple(parts[i % len(parts)] for i in chosen)})
+        written = (result.model_dump_json(indent=2) + "\n").encode("utf-8")
+        assert serializer.json_bytes(result) == written
+        assert serializer.json(result) == written.decode("utf-8")
+        assert table.unpack(serializer.pack(result), 1) == digest(result)

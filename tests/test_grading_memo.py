@@ -7,10 +7,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from grader.grading.grade import grade_submission
+from grader.input.answer_tree import Node
 from grader.input.submission import parse_submission
 from grader.sheets.expectations import Expectations, build_expectations
-from grader.sheets.grading_memo import MEMO_MAX_ENTRIES, GradingMemo, OwnInputs
+from grader.sheets.grading_memo import MEMO_MAX_CHARS, MEMO_MAX_ENTRIES, GradingMemo, OwnInputs
 from grader.sheets.library import load_assignment
 
 # q1.ab's id starts with q1.a's: a text search for "q1.a" in "q1.ab + 1" finds it.
@@ -99,3 +103,44 @@ def test_the_key_of_an_answer_holds_what_grading_reads() -> None:
     other_line = GradingMemo.answer_key(9, "q1.c", "12", inputs, own, facts)
     assert GradingMemo.outcome_key(key) == GradingMemo.outcome_key(other_line)
     assert GradingMemo.outcome_key(key) != GradingMemo.outcome_key(("part", 7, "q1.c", "13"))
+
+
+def _stand_in(node: Node) -> object:
+    """The stand-in an answer is remembered under, written plainly (the memo's own is the
+    same, unrolled for speed): a text with its line, a list or mapping tagged, with its line."""
+    if isinstance(node.value, str):
+        return (node.value, node.line)
+    if isinstance(node.value, list):
+        return ("list", node.line, tuple(_stand_in(child) for child in node.value))
+    return ("map", node.line, tuple((k, _stand_in(v)) for k, v in node.value.items()))
+
+
+def _characters(node: Node) -> int:
+    if isinstance(node.value, str):
+        return len(node.value)
+    if isinstance(node.value, list):
+        return sum(_characters(child) for child in node.value)
+    return sum(len(k) + _characters(v) for k, v in node.value.items())
+
+
+_LINE = st.none() | st.integers(1, 500)
+_TEXT = st.text(max_size=70)
+_NODES = st.recursive(
+    st.builds(Node, _TEXT, _LINE),
+    lambda inner: (
+        st.builds(Node, st.lists(inner, max_size=4), _LINE)
+        | st.builds(Node, st.dictionaries(st.text(max_size=30), inner, max_size=4), _LINE)
+    ),
+    max_leaves=12,
+)
+
+
+@given(node=_NODES)
+def test_an_answer_stands_for_itself_until_too_long(node: Node) -> None:
+    found = GradingMemo.answer_of(node)
+    if isinstance(node.value, str):
+        assert found == (node.value if len(node.value) <= MEMO_MAX_CHARS else None)
+    elif _characters(node) <= MEMO_MAX_CHARS:
+        assert found == _stand_in(node)
+    else:
+        assert found is None

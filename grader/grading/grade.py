@@ -9,6 +9,7 @@ ever raises out of here.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 
 from grader.answers.numbers import read_number
@@ -41,8 +42,16 @@ MAX_SUBMITTED_CHARS = 500
 _MAY_WAIT = frozenset({Status.NEEDS_REVIEW, Status.INVALID})
 
 
-def grade_submission(exp: Expectations, submission: Submission) -> SubmissionResult:
-    """Grade every part of the assignment for one submission."""
+def grade_submission(
+    exp: Expectations,
+    submission: Submission,
+    *,
+    variant: str | None = None,
+    flags: tuple[str, ...] = (),
+) -> SubmissionResult:
+    """Grade every part of the assignment for one submission; ``variant`` (the code of the
+    variant ``exp`` is) and ``flags`` go into the result as they are (given here, the result
+    is made once rather than copied for them)."""
     own: dict[str, float] = {}
     answers = submission.answers
     context = FileContext(answers)
@@ -53,6 +62,8 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
     key_of = GradingMemo.answer_key
     unread = (Status.INVALID, Status.MISSING)
     correct = Status.CORRECT
+    longest = MEMO_MAX_CHARS
+    attachments = submission.attachments
     for planned in memo.plan(exp, exp.assignment, exp.answers, exp.slots):
         _, part_id, inputs, numeric, slot, private = planned
         answer = answers.get(part_id)
@@ -61,7 +72,7 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
             # The usual answer, a line of text graded before: straight from the memo, under
             # the key _grade_part files it under (the same answer on the same line).
             value, line = answer.node
-            if type(value) is str and len(value) <= MEMO_MAX_CHARS and value.strip():
+            if type(value) is str and len(value) <= longest and value.strip():
                 result = memo.get(key_of(line, slot, value, inputs, own, facts))
                 if result is None and private is not None:
                     result = memo.get(key_of(line, private, value, inputs, own, facts))
@@ -74,7 +85,7 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
                 result.status is correct and not result.carried_forward,
                 result.mistake,
             )
-        attachment = submission.attachments.get(part_id)
+        attachment = attachments.get(part_id) if attachments else None
         if attachment is not None and answer is not None:
             # Remembered parts know the file's name, not what it holds: bind to the content.
             fingerprint = answer_fingerprint(answer.node, attachment.digest)
@@ -94,6 +105,8 @@ def grade_submission(exp: Expectations, submission: Submission) -> SubmissionRes
         pending_review=pending,
         parts=tuple(parts),
         file=shown_name(submission.path) if submission.path else None,
+        flags=flags,
+        variant=variant,
     )
 
 
@@ -195,7 +208,7 @@ def _graded(part: Part, answer: Answer, exp: Expectations, outcome: Outcome) -> 
     if outcome.status is Status.INVALID:
         message = outcome.feedback
         submitted = _submitted(answer.node)
-        fingerprint = answer_fingerprint(answer.node)
+        fingerprint = _fingerprint(answer.node)
         return invalid_result(
             part, exp, answer.line, message, submitted, outcome.readings, fingerprint
         )
@@ -214,8 +227,22 @@ def _graded(part: Part, answer: Answer, exp: Expectations, outcome: Outcome) -> 
         hint=outcome.hint,
         line=answer.line,
         review=outcome.review,
-        answer_id=answer_fingerprint(answer.node),
+        answer_id=_fingerprint(answer.node),
     )
+
+
+def _fingerprint(node: Node) -> str:
+    """:func:`answer_fingerprint` of an answer; a text's is the text's alone (not its line),
+    and a class writes the same few texts: each is worked out once."""
+    value = node.value
+    if isinstance(value, str):
+        return _text_fingerprint(value)
+    return answer_fingerprint(node)
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_fingerprint(text: str) -> str:
+    return answer_fingerprint(Node(text, None))
 
 
 def _outcome(
@@ -310,11 +337,12 @@ def _dispatch(
 
 
 def _is_empty(node: Node) -> bool:
-    if isinstance(node.value, str):
-        return is_blank(node.value)
-    if isinstance(node.value, list):
-        return all(_is_empty(child) for child in node.value)
-    return all(_is_empty(child) for child in node.value.values())
+    """Whether every text in an answer is blank (``map``, not a generator: every list or
+    mapping answer of every file is looked at here)."""
+    value = node.value
+    if isinstance(value, str):
+        return is_blank(value)
+    return all(map(_is_empty, value if isinstance(value, list) else value.values()))
 
 
 def _submitted(node: Node) -> str | list[str] | dict[str, str]:

@@ -126,8 +126,7 @@ def build_submission(loaded: LoadResult, assignment: Assignment, *, path: Path) 
     else:
         _collect(answers.value, "", assignment, submission)
     _refuse_if_nothing_read(submission)
-    if path.parent:
-        _check_images(submission, assignment, path.parent)
+    _check_images(submission, assignment, path)
     return submission
 
 
@@ -251,7 +250,7 @@ def _collect(
             if joined in sub.answers:
                 _answered_twice(sub, joined, node)
             else:
-                sub.answers[joined] = Answer(joined, node)
+                sub.answers[joined] = _answer(Answer, (joined, node))
         elif joined in layout.children:
             if isinstance(node.value, dict):
                 _collect(node.value, joined, assignment, sub)
@@ -274,6 +273,7 @@ def _joined(prefix: str, key: str) -> str:
 
 
 _MAX_JOINED = 4096
+_answer = tuple.__new__  # Answer(...) runs Python code: one per answer of every file
 
 
 @dataclass(frozen=True)
@@ -319,8 +319,9 @@ def _answered_twice(sub: Submission, part_id: str, node: Node) -> None:
     )
 
 
-def _check_images(sub: Submission, assignment: Assignment, folder: Path) -> None:
-    """An image answer must name a readable file inside the answer file's folder."""
+def _check_images(sub: Submission, assignment: Assignment, path: Path) -> None:
+    """An image answer must name a readable file inside the folder of the answer file at
+    ``path``."""
     for part_id in _layout(assignment).image_parts:
         answer = sub.answers.get(part_id)
         if answer is None:
@@ -328,6 +329,7 @@ def _check_images(sub: Submission, assignment: Assignment, folder: Path) -> None
         target = image_path(answer.node)
         if target is None or not names_a_file(target):
             continue  # nothing, or the sketch described in words: graded as such
+        folder = path.parent  # only here: most files name no image
         shown = target if len(target) <= 80 else target[:79] + "…"
         problem = image_problem(folder, target)
         if problem is None:

@@ -3,8 +3,10 @@ joining pieces written once, byte for byte what the plain writers make of the wh
 
 - JSON: grading remembers whole parts (:mod:`grader.grading.grade`), so across a class the
   same ``PartResult`` objects make up most results. Writing a result is then mostly joining the
-  JSON text (and the packed tuple) of parts already seen; the text is byte for byte pydantic's
-  ``model_dump_json(indent=2)``.
+  UTF-8 JSON text (and the packed tuple) of parts already seen; the text is byte for byte
+  pydantic's ``model_dump_json(indent=2)``. The pieces are kept as bytes: a result's text is
+  mostly non-ASCII-bearing feedback, and encoding the whole of it for every file cost more
+  than joining it.
 - CSV: a row of the review sheet is a student's cells and a part's cells, each written once by
   the ``csv`` module (:class:`CsvSegment`) and joined with a comma: the line the writer makes
   of the whole row.
@@ -35,24 +37,26 @@ from grader.results import (
 )
 from grader.spreadsheet import Cell, cell_text
 
-__all__ = ["CSV_LINE_END", "CsvSegment", "PartRef", "PartTable", "ResultSerializer"]
+__all__ = ["CSV_LINE_END", "CsvSegment", "PackedParts", "PartTable", "ResultSerializer"]
 
 CSV_LINE_END = "\r\n"  # RFC 4180
 
-_PARTS = '\n  "parts": []'  # how pydantic writes an empty parts list, at its place
+_AFTER_PARTS = '\n  "file": '  # the field pydantic writes after the parts (none is left out)
 _PART_INDENT = "    "  # a part's lines inside the parts list
+_WITHOUT_PARTS = {"parts"}  # never changed: a constant
 _MAX_REMEMBERED = 20_000
 
 
-PartRef = int | tuple[int, tuple[Any, ...]]
-"""A part in a packed result: its number if this serializer sent it before, else (number,
-fields) the first time."""
+PackedParts = tuple[tuple[int, ...], tuple[tuple[int, tuple[Any, ...]], ...]]
+"""The parts of a packed result: the number of each part, in order, and (number, fields) of
+the parts this serializer had not sent before. Numbers alone let the unpacking side look the
+parts up in one pass of C code (see :meth:`PartTable.unpack`)."""
 
 
 @dataclass
 class _Known:
     part: PartResult  # held, so that its id() cannot be reused while it is remembered
-    text: str
+    text: bytes  # its lines in a result file, UTF-8
     number: int
     sent: bool = False
 
@@ -73,7 +77,7 @@ class ResultSerializer:
 
     def _known(self, part: PartResult) -> _Known:
         text = part.model_dump_json(indent=2).replace("\n", "\n" + _PART_INDENT)
-        found = _Known(part, _PART_INDENT + text, next(self._numbers))
+        found = _Known(part, (_PART_INDENT + text).encode("utf-8"), next(self._numbers))
         if len(self._parts) >= _MAX_REMEMBERED:
             self._parts.clear()
         self._parts[id(part)] = found
@@ -90,29 +94,42 @@ class ResultSerializer:
     def json(self, result: SubmissionResult) -> str:
         """The result as ``results/<id>.json`` holds it (pydantic's indented JSON, and a
         final line break)."""
+        return self.json_bytes(result).decode("utf-8")
+
+    def json_bytes(self, result: SubmissionResult) -> bytes:
+        """:meth:`json`, UTF-8 encoded: what the file holds, byte for byte."""
         if not result.parts:
-            return result.model_dump_json(indent=2) + "\n"
-        head, found, tail = (
-            result.model_copy(update={"parts": ()}).model_dump_json(indent=2).rpartition(_PARTS)
+            return (result.model_dump_json(indent=2) + "\n").encode("utf-8")
+        # The result without its parts, cut where pydantic would have written them: just
+        # before the field that follows them. Values are escaped, so the only line breaks in
+        # the text are its own, and an indented field name cannot occur inside a value.
+        text = result.model_dump_json(indent=2, exclude=_WITHOUT_PARTS)
+        cut = text.index(_AFTER_PARTS)
+        parts = b",\n".join([known.text for known in self._known_parts(result)])
+        return b"".join(
+            (
+                text[:cut].encode("utf-8"),
+                b'\n  "parts": [\n',
+                parts,
+                b"\n  ],",
+                text[cut:].encode("utf-8"),
+                b"\n",
+            )
         )
-        assert found, "pydantic no longer writes an empty parts list as expected"
-        parts = ",\n".join([known.text for known in self._known_parts(result)])
-        return f'{head}\n  "parts": [\n{parts}\n  ]{tail}\n'
 
     def pack(self, result: SubmissionResult) -> PackedResult:
-        """:func:`grader.results.pack`, each part's fields sent only the first time.
+        """:func:`grader.results.pack`, each part's fields sent only the first time (its
+        parts are :data:`PackedParts`).
 
         Results graded in another process travel as these; in a class most parts are shared,
         so most of a result is a few numbers, which pickle and unpack quickly.
         """
-        return pack(result, tuple([_ref(known) for known in self._known_parts(result)]))
-
-
-def _ref(known: _Known) -> PartRef:
-    if known.sent:
-        return known.number
-    known.sent = True
-    return (known.number, pack_part(known.part))
+        known = self._known_parts(result)
+        new = tuple([(k.number, pack_part(k.part)) for k in known if not k.sent])
+        for found in known:
+            found.sent = True
+        parts: PackedParts = (tuple([k.number for k in known]), new)
+        return pack(result, parts)
 
 
 class PartTable:
@@ -123,16 +140,13 @@ class PartTable:
 
     def unpack(self, packed: PackedResult, sender: int) -> ResultDigest:
         """The digest of a result that the serializer known as ``sender`` packed."""
-        table = self._parts.setdefault(sender, {})
-        parts = []
-        for ref in packed_parts(packed):
-            if type(ref) is int:
-                parts.append(table[ref])
-            else:
-                number, fields = ref
-                part = table[number] = PartDigest._make(fields)
-                parts.append(part)
-        return unpack(packed, tuple(parts))
+        table = self._parts.get(sender)
+        if table is None:
+            table = self._parts[sender] = {}
+        numbers, new = packed_parts(packed)
+        for number, fields in new:
+            table[number] = PartDigest._make(fields)
+        return unpack(packed, tuple(map(table.__getitem__, numbers)))
 
 
 class CsvSegment:

@@ -36,7 +36,12 @@ from grader.input.submission import valid_student_id
 from grader.reports.borrowed_variants import borrowed_variants
 from grader.reports.fast_writers import PartTable, ResultSerializer
 from grader.results import PackedResult, ResultDigest, SubmissionResult, digest
-from grader.run.atomic import release_folders, remove_stale_temporaries, write_text_atomic
+from grader.run.atomic import (
+    release_folders,
+    remove_stale_temporaries,
+    write_bytes_atomic,
+    write_text_atomic,
+)
 from grader.run.output_folder import RUN_FILES, cannot_write, writing_into
 from grader.run.parent_watch import end_with_parent
 from grader.run.pipeline import file_error
@@ -143,7 +148,32 @@ class StudentFiles:
         """``path`` relative to the folder given on the command line that holds it."""
         text = os.fspath(path)
         folder = self.within.folder_of(text) if self.within else os.path.dirname(text)
-        return os.path.relpath(text, folder) if folder else text
+        if not folder:
+            return text
+        below = _plainly_below(text, folder)
+        return below if below is not None else os.path.relpath(text, folder)
+
+
+def _plainly_below(text: str, folder: str) -> str | None:
+    """``os.path.relpath(text, folder)`` when it is plainly the rest of ``text`` after
+    ``folder`` (both normal paths, one below the other), else None. Asked for every file:
+    ``relpath`` makes both paths absolute and compares them part by part, which costs several
+    times more than this."""
+    if not (
+        _is_normal(folder)
+        and text.startswith(folder)
+        and text[len(folder) : len(folder) + 1] == os.sep
+    ):
+        return None
+    rest = text[len(folder) + 1 :]
+    if not rest or os.path.isabs(rest) or rest.split(os.sep, 1)[0] == os.pardir:
+        return None  # a normal path keeps the ".." it starts with
+    return rest if os.path.normpath(rest) == rest else None
+
+
+@functools.lru_cache(maxsize=16)
+def _is_normal(folder: str) -> bool:
+    return os.path.normpath(folder) == folder and folder != os.sep
 
 
 class Binding(NamedTuple):
@@ -222,9 +252,9 @@ class _Grader:
     def write(self, result: SubmissionResult) -> None:
         """Write one student's result file and feedback."""
         folder = self.files.folder_of(result.assignment)
-        write_text_atomic(
+        write_bytes_atomic(
             output_path(folder, "results", result.student.id, ".json"),
-            self.serializer.json(result),
+            self.serializer.json_bytes(result),
             durable=False,  # see grader.atomic: a killed run is repaired by a rerun
             skip_unchanged=not self.files.fresh,
         )

@@ -88,10 +88,12 @@ def _graded(
     with outside_budget():  # solving the sheet for a variant is not the file's doing
         choice = choose_variant(book, student or submission.student.id, submission.variant)
         variant_exp = book.expectations(choice.variant)
-    graded = _grade_loaded(variant_exp, submission, path)
+    note = (choice.note,) if choice.note else ()
+    graded = _grade_loaded(variant_exp, submission, path, choice.code, note)
     result = graded.result
-    flags = (*result.flags, choice.note) if choice.note else result.flags
-    update = {"variant": choice.code, "flags": flags}
+    if result.status == "graded":
+        return graded  # graded with its variant and note
+    update = {"variant": choice.code, "flags": (*result.flags, *note)}
     return Graded(result.model_copy(update=update), graded.submission)
 
 
@@ -120,7 +122,15 @@ def file_error(
     )
 
 
-def _grade_loaded(exp: Expectations, submission: Submission, path: Path) -> Graded:
+def _grade_loaded(
+    exp: Expectations,
+    submission: Submission,
+    path: Path,
+    variant: str | None = None,
+    flags: tuple[str, ...] = (),
+) -> Graded:
+    """Grade a loaded submission; ``variant`` and ``flags`` are given to a graded result (see
+    :func:`grade_submission`), not to an error result, which the caller completes."""
     assignment = exp.assignment
     if submission.assignment and submission.assignment != assignment.id:
         message = (
@@ -137,7 +147,7 @@ def _grade_loaded(exp: Expectations, submission: Submission, path: Path) -> Grad
             submission,
         )
     try:
-        return Graded(grade_submission(exp, submission), submission)
+        return Graded(grade_submission(exp, submission, variant=variant, flags=flags), submission)
     except Exception as error:
         message = f"internal error while grading ({type(error).__name__}); please report it"
         return Graded(

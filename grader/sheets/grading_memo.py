@@ -139,22 +139,11 @@ class GradingMemo(dict[Any, Any]):
         """A hashable stand-in for an answer (None: too long to remember). A single value
         stands for itself; a list or mapping comes with its lines, which its messages may
         name."""
-        if isinstance(node.value, str):
-            return node.value if len(node.value) <= MEMO_MAX_CHARS else None
-        budget = [MEMO_MAX_CHARS]
-
-        def frozen(child: AnswerNode) -> object:
-            value = child.value
-            if isinstance(value, str):
-                budget[0] -= len(value)
-                return (value, child.line)
-            if isinstance(value, list):
-                return ("list", child.line, tuple(frozen(item) for item in value))
-            budget[0] -= sum(len(k) for k in value)
-            return ("map", child.line, tuple((k, frozen(v)) for k, v in value.items()))
-
-        key = frozen(node)
-        return key if budget[0] >= 0 else None
+        value = node.value
+        if isinstance(value, str):
+            return value if len(value) <= MEMO_MAX_CHARS else None
+        frozen, length = _frozen(node)
+        return frozen if length <= MEMO_MAX_CHARS else None
 
     def plan(
         self,
@@ -177,6 +166,39 @@ class GradingMemo(dict[Any, Any]):
         ]
         self._plans[id(owner)] = (owner, plan)  # holding the owner keeps its id unique
         return plan
+
+
+def _frozen(node: AnswerNode) -> tuple[object, int]:
+    """A list or mapping answer as nested tuples (each text with its line), and how many
+    characters of text it holds (keys and texts). Text children, the usual ones, are frozen
+    here rather than by a call each: every list or mapping answer of every file comes here."""
+    value = node.value
+    if isinstance(value, str):
+        return (value, node.line), len(value)
+    length = 0
+    items: list[object] = []
+    if isinstance(value, list):
+        for child in value:
+            text = child.value
+            if isinstance(text, str):
+                items.append((text, child.line))
+                length += len(text)
+            else:
+                frozen, inside = _frozen(child)
+                items.append(frozen)
+                length += inside
+        return ("list", node.line, tuple(items)), length
+    for key, child in value.items():
+        length += len(key)
+        text = child.value
+        if isinstance(text, str):
+            items.append((key, (text, child.line)))
+            length += len(text)
+        else:
+            frozen, inside = _frozen(child)
+            items.append((key, frozen))
+            length += inside
+    return ("map", node.line, tuple(items)), length
 
 
 def _slots(part: Part, slots: Mapping[str, PartSlots]) -> PartSlots:

@@ -56,6 +56,8 @@ class VariantBook:
     # One memo for every variant, with each part's answers filed by its signature.
     _memo: GradingMemo = field(default_factory=GradingMemo, init=False, repr=False)
     _signatures: dict[tuple[str, str], int] = field(default_factory=dict, init=False, repr=False)
+    # Every file asks for its variant's code: a pool has few, each worked out once.
+    _codes: dict[int, str] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def pool(self) -> VariantPool:
@@ -71,7 +73,10 @@ class VariantBook:
 
     def code(self, variant: Variant) -> str:
         """The variant's printable code."""
-        return variant_code(variant.index, len(self.pool))
+        found = self._codes.get(variant.index)
+        if found is None:
+            found = self._codes[variant.index] = variant_code(variant.index, len(self.pool))
+        return found
 
     def by_code(self, code: str) -> Variant:
         """The variant a code names.
