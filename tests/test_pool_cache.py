@@ -175,3 +175,41 @@ def test_reading_an_entry_marks_it_used(
     forbid_building(monkeypatch)
     pool_of(folder)
     assert time.time() - entry.stat().st_mtime < 3600  # dated today: no prune will take it
+
+
+def test_an_entry_nested_too_deep_for_json_is_ignored_and_replaced(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A corrupted entry of brackets only: json's decoder runs out of recursion on it, which is
+    # no ValueError; the entry must cost the build all the same.
+    folder = write_sheet(tmp_path / "s", NOT_FORTY)
+    pool_of(folder)
+    [entry] = entries(cache)
+    entry.write_text("[" * 200_000, "utf-8")
+    monkeypatch.setattr(variants, "_POOLS", {})
+    assert [candidate for candidate, _ in pool_of(folder)] == KEPT
+    assert json.loads(entry.read_text("utf-8")) == KEPT
+
+
+def _cached_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
+    """``grader check`` of a sample with a seed, the cache in ``tmp_path/cache``."""
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
+    return grader("check", str(SAMPLES / "perfect.yaml"), "--seed", "course-7", seconds=20)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "endless", "folder"])
+def test_an_entry_that_is_no_regular_file_costs_only_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    # Whatever sits under an entry's name (a FIFO nobody writes to, a link to an endless
+    # device, a folder), a check neither hangs nor fails: it reads the same as without it.
+    expected = _cached_check(tmp_path, monkeypatch)
+    [entry] = (tmp_path / "cache" / "pools").glob("*.json")
+    entry.unlink()
+    if kind == "fifo":
+        os.mkfifo(entry)
+    elif kind == "endless":
+        entry.symlink_to("/dev/zero")
+    else:
+        entry.mkdir()
+    assert _cached_check(tmp_path, monkeypatch) == expected
