@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.escaping import escape_markdown
+from grader.input.bounded_read import read_regular_file
 from grader.input.student_files import ClassListing, list_class, shown_name
 from grader.input.submission import valid_student_id
 from grader.reports.reveal import PartView, student_view
@@ -35,6 +36,7 @@ RELEASED = {
 """What the student learns at each reveal level, said in the overall output."""
 SUBMISSION_DIR = Path("/autograder/submission")
 RESULTS_FILE = Path("/autograder/results/results.json")
+_MAX_METADATA_BYTES = 1024 * 1024  # Gradescope's is a few KiB: its users and their ids
 
 
 def answer_files_in(folder: Path) -> tuple[list[str], ClassListing]:
@@ -54,9 +56,14 @@ def uploader_id(metadata: Path) -> str | None:
     ``submission_metadata.json`` (the first user of a group); None when the file is missing,
     unreadable or names no student id (then the id the answer file claims is used)."""
     try:
-        document = json.loads(metadata.read_text("utf-8"))
+        # Bounded and without blocking: whatever lies at the path (a folder, a FIFO, JSON
+        # nested past the decoder's recursion) means no uploader, never a failed grading.
+        data = read_regular_file(metadata, _MAX_METADATA_BYTES)
+        if data is None or len(data) >= _MAX_METADATA_BYTES:
+            return None
+        document = json.loads(data.decode("utf-8"))
         sid = document["users"][0]["sid"]
-    except (OSError, ValueError, KeyError, IndexError, TypeError):
+    except (OSError, ValueError, KeyError, IndexError, TypeError, RecursionError):
         return None
     if not isinstance(sid, str | int) or isinstance(sid, bool):
         return None
