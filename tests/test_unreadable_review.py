@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_runs import grader
 from click.testing import CliRunner
 
 from grader.cli import main
@@ -221,3 +222,31 @@ def test_round_trip_from_the_console_script(tmp_path: Path) -> None:
     checked = runner.invoke(main, ["check", str(folder / "s1.yaml")])
     assert "q3.a" in checked.output and "invalid" in checked.output
     assert "a TA will look" not in checked.output
+
+
+def test_what_a_class_run_could_not_place_in_a_part_is_in_the_gradebook(tmp_path: Path) -> None:
+    # Text the reader could not read as any part (a quote left open around a key), an unknown
+    # part and a key indented off its mapping: `grader check` notes each with its line; a class
+    # run lost them all, so a TA saw q2.a as merely unanswered. They are the file's flags now.
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "b2.yaml").write_text(
+        "assignment: roofline-1\nstudent: {id: b2}\nanswers:\n  q1:\n    a: 288\n"
+        '  "q2.a: 4*128^2\n  q3:\n    a: 250\n  q7: 5\n',
+        "utf-8",
+    )
+    code, checked = grader("check", str(folder / "b2.yaml"))
+    lines = checked.splitlines()
+    notes = [line.removeprefix("note: ") for line in lines if line.startswith("note:")]
+    assert code == 0 and len(notes) == 2, checked
+    assert notes[0].startswith("line 6: ") and "quote" in notes[0]
+    assert notes[1] == "line 9: unknown part 'q7' ignored"
+    out = tmp_path / "out"
+    code, output = grader("grade", str(folder), "--out", str(out))
+    assert code == 0, output
+    with (out / "gradebook.csv").open(encoding="utf-8-sig") as stream:
+        [row] = list(csv.DictReader(stream))
+    assert row["flags"] == "; ".join(f"file note: {note}" for note in notes)
+    staff = json.loads((out / "results" / "b2.json").read_text("utf-8"))
+    assert staff["flags"] == [f"file note: {note}" for note in notes]
+    assert "1 file(s) flagged for a TA" in output

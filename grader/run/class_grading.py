@@ -272,7 +272,8 @@ def _graded_class(
     flagged = sum(1 for result in outcome.results if result.flags)
     if flagged:
         warnings.append(
-            f"{flagged} file(s) flagged for identity (see the flags column of gradebook.csv)"
+            f"{flagged} file(s) flagged for a TA (identity, variant code, or text of the file "
+            "that is no part's answer; see the flags column of gradebook.csv)"
         )
     missed = sum(1 for entry in listing.not_graded if entry.may_be_answer)
     added = sum(found.added for found in merged.values())
