@@ -218,3 +218,28 @@ def test_a_sheet_folder_linked_elsewhere_is_still_refused(
     assert code == 2, text
     assert "leads outside" in text
     assert not elsewhere.exists() or list(elsewhere.iterdir()) == []
+
+
+def test_a_sheet_id_in_another_letter_case_names_that_sheet(tmp_path: Path) -> None:
+    # Sheet ids are lower case (docs/adding-a-sheet.md), so `LLM-Inference-1` can only mean
+    # llm-inference-1: it was an ERROR row in roofline-1's gradebook ("not 'roofline-1'").
+    # A sheet no one has still is one, with the line that names it.
+    klass = tmp_path / "class"
+    klass.mkdir()
+    (klass / "a.yaml").write_text(answer("ROOFLINE-1", "a1"), "utf-8")
+    (klass / "b.yaml").write_text(answer("roofline-1", "b1"), "utf-8")
+    (klass / "c.yaml").write_text(answer("LLM-Inference-1", "c1"), "utf-8")
+    (klass / "d.yaml").write_text(answer('" llm-INFERENCE-1 "', "d1"), "utf-8")
+    (klass / "e.yaml").write_text(answer("Roofline-9", "e1"), "utf-8")
+    out = tmp_path / "out"
+    code, text = run("grade", str(klass), "--out", str(out), "--no-reports")
+    assert code == 1, text
+    by_id = {row["id"]: row for row in rows(out / "gradebook.csv")}
+    assert sorted(by_id) == ["a1", "b1", "e1"]
+    assert by_id["a1"]["status"] == by_id["b1"]["status"] == "GRADED"
+    wrong = "line 1: this file is for assignment 'roofline-9', not 'roofline-1'"
+    assert by_id["e1"]["error"] == wrong
+    assert ids_in(out / "llm-inference-1") == {"c1", "d1"}
+    for name, graded in (("a", True), ("c", True), ("e", False)):
+        code, checked = run("check", str(klass / f"{name}.yaml"))
+        assert (code == 0) is graded, checked

@@ -57,6 +57,8 @@ class Submission:
 
     student: Student
     assignment: str | None = None
+    assignment_line: int | None = None
+    """The line of ``assignment:``, for the message when it names another sheet."""
     variant: str | None = None
     """The variant code the file carries (``variant: 3KX``), as written; checked when graded."""
     answers: dict[str, Answer] = field(default_factory=dict)
@@ -109,7 +111,9 @@ def build_submission(loaded: LoadResult, assignment: Assignment, *, path: Path) 
         raise SubmissionError(message, line=issue.line if issue else None)
     top = tree.value
     submission = Submission(student=_student(top, path), path=path)
-    submission.assignment = sheet_named(top.get("assignment"))
+    named = top.get("assignment")
+    submission.assignment = sheet_named(named)
+    submission.assignment_line = named.line if named is not None else None
     submission.variant = _variant_code(top.get("variant"))
     _attach_load_issues(submission, loaded, assignment)
     answers = top.get("answers")
@@ -167,11 +171,13 @@ _YAML_NULLS = frozenset({"~", "null"})
 def sheet_named(node: Node | None) -> str | None:
     """The sheet id an ``assignment:`` line names, or None: a line left empty or null (YAML's
     ``~``, ``null``; every scalar is read as text) names no sheet, as a file without the line
-    does, and the file is graded against the run's sheet in its student's variant."""
+    does, and the file is graded against the run's sheet in its student's variant. Sheet ids
+    are lower case, so a letter case of the student's own (``LLM-Inference-1``) names the
+    same sheet."""
     text = _text(node)
     if not text or text.lower() in _YAML_NULLS:
         return None
-    return text
+    return text.lower()
 
 
 def _text(node: Node | None) -> str | None:

@@ -123,7 +123,8 @@ def file_error(
 def _grade_loaded(exp: Expectations, submission: Submission, path: Path) -> Graded:
     assignment = exp.assignment
     if submission.assignment and submission.assignment != assignment.id:
-        message = (
+        line = submission.assignment_line
+        message = (f"line {line}: " if line else "") + (
             f"this file is for assignment {submission.assignment[:60]!r}, not {assignment.id!r}"
         )
         return Graded(
