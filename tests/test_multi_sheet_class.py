@@ -243,3 +243,28 @@ def test_a_sheet_id_in_another_letter_case_names_that_sheet(tmp_path: Path) -> N
     for name, graded in (("a", True), ("c", True), ("e", False)):
         code, checked = run("check", str(klass / f"{name}.yaml"))
         assert (code == 0) is graded, checked
+
+
+def test_grader_diff_lists_the_changes_of_every_sheet_as_compare_does(tmp_path: Path) -> None:
+    # One student per sheet; the llm-inference-1 student's q1.a answer changes, so only that
+    # sheet changes. `grade --compare` listed it; `grader diff` read the main folder only and
+    # said "No changes".
+    klass = tmp_path / "class"
+    klass.mkdir()
+    (klass / "r.yaml").write_text(answer("roofline-1", "r1"), "utf-8")
+    (klass / "l.yaml").write_text(answer("llm-inference-1", "l1"), "utf-8")
+    (klass / "m.yaml").write_text(answer("roofline-1", "m1"), "utf-8")  # roofline-1 is main
+    before, after = tmp_path / "before", tmp_path / "after"
+    code, text = run("grade", str(klass), "--out", str(before), "--no-reports")
+    assert code == 0, text
+    (klass / "l.yaml").write_text(answer("llm-inference-1", "l1").replace("q1.a: 1", "q1.a: n/a"))
+    code, compared = run(
+        "grade", str(klass), "--out", str(after), "--no-reports", "--compare", str(before)
+    )
+    assert code == 0, compared
+    code, listed = run("diff", str(before), str(after))
+    assert code == 0, listed
+    assert "roofline-1:\nNo changes" in listed
+    [row] = [line for line in listed.splitlines() if line.startswith("| l1 ")]
+    assert "q1.a:" in row and "→ missing" in row
+    assert row in compared

@@ -234,11 +234,11 @@ def diff(old: Path, new: Path) -> None:
 
     A folder whose results cannot be read is a usage error (exit status 2).
     """
-    from grader.reports.regrade import changes_table, compare_results, load_results
+    from grader.run.class_grading import folder_changes
 
     try:
-        changes = compare_results(load_results(old), load_results(new))
+        changes = folder_changes(old, new)
     except GraderError as error:
         fail(error)
         return
-    click.echo(changes_table(changes))
+    click.echo(changes)

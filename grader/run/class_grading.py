@@ -449,6 +449,32 @@ def _load_compare(folder: Path | None, run: RunSheets) -> dict[str, dict[str, Su
     return found
 
 
+def folder_changes(old: Path, new: Path) -> str:
+    """What ``grader diff OLD NEW`` prints: the changes of the main sheet's results and, as
+    ``grade --compare`` does, of every other sheet's (in the folder named by its id) that
+    either folder holds, each under its sheet's id.
+
+    Raises:
+        UsageError: a folder has no results of its main sheet, or one cannot be read.
+    """
+    from grader.reports.regrade import changes_table, compare_results, load_results
+    from grader.run.class_sheets import recorded_main_sheet
+    from grader.sheets.library import bundled_assignment_ids
+
+    main = recorded_main_sheet(new) or recorded_main_sheet(old)
+    tables = [(main, changes_table(compare_results(load_results(old), load_results(new))))]
+    for sheet in bundled_assignment_ids():
+        earlier, later = old / sheet, new / sheet
+        found = [(earlier / "results").is_dir(), (later / "results").is_dir()]
+        if sheet != main and any(found):
+            before = load_results(earlier) if found[0] else {}
+            after = load_results(later) if found[1] else {}
+            tables.append((sheet, changes_table(compare_results(before, after))))
+    if len(tables) == 1:
+        return tables[0][1]
+    return "\n\n".join(f"{sheet or 'main sheet'}:\n{table}" for sheet, table in tables)
+
+
 def _changes(old: dict[str, SubmissionResult], out_dir: Path) -> str:
     from grader.reports.regrade import changes_table, compare_results, load_results
 
