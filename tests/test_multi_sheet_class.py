@@ -268,3 +268,30 @@ def test_grader_diff_lists_the_changes_of_every_sheet_as_compare_does(tmp_path: 
     [row] = [line for line in listed.splitlines() if line.startswith("| l1 ")]
     assert "q1.a:" in row and "→ missing" in row
     assert row in compared
+
+
+def test_grader_decisions_lists_the_decisions_of_every_sheet(tmp_path: Path) -> None:
+    # A decision on each sheet; `grader decisions OUT` read the main sheet's ledger only, so a
+    # TA asking who decided what never saw the other sheet's.
+    klass = tmp_path / "class"
+    klass.mkdir()
+    (klass / "r.yaml").write_text(answer("roofline-1", "r1"), "utf-8")
+    (klass / "m.yaml").write_text(answer("roofline-1", "m1"), "utf-8")
+    (klass / "l.yaml").write_text(answer("llm-inference-1", "l1"), "utf-8")
+    decided = tmp_path / "decided.yaml"
+    decided.write_text(
+        "- {student: r1, part: q6.advantages, points: 1, comment: main sheet}\n"
+        "- {student: l1, part: q6.d, points: 1, comment: other sheet, sheet: llm-inference-1}\n",
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    code, text = run("grade", str(klass), "--out", str(out), "--no-reports",
+                     "--overrides", str(decided), "--by", "ta")  # fmt: skip
+    assert code == 0, text
+    code, listed = run("decisions", str(out))
+    assert code == 0, listed
+    main, other = listed.split("\n\nllm-inference-1:\n")
+    assert main.startswith("roofline-1:\n") and "main sheet" in main and "l1" not in main
+    assert "other sheet" in other and "r1" not in other
+    code, listed = run("decisions", str(out), "--student", "l1")
+    assert code == 0 and "other sheet" in listed and "main sheet" not in listed, listed

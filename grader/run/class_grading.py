@@ -475,6 +475,26 @@ def folder_changes(old: Path, new: Path) -> str:
     return "\n\n".join(f"{sheet or 'main sheet'}:\n{table}" for sheet, table in tables)
 
 
+def ledgers_by_sheet(out_dir: Path) -> list[tuple[str | None, list[Decision]]]:
+    """The decisions ledger of ``out_dir`` (its main sheet's, as recorded there) and of every
+    other sheet's folder in it that holds one, each with its sheet's id.
+
+    Raises:
+        DecisionProblems: a ledger exists but cannot be read.
+    """
+    from grader.run.class_sheets import recorded_main_sheet
+    from grader.run.decision_files import ledger_path
+    from grader.sheets.library import bundled_assignment_ids
+
+    main = recorded_main_sheet(out_dir)
+    found: list[tuple[str | None, list[Decision]]] = [(main, read_ledger(out_dir))]
+    for sheet in bundled_assignment_ids():
+        folder = out_dir / sheet
+        if sheet != main and os.path.lexists(ledger_path(folder)):
+            found.append((sheet, read_ledger(folder)))
+    return found
+
+
 def _changes(old: dict[str, SubmissionResult], out_dir: Path) -> str:
     from grader.reports.regrade import changes_table, compare_results, load_results
 
