@@ -126,3 +126,26 @@ def test_metadata_that_cannot_name_the_uploader_leaves_the_upload_graded(
     assert code == 0, output
     assert document == json.loads(without.read_text("utf-8"))
     assert document["tests"]
+
+
+def test_an_upload_is_told_what_of_it_is_no_parts_answer(tmp_path: Path) -> None:
+    # An answer lost to a quote left open, and an unknown part: `grader check` notes both with
+    # their lines; on Gradescope, where the student sees only results.json, q2.a just read as
+    # unanswered. The output now carries the same notes (at reveal feedback, the sheet's).
+    upload = tmp_path / "submission"
+    upload.mkdir()
+    (upload / "answers.yaml").write_text(
+        "assignment: roofline-1\nstudent: {id: s1}\nanswers:\n  q1:\n    a: 288\n"
+        '  "q2.a: 4*128^2\n  q7: 5\n',
+        "utf-8",
+    )
+    code, checked = grader("check", str(upload / "answers.yaml"))
+    notes = [line.removeprefix("note: ") for line in checked.splitlines() if "note: " in line]
+    assert len(notes) == 2, checked
+    results = tmp_path / "results.json"
+    code, output = grader("gradescope", "--submission", str(upload), "--results", str(results),
+                          "--metadata", str(tmp_path / "absent.json"))  # fmt: skip
+    assert code == 0, output
+    shown = json.loads(results.read_text("utf-8"))["output"]
+    assert "line 6: " in shown and "quote" in shown
+    assert "line 7: unknown part 'q7' ignored" in shown

@@ -106,7 +106,16 @@ def gradescope_results(
         Path(found[0]), sheets, TIME_BUDGET_SECONDS, within=listing.boundary, student=uploader
     )
     result = graded.result
-    document = results_document(result, sheets.graded_against(result.assignment, result.variant))
+    exp = sheets.graded_against(result.assignment, result.variant)
+    document = results_document(result, exp)
+    if graded.submission is not None and "tests" in document and exp.assignment.reveal != "none":
+        # What `grader check` notes under its table: text that is no part's answer (an answer
+        # lost to a quote left open would otherwise pass for a gap), at the same levels.
+        notes = [
+            (f"line {problem.line}: " if problem.line else "") + problem.message
+            for problem in graded.submission.file_problems
+        ]
+        document["output"] += "".join(f"\n\n- Note: {escape_markdown(n)}" for n in notes)
     claimed = graded.submission.student.id if graded.submission is not None else None
     if uploader is not None and claimed and claimed.lower() != uploader.lower():
         document["output"] += (
