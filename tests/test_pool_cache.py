@@ -213,3 +213,21 @@ def test_an_entry_that_is_no_regular_file_costs_only_the_build(
     else:
         entry.mkdir()
     assert _cached_check(tmp_path, monkeypatch) == expected
+
+
+def test_a_relative_xdg_cache_home_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The XDG spec: a relative path there is invalid and ignored. Taken as it was, it put the
+    # cache under whatever folder a run started in: a class folder, whose next run would find
+    # the pool's .json among the answer files.
+    monkeypatch.delenv(CACHE_VARIABLE, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative-cache")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    work = tmp_path / "class"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    code, output = grader("check", str(SAMPLES / "perfect.yaml"), "--seed", "course-7", cwd=work)
+    assert code == 0, output
+    assert list(work.iterdir()) == []
+    assert len(list((tmp_path / "home" / ".cache" / "roofline-grader" / "pools").iterdir())) == 1

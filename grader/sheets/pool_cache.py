@@ -62,8 +62,13 @@ def cache_folder() -> Path | None:
     chosen = os.environ.get(CACHE_VARIABLE)
     if chosen is not None:
         return None if chosen.strip().lower() in ("", "off", "0", "no") else Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "roofline-grader"
+    # Relative paths are refused (the XDG spec ignores one in XDG_CACHE_HOME; a home that
+    # cannot be found stays "~"): the cache would land in whatever folder a run started in,
+    # perhaps a class folder, whose next run would take the pool's .json for an answer file.
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "roofline-grader" if os.path.isabs(base) else None
 
 
 def kept_candidates(assignment: Assignment, size: int, build: Callable[[], list[int]]) -> list[int]:
