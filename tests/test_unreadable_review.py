@@ -252,23 +252,28 @@ def test_what_a_class_run_could_not_place_in_a_part_is_in_the_gradebook(tmp_path
     assert "1 file(s) flagged for a TA" in output
 
 
+@pytest.mark.parametrize("parent", ["student", "assignment", "variant"])
 @pytest.mark.parametrize("nested", ["answers:\n    q1:\n      a: 288\n", "q1:\n    a: 288\n"])
-def test_answers_indented_under_student_are_said_to_be_unread(tmp_path: Path, nested: str) -> None:
+def test_answers_indented_under_student_are_said_to_be_unread(
+    tmp_path: Path, nested: str, parent: str
+) -> None:
     # `answers:` (or a question) indented under `student:` is YAML for a key of the student:
     # every answer of the file was silently dropped, and it read as a template left empty
     # (every part missing, no note anywhere). Now it is a problem of the file, with its line.
     folder = tmp_path / "class"
     folder.mkdir()
-    (folder / "t2.yaml").write_text(
-        f"assignment: roofline-1\nstudent:\n  id: t2\n  {nested}", "utf-8"
-    )
+    # (Under assignment: or variant: too, where the file then names no sheet or code.)
+    head = {"student": "assignment: roofline-1\nstudent:\n  id: t2\n",
+            "assignment": "student: {id: t2}\nassignment:\n  x: 1\n",
+            "variant": "student: {id: t2}\nvariant:\n  x: 1\n"}[parent]  # fmt: skip
+    (folder / "t2.yaml").write_text(f"{head}  {nested}", "utf-8")
     code, checked = grader("check", str(folder / "t2.yaml"))
     # The line of what the key holds (the line after it): where the answers are.
-    assert code == 1 and "line 5: " in checked and "under student" in checked, checked
+    assert code == 1 and "line 5: " in checked and f"under {parent}" in checked, checked
     out = tmp_path / "out"
     code, output = grader("grade", str(folder), "--out", str(out))
     assert code == 1, output
     with (out / "gradebook.csv").open(encoding="utf-8-sig") as stream:
         [row] = list(csv.DictReader(stream))
     assert row["id"] == "t2" and row["status"] == "ERROR"
-    assert row["error"].startswith("line 5: ") and "under student" in row["error"]
+    assert row["error"].startswith("line 5: ") and f"under {parent}" in row["error"]

@@ -116,7 +116,7 @@ def build_submission(loaded: LoadResult, assignment: Assignment, *, path: Path) 
     submission.assignment_line = named.line if named is not None else None
     submission.variant = _variant_code(top.get("variant"))
     _attach_load_issues(submission, loaded, assignment)
-    _refuse_answers_under_student(submission, top.get("student"), assignment)
+    _refuse_answers_nested(submission, top, assignment)
     answers = top.get("answers")
     if answers is None:
         answers = Node({k: v for k, v in top.items() if k not in TOP_LEVEL_KEYS}, tree.line)
@@ -224,24 +224,27 @@ def _student(top: dict[str, Node], path: Path) -> Student:
     return Student(id=student_id, name=name[:200])
 
 
-def _refuse_answers_under_student(
-    submission: Submission, node: Node | None, assignment: Assignment
+def _refuse_answers_nested(
+    submission: Submission, top: dict[str, Node], assignment: Assignment
 ) -> None:
-    """``answers:`` (or a question) indented under ``student:`` is, in YAML, a key of the
-    student, and would be dropped without a word: the file would read as a template left
-    empty. Each such key is a problem of the file, with its line."""
-    if node is None or not isinstance(node.value, dict):
-        return
+    """``answers:`` (or a question) indented under ``student:`` (or ``assignment:``,
+    ``variant:``) is, in YAML, a key of that mapping, and would be dropped without a word: the
+    file would read as a template left empty. Each such key is a problem of the file, with
+    the line of what it holds."""
     questions = {part_id.split(".")[0] for part_id in _layout(assignment).part_ids}
-    for key, inner in node.value.items():
-        if key.lower() == "answers" or _joined("", key).split(".")[0] in questions:
-            submission.problems.append(
-                Problem(
-                    f"{key[:60]!r} is indented under student: and was not read; write it at "
-                    "the start of its line",
-                    inner.line,
+    for parent in ("student", "assignment", "variant"):
+        node = top.get(parent)
+        if node is None or not isinstance(node.value, dict):
+            continue
+        for key, inner in node.value.items():
+            if key.lower() == "answers" or _joined("", key).split(".")[0] in questions:
+                submission.problems.append(
+                    Problem(
+                        f"{key[:60]!r} is indented under {parent}: and was not read; write it "
+                        "at the start of its line",
+                        inner.line,
+                    )
                 )
-            )
 
 
 def _attach_load_issues(submission: Submission, loaded: LoadResult, assignment: Assignment) -> None:
