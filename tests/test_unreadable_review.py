@@ -277,3 +277,21 @@ def test_answers_indented_under_student_are_said_to_be_unread(
         [row] = list(csv.DictReader(stream))
     assert row["id"] == "t2" and row["status"] == "ERROR"
     assert row["error"].startswith("line 5: ") and f"under {parent}" in row["error"]
+
+
+def test_a_file_of_many_notes_flags_the_first_few_and_a_count(tmp_path: Path) -> None:
+    # Thousands of unknown keys would make thousands of flags: one gradebook cell far past
+    # what a spreadsheet holds (32,767 characters in Excel). The first ten, then how many more.
+    folder = tmp_path / "class"
+    folder.mkdir()
+    unknown = "".join(f"  x{n}: 1\n" for n in range(2000))
+    (folder / "m.yaml").write_text(
+        f"assignment: roofline-1\nstudent: {{id: m}}\nanswers:\n  q1.a: 288\n{unknown}", "utf-8"
+    )
+    out = tmp_path / "out"
+    code, output = grader("grade", str(folder), "--out", str(out), "--no-reports")
+    assert code == 0, output
+    flags = json.loads((out / "results" / "m.json").read_text("utf-8"))["flags"]
+    assert flags[:2] == ["file note: line 5: unknown part 'x0' ignored",
+                         "file note: line 6: unknown part 'x1' ignored"]  # fmt: skip
+    assert len(flags) == 11 and flags[-1] == "file note: and 1990 more (grader check lists them)"

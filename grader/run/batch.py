@@ -165,6 +165,7 @@ class _Done(NamedTuple):
 
 FILE_NOTE = "file note:"
 """How a flag that is a problem of the file, not of one part, begins."""
+_MAX_FILE_NOTES = 10
 
 
 def with_file_notes(result: SubmissionResult, submission: Submission) -> SubmissionResult:
@@ -172,10 +173,15 @@ def with_file_notes(result: SubmissionResult, submission: Submission) -> Submiss
     could not be read as any part, an unknown part, a key indented off its mapping), with
     their lines: ``grader check`` shows them as notes; in a class run, where no one reads the
     terminal, they would be lost, and an answer the reader lost would pass for a gap."""
+    problems = submission.file_problems
     notes = [
         f"{FILE_NOTE} " + (f"line {problem.line}: " if problem.line else "") + problem.message
-        for problem in submission.file_problems
+        for problem in problems[:_MAX_FILE_NOTES]
     ]
+    if len(problems) > _MAX_FILE_NOTES:  # a cell a spreadsheet can still hold
+        notes.append(
+            f"{FILE_NOTE} and {len(problems) - _MAX_FILE_NOTES} more (grader check lists them)"
+        )
     return result.model_copy(update={"flags": (*result.flags, *notes)}) if notes else result
 
 
