@@ -148,9 +148,10 @@ class SubmissionResult(_Frozen):
     Attributes:
         channel: who submitted the file according to the submission channel (an LMS folder
             or file name: ``moodle:12345``, ``canvas:67890``), when there is one.
-        flags: identity problems a TA must look at (the id in the file differs from the
+        flags: what a TA must look at: identity problems (the id in the file differs from the
             channel's, the id is not on the roster, the file's variant code names another
-            student's variant...). Staff only.
+            student's variant...), and the file's notes (text that is no part's answer, with
+            its line). Staff only.
         variant: the code of the student's own variant the file was graded against (None:
             the sheet's own givens).
     """

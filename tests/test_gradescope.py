@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
 from pathlib import Path
 
+import pytest
+from cli_runs import SAMPLES, grader
+
 from grader.run.gradescope import gradescope_results, uploader_id, write_results
 from grader.sheets.expectations import Expectations
-
-SAMPLES = Path(__file__).resolve().parent.parent / "sheets" / "roofline_1" / "samples"
 
 
 def test_results_document_for_a_submission(expectations: Expectations, tmp_path: Path) -> None:
@@ -93,3 +95,57 @@ def test_the_uploader_is_read_from_gradescopes_metadata_or_not_at_all(tmp_path: 
     path.write_text("{not json", "utf-8")
     assert uploader_id(path) is None
     assert uploader_id(tmp_path / "absent.json") is None
+
+
+@pytest.mark.parametrize("kind", ["nested", "folder", "fifo", "not utf-8"])
+def test_metadata_that_cannot_name_the_uploader_leaves_the_upload_graded(
+    tmp_path: Path, kind: str
+) -> None:
+    # Whatever lies at the metadata's path, the upload is graded as without metadata (the
+    # file's own id decides) and results.json says so: no "internal error", no usage error.
+    upload = tmp_path / "submission"
+    upload.mkdir()
+    shutil.copy(SAMPLES / "perfect.yaml", upload)
+    metadata = tmp_path / "submission_metadata.json"
+    if kind == "nested":
+        metadata.write_text('{"users": ' + "[" * 100_000, "utf-8")
+    elif kind == "folder":
+        metadata.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(metadata)
+    else:
+        metadata.write_bytes(b'{"users": [{"sid": "s\xff"}]}')
+    results = tmp_path / "results.json"
+    options = ["--submission", str(upload), "--results", str(results)]
+    code, output = grader("gradescope", *options, "--metadata", str(metadata), seconds=20)
+    document = json.loads(results.read_text("utf-8"))
+    without = tmp_path / "without.json"
+    absent = str(tmp_path / "absent.json")
+    grader("gradescope", "--submission", str(upload), "--results", str(without),
+           "--metadata", absent)  # fmt: skip
+    assert code == 0, output
+    assert document == json.loads(without.read_text("utf-8"))
+    assert document["tests"]
+
+
+def test_an_upload_is_told_what_of_it_is_no_parts_answer(tmp_path: Path) -> None:
+    # An answer lost to a quote left open, and an unknown part: `grader check` notes both with
+    # their lines; on Gradescope, where the student sees only results.json, q2.a just read as
+    # unanswered. The output now carries the same notes (at reveal feedback, the sheet's).
+    upload = tmp_path / "submission"
+    upload.mkdir()
+    (upload / "answers.yaml").write_text(
+        "assignment: roofline-1\nstudent: {id: s1}\nanswers:\n  q1:\n    a: 288\n"
+        '  "q2.a: 4*128^2\n  q7: 5\n',
+        "utf-8",
+    )
+    code, checked = grader("check", str(upload / "answers.yaml"))
+    notes = [line.removeprefix("note: ") for line in checked.splitlines() if "note: " in line]
+    assert len(notes) == 2, checked
+    results = tmp_path / "results.json"
+    code, output = grader("gradescope", "--submission", str(upload), "--results", str(results),
+                          "--metadata", str(tmp_path / "absent.json"))  # fmt: skip
+    assert code == 0, output
+    shown = json.loads(results.read_text("utf-8"))["output"]
+    assert "line 6: " in shown and "quote" in shown
+    assert "line 7: unknown part 'q7' ignored" in shown

@@ -218,3 +218,80 @@ def test_a_sheet_folder_linked_elsewhere_is_still_refused(
     assert code == 2, text
     assert "leads outside" in text
     assert not elsewhere.exists() or list(elsewhere.iterdir()) == []
+
+
+def test_a_sheet_id_in_another_letter_case_names_that_sheet(tmp_path: Path) -> None:
+    # Sheet ids are lower case (docs/adding-a-sheet.md), so `LLM-Inference-1` can only mean
+    # llm-inference-1: it was an ERROR row in roofline-1's gradebook ("not 'roofline-1'").
+    # A sheet no one has still is one, with the line that names it.
+    klass = tmp_path / "class"
+    klass.mkdir()
+    (klass / "a.yaml").write_text(answer("ROOFLINE-1", "a1"), "utf-8")
+    (klass / "b.yaml").write_text(answer("roofline-1", "b1"), "utf-8")
+    (klass / "c.yaml").write_text(answer("LLM-Inference-1", "c1"), "utf-8")
+    (klass / "d.yaml").write_text(answer('" llm-INFERENCE-1 "', "d1"), "utf-8")
+    (klass / "e.yaml").write_text(answer("Roofline-9", "e1"), "utf-8")
+    out = tmp_path / "out"
+    code, text = run("grade", str(klass), "--out", str(out), "--no-reports")
+    assert code == 1, text
+    by_id = {row["id"]: row for row in rows(out / "gradebook.csv")}
+    assert sorted(by_id) == ["a1", "b1", "e1"]
+    assert by_id["a1"]["status"] == by_id["b1"]["status"] == "GRADED"
+    wrong = "line 1: this file is for assignment 'roofline-9', not 'roofline-1'"
+    assert by_id["e1"]["error"] == wrong
+    assert ids_in(out / "llm-inference-1") == {"c1", "d1"}
+    for name, graded in (("a", True), ("c", True), ("e", False)):
+        code, checked = run("check", str(klass / f"{name}.yaml"))
+        assert (code == 0) is graded, checked
+
+
+def test_grader_diff_lists_the_changes_of_every_sheet_as_compare_does(tmp_path: Path) -> None:
+    # One student per sheet; the llm-inference-1 student's q1.a answer changes, so only that
+    # sheet changes. `grade --compare` listed it; `grader diff` read the main folder only and
+    # said "No changes".
+    klass = tmp_path / "class"
+    klass.mkdir()
+    (klass / "r.yaml").write_text(answer("roofline-1", "r1"), "utf-8")
+    (klass / "l.yaml").write_text(answer("llm-inference-1", "l1"), "utf-8")
+    (klass / "m.yaml").write_text(answer("roofline-1", "m1"), "utf-8")  # roofline-1 is main
+    before, after = tmp_path / "before", tmp_path / "after"
+    code, text = run("grade", str(klass), "--out", str(before), "--no-reports")
+    assert code == 0, text
+    (klass / "l.yaml").write_text(answer("llm-inference-1", "l1").replace("q1.a: 1", "q1.a: n/a"))
+    code, compared = run(
+        "grade", str(klass), "--out", str(after), "--no-reports", "--compare", str(before)
+    )
+    assert code == 0, compared
+    code, listed = run("diff", str(before), str(after))
+    assert code == 0, listed
+    assert "roofline-1:\nNo changes" in listed
+    [row] = [line for line in listed.splitlines() if line.startswith("| l1 ")]
+    assert "q1.a:" in row and "→ missing" in row
+    assert row in compared
+
+
+def test_grader_decisions_lists_the_decisions_of_every_sheet(tmp_path: Path) -> None:
+    # A decision on each sheet; `grader decisions OUT` read the main sheet's ledger only, so a
+    # TA asking who decided what never saw the other sheet's.
+    klass = tmp_path / "class"
+    klass.mkdir()
+    (klass / "r.yaml").write_text(answer("roofline-1", "r1"), "utf-8")
+    (klass / "m.yaml").write_text(answer("roofline-1", "m1"), "utf-8")
+    (klass / "l.yaml").write_text(answer("llm-inference-1", "l1"), "utf-8")
+    decided = tmp_path / "decided.yaml"
+    decided.write_text(
+        "- {student: r1, part: q6.advantages, points: 1, comment: main sheet}\n"
+        "- {student: l1, part: q6.d, points: 1, comment: other sheet, sheet: llm-inference-1}\n",
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    code, text = run("grade", str(klass), "--out", str(out), "--no-reports",
+                     "--overrides", str(decided), "--by", "ta")  # fmt: skip
+    assert code == 0, text
+    code, listed = run("decisions", str(out))
+    assert code == 0, listed
+    main, other = listed.split("\n\nllm-inference-1:\n")
+    assert main.startswith("roofline-1:\n") and "main sheet" in main and "l1" not in main
+    assert "other sheet" in other and "r1" not in other
+    code, listed = run("decisions", str(out), "--student", "l1")
+    assert code == 0 and "other sheet" in listed and "main sheet" not in listed, listed

@@ -175,3 +175,59 @@ def test_reading_an_entry_marks_it_used(
     forbid_building(monkeypatch)
     pool_of(folder)
     assert time.time() - entry.stat().st_mtime < 3600  # dated today: no prune will take it
+
+
+def test_an_entry_nested_too_deep_for_json_is_ignored_and_replaced(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A corrupted entry of brackets only: json's decoder runs out of recursion on it, which is
+    # no ValueError; the entry must cost the build all the same.
+    folder = write_sheet(tmp_path / "s", NOT_FORTY)
+    pool_of(folder)
+    [entry] = entries(cache)
+    entry.write_text("[" * 200_000, "utf-8")
+    monkeypatch.setattr(variants, "_POOLS", {})
+    assert [candidate for candidate, _ in pool_of(folder)] == KEPT
+    assert json.loads(entry.read_text("utf-8")) == KEPT
+
+
+def _cached_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
+    """``grader check`` of a sample with a seed, the cache in ``tmp_path/cache``."""
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
+    return grader("check", str(SAMPLES / "perfect.yaml"), "--seed", "course-7", seconds=20)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "endless", "folder"])
+def test_an_entry_that_is_no_regular_file_costs_only_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    # Whatever sits under an entry's name (a FIFO nobody writes to, a link to an endless
+    # device, a folder), a check neither hangs nor fails: it reads the same as without it.
+    expected = _cached_check(tmp_path, monkeypatch)
+    [entry] = (tmp_path / "cache" / "pools").glob("*.json")
+    entry.unlink()
+    if kind == "fifo":
+        os.mkfifo(entry)
+    elif kind == "endless":
+        entry.symlink_to("/dev/zero")
+    else:
+        entry.mkdir()
+    assert _cached_check(tmp_path, monkeypatch) == expected
+
+
+def test_a_relative_xdg_cache_home_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The XDG spec: a relative path there is invalid and ignored. Taken as it was, it put the
+    # cache under whatever folder a run started in: a class folder, whose next run would find
+    # the pool's .json among the answer files.
+    monkeypatch.delenv(CACHE_VARIABLE, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative-cache")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    work = tmp_path / "class"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    code, output = grader("check", str(SAMPLES / "perfect.yaml"), "--seed", "course-7", cwd=work)
+    assert code == 0, output
+    assert list(work.iterdir()) == []
+    assert len(list((tmp_path / "home" / ".cache" / "roofline-grader" / "pools").iterdir())) == 1

@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_runs import grader
 from click.testing import CliRunner
 
 from grader.cli import main
@@ -221,3 +222,76 @@ def test_round_trip_from_the_console_script(tmp_path: Path) -> None:
     checked = runner.invoke(main, ["check", str(folder / "s1.yaml")])
     assert "q3.a" in checked.output and "invalid" in checked.output
     assert "a TA will look" not in checked.output
+
+
+def test_what_a_class_run_could_not_place_in_a_part_is_in_the_gradebook(tmp_path: Path) -> None:
+    # Text the reader could not read as any part (a quote left open around a key), an unknown
+    # part and a key indented off its mapping: `grader check` notes each with its line; a class
+    # run lost them all, so a TA saw q2.a as merely unanswered. They are the file's flags now.
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "b2.yaml").write_text(
+        "assignment: roofline-1\nstudent: {id: b2}\nanswers:\n  q1:\n    a: 288\n"
+        '  "q2.a: 4*128^2\n  q3:\n    a: 250\n  q7: 5\n',
+        "utf-8",
+    )
+    code, checked = grader("check", str(folder / "b2.yaml"))
+    lines = checked.splitlines()
+    notes = [line.removeprefix("note: ") for line in lines if line.startswith("note:")]
+    assert code == 0 and len(notes) == 2, checked
+    assert notes[0].startswith("line 6: ") and "quote" in notes[0]
+    assert notes[1] == "line 9: unknown part 'q7' ignored"
+    out = tmp_path / "out"
+    code, output = grader("grade", str(folder), "--out", str(out))
+    assert code == 0, output
+    with (out / "gradebook.csv").open(encoding="utf-8-sig") as stream:
+        [row] = list(csv.DictReader(stream))
+    assert row["flags"] == "; ".join(f"file note: {note}" for note in notes)
+    staff = json.loads((out / "results" / "b2.json").read_text("utf-8"))
+    assert staff["flags"] == [f"file note: {note}" for note in notes]
+    assert "1 file(s) flagged for a TA" in output
+
+
+@pytest.mark.parametrize("parent", ["student", "assignment", "variant"])
+@pytest.mark.parametrize("nested", ["answers:\n    q1:\n      a: 288\n", "q1:\n    a: 288\n"])
+def test_answers_indented_under_student_are_said_to_be_unread(
+    tmp_path: Path, nested: str, parent: str
+) -> None:
+    # `answers:` (or a question) indented under `student:` is YAML for a key of the student:
+    # every answer of the file was silently dropped, and it read as a template left empty
+    # (every part missing, no note anywhere). Now it is a problem of the file, with its line.
+    folder = tmp_path / "class"
+    folder.mkdir()
+    # (Under assignment: or variant: too, where the file then names no sheet or code.)
+    head = {"student": "assignment: roofline-1\nstudent:\n  id: t2\n",
+            "assignment": "student: {id: t2}\nassignment:\n  x: 1\n",
+            "variant": "student: {id: t2}\nvariant:\n  x: 1\n"}[parent]  # fmt: skip
+    (folder / "t2.yaml").write_text(f"{head}  {nested}", "utf-8")
+    code, checked = grader("check", str(folder / "t2.yaml"))
+    # The line of what the key holds (the line after it): where the answers are.
+    assert code == 1 and "line 5: " in checked and f"under {parent}" in checked, checked
+    out = tmp_path / "out"
+    code, output = grader("grade", str(folder), "--out", str(out))
+    assert code == 1, output
+    with (out / "gradebook.csv").open(encoding="utf-8-sig") as stream:
+        [row] = list(csv.DictReader(stream))
+    assert row["id"] == "t2" and row["status"] == "ERROR"
+    assert row["error"].startswith("line 5: ") and f"under {parent}" in row["error"]
+
+
+def test_a_file_of_many_notes_flags_the_first_few_and_a_count(tmp_path: Path) -> None:
+    # Thousands of unknown keys would make thousands of flags: one gradebook cell far past
+    # what a spreadsheet holds (32,767 characters in Excel). The first ten, then how many more.
+    folder = tmp_path / "class"
+    folder.mkdir()
+    unknown = "".join(f"  x{n}: 1\n" for n in range(2000))
+    (folder / "m.yaml").write_text(
+        f"assignment: roofline-1\nstudent: {{id: m}}\nanswers:\n  q1.a: 288\n{unknown}", "utf-8"
+    )
+    out = tmp_path / "out"
+    code, output = grader("grade", str(folder), "--out", str(out), "--no-reports")
+    assert code == 0, output
+    flags = json.loads((out / "results" / "m.json").read_text("utf-8"))["flags"]
+    assert flags[:2] == ["file note: line 5: unknown part 'x0' ignored",
+                         "file note: line 6: unknown part 'x1' ignored"]  # fmt: skip
+    assert len(flags) == 11 and flags[-1] == "file note: and 1990 more (grader check lists them)"

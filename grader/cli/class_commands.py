@@ -216,14 +216,21 @@ def decisions(out_dir: Path, student: str | None, part: str | None, show_all: bo
     """
     from grader.grading.decisions import DecisionProblems
     from grader.reports.decisions_view import ledger_table
-    from grader.run.decision_files import read_ledger
+    from grader.run.class_grading import ledgers_by_sheet
 
     try:
-        history = read_ledger(out_dir)
+        ledgers = ledgers_by_sheet(out_dir)
     except DecisionProblems as error:
         fail(UsageError("\n".join(error.problems)))
         return
-    click.echo(ledger_table(history, student=student, part=part, show_all=show_all))
+    tables = [
+        (sheet, ledger_table(history, student=student, part=part, show_all=show_all))
+        for sheet, history in ledgers
+    ]
+    if len(tables) == 1:
+        click.echo(tables[0][1])
+    else:  # a class of several sheets: each sheet's ledger under its id
+        click.echo("\n\n".join(f"{sheet or 'main sheet'}:\n{table}" for sheet, table in tables))
 
 
 @main.command()
@@ -234,11 +241,11 @@ def diff(old: Path, new: Path) -> None:
 
     A folder whose results cannot be read is a usage error (exit status 2).
     """
-    from grader.reports.regrade import changes_table, compare_results, load_results
+    from grader.run.class_grading import folder_changes
 
     try:
-        changes = compare_results(load_results(old), load_results(new))
+        changes = folder_changes(old, new)
     except GraderError as error:
         fail(error)
         return
-    click.echo(changes_table(changes))
+    click.echo(changes)

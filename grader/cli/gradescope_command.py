@@ -31,7 +31,8 @@ from grader.run.pipeline import default_assignment
 )
 @click.option(
     "--metadata",
-    type=click.Path(path_type=Path, dir_okay=False),
+    # A folder there is metadata without a student id: the upload is graded all the same.
+    type=click.Path(path_type=Path),
     default="/autograder/submission_metadata.json",
     show_default=True,
     help="Gradescope's submission metadata: the uploader's student id (sid) decides whose "

@@ -57,6 +57,8 @@ class Submission:
 
     student: Student
     assignment: str | None = None
+    assignment_line: int | None = None
+    """The line of ``assignment:``, for the message when it names another sheet."""
     variant: str | None = None
     """The variant code the file carries (``variant: 3KX``), as written; checked when graded."""
     answers: dict[str, Answer] = field(default_factory=dict)
@@ -109,9 +111,12 @@ def build_submission(loaded: LoadResult, assignment: Assignment, *, path: Path) 
         raise SubmissionError(message, line=issue.line if issue else None)
     top = tree.value
     submission = Submission(student=_student(top, path), path=path)
-    submission.assignment = sheet_named(top.get("assignment"))
+    named = top.get("assignment")
+    submission.assignment = sheet_named(named)
+    submission.assignment_line = named.line if named is not None else None
     submission.variant = _variant_code(top.get("variant"))
     _attach_load_issues(submission, loaded, assignment)
+    _refuse_answers_nested(submission, top, assignment)
     answers = top.get("answers")
     if answers is None:
         answers = Node({k: v for k, v in top.items() if k not in TOP_LEVEL_KEYS}, tree.line)
@@ -166,11 +171,13 @@ _YAML_NULLS = frozenset({"~", "null"})
 def sheet_named(node: Node | None) -> str | None:
     """The sheet id an ``assignment:`` line names, or None: a line left empty or null (YAML's
     ``~``, ``null``; every scalar is read as text) names no sheet, as a file without the line
-    does, and the file is graded against the run's sheet in its student's variant."""
+    does, and the file is graded against the run's sheet in its student's variant. Sheet ids
+    are lower case, so a letter case of the student's own (``LLM-Inference-1``) names the
+    same sheet."""
     text = _text(node)
     if not text or text.lower() in _YAML_NULLS:
         return None
-    return text
+    return text.lower()
 
 
 def _text(node: Node | None) -> str | None:
@@ -214,6 +221,29 @@ def _student(top: dict[str, Node], path: Path) -> Student:
             line=line,
         )
     return Student(id=student_id, name=name[:200])
+
+
+def _refuse_answers_nested(
+    submission: Submission, top: dict[str, Node], assignment: Assignment
+) -> None:
+    """``answers:`` (or a question) indented under ``student:`` (or ``assignment:``,
+    ``variant:``) is, in YAML, a key of that mapping, and would be dropped without a word: the
+    file would read as a template left empty. Each such key is a problem of the file, with
+    the line of what it holds."""
+    questions = {part_id.split(".")[0] for part_id in _layout(assignment).part_ids}
+    for parent in ("student", "assignment", "variant"):
+        node = top.get(parent)
+        if node is None or not isinstance(node.value, dict):
+            continue
+        for key, inner in node.value.items():
+            if key.lower() == "answers" or _joined("", key).split(".")[0] in questions:
+                submission.problems.append(
+                    Problem(
+                        f"{key[:60]!r} is indented under {parent}: and was not read; write it "
+                        "at the start of its line",
+                        inner.line,
+                    )
+                )
 
 
 def _attach_load_issues(submission: Submission, loaded: LoadResult, assignment: Assignment) -> None:

@@ -32,7 +32,7 @@ from grader.grading.grade import error_result
 from grader.input.identity import channel_of, resolve_identity
 from grader.input.roster import Roster
 from grader.input.student_files import Boundary, shown_name
-from grader.input.submission import valid_student_id
+from grader.input.submission import Submission, valid_student_id
 from grader.reports.borrowed_variants import borrowed_variants
 from grader.reports.fast_writers import PartTable, ResultSerializer
 from grader.results import PackedResult, ResultDigest, SubmissionResult, digest
@@ -193,6 +193,28 @@ class _Done(NamedTuple):
     sender: int  # the process that packed it (see grader.reports.fast_writers.PartTable)
 
 
+FILE_NOTE = "file note:"
+"""How a flag that is a problem of the file, not of one part, begins."""
+_MAX_FILE_NOTES = 10
+
+
+def with_file_notes(result: SubmissionResult, submission: Submission) -> SubmissionResult:
+    """``result`` flagged with the problems of its file that belong to no part (text that
+    could not be read as any part, an unknown part, a key indented off its mapping), with
+    their lines: ``grader check`` shows them as notes; in a class run, where no one reads the
+    terminal, they would be lost, and an answer the reader lost would pass for a gap."""
+    problems = submission.file_problems
+    notes = [
+        f"{FILE_NOTE} " + (f"line {problem.line}: " if problem.line else "") + problem.message
+        for problem in problems[:_MAX_FILE_NOTES]
+    ]
+    if len(problems) > _MAX_FILE_NOTES:  # a cell a spreadsheet can still hold
+        notes.append(
+            f"{FILE_NOTE} and {len(problems) - _MAX_FILE_NOTES} more (grader check lists them)"
+        )
+    return result.model_copy(update={"flags": (*result.flags, *notes)}) if notes else result
+
+
 class _Grader:
     """Grades a file, applies its decisions, writes its files: the work of one process."""
 
@@ -217,6 +239,8 @@ class _Grader:
                 student=result.student.id,
             )
             result = self._identified(graded.result, path)
+        if graded.submission is not None and result.status == "graded":
+            result = with_file_notes(result, graded.submission)
         if graded.submission is not None and graded.submission.attachments:
             folder = self.files.folder_of(result.assignment)
             write_sketches(folder, result, graded.submission.attachments)

@@ -272,7 +272,8 @@ def _graded_class(
     flagged = sum(1 for result in outcome.results if result.flags)
     if flagged:
         warnings.append(
-            f"{flagged} file(s) flagged for identity (see the flags column of gradebook.csv)"
+            f"{flagged} file(s) flagged for a TA (identity, variant code, or text of the file "
+            "that is no part's answer; see the flags column of gradebook.csv)"
         )
     missed = sum(1 for entry in listing.not_graded if entry.may_be_answer)
     added = sum(found.added for found in merged.values())
@@ -445,6 +446,52 @@ def _load_compare(folder: Path | None, run: RunSheets) -> dict[str, dict[str, Su
         earlier = folder / own.relative_to(run.folders[run.main_id])
         if (earlier / "results").is_dir():
             found[sheet] = load_results(earlier)
+    return found
+
+
+def folder_changes(old: Path, new: Path) -> str:
+    """What ``grader diff OLD NEW`` prints: the changes of the main sheet's results and, as
+    ``grade --compare`` does, of every other sheet's (in the folder named by its id) that
+    either folder holds, each under its sheet's id.
+
+    Raises:
+        UsageError: a folder has no results of its main sheet, or one cannot be read.
+    """
+    from grader.reports.regrade import changes_table, compare_results, load_results
+    from grader.run.class_sheets import recorded_main_sheet
+    from grader.sheets.library import bundled_assignment_ids
+
+    main = recorded_main_sheet(new) or recorded_main_sheet(old)
+    tables = [(main, changes_table(compare_results(load_results(old), load_results(new))))]
+    for sheet in bundled_assignment_ids():
+        earlier, later = old / sheet, new / sheet
+        found = [(earlier / "results").is_dir(), (later / "results").is_dir()]
+        if sheet != main and any(found):
+            before = load_results(earlier) if found[0] else {}
+            after = load_results(later) if found[1] else {}
+            tables.append((sheet, changes_table(compare_results(before, after))))
+    if len(tables) == 1:
+        return tables[0][1]
+    return "\n\n".join(f"{sheet or 'main sheet'}:\n{table}" for sheet, table in tables)
+
+
+def ledgers_by_sheet(out_dir: Path) -> list[tuple[str | None, list[Decision]]]:
+    """The decisions ledger of ``out_dir`` (its main sheet's, as recorded there) and of every
+    other sheet's folder in it that holds one, each with its sheet's id.
+
+    Raises:
+        DecisionProblems: a ledger exists but cannot be read.
+    """
+    from grader.run.class_sheets import recorded_main_sheet
+    from grader.run.decision_files import ledger_path
+    from grader.sheets.library import bundled_assignment_ids
+
+    main = recorded_main_sheet(out_dir)
+    found: list[tuple[str | None, list[Decision]]] = [(main, read_ledger(out_dir))]
+    for sheet in bundled_assignment_ids():
+        folder = out_dir / sheet
+        if sheet != main and os.path.lexists(ledger_path(folder)):
+            found.append((sheet, read_ledger(folder)))
     return found
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.escaping import escape_markdown
+from grader.input.bounded_read import read_regular_file
 from grader.input.student_files import ClassListing, list_class, shown_name
 from grader.input.submission import valid_student_id
 from grader.reports.reveal import PartView, student_view
@@ -35,6 +36,7 @@ RELEASED = {
 """What the student learns at each reveal level, said in the overall output."""
 SUBMISSION_DIR = Path("/autograder/submission")
 RESULTS_FILE = Path("/autograder/results/results.json")
+_MAX_METADATA_BYTES = 1024 * 1024  # Gradescope's is a few KiB: its users and their ids
 
 
 def answer_files_in(folder: Path) -> tuple[list[str], ClassListing]:
@@ -54,9 +56,14 @@ def uploader_id(metadata: Path) -> str | None:
     ``submission_metadata.json`` (the first user of a group); None when the file is missing,
     unreadable or names no student id (then the id the answer file claims is used)."""
     try:
-        document = json.loads(metadata.read_text("utf-8"))
+        # Bounded and without blocking: whatever lies at the path (a folder, a FIFO, JSON
+        # nested past the decoder's recursion) means no uploader, never a failed grading.
+        data = read_regular_file(metadata, _MAX_METADATA_BYTES)
+        if data is None or len(data) >= _MAX_METADATA_BYTES:
+            return None
+        document = json.loads(data.decode("utf-8"))
         sid = document["users"][0]["sid"]
-    except (OSError, ValueError, KeyError, IndexError, TypeError):
+    except (OSError, ValueError, KeyError, IndexError, TypeError, RecursionError):
         return None
     if not isinstance(sid, str | int) or isinstance(sid, bool):
         return None
@@ -99,7 +106,16 @@ def gradescope_results(
         Path(found[0]), sheets, TIME_BUDGET_SECONDS, within=listing.boundary, student=uploader
     )
     result = graded.result
-    document = results_document(result, sheets.graded_against(result.assignment, result.variant))
+    exp = sheets.graded_against(result.assignment, result.variant)
+    document = results_document(result, exp)
+    if graded.submission is not None and "tests" in document and exp.assignment.reveal != "none":
+        # What `grader check` notes under its table: text that is no part's answer (an answer
+        # lost to a quote left open would otherwise pass for a gap), at the same levels.
+        notes = [
+            (f"line {problem.line}: " if problem.line else "") + problem.message
+            for problem in graded.submission.file_problems
+        ]
+        document["output"] += "".join(f"\n\n- Note: {escape_markdown(n)}" for n in notes)
     claimed = graded.submission.student.id if graded.submission is not None else None
     if uploader is not None and claimed and claimed.lower() != uploader.lower():
         document["output"] += (

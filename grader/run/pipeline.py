@@ -133,7 +133,8 @@ def _grade_loaded(
     :func:`grade_submission`), not to an error result, which the caller completes."""
     assignment = exp.assignment
     if submission.assignment and submission.assignment != assignment.id:
-        message = (
+        line = submission.assignment_line
+        message = (f"line {line}: " if line else "") + (
             f"this file is for assignment {submission.assignment[:60]!r}, not {assignment.id!r}"
         )
         return Graded(

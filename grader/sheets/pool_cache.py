@@ -26,6 +26,7 @@ import hashlib
 import itertools
 import json
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Callable
@@ -40,6 +41,9 @@ _FORMAT = "pool-1"  # bumped when what is stored changes meaning
 UNUSED_DAYS = 60
 """An entry no run has read for this many days is removed when another is stored."""
 _DAY = 24 * 3600.0
+# Far above any pool (at most 4,096 numbers, see grader.sheets.assignment): an entry larger
+# is no entry this module wrote, and is not read whole.
+_MAX_ENTRY_BYTES = 1024 * 1024
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # grader/
 _SOURCES = (
@@ -58,8 +62,13 @@ def cache_folder() -> Path | None:
     chosen = os.environ.get(CACHE_VARIABLE)
     if chosen is not None:
         return None if chosen.strip().lower() in ("", "off", "0", "no") else Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "roofline-grader"
+    # Relative paths are refused (the XDG spec ignores one in XDG_CACHE_HOME; a home that
+    # cannot be found stays "~"): the cache would land in whatever folder a run started in,
+    # perhaps a class folder, whose next run would take the pool's .json for an answer file.
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "roofline-grader" if os.path.isabs(base) else None
 
 
 def kept_candidates(assignment: Assignment, size: int, build: Callable[[], list[int]]) -> list[int]:
@@ -69,10 +78,7 @@ def kept_candidates(assignment: Assignment, size: int, build: Callable[[], list[
     path = _entry(assignment)  # the digest is worked out once, for the read and the write
     if path is None:
         return build()
-    try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        stored = None
+    stored = _read_entry(path)
     if _well_formed(stored, size):
         with contextlib.suppress(OSError):
             _mark_used(path)
@@ -82,6 +88,28 @@ def kept_candidates(assignment: Assignment, size: int, build: Callable[[], list[
         _store(path, kept)
         _prune(path)
     return kept
+
+
+def _read_entry(path: Path) -> object:
+    """What the entry at ``path`` holds, or None when it is no regular file of a plausible
+    size or no JSON: whatever sits under its name (a FIFO nobody writes to, a link to an
+    endless device, brackets nested past the decoder's recursion) costs the build, never a
+    hang or an error."""
+    try:
+        # Not blocking: opening a FIFO for reading would wait for a writer.
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        with os.fdopen(handle, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                return None
+            data = stream.read(_MAX_ENTRY_BYTES + 1)
+        if len(data) > _MAX_ENTRY_BYTES:
+            return None
+        return json.loads(data.decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
 
 
 def _mark_used(path: Path) -> None:
