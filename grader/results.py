@@ -139,6 +139,17 @@ class Student(_Frozen):
     name: str = ""
 
 
+FILE_NOTE = "file note:"
+"""How a flag that is a problem of the file, not of one part, begins (the file's notes: text
+no part could hold, an unknown part, a key indented off its mapping)."""
+
+
+def file_notes(flags: tuple[str, ...]) -> tuple[str, ...]:
+    """The file's notes among a result's flags, without their prefix: what the student is
+    told of their file beside its parts (the other flags are for TAs)."""
+    return tuple(flag[len(FILE_NOTE) :].strip() for flag in flags if flag.startswith(FILE_NOTE))
+
+
 class SubmissionResult(_Frozen):
     """One answer file, graded (or the reason it could not be): complete, for staff.
 

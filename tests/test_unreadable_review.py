@@ -252,6 +252,39 @@ def test_what_a_class_run_could_not_place_in_a_part_is_in_the_gradebook(tmp_path
     assert "1 file(s) flagged for a TA" in output
 
 
+@pytest.mark.parametrize("reveal", ["none", "feedback", "answers"])
+def test_the_students_report_tells_them_what_of_their_file_no_part_holds(
+    tmp_path: Path, reveal: str
+) -> None:
+    # The class run's feedback is the student's only word on their file: text read as no
+    # part (an unknown part, a key indented off its mapping) is listed there, with its line,
+    # wherever the report shows feedback, as `grader check` lists it. A TA's flags (here: the
+    # id in the file is not the one its name gives) are never shown to the student.
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "c3.yaml").write_text(
+        "assignment: roofline-1\nstudent: {id: c3x}\nanswers:\n  q1.a: 288\n"
+        "  q9_<b>: 5\n  q2.a: 65536\n",
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    code, output = grader("grade", str(folder), "--out", str(out), "--reveal", reveal)
+    assert code == 0, output
+    markdown = (out / "feedback" / "c3x.md").read_text("utf-8")
+    page = (out / "feedback" / "c3x.html").read_text("utf-8")
+    staff = json.loads((out / "results" / "c3x.json").read_text("utf-8"))
+    assert any(flag.startswith("file note: line 5: ") for flag in staff["flags"])
+    if reveal == "none":  # no feedback at this level: nor notes on the file
+        assert "Notes on your file" not in markdown + page
+        return
+    assert "Notes on your file" in markdown and "Notes on your file" in page
+    assert "- line 5: unknown part 'q9\\_\\<b\\>' ignored" in markdown  # escaped for Markdown
+    assert "<li>line 5: unknown part &#39;q9_&lt;b&gt;&#39; ignored</li>" in page  # and HTML
+    for flag in staff["flags"]:
+        if not flag.startswith("file note:"):
+            assert flag not in markdown and flag not in page
+
+
 @pytest.mark.parametrize("parent", ["student", "assignment", "variant"])
 @pytest.mark.parametrize("nested", ["answers:\n    q1:\n      a: 288\n", "q1:\n    a: 288\n"])
 def test_answers_indented_under_student_are_said_to_be_unread(

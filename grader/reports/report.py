@@ -122,6 +122,7 @@ class ReportView:
     plot_caption: str | None
     level_note: str
     variant: str | None = None  # "V0C8 (attention.seq_len = 64, ...)": the student's numbers
+    notes: tuple[str, ...] = ()  # what of the file no part holds, with lines
 
 
 # ---------------------------------------------------------------------------------- public API
@@ -171,7 +172,9 @@ def feedback_html(
         plot = Markup(roofline_svg(exp, shown, answers=answers))
         plot_data = plot_text(exp, shown, answers=answers)
     own = sketch_views(shown, sketches or {}) if shown.status == "graded" else ()
-    return _template().render(view=view, plot=plot, plot_data=plot_data, sketches=own)
+    return _template().render(
+        view=view, plot=plot, plot_data=plot_data, sketches=own, notes_heading=NOTES_HEADING
+    )
 
 
 MAX_EMBEDDED_SKETCH = 4 * 1024 * 1024
@@ -253,6 +256,7 @@ def report_view(shown: StudentView, exp: Expectations, *, file: str | None = Non
         plot_caption=PLOT_CAPTIONS.get(shown.plot),
         level_note=LEVEL_NOTES[shown.reveal],
         variant=_variant_line(shown.variant, exp),
+        notes=shown.notes,
     )
 
 
@@ -275,6 +279,9 @@ PLOT_CAPTIONS = {
     "turning points.",
 }
 """What the plot shows, under it (the plot mode of the student's view picks one)."""
+
+NOTES_HEADING = "Notes on your file (not part of any answer below):"
+"""Heads the file's notes: what was read of the file but not as any part's answer."""
 
 LEVEL_NOTES: dict[str, str] = {
     "none": "This report shows the status and points of each part; feedback on the answers is "
@@ -432,7 +439,10 @@ def _markdown_header(view: ReportView) -> list[str]:
     score = f"**Score: {view.score} / {view.max_score} points**"
     if view.pending:
         score += f" \\(\\+{view.pending} pending review by a TA\\)"
-    return [*lines, score, ""]
+    lines += [score, ""]
+    if view.notes:
+        lines += [NOTES_HEADING, "", *(f"- {escape_markdown(note)}" for note in view.notes), ""]
+    return lines
 
 
 def _markdown_table(view: ReportView) -> list[str]:

@@ -25,7 +25,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from grader.reports.solution_view import worked_text
-from grader.results import PartResult, Reading, Status, Student, SubmissionResult
+from grader.results import PartResult, Reading, Status, Student, SubmissionResult, file_notes
 from grader.sheets.assignment import RevealLevel
 from grader.sheets.expectations import Expectations
 from grader.spreadsheet import plain_number, points_text
@@ -116,6 +116,9 @@ class StudentView(_Frozen):
     parts: tuple[PartView, ...] = ()
     plot: PlotMode = "hidden"
     variant: str | None = None  # the code of the student's own variant: their numbers
+    # What of the file no part holds (text that could not be read as any part's answer, an
+    # unknown part): shown where feedback is, as ``grader check`` shows it.
+    notes: tuple[str, ...] = ()
 
     def part(self, part_id: str) -> PartView:
         """One part's view (``KeyError`` if absent)."""
@@ -164,6 +167,7 @@ def student_view(
             _part_view(p, titles.get(p.id, ""), level, exp, decision_note(p)) for p in result.parts
         ),
         plot=PLOT[level] if graded else "hidden",
+        notes=file_notes(result.flags) if level != "none" else (),
     )
 
 
@@ -171,7 +175,8 @@ def view_json(view: StudentView) -> str:
     """The view as ``grader check --json`` prints it: each part with exactly the fields of its
     level (a hidden field is absent, not null), without the plot mode."""
     fields = set(PART_FIELDS[view.reveal])
-    document = view.model_dump(mode="json", exclude={"plot", "parts"})
+    # The keys README documents; ``grader check`` prints the file's notes under its table.
+    document = view.model_dump(mode="json", exclude={"plot", "parts", "notes"})
     document["parts"] = [part.model_dump(mode="json", include=fields) for part in view.parts]
     return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)
 

@@ -35,7 +35,7 @@ from grader.input.student_files import Boundary, shown_name
 from grader.input.submission import Submission, valid_student_id
 from grader.reports.borrowed_variants import borrowed_variants
 from grader.reports.fast_writers import PartTable, ResultSerializer
-from grader.results import PackedResult, ResultDigest, SubmissionResult, digest
+from grader.results import FILE_NOTE, PackedResult, ResultDigest, SubmissionResult, digest
 from grader.run.atomic import (
     release_folders,
     remove_stale_temporaries,
@@ -193,8 +193,6 @@ class _Done(NamedTuple):
     sender: int  # the process that packed it (see grader.reports.fast_writers.PartTable)
 
 
-FILE_NOTE = "file note:"
-"""How a flag that is a problem of the file, not of one part, begins."""
 _MAX_FILE_NOTES = 10
 
 
