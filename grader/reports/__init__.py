@@ -17,6 +17,7 @@ __all__ = [
     "label_layout",
     "lms_exports",
     "log_axes",
+    "part_memo",
     "plot_marks",
     "plot_text",
     "plots",

@@ -28,12 +28,14 @@ empty points cell for the same reason.
 from __future__ import annotations
 
 import functools
+import itertools
 import operator
 from collections.abc import Sequence
 
 from grader.input.roster import Enrolled
 from grader.reports.common_mistakes import answer_text
 from grader.reports.fast_writers import CSV_LINE_END, CsvSegment
+from grader.reports.part_memo import PartMemo, for_a_person
 from grader.reports.stats import sorted_results
 from grader.results import PartLike, ResultLike, awaits_person
 from grader.sheets.assignment import Assignment
@@ -108,9 +110,18 @@ def gradebook_csv(
     lines: list[tuple[tuple[str, str], str]] = []
     # Each row's points follow its first cells after a comma (a sheet has parts: never none).
     assert part_ids, "a sheet without parts has no gradebook"
+    # After a file's id, name and file come cells that most files share (status, score, max,
+    # pending, error, flags): each distinct run of them is written once. Equal cells are
+    # written alike (0.0 and -0.0, the one pair of equal numbers written apart, are both "0").
+    shared: dict[tuple[Cell, ...], str] = {}
     for result in sorted_results(results):
         cells = _gradebook_row(result, assignment, part_ids, decimals, points=False)
-        lines.append((_row_order(cells), f"{segment(cells)},{points(result)}{CSV_LINE_END}"))
+        rest = tuple(cells[3:])
+        text = shared.get(rest)
+        if text is None:
+            text = shared[rest] = segment(rest)
+        line = f"{segment(cells[:3])},{text},{points(result)}{CSV_LINE_END}"
+        lines.append((_row_order(cells), line))
     for row in _missing_rows(missing, assignment, part_ids):
         line = f"{segment(row[: -len(part_ids)])},{points.blanks}{CSV_LINE_END}"
         lines.append((_row_order(row), line))
@@ -154,34 +165,47 @@ def _missing_rows(
 
 class _PointsCells:
     """The points cells of a file's row as CSV text: the cells :func:`_points` gives, as the
-    ``csv`` writer writes them (numbers are never quoted, an empty cell is nothing), each
-    distinct number written once (a class's points are a few values)."""
+    ``csv`` writer writes them (numbers are never quoted, an empty cell is nothing).
+
+    A class's results share their part objects (see grader.reports.fast_writers): each
+    object's cell is written once and then looked up by the object's id, a lookup that runs
+    in C over a row (the results keep their parts alive while this lives, so ids stay theirs).
+    """
 
     def __init__(self, part_ids: tuple[str, ...], decimals: int) -> None:
         self.part_ids = part_ids
         self.decimals = decimals
         self.blanks = "," * (len(part_ids) - 1)  # the points of a file not graded
         self.texts: dict[float, str] = {}  # by points before rounding
+        # A part's cell by its object's id: in a row with points pending (a waiting part's
+        # cell is empty), and in one without (pending_review sums what awaits_person finds
+        # waiting: 0, and nothing waits, or only parts worth nothing, whose points show).
+        self.pending: dict[int, str] = {}
+        self.settled: dict[int, str] = {}
 
     def __call__(self, result: ResultLike) -> str:
         if result.status != "graded":
             return self.blanks
-        if tuple(map(_ID, result.parts)) != self.part_ids:  # rare: not the sheet's parts
+        parts = result.parts
+        if tuple(map(_ID, parts)) != self.part_ids:  # rare: not the sheet's parts
             cells = _points(result, self.part_ids, self.decimals)
             return ",".join([cell_text(cell) for cell in cells])
-        texts = self.texts
-        written: list[str] = []
-        # pending_review sums what awaits_person finds waiting: 0, and nothing waits
-        waits = result.pending_review
-        for part in result.parts:
-            if waits and awaits_person(part):
-                written.append("")
-                continue
-            text = texts.get(part.points)
-            if text is None:
-                text = texts[part.points] = plain_number(rounded(part.points, self.decimals))
-            written.append(text)
-        return ",".join(written)
+        known = self.pending if result.pending_review else self.settled
+        try:
+            return ",".join(map(known.__getitem__, map(id, parts)))
+        except KeyError:  # a part object not met before
+            for part in parts:
+                if id(part) not in known:
+                    known[id(part)] = self._cell(part, waits=known is self.pending)
+            return ",".join(map(known.__getitem__, map(id, parts)))
+
+    def _cell(self, part: PartLike, *, waits: bool) -> str:
+        if waits and awaits_person(part):
+            return ""
+        text = self.texts.get(part.points)
+        if text is None:
+            text = self.texts[part.points] = plain_number(rounded(part.points, self.decimals))
+        return text
 
 
 def _gradebook_row(
@@ -256,8 +280,9 @@ def review_csv(results: Sequence[ResultLike], assignment: Assignment) -> str:
     # the same cells: each distinct row of cells is written once. Equal cells are written
     # alike (0.0 and -0.0, the one pair of equal numbers written apart, are both "0").
     written: dict[tuple[Cell, ...], str] = {}
+    listed = PartMemo(for_a_person)
     for result in sorted_results(results):
-        chosen = [p for p in result.parts if p.decision is not None or awaits_person(p)]
+        chosen = list(itertools.compress(result.parts, listed.row(result.parts)))
         if not chosen:
             continue
         if len(chosen) > 1:

@@ -25,8 +25,10 @@ def section_texts(groups: Sequence[ReviewGroup]) -> list[str]:
     """The ``sections`` block of ``review.html.j2`` for ``groups``, in pieces to be joined
     (the page of a class is tens of megabytes: joined once, with the rest of the page)."""
     pieces: list[str] = []
+    # A student has an item in most parts: their heading is escaped once, for every part.
+    headings: dict[tuple[str, str, str], tuple[str, str]] = {}
     for group in groups:
-        _section(group, pieces.append)
+        _section(group, pieces.append, headings)
     return pieces
 
 
@@ -46,7 +48,11 @@ def escape(text: str) -> str:
     )
 
 
-def _section(group: ReviewGroup, out: Callable[[str], None]) -> None:
+def _section(
+    group: ReviewGroup,
+    out: Callable[[str], None],
+    headings: dict[tuple[str, str, str], tuple[str, str]],
+) -> None:
     part = escape(group.part_id)
     max_points = escape(group.max_points)
     out(
@@ -71,7 +77,10 @@ def _section(group: ReviewGroup, out: Callable[[str], None]) -> None:
     states: dict[tuple[str, str], str] = {}
     for index, item in enumerate(group.items, start=1):
         number = f"{part}-{index}"
-        student = escape(item.student)
+        heading = headings.get((item.student, item.name, item.file))
+        if heading is None:
+            heading = headings[item.student, item.name, item.file] = _heading(item)
+        student, who = heading
         if item.sketch:
             body = _sketch_body(item, student, part)
         else:
@@ -87,7 +96,7 @@ def _section(group: ReviewGroup, out: Callable[[str], None]) -> None:
             f'           data-answer-id="{escape(item.answer_id)}{item_tail}'
             f'{escape(item.state)}">\n'
             "    <div>\n"
-            f'      <h3 class="who">{student}{_who(item)}</h3>\n'
+            f'      <h3 class="who">{student}{who}</h3>\n'
             f"{body}"
             "    </div>\n"
             '    <div class="fields">\n'
@@ -101,6 +110,11 @@ def _section(group: ReviewGroup, out: Callable[[str], None]) -> None:
             "  </article>\n"
         )
     out("</section>\n")
+
+
+def _heading(item: ReviewItem) -> tuple[str, str]:
+    """The item's student id escaped, and what follows it in the heading (see :func:`_who`)."""
+    return escape(item.student), _who(item)
 
 
 def _who(item: ReviewItem) -> str:
