@@ -17,7 +17,6 @@ __all__ = [
     "label_layout",
     "lms_exports",
     "log_axes",
-    "part_memo",
     "plot_marks",
     "plot_text",
     "plots",

@@ -28,14 +28,12 @@ empty points cell for the same reason.
 from __future__ import annotations
 
 import functools
-import itertools
 import operator
 from collections.abc import Sequence
 
 from grader.input.roster import Enrolled
 from grader.reports.common_mistakes import answer_text
 from grader.reports.fast_writers import CSV_LINE_END, CsvSegment
-from grader.reports.part_memo import PartMemo, for_a_person
 from grader.reports.stats import sorted_results
 from grader.results import PartLike, ResultLike, awaits_person
 from grader.sheets.assignment import Assignment
@@ -191,13 +189,14 @@ class _PointsCells:
             cells = _points(result, self.part_ids, self.decimals)
             return ",".join([cell_text(cell) for cell in cells])
         known = self.pending if result.pending_review else self.settled
-        try:
-            return ",".join(map(known.__getitem__, map(id, parts)))
-        except KeyError:  # a part object not met before
-            for part in parts:
-                if id(part) not in known:
-                    known[id(part)] = self._cell(part, waits=known is self.pending)
-            return ",".join(map(known.__getitem__, map(id, parts)))
+        ids = list(map(id, parts))
+        written: list[str | None] = list(map(known.get, ids))
+        if None in written:  # part objects not met before
+            for index, text in enumerate(written):
+                if text is None:
+                    text = self._cell(parts[index], waits=known is self.pending)
+                    written[index] = known[ids[index]] = text
+        return ",".join(written)  # type: ignore[arg-type]  # no None is left
 
     def _cell(self, part: PartLike, *, waits: bool) -> str:
         if waits and awaits_person(part):
@@ -280,9 +279,8 @@ def review_csv(results: Sequence[ResultLike], assignment: Assignment) -> str:
     # the same cells: each distinct row of cells is written once. Equal cells are written
     # alike (0.0 and -0.0, the one pair of equal numbers written apart, are both "0").
     written: dict[tuple[Cell, ...], str] = {}
-    listed = PartMemo(for_a_person)
     for result in sorted_results(results):
-        chosen = list(itertools.compress(result.parts, listed.row(result.parts)))
+        chosen = [p for p in result.parts if p.decision is not None or awaits_person(p)]
         if not chosen:
             continue
         if len(chosen) > 1:

@@ -12,7 +12,6 @@ student's answers and the rubric.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,10 +22,9 @@ from markupsafe import Markup
 from grader.input.attachments import CHECKED_COPY
 from grader.reports.common_mistakes import answer_text
 from grader.reports.html_templates import html_template
-from grader.reports.part_memo import PartMemo, for_a_person
 from grader.reports.review_sections import section_texts
 from grader.reports.stats import sorted_results
-from grader.results import PartLike, ResultLike
+from grader.results import PartLike, ResultLike, awaits_person
 from grader.sheets.assignment import Assignment, Part, RubricItem
 from grader.sheets.expectations import Expectations
 from grader.spreadsheet import plain_number, points_text
@@ -129,12 +127,13 @@ def review_groups(
     # A class's results share their part objects (grader.reports.fast_writers): what an item
     # shows of its part is worked out once per part object (all are alive until we return).
     shown: dict[int, _PartShown] = {}
-    listed = PartMemo(for_a_person)
     for result in sorted_results(results):
         if result.status != "graded":
             continue
         who: tuple[str, str, str] | None = None
-        for part in itertools.compress(result.parts, listed.row(result.parts)):
+        for part in result.parts:
+            if part.decision is None and not awaits_person(part):
+                continue
             found = shown.get(id(part))
             if found is None:
                 found = shown[id(part)] = _part_shown(part)

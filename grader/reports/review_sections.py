@@ -25,10 +25,8 @@ def section_texts(groups: Sequence[ReviewGroup]) -> list[str]:
     """The ``sections`` block of ``review.html.j2`` for ``groups``, in pieces to be joined
     (the page of a class is tens of megabytes: joined once, with the rest of the page)."""
     pieces: list[str] = []
-    # A student has an item in most parts: their heading is escaped once, for every part.
-    headings: dict[tuple[str, str, str], tuple[str, str]] = {}
     for group in groups:
-        _section(group, pieces.append, headings)
+        _section(group, pieces.append)
     return pieces
 
 
@@ -48,11 +46,7 @@ def escape(text: str) -> str:
     )
 
 
-def _section(
-    group: ReviewGroup,
-    out: Callable[[str], None],
-    headings: dict[tuple[str, str, str], tuple[str, str]],
-) -> None:
+def _section(group: ReviewGroup, out: Callable[[str], None]) -> None:
     part = escape(group.part_id)
     max_points = escape(group.max_points)
     out(
@@ -77,10 +71,7 @@ def _section(
     states: dict[tuple[str, str], str] = {}
     for index, item in enumerate(group.items, start=1):
         number = f"{part}-{index}"
-        heading = headings.get((item.student, item.name, item.file))
-        if heading is None:
-            heading = headings[item.student, item.name, item.file] = _heading(item)
-        student, who = heading
+        student = escape(item.student)
         if item.sketch:
             body = _sketch_body(item, student, part)
         else:
@@ -96,7 +87,7 @@ def _section(
             f'           data-answer-id="{escape(item.answer_id)}{item_tail}'
             f'{escape(item.state)}">\n'
             "    <div>\n"
-            f'      <h3 class="who">{student}{who}</h3>\n'
+            f'      <h3 class="who">{student}{_who(item)}</h3>\n'
             f"{body}"
             "    </div>\n"
             '    <div class="fields">\n'
@@ -110,11 +101,6 @@ def _section(
             "  </article>\n"
         )
     out("</section>\n")
-
-
-def _heading(item: ReviewItem) -> tuple[str, str]:
-    """The item's student id escaped, and what follows it in the heading (see :func:`_who`)."""
-    return escape(item.student), _who(item)
 
 
 def _who(item: ReviewItem) -> str:
