@@ -254,41 +254,6 @@ def test_a_failed_second_process_is_redone_here(tmp_path: Path) -> None:
     assert target.read_text("utf-8") == "done"
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks on Linux only")
-def test_a_value_worked_out_in_a_second_process_comes_back() -> None:
-    from grader.run.outputs import value_alongside
-
-    parent = os.getpid()
-    wait = value_alongside(lambda: (os.getpid(), [1.5, "x"]), size=10**6)
-    worker, value = wait()
-    assert worker != parent  # the child worked it out and sent it
-    assert value == [1.5, "x"]
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks on Linux only")
-def test_a_value_whose_process_failed_is_worked_out_here() -> None:
-    from grader.run.outputs import value_alongside
-
-    parent = os.getpid()
-
-    def task() -> int:
-        if os.getpid() != parent:
-            raise SystemExit(3)  # the child fails before it sends anything
-        return 42
-
-    assert value_alongside(task, size=10**6)() == 42
-
-
-def test_a_small_class_works_its_value_out_when_asked() -> None:
-    from grader.run.outputs import value_alongside
-
-    asked: list[int] = []
-    wait = value_alongside(lambda: asked.append(os.getpid()) or 7, size=1)
-    assert asked == []  # nothing forked and nothing done yet: the caller's work comes first
-    assert wait() == 7
-    assert asked == [os.getpid()]
-
-
 def test_answer_files_come_in_sorted_path_order(tmp_path: Path) -> None:
     from grader.run.pipeline import answer_files
 

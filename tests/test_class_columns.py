@@ -13,18 +13,11 @@ from hypothesis import strategies as st
 
 from grader.reports.class_columns import class_columns
 from grader.reports.shared_answers import shared_answers_of, shared_rare_answers
-from grader.reports.stats import (
-    _queue,
-    _waiting_flags,
-    across_files,
-    class_statistics,
-    review_queue,
-)
+from grader.reports.stats import _queue, _waiting_flags, review_queue
 from grader.reports.variant_stats import _Sums, variant_statistics, variant_statistics_of
 from grader.results import PartDigest, ResultDigest, Status, StudentDigest
-from grader.sheets.assignment import Assignment
 
-PART_IDS = ("q1.a", "q2.a", "q3.a")
+PART_IDS = ("q1", "q2", "q3")
 VARIANTS = ("v1", "v2", "v3")
 GIVENS = {"v1": {"n": "64", "m": "1 GB"}, "v2": {"n": "128", "m": "1 GB"}, "v3": {"n": "64"}}
 
@@ -93,15 +86,15 @@ def test_columns_give_the_plain_walks_numbers(results: list[ResultDigest]) -> No
 
 
 def test_results_without_the_sheets_parts_in_order_have_no_columns() -> None:
-    first = PartDigest("q1.a", Status.CORRECT, 1.0, 1.0, 1.0)
-    second = PartDigest("q2.a", Status.CORRECT, 1.0, 1.0, 1.0)
+    first = PartDigest("q1", Status.CORRECT, 1.0, 1.0, 1.0)
+    second = PartDigest("q2", Status.CORRECT, 1.0, 1.0, 1.0)
 
     def result(*held: PartDigest) -> ResultDigest:
         return ResultDigest("demo", StudentDigest("s"), "graded", None, 1.0, 2.0, 0.0, held, None)
 
-    assert class_columns([result(first, second)], ("q1.a", "q2.a")) is not None
-    assert class_columns([result(second, first)], ("q1.a", "q2.a")) is None
-    assert class_columns([result(first)], ("q1.a", "q2.a")) is None
+    assert class_columns([result(first, second)], ("q1", "q2")) is not None
+    assert class_columns([result(second, first)], ("q1", "q2")) is None
+    assert class_columns([result(first)], ("q1", "q2")) is None
 
 
 def _wrong(part_id: str, value: float) -> PartDigest:
@@ -124,56 +117,31 @@ def test_pairs_of_the_same_students_keep_the_order_a_walk_meets_them() -> None:
     # parts, so the order the walk met them decides. File by file, f0's q2 comes first
     # (before f1's q1, which a walk column by column would meet first).
     results = [
-        _file("ann", "f0", _right("q1.a"), _wrong("q2.a", 7.0), _wrong("q3.a", 8.0)),
-        _file("ann", "f1", _wrong("q1.a", 5.0), _wrong("q2.a", 6.0), _right("q3.a")),
-        _file("bob", "f0", _right("q1.a"), _wrong("q2.a", 7.0), _wrong("q3.a", 8.0)),
-        _file("bob", "f1", _wrong("q1.a", 5.0), _wrong("q2.a", 6.0), _right("q3.a")),
+        _file("ann", "f0", _right("q1"), _wrong("q2", 7.0), _wrong("q3", 8.0)),
+        _file("ann", "f1", _wrong("q1", 5.0), _wrong("q2", 6.0), _right("q3")),
+        _file("bob", "f0", _right("q1"), _wrong("q2", 7.0), _wrong("q3", 8.0)),
+        _file("bob", "f1", _wrong("q1", 5.0), _wrong("q2", 6.0), _right("q3")),
     ]
     table = class_columns(results, PART_IDS)
     assert table is not None
     pairs = shared_answers_of(table)
-    assert [[p.part for p in pair.parts] for pair in pairs] == [["q2.a", "q3.a"], ["q1.a", "q2.a"]]
+    assert [[p.part for p in pair.parts] for pair in pairs] == [["q2", "q3"], ["q1", "q2"]]
     assert pairs == shared_rare_answers(results)
 
 
 def test_a_variants_parts_come_in_the_order_files_first_credit_them() -> None:
     # v1's first file waits for a person on q1: a walk meets q2's credit first, then q1's
     # (from the second file). The class's mean credits come in that order.
-    waits = PartDigest("q1.a", Status.NEEDS_REVIEW, 0.0, 0.0, 1.0)
+    waits = PartDigest("q1", Status.NEEDS_REVIEW, 0.0, 0.0, 1.0)
     results = [
-        _file("ann", "f", waits, _right("q2.a"), _right("q3.a"), variant="v1"),
-        _file("bob", "f", _right("q1.a"), _right("q2.a"), _right("q3.a"), variant="v1"),
+        _file("ann", "f", waits, _right("q2"), _right("q3"), variant="v1"),
+        _file("bob", "f", _right("q1"), _right("q2"), _right("q3"), variant="v1"),
     ]
     table = class_columns(results, PART_IDS)
     assert table is not None
     sums = _Sums.of_columns(table, [0, 1])
-    assert list(sums.credits) == ["q2.a", "q3.a", "q1.a"]
+    assert list(sums.credits) == ["q2", "q3", "q1"]
     plain = _Sums()
     for result in results:
         plain.add(result)
     assert sums.credits == plain.credits
-
-
-def test_statistics_across_files_worked_out_apart_are_the_same() -> None:
-    # What a second process works out (across_files) and hands to class_statistics gives
-    # the statistics worked out in one go.
-    results = [
-        _file("ann", "f", _wrong("q1.a", 5.0), _wrong("q2.a", 6.0), _right("q3.a"), variant="v1"),
-        _file("bob", "f", _wrong("q1.a", 5.0), _wrong("q2.a", 6.0), _right("q3.a"), variant="v2"),
-        _file("cy", "f", _right("q1.a"), _right("q2.a"), _right("q3.a"), variant="v3"),
-    ]
-    sheet = Assignment.model_validate(
-        {
-            "id": "demo",
-            "title": "Demo",
-            "solver": "none",
-            "givens": {},
-            "parts": [{"id": p, "title": p, "kind": "count", "points": 1} for p in PART_IDS],
-        }
-    )
-    whole = class_statistics(results, sheet, GIVENS.get)
-    apart = class_statistics(
-        results, sheet, GIVENS.get, across=lambda: across_files(results, sheet, GIVENS.get)
-    )
-    assert apart == whole
-    assert whole.shared_answers  # the pair is there to be compared

@@ -127,21 +127,10 @@ class ClassStatistics:
     by_variant: tuple[ParameterStatistics, ...] = ()
 
 
-@dataclass(frozen=True)
-class AcrossFiles:
-    """The statistics that set files beside each other: pairs that share rare wrong answers,
-    and the class split by the values of its variants' givens. Their own type, so that a
-    process of its own can work them out beside the rest (see :func:`across_files`)."""
-
-    shared_answers: tuple[SharedPair, ...]
-    by_variant: tuple[ParameterStatistics, ...]
-
-
 def class_statistics(
     results: Sequence[ResultLike],
     assignment: Assignment,
     givens_of: Callable[[str], Mapping[str, str] | None] | None = None,
-    across: Callable[[], AcrossFiles] | None = None,
 ) -> ClassStatistics:
     """Statistics of a class: counts, score distribution, item analysis, review queue, errors.
 
@@ -150,8 +139,6 @@ def class_statistics(
         assignment: the sheet the results were graded against (parts, titles, points).
         givens_of: with per-student variants, the givens of the variant with a code (for the
             statistics by variant parameter).
-        across: gives :func:`across_files` of the same arguments (worked out elsewhere, say
-            in another process), asked for once the rest is done; None: worked out here.
 
     Returns:
         Statistics that are identical for the same results in any order.
@@ -168,11 +155,6 @@ def class_statistics(
         columns = _looked_up(graded, assignment)
         waiting = [_waiting_flags(column) for column in columns]
         queue = review_queue(graded)
-    parts = tuple(
-        part_statistics(graded, spec, column, scores, flags)
-        for spec, column, flags in zip(assignment.parts, columns, waiting, strict=True)
-    )
-    found = across() if across is not None else _across(graded, table, assignment, givens_of)
     return ClassStatistics(
         assignment=assignment.id,
         files=len(ordered),
@@ -181,37 +163,16 @@ def class_statistics(
         students_pending_review=len(queue),
         parts_pending_review=sum(len(item.parts) for item in queue),
         scores=score_distribution(graded, assignment.max_score),
-        parts=parts,
+        parts=tuple(
+            part_statistics(graded, spec, column, scores, flags)
+            for spec, column, flags in zip(assignment.parts, columns, waiting, strict=True)
+        ),
         review_queue=queue,
         error_files=tuple(
             FileError(r.student.id, r.file or "", r.error or "unknown error")
             for r in ordered
             if r.status != "graded"
         ),
-        shared_answers=found.shared_answers,
-        by_variant=found.by_variant,
-    )
-
-
-def across_files(
-    results: Sequence[ResultLike],
-    assignment: Assignment,
-    givens_of: Callable[[str], Mapping[str, str] | None] | None = None,
-) -> AcrossFiles:
-    """The part of :func:`class_statistics` (same arguments) that sets files beside each
-    other."""
-    graded = [r for r in sorted_results(results) if r.status == "graded"]
-    return _across(graded, class_columns(graded, assignment.part_ids), assignment, givens_of)
-
-
-def _across(
-    graded: Sequence[ResultLike],
-    table: ClassColumns | None,
-    assignment: Assignment,
-    givens_of: Callable[[str], Mapping[str, str] | None] | None,
-) -> AcrossFiles:
-    """:func:`across_files` of graded results in order (and their columns, when they fit)."""
-    return AcrossFiles(
         shared_answers=(
             shared_answers_of(table) if table is not None else shared_rare_answers(graded)
         ),

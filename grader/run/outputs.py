@@ -8,12 +8,9 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
-import pickle
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TypeVar
 
 from grader.input.roster import Enrolled, Roster
 from grader.input.student_files import NOT_AN_ANSWER_FILE, NotGraded
@@ -109,7 +106,7 @@ def _write_class_outputs(
     from grader.reports.gradebook import gradebook_csv, review_csv
     from grader.reports.lms_exports import canvas_csv, moodle_csv
     from grader.reports.review_page import review_html
-    from grader.reports.stats import across_files, class_statistics
+    from grader.reports.stats import class_statistics
     from grader.reports.summary import summary_html, summary_markdown, summary_table
 
     assignment = exp.assignment
@@ -130,15 +127,11 @@ def _write_class_outputs(
         as_loaded = book.assignment if book is not None else None
         write_text_atomic(out_dir / "review.html", review_html(results, exp, as_loaded=as_loaded))
 
-    # Four shares, so that both cores stay busy to the end: the spreadsheets, the review
-    # page, the statistics that set files beside each other, and the rest of them here.
-    givens = _givens_of(book) if book else None
+    # Three similar shares: the spreadsheets, the review page, and the statistics here.
     sheets_written = alongside(write_sheets, size=len(results))
     page_written = alongside(write_review_page, size=len(results))
-    across = functools.partial(across_files, results, assignment, givens)
-    across_found = value_alongside(across, size=len(results))
     write_text_atomic(out_dir / "README.md", folder_guide(assignment, reports=reports))
-    stats = class_statistics(results, assignment, givens, across=across_found)
+    stats = class_statistics(results, assignment, _givens_of(book) if book else None)
     write_text_atomic(
         out_dir / "summary.md", summary_markdown(stats, assignment, not_graded=not_graded)
     )
@@ -238,55 +231,6 @@ def alongside(task: Callable[[], None], *, size: int) -> Callable[[], None]:
 def _ending_with_parent(task: Callable[[], None], parent: int) -> None:
     end_with_parent(parent)
     task()
-
-
-T = TypeVar("T")
-
-
-def value_alongside(task: Callable[[], T], *, size: int) -> Callable[[], T]:
-    """Work out ``task``'s value next to the caller; the function returned waits for it and
-    returns it.
-
-    As :func:`alongside`, with the value sent back through a pipe (pickled: meant for small
-    values). Where the task is not forked (a small class, no fork), it is worked out when
-    the value is asked for; if the child fails or its value does not arrive, it is worked out
-    here then, so that its error (if any) is the caller's.
-    """
-    if size < FORK_FROM or not sys.platform.startswith("linux"):
-        return task
-    context = multiprocessing.get_context("fork")
-    try:
-        receiving, sending = context.Pipe(duplex=False)
-    except OSError:
-        return task
-    try:
-        started_by = functools.partial(_sending, task, sending, os.getpid())
-        child = context.Process(target=started_by, daemon=True)
-        child.start()
-    except (OSError, ValueError):
-        receiving.close()
-        return task
-    finally:
-        sending.close()  # the child's end: the parent holding it would never see EOF
-
-    def wait() -> T:
-        try:
-            value: T = receiving.recv()
-        except (EOFError, OSError, pickle.UnpicklingError):
-            child.join()
-            return task()
-        finally:
-            receiving.close()
-        child.join()
-        return value if child.exitcode == 0 else task()
-
-    return wait
-
-
-def _sending(task: Callable[[], T], sending: Connection, parent: int) -> None:
-    end_with_parent(parent)
-    sending.send(task())
-    sending.close()
 
 
 def not_named_by_answers(
