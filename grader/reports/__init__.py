@@ -7,6 +7,7 @@ __all__ = [
     "borrowed_variants",
     "check_view",
     "choice_pattern",
+    "class_columns",
     "common_mistakes",
     "decisions_view",
     "fast_writers",

@@ -108,9 +108,18 @@ def gradebook_csv(
     lines: list[tuple[tuple[str, str], str]] = []
     # Each row's points follow its first cells after a comma (a sheet has parts: never none).
     assert part_ids, "a sheet without parts has no gradebook"
+    # After a file's id, name and file come cells that most files share (status, score, max,
+    # pending, error, flags): each distinct run of them is written once. Equal cells are
+    # written alike (0.0 and -0.0, the one pair of equal numbers written apart, are both "0").
+    shared: dict[tuple[Cell, ...], str] = {}
     for result in sorted_results(results):
         cells = _gradebook_row(result, assignment, part_ids, decimals, points=False)
-        lines.append((_row_order(cells), f"{segment(cells)},{points(result)}{CSV_LINE_END}"))
+        rest = tuple(cells[3:])
+        text = shared.get(rest)
+        if text is None:
+            text = shared[rest] = segment(rest)
+        line = f"{segment(cells[:3])},{text},{points(result)}{CSV_LINE_END}"
+        lines.append((_row_order(cells), line))
     for row in _missing_rows(missing, assignment, part_ids):
         line = f"{segment(row[: -len(part_ids)])},{points.blanks}{CSV_LINE_END}"
         lines.append((_row_order(row), line))
@@ -154,34 +163,48 @@ def _missing_rows(
 
 class _PointsCells:
     """The points cells of a file's row as CSV text: the cells :func:`_points` gives, as the
-    ``csv`` writer writes them (numbers are never quoted, an empty cell is nothing), each
-    distinct number written once (a class's points are a few values)."""
+    ``csv`` writer writes them (numbers are never quoted, an empty cell is nothing).
+
+    A class's results share their part objects (see grader.reports.fast_writers): each
+    object's cell is written once and then looked up by the object's id, a lookup that runs
+    in C over a row (the results keep their parts alive while this lives, so ids stay theirs).
+    """
 
     def __init__(self, part_ids: tuple[str, ...], decimals: int) -> None:
         self.part_ids = part_ids
         self.decimals = decimals
         self.blanks = "," * (len(part_ids) - 1)  # the points of a file not graded
         self.texts: dict[float, str] = {}  # by points before rounding
+        # A part's cell by its object's id: in a row with points pending (a waiting part's
+        # cell is empty), and in one without (pending_review sums what awaits_person finds
+        # waiting: 0, and nothing waits, or only parts worth nothing, whose points show).
+        self.pending: dict[int, str] = {}
+        self.settled: dict[int, str] = {}
 
     def __call__(self, result: ResultLike) -> str:
         if result.status != "graded":
             return self.blanks
-        if tuple(map(_ID, result.parts)) != self.part_ids:  # rare: not the sheet's parts
+        parts = result.parts
+        if tuple(map(_ID, parts)) != self.part_ids:  # rare: not the sheet's parts
             cells = _points(result, self.part_ids, self.decimals)
             return ",".join([cell_text(cell) for cell in cells])
-        texts = self.texts
-        written: list[str] = []
-        # pending_review sums what awaits_person finds waiting: 0, and nothing waits
-        waits = result.pending_review
-        for part in result.parts:
-            if waits and awaits_person(part):
-                written.append("")
-                continue
-            text = texts.get(part.points)
-            if text is None:
-                text = texts[part.points] = plain_number(rounded(part.points, self.decimals))
-            written.append(text)
-        return ",".join(written)
+        known = self.pending if result.pending_review else self.settled
+        ids = list(map(id, parts))
+        written: list[str | None] = list(map(known.get, ids))
+        if None in written:  # part objects not met before
+            for index, text in enumerate(written):
+                if text is None:
+                    text = self._cell(parts[index], waits=known is self.pending)
+                    written[index] = known[ids[index]] = text
+        return ",".join(written)  # type: ignore[arg-type]  # no None is left
+
+    def _cell(self, part: PartLike, *, waits: bool) -> str:
+        if waits and awaits_person(part):
+            return ""
+        text = self.texts.get(part.points)
+        if text is None:
+            text = self.texts[part.points] = plain_number(rounded(part.points, self.decimals))
+        return text
 
 
 def _gradebook_row(

@@ -19,6 +19,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from grader.reports.class_columns import ClassColumns
 from grader.results import ResultLike, Status
 
 MIN_SHARED_PARTS = 2
@@ -73,9 +74,52 @@ def shared_rare_answers(results: Sequence[ResultLike]) -> tuple[SharedPair, ...]
                 continue
             holders.setdefault((part.id, key), []).append(index)
             shown.setdefault((part.id, key), _shown(part.submitted))
+    return _pairs(graded, list(holders.items()), shown)
+
+
+def shared_answers_of(table: ClassColumns) -> tuple[SharedPair, ...]:
+    """:func:`shared_rare_answers` of the graded results of ``table``, which are sorted by
+    student id and file, read off its columns: each distinct part object is keyed once, and
+    only the positions of wrong answers are walked."""
+    holders: dict[tuple[str, str], list[int]] = {}
+    shown: dict[tuple[str, str], str] = {}
+    first: dict[tuple[str, str], tuple[int, int]] = {}  # where a plain walk meets each first
+    for number, (part_id, column, ids, distinct) in enumerate(
+        zip(table.part_ids, table.columns, table.ids, table.distinct, strict=True)
+    ):
+        keys = {
+            key: (part_id, text)
+            for key, part in distinct.items()
+            if part.status in _WRONG
+            and not part.carried_forward
+            and (text := _answer_key(part.value, part.submitted)) is not None
+        }
+        if not keys:
+            continue
+        keyed = list(map(keys.get, ids))  # each file's answer, None where it holds no such one
+        positions = itertools.compress(range(len(keyed)), keyed)
+        for index, answer in zip(positions, filter(None, keyed), strict=True):
+            found = holders.get(answer)
+            if found is None:
+                holders[answer] = found = []
+                shown[answer] = _shown(column[index].submitted)
+                first[answer] = (index, number)
+            found.append(index)
+    # In the order a walk file by file, part by part, meets the answers: the pairs' ties keep it.
+    walked = sorted(holders.items(), key=lambda item: first[item[0]])
+    return _pairs(table.graded, walked, shown)
+
+
+def _pairs(
+    graded: Sequence[ResultLike],
+    holders: list[tuple[tuple[str, str], list[int]]],
+    shown: dict[tuple[str, str], str],
+) -> tuple[SharedPair, ...]:
+    """The listed pairs from each wrong answer's holders (positions in ``graded``), in the
+    order a walk over the files met the answers."""
     limit = rare_limit(len(graded))
     by_pair: dict[tuple[int, int], list[SharedPart]] = {}
-    for (part_id, key), found in holders.items():
+    for (part_id, key), found in holders:
         if not 2 <= len(found) <= limit:
             continue
         shared = SharedPart(part_id, shown[(part_id, key)], len(found))

@@ -20,9 +20,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from grader.reports.class_columns import MAY_WAIT, ClassColumns, class_columns
 from grader.reports.common_mistakes import MistakeCount, mistake_counts
-from grader.reports.shared_answers import SharedPair, shared_rare_answers
-from grader.reports.variant_stats import ParameterStatistics, variant_statistics
+from grader.reports.shared_answers import SharedPair, shared_answers_of, shared_rare_answers
+from grader.reports.variant_stats import (
+    ParameterStatistics,
+    variant_statistics,
+    variant_statistics_of,
+)
 from grader.results import PartDigest, PartLike, ResultLike, Status, awaits_person, find_part
 from grader.sheets.assignment import Assignment, Part
 from grader.sheets.variants import varied_givens
@@ -141,9 +146,15 @@ def class_statistics(
     ordered = sorted_results(results)
     graded = [r for r in ordered if r.status == "graded"]
     scores = [r.score for r in graded]
-    transposed = _transposed(graded, assignment)
-    columns = transposed if transposed is not None else _looked_up(graded, assignment)
-    queue = _queue(graded, transposed) if transposed is not None else review_queue(graded)
+    table = class_columns(graded, assignment.part_ids)
+    if table is not None:
+        columns: Sequence[Sequence[PartLike]] = table.columns
+        waiting: Sequence[Sequence[bool] | None] = table.waiting
+        queue = _queue(table)
+    else:  # results that do not hold the sheet's parts in its order: found part by part
+        columns = _looked_up(graded, assignment)
+        waiting = [_waiting_flags(column) for column in columns]
+        queue = review_queue(graded)
     return ClassStatistics(
         assignment=assignment.id,
         files=len(ordered),
@@ -153,8 +164,8 @@ def class_statistics(
         parts_pending_review=sum(len(item.parts) for item in queue),
         scores=score_distribution(graded, assignment.max_score),
         parts=tuple(
-            part_statistics(graded, spec, column, scores)
-            for spec, column in zip(assignment.parts, columns, strict=True)
+            part_statistics(graded, spec, column, scores, flags)
+            for spec, column, flags in zip(assignment.parts, columns, waiting, strict=True)
         ),
         review_queue=queue,
         error_files=tuple(
@@ -162,11 +173,24 @@ def class_statistics(
             for r in ordered
             if r.status != "graded"
         ),
-        shared_answers=shared_rare_answers(graded),
+        shared_answers=(
+            shared_answers_of(table) if table is not None else shared_rare_answers(graded)
+        ),
         by_variant=(
-            variant_statistics(graded, givens_of, varied_givens(assignment)) if givens_of else ()
+            _by_variant(graded, table, givens_of, varied_givens(assignment)) if givens_of else ()
         ),
     )
+
+
+def _by_variant(
+    graded: Sequence[ResultLike],
+    table: ClassColumns | None,
+    givens_of: Callable[[str], Mapping[str, str] | None],
+    varied: Sequence[str],
+) -> tuple[ParameterStatistics, ...]:
+    if table is not None:
+        return variant_statistics_of(table, givens_of, varied)
+    return variant_statistics(graded, givens_of, varied)
 
 
 def result_sort_key(result: ResultLike) -> tuple[str, str, str]:
@@ -233,40 +257,31 @@ def _looked_up(graded: Sequence[ResultLike], assignment: Assignment) -> list[Seq
     return [[part_of(r, spec.id, spec.points) for r in graded] for spec in assignment.parts]
 
 
-def _transposed(
-    graded: Sequence[ResultLike], assignment: Assignment
-) -> list[Sequence[PartLike]] | None:
-    """The columns when every result holds exactly the sheet's parts in its order (as results
-    graded against it do): one transposition, checked. None otherwise."""
-    ids = assignment.part_ids
-    rows = [r.parts for r in graded]
-    if not all(len(row) == len(ids) for row in rows):
-        return None
-    columns: list[Sequence[PartLike]] = list(zip(*rows, strict=True)) or [() for _ in ids]
-    for part_id, column in zip(ids, columns, strict=True):
-        if column and set(map(_ID, column)) != {part_id}:
-            return None
-    return columns
+def _waiting_flags(column: Sequence[PartLike]) -> list[bool] | None:
+    """Whether each part of a column waits in the review queue (None: none does)."""
+    flags = [p.status in MAY_WAIT and awaits_person(p) for p in column]
+    return flags if any(flags) else None
 
 
 def part_statistics(
-    graded: Sequence[ResultLike], spec: Part, column: Sequence[PartLike], scores: Sequence[float]
+    graded: Sequence[ResultLike],
+    spec: Part,
+    column: Sequence[PartLike],
+    scores: Sequence[float],
+    waiting: Sequence[bool] | None,
 ) -> PartStatistics:
     """Item analysis of one part: ``column`` holds it for each graded result (in a stable
-    order), ``scores`` their scores."""
+    order), ``scores`` their scores, ``waiting`` whether each waits for a person (None: none
+    does; see :class:`grader.reports.class_columns.ClassColumns`)."""
     statuses = list(map(_STATUS, column))
     # list.count compares in C; a Counter would hash each status in Python (Enum.__hash__).
     counted = {s: statuses.count(s) for s in Status}
     shares = {s: (counted[s] / len(statuses) if statuses else 0.0) for s in Status}
-    if counted[Status.NEEDS_REVIEW] or (counted[Status.INVALID] and any(map(_SENT, column))):
-        # Only a part that needs review or is invalid may wait: the predicate decides those.
-        decided = [
-            i
-            for i, status in enumerate(statuses)
-            if status not in _MAY_WAIT or not awaits_person(column[i])
-        ]
-        credits = [column[i].credit for i in decided]
-        rest = [scores[i] - column[i].points for i in decided]
+    if waiting is not None:  # a part waiting for a person has no credit yet: left out
+        decided = list(map(operator.not_, waiting))
+        credits = list(map(_CREDIT, itertools.compress(column, decided)))
+        points = map(_POINTS, itertools.compress(column, decided))
+        rest = list(map(operator.sub, itertools.compress(scores, decided), points))
     else:  # the usual part: every file decided
         credits = list(map(_CREDIT, column))
         rest = list(map(operator.sub, scores, map(_POINTS, column)))
@@ -281,12 +296,9 @@ def part_statistics(
     )
 
 
-_ID = operator.attrgetter("id")
 _CREDIT = operator.attrgetter("credit")
 _POINTS = operator.attrgetter("points")
 _STATUS = operator.attrgetter("status")
-_SENT = operator.attrgetter("sent_to_review")
-_MAY_WAIT = frozenset({Status.NEEDS_REVIEW, Status.INVALID})
 
 
 def part_of(result: ResultLike, part_id: str, max_points: float) -> PartLike:
@@ -327,32 +339,33 @@ def review_queue(graded: Sequence[ResultLike]) -> tuple[ReviewItem, ...]:
     return tuple(items)
 
 
-def _queue(
-    graded: Sequence[ResultLike], columns: Sequence[Sequence[PartLike]]
-) -> tuple[ReviewItem, ...]:
-    """:func:`review_queue` of sorted results, from their parts' columns (each result's parts
-    in its order, as :func:`_transposed` checked): only the columns with parts waiting are
-    walked, not every part of every result."""
-    waiting: dict[int, list[PartLike]] = {}
-    for column in columns:
-        statuses = set(map(_STATUS, column))
-        if Status.NEEDS_REVIEW in statuses or (
-            Status.INVALID in statuses and any(map(_SENT, column))
-        ):
-            for index, part in enumerate(column):
-                if part.status in _MAY_WAIT and awaits_person(part):
-                    waiting.setdefault(index, []).append(part)
-    # What waits is mostly the same few parts: their ids and points are summed up once.
-    shared: dict[tuple[int, ...], tuple[tuple[str, ...], float]] = {}
+def _queue(table: ClassColumns) -> tuple[ReviewItem, ...]:
+    """:func:`review_queue` of sorted results, from their columns: each row's waiting parts
+    are read off the columns (see :class:`ClassColumns`), and rows whose waiting parts have
+    the same ids and points are summed up once (most rows are one of a few)."""
+    objects: dict[int, PartLike] = {}
+    masked: list[list[int | None]] = []  # per column with parts waiting: each row's or None
+    for ids, distinct, found in zip(table.ids, table.distinct, table.waiting_ids, strict=True):
+        if not found:
+            continue
+        # Every waiting part of a column stands for the first one with the same points (its
+        # id is the column's): rows then repeat. repr tells apart what == does not (0.0, -0.0).
+        first: dict[str, int] = {}
+        stands_for = {key: first.setdefault(repr(distinct[key].max_points), key) for key in found}
+        objects.update((key, distinct[key]) for key in first.values())
+        masked.append(list(map(stands_for.get, ids)))
+    if not masked:
+        return ()
+    nothing = (None,) * len(masked)
+    shared: dict[tuple[int | None, ...], tuple[tuple[str, ...], float]] = {}
     items = []
-    for index in sorted(waiting):
-        parts = waiting[index]
-        key = tuple(map(id, parts))
-        found = shared.get(key)
-        if found is None:
-            found = shared[key] = _waiting(parts)
-        result = graded[index]
-        items.append(ReviewItem(result.student.id, result.student.name, result.file or "", *found))
+    for result, row in zip(table.graded, zip(*masked, strict=True), strict=True):
+        if row == nothing:
+            continue
+        summed = shared.get(row)
+        if summed is None:
+            summed = shared[row] = _waiting([objects[key] for key in row if key is not None])
+        items.append(ReviewItem(result.student.id, result.student.name, result.file or "", *summed))
     return tuple(items)
 
 

@@ -10,10 +10,14 @@ its mean credit falls clearly below the part's mean over the whole class.
 
 from __future__ import annotations
 
+import itertools
 import math
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from grader.reports.class_columns import ClassColumns
 from grader.results import ResultLike, awaits_person
 
 HARDER_BY = 0.2
@@ -57,6 +61,32 @@ def variant_statistics(
     for result in results:
         if result.status == "graded" and result.variant is not None:
             by_variant.setdefault(result.variant, _Sums()).add(result)
+    return _by_given(by_variant, givens_of, varied)
+
+
+def variant_statistics_of(
+    table: ClassColumns,
+    givens_of: Callable[[str], Mapping[str, str] | None],
+    varied: Sequence[str],
+) -> tuple[ParameterStatistics, ...]:
+    """:func:`variant_statistics` of the graded results of ``table``, summed per variant from
+    its columns (each variant's parts picked out of a column at once) rather than file by
+    file and part by part."""
+    members: dict[str, list[int]] = {}
+    for index, result in enumerate(table.graded):
+        if result.variant is not None:
+            members.setdefault(result.variant, []).append(index)
+    by_variant = {code: _Sums.of_columns(table, found) for code, found in members.items()}
+    return _by_given(by_variant, givens_of, varied)
+
+
+def _by_given(
+    by_variant: Mapping[str, _Sums],
+    givens_of: Callable[[str], Mapping[str, str] | None],
+    varied: Sequence[str],
+) -> tuple[ParameterStatistics, ...]:
+    """The statistics of each varied given from the sums of each variant (in the order the
+    variants first come in the results)."""
     if not by_variant:
         return ()
     known = {code: givens_of(code) for code in by_variant}
@@ -94,6 +124,34 @@ class _Sums:
                 self.credits.setdefault(part.id, []).append(part.credit)
 
     @staticmethod
+    def of_columns(table: ClassColumns, rows: Sequence[int]) -> _Sums:
+        """The sums of the results at ``rows`` of ``table`` (in increasing order): what
+        :meth:`add` of each of them in turn gives. Sums of credits are taken with
+        ``math.fsum``, whose result does not depend on the order of what it adds; only the
+        order in which parts first get a credit is kept as :meth:`add` would meet them (the
+        class's mean credits, and so the parts shown as harder, come in that order)."""
+        pick = operator.itemgetter(*rows) if len(rows) > 1 else _one(rows[0])
+        found = _Sums()
+        found.files = len(rows)
+        found.scores = [r.score / r.max_score for r in pick(table.graded) if r.max_score]
+        credited: list[tuple[int, int, str, list[float]]] = []  # first row, column, part
+        for number, (part_id, column, awaiting) in enumerate(
+            zip(table.part_ids, table.columns, table.awaiting, strict=True)
+        ):
+            parts = pick(column)
+            if awaiting is None:  # the usual part: nobody's awaits a person
+                credits = list(map(_CREDIT, parts))
+                first = 0
+            else:  # a part waiting for a person has no credit yet
+                decided = list(map(operator.not_, pick(awaiting)))
+                credits = list(map(_CREDIT, itertools.compress(parts, decided)))
+                first = decided.index(True) if credits else 0
+            if credits:
+                credited.append((first, number, part_id, credits))
+        found.credits = {part_id: credits for _, _, part_id, credits in sorted(credited)}
+        return found
+
+    @staticmethod
     def total(many: Iterable[_Sums]) -> _Sums:
         found = _Sums()
         for sums in many:
@@ -108,6 +166,14 @@ class _Sums:
 
     def mean_score(self) -> float:
         return math.fsum(self.scores) / len(self.scores) if self.scores else 0.0
+
+
+_CREDIT = operator.attrgetter("credit")
+
+
+def _one(row: int) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """What ``operator.itemgetter`` of several rows does, for one row: a tuple of one."""
+    return lambda items: (items[row],)
 
 
 def _order(item: tuple[str, object]) -> tuple[float, str]:
