@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from bounds import time_bound
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from yaml.nodes import MappingNode, SequenceNode
 from yaml.nodes import Node as YamlNode
@@ -34,7 +34,7 @@ from grader.input.loading import (
     load_answer_bytes,
     load_answer_file,
 )
-from grader.input.yaml_fast import FastPathDeclined, compose_fast
+from grader.input.yaml_fast import FastPathDeclined, SyntaxRejected, compose_fast
 from grader.input.yaml_salvage import SALVAGE_MAX_CHARS
 from grader.input.yaml_strict import NodeBudget, compose_yaml
 
@@ -1048,6 +1048,10 @@ LIBYAML_DIFFERS = [
     ("directive", "%YAML 1.2\n---\nq1: 1\n"),
     ("old Mac line ends", "q1: 1\rq2: 2\r"),
     ("Unicode line separator", "q1: 'a\u2028b'\n"),
+    # libyaml refuses, the reference reads a key with an empty value (YAML 1.2's flow rule):
+    ("colon before a closing brace", "q1: {a:}\n"),
+    ("colon before a comma", "q1: [a:, b]\n"),
+    ("colon before a closing bracket", "q1: {b: 1, a:}\nq2: [c:]\n"),
 ]
 
 
@@ -1055,6 +1059,10 @@ LIBYAML_DIFFERS = [
 def test_fast_path_declines_where_libyaml_differs(text: str, yaml_engine: str) -> None:
     fast_path_only(yaml_engine)
     assert fast_graph(text) == DECLINED
+    # Declined, not refused: salvage takes libyaml's refusal for a broken block.
+    with pytest.raises(FastPathDeclined) as declined:
+        compose_fast(text, max_depth=MAX_DEPTH, max_nodes=MAX_NODES)
+    assert not isinstance(declined.value, SyntaxRejected)
     saved = yaml_fast.USE_LIBYAML
     try:
         yaml_fast.USE_LIBYAML = False
@@ -1173,6 +1181,16 @@ def test_node_properties_are_found_where_a_node_can_start(
 
 @settings(max_examples=300, deadline=None)
 @given(edits=_EDITS)
+@example(  # found by Hypothesis: libyaml refused "{a:}" in a block salvage then split wrongly
+    edits=[
+        ("insert", 0, ":"),
+        ("insert", 2090, ":"),
+        ("insert", 148940082, ":"),
+        ("replace", 73_580_786_559, "-"),
+        ("insert", 2090, ":"),
+        ("insert", 1_015_655_717_565_476, ":"),
+    ]
+)
 def test_broken_files_salvage_the_same_on_both_paths(
     edits: list[tuple[str, int, str]], yaml_engine: str
 ) -> None:
