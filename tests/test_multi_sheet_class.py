@@ -245,6 +245,23 @@ def test_a_sheet_id_in_another_letter_case_names_that_sheet(tmp_path: Path) -> N
         assert (code == 0) is graded, checked
 
 
+@pytest.mark.parametrize("named", ["[llm-inference-1]", "{id: llm-inference-1}"])
+def test_an_assignment_that_is_no_text_is_said_to_name_no_sheet(tmp_path: Path, named: str) -> None:
+    # A list or mapping names no sheet, so the file is graded against the run's first sheet;
+    # it was, without a word, although the student may have meant another one.
+    klass = tmp_path / "class"
+    klass.mkdir()
+    (klass / "a.yaml").write_text(answer(named, "a1"), "utf-8")
+    note = "line 1: 'assignment' must be one sheet's id as text, not a list or mapping"
+    code, checked = run("check", str(klass / "a.yaml"))
+    assert code == 0 and f"note: {note}; this file was graded against roofline-1" in checked
+    out = tmp_path / "out"
+    code, text = run("grade", str(klass), "--out", str(out), "--no-reports")
+    assert code == 0, text
+    [row] = rows(out / "gradebook.csv")
+    assert row["id"] == "a1" and note in row["flags"]
+
+
 def test_grader_diff_lists_the_changes_of_every_sheet_as_compare_does(tmp_path: Path) -> None:
     # One student per sheet; the llm-inference-1 student's q1.a answer changes, so only that
     # sheet changes. `grade --compare` listed it; `grader diff` read the main folder only and

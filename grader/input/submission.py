@@ -114,6 +114,16 @@ def build_submission(loaded: LoadResult, assignment: Assignment, *, path: Path) 
     named = top.get("assignment")
     submission.assignment = sheet_named(named)
     submission.assignment_line = named.line if named is not None else None
+    if named is not None and not isinstance(named.value, str):
+        # A list or mapping names no sheet: said, or the file would be graded against the
+        # run's sheet without a word (perhaps not the one the student meant).
+        submission.problems.append(
+            Problem(
+                "'assignment' must be one sheet's id as text, not a list or mapping; this "
+                f"file was graded against {assignment.id}",
+                named.line,
+            )
+        )
     submission.variant = _variant_code(top.get("variant"))
     _attach_load_issues(submission, loaded, assignment)
     _refuse_answers_nested(submission, top, assignment)
