@@ -225,3 +225,22 @@ def test_scores_are_rounded_to_the_sheets_precision(klass: Path, tmp_path: Path)
         for column, value in row.items():
             if value and column not in ("id", "name", "file", "status", "error", "flags"):
                 assert len(value.partition(".")[2]) <= 2, (column, value)
+
+
+@pytest.mark.parametrize("given", ["{id: ~}", "{id: null}", "{id: NULL, name: ~}", "null", "~"])
+def test_a_null_student_id_is_no_id_and_the_file_name_gives_it(tmp_path: Path, given: str) -> None:
+    # YAML's null is no value: the id comes from the file's name, as for an empty `id:`. Read
+    # as text, "null" became the id of every such file (their claims then held for a TA) and
+    # "~" an invalid id, a file not graded.
+    klass = tmp_path / "class"
+    klass.mkdir()
+    for stem in ("k1", "k2"):
+        (klass / f"{stem}.yaml").write_text(
+            f"assignment: roofline-1\nstudent: {given}\nanswers:\n  q1.a: 288\n", "utf-8"
+        )
+    out = tmp_path / "out"
+    code, output = run("grade", str(klass), "--out", str(out), "--no-reports")
+    assert code == 0, output
+    found = {row["id"]: row for row in rows(out / "gradebook.csv")}
+    assert sorted(found) == ["k1", "k2"]
+    assert all(row["status"] == "GRADED" and row["name"] == "" for row in found.values())

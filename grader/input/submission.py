@@ -184,14 +184,18 @@ def sheet_named(node: Node | None) -> str | None:
     does, and the file is graded against the run's sheet in its student's variant. Sheet ids
     are lower case, so a letter case of the student's own (``LLM-Inference-1``) names the
     same sheet."""
-    text = _text(node)
-    if not text or text.lower() in _YAML_NULLS:
-        return None
-    return text.lower()
+    text = _given(node)
+    return text.lower() if text else None
 
 
 def _text(node: Node | None) -> str | None:
     return node.value.strip() if node is not None and isinstance(node.value, str) else None
+
+
+def _given(node: Node | None) -> str | None:
+    """The text of a line, None when it is empty or YAML's null."""
+    text = _text(node)
+    return None if not text or text.lower() in _YAML_NULLS else text
 
 
 NOT_A_CODE = "(not text)"
@@ -213,8 +217,10 @@ def _variant_code(node: Node | None) -> str | None:
 def _student(top: dict[str, Node], path: Path) -> Student:
     node = top.get("student")
     info = node.value if node is not None and isinstance(node.value, dict) else {}
-    student_id = _text(info.get("id")) or (_text(node) if node is not None else None)
-    name = _text(info.get("name")) or ""
+    # YAML's null (``id: ~``, ``id: null``) is no id, as an empty one is: the file's name
+    # gives it (every scalar is read as text, so "null" would otherwise be everyone's id).
+    student_id = _given(info.get("id")) or (_given(node) if node is not None else None)
+    name = _given(info.get("name")) or ""
     if not student_id:
         student_id = path.stem
         if not valid_student_id(student_id):
