@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_loading import _EDITS, _mutate
 
 from grader.input import loading, yaml_fast
 from grader.input.answer_tree import MAX_SCALAR_CHARS, Node
@@ -154,26 +155,14 @@ answers:
 """
 
 
-@st.composite
-def edited_files(draw: st.DrawFn) -> str:
+def edited(edits: list[tuple[str, int, str]]) -> str:
     """The template's shape with characters inserted, deleted or replaced (as a slip of the
-    keyboard would): the near misses of a real file."""
-    text = TEMPLATE_SHAPED
-    for _ in range(draw(st.integers(1, 3))):
-        at = draw(st.integers(0, len(text)))
-        piece = draw(st.sampled_from([*":-[]{},#&*!|>'\"%@`?\t\n \\", "x", "é", "---", "  "]))
-        operation = draw(st.sampled_from(["insert", "delete", "replace"]))
-        if operation == "insert":
-            text = text[:at] + piece + text[at:]
-        elif operation == "delete":
-            text = text[:at] + text[at + len(piece) :]
-        else:
-            text = text[:at] + piece + text[at + 1 :]
-    return text
+    keyboard would, with test_loading's edits): the near misses of a real file."""
+    return _mutate(TEMPLATE_SHAPED, edits).decode("utf-8", "surrogatepass")
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.one_of(texts(), plausible_texts(), edited_files()))
+@given(st.one_of(texts(), plausible_texts(), _EDITS.map(edited)))
 def test_a_text_it_takes_loads_to_the_same_tree(text: str) -> None:
     agrees(text)
 
