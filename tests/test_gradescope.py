@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from cli_runs import SAMPLES, grader
 
-from grader.run.gradescope import gradescope_results, uploader_id, write_results
+from grader.run.gradescope import gradescope_results, uploader_id, uploader_ids, write_results
 from grader.sheets.expectations import Expectations
 
 
@@ -95,6 +95,12 @@ def test_the_uploader_is_read_from_gradescopes_metadata_or_not_at_all(tmp_path: 
     path.write_text("{not json", "utf-8")
     assert uploader_id(path) is None
     assert uploader_id(tmp_path / "absent.json") is None
+    # A group: the uploader, then each other member with a student id, once.
+    group = [{"sid": "s1"}, {"sid": "bad id"}, {"sid": "S1"}, {"sid": 42}, {"name": "B"}, "x"]
+    path.write_text(json.dumps({"users": group}), "utf-8")
+    assert uploader_ids(path) == ("s1", "42")
+    path.write_text(json.dumps({"users": [{"sid": "bad id"}, {"sid": "s2"}]}), "utf-8")
+    assert uploader_ids(path) == ()  # the uploader unknown: the file's own id decides
 
 
 @pytest.mark.parametrize("kind", ["nested", "folder", "fifo", "not utf-8"])

@@ -192,6 +192,35 @@ def test_gradescope_grades_a_copied_file_as_the_uploaders(tmp_path: Path) -> Non
     assert own["score"] > copied["score"]  # the friend's numbers are not the uploader's
 
 
+def test_gradescope_grades_a_group_upload_as_the_member_the_file_names(tmp_path: Path) -> None:
+    """A group upload: Gradescope's first user uploaded, but the file names another member,
+    whose numbers the group used: it is graded against that member's variant, without the
+    note for a copied file; a file naming someone outside the group is still the uploader's."""
+    roofline = book("roofline-1")
+    uploader, member, outsider = next(
+        (a, b, c)
+        for a in (f"u{i}" for i in range(200))
+        for b in (f"m{i}" for i in range(200))
+        for c in (f"o{i}" for i in range(200))
+        if len({roofline.of_student(x).index for x in (a, b, c)}) == 3
+    )
+    metadata = tmp_path / "submission_metadata.json"
+    users = [{"sid": uploader}, {"sid": "not an id!"}, {"sid": member.upper()}]
+    metadata.write_text(json.dumps({"id": 8, "users": users}), "utf-8")
+    for named, graded_as in ((member, member), (outsider, uploader)):
+        upload = tmp_path / f"submission-{named}"
+        upload.mkdir()
+        answer_file(upload, "roofline-1", named, own_answers(roofline, named))
+        results = tmp_path / f"results-{named}.json"
+        code, text = run("gradescope", "--submission", str(upload), "--results", str(results),
+                         "--seed", SEED, "--metadata", str(metadata))  # fmt: skip
+        assert code == 0, text
+        output = json.loads(results.read_text("utf-8"))["output"]
+        expected = roofline.code(roofline.of_student(graded_as))
+        assert f"Graded against your variant {expected}." in output, named
+        assert ("it is graded as the uploader's" in output) == (graded_as == uploader)
+
+
 def test_feedback_texts_hold_the_students_own_numbers(tmp_path: Path) -> None:
     """The explanation of a known mistake is written with the student's own givens, in a
     class run as in ``check`` (a class run once rendered its variants' texts from the sheet's

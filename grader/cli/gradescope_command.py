@@ -36,7 +36,8 @@ from grader.run.pipeline import default_assignment
     default="/autograder/submission_metadata.json",
     show_default=True,
     help="Gradescope's submission metadata: the uploader's student id (sid) decides whose "
-    "variant is graded, whatever id the file names (ignored when missing or without one).",
+    "variant is graded, whatever id the file names, unless it names another member of the "
+    "uploading group (ignored when missing or without one).",
 )
 @sheet_option()
 @seed_option()
@@ -62,9 +63,10 @@ def gradescope(
     the file cannot be graded (it says why, and the exit status is 1; the autograder script
     exits 0 regardless, so that Gradescope shows the student results.json). With a course
     seed and a sheet with variants, the file is graded against its student's own variant:
-    the uploader's, when Gradescope's metadata gives their student id.
+    the uploader's, when Gradescope's metadata gives their student id (in a group upload,
+    the member's the file names).
     """
-    from grader.run.gradescope import failure_document, gradescope_results, uploader_id
+    from grader.run.gradescope import failure_document, gradescope_results, uploader_ids
     from grader.run.pipeline import expectations_for
     from grader.run.variant_grading import seed_in_force, variant_book
     from grader.sheets.sheet_set import SheetSet
@@ -89,7 +91,10 @@ def gradescope(
         _write_gradescope(failure_document(why), results_file)
         fail(error)
     try:
-        document = gradescope_results(submission, sheets, uploader=uploader_id(metadata))
+        ids = uploader_ids(metadata)
+        document = gradescope_results(
+            submission, sheets, uploader=ids[0] if ids else None, group=ids[1:]
+        )
     except Exception as error:  # never seen; still, the student gets results, not a failure
         why = f"internal error while grading ({type(error).__name__}); tell your instructor"
         document = failure_document(f"**Your file could not be graded:** {why}.")

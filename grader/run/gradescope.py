@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ RELEASED = {
 """What the student learns at each reveal level, said in the overall output."""
 SUBMISSION_DIR = Path("/autograder/submission")
 RESULTS_FILE = Path("/autograder/results/results.json")
+_MAX_GROUP = 100  # members of one upload looked at (Gradescope groups are a handful)
 _MAX_METADATA_BYTES = 1024 * 1024  # Gradescope's is a few KiB: its users and their ids
 
 
@@ -51,28 +53,51 @@ def answer_files_in(folder: Path) -> tuple[list[str], ClassListing]:
     return found, listing
 
 
-def uploader_id(metadata: Path) -> str | None:
-    """The student id (``sid``) of whoever uploaded, from Gradescope's
-    ``submission_metadata.json`` (the first user of a group); None when the file is missing,
-    unreadable or names no student id (then the id the answer file claims is used)."""
+def uploader_ids(metadata: Path) -> tuple[str, ...]:
+    """The student ids (``sid``) of whoever uploaded, from Gradescope's
+    ``submission_metadata.json``: the uploader (its first user) first, then the other members
+    of a group whose ``sid`` is a student id; empty when the file is missing, unreadable or
+    its first user has no student id (then the id the answer file claims is used)."""
     try:
         # Bounded and without blocking: whatever lies at the path (a folder, a FIFO, JSON
         # nested past the decoder's recursion) means no uploader, never a failed grading.
         data = read_regular_file(metadata, _MAX_METADATA_BYTES)
         if data is None or len(data) >= _MAX_METADATA_BYTES:
-            return None
-        document = json.loads(data.decode("utf-8"))
-        sid = document["users"][0]["sid"]
+            return ()
+        users = json.loads(data.decode("utf-8"))["users"]
+        first = _sid_of(users[0])
     except (OSError, ValueError, KeyError, IndexError, TypeError, RecursionError):
-        return None
+        return ()
+    if first is None:
+        return ()
+    found = [first]
+    for user in users[1:_MAX_GROUP]:
+        member = _sid_of(user)
+        if member is not None and member.lower() not in (f.lower() for f in found):
+            found.append(member)
+    return tuple(found)
+
+
+def _sid_of(user: object) -> str | None:
+    """A metadata user's student id, or None when it has none that is a valid id."""
+    sid = user.get("sid") if isinstance(user, dict) else None
     if not isinstance(sid, str | int) or isinstance(sid, bool):
         return None
     text = str(sid).strip()
     return text if valid_student_id(text) else None
 
 
+def uploader_id(metadata: Path) -> str | None:
+    """The uploader's student id (the first of :func:`uploader_ids`), or None."""
+    return next(iter(uploader_ids(metadata)), None)
+
+
 def gradescope_results(
-    folder: Path, exp: Expectations | SheetSet, *, uploader: str | None = None
+    folder: Path,
+    exp: Expectations | SheetSet,
+    *,
+    uploader: str | None = None,
+    group: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The ``results.json`` document for one submission folder.
 
@@ -82,6 +107,8 @@ def gradescope_results(
     (a course seed), the file is graded against its student's own variant: the ``uploader``'s
     (Gradescope knows who uploaded, see :func:`uploader_id`), else the student the file names;
     a file that names someone else is still graded as the uploader's, and the output says so.
+    In a group upload (``group``: the other members' ids), a file that names one of the group
+    is graded as that member's: the group worked with that member's numbers.
     """
     sheets = exp if isinstance(exp, SheetSet) else one_sheet(exp)
     if not os.path.isdir(folder):
@@ -105,6 +132,13 @@ def gradescope_results(
     graded = grade_with_budget(
         Path(found[0]), sheets, TIME_BUDGET_SECONDS, within=listing.boundary, student=uploader
     )
+    claimed = graded.submission.student.id if graded.submission is not None else None
+    member = _member_named(claimed, group)
+    if member is not None:
+        uploader = member
+        graded = grade_with_budget(
+            Path(found[0]), sheets, TIME_BUDGET_SECONDS, within=listing.boundary, student=member
+        )
     result = graded.result
     exp = sheets.graded_against(result.assignment, result.variant)
     document = results_document(result, exp)
@@ -116,7 +150,6 @@ def gradescope_results(
             for problem in graded.submission.file_problems
         ]
         document["output"] += "".join(f"\n\n- Note: {escape_markdown(n)}" for n in notes)
-    claimed = graded.submission.student.id if graded.submission is not None else None
     if uploader is not None and claimed and claimed.lower() != uploader.lower():
         document["output"] += (
             f" This file names student `{escape_markdown(claimed[:60])}`; it is graded as the"
@@ -124,6 +157,13 @@ def gradescope_results(
             + (", against the uploader's own numbers." if result.variant else ".")
         )
     return document
+
+
+def _member_named(claimed: str | None, group: Sequence[str]) -> str | None:
+    """The member of the group (other than the uploader) whose id the file claims, if any."""
+    if not claimed:
+        return None
+    return next((member for member in group if member.lower() == claimed.lower()), None)
 
 
 def failure_document(reason: str) -> dict[str, Any]:
