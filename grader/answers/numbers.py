@@ -83,12 +83,15 @@ class NumericAnswer:
     ambiguous: str | None = None
 
 
+# A lower bound written without the quantity's name ("≥ 14.7 ms", "at least 163") gives its
+# value as "t ≥ 14.7 ms" and "b ≥ 163" do: the questions ask for the bound itself.
 _APPROXIMATELY = re.compile(
-    r"^(?:[≈~≃=]|(?i:about|approximately|approx\.?|roughly|around|ca\.)(?=[\s\d.+\-(]))\s*"
+    r"^(?:[≈~≃=≥⩾]|>=|(?i:about|approximately|approx\.?|roughly|around|ca\.|at\s+least)"
+    r"(?=[\s\d.+\-(]))\s*"
 )
-# "b = 163", "b ≥ 163", "b_min = 163": the name of the quantity before its value is no working
-# (b = 16 would "disagree" with 163); a bound written with ≥ gives its value the same way.
-_NAME_BEFORE_VALUE = re.compile(r"(?P<name>[A-Za-z_]\w*)\s*(?:=|≥|>=|⩾)\s*(?=[^=\s])")
+# "b = 163", "b ≥ 163", "b ≈ 163", "b_min = 163": the name of the quantity before its value is no
+# working (b = 16 would "disagree" with 163); a bound written with ≥ gives its value the same way.
+_NAME_BEFORE_VALUE = re.compile(r"(?P<name>[A-Za-z_]\w*)\s*(?:=|≥|>=|⩾|≈|~|≃)\s*(?=[^=\s])")
 # "expr = result", also "≈", and an arrow from working to result ("903,168 MAC -> 1,806,336").
 _SIDE_SEPARATOR = re.compile(r"[=≈~≃≅]+>?|->|→|⇒")
 _PLAIN_NUMBER_TEXT = re.compile(r"[+-]?[\d.,'’\u00a0\u2009\u202f ]*\d(?:[eE][+-]?\d+)?")
@@ -173,7 +176,9 @@ def _read_stripped(
     try:
         return _read_text(stripped, unit, names, whole)
     except AnswerFormatError as error:
-        rescued = _read_with_remark(stripped, unit, names, whole)
+        rescued = _read_per_item(stripped, unit, names, whole)
+        if rescued is None:
+            rescued = _read_with_remark(stripped, unit, names, whole)
         if rescued is None:
             rescued = _read_after_words(stripped, unit, names, whole)
         if rescued is None:
@@ -216,6 +221,53 @@ def _without_name(text: str, names: Mapping[str, float]) -> str:
     if named is None or is_symbol_run(named.group("name"), names):
         return text
     return text[named.end() :]
+
+
+# "16 KiB/token", "0.46 ms/token", "384 MiB/layer": the unit divided by what the value is for
+# says what a question already asks (per token, one layer); the value is the answer. Only the
+# things the questions count by: a unit over anything else is still refused.
+_PER_ITEM = re.compile(
+    r"(?P<head>.*?[^\W\d_])\s*/\s*(?i:tokens?|tok|tkn|sequences?|seqs?|layers?|steps?|prompts?)\.?"
+)
+# "68 tokens/s" for a time per token: the rate the time bound gives, written the other way up
+# (a lower bound on the time is an upper bound on the rate: "≤ 68 tokens/s").
+_ITEMS_PER_SECOND = re.compile(
+    r"(?:≤|<=|⩽|(?i:at\s+most|up\s+to)\s)?\s*(?P<head>.*?)\s*(?i:tokens?|tok|steps?)\s*/\s*"
+    r"(?:s|sec|second)\.?"
+)
+
+
+def _read_per_item(
+    text: str, unit: str, names: Mapping[str, float], whole: bool
+) -> NumericAnswer | None:
+    """``16 KiB/token`` as ``16 KiB``, and ``68 tokens/s`` for a time as ``1/68 s`` turned
+    around (the grader gives such an answer the credit of an inverted unit), or None."""
+    if "/" not in text:  # the usual answer: nothing to look at
+        return None
+    per_item = _PER_ITEM.fullmatch(text)
+    if per_item is not None:
+        try:
+            answer = _read_text(per_item.group("head"), unit, names, whole)
+        except AnswerFormatError:
+            return None
+        return replace(answer, text=text)
+    rate = _ITEMS_PER_SECOND.fullmatch(text)
+    if rate is None or unit != "s":
+        return None
+    try:
+        per_second = _read_text(rate.group("head"), "1", names, whole=False)
+    except AnswerFormatError:
+        return None
+    if per_second.value <= 0 or per_second.other is not None:
+        return None
+    return NumericAnswer(
+        1 / per_second.value,
+        None,
+        per_second.significant_figures,
+        text,
+        notes=(),
+        inverted=text,
+    )
 
 
 def _read_with_remark(
