@@ -10,7 +10,8 @@ a remark may start, for a reader to try when the whole text does not read:
   a word follows;
 * a space after the unit, before more words (``B per projection``): only where the text before
   the cut already holds letters after the value's first digit (a unit), so that ``6.29
-  zillion`` or ``about 6.29 zillion`` is never read as 6.29.
+  zillion`` or ``about 6.29 zillion`` is never read as 6.29; and not where a word is followed by
+  arithmetic (``201.3M params × 2 B`` is a product, not 201.3M and a remark).
 
 A word is two letters or more that are not a sheet symbol or a run of them (``Ld``): arithmetic
 in parentheses, such as ``2 × (56 × 56)`` or ``(L+1)``, is never a remark.
@@ -38,6 +39,10 @@ _SEPARATOR = re.compile(
     r"\s+[-‐‑]\s+|\s*[–—]\s*|\s*;\s*|,\s+(?=[^\W\d_])|\s*(?:->|→|⇒)\s*(?=[^\W\d_])"
 )
 _SPACE_BEFORE_WORD = re.compile(r"\s+(?=[^\W\d_])")
+# "201.3M params × 2 B": a word, then an operator and a number, is arithmetic on the quantity
+# (parameters times bytes each), no remark; reading the value before it would grade a factor
+# of the student's product as their answer.
+_ARITHMETIC_AFTER_WORD = re.compile(r"[^\W\d_]+\s*[×*·⋅∗÷/]\s*[\d(]")
 _LETTER = re.compile(r"[^\W\d_]")
 _DIGIT = re.compile(r"\d")
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -109,6 +114,7 @@ def remark_cuts(text: str, symbols: Collection[str] = ()) -> list[Cut]:
         if not depths[match.start()]
         and _LETTER.search(text, value_start, match.start())  # "6.29 zillion" is no remark
         and has_word(text[match.end() :], symbols)
+        and not _ARITHMETIC_AFTER_WORD.match(text, match.end())
     ]
     return [cut for cut in strong + words if text[: cut.position].strip()][:MAX_CUTS]
 

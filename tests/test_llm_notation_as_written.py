@@ -1,0 +1,109 @@
+"""llm-inference-1 answered as students write on paper: bounds, rates and units per token.
+
+Expected values by hand. d = 4096, d_ff = 16384, L = 2048, b = 16, N = 32, 2 bytes per
+element; the A100: 312 TFLOP/s, 2039 GB/s.
+q1.c = (4d² + 2·d·d_ff)·2 = 402,653,184 B = 384 MiB; q2.a = 2·d·2 = 16,384 B = 16 KiB
+(only K or only V: 8 KiB); q3.a = 2·4d² = 134,217,728 FLOP; q6.a = 402,653,184 +
+16·2048·16,384 = 939,524,096 B; q6.b = 939,524,096 / 2039e9 s = 460.8 µs, a rate of
+1/460.8 µs = 2170 tokens/s; q6.c = 32 × 460.8 µs = 14.745 ms, 1/14.745 ms = 67.8 tokens/s;
+q5.d: the decode intensity reaches the ridge 153.0 between b = 162 and b = 163.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.results import Status
+from grader.sheets.expectations import build_expectations
+from grader.sheets.library import load_assignment
+from tests.conftest import answers_grader
+from tests.test_notation_as_written import GradeLlm
+
+
+@pytest.fixture(scope="module")
+def grade_llm() -> GradeLlm:
+    assignment = load_assignment("llm-inference-1")
+    return answers_grader(assignment, build_expectations(assignment))
+
+
+# (id, part, answer, status, credit, mistake)
+AS_WRITTEN = [
+    # the question asks for a lower bound: the bound without the quantity's name is its value
+    ("bound sign, time", "q6.c", "≥ 14.7 ms", Status.CORRECT, 1.0, None),
+    ("bound sign, ascii", "q6.c", ">= 14.7 ms", Status.CORRECT, 1.0, None),
+    ("bound sign, microseconds", "q6.b", "≥ 461 µs", Status.CORRECT, 1.0, None),
+    ("at least, batch", "q5.d", "at least 163", Status.CORRECT, 1.0, None),
+    ("bound sign, batch", "q5.d", "≥ 163", Status.CORRECT, 1.0, None),
+    # a bound is still graded by its value
+    ("at least a wrong batch", "q5.d", "at least 150", Status.INCORRECT, 0.0, None),
+    # a unit per what the value is for
+    ("bytes per token", "q2.a", "16 KiB/token", Status.CORRECT, 1.0, None),
+    ("bytes per token, grouped", "q2.a", "16,384 B/token", Status.CORRECT, 1.0, None),
+    ("FLOP per token", "q3.a", "0.134 GFLOP/token", Status.CORRECT, 1.0, None),
+    ("time per token", "q6.b", "0.46 ms/token", Status.CORRECT, 1.0, None),
+    ("bound per token", "q6.c", "≥ 14.7 ms/token", Status.CORRECT, 1.0, None),
+    ("bytes per layer", "q1.c", "384 MiB/layer", Status.CORRECT, 1.0, None),
+    # ... and a mistake per token is still the mistake
+    ("K or V only, per token", "q2.a", "8 KiB/token", Status.PARTIAL, 0.5, "k_or_v_only_or_elements"),
+    # a rate for a time per token: the same bound the other way up, the inverted-unit credit
+    ("tokens per second, model", "q6.c", "~68 tokens/s", Status.PARTIAL, 0.5, "inverted_unit"),
+    ("rate as an upper bound", "q6.c", "≤ 68 tokens/s", Status.PARTIAL, 0.5, "inverted_unit"),
+    ("tokens per second, layer", "q6.b", "2170 tokens/s", Status.PARTIAL, 0.5, "inverted_unit"),
+]
+
+
+@pytest.mark.parametrize(
+    ("part_id", "answer", "status", "credit", "mistake"),
+    [pytest.param(*row[1:], id=row[0]) for row in AS_WRITTEN],
+)
+def test_llm_answers_as_written(
+    grade_llm: GradeLlm,
+    part_id: str,
+    answer: str,
+    status: Status,
+    credit: float,
+    mistake: str | None,
+) -> None:
+    part = grade_llm({part_id: answer}).part(part_id)
+    assert (part.status, part.credit, part.mistake) == (status, credit, mistake), part.feedback
+
+
+@pytest.mark.parametrize("answer", ["b ≈ 163", "b ~ 163"])
+def test_a_name_before_approximately_is_no_working(grade_llm: GradeLlm, answer: str) -> None:
+    # b is a symbol (16): read as working, "b ≈ 163" drew a note that it evaluates to 16
+    part = grade_llm({"q5.d": answer}).part("q5.d")
+    assert (part.status, part.credit) == (Status.CORRECT, 1.0), part.feedback
+    assert part.feedback == "Right."
+
+
+def test_a_wrong_value_after_a_name_says_nothing_about_the_symbol(grade_llm: GradeLlm) -> None:
+    part = grade_llm({"q5.d": "b ≈ 153"}).part("q5.d")
+    assert part.status is Status.INCORRECT
+    assert "evaluates to 16" not in part.feedback
+
+
+def test_a_rate_is_turned_around_in_the_feedback(grade_llm: GradeLlm) -> None:
+    part = grade_llm({"q6.c": "~68 tokens/s"}).part("q6.c")
+    assert "turned around it is 0.0147 s" in part.feedback
+
+
+@pytest.mark.parametrize(
+    ("part_id", "answer"),
+    [
+        ("q2.a", "16 KiB/head"),  # a unit over something else is still no unit the grader knows
+        ("q5.d", "≤ 163"),  # an upper bound is no smallest batch
+        ("q6.b", "0 tokens/s"),  # no rate to turn around
+    ],
+)
+def test_what_stays_refused(grade_llm: GradeLlm, part_id: str, answer: str) -> None:
+    assert grade_llm({part_id: answer}).part(part_id).status is Status.INVALID
+
+
+def test_a_count_times_bytes_is_no_count_with_a_remark(grade_llm: GradeLlm) -> None:
+    # 201.3M params × 2 B = 402.6 MB, the right size: it was read as 201.3M and a remark,
+    # "you counted parameters, not bytes" (0.25). Not read yet: refused with the reason, and a
+    # stated result after it is graded.
+    part = grade_llm({"q1.c": "201.3M params × 2 B"}).part("q1.c")
+    assert part.status is Status.INVALID and part.mistake != "elements_not_bytes"
+    stated = grade_llm({"q1.c": "201.3M params × 2 B = 402.7 MB"}).part("q1.c")
+    assert (stated.status, stated.credit) == (Status.CORRECT, 1.0)
