@@ -44,7 +44,7 @@ AS_WRITTEN = [
     ("bound per token", "q6.c", "≥ 14.7 ms/token", Status.CORRECT, 1.0, None),
     ("bytes per layer", "q1.c", "384 MiB/layer", Status.CORRECT, 1.0, None),
     # ... and a mistake per token is still the mistake
-    ("K or V only, per token", "q2.a", "8 KiB/token", Status.PARTIAL, 0.5, "k_or_v_only_or_elements"),
+    ("K or V, per token", "q2.a", "8 KiB/token", Status.PARTIAL, 0.5, "k_or_v_only_or_elements"),
     # a rate for a time per token: the same bound the other way up, the inverted-unit credit
     ("tokens per second, model", "q6.c", "~68 tokens/s", Status.PARTIAL, 0.5, "inverted_unit"),
     ("rate as an upper bound", "q6.c", "≤ 68 tokens/s", Status.PARTIAL, 0.5, "inverted_unit"),
