@@ -107,3 +107,30 @@ def test_a_count_times_bytes_is_no_count_with_a_remark(grade_llm: GradeLlm) -> N
     assert part.status is Status.INVALID and part.mistake != "elements_not_bytes"
     stated = grade_llm({"q1.c": "201.3M params × 2 B = 402.7 MB"}).part("q1.c")
     assert (stated.status, stated.credit) == (Status.CORRECT, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("part_id", "answer"),
+    [("q1.a", "0.067 B params"), ("q1.b", "0.134B params"), ("q1.b", "0.13 B parameters")],
+)
+def test_b_before_a_counted_word_is_a_billion(
+    grade_llm: GradeLlm, part_id: str, answer: str
+) -> None:
+    # q1.a = 4d² = 67,108,864 = 0.067 billion; q1.b = 134,217,728: "0.13 B" is it to 2 figures
+    part = grade_llm({part_id: answer}).part(part_id)
+    assert (part.status, part.credit) == (Status.CORRECT, 1.0), part.feedback
+
+
+def test_b_alone_on_a_count_is_still_the_byte(grade_llm: GradeLlm) -> None:
+    # the sheet: an upper-case B after a number is the unit byte; a count has no unit of data
+    part = grade_llm({"q1.b": "0.134 B"}).part("q1.b")
+    assert part.status is Status.INVALID
+    assert "bytes" in part.feedback
+    # nor is B a billion before a word that counts nothing
+    assert grade_llm({"q1.b": "0.134 B zillion"}).part("q1.b").status is Status.INVALID
+
+
+def test_a_billion_of_the_wrong_count_is_wrong(grade_llm: GradeLlm) -> None:
+    # 0.2 B params is the whole layer (201,326,592), not the MLP's 134,217,728
+    part = grade_llm({"q1.b": "0.2 B params"}).part("q1.b")
+    assert (part.status, part.credit) == (Status.INCORRECT, 0.0), part.feedback

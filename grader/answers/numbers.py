@@ -393,10 +393,30 @@ def _valued(
     except WrongDimension:
         raise
     except AnswerFormatError as error:  # an unknown unit: the number alone may be the answer
+        per_word = _billions(unit_text, unit)
+        if per_word is not None:
+            return NumericAnswer(value * 1e9 * per_word, None, figures, side)
         raise AnswerFormatError(error.message, readings=(plain,)) from None
     notes = (converted.note,) if converted.note else ()
     inverted = side if converted.inverted else None
     return NumericAnswer(converted.value, None, figures, side, notes, inverted)
+
+
+# "0.2 B params": before a word that counts things, B is a billion, as in "7B model"; alone on a
+# count ("0.2 B") it stays the byte the sheet says it is, and is refused as a unit of data.
+_BILLION_BEFORE_WORD = re.compile(r"B\s*(?P<word>[^\W\d_]{2,})")
+
+
+def _billions(unit_text: str, unit: str) -> float | None:
+    """What one of the counted word is worth (1 for ``params``) when ``unit_text`` is B and
+    that word on a plain count (``B params``), else None; the caller adds the billion."""
+    found = _BILLION_BEFORE_WORD.fullmatch(unit_text) if unit == "1" else None
+    if found is None:
+        return None
+    try:  # the word must be one the sheet's counts use ("params", "sequences")
+        return convert(1.0, found.group("word"), unit).value
+    except AnswerFormatError:
+        return None
 
 
 def _is_whole(value: float) -> bool:
