@@ -134,3 +134,35 @@ def test_a_billion_of_the_wrong_count_is_wrong(grade_llm: GradeLlm) -> None:
     # 0.2 B params is the whole layer (201,326,592), not the MLP's 134,217,728
     part = grade_llm({"q1.b": "0.2 B params"}).part("q1.b")
     assert (part.status, part.credit) == (Status.INCORRECT, 0.0), part.feedback
+
+
+@pytest.mark.parametrize(
+    ("part_id", "answer"),
+    [
+        ("q5.a", "312 TFLOP/s ÷ 2039 GB/s"),
+        ("q5.a", r"$312\,\mathrm{TFLOP/s} \div 2039\,\mathrm{GB/s}$"),
+        ("q6.b", "939.5 MB ÷ 2039 GB/s"),  # 939.5e6 / 2039e9 s = 460.8 µs
+    ],
+)
+def test_a_quotient_of_quantities_with_the_division_sign(
+    grade_llm: GradeLlm, part_id: str, answer: str
+) -> None:
+    part = grade_llm({part_id: answer}).part(part_id)
+    assert (part.status, part.credit) == (Status.CORRECT, 1.0), part.feedback
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["14.7 ms → 68 tokens/s", "14.7 ms, i.e. 68 tokens/s", "32 × 460.8 µs = 14.7 ms → 68 tok/s"],
+)
+def test_a_rate_after_the_time_is_no_slip(grade_llm: GradeLlm, answer: str) -> None:
+    # 68 tokens/s is 1/14.7 ms: a conversion, not a result that "disagrees" with 14.7 ms
+    part = grade_llm({"q6.c": answer}).part("q6.c")
+    assert (part.status, part.credit) == (Status.CORRECT, 1.0), part.feedback
+    assert "slip" not in part.feedback
+
+
+def test_a_wrong_time_before_its_rate_is_still_the_mistake(grade_llm: GradeLlm) -> None:
+    # 32 × 402,653,184 B / 2039 GB/s = 6.32 ms: the weights alone, the caches forgotten
+    part = grade_llm({"q6.c": "6.32 ms → 158 tokens/s"}).part("q6.c")
+    assert (part.mistake, part.credit) == ("cache_forgotten", 0.5), part.feedback

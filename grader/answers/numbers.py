@@ -42,7 +42,7 @@ from grader.answers.expression import MAX_LENGTH, evaluate
 from grader.answers.growth_classes import read_complexity
 from grader.answers.implicit_products import is_symbol_run
 from grader.answers.latex import plain_from_latex
-from grader.answers.quantity_quotient import read_quantity_quotient
+from grader.answers.quantity_quotient import DIVISION, read_quantity_quotient
 from grader.answers.remarks import has_word, leading_words, remark_cuts, trailing_group
 from grader.answers.significant_figures import significant_figures
 from grader.answers.units import WrongDimension, convert, split_number_unit
@@ -236,6 +236,17 @@ _ITEMS_PER_SECOND = re.compile(
     r"(?:s|sec|second)\.?"
 )
 
+# The rate itself, as a number alone ("~68", "2,170"): "14.7 ms → 68 tokens/s" states a time.
+_PLAIN_RATE = re.compile(r"(?:[≈~]|(?i:about|approx\.?|roughly|around|ca\.))?\s*[\d.,\s]*\d")
+
+# "14.7 ms → 68 tokens/s", "14.7 ms, i.e. 68 tokens/s": a time and the rate it comes to. The
+# rate is no result of working that gave 14.7 (68 is no arithmetic slip): the time is graded.
+_RATE_AFTER_TIME = re.compile(
+    r"(?P<time>.*?[^\W\d_])\s*(?:→|->|⇒|=|≈|~|,|;|(?i:,?\s*i\.?\s*e\.?,?|so|or))\s*"
+    r"(?:≤|<=|⩽)?\s*[≈~]?\s*[\d.,\s]*\d\s*(?i:tokens?|tok|steps?)\s*/\s*(?:s|sec|second)\.?"
+)
+RATE_NOTE = "The rate after the time was not graded."
+
 
 def _read_per_item(
     text: str, unit: str, names: Mapping[str, float], whole: bool
@@ -244,6 +255,13 @@ def _read_per_item(
     around (the grader gives such an answer the credit of an inverted unit), or None."""
     if "/" not in text:  # the usual answer: nothing to look at
         return None
+    converted = _RATE_AFTER_TIME.fullmatch(text) if unit == "s" else None
+    if converted is not None:  # "14.7 ms → 68 tokens/s": the time, then the rate it gives
+        try:
+            answer = _read_text(converted.group("time"), unit, names, whole)
+        except AnswerFormatError:
+            return None
+        return replace(answer, text=text, notes=(*answer.notes, RATE_NOTE))
     per_item = _PER_ITEM.fullmatch(text)
     if per_item is not None:
         try:
@@ -252,7 +270,7 @@ def _read_per_item(
             return None
         return replace(answer, text=text)
     rate = _ITEMS_PER_SECOND.fullmatch(text)
-    if rate is None or unit != "s":
+    if rate is None or unit != "s" or not _PLAIN_RATE.fullmatch(rate.group("head")):
         return None
     try:
         per_second = _read_text(rate.group("head"), "1", names, whole=False)
@@ -354,7 +372,7 @@ def _read_side(
 ) -> NumericAnswer:
     """One side of ``expr = result``, in the part's unit, with its other reading if any."""
     number, unit_text = split_number_unit(side, names)
-    if "/" in unit_text and any(char.isdigit() for char in unit_text):
+    if any(sign in unit_text for sign in DIVISION) and any(c.isdigit() for c in unit_text):
         quotient = read_quantity_quotient(side, unit, names)
         if quotient is not None:  # "200 TFLOP/s / 800 GB/s": exact, as an expression is
             notes = (quotient.note,) if quotient.note else ()

@@ -3,7 +3,7 @@
 
 This is how the worked solution writes a ridge point or a time bound, and how students copy
 it. The number-and-unit split alone reads ``TFLOP/s / 800 GB/s`` as one unit with a digit in
-it; :func:`read_quantity_quotient` tries each ``/`` as the division between two quantities and
+it; :func:`read_quantity_quotient` tries each ``/`` (or ``÷``) as the division between two quantities and
 divides their units too, so that pint converts ``(TFLOP/s)/(GB/s)`` to the part's unit.
 """
 
@@ -17,7 +17,12 @@ from grader.answers.simple_units import BARE_PREFIXES
 from grader.answers.units import Conversion, convert, split_number_unit
 from grader.errors import AnswerFormatError
 
-__all__ = ["read_quantity_quotient"]
+__all__ = ["DIVISION", "read_quantity_quotient"]
+
+DIVISION = "/÷"
+"""The signs a student divides two quantities with (``312 TFLOP/s ÷ 2039 GB/s``; LaTeX's
+``\\div`` is read as ``÷``)."""
+_DIVISION = frozenset(DIVISION)
 
 
 def read_quantity_quotient(text: str, unit: str, symbols: Mapping[str, float]) -> Conversion | None:
@@ -35,7 +40,7 @@ def read_quantity_quotient(text: str, unit: str, symbols: Mapping[str, float]) -
         Conversion(value=250.0, note=None, inverted=False)
     """
     for position, char in enumerate(text):
-        if char != "/":
+        if char not in _DIVISION:
             continue
         left = _quantity(text[:position], symbols)
         right = _quantity(text[position + 1 :], symbols) if left else None
