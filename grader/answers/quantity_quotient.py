@@ -3,8 +3,9 @@
 
 This is how the worked solution writes a ridge point or a time bound, and how students copy
 it. The number-and-unit split alone reads ``TFLOP/s / 800 GB/s`` as one unit with a digit in
-it; :func:`read_quantity_quotient` tries each ``/`` (or ``÷``) as the division between two quantities and
-divides their units too, so that pint converts ``(TFLOP/s)/(GB/s)`` to the part's unit.
+it; :func:`read_quantity_quotient` tries each ``/`` (or ``÷``) as the division between two
+quantities and divides their units too, so that pint converts ``(TFLOP/s)/(GB/s)`` to the
+part's unit.
 """
 
 from __future__ import annotations
