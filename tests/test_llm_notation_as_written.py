@@ -166,3 +166,62 @@ def test_a_wrong_time_before_its_rate_is_still_the_mistake(grade_llm: GradeLlm) 
     # 32 × 402,653,184 B / 2039 GB/s = 6.32 ms: the weights alone, the caches forgotten
     part = grade_llm({"q6.c": "6.32 ms → 158 tokens/s"}).part("q6.c")
     assert (part.mistake, part.credit) == ("cache_forgotten", 0.5), part.feedback
+
+
+def test_the_unit_of_the_stated_result_is_no_remark(grade_llm: GradeLlm) -> None:
+    # L × 16 KiB = 2048 × 16,384 B = 32 MiB: the cut before "MiB per sequence" (allowed by
+    # the working's KiB) graded 32 bytes, "an arithmetic slip" (0.75)
+    part = grade_llm({"q2.b": "L × 16 KiB = 32 MiB per sequence"}).part("q2.b")
+    assert (part.status, part.credit) == (Status.CORRECT, 1.0), part.feedback
+    # without a unit of its own, the result's words are still no remark (as "6.29 zillion")
+    bare = grade_llm({"q2.b": "L × 16 KiB = 32 per sequence"}).part("q2.b")
+    assert bare.status is Status.INVALID
+
+
+@pytest.mark.parametrize(
+    ("part_id", "answer", "credit"),
+    [
+        ("q4.b", "16 FLOP/B (≈ b)", 1.0),  # 15.9 FLOP/byte, about the batch b = 16
+        ("q2.a", "16 KiB (= 2·d·2 B)", 1.0),
+        ("q2.a", "8 KiB (= d·2 B)", 0.5),  # one of K and V: the mistake, with its working
+    ],
+)
+def test_working_in_parentheses_after_a_result_with_its_unit(
+    grade_llm: GradeLlm, part_id: str, answer: str, credit: float
+) -> None:
+    # was "unbalanced parentheses": the ≈ inside split the text into two sides
+    part = grade_llm({part_id: answer}).part(part_id)
+    assert part.credit == credit, part.feedback
+
+
+@pytest.mark.parametrize(
+    ("part_id", "answer"),
+    [
+        ("q5.d", "160-170"),  # was 160 - 170 = -10, "far too low"
+        ("q5.d", "160–170"),
+        ("q5.d", "between 160 and 170"),  # was "unknown symbol 'between'"
+        ("q5.d", "160 to 170 sequences"),
+        ("q6.c", "14-15 ms"),
+    ],
+)
+def test_a_range_is_refused_as_one(grade_llm: GradeLlm, part_id: str, answer: str) -> None:
+    part = grade_llm({part_id: answer}).part(part_id)
+    assert part.status is Status.INVALID
+    assert "is a range: give one value" in part.feedback
+
+
+@pytest.mark.parametrize(
+    ("part_id", "answer"),
+    [("q5.d", "170-7"), ("q6.c", "1.47e-2 s"), ("q2.c", "2^30 - 2^29")],
+)
+def test_a_difference_is_still_arithmetic(grade_llm: GradeLlm, part_id: str, answer: str) -> None:
+    # 170 - 7 = 163; 2^30 - 2^29 = 2^29 = 536,870,912 B
+    part = grade_llm({part_id: answer}).part(part_id)
+    assert (part.status, part.credit) == (Status.CORRECT, 1.0), part.feedback
+
+
+@pytest.mark.parametrize("answer", ["b ≥ 162.1, so 163", "162.1, hence 163"])
+def test_so_before_the_result_states_it(grade_llm: GradeLlm, answer: str) -> None:
+    # the crossover 162.1 rounded up: 163 is the answer, not 162.1 "close" (0.5)
+    part = grade_llm({"q5.d": answer}).part("q5.d")
+    assert (part.status, part.credit) == (Status.CORRECT, 1.0), part.feedback

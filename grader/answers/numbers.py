@@ -92,9 +92,11 @@ _APPROXIMATELY = re.compile(
 # "b = 163", "b ≥ 163", "b ≈ 163", "b_min = 163": the name of the quantity before its value is no
 # working (b = 16 would "disagree" with 163); a bound written with ≥ gives its value the same way.
 _NAME_BEFORE_VALUE = re.compile(r"(?P<name>[A-Za-z_]\w*)\s*(?:=|≥|>=|⩾|≈|~|≃)\s*(?=[^=\s])")
-# "expr = result", also "≈", and an arrow from working to result ("903,168 MAC -> 1,806,336").
-_SIDE_SEPARATOR = re.compile(r"[=≈~≃≅]+>?|->|→|⇒")
+# "expr = result", also "≈", and an arrow from working to result ("903,168 MAC -> 1,806,336"),
+# and the words that say the same before a number ("b ≥ 162.1, so 163").
+_SIDE_SEPARATOR = re.compile(r"[=≈~≃≅]+>?|->|→|⇒|,?\s*\b(?i:so|hence|thus|therefore)\b(?=\s*\d)")
 _PLAIN_NUMBER_TEXT = re.compile(r"[+-]?[\d.,'’\u00a0\u2009\u202f ]*\d(?:[eE][+-]?\d+)?")
+_DIGIT_START = re.compile(r"[~≈]?\s*\d")
 _OPERATOR_END = frozenset("+-*/^(×·⋅∗÷−–")
 _WHOLE_NOISE = 1e-9
 # Entries are short texts and small results; a class of thousands repeats far fewer answers.
@@ -169,6 +171,8 @@ def _read_stripped(
     afresh each time, through the caches of :mod:`grader.expression` and :mod:`grader.units`.
     """
     names = dict(symbols)
+    if _MAY_BE_RANGE.search(stripped):
+        _refuse_a_range(stripped)
     if stripped[-1] in ")）":
         shown = _shown_work_in_parentheses(stripped, unit, names, whole)
         if shown is not None:
@@ -184,6 +188,37 @@ def _read_stripped(
         if rescued is None:
             raise error from None
         return rescued
+
+
+# "160–170", "between 150 and 160", "150 to 160 sequences": a range, where the question asks for
+# one value. Read as arithmetic, "160-170" was -10 ("far too low"); a TA sees a range. Only a
+# difference of two plain numbers that would come out negative is taken for a range ("4096-64"
+# stays arithmetic), and "to" or "between ... and" always.
+_MAY_BE_RANGE = re.compile(r"[-–—]|\bto\b|(?i:between)")
+_RANGE = re.compile(
+    r"(?:[≈~]|(?i:about|approx\.?|roughly|around|ca\.|between))?\s*(?P<low>\d[\d.,]*)\s*"
+    r"(?P<sign>[-–—]|(?i:to|and))\s*(?P<high>\d[\d.,]*)(?:\s*(?P<rest>[^\W\d].*))?"
+)
+
+
+def _refuse_a_range(text: str) -> None:
+    """Raise for a range of two values (see ``_RANGE``); return for anything else."""
+    found = _RANGE.fullmatch(text)
+    if found is None:
+        return
+    low, high = (_plain_value(found.group(key)) for key in ("low", "high"))
+    if found.group("sign").casefold() == "and" and not text[:1].isalpha():
+        return  # "and" alone makes a range only after "between"
+    if low is None or high is None or (found.group("sign") in "-–—" and low >= high):
+        return
+    raise AnswerFormatError(f"'{_short(text)}' is a range: give one value")
+
+
+def _plain_value(number: str) -> float | None:
+    try:
+        return float(number)
+    except ValueError:
+        return None  # grouped or with a decimal comma: not a plain range
 
 
 def _read_text(text: str, unit: str, names: Mapping[str, float], whole: bool) -> NumericAnswer:
@@ -334,10 +369,14 @@ def _shown_work_in_parentheses(
     ``64·64 = 4096``. Without ``=`` only when both are about the same number (else the
     juxtaposition is a product: ``2 (L·d)``)."""
     found = trailing_group(text)
-    if found is None or not _PLAIN_NUMBER_TEXT.fullmatch(found[0]) or has_word(found[1], names):
+    if found is None or has_word(found[1], names):
         return None
     head, inside = found
     marked = inside[:1] in ("=", "≈", "~")
+    # A result with its unit is read only with its working marked ("16 FLOP/B (≈ b)"): without
+    # the mark, "2 B (d)" could as well be a product.
+    if not _PLAIN_NUMBER_TEXT.fullmatch(head) and not (marked and _DIGIT_START.match(head)):
+        return None
     working = inside.lstrip("=≈~ ") if marked else inside
     if not working:
         return None

@@ -105,18 +105,31 @@ def remark_cuts(text: str, symbols: Collection[str] = ()) -> list[Cut]:
     strong.sort(key=lambda cut: -cut.position)
     first_strong = min((cut.position for cut in strong), default=len(text))
     # Letters before the cut must come after the value's first digit (a unit): "about 6.29
-    # zillion" has letters before its cut too, but "zillion" is no remark.
-    digit = _DIGIT.search(text)
-    value_start = digit.start() if digit else 0
+    # zillion" has letters before its cut too, but "zillion" is no remark. The value is the
+    # stated result's: in "L × 16 KiB = 32 MiB per sequence" the working's KiB is no unit of 32,
+    # and a cut before "MiB" would grade 32 bytes.
     words = [
         Cut(match.start(), "words")
         for match in _SPACE_BEFORE_WORD.finditer(text, 0, first_strong)
         if not depths[match.start()]
-        and _LETTER.search(text, value_start, match.start())  # "6.29 zillion" is no remark
+        and _LETTER.search(text, _value_start(text, match.start()), match.start())
         and has_word(text[match.end() :], symbols)
         and not _ARITHMETIC_AFTER_WORD.match(text, match.end())
     ]
     return [cut for cut in strong + words if text[: cut.position].strip()][:MAX_CUTS]
+
+
+# Where a stated result begins: after "=", "≈" or an arrow (as the number reader splits sides).
+_SIDE = re.compile(r"[=≈~≃≅]+>?|->|→|⇒")
+
+
+def _value_start(text: str, end: int) -> int:
+    """The first digit of the value that ``text[:end]`` ends with: after its last side
+    separator, if it has one (0 without a digit)."""
+    sides = list(_SIDE.finditer(text, 0, end))
+    start = sides[-1].end() if sides else 0
+    digit = _DIGIT.search(text, start, end)
+    return digit.start() if digit else start
 
 
 def _depths(text: str) -> list[int]:
