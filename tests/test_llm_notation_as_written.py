@@ -225,3 +225,12 @@ def test_so_before_the_result_states_it(grade_llm: GradeLlm, answer: str) -> Non
     # the crossover 162.1 rounded up: 163 is the answer, not 162.1 "close" (0.5)
     part = grade_llm({"q5.d": answer}).part("q5.d")
     assert (part.status, part.credit) == (Status.CORRECT, 1.0), part.feedback
+
+
+@pytest.mark.parametrize("answer", ["about 160", "160"])
+def test_a_batch_to_two_figures_is_not_the_smallest_batch(grade_llm: GradeLlm, answer: str) -> None:
+    # the intensity reaches the ridge between b = 162 and 163: at b = 160 decode is still
+    # memory-bound, so 160 is close (1.8 % off), not the answer
+    part = grade_llm({"q5.d": answer}).part("q5.d")
+    assert (part.status, part.credit) == (Status.PARTIAL, 0.5), part.feedback
+    assert "rounded too far" in part.feedback
