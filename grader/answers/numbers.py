@@ -16,8 +16,15 @@ What a student may write, and who reads it:
   :mod:`grader.quantity_quotient`;
 * units: :mod:`grader.units` (``1.8 MFLOP``, ``785.1 KiB``; ``FLOPS`` for a count is read as
   FLOP with a note; ``byte/FLOP`` for FLOP per byte is turned around and marked);
-* the quantity's name before its value (``b = 163``, ``b ≥ 163``): left out;
-* shown work, ``expr = result`` (also ``≈``, ``~``, ``->``, ``→``, and ``result (= expr)``):
+* the quantity's name before its value (``b = 163``, ``b ≥ 163``, ``b ≈ 163``): left out, and
+  so is a lower bound's sign or words without the name (``≥ 14.7 ms``, ``at least 163``);
+* a unit per what the value is for (``16 KiB/token``, ``384 MiB/layer``): the value; a rate for
+  a time per token (``68 tokens/s``) is turned around and marked as an inverted unit, and a rate
+  after the time (``14.7 ms → 68 tokens/s``) is left out;
+* a range (``160-170``, ``between 150 and 160``) is refused as one, not read as a difference;
+* ``B`` before a word that counts things on a plain count is a billion (``0.2 B params``);
+* shown work, ``expr = result`` (also ``≈``, ``~``, ``->``, ``→``, ``, so``, and
+  ``result (= expr)``, also after a result with its unit: ``16 FLOP/B (≈ b)``):
   the result is the graded value; the expression's value is kept so the engine can tell a slip
   from a wrong method. A side without a unit is in the part's unit; working that does not read
   is skipped with a note;
