@@ -234,3 +234,22 @@ def test_a_batch_to_two_figures_is_not_the_smallest_batch(grade_llm: GradeLlm, a
     part = grade_llm({"q5.d": answer}).part("q5.d")
     assert (part.status, part.credit) == (Status.PARTIAL, 0.5), part.feedback
     assert "rounded too far" in part.feedback
+
+
+@pytest.mark.parametrize(
+    ("answer", "meant"), [("2*d*dff", "did you mean d_ff?"), ("2 × D × d_ff", "did you mean d?")]
+)
+def test_a_symbol_spelled_otherwise_is_named(grade_llm: GradeLlm, answer: str, meant: str) -> None:
+    part = grade_llm({"q1.b": answer}).part("q1.b")
+    assert part.status is Status.INVALID
+    assert meant in part.feedback
+
+
+def test_words_after_a_symbol_are_no_remark(grade_llm: GradeLlm) -> None:
+    # 4·L·d_head·h = 4·L·d (right, in d_head, which the sheet asks to write as d/h): it was
+    # read as 4·L = 8,192 with "d_head h" a remark, "not a mistake the grader knows" (0)
+    part = grade_llm({"q3.e": "4 L d_head h"}).part("q3.e")
+    assert part.status is Status.INVALID, part.feedback
+    # a unit before the words still makes them a remark
+    unit = grade_llm({"q3.e": "4 L d FLOP per token"}).part("q3.e")
+    assert (unit.status, unit.credit) == (Status.CORRECT, 1.0), unit.feedback

@@ -112,7 +112,7 @@ def remark_cuts(text: str, symbols: Collection[str] = ()) -> list[Cut]:
         Cut(match.start(), "words")
         for match in _SPACE_BEFORE_WORD.finditer(text, 0, first_strong)
         if not depths[match.start()]
-        and _LETTER.search(text, _value_start(text, match.start()), match.start())
+        and _unit_letters(text[_value_start(text, match.start()) : match.start()], symbols)
         and has_word(text[match.end() :], symbols)
         and not _ARITHMETIC_AFTER_WORD.match(text, match.end())
     ]
@@ -121,6 +121,14 @@ def remark_cuts(text: str, symbols: Collection[str] = ()) -> list[Cut]:
 
 # Where a stated result begins: after "=", "≈" or an arrow (as the number reader splits sides).
 _SIDE = re.compile(r"[=≈~≃≅]+>?|->|→|⇒")
+
+
+def _unit_letters(segment: str, symbols: Collection[str]) -> bool:
+    """Whether ``segment`` holds letters that are no sheet symbol (a unit, ``B``): in ``4 L
+    d_head h`` the symbol L is arithmetic, and the words after it are no remark."""
+    return any(
+        run not in symbols and not is_symbol_run(run, symbols) for run in _LETTERS.findall(segment)
+    )
 
 
 def _value_start(text: str, end: int) -> int:
