@@ -253,3 +253,18 @@ def test_words_after_a_symbol_are_no_remark(grade_llm: GradeLlm) -> None:
     # a unit before the words still makes them a remark
     unit = grade_llm({"q3.e": "4 L d FLOP per token"}).part("q3.e")
     assert (unit.status, unit.credit) == (Status.CORRECT, 1.0), unit.feedback
+
+
+@pytest.mark.parametrize(
+    ("part_id", "answer", "status"),
+    [
+        ("q5.b", r"$\text{memory-bound}$", Status.CORRECT),
+        ("q5.b", r"\text{memory bound}", Status.CORRECT),
+        ("q5.c", r"$\mathrm{compute\text{-}bound}$", Status.CORRECT),
+        ("q5.c", r"$\text{memory-bound}$", Status.INCORRECT),  # prefill is compute-bound
+        ("q5.b", r"memory-bound ($16 \ll 153$)", Status.CORRECT),  # a command no reader knows
+        ("q5.b", r"$16 < 153$", Status.INVALID),  # no verdict in it
+    ],
+)
+def test_a_verdict_in_latex(grade_llm: GradeLlm, part_id: str, answer: str, status: Status) -> None:
+    assert grade_llm({part_id: answer}).part(part_id).status is status
