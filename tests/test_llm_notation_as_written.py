@@ -268,3 +268,24 @@ def test_words_after_a_symbol_are_no_remark(grade_llm: GradeLlm) -> None:
 )
 def test_a_verdict_in_latex(grade_llm: GradeLlm, part_id: str, answer: str, status: Status) -> None:
     assert grade_llm({part_id: answer}).part(part_id).status is status
+
+
+@pytest.mark.parametrize(
+    ("part_id", "answer"),
+    [
+        ("q3.b", "2 × d × d_ff (up) + 2 × d_ff × d (down)"),  # 4·d·d_ff = 268,435,456
+        ("q3.e", "2 × L × d (QK^T) + 2 × L × d (AV)"),  # 4·L·d = 33,554,432
+        ("q1.b", "2 (matrices) × d × d_ff"),
+    ],
+)
+def test_labels_of_terms_are_left_out(grade_llm: GradeLlm, part_id: str, answer: str) -> None:
+    # was "unknown symbol 'up'" (0): a word in parentheses names the term before it
+    part = grade_llm({part_id: answer}).part(part_id)
+    assert (part.status, part.credit) == (Status.CORRECT, 1.0), part.feedback
+    assert "labels in parentheses were not graded" in part.feedback
+
+
+def test_a_labelled_mistake_is_still_the_mistake(grade_llm: GradeLlm) -> None:
+    # one MLP matrix, labelled: 2·d·d_ff = 134,217,728, half of q3.b
+    part = grade_llm({"q3.b": "2 × d × d_ff (up)"}).part("q3.b")
+    assert (part.mistake, part.credit) == ("one_matrix_or_macs", 0.5), part.feedback

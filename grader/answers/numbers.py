@@ -22,6 +22,7 @@ What a student may write, and who reads it:
   a time per token (``68 tokens/s``) is turned around and marked as an inverted unit, and a rate
   after the time (``14.7 ms → 68 tokens/s``) is left out;
 * a range (``160-170``, ``between 150 and 160``) is refused as one, not read as a difference;
+* a word in parentheses after a term is its label (``2·d·d_ff (up) + 2·d_ff·d (down)``);
 * ``B`` before a word that counts things on a plain count is a billion (``0.2 B params``);
 * shown work, ``expr = result`` (also ``≈``, ``~``, ``->``, ``→``, ``, so``, and
   ``result (= expr)``, also after a result with its unit: ``16 FLOP/B (≈ b)``):
@@ -192,6 +193,8 @@ def _read_stripped(
             rescued = _read_with_remark(stripped, unit, names, whole)
         if rescued is None:
             rescued = _read_after_words(stripped, unit, names, whole)
+        if rescued is None:
+            rescued = _read_without_labels(stripped, unit, names, whole)
         if rescued is None:
             raise error from None
         return rescued
@@ -367,6 +370,31 @@ def _read_after_words(
         return None
     notes = tuple(note for note in answer.notes if note != REMARK_NOTE)
     return replace(answer, text=text, notes=(*notes, LEADING_NOTE))
+
+
+# "2 × d × d_ff (up) + 2 × d_ff × d (down)", "2·L·d (QK^T) + 2·L·d (AV)": a word in parentheses
+# names the term before it. No digit inside: "(L+1)" and "(d/h)" are arithmetic.
+_LABEL = re.compile(r"\s*\((?P<inside>[^()\d]*)\)")
+LABEL_NOTE = "The labels in parentheses were not graded."
+
+
+def _read_without_labels(
+    text: str, unit: str, names: Mapping[str, float], whole: bool
+) -> NumericAnswer | None:
+    """The answer with the labels of its terms left out, or None (no label, or still no
+    reading)."""
+    if "(" not in text:
+        return None
+    unlabelled = _LABEL.sub(
+        lambda found: " " if has_word(found.group("inside"), names) else found.group(), text
+    ).strip()
+    if unlabelled == text or not unlabelled:
+        return None
+    try:
+        answer = _read_text(unlabelled, unit, names, whole)
+    except AnswerFormatError:
+        return None
+    return replace(answer, text=text, notes=(*answer.notes, LABEL_NOTE))
 
 
 def _shown_work_in_parentheses(
