@@ -16,7 +16,7 @@ import pytest
 from grader.results import Status
 from grader.sheets.expectations import build_expectations
 from grader.sheets.library import load_assignment
-from tests.conftest import answers_grader
+from tests.conftest import GradeAnswers, answers_grader
 from tests.test_notation_as_written import GradeLlm
 
 
@@ -289,3 +289,28 @@ def test_a_labelled_mistake_is_still_the_mistake(grade_llm: GradeLlm) -> None:
     # one MLP matrix, labelled: 2·d·d_ff = 134,217,728, half of q3.b
     part = grade_llm({"q3.b": "2 × d × d_ff (up)"}).part("q3.b")
     assert (part.mistake, part.credit) == ("one_matrix_or_macs", 0.5), part.feedback
+
+
+# roofline-1 (C = 32, H = W = 56, K = 3, L = 64, d = 128): q1.b = 2·56·56·9·32 = 1,806,336;
+# q2.b.qkv_projections = 3·2·64·128² = 6,291,456
+@pytest.mark.parametrize(
+    ("part_id", "answer"),
+    [
+        ("q2.b.qkv_projections", "3 (Q, K, V) × 2 × 64 × 128²"),
+        ("q2.b.qkv_projections", "3 × (2 × 64 × 128 × 128) (Q,K,V)"),
+        ("q1.b", "1.8 MFLOPs/image"),
+        ("q3.a", "200 TFLOP/s ÷ 800 GB/s"),
+    ],
+)
+def test_roofline_labels_and_units_per_image(
+    grade_answers: GradeAnswers, part_id: str, answer: str
+) -> None:
+    part = grade_answers({part_id: answer}).part(part_id)
+    assert (part.status, part.credit) == (Status.CORRECT, 1.0), part.feedback
+
+
+def test_arithmetic_in_parentheses_is_no_label(grade_answers: GradeAnswers) -> None:
+    # L(L+1)/2 = 2,080 (digits inside: arithmetic); 64·65/2 with a label is right too
+    for answer in ("L (L+1) / 2", "64 (rows) × 65 / 2"):
+        part = grade_answers({"q2.d.causal_scores": answer}).part("q2.d.causal_scores")
+        assert (part.status, part.credit) == (Status.CORRECT, 1.0), (answer, part.feedback)

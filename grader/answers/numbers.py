@@ -272,7 +272,8 @@ def _without_name(text: str, names: Mapping[str, float]) -> str:
 # says what a question already asks (per token, one layer); the value is the answer. Only the
 # things the questions count by: a unit over anything else is still refused.
 _PER_ITEM = re.compile(
-    r"(?P<head>.*?[^\W\d_])\s*/\s*(?i:tokens?|tok|tkn|sequences?|seqs?|layers?|steps?|prompts?)\.?"
+    r"(?P<head>.*?[^\W\d_])\s*/\s*"
+    r"(?i:tokens?|tok|tkn|sequences?|seqs?|layers?|steps?|prompts?|images?|img|samples?)\.?"
 )
 # "68 tokens/s" for a time per token: the rate the time bound gives, written the other way up
 # (a lower bound on the time is an upper bound on the rate: "≤ 68 tokens/s").
@@ -372,10 +373,16 @@ def _read_after_words(
     return replace(answer, text=text, notes=(*notes, LEADING_NOTE))
 
 
-# "2 × d × d_ff (up) + 2 × d_ff × d (down)", "2·L·d (QK^T) + 2·L·d (AV)": a word in parentheses
-# names the term before it. No digit inside: "(L+1)" and "(d/h)" are arithmetic.
+# "2 × d × d_ff (up) + 2 × d_ff × d (down)", "2·L·d (QK^T) + 2·L·d (AV)", "3 (Q, K, V) × ...": a
+# word in parentheses names a term. No digit inside: "(L+1)" and "(d/h)" are arithmetic.
 _LABEL = re.compile(r"\s*\((?P<inside>[^()\d]*)\)")
 LABEL_NOTE = "The labels in parentheses were not graded."
+
+
+def _is_label(inside: str, names: Mapping[str, float]) -> bool:
+    """A word (``up``, ``AV``), or letters listed with commas (``Q, K, V``): a comma without
+    digits is no arithmetic, whatever the letters are."""
+    return has_word(inside, names) or ("," in inside and any(c.isalpha() for c in inside))
 
 
 def _read_without_labels(
@@ -386,7 +393,7 @@ def _read_without_labels(
     if "(" not in text:
         return None
     unlabelled = _LABEL.sub(
-        lambda found: " " if has_word(found.group("inside"), names) else found.group(), text
+        lambda found: " " if _is_label(found.group("inside"), names) else found.group(), text
     ).strip()
     if unlabelled == text or not unlabelled:
         return None
