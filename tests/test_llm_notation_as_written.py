@@ -99,14 +99,38 @@ def test_what_stays_refused(grade_llm: GradeLlm, part_id: str, answer: str) -> N
     assert grade_llm({part_id: answer}).part(part_id).status is Status.INVALID
 
 
-def test_a_count_times_bytes_is_no_count_with_a_remark(grade_llm: GradeLlm) -> None:
-    # 201.3M params × 2 B = 402.6 MB, the right size: it was read as 201.3M and a remark,
-    # "you counted parameters, not bytes" (0.25). Not read yet: refused with the reason, and a
-    # stated result after it is graded.
-    part = grade_llm({"q1.c": "201.3M params × 2 B"}).part("q1.c")
-    assert part.status is Status.INVALID and part.mistake != "elements_not_bytes"
-    stated = grade_llm({"q1.c": "201.3M params × 2 B = 402.7 MB"}).part("q1.c")
-    assert (stated.status, stated.credit) == (Status.CORRECT, 1.0)
+@pytest.mark.parametrize(
+    ("part_id", "answer", "credit", "mistake"),
+    [
+        # 201.3M params × 2 B = 402.6 MB, 0.01 % off 402,653,184 B: it was read as 201.3M and
+        # a remark, "you counted parameters, not bytes" (0.25)
+        ("q1.c", "201.3M params × 2 B", 1.0, None),
+        ("q1.c", "2 B × 201.3M", 1.0, None),
+        ("q1.c", "201.3M params × 2 B = 402.7 MB", 1.0, None),
+        ("q1.c", "201.3M params × 4 B", 0.25, "fp32_bytes"),  # 805 MB: fp32
+        ("q2.a", "2 × 4096 elements × 2 B", 1.0, None),  # 16,384 B
+        ("q2.a", "4096 elements × 2 B", 0.5, "k_or_v_only_or_elements"),  # K or V only
+        # 32 × 939.5 MB / 2.039 TB/s = 14.74 ms
+        ("q6.c", "32 × 939.5 MB / 2.039 TB/s", 1.0, None),
+    ],
+)
+def test_a_count_times_a_quantity(
+    grade_llm: GradeLlm, part_id: str, answer: str, credit: float, mistake: str | None
+) -> None:
+    part = grade_llm({part_id: answer}).part(part_id)
+    assert (part.credit, part.mistake) == (credit, mistake), part.feedback
+
+
+def test_a_product_of_two_quantities_of_data_is_no_size(grade_llm: GradeLlm) -> None:
+    # MB × MB is no number of bytes: not read as one (neither factor is a count)
+    part = grade_llm({"q1.c": "2 MB × 3 MB"}).part("q1.c")
+    assert part.credit == 0.0, part.feedback
+
+
+def test_a_dot_in_a_quotient_of_quantities_is_the_decimal_point(grade_llm: GradeLlm) -> None:
+    # 939.5 MB / 2.039 TB/s = 460.8 µs ("2.039" was two readings, and the quotient unread)
+    part = grade_llm({"q6.b": "939.5 MB / 2.039 TB/s"}).part("q6.b")
+    assert (part.status, part.credit) == (Status.CORRECT, 1.0), part.feedback
 
 
 @pytest.mark.parametrize(

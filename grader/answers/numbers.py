@@ -23,6 +23,8 @@ What a student may write, and who reads it:
   after the time (``14.7 ms → 68 tokens/s``) is left out;
 * a range (``160-170``, ``between 150 and 160``) is refused as one, not read as a difference;
 * a word in parentheses after a term is its label (``2·d·d_ff (up) + 2·d_ff·d (down)``);
+* a count times a quantity (``201.3M params × 2 B``, ``32 × 939.5 MB / 2.039 TB/s``), each
+  factor read on its own, when the text reads only as that;
 * ``B`` before a word that counts things on a plain count is a billion (``0.2 B params``);
 * shown work, ``expr = result`` (also ``≈``, ``~``, ``->``, ``→``, ``, so``, and
   ``result (= expr)``, also after a result with its unit: ``16 FLOP/B (≈ b)``):
@@ -451,7 +453,77 @@ def _split_sides(text: str) -> list[str]:
 def _read_side(
     side: str, unit: str, names: Mapping[str, float], whole: bool, text: str
 ) -> NumericAnswer:
-    """One side of ``expr = result``, in the part's unit, with its other reading if any."""
+    """One side of ``expr = result``, in the part's unit, with its other reading if any; a
+    product of a count and a quantity (``201.3M params × 2 B``) when it reads only as that."""
+    try:
+        return _read_plain_side(side, unit, names, whole, text)
+    except AnswerFormatError as error:
+        if not any(sign in side for sign in _PRODUCT_SIGNS):
+            raise
+        product = _read_product(side, unit, names, whole, 0)
+        if product is None:
+            raise error from None
+        return product
+
+
+# "201.3M params × 2 B", "32,768 elements × 4 B", "32 × 939.5 MB / 2.039 TB/s": a count (a
+# number with a prefix or a counted word) times a quantity with its unit, which the reader of
+# one number and one unit at the end cannot split. Each factor is read on its own.
+_PRODUCT_SIGNS = "×*·⋅∗"
+_PRODUCT_DEPTH = 3
+
+
+def _read_product(
+    side: str, unit: str, names: Mapping[str, float], whole: bool, depth: int
+) -> NumericAnswer | None:
+    """``side`` as a plain count times a quantity in ``unit`` (either order), or None."""
+    if depth > _PRODUCT_DEPTH:
+        return None
+    levels = _depth_of_each(side)
+    for position, char in enumerate(side):
+        if char not in _PRODUCT_SIGNS or levels[position]:
+            continue
+        left, right = side[:position].strip(), side[position + 1 :].strip()
+        if not left or not right:
+            continue
+        for count_text, quantity_text in ((left, right), (right, left)):
+            count = _factor(count_text, "1", names, depth)
+            quantity = _factor(quantity_text, unit, names, depth) if count else None
+            if count is None or quantity is None or quantity.inverted:
+                continue
+            value = count.value * quantity.value
+            if not math.isfinite(value):
+                continue
+            return NumericAnswer(value, None, None, side, quantity.notes)
+    return None
+
+
+def _factor(text: str, unit: str, names: Mapping[str, float], depth: int) -> NumericAnswer | None:
+    """One factor of a product, in ``unit``: as one side is read, else as a product itself."""
+    try:
+        answer = _read_plain_side(text, unit, names, False, text)
+    except AnswerFormatError:
+        return _read_product(text, unit, names, False, depth + 1)
+    return answer if answer.other is None else None
+
+
+def _depth_of_each(text: str) -> list[int]:
+    """The parenthesis depth at each position of ``text``."""
+    levels, level = [], 0
+    for char in text:
+        if char in ")）":
+            level = max(level - 1, 0)
+        levels.append(level)
+        if char in "(（":
+            level += 1
+    return levels
+
+
+def _read_plain_side(
+    side: str, unit: str, names: Mapping[str, float], whole: bool, text: str
+) -> NumericAnswer:
+    """One side as one number (or expression) and one unit at its end, or a quotient of two
+    quantities."""
     number, unit_text = split_number_unit(side, names)
     if any(sign in unit_text for sign in DIVISION) and any(c.isdigit() for c in unit_text):
         quotient = read_quantity_quotient(side, unit, names)

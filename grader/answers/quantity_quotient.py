@@ -31,7 +31,8 @@ def read_quantity_quotient(text: str, unit: str, symbols: Mapping[str, float]) -
 
     Both sides need a unit of their own (a bare prefix such as ``200T`` is not one: the quotient
     of two prefixes is no quantity a TA would read without its units), and numbers whose
-    grouping has two readings (``3,333``) are left to the ordinary reader, which says so.
+    comma grouping has two readings (``3,333``) are left to the ordinary reader, which says so;
+    a dot is the decimal point (``2.039 TB/s``).
 
     Raises:
         AnswerFormatError: Division by zero, or a quotient too large to be a number.
@@ -64,7 +65,9 @@ def _quantity(text: str, symbols: Mapping[str, float]) -> tuple[float, str] | No
     try:
         number, unit_text = split_number_unit(text, symbols)
         grouped = ungroup(number) if number else None
-        if grouped is None or grouped.other is not None or not unit_text:
+        # "2.039 TB/s": a dot is read as the decimal point, as the ordinary reader reads it in
+        # a quantity; a comma's two readings ("3,333") are left to that reader, which says so
+        if grouped is None or (grouped.other is not None and grouped.mark != ".") or not unit_text:
             return None
         if unit_text in BARE_PREFIXES or any(c.isdigit() for c in unit_text):
             return None
