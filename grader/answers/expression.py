@@ -257,7 +257,17 @@ def _unknown_symbol(name: str, names: Collection[str]) -> str:
         return f"'{shown}' is not a finite number"
     if not names:
         return f"unknown symbol '{shown}'; {_ALLOWED_HINT}"
-    return f"unknown symbol '{shown}'; allowed: {', '.join(sorted(names))}"
+    # "dff" for d_ff, "B" for the batch b: the symbol meant, spelled otherwise; named, not
+    # guessed (B after a number is the byte, and a TA may read it either way)
+    folded = _folded(name)
+    meant = sorted(symbol for symbol in names if _folded(symbol) == folded)
+    guess = f" (did you mean {' or '.join(meant)}?)" if meant else ""
+    return f"unknown symbol '{shown}'{guess}; allowed: {', '.join(sorted(names))}"
+
+
+def _folded(name: str) -> str:
+    """A symbol without its case and underscores: how two spellings of one are compared."""
+    return name.replace("_", "").casefold()
 
 
 def _short(text: str, limit: int = 40) -> str:

@@ -16,8 +16,18 @@ What a student may write, and who reads it:
   :mod:`grader.quantity_quotient`;
 * units: :mod:`grader.units` (``1.8 MFLOP``, ``785.1 KiB``; ``FLOPS`` for a count is read as
   FLOP with a note; ``byte/FLOP`` for FLOP per byte is turned around and marked);
-* the quantity's name before its value (``b = 163``, ``b ≥ 163``): left out;
-* shown work, ``expr = result`` (also ``≈``, ``~``, ``->``, ``→``, and ``result (= expr)``):
+* the quantity's name before its value (``b = 163``, ``b ≥ 163``, ``b ≈ 163``): left out, and
+  so is a lower bound's sign or words without the name (``≥ 14.7 ms``, ``at least 163``);
+* a unit per what the value is for (``16 KiB/token``, ``384 MiB/layer``): the value; a rate for
+  a time per token (``68 tokens/s``) is turned around and marked as an inverted unit, and a rate
+  after the time (``14.7 ms → 68 tokens/s``) is left out;
+* a range (``160-170``, ``between 150 and 160``) is refused as one, not read as a difference;
+* a word in parentheses after a term is its label (``2·d·d_ff (up) + 2·d_ff·d (down)``);
+* a count times a quantity (``201.3M params × 2 B``, ``32 × 939.5 MB / 2.039 TB/s``), each
+  factor read on its own, when the text reads only as that;
+* ``B`` before a word that counts things on a plain count is a billion (``0.2 B params``);
+* shown work, ``expr = result`` (also ``≈``, ``~``, ``->``, ``→``, ``, so``, and
+  ``result (= expr)``, also after a result with its unit: ``16 FLOP/B (≈ b)``):
   the result is the graded value; the expression's value is kept so the engine can tell a slip
   from a wrong method. A side without a unit is in the part's unit; working that does not read
   is skipped with a note;
@@ -42,7 +52,7 @@ from grader.answers.expression import MAX_LENGTH, evaluate
 from grader.answers.growth_classes import read_complexity
 from grader.answers.implicit_products import is_symbol_run
 from grader.answers.latex import plain_from_latex
-from grader.answers.quantity_quotient import read_quantity_quotient
+from grader.answers.quantity_quotient import DIVISION, read_quantity_quotient
 from grader.answers.remarks import has_word, leading_words, remark_cuts, trailing_group
 from grader.answers.significant_figures import significant_figures
 from grader.answers.units import WrongDimension, convert, split_number_unit
@@ -83,15 +93,20 @@ class NumericAnswer:
     ambiguous: str | None = None
 
 
+# A lower bound written without the quantity's name ("≥ 14.7 ms", "at least 163") gives its
+# value as "t ≥ 14.7 ms" and "b ≥ 163" do: the questions ask for the bound itself.
 _APPROXIMATELY = re.compile(
-    r"^(?:[≈~≃=]|(?i:about|approximately|approx\.?|roughly|around|ca\.)(?=[\s\d.+\-(]))\s*"
+    r"^(?:[≈~≃=≥⩾]|>=|(?i:about|approximately|approx\.?|roughly|around|ca\.|at\s+least)"
+    r"(?=[\s\d.+\-(]))\s*"
 )
-# "b = 163", "b ≥ 163", "b_min = 163": the name of the quantity before its value is no working
-# (b = 16 would "disagree" with 163); a bound written with ≥ gives its value the same way.
-_NAME_BEFORE_VALUE = re.compile(r"(?P<name>[A-Za-z_]\w*)\s*(?:=|≥|>=|⩾)\s*(?=[^=\s])")
-# "expr = result", also "≈", and an arrow from working to result ("903,168 MAC -> 1,806,336").
-_SIDE_SEPARATOR = re.compile(r"[=≈~≃≅]+>?|->|→|⇒")
+# "b = 163", "b ≥ 163", "b ≈ 163", "b_min = 163": the name of the quantity before its value is no
+# working (b = 16 would "disagree" with 163); a bound written with ≥ gives its value the same way.
+_NAME_BEFORE_VALUE = re.compile(r"(?P<name>[A-Za-z_]\w*)\s*(?:=|≥|>=|⩾|≈|~|≃)\s*(?=[^=\s])")
+# "expr = result", also "≈", and an arrow from working to result ("903,168 MAC -> 1,806,336"),
+# and the words that say the same before a number ("b ≥ 162.1, so 163").
+_SIDE_SEPARATOR = re.compile(r"[=≈~≃≅]+>?|->|→|⇒|,?\s*\b(?i:so|hence|thus|therefore)\b(?=\s*\d)")
 _PLAIN_NUMBER_TEXT = re.compile(r"[+-]?[\d.,'’\u00a0\u2009\u202f ]*\d(?:[eE][+-]?\d+)?")
+_DIGIT_START = re.compile(r"[~≈]?\s*\d")
 _OPERATOR_END = frozenset("+-*/^(×·⋅∗÷−–")
 _WHOLE_NOISE = 1e-9
 # Entries are short texts and small results; a class of thousands repeats far fewer answers.
@@ -166,6 +181,8 @@ def _read_stripped(
     afresh each time, through the caches of :mod:`grader.expression` and :mod:`grader.units`.
     """
     names = dict(symbols)
+    if _MAY_BE_RANGE.search(stripped):
+        _refuse_a_range(stripped)
     if stripped[-1] in ")）":
         shown = _shown_work_in_parentheses(stripped, unit, names, whole)
         if shown is not None:
@@ -173,12 +190,47 @@ def _read_stripped(
     try:
         return _read_text(stripped, unit, names, whole)
     except AnswerFormatError as error:
-        rescued = _read_with_remark(stripped, unit, names, whole)
+        rescued = _read_per_item(stripped, unit, names, whole)
+        if rescued is None:
+            rescued = _read_with_remark(stripped, unit, names, whole)
         if rescued is None:
             rescued = _read_after_words(stripped, unit, names, whole)
         if rescued is None:
+            rescued = _read_without_labels(stripped, unit, names, whole)
+        if rescued is None:
             raise error from None
         return rescued
+
+
+# "160–170", "between 150 and 160", "150 to 160 sequences": a range, where the question asks for
+# one value. Read as arithmetic, "160-170" was -10 ("far too low"); a TA sees a range. Only a
+# difference of two plain numbers that would come out negative is taken for a range ("4096-64"
+# stays arithmetic), and "to" or "between ... and" always.
+_MAY_BE_RANGE = re.compile(r"[-–—]|\bto\b|(?i:between)")
+_RANGE = re.compile(
+    r"(?:[≈~]|(?i:about|approx\.?|roughly|around|ca\.|between))?\s*(?P<low>\d[\d.,]*)\s*"
+    r"(?P<sign>[-–—]|(?i:to|and))\s*(?P<high>\d[\d.,]*)(?:\s*(?P<rest>[^\W\d].*))?"
+)
+
+
+def _refuse_a_range(text: str) -> None:
+    """Raise for a range of two values (see ``_RANGE``); return for anything else."""
+    found = _RANGE.fullmatch(text)
+    if found is None:
+        return
+    low, high = (_plain_value(found.group(key)) for key in ("low", "high"))
+    if found.group("sign").casefold() == "and" and not text[:1].isalpha():
+        return  # "and" alone makes a range only after "between"
+    if low is None or high is None or (found.group("sign") in "-–—" and low >= high):
+        return
+    raise AnswerFormatError(f"'{_short(text)}' is a range: give one value")
+
+
+def _plain_value(number: str) -> float | None:
+    try:
+        return float(number)
+    except ValueError:
+        return None  # grouped or with a decimal comma: not a plain range
 
 
 def _read_text(text: str, unit: str, names: Mapping[str, float], whole: bool) -> NumericAnswer:
@@ -216,6 +268,72 @@ def _without_name(text: str, names: Mapping[str, float]) -> str:
     if named is None or is_symbol_run(named.group("name"), names):
         return text
     return text[named.end() :]
+
+
+# "16 KiB/token", "0.46 ms/token", "384 MiB/layer": the unit divided by what the value is for
+# says what a question already asks (per token, one layer); the value is the answer. Only the
+# things the questions count by: a unit over anything else is still refused.
+_PER_ITEM = re.compile(
+    r"(?P<head>.*?[^\W\d_])\s*/\s*"
+    r"(?i:tokens?|tok|tkn|sequences?|seqs?|layers?|steps?|prompts?|images?|img|samples?)\.?"
+)
+# "68 tokens/s" for a time per token: the rate the time bound gives, written the other way up
+# (a lower bound on the time is an upper bound on the rate: "≤ 68 tokens/s").
+_ITEMS_PER_SECOND = re.compile(
+    r"(?:≤|<=|⩽|(?i:at\s+most|up\s+to)\s)?\s*(?P<head>.*?)\s*(?i:tokens?|tok|steps?)\s*/\s*"
+    r"(?:s|sec|second)\.?"
+)
+
+# The rate itself, as a number alone ("~68", "2,170"): "14.7 ms → 68 tokens/s" states a time.
+_PLAIN_RATE = re.compile(r"(?:[≈~]|(?i:about|approx\.?|roughly|around|ca\.))?\s*[\d.,\s]*\d")
+
+# "14.7 ms → 68 tokens/s", "14.7 ms, i.e. 68 tokens/s": a time and the rate it comes to. The
+# rate is no result of working that gave 14.7 (68 is no arithmetic slip): the time is graded.
+_RATE_AFTER_TIME = re.compile(
+    r"(?P<time>.*?[^\W\d_])\s*(?:→|->|⇒|=|≈|~|,|;|(?i:,?\s*i\.?\s*e\.?,?|so|or))\s*"
+    r"(?:≤|<=|⩽)?\s*[≈~]?\s*[\d.,\s]*\d\s*(?i:tokens?|tok|steps?)\s*/\s*(?:s|sec|second)\.?"
+)
+RATE_NOTE = "The rate after the time was not graded."
+
+
+def _read_per_item(
+    text: str, unit: str, names: Mapping[str, float], whole: bool
+) -> NumericAnswer | None:
+    """``16 KiB/token`` as ``16 KiB``, and ``68 tokens/s`` for a time as ``1/68 s`` turned
+    around (the grader gives such an answer the credit of an inverted unit), or None."""
+    if "/" not in text:  # the usual answer: nothing to look at
+        return None
+    converted = _RATE_AFTER_TIME.fullmatch(text) if unit == "s" else None
+    if converted is not None:  # "14.7 ms → 68 tokens/s": the time, then the rate it gives
+        try:
+            answer = _read_text(converted.group("time"), unit, names, whole)
+        except AnswerFormatError:
+            return None
+        return replace(answer, text=text, notes=(*answer.notes, RATE_NOTE))
+    per_item = _PER_ITEM.fullmatch(text)
+    if per_item is not None:
+        try:
+            answer = _read_text(per_item.group("head"), unit, names, whole)
+        except AnswerFormatError:
+            return None
+        return replace(answer, text=text)
+    rate = _ITEMS_PER_SECOND.fullmatch(text)
+    if rate is None or unit != "s" or not _PLAIN_RATE.fullmatch(rate.group("head")):
+        return None
+    try:
+        per_second = _read_text(rate.group("head"), "1", names, whole=False)
+    except AnswerFormatError:
+        return None
+    if per_second.value <= 0 or per_second.other is not None:
+        return None
+    return NumericAnswer(
+        1 / per_second.value,
+        None,
+        per_second.significant_figures,
+        text,
+        notes=(),
+        inverted=text,
+    )
 
 
 def _read_with_remark(
@@ -257,6 +375,37 @@ def _read_after_words(
     return replace(answer, text=text, notes=(*notes, LEADING_NOTE))
 
 
+# "2 × d × d_ff (up) + 2 × d_ff × d (down)", "2·L·d (QK^T) + 2·L·d (AV)", "3 (Q, K, V) × ...": a
+# word in parentheses names a term. No digit inside: "(L+1)" and "(d/h)" are arithmetic.
+_LABEL = re.compile(r"\s*\((?P<inside>[^()\d]*)\)")
+LABEL_NOTE = "The labels in parentheses were not graded."
+
+
+def _is_label(inside: str, names: Mapping[str, float]) -> bool:
+    """A word (``up``, ``AV``), or letters listed with commas (``Q, K, V``): a comma without
+    digits is no arithmetic, whatever the letters are."""
+    return has_word(inside, names) or ("," in inside and any(c.isalpha() for c in inside))
+
+
+def _read_without_labels(
+    text: str, unit: str, names: Mapping[str, float], whole: bool
+) -> NumericAnswer | None:
+    """The answer with the labels of its terms left out, or None (no label, or still no
+    reading)."""
+    if "(" not in text:
+        return None
+    unlabelled = _LABEL.sub(
+        lambda found: " " if _is_label(found.group("inside"), names) else found.group(), text
+    ).strip()
+    if unlabelled == text or not unlabelled:
+        return None
+    try:
+        answer = _read_text(unlabelled, unit, names, whole)
+    except AnswerFormatError:
+        return None
+    return replace(answer, text=text, notes=(*answer.notes, LABEL_NOTE))
+
+
 def _shown_work_in_parentheses(
     text: str, unit: str, names: Mapping[str, float], whole: bool
 ) -> NumericAnswer | None:
@@ -264,10 +413,14 @@ def _shown_work_in_parentheses(
     ``64·64 = 4096``. Without ``=`` only when both are about the same number (else the
     juxtaposition is a product: ``2 (L·d)``)."""
     found = trailing_group(text)
-    if found is None or not _PLAIN_NUMBER_TEXT.fullmatch(found[0]) or has_word(found[1], names):
+    if found is None or has_word(found[1], names):
         return None
     head, inside = found
     marked = inside[:1] in ("=", "≈", "~")
+    # A result with its unit is read only with its working marked ("16 FLOP/B (≈ b)"): without
+    # the mark, "2 B (d)" could as well be a product.
+    if not _PLAIN_NUMBER_TEXT.fullmatch(head) and not (marked and _DIGIT_START.match(head)):
+        return None
     working = inside.lstrip("=≈~ ") if marked else inside
     if not working:
         return None
@@ -300,9 +453,79 @@ def _split_sides(text: str) -> list[str]:
 def _read_side(
     side: str, unit: str, names: Mapping[str, float], whole: bool, text: str
 ) -> NumericAnswer:
-    """One side of ``expr = result``, in the part's unit, with its other reading if any."""
+    """One side of ``expr = result``, in the part's unit, with its other reading if any; a
+    product of a count and a quantity (``201.3M params × 2 B``) when it reads only as that."""
+    try:
+        return _read_plain_side(side, unit, names, whole, text)
+    except AnswerFormatError as error:
+        if not any(sign in side for sign in _PRODUCT_SIGNS):
+            raise
+        product = _read_product(side, unit, names, whole, 0)
+        if product is None:
+            raise error from None
+        return product
+
+
+# "201.3M params × 2 B", "32,768 elements × 4 B", "32 × 939.5 MB / 2.039 TB/s": a count (a
+# number with a prefix or a counted word) times a quantity with its unit, which the reader of
+# one number and one unit at the end cannot split. Each factor is read on its own.
+_PRODUCT_SIGNS = "×*·⋅∗"
+_PRODUCT_DEPTH = 3
+
+
+def _read_product(
+    side: str, unit: str, names: Mapping[str, float], whole: bool, depth: int
+) -> NumericAnswer | None:
+    """``side`` as a plain count times a quantity in ``unit`` (either order), or None."""
+    if depth > _PRODUCT_DEPTH:
+        return None
+    levels = _depth_of_each(side)
+    for position, char in enumerate(side):
+        if char not in _PRODUCT_SIGNS or levels[position]:
+            continue
+        left, right = side[:position].strip(), side[position + 1 :].strip()
+        if not left or not right:
+            continue
+        for count_text, quantity_text in ((left, right), (right, left)):
+            count = _factor(count_text, "1", names, depth)
+            quantity = _factor(quantity_text, unit, names, depth) if count else None
+            if count is None or quantity is None or quantity.inverted:
+                continue
+            value = count.value * quantity.value
+            if not math.isfinite(value):
+                continue
+            return NumericAnswer(value, None, None, side, quantity.notes)
+    return None
+
+
+def _factor(text: str, unit: str, names: Mapping[str, float], depth: int) -> NumericAnswer | None:
+    """One factor of a product, in ``unit``: as one side is read, else as a product itself."""
+    try:
+        answer = _read_plain_side(text, unit, names, False, text)
+    except AnswerFormatError:
+        return _read_product(text, unit, names, False, depth + 1)
+    return answer if answer.other is None else None
+
+
+def _depth_of_each(text: str) -> list[int]:
+    """The parenthesis depth at each position of ``text``."""
+    levels, level = [], 0
+    for char in text:
+        if char in ")）":
+            level = max(level - 1, 0)
+        levels.append(level)
+        if char in "(（":
+            level += 1
+    return levels
+
+
+def _read_plain_side(
+    side: str, unit: str, names: Mapping[str, float], whole: bool, text: str
+) -> NumericAnswer:
+    """One side as one number (or expression) and one unit at its end, or a quotient of two
+    quantities."""
     number, unit_text = split_number_unit(side, names)
-    if "/" in unit_text and any(char.isdigit() for char in unit_text):
+    if any(sign in unit_text for sign in DIVISION) and any(c.isdigit() for c in unit_text):
         quotient = read_quantity_quotient(side, unit, names)
         if quotient is not None:  # "200 TFLOP/s / 800 GB/s": exact, as an expression is
             notes = (quotient.note,) if quotient.note else ()
@@ -341,10 +564,30 @@ def _valued(
     except WrongDimension:
         raise
     except AnswerFormatError as error:  # an unknown unit: the number alone may be the answer
+        per_word = _billions(unit_text, unit)
+        if per_word is not None:
+            return NumericAnswer(value * 1e9 * per_word, None, figures, side)
         raise AnswerFormatError(error.message, readings=(plain,)) from None
     notes = (converted.note,) if converted.note else ()
     inverted = side if converted.inverted else None
     return NumericAnswer(converted.value, None, figures, side, notes, inverted)
+
+
+# "0.2 B params": before a word that counts things, B is a billion, as in "7B model"; alone on a
+# count ("0.2 B") it stays the byte the sheet says it is, and is refused as a unit of data.
+_BILLION_BEFORE_WORD = re.compile(r"B\s*(?P<word>[^\W\d_]{2,})")
+
+
+def _billions(unit_text: str, unit: str) -> float | None:
+    """What one of the counted word is worth (1 for ``params``) when ``unit_text`` is B and
+    that word on a plain count (``B params``), else None; the caller adds the billion."""
+    found = _BILLION_BEFORE_WORD.fullmatch(unit_text) if unit == "1" else None
+    if found is None:
+        return None
+    try:  # the word must be one the sheet's counts use ("params", "sequences")
+        return convert(1.0, found.group("word"), unit).value
+    except AnswerFormatError:
+        return None
 
 
 def _is_whole(value: float) -> bool:

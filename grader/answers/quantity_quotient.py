@@ -3,8 +3,9 @@
 
 This is how the worked solution writes a ridge point or a time bound, and how students copy
 it. The number-and-unit split alone reads ``TFLOP/s / 800 GB/s`` as one unit with a digit in
-it; :func:`read_quantity_quotient` tries each ``/`` as the division between two quantities and
-divides their units too, so that pint converts ``(TFLOP/s)/(GB/s)`` to the part's unit.
+it; :func:`read_quantity_quotient` tries each ``/`` (or ``÷``) as the division between two
+quantities and divides their units too, so that pint converts ``(TFLOP/s)/(GB/s)`` to the
+part's unit.
 """
 
 from __future__ import annotations
@@ -17,7 +18,12 @@ from grader.answers.simple_units import BARE_PREFIXES
 from grader.answers.units import Conversion, convert, split_number_unit
 from grader.errors import AnswerFormatError
 
-__all__ = ["read_quantity_quotient"]
+__all__ = ["DIVISION", "read_quantity_quotient"]
+
+DIVISION = "/÷"
+"""The signs a student divides two quantities with (``312 TFLOP/s ÷ 2039 GB/s``; LaTeX's
+``\\div`` is read as ``÷``)."""
+_DIVISION = frozenset(DIVISION)
 
 
 def read_quantity_quotient(text: str, unit: str, symbols: Mapping[str, float]) -> Conversion | None:
@@ -25,7 +31,8 @@ def read_quantity_quotient(text: str, unit: str, symbols: Mapping[str, float]) -
 
     Both sides need a unit of their own (a bare prefix such as ``200T`` is not one: the quotient
     of two prefixes is no quantity a TA would read without its units), and numbers whose
-    grouping has two readings (``3,333``) are left to the ordinary reader, which says so.
+    comma grouping has two readings (``3,333``) are left to the ordinary reader, which says so;
+    a dot is the decimal point (``2.039 TB/s``).
 
     Raises:
         AnswerFormatError: Division by zero, or a quotient too large to be a number.
@@ -35,7 +42,7 @@ def read_quantity_quotient(text: str, unit: str, symbols: Mapping[str, float]) -
         Conversion(value=250.0, note=None, inverted=False)
     """
     for position, char in enumerate(text):
-        if char != "/":
+        if char not in _DIVISION:
             continue
         left = _quantity(text[:position], symbols)
         right = _quantity(text[position + 1 :], symbols) if left else None
@@ -58,7 +65,9 @@ def _quantity(text: str, symbols: Mapping[str, float]) -> tuple[float, str] | No
     try:
         number, unit_text = split_number_unit(text, symbols)
         grouped = ungroup(number) if number else None
-        if grouped is None or grouped.other is not None or not unit_text:
+        # "2.039 TB/s": a dot is read as the decimal point, as the ordinary reader reads it in
+        # a quantity; a comma's two readings ("3,333") are left to that reader, which says so
+        if grouped is None or (grouped.other is not None and grouped.mark != ".") or not unit_text:
             return None
         if unit_text in BARE_PREFIXES or any(c.isdigit() for c in unit_text):
             return None

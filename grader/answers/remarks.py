@@ -10,7 +10,8 @@ a remark may start, for a reader to try when the whole text does not read:
   a word follows;
 * a space after the unit, before more words (``B per projection``): only where the text before
   the cut already holds letters after the value's first digit (a unit), so that ``6.29
-  zillion`` or ``about 6.29 zillion`` is never read as 6.29.
+  zillion`` or ``about 6.29 zillion`` is never read as 6.29; and not where a word is followed by
+  arithmetic (``201.3M params × 2 B`` is a product, not 201.3M and a remark).
 
 A word is two letters or more that are not a sheet symbol or a run of them (``Ld``): arithmetic
 in parentheses, such as ``2 × (56 × 56)`` or ``(L+1)``, is never a remark.
@@ -38,6 +39,10 @@ _SEPARATOR = re.compile(
     r"\s+[-‐‑]\s+|\s*[–—]\s*|\s*;\s*|,\s+(?=[^\W\d_])|\s*(?:->|→|⇒)\s*(?=[^\W\d_])"
 )
 _SPACE_BEFORE_WORD = re.compile(r"\s+(?=[^\W\d_])")
+# "201.3M params × 2 B": a word, then an operator and a number, is arithmetic on the quantity
+# (parameters times bytes each), no remark; reading the value before it would grade a factor
+# of the student's product as their answer.
+_ARITHMETIC_AFTER_WORD = re.compile(r"[^\W\d_]+\s*[×*·⋅∗÷/]\s*[\d(]")
 _LETTER = re.compile(r"[^\W\d_]")
 _DIGIT = re.compile(r"\d")
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -100,17 +105,39 @@ def remark_cuts(text: str, symbols: Collection[str] = ()) -> list[Cut]:
     strong.sort(key=lambda cut: -cut.position)
     first_strong = min((cut.position for cut in strong), default=len(text))
     # Letters before the cut must come after the value's first digit (a unit): "about 6.29
-    # zillion" has letters before its cut too, but "zillion" is no remark.
-    digit = _DIGIT.search(text)
-    value_start = digit.start() if digit else 0
+    # zillion" has letters before its cut too, but "zillion" is no remark. The value is the
+    # stated result's: in "L × 16 KiB = 32 MiB per sequence" the working's KiB is no unit of 32,
+    # and a cut before "MiB" would grade 32 bytes.
     words = [
         Cut(match.start(), "words")
         for match in _SPACE_BEFORE_WORD.finditer(text, 0, first_strong)
         if not depths[match.start()]
-        and _LETTER.search(text, value_start, match.start())  # "6.29 zillion" is no remark
+        and _unit_letters(text[_value_start(text, match.start()) : match.start()], symbols)
         and has_word(text[match.end() :], symbols)
+        and not _ARITHMETIC_AFTER_WORD.match(text, match.end())
     ]
     return [cut for cut in strong + words if text[: cut.position].strip()][:MAX_CUTS]
+
+
+# Where a stated result begins: after "=", "≈" or an arrow (as the number reader splits sides).
+_SIDE = re.compile(r"[=≈~≃≅]+>?|->|→|⇒")
+
+
+def _unit_letters(segment: str, symbols: Collection[str]) -> bool:
+    """Whether ``segment`` holds letters that are no sheet symbol (a unit, ``B``): in ``4 L
+    d_head h`` the symbol L is arithmetic, and the words after it are no remark."""
+    return any(
+        run not in symbols and not is_symbol_run(run, symbols) for run in _LETTERS.findall(segment)
+    )
+
+
+def _value_start(text: str, end: int) -> int:
+    """The first digit of the value that ``text[:end]`` ends with: after its last side
+    separator, if it has one (0 without a digit)."""
+    sides = list(_SIDE.finditer(text, 0, end))
+    start = sides[-1].end() if sides else 0
+    digit = _DIGIT.search(text, start, end)
+    return digit.start() if digit else start
 
 
 def _depths(text: str) -> list[int]:
