@@ -114,9 +114,13 @@ def build_submission(loaded: LoadResult, assignment: Assignment, *, path: Path) 
     named = top.get("assignment")
     submission.assignment = sheet_named(named)
     submission.assignment_line = named.line if named is not None else None
-    if named is not None and not isinstance(named.value, str):
+    submission.variant = _variant_code(top.get("variant"))
+    _attach_load_issues(submission, loaded, assignment)
+    nested = _refuse_answers_nested(submission, top, assignment)
+    if named is not None and not isinstance(named.value, str) and "assignment" not in nested:
         # A list or mapping names no sheet: said, or the file would be graded against the
-        # run's sheet without a word (perhaps not the one the student meant).
+        # run's sheet without a word (perhaps not the one the student meant). One that holds
+        # the answers is told that instead.
         submission.problems.append(
             Problem(
                 "'assignment' must be one sheet's id as text, not a list or mapping; this "
@@ -124,9 +128,6 @@ def build_submission(loaded: LoadResult, assignment: Assignment, *, path: Path) 
                 named.line,
             )
         )
-    submission.variant = _variant_code(top.get("variant"))
-    _attach_load_issues(submission, loaded, assignment)
-    _refuse_answers_nested(submission, top, assignment)
     answers = top.get("answers")
     if answers is None:
         answers = Node({k: v for k, v in top.items() if k not in TOP_LEVEL_KEYS}, tree.line)
@@ -241,11 +242,12 @@ def _student(top: dict[str, Node], path: Path) -> Student:
 
 def _refuse_answers_nested(
     submission: Submission, top: dict[str, Node], assignment: Assignment
-) -> None:
+) -> set[str]:
     """``answers:`` (or a question) indented under ``student:`` (or ``assignment:``,
     ``variant:``) is, in YAML, a key of that mapping, and would be dropped without a word: the
     file would read as a template left empty. Each such key is a problem of the file, with
-    the line of what it holds."""
+    the line of what it holds. Returns the keys that held any."""
+    holders: set[str] = set()
     questions = {part_id.split(".")[0] for part_id in _layout(assignment).part_ids}
     for parent in ("student", "assignment", "variant"):
         node = top.get(parent)
@@ -253,6 +255,7 @@ def _refuse_answers_nested(
             continue
         for key, inner in node.value.items():
             if key.lower() == "answers" or _joined("", key).split(".")[0] in questions:
+                holders.add(parent)
                 submission.problems.append(
                     Problem(
                         f"{key[:60]!r} is indented under {parent}: and was not read; write it "
@@ -260,6 +263,7 @@ def _refuse_answers_nested(
                         inner.line,
                     )
                 )
+    return holders
 
 
 def _attach_load_issues(submission: Submission, loaded: LoadResult, assignment: Assignment) -> None:
