@@ -226,6 +226,8 @@ def parse_decisions_yaml(text: str, name: str = "decisions") -> list[Decision]:
         mark = getattr(error, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark is not None else ""
         raise DecisionProblems([f"{name}{line}: not valid YAML"]) from None
+    except RecursionError:  # PyYAML's composer recurses once per level of nesting
+        raise DecisionProblems([f"{name}: not valid YAML (nested too deeply)"]) from None
     if root is None or (isinstance(root, ScalarNode) and not root.value.strip()):
         return []
     problems: list[str] = []
