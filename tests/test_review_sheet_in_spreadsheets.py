@@ -87,3 +87,34 @@ def test_an_answer_id_a_spreadsheet_turned_into_a_number_is_named_with_the_way_o
     assert code == 0, text
     code, listing = grader("decisions", str(out))
     assert DIGITS_ONLY_ID in listing and "1 point" in listing, listing
+
+
+def test_an_id_whose_leading_zeros_a_spreadsheet_dropped_is_named_in_the_warning(
+    tmp_path: Path,
+) -> None:
+    klass = tmp_path / "class"
+    klass.mkdir()
+    for student in ("01234567", "7654321"):
+        (klass / f"{student}.yaml").write_text(
+            f'assignment: roofline-1\nstudent: {{id: "{student}"}}\nanswers:\n'
+            "  q5:\n    explanation: Below the turning point it is memory-bound\n",
+            "utf-8",
+        )
+    out = tmp_path / "report"
+    assert grader("grade", str(klass), "--out", str(out))[0] == 0
+    header, rows = review_rows(out)
+    student, points = header.index("student"), header.index("points")
+    for row in rows:
+        row[student], row[points] = row[student].lstrip("0"), "1"  # what Excel saves
+    edited = save_as(tmp_path / "edited.csv", header, rows)
+    code, text = grader("grade", str(klass), "--out", str(out), "--overrides", str(edited))
+    assert code == 0, text
+    assert (
+        "decision for 1234567 q5.explanation (edited.csv line 2) matched no graded student "
+        "(is it 01234567, whose leading zeros a spreadsheet dropped?"
+    ) in text, text
+    # The id without zeros of its own is applied, and named in no warning.
+    assert "7654321 q5.explanation" not in text
+    gradebook = list(csv.DictReader(io.StringIO((out / "gradebook.csv").read_text("utf-8-sig"))))
+    pending = {row["id"]: row["pending review"] for row in gradebook}
+    assert pending == {"01234567": "1", "7654321": "0"}, pending
