@@ -28,3 +28,24 @@ def test_roster_problems_name_the_line_each_row_starts_on(tmp_path: Path) -> Non
     assert code == 2, text
     assert "line 4: 's 1' is not a usable student id" in text, text
     assert "line 7: S1000001 is also on line 2" in text, text
+
+
+def test_two_students_with_one_lms_id_are_a_roster_problem(tmp_path: Path) -> None:
+    """Canvas's user id decides whose row a downloaded file fills: with two roster rows of one
+    id (a typo in a merged roster), the first would take the other's files."""
+    klass = tmp_path / "class"
+    klass.mkdir()
+    answers = (SAMPLES / "perfect.yaml").read_text("utf-8")
+    (klass / "lovelaceada_12345_67890_answers.yaml").write_text(answers, "utf-8")
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "Student,ID,SIS User ID,SIS Login ID,Section\n"
+        '"Hopper, Grace",12345,s1000002,,A\n'
+        '"Lovelace, Ada",12345,s1000001,,A\n',
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    code, text = grader("grade", str(klass), "--out", str(out), "--roster", str(roster))
+    assert code == 2, text
+    assert "line 3: LMS id 12345 of s1000001 is also on line 2" in text, text
+    assert not out.exists()
