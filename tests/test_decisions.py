@@ -75,10 +75,10 @@ def problems_of(call: object, *args: object) -> tuple[str, ...]:
             'student,part,points,comment\ns1,q6.advantages,2,"two, clear\nadvantages"\n\n',
             [
                 Decision(
-                    "s1", "q6.advantages", 2.0, None, "two, clear\nadvantages", source="f line 3"
+                    "s1", "q6.advantages", 2.0, None, "two, clear\nadvantages", source="f line 2"
                 )
             ],
-            id="a quoted comment over two lines, a blank line",
+            id="a quoted comment over two lines (named by its first), a blank line",
         ),
     ],
 )

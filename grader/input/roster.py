@@ -103,13 +103,17 @@ def parse_roster(text: str, name: str = "roster") -> Roster:
         reading = _columns(header, name)
         students, problems = [], []
         seen: dict[str, int] = {}
+        lms_seen: dict[str, int] = {}
+        # A row is named by the line it starts on (a quoted cell may span lines).
+        start = reader.line_num + 1
         for row in reader:
+            line, start = start, reader.line_num + 1
             if not any(cell.strip() for cell in row):
                 continue
             cells = dict(zip(header, (clean_cell(c) for c in row), strict=False))
             if reading is _canvas and _is_canvas_points_row(cells):
                 continue
-            where = f"--roster {name} line {reader.line_num}"
+            where = f"--roster {name} line {line}"
             student = reading(cells)
             if not student.id:
                 problems.append(f"{where}: no student id")
@@ -117,8 +121,17 @@ def parse_roster(text: str, name: str = "roster") -> Roster:
                 problems.append(f"{where}: {student.id[:40]!r} is not a usable student id")
             elif student.id.lower() in seen:
                 problems.append(f"{where}: {student.id} is also on line {seen[student.id.lower()]}")
+            elif student.lms_id and student.lms_id in lms_seen:
+                # The LMS id decides whose row a downloaded file fills: two students with one
+                # would give one of them the other's files.
+                problems.append(
+                    f"{where}: LMS id {student.lms_id[:40]} of {student.id} is also on line "
+                    f"{lms_seen[student.lms_id]}"
+                )
             else:
-                seen[student.id.lower()] = reader.line_num
+                seen[student.id.lower()] = line
+                if student.lms_id:
+                    lms_seen[student.lms_id] = line
                 students.append(student)
     except csv.Error as error:
         raise UsageError(

@@ -22,9 +22,9 @@ import functools
 import operator
 import os
 import stat
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from grader.input.bounded_read import read_regular_file
 
@@ -216,7 +216,33 @@ def list_class(paths: Sequence[str | os.PathLike[str]]) -> ClassListing:
             _Walk(listing, text, relative=len(paths) == 1).run()
         else:
             listing.files.append(text)
+    if len(paths) > 1:
+        # Paths that overlap (a folder given twice, or with a file or folder in it, or through
+        # a link) would list a file twice, and it would claim its own id against itself.
+        listing.files = _first_of_each(listing.files, _entry)
+        listing.not_graded = _first_of_each(listing.not_graded, lambda e: _entry(e.path or e.name))
     return listing
+
+
+_T = TypeVar("_T")
+
+
+def _first_of_each(items: list[_T], key: Callable[[_T], str]) -> list[_T]:
+    seen: set[str] = set()
+    kept = []
+    for item in items:
+        found = key(item)
+        if found not in seen:
+            seen.add(found)
+            kept.append(item)
+    return kept
+
+
+def _entry(path: str) -> str:
+    """Which folder entry ``path`` names, however it was reached: its folder with links
+    resolved, and its own name as it is (a link in the class is an entry of its own)."""
+    folder, name = os.path.split(os.path.abspath(path.rstrip(os.sep) or path))
+    return os.path.join(os.path.realpath(folder), name)
 
 
 _NAME = operator.attrgetter("name")

@@ -90,7 +90,8 @@ def moodle_csv(
 
     ``Last modified (grade)`` is the newest of the answer files' modification times and the
     TA decisions behind the grades: Moodle does not overwrite a grade changed in Moodle after
-    it, and the file stays the same when nothing changed (the run's own clock would not).
+    it, and the file stays the same when nothing changed (the run's own clock would not). A
+    time in the future is left out (empty when nothing else is known).
     """
     decimals = assignment.grading.score_decimals
     rows: list[list[Cell]] = []
@@ -126,7 +127,12 @@ def _last_modified(result: ResultLike) -> str:
         with contextlib.suppress(OSError, ValueError, OverflowError):
             mtime = os.stat(result.file).st_mtime
             stamps.append(datetime.datetime.fromtimestamp(mtime, datetime.UTC))
-    if not stamps:
+    # A time still to come is no change that happened: a student's zip sets any modification
+    # time, and one in the future would make the next import overwrite every change a TA
+    # makes in Moodle until then. Honest times are all past, so the file stays the same.
+    now = datetime.datetime.now(datetime.UTC)
+    past = [s if s.tzinfo else s.replace(tzinfo=datetime.UTC) for s in stamps]
+    past = [s for s in past if s <= now]
+    if not past:
         return ""
-    newest = max(s if s.tzinfo else s.replace(tzinfo=datetime.UTC) for s in stamps)
-    return newest.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return max(past).astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")

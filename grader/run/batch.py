@@ -474,7 +474,8 @@ def _settle_claims(
         taken.setdefault(result.assignment, set(listed)).add(result.student.id.lower())
     held = {i for found in claimants.values() if len(found) > 1 for i in found}
     moved: dict[int, SubmissionResult] = {}
-    refused: set[tuple[str, str]] = set()  # ids already used by a file that could not be graded
+    # The first file that could not be graded keeps the id made from its name; later ones move.
+    refused: dict[tuple[str, str], int] = {}
     for index, result in enumerate(results):
         key = _claim(result)
         if index in held:
@@ -490,7 +491,7 @@ def _settle_claims(
             reason = result.error or "the file could not be graded"
         else:
             if result.status != "graded":
-                refused.add(key)
+                refused[key] = index
             continue
         in_use = taken[result.assignment]
         new_id = _free_id(grader.files.relative(paths[index]), in_use)
@@ -498,7 +499,9 @@ def _settle_claims(
         moved[index] = error_result(
             result.assignment, result.max_score, new_id, reason, result.file
         )
-    # Every id written by a file that does not own it: removed, then the owner written again.
+    # Every id written by a file that does not own it: removed, then the file that keeps the id
+    # written again (a graded owner, or the first unreadable file of that name: its error row
+    # was under the same name, and would otherwise be left without its report).
     spoiled = {(results[i].assignment, results[i].student.id) for i in moved}
     for sheet_id, written in spoiled:
         folder_of_sheet = grader.files.folder_of(sheet_id)
@@ -508,8 +511,9 @@ def _settle_claims(
     for index, error_row in moved.items():
         grader.write(error_row)
         results[index] = digest(error_row)
-    for key in sorted({(sheet, written.lower()) for sheet, written in spoiled} & owners.keys()):
-        owner, _bindings = grader.graded(Path(paths[owners[key]]))
+    keepers = {**owners, **refused}  # disjoint: an unreadable file claimed for moves
+    for key in sorted({(sheet, written.lower()) for sheet, written in spoiled} & keepers.keys()):
+        owner, _bindings = grader.graded(Path(paths[keepers[key]]))
         grader.write(owner)
     return held
 

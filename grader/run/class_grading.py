@@ -425,10 +425,19 @@ def _roster_warnings(merged: Merged, roster: Roster | None, sheet: str) -> list[
 def _unused(merged: Merged, outcome: BatchOutcome, sheet: str | None) -> list[str]:
     """Decisions in force for a student no file was graded for."""
     graded = {r.student.id.lower() for r in outcome.results if r.status == "graded"}
+    # Excel and LibreOffice read an id of digits as a number and save it without its leading
+    # zeros (01234567 -> 1234567): name the graded id the decision was meant for.
+    unpadded = {i.lstrip("0"): i for i in graded if i.isdigit() and i.startswith("0")}
     of_sheet = f" of {sheet}" if sheet else ""
     return [
         f"decision{of_sheet} for {d.student} {d.part} ({d.source or 'ledger'}) matched no "
         "graded student"
+        + (
+            f" (is it {unpadded[student]}, whose leading zeros a spreadsheet dropped? write "
+            "the id as text there, or use the review page's export)"
+            if student in unpadded
+            else ""
+        )
         for (student, _part), d in sorted(merged.current().items())
         if student not in graded
     ]

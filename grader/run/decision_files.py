@@ -54,6 +54,9 @@ _COLUMNS: dict[str, str] = {
     "assignment": "sheet",
 }
 _FINGERPRINT = re.compile(r"[0-9a-f]{16}")
+# An answer id of 16 decimal digits (about one in 1,800) as Excel or LibreOffice save it once
+# they have read it as a number: 1.41887E+15, 1.41887013319088E+015, 1418870133190880.
+_SPREADSHEET_NUMBER = re.compile(r"\d+(?:[.,]\d+)?(?:[eE][+]?\d+)?")
 _YAML_KEYS = frozenset({"student", "part", "points", "credit", "comment", "by", "answer", "sheet"})
 
 
@@ -105,13 +108,16 @@ def parse_decisions_csv(text: str, name: str = "decisions") -> list[Decision]:
         if missing or not {"points", "credit"} & set(fields):
             needed = ", ".join(sorted(missing)) if missing else "points or credit"
             raise DecisionProblems([f"{name} line 1: missing column(s): {needed}"])
+        # A row is named by the line it starts on: a comment cell of several lines (Alt+Enter
+        # in a spreadsheet) would otherwise point at the line of the next row's cells.
+        line = reader.line_num + 1
         for row in reader:
-            line = reader.line_num
             cells = _row_cells(row, fields, f"{name} line {line}", problems)
             if cells is not None:
                 decision = _decision(cells, f"{name} line {line}", problems)
                 if decision is not None:
                     decisions.append(decision)
+            line = reader.line_num + 1
     except csv.Error as error:
         problems.append(
             f"{name} line {reader.line_num}: not valid CSV ({error}); is a quote left open?"
@@ -174,7 +180,14 @@ def _decision(cells: Mapping[str, str], where: str, problems: list[str]) -> Deci
 def _fingerprint(text: str, where: str, problems: list[str]) -> str:
     """The answer id a decision is bound to ("" for none); anything else is a problem."""
     if text and not _FINGERPRINT.fullmatch(text):
-        problems.append(f"{where}: answer id {text[:40]!r} is not one the grader wrote")
+        problem = f"{where}: answer id {text[:40]!r} is not one the grader wrote"
+        if _SPREADSHEET_NUMBER.fullmatch(text):
+            problem += (
+                " (a spreadsheet read an answer id of digits only as a number and saved it "
+                "so; empty that cell to bind the decision to the answer graded now, or pass "
+                "the review page's export instead)"
+            )
+        problems.append(problem)
         return ""
     return text
 
@@ -213,6 +226,8 @@ def parse_decisions_yaml(text: str, name: str = "decisions") -> list[Decision]:
         mark = getattr(error, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark is not None else ""
         raise DecisionProblems([f"{name}{line}: not valid YAML"]) from None
+    except RecursionError:  # PyYAML's composer recurses once per level of nesting
+        raise DecisionProblems([f"{name}: not valid YAML (nested too deeply)"]) from None
     if root is None or (isinstance(root, ScalarNode) and not root.value.strip()):
         return []
     problems: list[str] = []
