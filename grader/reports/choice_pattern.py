@@ -8,7 +8,9 @@ accepted spelling as whole words, in any letter case, the words joined by any ru
 separators. It is looser than the grader where a pattern cannot follow it (a sentence that names
 both choices, or negates one, still matches) and it spells letters as ASCII case pairs, so a
 letter the grader only reaches by Unicode compatibility folding (a full-width ``ｍ``) does not
-match; it never refuses a spelling of the vocabulary itself.
+match; it never refuses a spelling of the vocabulary itself. A text holding a backslash is LaTeX
+to the grader (``$\\text{memory-bound}$``), rewritten before it is read; a pattern cannot follow
+that, so such a text always matches and the grader decides.
 
 ECMA 262 syntax only (no inline flags, no ``\\A``): editors run it as a JavaScript regex.
 """
@@ -53,7 +55,8 @@ def choice_pattern(vocabulary: Mapping[str, Sequence[str]]) -> str:
     named = "(?:" + "|".join(spellings) + ")"
     before = rf"(?:[\s\S]*{_SEPARATOR})?"
     after = rf"(?:{_SEPARATOR}[\s\S]*|\s*\.\s*)?"
-    return f"^{before}{named}{after}$"
+    latex = r"[\s\S]*\\[\s\S]*"  # any text with a backslash: see the module's note
+    return f"^(?:{before}{named}{after}|{latex})$"
 
 
 def _words_pattern(spelling: str) -> str:
