@@ -53,7 +53,13 @@ from grader.answers.growth_classes import read_complexity
 from grader.answers.implicit_products import is_symbol_run
 from grader.answers.latex import plain_from_latex
 from grader.answers.quantity_quotient import DIVISION, read_quantity_quotient
-from grader.answers.remarks import has_word, leading_words, remark_cuts, trailing_group
+from grader.answers.remarks import (
+    has_word,
+    leading_words,
+    paren_depths,
+    remark_cuts,
+    trailing_group,
+)
 from grader.answers.significant_figures import significant_figures
 from grader.answers.units import WrongDimension, convert, split_number_unit
 from grader.errors import AnswerFormatError
@@ -479,7 +485,7 @@ def _read_product(
     """``side`` as a plain count times a quantity in ``unit`` (either order), or None."""
     if depth > _PRODUCT_DEPTH:
         return None
-    levels = _depth_of_each(side)
+    levels = paren_depths(side)
     for position, char in enumerate(side):
         if char not in _PRODUCT_SIGNS or levels[position]:
             continue
@@ -505,18 +511,6 @@ def _factor(text: str, unit: str, names: Mapping[str, float], depth: int) -> Num
     except AnswerFormatError:
         return _read_product(text, unit, names, False, depth + 1)
     return answer if answer.other is None else None
-
-
-def _depth_of_each(text: str) -> list[int]:
-    """The parenthesis depth at each position of ``text``."""
-    levels, level = [], 0
-    for char in text:
-        if char in ")）":
-            level = max(level - 1, 0)
-        levels.append(level)
-        if char in "(（":
-            level += 1
-    return levels
 
 
 def _read_plain_side(

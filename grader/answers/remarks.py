@@ -29,7 +29,7 @@ from typing import Literal, NamedTuple
 
 from grader.answers.implicit_products import is_symbol_run
 
-__all__ = ["Cut", "has_word", "leading_words", "remark_cuts", "trailing_group"]
+__all__ = ["Cut", "has_word", "leading_words", "paren_depths", "remark_cuts", "trailing_group"]
 
 MAX_CUTS = 8
 """Cuts tried at most for one answer (each is a full reading of the text before it)."""
@@ -94,7 +94,7 @@ def remark_cuts(text: str, symbols: Collection[str] = ()) -> list[Cut]:
         >>> remark_cuts("131072 B per projection")
         [Cut(position=8, kind='words'), Cut(position=12, kind='words')]
     """
-    depths = _depths(text)
+    depths = paren_depths(text)
     strong: list[Cut] = []
     group = trailing_group(text)
     if group is not None and has_word(group[1], symbols):
@@ -140,7 +140,7 @@ def _value_start(text: str, end: int) -> int:
     return digit.start() if digit else start
 
 
-def _depths(text: str) -> list[int]:
+def paren_depths(text: str) -> list[int]:
     """The parenthesis depth at each position of ``text`` (one more item for its end)."""
     depths, depth = [], 0
     for char in text:
