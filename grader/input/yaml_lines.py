@@ -26,12 +26,12 @@ from __future__ import annotations
 import re
 
 from grader.input.answer_tree import MAX_SCALAR_CHARS, BadValue, Node, checked_text, plain
+from grader.input.yaml_strict import MAX_OPEN_BRACKETS_PER_LINE
 
 # Well below the loader's limits (5,000 keys and values, 16 levels): a line holds at most two
 # nodes, so a file this reader takes can never reach them.
 _MAX_LINES = 2_000
 _MAX_DEPTH = 8
-_MAX_BRACKETS = 64  # the loader refuses a line opening more (grader.yaml_strict)
 _KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.-]{0,199}):(?: +|$)")
 # A plain scalar may not start with one of these (YAML's indicators); "-" may, before a
 # non-space ("-3"), and is taken there; "?" and ":" may too in YAML but are left to the loader.
@@ -52,7 +52,8 @@ class _Declined(Exception):
 
 def read_line_yaml(text: str) -> Node | None:
     """The tree of ``text`` (a decoded answer file), or None when this reader declines it."""
-    if text.count("[") + text.count("{") > _MAX_BRACKETS:
+    # Past this many, the loader looks for a line that opens too many (and refuses it).
+    if text.count("[") + text.count("{") > MAX_OPEN_BRACKETS_PER_LINE:
         return None
     if "\r" in text:
         if text.count("\r") != text.count("\r\n"):

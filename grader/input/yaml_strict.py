@@ -308,19 +308,19 @@ _FLOW_BRACKET_OR_BREAK = re.compile("[\\[\\]{}]|\r\n|[\r\n\x85\u2028\u2029]")
 # PyYAML's scanner keeps one pending key per bracket level opened on the current line and checks
 # them all at every token: quadratic in the brackets of a line (see benchmarks/README.md).
 # Real answers never open this many brackets on one line (quoted or not).
-_MAX_OPEN_BRACKETS_PER_LINE = 64
+MAX_OPEN_BRACKETS_PER_LINE = 64
 
 
 def check_flow_nesting(text: str) -> None:
-    """Refuse a line that opens more than ``_MAX_OPEN_BRACKETS_PER_LINE`` brackets."""
-    if text.count("[") + text.count("{") <= _MAX_OPEN_BRACKETS_PER_LINE:
+    """Refuse a line that opens more than ``MAX_OPEN_BRACKETS_PER_LINE`` brackets."""
+    if text.count("[") + text.count("{") <= MAX_OPEN_BRACKETS_PER_LINE:
         return  # not even all of them on one line would be too many: no need to look
     depth, line = 0, 1
     for match in _FLOW_BRACKET_OR_BREAK.finditer(text):
         char = match.group()
         if char in "[{":
             depth += 1
-            if depth > _MAX_OPEN_BRACKETS_PER_LINE:
+            if depth > MAX_OPEN_BRACKETS_PER_LINE:
                 raise ComposeError("too many nested brackets on one line", line, whole_file=True)
         elif char in "]}":
             depth = max(depth - 1, 0)
