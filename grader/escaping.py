@@ -32,6 +32,17 @@ def visible(text: str) -> str:
     return _HIDDEN.sub(_code_point, text)
 
 
+def shown_text(text: str) -> str:
+    """Any text (one the reader refused among it) as it can be shown and written: lone
+    surrogates, which no UTF-8 file can hold, as ``\\udxxx`` escapes, and the rest as
+    :func:`visible` shows it (a NUL as ``<U+0000>``).
+
+    >>> shown_text("2\\ud800 \\x00")
+    '2\\\\ud800 <U+0000>'
+    """
+    return visible(text.encode("utf-8", "backslashreplace").decode("utf-8"))
+
+
 def _code_point(match: re.Match[str]) -> str:
     return f"<U+{ord(match.group()):04X}>"
 

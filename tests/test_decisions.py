@@ -18,6 +18,7 @@ from grader.grading.decisions import (
 )
 from grader.results import Status, SubmissionResult
 from grader.run.decision_files import (
+    LEDGER_COLUMNS,
     ledger_csv,
     parse_decisions_csv,
     parse_decisions_yaml,
@@ -316,3 +317,17 @@ def test_a_ledger_that_cannot_be_read_stops_the_run(tmp_path: Path) -> None:
     good = ledger_csv([decision(1)])
     (tmp_path / "decisions.csv").write_text(good + '"s2,q3.b,1\n', "utf-8")
     assert "decisions.csv" in problems_of(read_ledger, tmp_path)[0]
+
+
+def test_a_bad_ledger_row_is_named_by_the_line_it_starts_on(tmp_path: Path) -> None:
+    # Row 2's comment spans three lines (a TA's Alt+Enter); row 3, on line 5, was hand-edited
+    # to points that are no number. Named by its last line, a TA would look at the wrong row.
+    header = ",".join(LEDGER_COLUMNS)
+    rows = [
+        header,
+        f's1,q3.b,1,,"first\nsecond\nthird",ta,2026-12-01T10:00:00+00:00,{ANSWER},r.csv line 2',
+        f's2,q3.b,lots,,"why\nbecause",ta,2026-12-01T10:00:00+00:00,{ANSWER},r.csv line 3',
+    ]
+    (tmp_path / "decisions.csv").write_text("\n".join(rows) + "\n", "utf-8")
+    (problem,) = problems_of(read_ledger, tmp_path)
+    assert "decisions.csv line 5" in problem and "lots" in problem

@@ -362,7 +362,7 @@ def test_yaml_tag_is_never_executed(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "tree", "message", "line", "key"),
+    ("text", "tree", "message", "line", "key", "source"),
     [
         (
             "q1: 1\nq1: 2\nq1: 3\nq2: 4\n",
@@ -370,24 +370,41 @@ def test_yaml_tag_is_never_executed(monkeypatch: pytest.MonkeyPatch) -> None:
             "q1 answered 3 times (lines 1, 2 and 3)",
             2,
             "q1",
+            "1\n2\n3",
         ),
-        ("a:\n  q1: 1\n  q1: 2\n", {"a": {}}, "a.q1 answered twice (lines 2 and 3)", 3, "a.q1"),
+        (
+            "a:\n  q1: [1, 2]\n  q1: {b: 2}\n",
+            {"a": {}},
+            "a.q1 answered twice (lines 2 and 3)",
+            3,
+            "a.q1",
+            "[1, 2]\n{b: 2}",
+        ),
         (
             "a: {x: 1, x: 2, y: 3}\n",
             {"a": {"y": "3"}},
             "a.x answered twice (lines 1 and 1)",
             1,
             "a.x",
+            "1\n2",
         ),
-        ("q: [{x: 1, x: 2}]\n", {"q": [{}]}, "q.x answered twice (lines 1 and 1)", 1, "q.x"),
+        (
+            "q: [{x: 1, x: 2}]\n",
+            {"q": [{}]},
+            "q.x answered twice (lines 1 and 1)",
+            1,
+            "q.x",
+            "1\n2",
+        ),
     ],
 )
 def test_yaml_duplicate_keys_are_all_dropped(
-    text: str, tree: dict[str, Any], message: str, line: int, key: str
+    text: str, tree: dict[str, Any], message: str, line: int, key: str, source: str
 ) -> None:
     result = load_yaml(text)
     assert plain(result.tree) == tree  # never one of the answers picked silently
-    assert result.issues == (LoadIssue(message, line, key),)
+    # every answer given is kept as the text a TA's decision on the part is bound to
+    assert result.issues == (LoadIssue(message, line, key, source=source),)
 
 
 # --- YAML: 1-based lines in syntax errors ----------------------------------------------------

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 
 from grader.answers.numbers import read_number
 from grader.errors import AnswerFormatError
+from grader.escaping import shown_text
 from grader.grading import bundled_kinds  # noqa: F401  (the bundled kinds' graders, registered)
 from grader.grading.file_context import FileContext
 from grader.grading.grade_review import node_text
@@ -135,11 +136,15 @@ def _grade_part(
     """Grade one part; problems and unreadable answers become ``invalid``."""
     part = planned.part
     if problem is not None:
-        submitted = _submitted(answer.node) if answer else None
-        # An answer the reader refused keeps no text: a TA's decision on it is bound to why.
-        fingerprint = (
-            answer_fingerprint(answer.node) if answer else refused_fingerprint(problem.message)
-        )
+        if answer is not None:
+            submitted: str | list[str] | dict[str, str] | None = _submitted(answer.node)
+            fingerprint = answer_fingerprint(answer.node)
+        else:
+            # An answer the reader refused is in no tree: the TA is shown its text where the
+            # reader kept it, and a decision is bound to that text (else to why it was refused).
+            source = problem.source
+            submitted = _cut(shown_text(source)) if source is not None else None
+            fingerprint = refused_fingerprint(problem.message, source)
         return invalid_result(
             part, exp, problem.line, problem.message, submitted, answer_id=fingerprint
         )

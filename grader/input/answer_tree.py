@@ -38,15 +38,20 @@ class LoadIssue:
     # Keys written inside a broken value of ``key`` ("a" in "q2: {a: [1"): its parts whose
     # text is there; empty when none could be told apart.
     inside: tuple[str, ...] = ()
+    # The text that was refused (a broken entry's lines, a value too long, the answers of a
+    # key written twice), when known: a TA's decision on the part is bound to it, not only to
+    # the reason, and the TA is shown it.
+    source: str | None = None
 
 
 class BadValue(Exception):
     """One key or value is refused; the mapping entry holding it is dropped."""
 
-    def __init__(self, message: str, line: int | None) -> None:
+    def __init__(self, message: str, line: int | None, source: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
+        self.source = source  # the refused text, when it is a text
 
 
 NOT_GIVEN = frozenset(
@@ -77,9 +82,9 @@ def checked_text(text: str, line: int | None) -> str:
         BadValue: too long, a NUL character, or a lone surrogate.
     """
     if len(text) > MAX_SCALAR_CHARS:
-        raise BadValue(f"is longer than {MAX_SCALAR_CHARS} characters", line)
+        raise BadValue(f"is longer than {MAX_SCALAR_CHARS} characters", line, text)
     if "\0" in text:
-        raise BadValue("contains a NUL character", line)
+        raise BadValue("contains a NUL character", line, text)
     if text.isascii():  # no surrogate possible, nothing to encode
         return visible(text)
     try:
@@ -87,7 +92,7 @@ def checked_text(text: str, line: int | None) -> str:
     except UnicodeEncodeError:
         # An escape such as "\ud800" in JSON or double-quoted YAML; it cannot be written out.
         message = "contains a lone surrogate (\\ud800-\\udfff): type the character itself"
-        raise BadValue(message, line) from None
+        raise BadValue(message, line, text) from None
     return visible(text)
 
 
@@ -101,14 +106,23 @@ def answered_twice(key: str, lines: list[int]) -> str:
 
 
 def issue(
-    message: str, line: int | None, key: str | None, inside: tuple[str, ...] = ()
+    message: str,
+    line: int | None,
+    key: str | None,
+    inside: tuple[str, ...] = (),
+    source: str | None = None,
 ) -> LoadIssue:
     """An issue whose message starts with the key when it is known (``q2: ...``)."""
-    return named_issue(f"{shown_key(key)}: {message}" if key else message, line, key, inside)
+    shown = f"{shown_key(key)}: {message}" if key else message
+    return named_issue(shown, line, key, inside, source)
 
 
 def named_issue(
-    message: str, line: int | None, key: str | None, inside: tuple[str, ...] = ()
+    message: str,
+    line: int | None,
+    key: str | None,
+    inside: tuple[str, ...] = (),
+    source: str | None = None,
 ) -> LoadIssue:
     """An issue whose message already names the key; made one printable line.
 
@@ -119,7 +133,7 @@ def named_issue(
     printable = "".join(char if char.isprintable() else repr(char)[1:-1] for char in shown)
     if len(printable) > _MESSAGE_CHARS:  # PyYAML quotes student text in some messages
         printable = printable[: _MESSAGE_CHARS - 1] + "…"
-    return LoadIssue(printable, line, key, inside)
+    return LoadIssue(printable, line, key, inside, source)
 
 
 def shown_key(key: str) -> str:

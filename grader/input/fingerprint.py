@@ -33,14 +33,22 @@ def answer_fingerprint(node: Node, attachment: str | None = None) -> str:
     return digest.hexdigest()[:FINGERPRINT_HEX_DIGITS]
 
 
-def refused_fingerprint(reason: str) -> str:
-    """The fingerprint of an answer the reader refused (too long, a NUL, broken syntax), of
-    which no text is kept: bound to why it was refused, so that a decision on it goes stale
-    once the student submits an answer that can be read (or one refused for another reason).
+def refused_fingerprint(reason: str, source: str | None = None) -> str:
+    """The fingerprint of an answer the reader refused (too long, a NUL, broken syntax, a part
+    answered twice): bound to its text when that is known (``source``, the entry's lines as
+    written), else to why it was refused. A decision on it goes stale once the student
+    submits an answer that can be read, or other refused text (or, with no text known, text
+    refused for another reason).
 
     >>> refused_fingerprint("is longer than 10000 characters") == answer_fingerprint(Node("", 1))
     False
+    >>> refused_fingerprint("not closed", "q3.a: [250") == refused_fingerprint("x", "q3.a: [250")
+    True
+    >>> refused_fingerprint("not closed", "q3.a: [250") == refused_fingerprint("not closed", "[4")
+    False
     """
+    if source is not None:
+        return answer_fingerprint(Node([Node("refused text", None), Node(source, None)], None))
     return answer_fingerprint(Node([Node("refused", None), Node(reason, None)], None))
 
 

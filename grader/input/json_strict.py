@@ -164,7 +164,7 @@ class _TreeBuilder:
             self.issues, self.bad = outer_issues, outer_bad
         if bad is None:
             return node, issues
-        issues.append(issue(bad.message, bad.line, path))
+        issues.append(issue(bad.message, bad.line, path, source=bad.source))
         return None, issues
 
     def _mapping(self, members: _Members, *, path: str, depth: int, line: int) -> Node:
@@ -195,13 +195,14 @@ class _TreeBuilder:
         if troubled or refused or len(tree) < len(entries):
             found = refused + [i for _, _, _, issues in entries for i in issues]
             if len({key for key, *_ in entries}) < len(entries):
-                tree, found = self._without_duplicates(entries, refused, path)
+                tree, found = self._without_duplicates(members, entries, refused, path)
             if self.bad is None:  # after an entry's first bad text, nothing more from it
                 self.issues += found
         return Node(tree, line)
 
     def _without_duplicates(
         self,
+        members: _Members,
         entries: list[tuple[str, int, Node | None, Sequence[LoadIssue]]],
         refused: list[LoadIssue],
         path: str,
@@ -213,6 +214,7 @@ class _TreeBuilder:
             lines.setdefault(key, []).append(key_line)
         tree: dict[str, Node] = {}
         found = refused
+        sources = _sources_of_duplicates(members, lines)
         for key, _, node, issues in entries:
             twice = lines[key]
             if len(twice) == 1:
@@ -222,9 +224,38 @@ class _TreeBuilder:
             elif twice:
                 dotted = f"{path}.{key}" if path else key
                 twice.sort()
-                found.append(named_issue(answered_twice(dotted, twice), twice[1], dotted))
+                message = answered_twice(dotted, twice)
+                found.append(named_issue(message, twice[1], dotted, source=sources.get(key)))
                 lines[key] = []
         return tree, found
+
+
+def _sources_of_duplicates(members: _Members, lines: dict[str, list[int]]) -> dict[str, str]:
+    """The values of each key that comes more than once (``lines``: the lines of each key
+    kept), as the text a TA's decision on the part is bound to, one line each."""
+    sources: dict[str, list[str]] = {}
+    for raw_key, item in members:
+        try:
+            key = checked_text(raw_key, None)
+        except BadValue:
+            continue  # a refused key is no entry
+        if len(lines.get(key, ())) > 1:
+            sources.setdefault(key, []).append(_raw_source(item))
+    return {key: "\n".join(texts) for key, texts in sources.items()}
+
+
+def _raw_source(item: object) -> str:
+    """A value as ``json.loads`` gave it, as text (arrays and objects in flow style, every
+    member kept): what the YAML reader makes of the same text's nodes."""
+    if isinstance(item, _Members):
+        return "{" + ", ".join(f"{key}: {_raw_source(value)}" for key, value in item) + "}"
+    if isinstance(item, list):
+        return "[" + ", ".join(_raw_source(value) for value in item) + "]"
+    if isinstance(item, bool):
+        return "true" if item else "false"
+    if item is None:
+        return "null"
+    return str(item)
 
 
 def _scalar_text(value: object, path: str, line: int) -> str:

@@ -152,7 +152,8 @@ def _decode(data: bytes) -> str:
 def _result(root: YamlNode | None, failures: list[ComposeError]) -> LoadResult:
     """Turn the node graph into the tree, adding the issues found on the way."""
     issues = [
-        issue(failure.message, failure.line, failure.key, failure.inside) for failure in failures
+        issue(failure.message, failure.line, failure.key, failure.inside, failure.source)
+        for failure in failures
     ]
     if root is None and failures:
         return LoadResult(None, tuple(issues))
@@ -238,7 +239,7 @@ class _TreeBuilder:
             try:
                 tree[key] = self.value(value_node, path=dotted)
             except BadValue as bad:
-                self.issues.append(issue(bad.message, bad.line, dotted))
+                self.issues.append(issue(bad.message, bad.line, dotted, source=bad.source))
         return Node(tree, _line(node))
 
     def _counted(self, node: YamlNode) -> int | None:
@@ -265,12 +266,14 @@ class _TreeBuilder:
                 if dotted in broken:
                     lines.append(broken[dotted])
                 lines.sort()
-                self.issues.append(named_issue(answered_twice(dotted, lines), lines[1], dotted))
+                message = answered_twice(dotted, lines)
+                source = "\n".join(_source_of(value) for _, value in occurrences)
+                self.issues.append(named_issue(message, lines[1], dotted, source=source))
                 continue
             try:
                 tree[key] = self.value(occurrences[0][1], path=dotted)
             except BadValue as bad:
-                self.issues.append(issue(bad.message, bad.line, dotted))
+                self.issues.append(issue(bad.message, bad.line, dotted, source=bad.source))
         return tree
 
     def value(self, node: YamlNode, *, path: str) -> Node:
@@ -291,6 +294,19 @@ def _too_many(line: int | None) -> ComposeError:
     return ComposeError(
         f"the file holds more than {MAX_NODES} keys and values", line, whole_file=True
     )
+
+
+def _source_of(node: YamlNode) -> str:
+    """A value that is left out, as its text (lists and mappings in flow style): what a TA's
+    decision on it is bound to. Its depth was bounded when the graph was composed."""
+    if isinstance(node, ScalarNode):
+        return str(node.value)
+    if isinstance(node, SequenceNode):
+        return "[" + ", ".join(_source_of(item) for item in node.value) + "]"
+    if isinstance(node, MappingNode):
+        pairs = (f"{_source_of(key)}: {_source_of(value)}" for key, value in node.value)
+        return "{" + ", ".join(pairs) + "}"
+    return ""
 
 
 def _text_of(node: YamlNode, line: int | None) -> str:

@@ -49,6 +49,7 @@ class Problem:
     message: str
     line: int | None = None
     part_id: str | None = None
+    source: str | None = None  # the refused text of the part, when known (see LoadIssue)
 
 
 @dataclass
@@ -277,10 +278,19 @@ def _attach_load_issues(submission: Submission, loaded: LoadResult, assignment: 
         if not owners:
             submission.problems.append(Problem(issue.message, issue.line))
             continue
-        # The part's own feedback names it: the message need not start with its key too.
-        message = issue.message.removeprefix(f"{shown_key(issue.key or '')}: ")
+        # The part's own feedback names it: the message need not start with its key too
+        # ("answers.q3.a answered twice" is the part's "answered twice", not a group's).
+        shown = shown_key(issue.key or "")
+        message = issue.message.removeprefix(f"{shown}: ")
+        if owners == [_part_key(issue.key)] and message.startswith(f"{shown} "):
+            message = message[len(shown) + 1 :]
         for part_id in owners:
-            submission.problems.append(Problem(message, issue.line, part_id))
+            submission.problems.append(Problem(message, issue.line, part_id, issue.source))
+
+
+def _part_key(key: str | None) -> str:
+    """A loader's dotted key as a part id would read (``answers.q3.a`` -> ``q3.a``)."""
+    return (key or "").removeprefix("answers.")
 
 
 def _collect(

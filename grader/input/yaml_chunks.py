@@ -13,6 +13,7 @@ __all__ = [
     "Chunk",
     "child_indent",
     "chunk_failure",
+    "entry_source",
     "indent_of",
     "key_chunks",
     "key_of",
@@ -99,11 +100,32 @@ _INNER_KEY = re.compile(r"(?:^|[\s{,\[])([A-Za-z_][\w-]*)[ \t]*:(?=\s|$)", re.MU
 
 def chunk_failure(error: ComposeError, chunk: Chunk, key: str, lines: list[str]) -> ComposeError:
     """The chunk's error, named after its key, at its own line if that lies in the chunk, with
-    the keys written inside its broken value (whose parts have text there)."""
+    the keys written inside its broken value (whose parts have text there) and its text."""
     within = error.line is not None and chunk.head < error.line <= chunk.end
     text = "".join(lines[chunk.head : chunk.end])
     value = text[text.find(":") + 1 :] if ":" in text else ""
     inside = tuple(dict.fromkeys(match.group(1) for match in _INNER_KEY.finditer(value)))
     return ComposeError(
-        error.message, error.line if within else chunk.head + 1, key, inside=inside[:50]
+        error.message,
+        error.line if within else chunk.head + 1,
+        key,
+        inside=inside[:50],
+        source=entry_source(lines[chunk.head : chunk.end]),
     )
+
+
+def entry_source(lines: list[str]) -> str:
+    """A broken entry's text as a TA reads it and a decision on it is bound to: its lines
+    without their common indent and without the blank lines around them, so that moving the
+    entry (another line, another indent) is not changing it.
+
+    >>> entry_source(["  q3.a: [250\\n", "    # unsure\\n", "\\n"])
+    'q3.a: [250\\n  # unsure'
+    """
+    kept = [LINE_BREAK.sub("", line).rstrip() for line in lines]
+    while kept and not kept[-1]:
+        kept.pop()
+    while kept and not kept[0]:
+        kept.pop(0)
+    indent = min((indent_of(line) for line in kept if line), default=0)
+    return "\n".join(line[indent:] for line in kept)

@@ -47,6 +47,8 @@ class ComposeError(Exception):
         whole_file: True if nothing of the file may be used (salvage must not be tried).
         inside: Keys written inside the broken value of ``key``, if any (``a`` for
             ``q2: {a: [1``): which of its parts have text there.
+        source: The text that could not be read (a broken entry's lines), if known: what a
+            TA's decision on it is bound to, and what the TA is shown.
     """
 
     def __init__(
@@ -57,6 +59,7 @@ class ComposeError(Exception):
         *,
         whole_file: bool = False,
         inside: tuple[str, ...] = (),
+        source: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -64,6 +67,7 @@ class ComposeError(Exception):
         self.key = key
         self.whole_file = whole_file
         self.inside = inside
+        self.source = source
 
 
 class _Refused(MarkedYAMLError):

@@ -322,13 +322,15 @@ def read_ledger(out_dir: Path) -> list[Decision]:
     try:
         if tuple(reader.fieldnames or ()) != LEDGER_COLUMNS:
             raise DecisionProblems([f"{path}: not a decisions ledger (unexpected columns)"])
+        line = reader.line_num + 1  # a row is named by the line it starts on (see above)
         for row in reader:
-            where = f"{LEDGER_NAME} line {reader.line_num}"
+            where = f"{LEDGER_NAME} line {line}"
             problems: list[str] = []
             decision = _decision({k: clean_cell(v) for k, v in row.items() if k}, where, problems)
             if problems or decision is None:
-                raise DecisionProblems(problems or [f"{path}: line {reader.line_num} is empty"])
+                raise DecisionProblems(problems or [f"{path}: line {line} is empty"])
             decisions.append(replace(decision, source=clean_cell(row.get("source"))))
+            line = reader.line_num + 1
     except csv.Error as error:
         raise DecisionProblems([f"{path} line {reader.line_num}: {error}"]) from None
     return decisions
