@@ -60,6 +60,7 @@ from grader.answers.remarks import (
     remark_cuts,
     trailing_group,
 )
+from grader.answers.rounding_bounds import Rounding, rounding_bounds
 from grader.answers.significant_figures import significant_figures
 from grader.answers.units import WrongDimension, convert, split_number_unit
 from grader.errors import AnswerFormatError
@@ -87,6 +88,12 @@ class NumericAnswer:
         other: The answer with an ambiguous digit group read the other way (``3,333`` as
             3.333), when neither the part nor the text settles it; None otherwise.
         ambiguous: That digit group as written.
+        rounding: The values ``value`` may stand for, given the rounded literals it was
+            computed from (``2048 × 402.7 MFLOP``), in the part's unit; None when no literal
+            shows a rounding.
+        expression_rounding: The same for ``expression_value``.
+        macs: The graded value was labelled as a count of multiply-accumulates
+            (``67M MACs``) on a FLOP count: it is that count, as written.
     """
 
     value: float
@@ -97,6 +104,9 @@ class NumericAnswer:
     inverted: str | None = None
     other: NumericAnswer | None = None
     ambiguous: str | None = None
+    rounding: Rounding | None = None
+    expression_rounding: Rounding | None = None
+    macs: bool = False
 
 
 # A lower bound written without the quantity's name ("≥ 14.7 ms", "at least 163") gives its
@@ -264,7 +274,13 @@ def _read_text(text: str, unit: str, names: Mapping[str, float], whole: bool) ->
                 stated = replace(candidate, other=None, ambiguous=None)
                 break
     notes = tuple(dict.fromkeys(note for side in readings for note in side.notes))
-    return replace(stated, expression_value=expression, notes=notes, text=text)
+    return replace(
+        stated,
+        expression_value=expression,
+        expression_rounding=readings[0].rounding,
+        notes=notes,
+        text=text,
+    )
 
 
 def _without_name(text: str, names: Mapping[str, float]) -> str:
@@ -500,8 +516,22 @@ def _read_product(
             value = count.value * quantity.value
             if not math.isfinite(value):
                 continue
-            return NumericAnswer(value, None, None, side, quantity.notes)
+            rounding = _product_rounding(count, quantity)
+            return NumericAnswer(value, None, None, side, quantity.notes, rounding=rounding)
     return None
+
+
+def _product_rounding(first: NumericAnswer, second: NumericAnswer) -> Rounding | None:
+    """The bounds of the product of two factors from theirs (an exact factor is its value)."""
+    if first.rounding is None and second.rounding is None:
+        return None
+    ends = [
+        (f.value, f.value) if f.rounding is None else (f.rounding.low, f.rounding.high)
+        for f in (first, second)
+    ]
+    products = [a * b for a in ends[0] for b in ends[1]]
+    figures = min(f.rounding.figures for f in (first, second) if f.rounding is not None)
+    return Rounding(min(products), max(products), figures)
 
 
 def _factor(text: str, unit: str, names: Mapping[str, float], depth: int) -> NumericAnswer | None:
@@ -551,8 +581,9 @@ def _valued(
     """``plain`` (digits ungrouped) evaluated and converted from ``unit_text`` to ``unit``."""
     value = evaluate(plain, names)
     figures = significant_figures(plain, names)
+    rounding = rounding_bounds(plain, names)
     if not unit_text:
-        return NumericAnswer(value, None, figures, side)
+        return NumericAnswer(value, None, figures, side, rounding=rounding)
     try:
         converted = convert(value, unit_text, unit)
     except WrongDimension:
@@ -560,11 +591,36 @@ def _valued(
     except AnswerFormatError as error:  # an unknown unit: the number alone may be the answer
         per_word = _billions(unit_text, unit)
         if per_word is not None:
-            return NumericAnswer(value * 1e9 * per_word, None, figures, side)
+            scaled = rounding.scaled(1e9 * per_word) if rounding else None
+            return NumericAnswer(value * 1e9 * per_word, None, figures, side, rounding=scaled)
         raise AnswerFormatError(error.message, readings=(plain,)) from None
     notes = (converted.note,) if converted.note else ()
     inverted = side if converted.inverted else None
-    return NumericAnswer(converted.value, None, figures, side, notes, inverted)
+    return NumericAnswer(
+        converted.value,
+        None,
+        figures,
+        side,
+        notes,
+        inverted,
+        rounding=_converted_rounding(rounding, unit_text, unit),
+        macs=converted.macs,
+    )
+
+
+def _converted_rounding(rounding: Rounding | None, unit_text: str, unit: str) -> Rounding | None:
+    """The bounds in the part's unit: each end converted as the value was (turned around
+    too, for a unit of the inverse dimension); None where an end does not convert."""
+    if rounding is None:
+        return None
+    try:
+        low, high = (convert(end, unit_text, unit) for end in (rounding.low, rounding.high))
+    except AnswerFormatError:  # an end of 0 under an inverse unit: no bounds
+        return None
+    if low.inverted and rounding.low * rounding.high <= 0:
+        return None  # turned around, an interval across 0 has no finite ends
+    ends = sorted((low.value, high.value))
+    return Rounding(ends[0], ends[1], rounding.figures)
 
 
 # "0.2 B params": before a word that counts things, B is a billion, as in "7B model"; alone on a
