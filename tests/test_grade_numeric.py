@@ -775,3 +775,55 @@ def test_macs_on_the_llm_sheet(
 
 def test_a_mac_is_two_flops() -> None:
     assert grade_numeric.FLOPS_PER_MAC == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "feedback"),
+    [
+        # MACs converted to FLOPs: 903,168 MACs are 1,806,336 FLOPs, which follows; no note
+        ("903,168 MACs = 1,806,336 FLOPs", "Right."),
+        ("903,168 MACs -> 1.8 MFLOP", "Right."),
+        # both labelled MAC: a count of MACs does not double into one of MACs
+        ("903,168 MACs = 1,806,336 MACs", LABEL + " " + _note("903,168", "1,806,336")),
+        # MAC working and the MAC count stated as a bare number: the MAC mistake, no note
+        ("56·56·9·32 MACs = 903,168", MACS),
+    ],
+)
+def test_working_in_macs_before_a_result(
+    grade_answers: GradeAnswers, text: str, feedback: str
+) -> None:
+    assert grade_answers({"q1.b": text}).part("q1.b").feedback == feedback
+
+
+@pytest.mark.parametrize(
+    ("part_id", "text", "feedback"),
+    [
+        # q5.d is a whole batch: 162.1 rounded up is 163 (right) and 162.7 rounded down is 162
+        # (the fused byte model's batch, also right): the working gives them, no note
+        ("q5.d", "b ≥ 162.1, so 163", "Right."),
+        ("q5.d", "b = 162.1 → 163", "Right."),
+        ("q5.d", "b ≥ 162.7, so 162", "Right."),
+        # 164 is neither: the note stays (164 is 0.6 % off 163: close)
+        (
+            "q5.d",
+            "b ≥ 162.1, so 164",
+            "Close (0.6% off) but not right: check your arithmetic or rounding. "
+            + _note("162.1", "164"),
+        ),
+        # q4.d is no whole number (0.9995 FLOP/byte): 1 from 0.7 is no rounding of it
+        ("q4.d", "0.4 + 0.3 = 1", "Right. " + _note("0.7", "1")),
+    ],
+)
+def test_a_whole_number_from_working_rounded_to_it(
+    grade_llm: GradeAnswers, part_id: str, text: str, feedback: str
+) -> None:
+    assert grade_llm({part_id: text}).part(part_id).feedback == feedback
+
+
+def test_b_in_an_intensity_is_read_as_a_byte_with_a_note(grade_llm: GradeAnswers) -> None:
+    # q5.a = 312e12 / 2039e9 = 153.0 FLOP/byte
+    part = grade_llm({"q5.a": "153 FLOP/b"}).part("q5.a")
+    assert (part.status, part.feedback) == (
+        Status.CORRECT,
+        "Right. b is a bit; write B for bytes (read here as a byte: FLOP/B).",
+    )

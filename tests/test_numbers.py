@@ -641,3 +641,45 @@ def test_working_keeps_its_own_rounding() -> None:
 )
 def test_a_count_labelled_as_macs_is_marked(text: str, macs: bool) -> None:
     assert read_number(text, unit="FLOP").macs is macs
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "value", "ends"),
+    [
+        # the weights and the caches, each with its unit: 402.7 MB + 536.9 MB = 939.6 MB, each
+        # rounded to 0.05 MB either way
+        ("402.7 MB + 536.9 MB", "byte", 939.6e6, (939.5e6, 939.7e6)),
+        # a term may be a count times a quantity: 16 × 33.55 MB = 536.8 MB, give or take
+        # 16 × 0.005 MB; with 402.7 MB's 0.05 MB, 939.37 MB to 939.63 MB
+        ("402.7 MB + 16 × 33.55 MB", "byte", 939.5e6, (939.37e6, 939.63e6)),
+        ("384 MiB + 512 MiB", "byte", 939_524_096.0, None),  # exact
+        # the sign of an exponent is no sum's: 1e+06 B is one term
+        ("1e+06 B + 384 MiB", "byte", 1e6 + 402_653_184, None),
+        # a comma group on a byte count is a thousands separator, in a term too
+        ("3,333 B + 1 KB", "byte", 4333.0, None),
+    ],
+)
+def test_a_sum_of_quantities(
+    text: str, unit: str, value: float, ends: tuple[float, float] | None
+) -> None:
+    answer = read_number(text, unit=unit, whole=True)  # a byte count, as grading reads it
+    assert answer.value == pytest.approx(value, rel=1e-12)
+    if ends is None:
+        assert answer.rounding is None
+    else:
+        assert answer.rounding is not None
+        assert (answer.rounding.low, answer.rounding.high) == pytest.approx(ends, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "402.7 MB + 536.9",  # a bare number among quantities: which unit is it in?
+        "2 MB + 3 GB/s",  # a bandwidth is no amount of data
+        "402.7 MB + ",  # nothing to add
+        "0.004 byte/FLOP + 1 MB",  # turned around: no sum a TA would add
+    ],
+)
+def test_what_is_no_sum_of_quantities(text: str) -> None:
+    with pytest.raises(AnswerFormatError):
+        read_number(text, unit="byte")

@@ -260,6 +260,39 @@ def test_a_count_of_macs_is_marked(
     assert (converted.value, converted.macs, converted.inverted) == (expected, macs, False)
 
 
+# Number words as German notes abbreviate them (short scale for Mrd., the Milliarde), and a
+# count word shortened ("seqs"): multipliers and count words as their long forms are.
+ABBREVIATED_WORDS = [
+    (1.8, "Mio. FLOPs", "FLOP", 1.8e6),
+    (1.8, "Mio FLOP", "FLOP", 1.8e6),
+    (6.29, "Mio.", "FLOP", 6.29e6),
+    (6.29, "mio", "1", 6.29e6),
+    (6.4, "Mrd. FLOP", "FLOP", 6.4e9),
+    (65.5, "Tsd.", "1", 65.5e3),
+    (65.5, "TSD", "1", 65.5e3),
+    (163, "seqs", "1", 163.0),
+    (1, "seq", "1", 1.0),
+]
+
+
+@pytest.mark.parametrize(("value", "unit_text", "target", "expected"), ABBREVIATED_WORDS)
+def test_abbreviated_number_and_count_words(
+    value: float, unit_text: str, target: str, expected: float
+) -> None:
+    assert to_unit(value, unit_text, target) == pytest.approx(expected, rel=1e-12)
+
+
+def test_the_dot_of_an_abbreviation_only() -> None:
+    # a dot after any other word is still no character of a unit
+    with pytest.raises(AnswerFormatError, match=r"unexpected character '\.'"):
+        to_unit(1.8, "Mil. FLOPs", "FLOP")
+    # the German Billion (10^12) is not read: it would be the English billion
+    with pytest.raises(AnswerFormatError, match=r"unexpected character '\.'"):
+        to_unit(1.8, "Bio. FLOP", "FLOP")
+    with pytest.raises(AnswerFormatError, match="unknown unit 'Bio'"):
+        to_unit(1.8, "Bio", "FLOP")
+
+
 BIT_AS_BYTE = "b is a bit; write B for bytes (read here as a byte: FLOP/B)."
 # "FLOP/b" for an intensity: the b is read as a byte, with a note (a FLOP per bit is no
 # intensity anyone computes). Elsewhere b stays the bit, and "bit" written out always is one.

@@ -88,6 +88,8 @@ class NumericAnswer:
         other: The answer with an ambiguous digit group read the other way (``3,333`` as
             3.333), when neither the part nor the text settles it; None otherwise.
         ambiguous: That digit group as written.
+        expression_macs: The working (``expression_value``) was labelled as a count of MACs
+            (``903,168 MACs = 1,806,336 FLOPs``).
         rounding: The values ``value`` may stand for, given the rounded literals it was
             computed from (``2048 × 402.7 MFLOP``), in the part's unit; None when no literal
             shows a rounding.
@@ -107,6 +109,7 @@ class NumericAnswer:
     rounding: Rounding | None = None
     expression_rounding: Rounding | None = None
     macs: bool = False
+    expression_macs: bool = False
 
 
 # A lower bound written without the quantity's name ("≥ 14.7 ms", "at least 163") gives its
@@ -278,6 +281,7 @@ def _read_text(text: str, unit: str, names: Mapping[str, float], whole: bool) ->
         stated,
         expression_value=expression,
         expression_rounding=readings[0].rounding,
+        expression_macs=readings[0].macs,
         notes=notes,
         text=text,
     )
@@ -480,12 +484,72 @@ def _read_side(
     try:
         return _read_plain_side(side, unit, names, whole, text)
     except AnswerFormatError as error:
+        total = _read_sum(side, unit, names, whole) if "+" in side else None
+        if total is not None:
+            return total
         if not any(sign in side for sign in _PRODUCT_SIGNS):
             raise
         product = _read_product(side, unit, names, whole, 0)
         if product is None:
             raise error from None
         return product
+
+
+# "402.7 MB + 536.9 MB", "402.7 MB + 16 × 33.55 MB" (the weights and the caches): a sum of
+# quantities, each with its unit, which the reader of one number and one unit at the end cannot
+# split. Each term is read on its own (a count times a quantity too), in the part's unit.
+_EXPONENT_SIGN = re.compile(r"[\d.][eE]$")
+
+
+def _read_sum(
+    side: str, unit: str, names: Mapping[str, float], whole: bool
+) -> NumericAnswer | None:
+    """``side`` as a sum of terms each read in ``unit`` (each a whole number where the sum
+    is), or None when it is not one."""
+    levels = paren_depths(side)
+    cuts = [
+        position
+        for position, char in enumerate(side)
+        if char == "+" and not levels[position] and not _EXPONENT_SIGN.search(side[:position])
+    ]
+    ends = zip([-1, *cuts], [*cuts, len(side)], strict=True)
+    terms = [side[start + 1 : end].strip() for start, end in ends]
+    if not cuts or not all(terms):
+        return None
+    # every term a quantity with its unit: a bare number among them is no quantity to add
+    if not all(_has_unit(term, names) for term in terms):
+        return None
+    read: list[NumericAnswer] = []
+    for term in terms:
+        try:
+            answer = _read_side(term, unit, names, whole, term)
+        except AnswerFormatError:
+            return None
+        if answer.other is not None or answer.inverted:
+            return None  # a term with two readings, or turned around: no sum a TA would add
+        read.append(answer)
+    value = math.fsum(answer.value for answer in read)
+    if not math.isfinite(value):
+        return None
+    notes = tuple(dict.fromkeys(note for answer in read for note in answer.notes))
+    return NumericAnswer(value, None, None, side, notes, rounding=_sum_rounding(read))
+
+
+def _has_unit(term: str, names: Mapping[str, float]) -> bool:
+    try:
+        return bool(split_number_unit(term, names)[1])
+    except AnswerFormatError:
+        return False
+
+
+def _sum_rounding(terms: list[NumericAnswer]) -> Rounding | None:
+    """The bounds of a sum from its terms' (an exact term is its value)."""
+    bounded = [term.rounding for term in terms if term.rounding is not None]
+    if not bounded:
+        return None
+    low = math.fsum(term.rounding.low if term.rounding else term.value for term in terms)
+    high = math.fsum(term.rounding.high if term.rounding else term.value for term in terms)
+    return Rounding(low, high, min(rounding.figures for rounding in bounded))
 
 
 # "201.3M params × 2 B", "32,768 elements × 4 B", "32 × 939.5 MB / 2.039 TB/s": a count (a

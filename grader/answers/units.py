@@ -28,7 +28,8 @@ Decisions on spellings a student may reasonably mean two ways (each has a test):
   per byte; ``per`` is ``/``, and ``×``/``·`` are ``*``.
 * A bare SI prefix after a number (``1.8 M``, ``2 k``, ``1.05 G``; also ``K``) is a multiplier,
   for any part, and so is a number word (``6.29 million``, ``1.81 million FLOPs``, ``6.44
-  billion``: short scale, as in English). For a plain-count part (unit ``"1"``), count words
+  billion``: short scale, as in English; German notes' ``Tsd.``, ``Mio.`` and ``Mrd.`` too:
+  ``1,8 Mio. FLOPs``). For a plain-count part (unit ``"1"``), count words
   such as ``parameters``, ``sequences`` or ``dot products`` are accepted and ignored, also
   after a prefix (``1.8 M params``); for a FLOP count, words that count operations (``4096
   multiplications``, ``1.8 M operations``) are FLOP. So are multiply-accumulates (``903168
@@ -78,7 +79,7 @@ _OPERATION_WORDS = (
 )
 _COUNT_WORDS = (
     r"parameters?|params?|weights?|scores?|dot[ -]?products?|elements?|entries|entry|values?"
-    rf"|sequences?|{_OPERATION_WORDS}"
+    rf"|sequences?|seqs?|{_OPERATION_WORDS}"
 )
 _OPERATION = re.compile(rf"(?i:{_OPERATION_WORDS})")
 _MAC = re.compile(rf"(?i:{_MAC_WORDS})")
@@ -87,8 +88,22 @@ _ELEMENTS_NOTE = "Your count of elements is graded as written; the question asks
 # A plain count: an optional bare prefix and an optional count word ("288 parameters").
 _COUNT = re.compile(rf"(?:(?P<prefix>[kKMGTP])\s*)?(?P<word>(?i:{_COUNT_WORDS}))?")
 # "6.29 million" -> "6.29 M": a number word is the prefix of its size (short scale).
-_NUMBER_WORD = re.compile(r"^(thousand|million|billion|trillion)(?![A-Za-z])", re.IGNORECASE)
-_NUMBER_WORD_PREFIXES = {"thousand": "k", "million": "M", "billion": "G", "trillion": "T"}
+# German notes abbreviate them with a dot: "1,8 Mio. FLOPs", "6,4 Mrd." (Milliarde, 10^9), "65,5
+# Tsd."; the German "Billion" (10^12) is left out, as it reads as the English billion.
+_NUMBER_WORD = re.compile(
+    r"^(thousand|million|billion|trillion|tsd|mio|mrd)(?![A-Za-z])", re.IGNORECASE
+)
+_NUMBER_WORD_PREFIXES = {
+    "thousand": "k",
+    "million": "M",
+    "billion": "G",
+    "trillion": "T",
+    "tsd": "k",
+    "mio": "M",
+    "mrd": "G",
+}
+# The dot of such an abbreviation is part of the word, not a character of a unit: left out.
+_ABBREVIATION_DOT = re.compile(r"^(tsd|mio|mrd)\.", re.IGNORECASE)
 # "1.8 M FLOP" -> "1.8 MFLOP": a prefix written apart from its unit.
 _DETACHED_PREFIX = re.compile(r"^(k|K|M|G|T|P|E|Ki|Mi|Gi|Ti)\s+(?=[A-Za-z])")
 # FLOP with a lower-case plural s: a count or a rate, whichever the part wants.
@@ -159,6 +174,7 @@ def convert(value: float, unit_text: str, target: str) -> Conversion:
         Conversion(value=250.0, note=None, inverted=True, macs=False)
     """
     written = " ".join(unit_text.split()).removesuffix(".").strip()
+    written = _ABBREVIATION_DOT.sub(r"\1", written)
     if not written:
         return Conversion(_finite(value))
     factor, note, inverted, macs = _unit_factor(written, target)

@@ -145,7 +145,7 @@ def _judge(
             rounding=answer.rounding,
         )
 
-    note = _disagreement_note(answer, rtol, policy)
+    note = _disagreement_note(answer, rtol, policy, whole=part.whole_number)
     if any(right(float(v)) for v in exp.accepted[part.id] if isinstance(v, int | float)):
         if answer.macs:
             return _flops_labelled_macs(answer, note)
@@ -191,18 +191,29 @@ def _size_hint(value: float, expected: float) -> str:
     return f"about {fmt(round(ratio, 1))} times"
 
 
-def _disagreement_note(answer: NumericAnswer, rtol: float, policy: GradingPolicy) -> str:
+def _disagreement_note(
+    answer: NumericAnswer, rtol: float, policy: GradingPolicy, *, whole: bool
+) -> str:
     """A note when the student's own expression does not give the result they wrote, unless
     the result is that value fairly rounded (3.33 for 10/3, 65k for 65,536 is no
-    disagreement)."""
+    disagreement), that value in FLOPs when it counts MACs, or, on a part whose value is a
+    whole number (``whole``), that value rounded up or down to one (``b ≥ 162.1 → 163``: the
+    smallest whole batch)."""
     expression = answer.expression_value
-    if expression is None or is_fair_rounding(
-        answer.value,
-        expression,
-        answer.significant_figures,
-        rtol=rtol,
-        min_figures=policy.min_rounding_figures,
+    if expression is None:
+        return ""
+    # Working labelled as MACs before a result that is not ("903,168 MACs = 1,806,336 FLOPs")
+    # converts the count, a MAC being FLOPS_PER_MAC FLOPs: that result follows from it too.
+    converted = answer.expression_macs and not answer.macs
+    follows = (expression, expression * FLOPS_PER_MAC) if converted else (expression,)
+    figures = answer.significant_figures
+    minimum = policy.min_rounding_figures
+    if any(
+        is_fair_rounding(answer.value, value, figures, rtol=rtol, min_figures=minimum)
+        for value in follows
     ):
+        return ""
+    if whole and answer.value in (math.floor(expression), math.ceil(expression)):
         return ""
     computed, written = _distinct(expression, answer.value)
     return (
