@@ -49,6 +49,58 @@ AS_WRITTEN = [
     ("tokens per second, model", "q6.c", "~68 tokens/s", Status.PARTIAL, 0.5, "inverted_unit"),
     ("rate as an upper bound", "q6.c", "≤ 68 tokens/s", Status.PARTIAL, 0.5, "inverted_unit"),
     ("tokens per second, layer", "q6.b", "2170 tokens/s", Status.PARTIAL, 0.5, "inverted_unit"),
+    # an earlier result rounded in the working: q3.c = 2048 × 402,653,184 = 824.634 G; 402.7 M
+    # stands for 402.65 M to 402.75 M, so 2048 × 402.7 M stands for 824.627 G to 824.832 G
+    ("rounded intermediate", "q3.c", "2048 × 402.7 MFLOP", Status.CORRECT, 1.0, None),
+    (
+        "rounded intermediate, stated",
+        "q3.c",
+        "2048 × 402.7 MFLOP ≈ 824.7 GFLOP",
+        Status.CORRECT,
+        1.0,
+        None,
+    ),
+    ("rounded intermediate, a symbol", "q3.c", "L × 402.7 MFLOP", Status.CORRECT, 1.0, None),
+    ("rounded intermediate, power of ten", "q3.c", "2048 × 4.027·10⁸", Status.CORRECT, 1.0, None),
+    # 403.7 M is 1 M off 402.65 M, far more than its rounding: 0.26 % off, close
+    (
+        "intermediate off by more than its rounding",
+        "q3.c",
+        "2048 × 403.7 MFLOP",
+        Status.PARTIAL,
+        0.5,
+        "close",
+    ),
+    # 0.40 G (2 figures) stands for 0.395 G to 0.405 G: 808.96 G to 829.44 G; 819.2 G stated
+    ("two-figure intermediate", "q3.c", "2048 × 0.40 GFLOP = 819 GFLOP", Status.CORRECT, 1.0, None),
+    # counts labelled as multiply-accumulates: q3.a = 134,217,728 FLOP = 67,108,864 MACs
+    ("the MAC count labelled MAC", "q3.a", "67M MACs", Status.PARTIAL, 0.5, "macs_not_flops"),
+    ("the MAC count, a prefix on MAC", "q3.a", "67 MMAC", Status.PARTIAL, 0.5, "macs_not_flops"),
+    # q3.b = 268,435,456 FLOP: that number labelled MAC is a labelling slip
+    ("the FLOP count labelled MAC", "q3.b", "268M MACs", Status.CORRECT, 1.0, None),
+    # q3.e = 4·2048·4096 = 33,554,432 FLOP; 16.8 M MACs is its MAC count (or the scores only)
+    ("MACs of attention", "q3.e", "16.8M MACs", Status.PARTIAL, 0.5, "scores_only_or_macs"),
+    # FLOP/b for an intensity: b read as the byte; 19.1 (153.0 / 8) is only right per bit
+    ("b for byte, ridge", "q5.a", "153 FLOP/b", Status.CORRECT, 1.0, None),
+    ("right only per bit", "q5.a", "19.1 FLOP/b", Status.PARTIAL, 0.25, "divided_by_8"),
+    ("bit written out", "q5.a", "19.1 FLOP/bit", Status.CORRECT, 1.0, None),
+    # 162.1 rounded up to the smallest whole batch
+    ("the crossover rounded up", "q5.d", "b = 162.1 → 163", Status.CORRECT, 1.0, None),
+    # KV cache of the batch in decimal MB: 536,870,912 = 512 × 1.024² MB
+    ("MB for MiB", "q2.c", "512 MB", Status.PARTIAL, 0.5, "binary_prefix"),
+    # a sum of quantities: the weights (402,653,184 B) and the caches (536,870,912 B)
+    ("a sum of quantities", "q6.a", "402.7 MB + 536.9 MB", Status.CORRECT, 1.0, None),
+    ("a sum with a product", "q6.a", "402.7 MB + 16 × 33.55 MB", Status.CORRECT, 1.0, None),
+    ("a sum in MiB", "q6.a", "384 MiB + 512 MiB", Status.CORRECT, 1.0, None),
+    # the weights and one sequence's cache (32 MiB): 416 MiB
+    (
+        "weights and one cache",
+        "q6.a",
+        "384 MiB + 32 MiB",
+        Status.PARTIAL,
+        0.5,
+        "one_sequence_cache",
+    ),
 ]
 
 
