@@ -11,7 +11,11 @@ q5.d: the decode intensity reaches the ridge 153.0 between b = 162 and b = 163.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+from cli_runs import grader
 
 from grader.results import Status
 from grader.sheets.expectations import build_expectations
@@ -390,3 +394,39 @@ def test_arithmetic_in_parentheses_is_no_label(grade_answers: GradeAnswers) -> N
     for answer in ("L (L+1) / 2", "64 (rows) × 65 / 2"):
         part = grade_answers({"q2.d.causal_scores": answer}).part("q2.d.causal_scores")
         assert (part.status, part.credit) == (Status.CORRECT, 1.0), (answer, part.feedback)
+
+
+def test_rounding_and_labels_through_the_console_script(tmp_path: Path) -> None:
+    # what a student sees with `grader check`: the same credit as above, and the notes
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(
+        "assignment: llm-inference-1\n"
+        "student: {id: s1234567}\n"
+        "answers:\n"
+        "  q3:\n"
+        "    a: 67M MACs\n"
+        "    c: 2048 × 402.7 MFLOP\n"
+        "  q5:\n"
+        "    a: 153 FLOP/b\n"
+        "    d: b = 162.1 → 163\n"
+        "  q6:\n"
+        "    a: 402.7 MB + 536.9 MB\n",
+        "utf-8",
+    )
+    code, out = grader("check", "--json", str(answers))
+    assert code == 0, out
+    parts = {part["id"]: part for part in json.loads(out)["parts"]}
+    graded = {pid: (parts[pid]["status"], parts[pid]["credit"]) for pid in parts if pid in GIVEN}
+    assert graded == GIVEN
+    assert parts["q3.a"]["mistake"] == "macs_not_flops"
+    assert "b is a bit; write B for bytes" in parts["q5.a"]["feedback"]
+    assert parts["q5.d"]["feedback"] == "Right."
+
+
+GIVEN = {
+    "q3.a": ("partial", 0.5),
+    "q3.c": ("correct", 1.0),
+    "q5.a": ("correct", 1.0),
+    "q5.d": ("correct", 1.0),
+    "q6.a": ("correct", 1.0),
+}
