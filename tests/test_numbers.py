@@ -552,6 +552,13 @@ BOUNDS = [
     ("(-8)^(1/3)*1.5", None, 0),  # not a real number
     ("1.5*", None, 0),  # not arithmetic
     ("1e400*1.5", None, 0),  # beyond the floats
+    ("1.5e999", None, 0),
+    ("1.797e308", None, 0),  # a number whose upper end is beyond them
+    # a plain number, read without parsing: the same as inside working
+    ("2.25", (2.245, 2.255), 3),
+    ("250.", (249.5, 250.5), 3),
+    ("2.25e-3", (0.002245, 0.002255), 3),
+    ("1e5", None, 0),
 ]
 
 

@@ -75,6 +75,14 @@ def rounding_bounds(text: str, symbols: Mapping[str, float] | None = None) -> Ro
     """
     if "." not in text:  # no literal shows a rounding: the usual working
         return None
+    if _LITERAL.fullmatch(text):  # a plain decimal number ("2.25"), the usual answer: no parse
+        try:
+            found = _literal_interval(text, float(text))
+        except OverflowError:  # beyond the floats: no number to bound
+            return None
+        if found is None or not (math.isfinite(found[0]) and math.isfinite(found[1])):
+            return None
+        return Rounding(*found)
     names = dict(symbols or {})
     return _bounds(text, tuple(sorted(names.items())))
 
@@ -124,17 +132,27 @@ class _Walker:
 
     def _literal(self, value: float, node: ast.Constant) -> tuple[float, float]:
         spelling = ast.get_source_segment(self._source, node) or ""
-        found = _LITERAL.fullmatch(spelling)
-        if found is None:
+        if _LITERAL.fullmatch(spelling) is None:
             raise _NoBounds
-        if found.group("fraction") is None:  # an integer: exact
+        found = _literal_interval(spelling, value)
+        if found is None:  # an integer: exact
             return value, value
-        whole, fraction = found.group("whole"), found.group("fraction")
-        exponent = int(found.group("exponent") or 0)
-        half_unit = 0.5 * 10.0 ** (exponent - len(fraction))
-        figures = max(len((whole + fraction).lstrip("0")), 1)
+        low, high, figures = found
         self.figures = figures if self.figures is None else min(self.figures, figures)
-        return value - half_unit, value + half_unit
+        return low, high
+
+
+def _literal_interval(spelling: str, value: float) -> tuple[float, float, int] | None:
+    """The ends of what a literal (``402.7``, ``4.03e8``) stands for and its figures; None
+    for an integer (exact). ``spelling`` is known to match ``_LITERAL``."""
+    found = _LITERAL.fullmatch(spelling)
+    if found is None or found.group("fraction") is None:
+        return None
+    whole, fraction = found.group("whole"), found.group("fraction")
+    exponent = int(found.group("exponent") or 0)
+    half_unit = 0.5 * 10.0 ** (exponent - len(fraction))
+    figures = max(len((whole + fraction).lstrip("0")), 1)
+    return value - half_unit, value + half_unit, figures
 
 
 def _combine(
