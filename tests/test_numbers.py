@@ -553,7 +553,7 @@ BOUNDS = [
     ("1.5*", None, 0),  # not arithmetic
     ("1e400*1.5", None, 0),  # beyond the floats
     ("1.5e999", None, 0),
-    ("1.797e308", None, 0),  # a number whose upper end is beyond them
+    ("1.79769e308", None, 0),  # a number whose upper end (1.797695e308) is beyond them
     # a plain number, read without parsing: the same as inside working
     ("2.25", (2.245, 2.255), 3),
     ("250.", (249.5, 250.5), 3),
