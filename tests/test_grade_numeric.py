@@ -825,5 +825,15 @@ def test_b_in_an_intensity_is_read_as_a_byte_with_a_note(grade_llm: GradeAnswers
     part = grade_llm({"q5.a": "153 FLOP/b"}).part("q5.a")
     assert (part.status, part.feedback) == (
         Status.CORRECT,
-        "Right. b is a bit; write B for bytes (read here as a byte: FLOP/B).",
+        "Right. b is a bit; write B for bytes (read here as a byte).",
     )
+
+
+def test_working_rounded_down_to_a_whole_count_is_no_disagreement(
+    grade_answers: GradeAnswers,
+) -> None:
+    # q2.a is a whole count: 65,535.7 rounded down is 65,535 (not the rounding, 65,536, nor a
+    # cut-off, with five figures). The result is wrong (0.0015 % off: close), but it follows
+    # from the working: no note that it does not.
+    part = grade_answers({"q2.a": "4·128² − 0.3 = 65535"}).part("q2.a")
+    assert part.feedback == "Close (0.0% off) but not right: check your arithmetic or rounding."

@@ -293,7 +293,7 @@ def test_the_dot_of_an_abbreviation_only() -> None:
         to_unit(1.8, "Bio", "FLOP")
 
 
-BIT_AS_BYTE = "b is a bit; write B for bytes (read here as a byte: FLOP/B)."
+BIT_AS_BYTE = "b is a bit; write B for bytes (read here as a byte)."
 # "FLOP/b" for an intensity: the b is read as a byte, with a note (a FLOP per bit is no
 # intensity anyone computes). Elsewhere b stays the bit, and "bit" written out always is one.
 LOWER_CASE_B = [

@@ -234,7 +234,7 @@ def _unit_factor(written: str, target: str) -> tuple[float, str | None, bool, bo
 # around: "0.0065 b/FLOP"); a value that is right only per bit is then 8 times off and graded
 # so. "bit" written out stays a bit, and so does b in a size or a bandwidth ("384 Mb", "Gb/s").
 _LONE_BIT = re.compile(r"(?P<top>.*[^\s/])\s*/\s*b|b\s*/\s*(?P<bottom>[^\s/].*)")
-_BIT_AS_BYTE_NOTE = "b is a bit; write B for bytes (read here as a byte: FLOP/B)."
+_BIT_AS_BYTE_NOTE = "b is a bit; write B for bytes (read here as a byte)."
 
 
 def _bit_as_byte(text: str, target: str) -> str | None:
