@@ -837,3 +837,14 @@ def test_working_rounded_down_to_a_whole_count_is_no_disagreement(
     # from the working: no note that it does not.
     part = grade_answers({"q2.a": "4·128² − 0.3 = 65535"}).part("q2.a")
     assert part.feedback == "Close (0.0% off) but not right: check your arithmetic or rounding."
+
+
+def test_working_is_held_to_the_parts_own_minimum_of_figures(grade_llm: GradeAnswers) -> None:
+    # q5.d takes 3 figures. 1.6 × 102 = 163.2 and 1.6 stands for 1.55 to 1.65: 158.1 to 168.3,
+    # which holds the batch 163, but 1.6 has 2 figures, too few here: the working is not right
+    # through its rounding, and 163.2 is only close (0.12 % off)
+    part = grade_llm({"q5.d": "1.6 × 102 = 163.2"}).part("q5.d")
+    assert (part.status, part.feedback) == (
+        Status.PARTIAL,
+        "Close (0.1% off) but not right: check your arithmetic or rounding.",
+    )
