@@ -12,14 +12,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from grader.answers.rounding_bounds import Rounding
 from grader.grading.compare import (
     FLOAT_NOISE,
     is_close,
     is_cut_off,
+    is_fair_rounding,
     is_right,
     relative_error,
     round_significant,
     same_number,
+    within_rounding,
 )
 
 INF, NAN = math.inf, math.nan
@@ -169,7 +172,9 @@ def test_close_is_relative_error_within_the_tolerance(
     [
         (33.5e6, 33_554_432, 3, True),  # 335.54432 cut after 3 figures: 335
         (33.6e6, 33_554_432, 3, False),  # that is the rounding, not a cut
-        (6.2e6, 6_291_456, 2, False),  # 2 figures: too coarse to be right
+        (6.2e6, 6_291_456, 2, True),  # 2 figures, the minimum: 6,291,456 said as 6.2 M
+        (6e6, 6_291_456, 1, False),  # 1 figure: fewer than the minimum, too coarse
+        (6.3e6, 6_291_456, 2, False),  # that is the rounding, not a cut
         (6.291e6, 6_291_456, 4, False),  # 4 figures: one more than the cut allows
         # an exact value that already has 3 figures is its own cut-off, also where the scaled
         # value is a whole number in binary (123.0, 335.0) and must not drop to 122 or 334
@@ -185,3 +190,98 @@ def test_close_is_relative_error_within_the_tolerance(
 )
 def test_is_cut_off(value: float, exact: float, figures: int, cut: bool) -> None:
     assert is_cut_off(value, exact, figures, 2) is cut
+
+
+def test_is_cut_off_without_figures_is_no_cut() -> None:
+    # an expression (no figures of its own) is no abbreviation of anything
+    assert not is_cut_off(6291456, 6291456, None, 2)
+
+
+@pytest.mark.parametrize(
+    ("value", "exact", "figures", "least", "cut"),
+    [
+        # the figures allowed follow the part's minimum: at 3, a cut to 2 is too coarse ...
+        (6.2e6, 6_291_456, 2, 3, False),
+        (6.29e6, 6_291_456, 3, 3, True),
+        (6.291e6, 6_291_456, 4, 3, True),  # ... and a cut to 4 (one more) is an abbreviation
+        (6.2914e6, 6_291_456, 5, 3, False),
+    ],
+)
+def test_is_cut_off_follows_the_minimum(
+    value: float, exact: float, figures: int, least: int, cut: bool
+) -> None:
+    assert is_cut_off(value, exact, figures, least) is cut
+
+
+# 402,653,184 FLOP rounded to 402.7 M: 402.65 M to 402.75 M; 2048 times that for the prefill
+PREFILL = 2048 * 402_653_184
+BY_402_7 = Rounding(2048 * 402.65e6, 2048 * 402.75e6, 4)
+
+
+@pytest.mark.parametrize(
+    ("expected", "rounding", "least", "within"),
+    [
+        (PREFILL, BY_402_7, 2, True),
+        (PREFILL, BY_402_7, 4, True),  # exactly the minimum of figures
+        (PREFILL, BY_402_7, 5, False),  # one figure fewer than the minimum: allows nothing
+        (2048 * 402.65e6, BY_402_7, 2, True),  # both ends belong to it
+        (2048 * 402.75e6, BY_402_7, 2, True),
+        (2048 * 402.6499e6, BY_402_7, 2, False),  # just outside either end
+        (2048 * 402.7501e6, BY_402_7, 2, False),
+        # float noise at an end is no difference (1e-9 of the end's size)
+        (2048 * 402.65e6 * (1 - 0.5e-9), BY_402_7, 2, True),
+        (2048 * 402.75e6 * (1 + 0.5e-9), BY_402_7, 2, True),
+        (2048 * 402.75e6 * (1 + 2e-9), BY_402_7, 2, False),
+        # negative values: the slack is taken from the larger end's size
+        (-10.0, Rounding(-10.05, -9.95, 3), 2, True),
+        (-10.05 * (1 + 0.5e-9), Rounding(-10.05, -9.95, 3), 2, True),
+        (-10.1, Rounding(-10.05, -9.95, 3), 2, False),
+        # an interval across 0: the noise is that of its larger end, not of its smaller one
+        (1000.0 * (1 + 0.5e-9), Rounding(-1.0, 1000.0, 3), 2, True),
+        (-1000.0 * (1 + 0.5e-9), Rounding(-1000.0, 1.0, 3), 2, True),
+    ],
+)
+def test_within_rounding(expected: float, rounding: Rounding, least: int, within: bool) -> None:
+    assert within_rounding(expected, rounding, least) is within
+
+
+def test_is_right_within_the_rounding_of_the_working() -> None:
+    value = 2048 * 402.7e6  # 0.012 % off the exact count: wrong for a count on its own
+    assert not is_right(value, PREFILL, rtol=0.0)
+    assert is_right(value, PREFILL, rtol=0.0, rounding=BY_402_7)
+    # the rounding decides even where no figures of a plain number are written
+    assert is_right(value, PREFILL, rtol=0.0, significant_figures=None, rounding=BY_402_7)
+    # 402.8 M is off by more than its own rounding: not right
+    off = Rounding(2048 * 402.75e6, 2048 * 402.85e6, 4)
+    assert not is_right(2048 * 402.8e6, PREFILL, rtol=0.0, rounding=off)
+    # a literal with fewer figures than the part's minimum allows nothing
+    coarse = Rounding(2048 * 0.35e9, 2048 * 0.45e9, 1)
+    assert not is_right(2048 * 0.4e9, PREFILL, rtol=0.0, min_figures=2, rounding=coarse)
+    assert is_right(2048 * 0.4e9, PREFILL, rtol=0.0, min_figures=1, rounding=coarse)
+
+
+@pytest.mark.parametrize(
+    ("value", "exact", "figures", "rtol", "fair"),
+    [
+        (65_536, 65_536, None, 0.0, True),  # the value itself
+        (66e3, 65_536, 2, 0.0, True),  # rounded to 2 figures
+        (65.5e3, 65_536, 3, 0.0, True),  # rounded to 3
+        (65e3, 65_536, 2, 0.0, True),  # cut off to 2: how 65,536 is said
+        (65_530, 65_536, 4, 0.0, False),  # same length, last figure changed: no abbreviation
+        (60e3, 65_536, 1, 0.0, False),  # rounded to 1 figure: too far
+        (64e3, 65_536, 2, 0.0, False),  # neither rounded nor cut off (1000 vs 1024)
+        (2.22, 2.2468, 3, 0.0, False),
+        (2.23, 2.2468, 3, 0.01, True),  # within the part's tolerance of the working's value
+    ],
+)
+def test_is_fair_rounding(
+    value: float, exact: float, figures: int | None, rtol: float, fair: bool
+) -> None:
+    assert is_fair_rounding(value, exact, figures, rtol=rtol, min_figures=2) is fair
+
+
+def test_a_fair_rounding_keeps_to_the_minimum_of_figures() -> None:
+    # at a minimum of 3 figures, 66k and 65k (2 figures) no longer give 65,536
+    assert not is_fair_rounding(66e3, 65_536, 2, rtol=0.0, min_figures=3)
+    assert not is_fair_rounding(65e3, 65_536, 2, rtol=0.0, min_figures=3)
+    assert is_fair_rounding(65.5e3, 65_536, 3, rtol=0.0, min_figures=3)

@@ -63,7 +63,7 @@ FEEDBACK = [
         0.75,
         "arithmetic_slip",
         "Your expression is right (it evaluates to 1,806,336), but the result you wrote, "
-        "903,168, is not: an arithmetic slip.",
+        "903,168, is not its value, rounded or cut off: an arithmetic slip.",
     ),
     (
         "q3.a",
@@ -72,7 +72,7 @@ FEEDBACK = [
         0.75,
         "arithmetic_slip",
         "Your expression is right (it evaluates to 249.6879), but the result you wrote, "
-        "260, is not: an arithmetic slip.",
+        "260, is not its value, rounded or cut off: an arithmetic slip.",
     ),
     (
         "q1.b",
@@ -208,8 +208,8 @@ def test_feedback_of_each_outcome(
         (
             "q1.b",
             "56 × 56 × 9 × 32 × 2 = 903168",
-            "Your expression is right, but the result you wrote, 903,168, is not: an arithmetic "
-            "slip.",
+            "Your expression is right, but the result you wrote, 903,168, is not its value, "
+            "rounded or cut off: an arithmetic slip.",
         ),
         # 2 x 64 x 128 x 128 is one projection (2 L d d): the sheet's own hint for it
         (
@@ -532,3 +532,319 @@ def test_grading_a_number_without_the_file_around_it(expectations: Expectations)
     assert outcome.shareable is False
     plain = grade_numeric.grade_number(part, "3.33", expectations, {})
     assert (plain.status, plain.feedback, plain.shareable) == (Status.CORRECT, "Right.", True)
+
+
+# --- working with rounded numbers, stated results after it, and counts labelled as MACs -------
+# llm-inference-1: q3.a + q3.b = 8·4096² + 4·4096·16384 = 402,653,184 FLOP per token, so the
+# prefill q3.c = 2048 × 402,653,184 = 824,633,720,832 FLOP and its MAC count is half that,
+# 412,316,860,416. 402.7 M stands for 402.65 M to 402.75 M: 2048 times that is 824.6272 G to
+# 824.832 G, which holds 824.6337 G; 402.8 M (402.75 M to 402.85 M) gives 824.832 G and more.
+SLIP_TOO_FAR = (
+    "Your expression is right (it evaluates to 65,536), but the result you wrote, 60,000, rounds"
+    " it too far: give at least 2 significant figures."
+)
+SLIP = "is not its value, rounded or cut off: an arithmetic slip."
+LABEL = (
+    "Right: your number is the FLOP count, but its unit is FLOP, not MAC. One "
+    "multiply-accumulate is 2 FLOPs, so as a count of MACs it would be twice the work."
+)
+
+
+@pytest.fixture(scope="module")
+def grade_llm() -> GradeAnswers:
+    from tests.conftest import answers_grader
+
+    assignment = load_assignment("llm-inference-1")
+    return answers_grader(assignment, build_expectations(assignment))
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "credit", "mistake", "feedback"),
+    [
+        ("2048 × 402.7 MFLOP", Status.CORRECT, 1.0, None, "Right."),
+        ("402.7 MFLOP × 2048", Status.CORRECT, 1.0, None, "Right."),
+        ("2048 × 0.4027 GFLOP", Status.CORRECT, 1.0, None, "Right."),
+        ("L × 402.7 MFLOP", Status.CORRECT, 1.0, None, "Right."),  # the symbol is exact
+        # stated after the working: 824.7296 G to 4 figures is 824.7 G
+        ("2048 × 402.7 MFLOP = 824.7 GFLOP", Status.CORRECT, 1.0, None, "Right."),
+        ("2048 × 402.7 MFLOP ≈ 825 GFLOP", Status.CORRECT, 1.0, None, "Right."),
+        # 402.8 M is off by more than its rounding: only close (0.036 % off)
+        (
+            "2048 × 402.8 MFLOP",
+            Status.PARTIAL,
+            0.5,
+            "close",
+            "Close (0.0% off) but not right: check your arithmetic or rounding.",
+        ),
+        # ... and a right working's rounding does not make any stated result right
+        (
+            "2048 × 402.7 MFLOP = 830 GFLOP",
+            Status.PARTIAL,
+            0.75,
+            "arithmetic_slip",
+            "Your expression is right (it evaluates to 824,729,600,000), but the result you "
+            f"wrote, 830,000,000,000, {SLIP}",
+        ),
+        # 0.4 G has one figure: it allows too much (0.35 G to 0.45 G) to say anything
+        (
+            "2048 × 0.4 GFLOP",
+            Status.PARTIAL,
+            0.5,
+            "close",
+            "Close (0.7% off) but not right: check your arithmetic or rounding.",
+        ),
+        # the MAC count from a rounded per-token MAC count (201.3 M for 201,326,592): that
+        # mistake, diagnosed through the rounding as a right answer would be
+        (
+            "2048 × 201.3 MFLOP",
+            Status.PARTIAL,
+            0.5,
+            "macs_not_flops",
+            "You counted multiply-adds, not FLOPs (x 2).",
+        ),
+    ],
+)
+def test_working_with_a_rounded_intermediate(
+    grade_llm: GradeAnswers,
+    text: str,
+    status: Status,
+    credit: float,
+    mistake: str | None,
+    feedback: str,
+) -> None:
+    part = grade_llm({"q3.c": text}).part("q3.c")
+    assert (part.status, part.credit, part.mistake, part.feedback) == (
+        status,
+        credit,
+        mistake,
+        feedback,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "credit", "mistake", "feedback"),
+    [
+        # 65,536 cut off to 2 figures (how it is said) or rounded to 2 or 3: right
+        ("4 × 128² = 65k", Status.CORRECT, 1.0, None, "Right."),
+        ("4 × 128² ≈ 65k", Status.CORRECT, 1.0, None, "Right."),
+        ("4·d² = 66k", Status.CORRECT, 1.0, None, "Right."),
+        ("4*128^2 = 65.5k", Status.CORRECT, 1.0, None, "Right."),
+        # rounded to one figure: the right working, rounded too far
+        ("4 × 128² = 60k", Status.PARTIAL, 0.75, "arithmetic_slip", SLIP_TOO_FAR),
+        (
+            "4 × 128² = 7e4",
+            Status.PARTIAL,
+            0.75,
+            "arithmetic_slip",
+            SLIP_TOO_FAR.replace("60,000", "70,000"),
+        ),
+        # the value kept to 4 figures with its last one changed, and 1000 for 1024: slips
+        (
+            "4 × 128² = 65530",
+            Status.PARTIAL,
+            0.75,
+            "arithmetic_slip",
+            "Your expression is right (it evaluates to 65,536), but the result you wrote, "
+            f"65,530, {SLIP}",
+        ),
+        (
+            "4 × 128² = 64k",
+            Status.PARTIAL,
+            0.75,
+            "arithmetic_slip",
+            "Your expression is right (it evaluates to 65,536), but the result you wrote, "
+            f"64,000, {SLIP}",
+        ),
+    ],
+)
+def test_a_stated_result_after_right_working(
+    grade_answers: GradeAnswers,
+    text: str,
+    status: Status,
+    credit: float,
+    mistake: str | None,
+    feedback: str,
+) -> None:
+    part = grade_answers({"q2.a": text}).part("q2.a")
+    assert (part.status, part.credit, part.mistake, part.feedback) == (
+        status,
+        credit,
+        mistake,
+        feedback,
+    )
+
+
+def test_a_slip_hint_keeps_the_value_of_the_working_back(grade_answers: GradeAnswers) -> None:
+    part = grade_answers({"q2.a": "4 × 128² = 60k"}).part("q2.a")
+    assert part.hint == (
+        "Your expression is right, but the result you wrote, 60,000, rounds it too far: give at"
+        " least 2 significant figures."
+    )
+
+
+@pytest.mark.parametrize(
+    ("part_id", "text", "status", "credit", "mistake", "feedback"),
+    [
+        # roofline-1 q1.b: 1,806,336 FLOP = 903,168 MACs
+        ("q1.b", "1.8 MMAC", Status.CORRECT, 1.0, None, LABEL),
+        ("q1.b", "2·56·56·9·32 MACs", Status.CORRECT, 1.0, None, LABEL),
+        ("q1.b", "903168 MACs", Status.PARTIAL, 0.5, "macs_not_flops", MACS),
+        # the label says what the number counts: 9.0e5 (2 figures) is the MAC count rounded
+        ("q1.b", "9.0e5 MACs", Status.PARTIAL, 0.5, "macs_not_flops", MACS),
+        ("q1.b", "0.90 M MACs", Status.PARTIAL, 0.5, "macs_not_flops", MACS),
+        ("q1.b", "56·56·9·32 = 0.90M MACs", Status.PARTIAL, 0.5, "macs_not_flops", MACS),
+        # ... without the label, 2 figures do not diagnose the mistake (1.9e6 is a bad
+        # rounding as much as a mistake): not right, and no mistake the grader knows
+        (
+            "q1.b",
+            "9.0e5",
+            Status.INCORRECT,
+            0.0,
+            None,
+            f"Not right: about 2 times too low, {UNKNOWN}",
+        ),
+        # a MAC count to one figure is rounded too far to be anything
+        (
+            "q1.b",
+            "0.9 MMAC",
+            Status.INCORRECT,
+            0.0,
+            None,
+            f"Not right: about 2 times too low, {UNKNOWN}",
+        ),
+        # the stated result is graded, with the note on the working that does not give it
+        (
+            "q1.b",
+            "56·56·9·32 = 1.8M MACs",
+            Status.CORRECT,
+            1.0,
+            None,
+            LABEL + " " + _note("903,168", "1,800,000"),
+        ),
+        # scaling (4096 FLOP, one multiply per score) has no MAC alternative: labelled half of
+        # it is the generic factor 2, diagnosed from its 4 figures as a bare 2048 is
+        (
+            "q2.b.scaling",
+            "2048 MACs",
+            Status.PARTIAL,
+            0.5,
+            "halved",
+            "Your answer is half the expected value: a factor 2 missing?",
+        ),
+    ],
+)
+def test_a_count_labelled_as_macs(
+    grade_answers: GradeAnswers,
+    part_id: str,
+    text: str,
+    status: Status,
+    credit: float,
+    mistake: str | None,
+    feedback: str,
+) -> None:
+    part = grade_answers({part_id: text}).part(part_id)
+    assert (part.status, part.credit, part.mistake, part.feedback) == (
+        status,
+        credit,
+        mistake,
+        feedback,
+    )
+
+
+@pytest.mark.parametrize(
+    ("part_id", "text", "credit", "mistake"),
+    [
+        # q3.a = 2·4·4096² = 134,217,728 FLOP: 67M MACs is its MAC count to 2 figures, the
+        # first of the part's alternatives; 134M MACs is the FLOP count labelled MAC
+        ("q3.a", "67M MACs", 0.5, "macs_not_flops"),
+        ("q3.a", "67M", 0.0, None),
+        ("q3.a", "134M MACs", 1.0, None),
+        # q3.b = 4·4096·16384 = 268,435,456: its MAC count 134,217,728 is the alternative
+        # whose feedback names both causes of a half
+        ("q3.b", "134M MACs", 0.5, "one_matrix_or_macs"),
+        # q3.e = 4·2048·4096 = 33,554,432: MACs or scores only, one value
+        ("q3.e", "17M MACs", 0.5, "scores_only_or_macs"),
+    ],
+)
+def test_macs_on_the_llm_sheet(
+    grade_llm: GradeAnswers, part_id: str, text: str, credit: float, mistake: str | None
+) -> None:
+    part = grade_llm({part_id: text}).part(part_id)
+    assert (part.credit, part.mistake) == (credit, mistake), part.feedback
+
+
+def test_a_mac_is_two_flops() -> None:
+    assert grade_numeric.FLOPS_PER_MAC == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "feedback"),
+    [
+        # MACs converted to FLOPs: 903,168 MACs are 1,806,336 FLOPs, which follows; no note
+        ("903,168 MACs = 1,806,336 FLOPs", "Right."),
+        ("903,168 MACs -> 1.8 MFLOP", "Right."),
+        # both labelled MAC: a count of MACs does not double into one of MACs
+        ("903,168 MACs = 1,806,336 MACs", LABEL + " " + _note("903,168", "1,806,336")),
+        # MAC working and the MAC count stated as a bare number: the MAC mistake, no note
+        ("56·56·9·32 MACs = 903,168", MACS),
+    ],
+)
+def test_working_in_macs_before_a_result(
+    grade_answers: GradeAnswers, text: str, feedback: str
+) -> None:
+    assert grade_answers({"q1.b": text}).part("q1.b").feedback == feedback
+
+
+@pytest.mark.parametrize(
+    ("part_id", "text", "feedback"),
+    [
+        # q5.d is a whole batch: 162.1 rounded up is 163 (right) and 162.7 rounded down is 162
+        # (the fused byte model's batch, also right): the working gives them, no note
+        ("q5.d", "b ≥ 162.1, so 163", "Right."),
+        ("q5.d", "b = 162.1 → 163", "Right."),
+        ("q5.d", "b ≥ 162.7, so 162", "Right."),
+        # 164 is neither: the note stays (164 is 0.6 % off 163: close)
+        (
+            "q5.d",
+            "b ≥ 162.1, so 164",
+            "Close (0.6% off) but not right: check your arithmetic or rounding. "
+            + _note("162.1", "164"),
+        ),
+        # q4.d is no whole number (0.9995 FLOP/byte): 1 from 0.7 is no rounding of it
+        ("q4.d", "0.4 + 0.3 = 1", "Right. " + _note("0.7", "1")),
+    ],
+)
+def test_a_whole_number_from_working_rounded_to_it(
+    grade_llm: GradeAnswers, part_id: str, text: str, feedback: str
+) -> None:
+    assert grade_llm({part_id: text}).part(part_id).feedback == feedback
+
+
+def test_b_in_an_intensity_is_read_as_a_byte_with_a_note(grade_llm: GradeAnswers) -> None:
+    # q5.a = 312e12 / 2039e9 = 153.0 FLOP/byte
+    part = grade_llm({"q5.a": "153 FLOP/b"}).part("q5.a")
+    assert (part.status, part.feedback) == (
+        Status.CORRECT,
+        "Right. b is a bit; write B for bytes (read here as a byte).",
+    )
+
+
+def test_working_rounded_down_to_a_whole_count_is_no_disagreement(
+    grade_answers: GradeAnswers,
+) -> None:
+    # q2.a is a whole count: 65,535.7 rounded down is 65,535 (not the rounding, 65,536, nor a
+    # cut-off, with five figures). The result is wrong (0.0015 % off: close), but it follows
+    # from the working: no note that it does not.
+    part = grade_answers({"q2.a": "4·128² − 0.3 = 65535"}).part("q2.a")
+    assert part.feedback == "Close (0.0% off) but not right: check your arithmetic or rounding."
+
+
+def test_working_is_held_to_the_parts_own_minimum_of_figures(grade_llm: GradeAnswers) -> None:
+    # q5.d takes 3 figures. 1.6 × 102 = 163.2 and 1.6 stands for 1.55 to 1.65: 158.1 to 168.3,
+    # which holds the batch 163, but 1.6 has 2 figures, too few here: the working is not right
+    # through its rounding, and 163.2 is only close (0.12 % off)
+    part = grade_llm({"q5.d": "1.6 × 102 = 163.2"}).part("q5.d")
+    assert (part.status, part.feedback) == (
+        Status.PARTIAL,
+        "Close (0.1% off) but not right: check your arithmetic or rounding.",
+    )

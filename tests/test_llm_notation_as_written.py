@@ -11,7 +11,11 @@ q5.d: the decode intensity reaches the ridge 153.0 between b = 162 and b = 163.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+from cli_runs import grader
 
 from grader.results import Status
 from grader.sheets.expectations import build_expectations
@@ -49,6 +53,58 @@ AS_WRITTEN = [
     ("tokens per second, model", "q6.c", "~68 tokens/s", Status.PARTIAL, 0.5, "inverted_unit"),
     ("rate as an upper bound", "q6.c", "≤ 68 tokens/s", Status.PARTIAL, 0.5, "inverted_unit"),
     ("tokens per second, layer", "q6.b", "2170 tokens/s", Status.PARTIAL, 0.5, "inverted_unit"),
+    # an earlier result rounded in the working: q3.c = 2048 × 402,653,184 = 824.634 G; 402.7 M
+    # stands for 402.65 M to 402.75 M, so 2048 × 402.7 M stands for 824.627 G to 824.832 G
+    ("rounded intermediate", "q3.c", "2048 × 402.7 MFLOP", Status.CORRECT, 1.0, None),
+    (
+        "rounded intermediate, stated",
+        "q3.c",
+        "2048 × 402.7 MFLOP ≈ 824.7 GFLOP",
+        Status.CORRECT,
+        1.0,
+        None,
+    ),
+    ("rounded intermediate, a symbol", "q3.c", "L × 402.7 MFLOP", Status.CORRECT, 1.0, None),
+    ("rounded intermediate, power of ten", "q3.c", "2048 × 4.027·10⁸", Status.CORRECT, 1.0, None),
+    # 403.7 M is 1 M off 402.65 M, far more than its rounding: 0.26 % off, close
+    (
+        "intermediate off by more than its rounding",
+        "q3.c",
+        "2048 × 403.7 MFLOP",
+        Status.PARTIAL,
+        0.5,
+        "close",
+    ),
+    # 0.40 G (2 figures) stands for 0.395 G to 0.405 G: 808.96 G to 829.44 G; 819.2 G stated
+    ("two-figure intermediate", "q3.c", "2048 × 0.40 GFLOP = 819 GFLOP", Status.CORRECT, 1.0, None),
+    # counts labelled as multiply-accumulates: q3.a = 134,217,728 FLOP = 67,108,864 MACs
+    ("the MAC count labelled MAC", "q3.a", "67M MACs", Status.PARTIAL, 0.5, "macs_not_flops"),
+    ("the MAC count, a prefix on MAC", "q3.a", "67 MMAC", Status.PARTIAL, 0.5, "macs_not_flops"),
+    # q3.b = 268,435,456 FLOP: that number labelled MAC is a labelling slip
+    ("the FLOP count labelled MAC", "q3.b", "268M MACs", Status.CORRECT, 1.0, None),
+    # q3.e = 4·2048·4096 = 33,554,432 FLOP; 16.8 M MACs is its MAC count (or the scores only)
+    ("MACs of attention", "q3.e", "16.8M MACs", Status.PARTIAL, 0.5, "scores_only_or_macs"),
+    # FLOP/b for an intensity: b read as the byte; 19.1 (153.0 / 8) is only right per bit
+    ("b for byte, ridge", "q5.a", "153 FLOP/b", Status.CORRECT, 1.0, None),
+    ("right only per bit", "q5.a", "19.1 FLOP/b", Status.PARTIAL, 0.25, "divided_by_8"),
+    ("bit written out", "q5.a", "19.1 FLOP/bit", Status.CORRECT, 1.0, None),
+    # 162.1 rounded up to the smallest whole batch
+    ("the crossover rounded up", "q5.d", "b = 162.1 → 163", Status.CORRECT, 1.0, None),
+    # KV cache of the batch in decimal MB: 536,870,912 = 512 × 1.024² MB
+    ("MB for MiB", "q2.c", "512 MB", Status.PARTIAL, 0.5, "binary_prefix"),
+    # a sum of quantities: the weights (402,653,184 B) and the caches (536,870,912 B)
+    ("a sum of quantities", "q6.a", "402.7 MB + 536.9 MB", Status.CORRECT, 1.0, None),
+    ("a sum with a product", "q6.a", "402.7 MB + 16 × 33.55 MB", Status.CORRECT, 1.0, None),
+    ("a sum in MiB", "q6.a", "384 MiB + 512 MiB", Status.CORRECT, 1.0, None),
+    # the weights and one sequence's cache (32 MiB): 416 MiB
+    (
+        "weights and one cache",
+        "q6.a",
+        "384 MiB + 32 MiB",
+        Status.PARTIAL,
+        0.5,
+        "one_sequence_cache",
+    ),
 ]
 
 
@@ -338,3 +394,39 @@ def test_arithmetic_in_parentheses_is_no_label(grade_answers: GradeAnswers) -> N
     for answer in ("L (L+1) / 2", "64 (rows) × 65 / 2"):
         part = grade_answers({"q2.d.causal_scores": answer}).part("q2.d.causal_scores")
         assert (part.status, part.credit) == (Status.CORRECT, 1.0), (answer, part.feedback)
+
+
+def test_rounding_and_labels_through_the_console_script(tmp_path: Path) -> None:
+    # what a student sees with `grader check`: the same credit as above, and the notes
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(
+        "assignment: llm-inference-1\n"
+        "student: {id: s1234567}\n"
+        "answers:\n"
+        "  q3:\n"
+        "    a: 67M MACs\n"
+        "    c: 2048 × 402.7 MFLOP\n"
+        "  q5:\n"
+        "    a: 153 FLOP/b\n"
+        "    d: b = 162.1 → 163\n"
+        "  q6:\n"
+        "    a: 402.7 MB + 536.9 MB\n",
+        "utf-8",
+    )
+    code, out = grader("check", "--json", str(answers))
+    assert code == 0, out
+    parts = {part["id"]: part for part in json.loads(out)["parts"]}
+    graded = {pid: (parts[pid]["status"], parts[pid]["credit"]) for pid in parts if pid in GIVEN}
+    assert graded == GIVEN
+    assert parts["q3.a"]["mistake"] == "macs_not_flops"
+    assert "b is a bit; write B for bytes" in parts["q5.a"]["feedback"]
+    assert parts["q5.d"]["feedback"] == "Right."
+
+
+GIVEN = {
+    "q3.a": ("partial", 0.5),
+    "q3.c": ("correct", 1.0),
+    "q5.a": ("correct", 1.0),
+    "q5.d": ("correct", 1.0),
+    "q6.a": ("correct", 1.0),
+}

@@ -75,6 +75,78 @@ ROOFLINE = [
     ("the quotient inverted", "q3.a", "800 GB/s / 200 TFLOP/s", Status.PARTIAL, 0.5),
     # a known mistake written in LaTeX is still that mistake
     ("macs in latex", "q2.b.attention_scores", r"64 \cdot 64 \cdot 128", Status.PARTIAL, 0.5),
+    # more as written on paper. q1.b = 2·56·56·9·32 = 1,806,336 (1.8 M to 2 figures), its MAC
+    # count 903,168; q2.a = 4·128² = 65,536; q2.b: QKV 6,291,456 (MACs 3,145,728), scores
+    # 2·64²·128 = 1,048,576 (MACs 524,288), scaling 64² = 4,096; causal 2,080 (L²/2 = 2,048)
+    ("decimal comma and a prefix", "q1.b", "≈ 1,8 MFLOP", Status.CORRECT, 1.0),
+    ("German thousands dots", "q1.b", "1.806.336 FLOPs", Status.CORRECT, 1.0),
+    ("German million abbreviated", "q1.b", "ca. 1,8 Mio. FLOPs", Status.CORRECT, 1.0),
+    ("superscripts on numbers", "q1.b", "2 × 56² × 3² × 32", Status.CORRECT, 1.0),
+    # 903,168 MACs are 1,806,336 FLOPs: the count converted, right
+    ("MACs converted to FLOPs", "q1.b", "903,168 MACs = 1,806,336 FLOPs", Status.CORRECT, 1.0),
+    # the FLOP count labelled MAC: a labelling slip, right with a note (see grade_numeric)
+    ("the FLOP count labelled MAC", "q1.b", "1.8 million MACs", Status.CORRECT, 1.0),
+    ("parameters named after working", "q1.a", "32 · 3 · 3 = 288 parameters", Status.CORRECT, 1.0),
+    ("a chain of working", "q2.a", "4d^2 = 4 × 16384 = 65 536", Status.CORRECT, 1.0),
+    # 65,536 cut off to 65k after the right working: how it is said, right
+    ("cut off after the working", "q2.a", "4 × 128² = 65k", Status.CORRECT, 1.0),
+    # 64k is 64,000, not 65,536 (64 Ki would be): the right working, a slip in the result
+    ("binary k after the working", "q2.a", "4 × 128² = 64 k", Status.PARTIAL, 0.75),
+    (
+        "superscript power of ten",
+        "q2.b.qkv_projections",
+        "3·(2·L·d²) ≈ 6.29·10⁶",
+        Status.CORRECT,
+        1.0,
+    ),
+    # labelled, the MAC count to 2 figures (3.1 M) is the MAC mistake, as 3,145,728 is
+    ("MACs to two figures", "q2.b.qkv_projections", "3.1 M MACs", Status.PARTIAL, 0.5),
+    ("spaces as separators", "q2.b.attention_scores", "2L²d = 1 048 576", Status.CORRECT, 1.0),
+    ("MAC working labelled", "q2.b.attention_scores", "L² · d = 524,288 MACs", Status.PARTIAL, 0.5),
+    ("an operation word", "q2.b.scaling", "L^2 = 4096 multiplications", Status.CORRECT, 1.0),
+    ("half the full mask", "q2.d.causal_scores", "≈ L²/2 = 2048", Status.PARTIAL, 0.75),
+    # q3.a = 250 FLOP/byte, q4.a = 20/6 = 3.33
+    ("division sign", "q3.a", "200 TFLOP/s ÷ 800 GB/s = 250 FLOP/B", Status.CORRECT, 1.0),
+    ("b for byte in an intensity", "q3.a", "250 FLOP/b", Status.CORRECT, 1.0),
+    # 31.25 FLOP per bit is 250 per byte; read as per byte it is 8 times too small
+    ("a value right only per bit", "q3.a", "31.25 FLOP/b", Status.PARTIAL, 0.25),
+    # turned around, b is the byte too: 0.004 byte/FLOP is 250 FLOP/byte, the inverse's credit
+    ("b for byte, turned around", "q3.a", "0.004 b/FLOP", Status.PARTIAL, 0.5),
+    ("kilo on an intensity", "q3.a", "0.25 kFLOP/byte", Status.CORRECT, 1.0),
+    ("decimal comma intensity", "q4.a", "3,33 FLOP/B", Status.CORRECT, 1.0),
+    ("ridge to two figures", "q4.a", "10/3 ≈ 3.3 FLOP/byte", Status.CORRECT, 1.0),
+    # q5.conv.bytes = (2·32·56·56 + 32·9)·4 = 803,968 B; 785 KiB = 803,840 B (0.016 % off)
+    (
+        "bytes with working",
+        "q5.conv.bytes",
+        "(2·32·56·56 + 32·9) × 4 B = 803,968 B",
+        Status.CORRECT,
+        1.0,
+    ),
+    ("KiB rounded", "q5.conv.bytes", "785 KiB", Status.CORRECT, 1.0),
+    # 1.806 / 0.804 = 2.2463; 2.2468 to 3 figures is 2.25
+    (
+        "quotient of rounded quantities",
+        "q5.conv.intensity",
+        "1.806 MFLOP / 0.804 MB ≈ 2.25 FLOP/B",
+        Status.CORRECT,
+        1.0,
+    ),
+    (
+        "decimal comma after working",
+        "q5.conv.intensity",
+        "1806336/803968 = 2,25",
+        Status.CORRECT,
+        1.0,
+    ),
+    # q5.qkv.intensity = 2·64·128² / ((2·64·128 + 128²)·4) = 16
+    (
+        "rounded MFLOP over kB",
+        "q5.qkv.intensity",
+        "2.1 MFLOP / 131 kB = 16 FLOP/B",
+        Status.CORRECT,
+        1.0,
+    ),
 ]
 
 
@@ -154,6 +226,56 @@ LLM = [
         1.0,
     ),
     ("peak over bandwidth, the A100", "q5.a", "312 TFLOP/s / 2039 GB/s", Status.CORRECT, 1.0),
+    # more as written on paper, by hand: q1.a = 4·4096² = 67,108,864; q1.b = 134,217,728;
+    # q1.c = 402,653,184 B (402.65 MB); q2.c = 16·2048·16,384 = 536,870,912 B = 512 MiB
+    ("params with a prefix", "q1.a", "4 × 4096² ≈ 67.1 M params", Status.CORRECT, 1.0),
+    ("latex power of ten", "q1.b", r"1.34 \cdot 10^{8}", Status.CORRECT, 1.0),
+    # 201.3 M × 2 = 402.6 MB, 0.013 % off (the part is a real quantity: 1 %)
+    (
+        "rounded counts times bytes",
+        "q1.c",
+        "(67.1M + 134.2M) × 2 B = 402.6 MB",
+        Status.CORRECT,
+        1.0,
+    ),
+    ("one figure within 1 %", "q1.c", "≈ 0.4 GB", Status.CORRECT, 1.0),  # 0.66 % off
+    ("bytes to KiB", "q2.a", "2 × 4096 × 2 B = 16 KiB", Status.CORRECT, 1.0),
+    ("GiB", "q2.c", "0.5 GiB", Status.CORRECT, 1.0),
+    # q3.d = 16 × 402,653,184 = 6,442,450,944: 6.4 G to 2 figures, in German
+    ("German billion abbreviated", "q3.d", "6,4 Mrd. FLOP", Status.CORRECT, 1.0),
+    # 16 × 402.7 M (402.65 M to 402.75 M) = 6.4424 G to 6.4440 G, holding 6.44245 G
+    (
+        "batch of a rounded intermediate",
+        "q3.d",
+        "16 × 402.7 MFLOP = 6.44 GFLOP",
+        Status.CORRECT,
+        1.0,
+    ),
+    # q4.b = 6,442,450,944 / 405,012,480 = 15.907; 6.44 G / 405 M = 15.90
+    (
+        "intensity of rounded quantities",
+        "q4.b",
+        "6.44 GFLOP / 405 MB ≈ 15.9 FLOP/B",
+        Status.CORRECT,
+        1.0,
+    ),
+    ("one figure intensity", "q4.d", "≈ 1 FLOP/B", Status.CORRECT, 1.0),  # 0.9995: 0.05 % off
+    # q5.a = 312e12 / 2039e9 = 153.02
+    (
+        "b for byte after a quotient",
+        "q5.a",
+        "312 TFLOP/s / 2.039 TB/s ≈ 153 FLOP/b",
+        Status.CORRECT,
+        1.0,
+    ),
+    ("decimal comma ridge", "q5.a", "153,0 FLOP/B", Status.CORRECT, 1.0),
+    ("seqs as the count word", "q5.d", "163 seqs", Status.CORRECT, 1.0),
+    # q6.b = 939,524,096 B / 2039 GB/s = 460.8 µs; q6.c = 32 × that = 14.745 ms
+    ("a time per token in words", "q6.b", "0.46 ms per token", Status.CORRECT, 1.0),
+    ("Greek mu", "q6.b", "460.8 μs", Status.CORRECT, 1.0),
+    ("decimal comma ms", "q6.c", "14,7 ms", Status.CORRECT, 1.0),
+    ("count times a rounded time", "q6.c", "32 × 0.46 ms = 14.7 ms", Status.CORRECT, 1.0),
+    ("about, to two figures", "q6.c", "about 15 ms", Status.CORRECT, 1.0),
 ]
 
 

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grader.answers.numbers import NumericAnswer, read_choice, read_complexity, read_number
+from grader.answers.rounding_bounds import Rounding, rounding_bounds
 from grader.errors import AnswerFormatError
 
 SHEET = {"L": 64.0, "d": 128.0, "C": 32.0, "H": 56.0, "W": 56.0, "K": 3.0}
@@ -518,3 +519,174 @@ def test_signed_zero_symbols_are_not_confused() -> None:
     # 0.0 == -0.0 (and they hash alike), yet the sign reaches the value read.
     assert math.copysign(1, read_number("L", unit="1", symbols={"L": 0.0}).value) == 1
     assert math.copysign(1, read_number("L", unit="1", symbols={"L": -0.0}).value) == -1
+
+
+# The values working may stand for, given the figures its numbers show (hand-computed ends:
+# a literal with a decimal point is any value it is the rounding of; integers are exact).
+BOUNDS = [
+    ("2048*402.7", (2048 * 402.65, 2048 * 402.75), 4),
+    ("402.7*2048", (2048 * 402.65, 2048 * 402.75), 4),  # the order does not matter
+    ("2048 × 402.7", (2048 * 402.65, 2048 * 402.75), 4),  # as typeset
+    ("2.5e2", (245.0, 255.0), 2),  # the exponent scales the last figure's unit
+    ("2.5·10^2", (245.0, 255.0), 2),  # and so does a power of ten written out
+    ("4.03e8*2", (2 * 4.025e8, 2 * 4.035e8), 3),
+    ("0.50*4", (1.98, 2.02), 2),  # trailing zeros after the point are figures
+    (".5*4", (1.8, 2.2), 1),
+    ("1.8/0.80", (1.75 / 0.805, 1.85 / 0.795), 2),  # a quotient: its widest ends
+    ("10-0.4", (9.55, 9.65), 1),  # a difference takes the other end of what it subtracts
+    ("-1.5*2", (-3.1, -2.9), 2),
+    ("+1.5", (1.45, 1.55), 2),
+    ("1.5^2", (1.45**2, 1.55**2), 2),  # a positive base to a power: monotonic
+    ("1.5^(-1)", (1 / 1.55, 1 / 1.45), 2),
+    ("(-2)^2*1.5", (5.8, 6.2), 2),  # an exact power of a negative number is exact
+    ("2*L*1.5", (2 * 64 * 1.45, 2 * 64 * 1.55), 2),  # symbols are exact
+    ("2 L 1.5", None, 0),  # two operands side by side: not read, and no bounds
+    ("1.25*12.5", (1.245 * 12.45, 1.255 * 12.55), 3),  # the fewest figures of any literal
+    # none: nothing shows a rounding, or the bounds cannot be followed through
+    ("4*128^2", None, 0),
+    ("2048*402", None, 0),
+    ("1e5*2", None, 0),  # an integer in scientific form: exact
+    ("1/(0.5-0.5)", None, 0),  # the divisor may be 0
+    ("(0.5-0.5)^2", None, 0),  # a base that may be 0 or negative, under a power
+    ("2^0.5", None, 0),  # a rounded exponent
+    ("(-8)^(1/3)*1.5", None, 0),  # not a real number
+    ("1.5*", None, 0),  # not arithmetic
+    ("1e400*1.5", None, 0),  # beyond the floats
+    ("1.5e999", None, 0),
+    ("1.79769e308", None, 0),  # a number whose upper end (1.797695e308) is beyond them
+    # a plain number, read without parsing: the same as inside working
+    ("2.25", (2.245, 2.255), 3),
+    ("250.", (249.5, 250.5), 3),
+    ("2.25e-3", (0.002245, 0.002255), 3),
+    ("1e5", None, 0),
+]
+
+
+@pytest.mark.parametrize(("text", "ends", "figures"), BOUNDS)
+def test_rounding_bounds(text: str, ends: tuple[float, float] | None, figures: int) -> None:
+    found = rounding_bounds(text, {"L": 64})
+    if ends is None:
+        assert found is None
+        return
+    assert found is not None
+    assert (found.low, found.high) == pytest.approx(ends, rel=1e-12)
+    assert found.figures == figures
+
+
+def test_rounding_scales_by_a_positive_factor_only() -> None:
+    rounding = Rounding(1.0, 2.0, 3)
+    assert rounding.scaled(1e6) == Rounding(1e6, 2e6, 3)
+    assert rounding.scaled(0.0) is None
+    assert rounding.scaled(-1.0) is None
+    assert rounding.scaled(math.inf) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "ends"),
+    [
+        # converted to the part's unit with the value
+        ("2048 × 402.7 MFLOP", "FLOP", (2048 * 402.65e6, 2048 * 402.75e6)),
+        ("0.4027 GFLOP", "FLOP", (402.65e6, 402.75e6)),
+        ("785.1 KiB", "byte", (785.05 * 1024, 785.15 * 1024)),
+        # a unit of the inverse dimension turns the ends around
+        ("0.0040 byte/FLOP", "FLOP/byte", (1 / 0.00405, 1 / 0.00395)),
+        # a count times a quantity: the product of the factors' ends
+        ("201.3M params × 2 B", "byte", (2 * 201.25e6, 2 * 201.35e6)),
+        ("2 B × 201.3M", "byte", (2 * 201.25e6, 2 * 201.35e6)),
+        ("1.5 × 2.5 MB", "byte", (1.45 * 2.45e6, 1.55 * 2.55e6)),
+        ("0.2 B params", "1", (0.15e9, 0.25e9)),  # a billion before a counted word
+    ],
+)
+def test_a_read_answer_carries_its_rounding(
+    text: str, unit: str, ends: tuple[float, float]
+) -> None:
+    rounding = read_number(text, unit=unit).rounding
+    assert rounding is not None
+    assert (rounding.low, rounding.high) == pytest.approx(ends, rel=1e-12)
+
+
+def test_an_exact_answer_has_no_rounding() -> None:
+    assert read_number("2 × 56 × 56 × 9 × 32", unit="FLOP").rounding is None
+    assert read_number("201326592 params × 2 B", unit="byte").rounding is None
+    # turned around, bounds with an end at 0 (0.0 is -0.05 to 0.05), or across it, have no
+    # finite ends: none are given
+    assert read_number("(0.0 + 0.1) byte/FLOP", unit="FLOP/byte").rounding is None
+    assert read_number("(0.5 - 0.45) byte/FLOP", unit="FLOP/byte").rounding is None
+    # a positive interval turns around (the inverted test above); a negative one too:
+    # 0.1 - 0.3 is -0.3 to -0.1 (0.05 - 0.35, 0.15 - 0.25), turned around -10 to -3.33
+    negative = read_number("(0.1 - 0.3) byte/FLOP", unit="FLOP/byte").rounding
+    assert negative is not None
+    assert (negative.low, negative.high) == pytest.approx((1 / -0.1, 1 / -0.3), rel=1e-12)
+
+
+def test_working_keeps_its_own_rounding() -> None:
+    # "expr = result": the working's bounds are kept apart from the stated result's
+    answer = read_number("2048 × 402.7 MFLOP = 824.7 GFLOP", unit="FLOP")
+    assert answer.expression_rounding is not None
+    assert (answer.expression_rounding.low, answer.expression_rounding.high) == pytest.approx(
+        (2048 * 402.65e6, 2048 * 402.75e6), rel=1e-12
+    )
+    assert answer.rounding is not None
+    assert (answer.rounding.low, answer.rounding.high) == pytest.approx(
+        (824.65e9, 824.75e9), rel=1e-12
+    )
+    exact = read_number("4 × 128² = 65k", unit="1")
+    assert exact.expression_rounding is None and exact.rounding is None
+
+
+@pytest.mark.parametrize(
+    ("text", "macs"),
+    [
+        ("903168 MACs", True),
+        ("67M MACs", True),
+        ("1.8 MMAC", True),
+        ("56·56·9·32 = 903,168 MACs", True),  # the stated result's label
+        ("903,168 MAC -> 1,806,336", False),  # the label of the working is not the result's
+        ("1806336 FLOP", False),
+        ("1806336", False),
+    ],
+)
+def test_a_count_labelled_as_macs_is_marked(text: str, macs: bool) -> None:
+    assert read_number(text, unit="FLOP").macs is macs
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "value", "ends"),
+    [
+        # the weights and the caches, each with its unit: 402.7 MB + 536.9 MB = 939.6 MB, each
+        # rounded to 0.05 MB either way
+        ("402.7 MB + 536.9 MB", "byte", 939.6e6, (939.5e6, 939.7e6)),
+        # a term may be a count times a quantity: 16 × 33.55 MB = 536.8 MB, give or take
+        # 16 × 0.005 MB; with 402.7 MB's 0.05 MB, 939.37 MB to 939.63 MB
+        ("402.7 MB + 16 × 33.55 MB", "byte", 939.5e6, (939.37e6, 939.63e6)),
+        ("384 MiB + 512 MiB", "byte", 939_524_096.0, None),  # exact
+        # the sign of an exponent is no sum's: 1e+06 B is one term
+        ("1e+06 B + 384 MiB", "byte", 1e6 + 402_653_184, None),
+        # a comma group on a byte count is a thousands separator, in a term too
+        ("3,333 B + 1 KB", "byte", 4333.0, None),
+    ],
+)
+def test_a_sum_of_quantities(
+    text: str, unit: str, value: float, ends: tuple[float, float] | None
+) -> None:
+    answer = read_number(text, unit=unit, whole=True)  # a byte count, as grading reads it
+    assert answer.value == pytest.approx(value, rel=1e-12)
+    if ends is None:
+        assert answer.rounding is None
+    else:
+        assert answer.rounding is not None
+        assert (answer.rounding.low, answer.rounding.high) == pytest.approx(ends, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "402.7 MB + 536.9",  # a bare number among quantities: which unit is it in?
+        "2 MB + 3 GB/s",  # a bandwidth is no amount of data
+        "402.7 MB + ",  # nothing to add
+        "0.004 byte/FLOP + 1 MB",  # turned around: no sum a TA would add
+    ],
+)
+def test_what_is_no_sum_of_quantities(text: str) -> None:
+    with pytest.raises(AnswerFormatError):
+        read_number(text, unit="byte")

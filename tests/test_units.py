@@ -232,6 +232,109 @@ def test_operation_words_are_flop_only_where_flop_is_wanted() -> None:
         to_unit(2, "k operations", "byte")
 
 
+# Multiply-accumulates on a FLOP count: the number as written, marked as a count of MACs.
+MAC_LABELS = [
+    (903168, "MACs", "FLOP", 903168.0, True),
+    (903168, "MAC", "FLOP", 903168.0, True),
+    (1.8, "MMAC", "FLOP", 1.8e6, True),  # a prefix on MAC
+    (67, "M MACs", "FLOP", 67e6, True),  # a detached prefix
+    (67, "million MACs", "FLOP", 67e6, True),  # a number word
+    (3, "FMAs", "FLOP", 3.0, True),  # a fused multiply-add is one MAC
+    (3, "multiply accumulates", "FLOP", 3.0, True),
+    (3, "macs", "FLOP", 3.0, True),
+    # other operations are FLOPs, not MACs
+    (3, "multiplications", "FLOP", 3.0, False),
+    (2, "k operations", "FLOP", 2000.0, False),
+    (1.8, "MFLOP", "FLOP", 1.8e6, False),
+    (1.8, "M", "FLOP", 1.8e6, False),  # a bare prefix counts nothing in particular
+    # on a plain count the word is ignored, as every count word is: no FLOP count to hold it to
+    (288, "MACs", "1", 288.0, False),
+]
+
+
+@pytest.mark.parametrize(("value", "unit_text", "target", "expected", "macs"), MAC_LABELS)
+def test_a_count_of_macs_is_marked(
+    value: float, unit_text: str, target: str, expected: float, macs: bool
+) -> None:
+    converted = convert(value, unit_text, target)
+    assert (converted.value, converted.macs, converted.inverted) == (expected, macs, False)
+
+
+# Number words as German notes abbreviate them (short scale for Mrd., the Milliarde), and a
+# count word shortened ("seqs"): multipliers and count words as their long forms are.
+ABBREVIATED_WORDS = [
+    (1.8, "Mio. FLOPs", "FLOP", 1.8e6),
+    (1.8, "Mio FLOP", "FLOP", 1.8e6),
+    (6.29, "Mio.", "FLOP", 6.29e6),
+    (6.29, "mio", "1", 6.29e6),
+    (6.4, "Mrd. FLOP", "FLOP", 6.4e9),
+    (65.5, "Tsd.", "1", 65.5e3),
+    (65.5, "TSD", "1", 65.5e3),
+    (163, "seqs", "1", 163.0),
+    (1, "seq", "1", 1.0),
+]
+
+
+@pytest.mark.parametrize(("value", "unit_text", "target", "expected"), ABBREVIATED_WORDS)
+def test_abbreviated_number_and_count_words(
+    value: float, unit_text: str, target: str, expected: float
+) -> None:
+    assert to_unit(value, unit_text, target) == pytest.approx(expected, rel=1e-12)
+
+
+def test_the_dot_of_an_abbreviation_only() -> None:
+    # a dot after any other word is still no character of a unit
+    with pytest.raises(AnswerFormatError, match=r"unexpected character '\.'"):
+        to_unit(1.8, "Mil. FLOPs", "FLOP")
+    # the German Billion (10^12) is not read: it would be the English billion
+    with pytest.raises(AnswerFormatError, match=r"unexpected character '\.'"):
+        to_unit(1.8, "Bio. FLOP", "FLOP")
+    with pytest.raises(AnswerFormatError, match="unknown unit 'Bio'"):
+        to_unit(1.8, "Bio", "FLOP")
+
+
+BIT_AS_BYTE = "b is a bit; write B for bytes (read here as a byte)."
+# "FLOP/b" for an intensity: the b is read as a byte, with a note (a FLOP per bit is no
+# intensity anyone computes). Elsewhere b stays the bit, and "bit" written out always is one.
+LOWER_CASE_B = [
+    (153, "FLOP/b", "FLOP/byte", 153.0, BIT_AS_BYTE, False),
+    (153, "flop/b", "FLOP/byte", 153.0, BIT_AS_BYTE, False),
+    (153, "FLOPs/b", "FLOP/byte", 153.0, BIT_AS_BYTE, False),
+    (153, "FLOP / b", "FLOP/byte", 153.0, BIT_AS_BYTE, False),
+    (153, "FLOP per b", "FLOP/byte", 153.0, BIT_AS_BYTE, False),
+    (0.153, "kFLOP/b", "FLOP/byte", 153.0, BIT_AS_BYTE, False),
+    # both notes where both spellings need one
+    (
+        153,
+        "FLOPS/b",
+        "FLOP/byte",
+        153.0,
+        BIT_AS_BYTE + " FLOPS means FLOP per second; read here as FLOP.",
+        False,
+    ),
+    # the inverse of an intensity, turned around: b is the byte there too, and said so
+    (0.004, "b/FLOP", "FLOP/byte", 250.0, BIT_AS_BYTE, True),
+    # bit written out is a bit: 153 FLOP per bit are 1224 per byte
+    (153, "FLOP/bit", "FLOP/byte", 1224.0, None, False),
+    (153, "FLOP/B", "FLOP/byte", 153.0, None, False),
+    # b in a size or a bandwidth stays the bit (Mb, Gb/s are units people use)
+    (384, "Mb", "byte", 48e6, None, False),
+    (2039, "Gb/s", "byte/s", 2039e9 / 8, None, False),
+    (8, "b", "byte", 1.0, None, False),
+]
+
+
+@pytest.mark.parametrize(
+    ("value", "unit_text", "target", "expected", "note", "inverted"), LOWER_CASE_B
+)
+def test_lower_case_b_under_flops_is_a_byte(
+    value: float, unit_text: str, target: str, expected: float, note: str | None, inverted: bool
+) -> None:
+    converted = convert(value, unit_text, target)
+    assert converted.value == pytest.approx(expected, rel=1e-12)
+    assert (converted.note, converted.inverted, converted.macs) == (note, inverted, False)
+
+
 @pytest.mark.parametrize(("value", "unit_text", "target", "fragment"), REJECTED)
 def test_rejected_units(value: float, unit_text: str, target: str, fragment: str) -> None:
     start = time.perf_counter()

@@ -1,5 +1,6 @@
 """Pure readers of students' text: numbers (grouping, decimal marks, remarks, implicit products),
-safe arithmetic, units, choices and growth classes. Nothing here reads a file or knows a sheet.
+safe arithmetic and the bounds its rounded numbers allow, units, choices and growth classes.
+Nothing here reads a file or knows a sheet.
 """
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "numbers",
     "quantity_quotient",
     "remarks",
+    "rounding_bounds",
     "significant_figures",
     "simple_units",
     "unit_boundary",

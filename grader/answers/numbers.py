@@ -60,6 +60,7 @@ from grader.answers.remarks import (
     remark_cuts,
     trailing_group,
 )
+from grader.answers.rounding_bounds import Rounding, rounding_bounds
 from grader.answers.significant_figures import significant_figures
 from grader.answers.units import WrongDimension, convert, split_number_unit
 from grader.errors import AnswerFormatError
@@ -87,6 +88,14 @@ class NumericAnswer:
         other: The answer with an ambiguous digit group read the other way (``3,333`` as
             3.333), when neither the part nor the text settles it; None otherwise.
         ambiguous: That digit group as written.
+        expression_macs: The working (``expression_value``) was labelled as a count of MACs
+            (``903,168 MACs = 1,806,336 FLOPs``).
+        rounding: The values ``value`` may stand for, given the rounded literals it was
+            computed from (``2048 × 402.7 MFLOP``), in the part's unit; None when no literal
+            shows a rounding.
+        expression_rounding: The same for ``expression_value``.
+        macs: The graded value was labelled as a count of multiply-accumulates
+            (``67M MACs``) on a FLOP count: it is that count, as written.
     """
 
     value: float
@@ -97,6 +106,10 @@ class NumericAnswer:
     inverted: str | None = None
     other: NumericAnswer | None = None
     ambiguous: str | None = None
+    rounding: Rounding | None = None
+    expression_rounding: Rounding | None = None
+    macs: bool = False
+    expression_macs: bool = False
 
 
 # A lower bound written without the quantity's name ("≥ 14.7 ms", "at least 163") gives its
@@ -264,7 +277,14 @@ def _read_text(text: str, unit: str, names: Mapping[str, float], whole: bool) ->
                 stated = replace(candidate, other=None, ambiguous=None)
                 break
     notes = tuple(dict.fromkeys(note for side in readings for note in side.notes))
-    return replace(stated, expression_value=expression, notes=notes, text=text)
+    return replace(
+        stated,
+        expression_value=expression,
+        expression_rounding=readings[0].rounding,
+        expression_macs=readings[0].macs,
+        notes=notes,
+        text=text,
+    )
 
 
 def _without_name(text: str, names: Mapping[str, float]) -> str:
@@ -464,12 +484,72 @@ def _read_side(
     try:
         return _read_plain_side(side, unit, names, whole, text)
     except AnswerFormatError as error:
+        total = _read_sum(side, unit, names, whole) if "+" in side else None
+        if total is not None:
+            return total
         if not any(sign in side for sign in _PRODUCT_SIGNS):
             raise
         product = _read_product(side, unit, names, whole, 0)
         if product is None:
             raise error from None
         return product
+
+
+# "402.7 MB + 536.9 MB", "402.7 MB + 16 × 33.55 MB" (the weights and the caches): a sum of
+# quantities, each with its unit, which the reader of one number and one unit at the end cannot
+# split. Each term is read on its own (a count times a quantity too), in the part's unit.
+_EXPONENT_SIGN = re.compile(r"[\d.][eE]$")
+
+
+def _read_sum(
+    side: str, unit: str, names: Mapping[str, float], whole: bool
+) -> NumericAnswer | None:
+    """``side`` as a sum of terms each read in ``unit`` (each a whole number where the sum
+    is), or None when it is not one."""
+    levels = paren_depths(side)
+    cuts = [
+        position
+        for position, char in enumerate(side)
+        if char == "+" and not levels[position] and not _EXPONENT_SIGN.search(side[:position])
+    ]
+    ends = zip([-1, *cuts], [*cuts, len(side)], strict=True)
+    terms = [side[start + 1 : end].strip() for start, end in ends]
+    if not cuts or not all(terms):
+        return None
+    # every term a quantity with its unit: a bare number among them is no quantity to add
+    if not all(_has_unit(term, names) for term in terms):
+        return None
+    read: list[NumericAnswer] = []
+    for term in terms:
+        try:
+            answer = _read_side(term, unit, names, whole, term)
+        except AnswerFormatError:
+            return None
+        if answer.other is not None or answer.inverted:
+            return None  # a term with two readings, or turned around: no sum a TA would add
+        read.append(answer)
+    value = math.fsum(answer.value for answer in read)
+    if not math.isfinite(value):
+        return None
+    notes = tuple(dict.fromkeys(note for answer in read for note in answer.notes))
+    return NumericAnswer(value, None, None, side, notes, rounding=_sum_rounding(read))
+
+
+def _has_unit(term: str, names: Mapping[str, float]) -> bool:
+    try:
+        return bool(split_number_unit(term, names)[1])
+    except AnswerFormatError:
+        return False
+
+
+def _sum_rounding(terms: list[NumericAnswer]) -> Rounding | None:
+    """The bounds of a sum from its terms' (an exact term is its value)."""
+    bounded = [term.rounding for term in terms if term.rounding is not None]
+    if not bounded:
+        return None
+    low = math.fsum(term.rounding.low if term.rounding else term.value for term in terms)
+    high = math.fsum(term.rounding.high if term.rounding else term.value for term in terms)
+    return Rounding(low, high, min(rounding.figures for rounding in bounded))
 
 
 # "201.3M params × 2 B", "32,768 elements × 4 B", "32 × 939.5 MB / 2.039 TB/s": a count (a
@@ -500,8 +580,22 @@ def _read_product(
             value = count.value * quantity.value
             if not math.isfinite(value):
                 continue
-            return NumericAnswer(value, None, None, side, quantity.notes)
+            rounding = _product_rounding(count, quantity)
+            return NumericAnswer(value, None, None, side, quantity.notes, rounding=rounding)
     return None
+
+
+def _product_rounding(first: NumericAnswer, second: NumericAnswer) -> Rounding | None:
+    """The bounds of the product of two factors from theirs (an exact factor is its value)."""
+    if first.rounding is None and second.rounding is None:
+        return None
+    ends = [
+        (f.value, f.value) if f.rounding is None else (f.rounding.low, f.rounding.high)
+        for f in (first, second)
+    ]
+    products = [a * b for a in ends[0] for b in ends[1]]
+    figures = min(f.rounding.figures for f in (first, second) if f.rounding is not None)
+    return Rounding(min(products), max(products), figures)
 
 
 def _factor(text: str, unit: str, names: Mapping[str, float], depth: int) -> NumericAnswer | None:
@@ -551,8 +645,9 @@ def _valued(
     """``plain`` (digits ungrouped) evaluated and converted from ``unit_text`` to ``unit``."""
     value = evaluate(plain, names)
     figures = significant_figures(plain, names)
+    rounding = rounding_bounds(plain, names)
     if not unit_text:
-        return NumericAnswer(value, None, figures, side)
+        return NumericAnswer(value, None, figures, side, rounding=rounding)
     try:
         converted = convert(value, unit_text, unit)
     except WrongDimension:
@@ -560,11 +655,36 @@ def _valued(
     except AnswerFormatError as error:  # an unknown unit: the number alone may be the answer
         per_word = _billions(unit_text, unit)
         if per_word is not None:
-            return NumericAnswer(value * 1e9 * per_word, None, figures, side)
+            scaled = rounding.scaled(1e9 * per_word) if rounding else None
+            return NumericAnswer(value * 1e9 * per_word, None, figures, side, rounding=scaled)
         raise AnswerFormatError(error.message, readings=(plain,)) from None
     notes = (converted.note,) if converted.note else ()
     inverted = side if converted.inverted else None
-    return NumericAnswer(converted.value, None, figures, side, notes, inverted)
+    return NumericAnswer(
+        converted.value,
+        None,
+        figures,
+        side,
+        notes,
+        inverted,
+        rounding=_converted_rounding(rounding, unit_text, unit),
+        macs=converted.macs,
+    )
+
+
+def _converted_rounding(rounding: Rounding | None, unit_text: str, unit: str) -> Rounding | None:
+    """The bounds in the part's unit: each end converted as the value was (turned around
+    too, for a unit of the inverse dimension); None where an end does not convert."""
+    if rounding is None:
+        return None
+    try:
+        low, high = (convert(end, unit_text, unit) for end in (rounding.low, rounding.high))
+    except AnswerFormatError:  # an end of 0 under an inverse unit: no bounds
+        return None
+    if low.inverted and rounding.low * rounding.high <= 0:
+        return None  # turned around, an interval across 0 has no finite ends
+    ends = sorted((low.value, high.value))
+    return Rounding(ends[0], ends[1], rounding.figures)
 
 
 # "0.2 B params": before a word that counts things, B is a billion, as in "7B model"; alone on a

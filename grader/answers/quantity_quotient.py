@@ -39,7 +39,7 @@ def read_quantity_quotient(text: str, unit: str, symbols: Mapping[str, float]) -
 
     Example:
         >>> read_quantity_quotient("200 TFLOP/s / 800 GB/s", "FLOP/byte", {})
-        Conversion(value=250.0, note=None, inverted=False)
+        Conversion(value=250.0, note=None, inverted=False, macs=False)
     """
     for position, char in enumerate(text):
         if char not in _DIVISION:

@@ -10,7 +10,9 @@ the same factor pint gives (a test compares every such spelling with pint).
 Decisions on spellings a student may reasonably mean two ways (each has a test):
 
 * ``KB`` and ``kB`` are 1000 bytes (SI); ``KiB`` is 1024 bytes. ``b`` is a bit (``Mb`` =
-  megabit, ``kb`` = kilobit), ``B`` a byte.
+  megabit, ``kb`` = kilobit), ``B`` a byte; but under or over the FLOPs of an intensity
+  (``153 FLOP/b`` for FLOP per byte) ``b`` is read as a byte, with a note: no one computes
+  FLOPs per bit, and a value right only per bit is then 8 times off.
 * ``mb`` and ``mB`` (a milli prefix on bits or bytes) are refused as ambiguous ("did you mean
   MB?") instead of being read as a millibit; ``ms``, ``µs`` and ``ns`` remain times.
 * ``FLOPS`` (capital S) is the rate, FLOP per second, as in the literature, but it is also
@@ -26,12 +28,14 @@ Decisions on spellings a student may reasonably mean two ways (each has a test):
   per byte; ``per`` is ``/``, and ``×``/``·`` are ``*``.
 * A bare SI prefix after a number (``1.8 M``, ``2 k``, ``1.05 G``; also ``K``) is a multiplier,
   for any part, and so is a number word (``6.29 million``, ``1.81 million FLOPs``, ``6.44
-  billion``: short scale, as in English). For a plain-count part (unit ``"1"``), count words
+  billion``: short scale, as in English; German notes' ``Tsd.``, ``Mio.`` and ``Mrd.`` too:
+  ``1,8 Mio. FLOPs``). For a plain-count part (unit ``"1"``), count words
   such as ``parameters``, ``sequences`` or ``dot products`` are accepted and ignored, also
   after a prefix (``1.8 M params``); for a FLOP count, words that count operations (``4096
   multiplications``, ``1.8 M operations``) are FLOP. So are multiply-accumulates (``903168
-  MACs``): the number is read as written and grading decides what it is (on a sheet that
-  counts a MAC as 2 FLOPs, the MAC-count mistake), and so are elements on a byte count
+  MACs``, ``1.8 MMAC``): the number is read as written and marked as a count of MACs
+  (``Conversion.macs``), and grading decides what it is (on a sheet that counts a MAC as 2
+  FLOPs, the MAC-count mistake), and so are elements on a byte count
   (``200992 elements``: the elements-for-bytes mistake where the sheet names it).
 * Unit text is at most 32 characters of letters, spaces, ``/ * ( )``: no digits or powers.
 """
@@ -66,23 +70,40 @@ _DEFINITIONS = Path(__file__).with_name("units.txt")
 
 # Words that count floating-point operations: on a FLOP count they are FLOP ("4096
 # multiplications"); on a plain count, like the other count words, they are ignored.
+# Multiply-accumulates (and fused multiply-adds): on a FLOP count the number is read as written
+# and marked as a count of MACs, which grading holds against the part's MAC count.
+_MAC_WORDS = r"macs?|multiply[ -](?:accumulates?|adds?)|fmas?"
 _OPERATION_WORDS = (
     r"operations?|ops|op|multiplications?|multiplies|mults|additions?|adds|divisions?"
-    r"|exps|exp|exponentials?|floating[ -]point operations?"
-    r"|macs?|multiply[ -](?:accumulates?|adds?)|fmas?"
+    rf"|exps|exp|exponentials?|floating[ -]point operations?|{_MAC_WORDS}"
 )
 _COUNT_WORDS = (
     r"parameters?|params?|weights?|scores?|dot[ -]?products?|elements?|entries|entry|values?"
-    rf"|sequences?|{_OPERATION_WORDS}"
+    rf"|sequences?|seqs?|{_OPERATION_WORDS}"
 )
 _OPERATION = re.compile(rf"(?i:{_OPERATION_WORDS})")
+_MAC = re.compile(rf"(?i:{_MAC_WORDS})")
 _ELEMENTS = re.compile(r"(?i:elements?|entries|entry|values?)")
 _ELEMENTS_NOTE = "Your count of elements is graded as written; the question asks for bytes."
 # A plain count: an optional bare prefix and an optional count word ("288 parameters").
 _COUNT = re.compile(rf"(?:(?P<prefix>[kKMGTP])\s*)?(?P<word>(?i:{_COUNT_WORDS}))?")
 # "6.29 million" -> "6.29 M": a number word is the prefix of its size (short scale).
-_NUMBER_WORD = re.compile(r"^(thousand|million|billion|trillion)(?![A-Za-z])", re.IGNORECASE)
-_NUMBER_WORD_PREFIXES = {"thousand": "k", "million": "M", "billion": "G", "trillion": "T"}
+# German notes abbreviate them with a dot: "1,8 Mio. FLOPs", "6,4 Mrd." (Milliarde, 10^9), "65,5
+# Tsd."; the German "Billion" (10^12) is left out, as it reads as the English billion.
+_NUMBER_WORD = re.compile(
+    r"^(thousand|million|billion|trillion|tsd|mio|mrd)(?![A-Za-z])", re.IGNORECASE
+)
+_NUMBER_WORD_PREFIXES = {
+    "thousand": "k",
+    "million": "M",
+    "billion": "G",
+    "trillion": "T",
+    "tsd": "k",
+    "mio": "M",
+    "mrd": "G",
+}
+# The dot of such an abbreviation is part of the word, not a character of a unit: left out.
+_ABBREVIATION_DOT = re.compile(r"^(tsd|mio|mrd)\.", re.IGNORECASE)
 # "1.8 M FLOP" -> "1.8 MFLOP": a prefix written apart from its unit.
 _DETACHED_PREFIX = re.compile(r"^(k|K|M|G|T|P|E|Ki|Mi|Gi|Ti)\s+(?=[A-Za-z])")
 # FLOP with a lower-case plural s: a count or a rate, whichever the part wants.
@@ -127,6 +148,9 @@ class Conversion(NamedTuple):
     value: float
     note: str | None = None
     inverted: bool = False
+    macs: bool = False
+    """The unit counts multiply-accumulates (``903168 MACs``, ``1.8 MMAC``) on a FLOP count:
+    the value is the number as written, a count of MACs."""
 
 
 def convert(value: float, unit_text: str, target: str) -> Conversion:
@@ -147,17 +171,18 @@ def convert(value: float, unit_text: str, target: str) -> Conversion:
 
     Example:
         >>> convert(0.004, "byte/FLOP", "FLOP/byte")
-        Conversion(value=250.0, note=None, inverted=True)
+        Conversion(value=250.0, note=None, inverted=True, macs=False)
     """
     written = " ".join(unit_text.split()).removesuffix(".").strip()
+    written = _ABBREVIATION_DOT.sub(r"\1", written)
     if not written:
         return Conversion(_finite(value))
-    factor, note, inverted = _unit_factor(written, target)
+    factor, note, inverted, macs = _unit_factor(written, target)
     if not inverted:
-        return Conversion(_finite(value * factor), note)
+        return Conversion(_finite(value * factor), note, macs=macs)
     if value == 0:
         raise AnswerFormatError(f"'{written}' is the inverse of {target}, and 0 cannot be turned")
-    return Conversion(_finite(1.0 / (value * factor)), inverted=True)  # an inverse has no note
+    return Conversion(_finite(1.0 / (value * factor)), note, inverted=True)
 
 
 def to_unit(value: float, unit_text: str, target: str) -> float:
@@ -178,9 +203,10 @@ def to_unit(value: float, unit_text: str, target: str) -> float:
 
 
 @functools.lru_cache(maxsize=1024)
-def _unit_factor(written: str, target: str) -> tuple[float, str | None, bool]:
-    """The factor from the unit ``written`` to ``target``, a note on the notation, and whether
-    the unit is the inverse of ``target``'s; cached, since pint is slow to convert a unit.
+def _unit_factor(written: str, target: str) -> tuple[float, str | None, bool, bool]:
+    """The factor from the unit ``written`` to ``target``, a note on the notation, whether
+    the unit is the inverse of ``target``'s, and whether it counts MACs; cached, since pint is
+    slow to convert a unit.
 
     Only factors are cached; a refused unit raises again, with the same message, each time.
     """
@@ -193,9 +219,33 @@ def _unit_factor(written: str, target: str) -> tuple[float, str | None, bool]:
     text = _clean_unit_text(written)
     counted = _count_multiplier(text, target)
     if counted is not None:
-        return counted[0], counted[1], False
+        return counted[0], counted[1], False, counted[2]
     _refuse_milli_data(text)
-    return _conversion_factor(text, written, target)
+    as_byte = _bit_as_byte(text, target)
+    if as_byte is None:
+        return (*_conversion_factor(text, written, target), False)
+    factor, note, inverted = _conversion_factor(as_byte, written, target)
+    return factor, " ".join(filter(None, (_BIT_AS_BYTE_NOTE, note))), inverted, False
+
+
+# "153 FLOP/b": b is the bit, but no one computes an intensity per bit; a student who writes
+# FLOP/b for one means FLOP per byte (a lower-case B), and a TA reads it so, with a note. The
+# b is read as a byte only there, alone under or over the FLOPs of an intensity (also turned
+# around: "0.0065 b/FLOP"); a value that is right only per bit is then 8 times off and graded
+# so. "bit" written out stays a bit, and so does b in a size or a bandwidth ("384 Mb", "Gb/s").
+_LONE_BIT = re.compile(r"(?P<top>.*[^\s/])\s*/\s*b|b\s*/\s*(?P<bottom>[^\s/].*)")
+_BIT_AS_BYTE_NOTE = "b is a bit; write B for bytes (read here as a byte)."
+
+
+def _bit_as_byte(text: str, target: str) -> str | None:
+    """``text`` with its lone ``b`` as ``B`` when ``target`` is an intensity (FLOP per byte)
+    and ``text`` divides by b or b by something; else None."""
+    found = _LONE_BIT.fullmatch(text)
+    if found is None or simple_factor(target, "FLOP/byte") is None:
+        return None
+    if found.group("top") is not None:
+        return f"{found.group('top')}/B"
+    return f"B/{found.group('bottom')}"
 
 
 def _clean_unit_text(written: str) -> str:
@@ -207,9 +257,9 @@ def _clean_unit_text(written: str) -> str:
     return _DETACHED_PREFIX.sub(r"\1", text)
 
 
-def _count_multiplier(text: str, target: str) -> tuple[float, str | None] | None:
-    """The multiplier of a bare prefix or count word and a note on how it was read, or None
-    when ``text`` is a real unit."""
+def _count_multiplier(text: str, target: str) -> tuple[float, str | None, bool] | None:
+    """The multiplier of a bare prefix or count word, a note on how it was read and whether
+    the word counts MACs on a FLOP count, or None when ``text`` is a real unit."""
     match = _COUNT.fullmatch(text)
     if match is None or not text:
         return None
@@ -226,7 +276,8 @@ def _count_multiplier(text: str, target: str) -> tuple[float, str | None] | None
         )
     prefix = match.group("prefix")
     note = _ELEMENTS_NOTE if elements_for_bytes else None
-    return (BARE_PREFIXES[prefix] if prefix else 1.0), note
+    macs = operations and _MAC.fullmatch(word) is not None
+    return (BARE_PREFIXES[prefix] if prefix else 1.0), note, macs
 
 
 def _check_unit_characters(written: str) -> None:

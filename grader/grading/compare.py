@@ -2,12 +2,16 @@
 
 Pure functions. "Right" means equal within a relative tolerance, or *rounding-consistent*: the
 student visibly rounded (at least ``min_figures`` significant figures) and the expected value
-rounded to that many figures is what they wrote (``1.8 M`` for 1,806,336).
+rounded to that many figures is what they wrote (``1.8 M`` for 1,806,336), or the student's
+working used rounded numbers (``2048 × 402.7 MFLOP``, each with at least ``min_figures``
+figures) and the expected value is within what their rounding allows.
 """
 
 from __future__ import annotations
 
 import math
+
+from grader.answers.rounding_bounds import Rounding
 
 FLOAT_NOISE = 1e-9
 """Relative difference below which two floats are the same number (2*64*65/2 vs 4160)."""
@@ -26,16 +30,19 @@ def round_significant(value: float, figures: int) -> float:
 
 
 def is_cut_off(value: float, exact: float, figures: int | None, min_figures: int) -> bool:
-    """Whether ``value`` is ``exact`` cut off (not rounded) after one figure more than
-    ``min_figures``, the way a value is abbreviated: ``33.5 M`` for 33,554,432. Fewer figures
-    are too coarse to be right; more (``65530`` for 65,536) look like a slip, not a cut.
+    """Whether ``value`` is ``exact`` cut off (not rounded) after ``min_figures`` figures or
+    one more, the way a value is abbreviated: ``65k`` for 65,536, ``33.5 M`` for 33,554,432.
+    Fewer figures are too coarse to be right; more (``65530`` for 65,536) keep the value's
+    length and change its last figure: a slip, not an abbreviation.
 
     >>> is_cut_off(33.5e6, 33554432, 3, 2), is_cut_off(6.2e6, 6291456, 2, 2)
-    (True, False)
-    >>> is_cut_off(65530, 65536, 4, 2)
-    False
+    (True, True)
+    >>> is_cut_off(65530, 65536, 4, 2), is_cut_off(6e6, 6291456, 1, 2)
+    (False, False)
     """
-    if figures != min_figures + 1 or exact == 0 or not math.isfinite(exact):
+    if figures is None or not min_figures <= figures <= min_figures + 1:
+        return False
+    if exact == 0 or not math.isfinite(exact):
         return False
     digits = figures - 1 - math.floor(math.log10(abs(exact)))
     scaled = exact * 10.0**digits
@@ -56,8 +63,10 @@ def is_right(
     rtol: float,
     significant_figures: int | None = None,
     min_figures: int = 2,
+    rounding: Rounding | None = None,
 ) -> bool:
-    """Whether ``value`` is an acceptable answer for ``expected``.
+    """Whether ``value`` is an acceptable answer for ``expected``; ``rounding``: the values
+    ``value`` may stand for, given the rounded numbers of the working it came from.
 
     >>> is_right(1.8e6, 1806336, rtol=0, significant_figures=2)
     True
@@ -65,15 +74,52 @@ def is_right(
     False
     >>> is_right(2.25, 2.2468, rtol=0.01)
     True
+    >>> is_right(2048 * 402.7e6, 2048 * 402653184, rtol=0,
+    ...          rounding=Rounding(2048 * 402.65e6, 2048 * 402.75e6, 4))
+    True
     """
     # (a non-finite expected value is equal to no finite value: every test below says no)
     if not math.isfinite(value):
         return False
     if same_number(value, expected) or math.isclose(value, expected, rel_tol=rtol):
         return True
+    if rounding is not None and within_rounding(expected, rounding, min_figures):
+        return True
     if significant_figures is None or significant_figures < min_figures:
         return False
     return same_number(value, round_significant(expected, significant_figures))
+
+
+def within_rounding(expected: float, rounding: Rounding, min_figures: int) -> bool:
+    """Whether ``expected`` is one of the values working may stand for (``rounding``), each
+    of its rounded numbers having at least ``min_figures`` figures.
+
+    >>> within_rounding(402653184, Rounding(402.65e6, 402.75e6, 4), 2)
+    True
+    >>> within_rounding(402653184, Rounding(402.75e6, 402.85e6, 4), 2)  # 402.8 M: too far
+    False
+    """
+    if rounding.figures < min_figures:
+        return False
+    slack = FLOAT_NOISE * max(abs(rounding.low), abs(rounding.high))
+    return rounding.low - slack <= expected <= rounding.high + slack
+
+
+def is_fair_rounding(
+    value: float, exact: float, figures: int | None, *, rtol: float, min_figures: int
+) -> bool:
+    """Whether a stated result ``value`` (with ``figures`` significant figures) gives
+    ``exact``, the value of the student's own working, as a TA takes it: equal (within
+    ``rtol``), or rounded or cut off (``65k`` for 65,536) to at least ``min_figures`` figures.
+
+    >>> is_fair_rounding(65e3, 65536, 2, rtol=0, min_figures=2)
+    True
+    >>> is_fair_rounding(64e3, 65536, 2, rtol=0, min_figures=2)
+    False
+    """
+    return is_right(
+        value, exact, rtol=rtol, significant_figures=figures, min_figures=min_figures
+    ) or is_cut_off(value, exact, figures, min_figures)
 
 
 def is_close(value: float, expected: float, *, rtol: float) -> bool:

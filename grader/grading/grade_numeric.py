@@ -16,7 +16,7 @@ from grader.answers.numbers import WORKING_NOTE, NumericAnswer, read_number
 from grader.grading.carry_forward import Matcher, carried_forward, inherited_mistake
 from grader.grading.compare import (
     is_close,
-    is_cut_off,
+    is_fair_rounding,
     is_right,
     relative_error,
     round_significant,
@@ -28,7 +28,12 @@ from grader.results import Status
 from grader.sheets.assignment import GradingPolicy, Part
 from grader.sheets.expectations import Candidate, Expectations
 from grader.sheets.mistakes import GENERIC_TRANSFORMS
+from reference.conventions import Conventions
 from reference.solution import format_number as fmt
+
+# How many FLOPs a multiply-accumulate is where the sheets count (grading solves them with the
+# default conventions): a part's MAC count is its FLOP count divided by this.
+FLOPS_PER_MAC = Conventions().flops_per_mac
 
 
 def grade_number(
@@ -125,6 +130,7 @@ def _judge(
             rtol=rtol,
             min_figures=policy.min_rounding_figures,
             significant_figures=answer.significant_figures,
+            rounding=answer.rounding,
         )
 
     def matches_mistake(target: float) -> bool:
@@ -136,10 +142,13 @@ def _judge(
             rtol=rtol,
             min_figures=policy.min_rounding_figures + 1,
             significant_figures=answer.significant_figures,
+            rounding=answer.rounding,
         )
 
-    note = _disagreement_note(answer, rtol, policy)
+    note = _disagreement_note(answer, rtol, policy, whole=part.whole_number)
     if any(right(float(v)) for v in exp.accepted[part.id] if isinstance(v, int | float)):
+        if answer.macs:
+            return _flops_labelled_macs(answer, note)
         return Outcome(Status.CORRECT, 1.0, answer.value, feedback=("Right. " + note).strip())
     expected = float(exp.expected(part.id))  # type: ignore[arg-type]
     # Lazily, in order: the first check that recognises the answer decides. A recognised
@@ -149,6 +158,7 @@ def _judge(
         lambda: carried_forward(part, answer, exp, own, facts, policy, right),
         lambda: inherited_mistake(part, exp, facts, policy, right, answer.value),
         lambda: _slip(answer, expected, policy, rtol),
+        lambda: _counted_macs(exp.alternatives[part.id], answer, expected, right),
         lambda: _known(exp.alternatives[part.id], answer, matches_mistake),
         lambda: _generic(policy, expected, answer, matches_mistake),
         lambda: _close(answer, expected, policy, measured=part.kind == "real"),
@@ -181,22 +191,29 @@ def _size_hint(value: float, expected: float) -> str:
     return f"about {fmt(round(ratio, 1))} times"
 
 
-def _disagreement_note(answer: NumericAnswer, rtol: float, policy: GradingPolicy) -> str:
+def _disagreement_note(
+    answer: NumericAnswer, rtol: float, policy: GradingPolicy, *, whole: bool
+) -> str:
     """A note when the student's own expression does not give the result they wrote, unless
-    the result is that value rounded within tolerance (3.33 for 10/3 is not a disagreement)."""
+    the result is that value fairly rounded (3.33 for 10/3, 65k for 65,536 is no
+    disagreement), that value in FLOPs when it counts MACs, or, on a part whose value is a
+    whole number (``whole``), that value rounded up or down to one (``b ≥ 162.1 → 163``: the
+    smallest whole batch)."""
     expression = answer.expression_value
+    if expression is None:
+        return ""
+    # Working labelled as MACs before a result that is not ("903,168 MACs = 1,806,336 FLOPs")
+    # converts the count, a MAC being FLOPS_PER_MAC FLOPs: that result follows from it too.
+    converted = answer.expression_macs and not answer.macs
+    follows = (expression, expression * FLOPS_PER_MAC) if converted else (expression,)
     figures = answer.significant_figures
-    if (
-        expression is None
-        or is_right(
-            answer.value,
-            expression,
-            rtol=rtol,
-            min_figures=policy.min_rounding_figures,
-            significant_figures=figures,
-        )
-        or is_cut_off(answer.value, expression, figures, policy.min_rounding_figures)
+    minimum = policy.min_rounding_figures
+    if any(
+        is_fair_rounding(answer.value, value, figures, rtol=rtol, min_figures=minimum)
+        for value in follows
     ):
+        return ""
+    if whole and answer.value in (math.floor(expression), math.ceil(expression)):
         return ""
     computed, written = _distinct(expression, answer.value)
     return (
@@ -234,27 +251,87 @@ def _with_note(outcome: Outcome, note: str) -> Outcome:
 def _slip(
     answer: NumericAnswer, expected: float, policy: GradingPolicy, rtol: float
 ) -> Outcome | None:
+    """Right working (``expr = result``, ``expr ≈ result``) judged with its stated result.
+
+    The working is right when its value is the expected one, or within what the rounding of
+    its numbers allows (``2048 × 402.7 MFLOP``). Then a stated result that gives the
+    working's value as a TA takes it (rounded, or cut off as ``65k`` for 65,536, to at least
+    ``min_rounding_figures`` figures) is right; any other is a slip at ``slip_credit``, one
+    that rounds the value too far named as such.
+    """
     expression = answer.expression_value
-    if expression is None or not is_right(expression, expected, rtol=rtol):
-        return None
-    if is_cut_off(
-        answer.value, expression, answer.significant_figures, policy.min_rounding_figures
+    minimum = policy.min_rounding_figures
+    if expression is None or not is_right(
+        expression, expected, rtol=rtol, min_figures=minimum, rounding=answer.expression_rounding
     ):
-        # "4·L·d = 33.5 M": the right working, its value cut off instead of rounded
+        return None
+    figures = answer.significant_figures
+    if is_fair_rounding(answer.value, expression, figures, rtol=rtol, min_figures=minimum):
+        # "4·L·d = 33.5 M", "4 × 128² = 65k": the right working, its value abbreviated
         return Outcome(Status.CORRECT, 1.0, answer.value, feedback="Right.")
+    written = fmt(answer.value)
+    # "4 × 128² = 60k": the working's value rounded or cut off to the figures written, fewer
+    # than the part takes (with as many, it would have been fair just above)
+    if figures is not None and is_fair_rounding(
+        answer.value, expression, figures, rtol=0.0, min_figures=min(figures, minimum)
+    ):
+        problem = f"rounds it too far: give at least {minimum} significant figures"
+    else:
+        problem = "is not its value, rounded or cut off: an arithmetic slip"
     return credited(
         policy.slip_credit,
         value=answer.value,
         mistake="arithmetic_slip",
         feedback=(
             f"Your expression is right (it evaluates to {fmt(expression)}), but the result "
-            f"you wrote, {fmt(answer.value)}, is not: an arithmetic slip."
+            f"you wrote, {written}, {problem}."
         ),
-        hint=(  # what the right expression evaluates to is the expected value
-            f"Your expression is right, but the result you wrote, {fmt(answer.value)}, is "
-            "not: an arithmetic slip."
-        ),
+        # what the right expression evaluates to is the expected value
+        hint=f"Your expression is right, but the result you wrote, {written}, {problem}.",
     )
+
+
+def _flops_labelled_macs(answer: NumericAnswer, note: str) -> Outcome:
+    """A right FLOP count labelled as MACs (``1.8 MMAC`` for 1,806,336 FLOP).
+
+    Decided: a labelling slip, full credit with a note, not a count off by a factor 2. The
+    number can only come from charging 2 FLOPs per multiply-accumulate, so the student counted
+    what the part asks for (FLOPs) and named its unit wrongly; the sheet's MAC mistake ("you
+    counted multiply-adds") is about the count, which is right here. So the grader treats
+    ``1.8 MFLOPS`` for a count (read as FLOP, with a note), and ``FLOP/b`` for an intensity.
+    """
+    label = (
+        "Right: your number is the FLOP count, but its unit is FLOP, not MAC. One "
+        "multiply-accumulate is 2 FLOPs, so as a count of MACs it would be twice the work."
+    )
+    return Outcome(Status.CORRECT, 1.0, answer.value, feedback=f"{label} {note}".strip())
+
+
+def _counted_macs(
+    candidates: tuple[Candidate, ...], answer: NumericAnswer, expected: float, right: Matcher
+) -> Outcome | None:
+    """A value labelled as MACs (``67M MACs``) that is the part's MAC count: the sheet's
+    alternative of that value (counting multiply-adds), with its credit and feedback.
+
+    The label says what the number counts, so the MAC count is recognised as a right answer
+    is, to ``min_rounding_figures``; a bare number needs one figure more to be diagnosed as a
+    mistake (``_judge``'s ``matches_mistake``). Alternatives that are the MAC count of
+    something else (one matrix of two, the other padding) are still diagnosed from the number
+    alone.
+    """
+    macs = expected / FLOPS_PER_MAC
+    if not answer.macs or not right(macs):
+        return None
+    for candidate in candidates:
+        if isinstance(candidate.value, int | float) and same_number(candidate.value, macs):
+            return credited(
+                candidate.credit,
+                value=answer.value,
+                mistake=candidate.mistake,
+                feedback=candidate.feedback,
+                hint=candidate.hint,
+            )
+    return None
 
 
 def _close(
