@@ -20,6 +20,7 @@ from grader.input.attachments import Attachment, AttachmentError, read_attachmen
 from grader.input.issue_owners import issue_owners
 from grader.input.loading import LoadResult, load_answer_bytes, load_answer_file
 from grader.input.student_files import Boundary, image_problem, shown_name
+from grader.input.yaml_chunks import glued_key_of
 from grader.results import Student
 from grader.sheets.assignment import Assignment
 
@@ -308,9 +309,12 @@ def _collect(
                 continue  # an empty group (template left as is): its parts are missing
             else:
                 children = ", ".join(layout.children[joined])
-                sub.problems.append(
-                    Problem(f"{joined} has parts {children}: answer each under it", node.line)
-                )
+                message = f"{joined} has parts {children}: answer each under it"
+                # `a:250` alone under q3 is, to YAML, the text of q3: a space is missing
+                glued = glued_key_of(node.value) if isinstance(node.value, str) else None
+                if glued is not None and glued.lower() in layout.children[joined]:
+                    message += f", with a space after the colon of '{glued}:'"
+                sub.problems.append(Problem(message, node.line))
         else:
             sub.problems.append(Problem(f"unknown part {joined[:60]!r} ignored", node.line))
 
