@@ -48,7 +48,7 @@ class Chunk:
 
 def key_chunks(lines: list[str], first: int, last: int, indent: int) -> list[Chunk]:
     """Split lines at `key:` lines with exactly ``indent`` spaces; leading lines join chunk 1."""
-    heads: list[tuple[int, str, bool]] = []
+    heads: list[tuple[int, str, bool, bool]] = []
     for number in range(first, last):
         line = LINE_BREAK.sub("", lines[number])
         if indent_of(line) != indent:
