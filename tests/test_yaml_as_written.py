@@ -178,6 +178,41 @@ def test_a_glued_key_alone_under_its_group_is_named(tmp_path: Path) -> None:
     )
 
 
+def test_a_list_item_without_a_space_after_its_dash_is_named(expectations: Expectations) -> None:
+    # `-parallel: ...` is a key to YAML; the next item (`- ...`) then breaks that mapping
+    text = (
+        "answers:\n  q1: {a: 288}\n  q6:\n    advantages:\n      -parallel: no recurrence\n"
+        "      - long range: direct attention\n"
+    )
+    part = graded(text, expectations).part("q6.advantages")
+    assert part.status is Status.INVALID
+    assert "the item on line 5 has no space after its '-'" in part.feedback
+    assert "<block end>" not in part.feedback
+
+
+def test_the_last_list_item_without_a_space_after_its_dash_is_named(
+    expectations: Expectations,
+) -> None:
+    text = (
+        "answers:\n  q1: {a: 288}\n  q6:\n    advantages:\n      - no recurrence\n"
+        "      -long range\n"
+    )
+    part = graded(text, expectations).part("q6.advantages")
+    assert part.status is Status.INVALID
+    assert "the item on line 6 has no space after its '-'" in part.feedback
+    assert "could not find expected" not in part.feedback
+
+
+def test_a_line_of_text_without_a_key_is_named(expectations: Expectations) -> None:
+    text = "answers:\n  q1:\n    a: 288\n    see my notes\n    b: 1806336\n  q3: {a: 250}\n"
+    result = graded(text, expectations)
+    part = result.part("q1.a")
+    assert part.status is Status.INVALID
+    assert "line 4 holds text without a key" in part.feedback
+    assert "could not find expected" not in part.feedback
+    assert result.part("q3.a").status is Status.CORRECT
+
+
 def test_a_glued_key_whose_value_is_broken_too_says_both(expectations: Expectations) -> None:
     text = 'answers:\n  q1:\n    a: 288\n    b:"1806336\n  q3: {a: 250}\n'
     result = graded(text, expectations)
