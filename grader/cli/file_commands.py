@@ -46,7 +46,7 @@ def check(file: Path, assignment: str | None, as_json: bool, seed: str | None) -
     graded = done.graded
     view = student_view(graded.result, done.expectations)
     if as_json:
-        if view.shows_feedback:  # the notes the table prints under it, for the same reader
+        if view.shows_feedback and graded.submission is not None:  # the table's notes
             view = view.model_copy(update={"notes": tuple(file_note_lines(graded.submission))})
         click.echo(view_json(view))
     else:
