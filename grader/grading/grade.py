@@ -135,10 +135,13 @@ def _grade_part(
     """Grade one part; problems and unreadable answers become ``invalid``."""
     part = planned.part
     if problem is not None:
-        submitted = _submitted(answer.node) if answer else None
-        # An answer the reader refused keeps no text: a TA's decision on it is bound to why.
+        submitted = _submitted(answer.node) if answer else problem.text
+        # An answer the reader refused: a TA's decision on it is bound to why, and to the
+        # broken lines the TA read (a changed text is a new answer, back to review).
         fingerprint = (
-            answer_fingerprint(answer.node) if answer else refused_fingerprint(problem.message)
+            answer_fingerprint(answer.node)
+            if answer
+            else refused_fingerprint(problem.message, problem.text)
         )
         return invalid_result(
             part, exp, problem.line, problem.message, submitted, answer_id=fingerprint
