@@ -162,10 +162,27 @@ def test_givens_lists_each_given_with_symbol_value_and_unit(tmp_path: Path) -> N
         ("grid.cols", "S", "10", None),
         ("link.bandwidth", None, "50 GB/s", "byte/s"),
     ]
-    flops = next(c for c in listed["conventions"] if c["name"] == "flops_per_mac")
-    assert flops["default"] == "2" and flops["choices"] == ["1", "2"]
     code, out = grader("givens", "-a", str(folder))
     assert code == 0 and re.search(r"link\.bandwidth\s+50 GB/s\s+byte/s", out)
+
+
+def test_a_sheet_without_a_solver_lists_no_conventions(tmp_path: Path) -> None:
+    # Its values are formulas over the givens: a counting convention changes none of them, so
+    # listing the solver's conventions (softmax_model...) told its author they applied.
+    folder = write_sheet(tmp_path / "tiny")
+    code, out = grader("givens", "-a", str(folder), "--json")
+    assert code == 0 and json.loads(out)["conventions"] == []
+    code, out = grader("givens", "-a", str(folder))
+    assert code == 0 and "softmax_model" not in out
+    assert "Conventions: none (the sheet has no solver" in out
+    code, out = grader("solve", "-a", str(folder), "--convention", "flops_per_mac=1")
+    assert code == 2 and "has no solver" in out and "--convention" in out
+    # a sheet with a solver lists them, and takes them
+    code, out = grader("givens", "-a", "roofline-1", "--json")
+    flops = next(c for c in json.loads(out)["conventions"] if c["name"] == "flops_per_mac")
+    assert flops["default"] == "2" and flops["choices"] == ["1", "2"]
+    code, out = grader("solve", "-a", "roofline-1", "--convention", "flops_per_mac=1")
+    assert code == 0, out
 
 
 # ---------------------------------------------------------------------------- grader selftest

@@ -4,9 +4,9 @@
   ``Student, ID, SIS User ID, SIS Login ID, Section`` that Canvas's own export has, then one
   column for this sheet, and a ``Points Possible`` row under the header. Canvas finds each
   student by ``ID`` (its user id: from a Canvas roster, or from the names of the files it
-  handed out; never another LMS's id) or by ``SIS User ID`` (the course's student id). A column named like no assignment
-  creates one; rename the header to ``Name (assignment id)`` from Canvas's export to fill an
-  existing one.
+  handed out; never another LMS's id) or by ``SIS User ID`` (the course's student id). A
+  column named like no assignment creates one; rename the header to ``Name (assignment id)``
+  from Canvas's export to fill an existing one.
 - ``moodle-grades.csv``: the grading worksheet of a Moodle assignment (Assignment, View all
   submissions, Upload grading worksheet): ``Identifier`` ("Participant 12345", the id in the
   folder names Moodle hands out, or the roster's), ``Full name``, ``Email address``,
