@@ -305,3 +305,18 @@ def test_an_untouched_template_is_graded_as_all_missing(expectations: Expectatio
     )
     assert result.status == "graded"
     assert {p.status for p in result.parts} == {Status.MISSING}
+
+
+def test_a_sketch_named_inside_a_sentence_is_told_to_name_the_file_only(tmp_path: Path) -> None:
+    (tmp_path / "roofline.png").write_bytes(
+        bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000")
+        + bytes.fromhex("1f15c4890000000d49444154789c63f8cfc0f01f0005000201a1b0b3e7")
+        + bytes.fromhex("0000000049454e44ae426082")
+    )
+    path = tmp_path / "s1.yaml"
+    path.write_text("answers:\n  q1: {a: 288}\n  q3:\n    b: see attached roofline.png\n", "utf-8")
+    code, out = grader("check", str(path))
+    assert code == 0, out
+    shown = " ".join(out.split())  # the table wraps the message over lines
+    assert "image file 'see attached roofline.png' not found next to the answer file" in shown
+    assert "write only the file's name: {image: roofline.png}" in shown

@@ -395,9 +395,17 @@ def _check_images(sub: Submission, assignment: Assignment, path: Path) -> None:
                 problem = str(error)
             except OSError:  # gone or changed since it was looked at
                 problem = "cannot be read"
-        sub.problems.append(Problem(f"image file {shown!r} {problem}", answer.line, part_id))
+        message = f"image file {shown!r} {problem}"
+        named = _IMAGE_WORD.findall(target)
+        if len(target.split()) > 1 and len(named) == 1:  # "see attached roofline.png"
+            message += f": write only the file's name: {{image: {named[0][:80]}}}"
+        sub.problems.append(Problem(message, answer.line, part_id))
 
 
+# A word of an answer that names an image file (the sketch named inside a sentence).
+_IMAGE_WORD = re.compile(
+    r"[^\s'\"()]+\.(?:png|jpe?g|gif|svg|pdf|webp|bmp|tiff?|heic)\b", re.IGNORECASE
+)
 _IMAGE_NAME = re.compile(
     r"[^\n]{1,255}\.(?:png|jpe?g|gif|svg|pdf|webp|bmp|tiff?|heic)", re.IGNORECASE
 )
