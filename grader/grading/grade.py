@@ -135,13 +135,10 @@ def _grade_part(
     """Grade one part; problems and unreadable answers become ``invalid``."""
     part = planned.part
     if problem is not None:
-        submitted = _submitted(answer.node) if answer else problem.text
-        # An answer the reader refused: a TA's decision on it is bound to why, and to the
-        # broken lines the TA read (a changed text is a new answer, back to review).
+        submitted = _submitted(answer.node) if answer else None
+        # An answer the reader refused keeps no text: a TA's decision on it is bound to why.
         fingerprint = (
-            answer_fingerprint(answer.node)
-            if answer
-            else refused_fingerprint(problem.message, problem.text)
+            answer_fingerprint(answer.node) if answer else refused_fingerprint(problem.message)
         )
         return invalid_result(
             part, exp, problem.line, problem.message, submitted, answer_id=fingerprint

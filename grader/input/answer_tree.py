@@ -8,7 +8,7 @@ format gives the same tree and the same issues.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from grader.escaping import visible
@@ -38,8 +38,6 @@ class LoadIssue:
     # Keys written inside a broken value of ``key`` ("a" in "q2: {a: [1"): its parts whose
     # text is there; empty when none could be told apart.
     inside: tuple[str, ...] = ()
-    # The broken lines as written (salvage's), shown to the TA who decides on them.
-    text: str | None = None
 
 
 class BadValue(Exception):
@@ -103,15 +101,10 @@ def answered_twice(key: str, lines: list[int]) -> str:
 
 
 def issue(
-    message: str,
-    line: int | None,
-    key: str | None,
-    inside: tuple[str, ...] = (),
-    text: str | None = None,
+    message: str, line: int | None, key: str | None, inside: tuple[str, ...] = ()
 ) -> LoadIssue:
     """An issue whose message starts with the key when it is known (``q2: ...``)."""
-    named = named_issue(f"{shown_key(key)}: {message}" if key else message, line, key, inside)
-    return named if text is None else replace(named, text=text)
+    return named_issue(f"{shown_key(key)}: {message}" if key else message, line, key, inside)
 
 
 def named_issue(

@@ -33,19 +33,15 @@ def answer_fingerprint(node: Node, attachment: str | None = None) -> str:
     return digest.hexdigest()[:FINGERPRINT_HEX_DIGITS]
 
 
-def refused_fingerprint(reason: str, text: str | None = None) -> str:
-    """The fingerprint of an answer the reader refused (too long, a NUL, broken syntax): bound
-    to why it was refused and, for broken syntax, to its lines as written, so that a decision
-    on it goes stale once the student submits an answer that can be read, one refused for
-    another reason, or other broken text.
+def refused_fingerprint(reason: str) -> str:
+    """The fingerprint of an answer the reader refused (too long, a NUL, broken syntax), of
+    which no text is kept: bound to why it was refused, so that a decision on it goes stale
+    once the student submits an answer that can be read (or one refused for another reason).
 
     >>> refused_fingerprint("is longer than 10000 characters") == answer_fingerprint(Node("", 1))
     False
     """
-    parts = [Node("refused", None), Node(reason, None)]
-    if text is not None:
-        parts.append(Node(text, None))
-    return answer_fingerprint(Node(parts, None))
+    return answer_fingerprint(Node([Node("refused", None), Node(reason, None)], None))
 
 
 def content_digest(data: bytes) -> str:

@@ -152,8 +152,7 @@ def _decode(data: bytes) -> str:
 def _result(root: YamlNode | None, failures: list[ComposeError]) -> LoadResult:
     """Turn the node graph into the tree, adding the issues found on the way."""
     issues = [
-        issue(failure.message, failure.line, failure.key, failure.inside, failure.text)
-        for failure in failures
+        issue(failure.message, failure.line, failure.key, failure.inside) for failure in failures
     ]
     if root is None and failures:
         return LoadResult(None, tuple(issues))

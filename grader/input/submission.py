@@ -50,7 +50,6 @@ class Problem:
     message: str
     line: int | None = None
     part_id: str | None = None
-    text: str | None = None  # the broken lines as written, when the reader could not read them
 
 
 @dataclass
@@ -282,7 +281,7 @@ def _attach_load_issues(submission: Submission, loaded: LoadResult, assignment: 
         # The part's own feedback names it: the message need not start with its key too.
         message = issue.message.removeprefix(f"{shown_key(issue.key or '')}: ")
         for part_id in owners:
-            submission.problems.append(Problem(message, issue.line, part_id, issue.text))
+            submission.problems.append(Problem(message, issue.line, part_id))
 
 
 def _collect(

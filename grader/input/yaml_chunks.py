@@ -129,20 +129,5 @@ def chunk_failure(error: ComposeError, chunk: Chunk, key: str, lines: list[str])
     value = text[text.find(":") + 1 :] if ":" in text else ""
     inside = tuple(dict.fromkeys(match.group(1) for match in _INNER_KEY.finditer(value)))
     return ComposeError(
-        error.message,
-        error.line if within else chunk.head + 1,
-        key,
-        inside=inside[:50],
-        text=written_text(lines[chunk.head : chunk.end]),
+        error.message, error.line if within else chunk.head + 1, key, inside=inside[:50]
     )
-
-
-_WRITTEN_CHARS = 500  # what a TA needs to see of one broken answer; the file has the rest
-
-
-def written_text(lines: list[str]) -> str:
-    """The lines of a broken chunk as a TA reads them: without blank and comment-only lines
-    and their indentation, cut at ``_WRITTEN_CHARS``."""
-    kept = [line.strip() for line in lines if line.strip() and not line.strip().startswith("#")]
-    text = "\n".join(kept)
-    return text if len(text) <= _WRITTEN_CHARS else text[: _WRITTEN_CHARS - 1] + "…"

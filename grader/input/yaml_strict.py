@@ -47,7 +47,6 @@ class ComposeError(Exception):
         whole_file: True if nothing of the file may be used (salvage must not be tried).
         inside: Keys written inside the broken value of ``key``, if any (``a`` for
             ``q2: {a: [1``): which of its parts have text there.
-        text: The broken lines as written, for the TA who decides on them (salvage's).
     """
 
     def __init__(
@@ -58,7 +57,6 @@ class ComposeError(Exception):
         *,
         whole_file: bool = False,
         inside: tuple[str, ...] = (),
-        text: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -66,7 +64,6 @@ class ComposeError(Exception):
         self.key = key
         self.whole_file = whole_file
         self.inside = inside
-        self.text = text
 
 
 class _Refused(MarkedYAMLError):
