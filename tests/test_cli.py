@@ -120,8 +120,10 @@ def test_check_prints_a_table_and_json() -> None:
         "pending_review",
         "variant",
         "parts",
+        "notes",
     }
     assert (data["audience"], data["reveal"]) == ("student", "feedback")
+    assert data["notes"] == []
     q1b = next(p for p in data["parts"] if p["id"] == "q1.b")
     # The sheet reveals feedback: no expected value, no rubric notes, no worked solution.
     assert set(q1b) == {
@@ -202,6 +204,21 @@ def test_template_round_trip(tmp_path: Path) -> None:
     result = json.loads(out)
     assert result["status"] == "graded"
     assert next(p for p in result["parts"] if p["id"] == "q3.a")["status"] == "correct"
+
+
+def test_check_json_has_the_file_notes_the_table_shows(tmp_path: Path) -> None:
+    # a note on a line no part holds is news to the student in JSON as much as in the table
+    path = tmp_path / "s1.yaml"
+    path.write_text("answers:\n  q1:\n    a:288\n    b: 1806336\n  q9: 5\n", encoding="utf-8")
+    code, table, _ = run("check", str(path))
+    code_json, out, _ = run("check", "--json", str(path))
+    assert code == code_json == 0
+    notes = json.loads(out)["notes"]
+    assert notes == [
+        "line 3: no space after the colon of 'a:'; read as q1.a: write a space after the colon",
+        "line 5: unknown part 'q9' ignored",
+    ]
+    assert all(f"note: {note}" in table for note in notes)
 
 
 def test_schema_is_json() -> None:

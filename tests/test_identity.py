@@ -45,18 +45,25 @@ def rows(path: Path) -> list[dict[str, str]]:
             "Student,ID,SIS User ID,SIS Login ID,Section\n"
             "    Points Possible,,,,\n"
             '"Lovelace, Ada",4711,s1,ada,Tutorial 2\n',
-            Enrolled("s1", "Lovelace, Ada", lms_id="4711", sis_login="ada", section="Tutorial 2"),
+            Enrolled(
+                "s1",
+                "Lovelace, Ada",
+                lms_id="4711",
+                lms="canvas",
+                sis_login="ada",
+                section="Tutorial 2",
+            ),
             id="Canvas gradebook export",
         ),
         pytest.param(
             "First name,Last name,ID number,Email address\nAda,Lovelace,s1,ada@uni.example\n",
-            Enrolled("s1", "Ada Lovelace", "ada@uni.example"),
+            Enrolled("s1", "Ada Lovelace", "ada@uni.example", lms="moodle"),
             id="Moodle participants",
         ),
         pytest.param(
             "Identifier,Full name,Email address,Status,Grade\n"
             "Participant 12345,Ada Lovelace,s1@uni.example,Submitted,\n",
-            Enrolled("s1", "Ada Lovelace", "s1@uni.example", lms_id="12345"),
+            Enrolled("s1", "Ada Lovelace", "s1@uni.example", lms_id="12345", lms="moodle"),
             id="Moodle grading worksheet: the id from the email",
         ),
         pytest.param(
@@ -215,6 +222,35 @@ def test_canvas_file_names_give_the_canvas_user_id(klass: Path, tmp_path: Path) 
     assert row["ID"] == "4711" and row["SIS User ID"] == "s1000006"
     (graded,) = rows(out / "gradebook.csv")
     assert row["Performance Modeling and Roofline Analysis"] == graded["score"] != ""
+    assert not (out / "moodle-grades.csv").exists()
+
+
+def test_an_lms_id_goes_only_into_its_own_lms_import(klass: Path, tmp_path: Path) -> None:
+    # A Moodle participant number in Canvas's ID column (or a Canvas user id as a Moodle
+    # participant) would put a grade on whoever has that number in the other system.
+    moodle = tmp_path / "worksheet.csv"
+    moodle.write_text(
+        "Identifier,Full name,Email address,ID number\n"
+        "Participant 101,Ada Lovelace,ada@x,s1000001\n",
+        "utf-8",
+    )
+    out = tmp_path / "moodle-out"
+    code, text = run("grade", str(klass), "--out", str(out), "--roster", str(moodle))
+    assert code == 0, text
+    canvas = {r["SIS User ID"]: r for r in rows(out / "canvas-grades.csv")[1:]}
+    assert canvas["s1000001"]["ID"] == ""
+    assert [r["Identifier"] for r in rows(out / "moodle-grades.csv")] == ["Participant 101"]
+    export = tmp_path / "canvas.csv"
+    export.write_text(
+        'Student,ID,SIS User ID,SIS Login ID,Section\n"Lovelace, Ada",4711,s1000001,ada,T1\n'
+        '"Nobody, No",4712,s2000000,no,T1\n',
+        "utf-8",
+    )
+    out = tmp_path / "canvas-out"
+    code, text = run("grade", str(klass), "--out", str(out), "--roster", str(export))
+    assert code == 0, text
+    canvas = {r["SIS User ID"]: r for r in rows(out / "canvas-grades.csv")[1:]}
+    assert (canvas["s1000001"]["ID"], canvas["s2000000"]["ID"]) == ("4711", "4712")
     assert not (out / "moodle-grades.csv").exists()
 
 

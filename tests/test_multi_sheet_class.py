@@ -237,7 +237,10 @@ def test_a_sheet_id_in_another_letter_case_names_that_sheet(tmp_path: Path) -> N
     by_id = {row["id"]: row for row in rows(out / "gradebook.csv")}
     assert sorted(by_id) == ["a1", "b1", "e1"]
     assert by_id["a1"]["status"] == by_id["b1"]["status"] == "GRADED"
-    wrong = "line 1: this file is for assignment 'roofline-9', not 'roofline-1'"
+    wrong = (
+        "line 1: this file is for assignment 'roofline-9', not 'roofline-1' (no installed sheet"
+        " is 'roofline-9': give its sheet folder with -a)"
+    )
     assert by_id["e1"]["error"] == wrong
     assert ids_in(out / "llm-inference-1") == {"c1", "d1"}
     for name, graded in (("a", True), ("c", True), ("e", False)):

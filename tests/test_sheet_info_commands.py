@@ -8,6 +8,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 from cli_runs import grader
 
@@ -162,10 +163,75 @@ def test_givens_lists_each_given_with_symbol_value_and_unit(tmp_path: Path) -> N
         ("grid.cols", "S", "10", None),
         ("link.bandwidth", None, "50 GB/s", "byte/s"),
     ]
-    flops = next(c for c in listed["conventions"] if c["name"] == "flops_per_mac")
-    assert flops["default"] == "2" and flops["choices"] == ["1", "2"]
     code, out = grader("givens", "-a", str(folder))
     assert code == 0 and re.search(r"link\.bandwidth\s+50 GB/s\s+byte/s", out)
+
+
+def test_a_sheet_without_a_solver_lists_no_conventions(tmp_path: Path) -> None:
+    # Its values are formulas over the givens: a counting convention changes none of them, so
+    # listing the solver's conventions (softmax_model...) told its author they applied.
+    folder = write_sheet(tmp_path / "tiny")
+    code, out = grader("givens", "-a", str(folder), "--json")
+    assert code == 0 and json.loads(out)["conventions"] == []
+    code, out = grader("givens", "-a", str(folder))
+    assert code == 0 and "softmax_model" not in out
+    assert "Conventions: none (the sheet has no solver" in out
+    code, out = grader("solve", "-a", str(folder), "--convention", "flops_per_mac=1")
+    assert code == 2 and "has no solver" in out and "--convention" in out
+    # a sheet with a solver lists them, and takes them
+    code, out = grader("givens", "-a", "roofline-1", "--json")
+    flops = next(c for c in json.loads(out)["conventions"] if c["name"] == "flops_per_mac")
+    assert flops["default"] == "2" and flops["choices"] == ["1", "2"]
+    code, out = grader("solve", "-a", "roofline-1", "--convention", "flops_per_mac=1")
+    assert code == 0, out
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "shown"),
+    [
+        pytest.param(
+            "    points: 1\n    formula: R*(S-1)",
+            "    points: one\n    formula: R*(S-1)",
+            "sheet.yaml:21: parts[1] (q1.b): points: Input should be a valid number",
+            id="a field's type",
+        ),
+        pytest.param(
+            "    formula: R*S\n",
+            "    formla: R*S\n",
+            "sheet.yaml:12: parts[0] (q1.a): formla: Extra inputs are not permitted",
+            id="a field's name",
+        ),
+        pytest.param(
+            "symbol: R}\n",
+            "symbol: R\n",
+            "sheet.yaml:5: not valid YAML: did not find expected ',' or '}' (while parsing a"
+            " flow mapping on line 4)",
+            id="a YAML slip",
+        ),
+        pytest.param(
+            'feedback: "{R} is the rows',
+            'feedback: "{T} is the rows',
+            "sheet.yaml:17: part q1.a: alternative rows_only: feedback: placeholder {T} names"
+            " no given",
+            id="a check's problem",
+        ),
+        pytest.param(
+            "    formula: R*(S-1) + S*(R-1)\n",
+            "    formula: R*(S-1) + S*(Q-1)\n",
+            "sheet.yaml:22: part q1.b: formula 'R*(S-1) + S*(Q-1)': names 'Q'",
+            id="a formula",
+        ),
+    ],
+)
+def test_a_problem_in_a_sheet_names_its_line(
+    tmp_path: Path, old: str, new: str, shown: str
+) -> None:
+    assert SHEET.count(old) == 1
+    folder = write_sheet(tmp_path / "tiny", SHEET.replace(old, new))
+    code, out = grader("solve", "-a", str(folder))
+    assert code == 2
+    (line,) = out.strip().splitlines()
+    assert line.startswith(f"grader: error: {folder}/") and shown in line, out
 
 
 # ---------------------------------------------------------------------------- grader selftest

@@ -222,6 +222,23 @@ def test_terminal_table(assignment: Assignment, samples: list[SubmissionResult])
     assert "macs_not_flops (" in table
 
 
+def test_terminal_table_accounts_for_every_answer(
+    assignment: Assignment, samples: list[SubmissionResult]
+) -> None:
+    # A sketch part waiting for a TA read "0 0 0 0 14" (correct ... missing): where the rest
+    # of the class was, and why its mean credit was 0, the terminal did not say.
+    table = summary_table(stats_for(samples, assignment))
+    lines = table.splitlines()
+    header = lines[0].split("  ")
+    assert "% review" in lines[0]
+    for line in lines[2 : 2 + len(assignment.parts)]:
+        cells = line.split()
+        shares = [int(cell) for cell in cells[2:8]]  # correct ... review, after the mean
+        assert 97 <= sum(shares) <= 103, (line, header)
+    sketch = next(line for line in lines if line.startswith("q3.b "))
+    assert int(sketch.split()[7]) > 0  # the samples' sketches wait for a TA
+
+
 def test_terminal_table_strips_control_characters(assignment: Assignment) -> None:
     table = summary_table(stats_for(hostile(assignment, "s1", "\x1b[2J"), assignment))
     assert "\x1b" not in table

@@ -4,6 +4,7 @@ its parts' kinds and units, a part's own ``example``) and say nothing of rooflin
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -127,3 +128,48 @@ def test_choice_and_growth_class_examples_are_the_parts_own() -> None:
     assert notation_examples(growth) == ("O(n^3)", "cubic")
     own = Part(id="q1.c", title="Count", kind="count", points=1, example="7*6")
     assert notation_examples(own) == ("7*6",)
+
+
+def _commands(notes: str) -> tuple[list[str], list[str]]:
+    """The template's `grader validate ...` and `grader schema ... > FILE` commands, as words."""
+    validate = re.search(r"`grader (validate[^`]*)`", notes)
+    schema = re.search(r"`grader (schema[^`>]*)>[^`]*`", notes)
+    assert validate and schema, notes
+    return validate.group(1).split(), schema.group(1).split()
+
+
+def test_the_templates_commands_work_for_a_sheet_that_is_not_the_default(tmp_path: Path) -> None:
+    # `grader schema > llm-inference-1.schema.json` printed roofline-1's schema (the default),
+    # under which every part of the student's file was unknown.
+    status, text = grader("template", "-a", "llm-inference-1")
+    assert status == 0, text
+    (tmp_path / "answers.yaml").write_text(text, "utf-8")
+    validate, schema = _commands(header(text))
+    status, out = grader(*schema, cwd=tmp_path)
+    assert status == 0 and json.loads(out)["$id"] == "urn:grader:llm-inference-1:answers"
+    status, out = grader(*validate, cwd=tmp_path)
+    assert status == 0 and "ok (0 of 24 parts answered" in out, out
+
+
+def test_the_templates_commands_name_the_folder_of_a_courses_own_sheet(tmp_path: Path) -> None:
+    folder = tmp_path / "pipes"
+    folder.mkdir()
+    (folder / "sheet.yaml").write_text(PIPES, "utf-8")
+    status, text = grader("template", "-a", str(folder))
+    assert status == 0, text
+    (tmp_path / "answers.yaml").write_text(text, "utf-8")
+    validate, schema = _commands(header(text))
+    assert validate == ["validate", "-a", "pipes", "answers.yaml"]
+    status, out = grader(*schema, cwd=tmp_path)  # run beside the sheet's folder
+    assert status == 0 and json.loads(out)["$id"] == "urn:grader:pipes-1:answers"
+    status, out = grader(*validate, cwd=tmp_path)
+    assert status == 0 and "ok (0 of 2 parts answered" in out, out
+
+
+def test_a_file_for_a_sheet_that_is_not_installed_says_how_to_name_it(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("assignment: pipes-1\nanswers:\n  q1: {a: 1}\n", "utf-8")
+    status, out = grader("validate", str(answers))
+    assert status == 1
+    assert "this file is for assignment 'pipes-1', not 'roofline-1'" in out
+    assert "no installed sheet is 'pipes-1': give its sheet folder with -a" in out

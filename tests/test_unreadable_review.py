@@ -328,3 +328,36 @@ def test_a_file_of_many_notes_flags_the_first_few_and_a_count(tmp_path: Path) ->
     assert flags[:2] == ["file note: line 5: unknown part 'x0' ignored",
                          "file note: line 6: unknown part 'x1' ignored"]  # fmt: skip
     assert len(flags) == 11 and flags[-1] == "file note: and 1990 more (grader check lists them)"
+
+
+def test_a_ta_sees_the_text_of_a_part_the_reader_could_not_read(tmp_path: Path) -> None:
+    # A TA asked to decide on an answer broken by a YAML slip must see what the student wrote;
+    # the review page said "No text." and the sheet's answer column was empty.
+    folder = tmp_path / "class"
+    folder.mkdir()
+    broken = folder / "s1.yaml"
+    text = "answers:\n  q1:\n    a: 288\n    b: peak/bw: 1806336\n  q3: {a: 250}\n"
+    broken.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    code, output = grader("grade", str(folder), "--out", str(out))
+    assert code == 0, output
+    with (out / "review.csv").open(encoding="utf-8-sig") as stream:
+        [row] = list(csv.DictReader(stream))
+    assert (row["part"], row["answer"]) == ("q1.b", "b: peak/bw: 1806336")
+    assert "colon" in row["suggestion (staff only)"]
+    assert "b: peak/bw: 1806336" in (out / "review.html").read_text("utf-8")
+    # the TA's decision holds while the text stays; a changed (still broken) text is new
+    decisions = tmp_path / "decisions.yaml"
+    decisions.write_text("- {student: s1, part: q1.b, points: 2}\n", encoding="utf-8")
+    code, output = grader("grade", str(folder), "--out", str(out), "--overrides", str(decisions))
+    assert code == 0, output
+    code, output = grader("grade", str(folder), "--out", str(out))
+    staff = json.loads((out / "results" / "s1.json").read_text("utf-8"))
+    assert staff["score"] == 2 + 1 + 1 and staff["pending_review"] == 0
+    broken.write_text(text.replace("1806336", "1806000"), encoding="utf-8")
+    code, output = grader("grade", str(folder), "--out", str(out))
+    assert code == 0, output
+    staff = json.loads((out / "results" / "s1.json").read_text("utf-8"))
+    assert staff["pending_review"] == 2  # back to the TA, the old decision shown as stale
+    q1b = next(part for part in staff["parts"] if part["id"] == "q1.b")
+    assert q1b["submitted"] == "b: peak/bw: 1806000" and q1b["decision"]["stale"] is True

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_runs import grader
 from click.testing import CliRunner
 from markupsafe import escape
 
@@ -107,6 +108,129 @@ def test_a_key_indented_differently_is_read_with_a_note(expectations: Expectatio
     assert result.part("q1.b").status is Status.CORRECT
 
 
+# `a:288`, the space after the colon forgotten: YAML reads the line as the text "a:288", which
+# breaks the mapping around it; the parser then points at a neighbour, never at this line.
+GLUED = [
+    (
+        "last key of its block",
+        "answers:\n  q1:\n    a: 288\n    b:1806336\n  q3: {a: 250}\n",
+        "q1.b",
+        4,
+    ),
+    (
+        "first key of its block",
+        "answers:\n  q1:\n    a:288\n    b: 1806336\n  q3: {a: 250}\n",
+        "q1.a",
+        3,
+    ),
+    (
+        "between comments, as in the template",
+        "answers:\n  q1:\n    # q1.a\n    a: 288\n    # q1.b\n    b:2 × 56 × 56 × 3 × 3 × 32\n"
+        "    # end\n  q3:\n    a: 250\n",
+        "q1.b",
+        6,
+    ),
+    (
+        "a flow mapping after the colon",
+        "answers:\n  q1:\n    a: 288\n    b: 1806336\n  q2:\n    c:{exp: 4096, add: 4032,"
+        " div: 4096}\n    a: 4*128^2\n  q3: {a: 250}\n",
+        "q2.c",
+        6,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "glued", "line"), [pytest.param(*row[1:], id=row[0]) for row in GLUED]
+)
+def test_a_key_without_a_space_after_its_colon_is_read_with_a_note_on_its_own_line(
+    expectations: Expectations, text: str, glued: str, line: int
+) -> None:
+    loaded = load_answer_bytes(text.encode(), fmt="yaml")
+    assert [i.line for i in loaded.issues] == [line]
+    assert "no space after the colon" in loaded.issues[0].message
+    result = graded(text, expectations)
+    # every answer is read, the neighbours of the line are not blamed
+    for part in ("q1.a", "q1.b", "q3.a", glued):
+        assert result.part(part).status is Status.CORRECT, (part, result.part(part).feedback)
+    assert result.part(glued).line == line
+
+
+def test_a_top_level_key_without_a_space_after_its_colon_is_read_with_a_note(
+    expectations: Expectations,
+) -> None:
+    text = "assignment:roofline-1\nstudent: {id: s1}\nanswers:\n  q1: {a: 288}\n"
+    loaded = load_answer_bytes(text.encode(), fmt="yaml")
+    assert [(i.line, "no space after the colon" in i.message) for i in loaded.issues] == [(1, True)]
+    assert plain(loaded.tree)["assignment"] == "roofline-1"
+
+
+def test_a_glued_key_alone_under_its_group_is_named(tmp_path: Path) -> None:
+    # valid YAML: `a:250` is the text of q3, so there is no syntax error to salvage
+    path = tmp_path / "s1.yaml"
+    path.write_text("answers:\n  q1: {a: 288}\n  q3:\n    a:250\n", encoding="utf-8")
+    code, out = grader("check", str(path))
+    assert code == 0
+    assert "q3.a                            missing" in out
+    assert (
+        "note: line 4: q3 has parts a, b: answer each under it, with a space after the colon"
+        " of 'a:'" in out
+    )
+
+
+def test_a_list_item_without_a_space_after_its_dash_is_named(expectations: Expectations) -> None:
+    # `-parallel: ...` is a key to YAML; the next item (`- ...`) then breaks that mapping
+    text = (
+        "answers:\n  q1: {a: 288}\n  q6:\n    advantages:\n      -parallel: no recurrence\n"
+        "      - long range: direct attention\n"
+    )
+    part = graded(text, expectations).part("q6.advantages")
+    assert part.status is Status.INVALID
+    assert "the item on line 5 has no space after its '-'" in part.feedback
+    assert "<block end>" not in part.feedback
+
+
+def test_the_last_list_item_without_a_space_after_its_dash_is_named(
+    expectations: Expectations,
+) -> None:
+    text = (
+        "answers:\n  q1: {a: 288}\n  q6:\n    advantages:\n      - no recurrence\n"
+        "      -long range\n"
+    )
+    part = graded(text, expectations).part("q6.advantages")
+    assert part.status is Status.INVALID
+    assert "the item on line 6 has no space after its '-'" in part.feedback
+    assert "could not find expected" not in part.feedback
+
+
+def test_a_line_of_text_without_a_key_is_named(expectations: Expectations) -> None:
+    text = "answers:\n  q1:\n    a: 288\n    see my notes\n    b: 1806336\n  q3: {a: 250}\n"
+    result = graded(text, expectations)
+    part = result.part("q1.a")
+    assert part.status is Status.INVALID
+    assert "line 4 holds text without a key" in part.feedback
+    assert "could not find expected" not in part.feedback
+    assert result.part("q3.a").status is Status.CORRECT
+
+
+def test_a_glued_key_whose_value_is_broken_too_says_both(expectations: Expectations) -> None:
+    text = 'answers:\n  q1:\n    a: 288\n    b:"1806336\n  q3: {a: 250}\n'
+    result = graded(text, expectations)
+    broken = result.part("q1.b")
+    assert broken.status is Status.INVALID and broken.line == 4
+    assert "no space after the colon" in broken.feedback
+    assert "not closed" in broken.feedback
+    assert result.part("q1.a").status is Status.CORRECT
+    assert result.part("q3.a").status is Status.CORRECT
+
+
+def test_a_web_address_is_not_taken_for_a_key(expectations: Expectations) -> None:
+    # `http://...` on a line of its own in a broken block is no key with its space forgotten
+    text = "answers:\n  q1:\n    a: 288\n    http://example.org\n    b: 1806336\n"
+    loaded = load_answer_bytes(text.encode(), fmt="yaml")
+    assert all("no space after the colon" not in i.message for i in loaded.issues)
+
+
 def test_only_the_parts_written_in_a_broken_value_are_blamed(expectations: Expectations) -> None:
     result = graded(
         "answers:\n  q1: {a: 288}\n  q2: {a: [65536, d: {full_scores: 4096}\n", expectations
@@ -181,3 +305,18 @@ def test_an_untouched_template_is_graded_as_all_missing(expectations: Expectatio
     )
     assert result.status == "graded"
     assert {p.status for p in result.parts} == {Status.MISSING}
+
+
+def test_a_sketch_named_inside_a_sentence_is_told_to_name_the_file_only(tmp_path: Path) -> None:
+    (tmp_path / "roofline.png").write_bytes(
+        bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000")
+        + bytes.fromhex("1f15c4890000000d49444154789c63f8cfc0f01f0005000201a1b0b3e7")
+        + bytes.fromhex("0000000049454e44ae426082")
+    )
+    path = tmp_path / "s1.yaml"
+    path.write_text("answers:\n  q1: {a: 288}\n  q3:\n    b: see attached roofline.png\n", "utf-8")
+    code, out = grader("check", str(path))
+    assert code == 0, out
+    shown = " ".join(out.split())  # the table wraps the message over lines
+    assert "image file 'see attached roofline.png' not found next to the answer file" in shown
+    assert "write only the file's name: {image: roofline.png}" in shown

@@ -32,7 +32,7 @@ def check(file: Path, assignment: str | None, as_json: bool, seed: str | None) -
     A file that could not be graded is still shown, with why (exit status 1).
     """
     from grader.input.student_files import Boundary
-    from grader.reports.check_view import result_table
+    from grader.reports.check_view import file_note_lines, result_table
     from grader.reports.reveal import student_view, view_json
     from grader.run.variant_grading import FileGrader, seed_in_force, variant_lines
 
@@ -46,6 +46,8 @@ def check(file: Path, assignment: str | None, as_json: bool, seed: str | None) -
     graded = done.graded
     view = student_view(graded.result, done.expectations)
     if as_json:
+        if view.shows_feedback and graded.submission is not None:  # the table's notes
+            view = view.model_copy(update={"notes": tuple(file_note_lines(graded.submission))})
         click.echo(view_json(view))
     else:
         click.echo("".join(f"{line}\n" for line in variant_lines(done)), nl=False)

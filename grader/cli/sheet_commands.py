@@ -7,7 +7,7 @@ import json
 import click
 
 from grader.cli.app import fail, main, pairs, seed_option, sheet_option
-from grader.errors import GraderError
+from grader.errors import GraderError, UsageError
 from grader.run.pipeline import default_assignment
 
 
@@ -41,11 +41,14 @@ def solve(
 
     The names --set and --convention take, with their values: `grader givens -a SHEET`.
     """
+    from grader.reports.givens_view import NO_SOLVER
     from grader.reports.solution_view import solution_json, solution_table
     from grader.sheets.solving import parse_conventions, resolve_givens, solve_assignment
 
     try:
         spec = default_assignment(assignment)
+        if set_conventions and spec.solver is None:
+            raise UsageError(f"--convention: sheet {spec.id} takes no conventions ({NO_SOLVER})")
         givens = resolve_givens(spec, pairs("--set", set_givens))
         conventions = parse_conventions(pairs("--convention", set_conventions))
         solution = solve_assignment(spec, givens, conventions)

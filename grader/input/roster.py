@@ -37,6 +37,8 @@ class Enrolled:
         name: the student's name as the course writes it.
         email: the student's email address, if the roster has one.
         lms_id: the student's id in the LMS (Canvas user id, Moodle participant id).
+        lms: which LMS ``lms_id`` is of ("canvas", "moodle"), when the roster is that LMS's
+            export; empty for a plain roster, whose ``lms id`` column names none.
         sis_login: Canvas's SIS login id, kept for Canvas's import file.
         section: Canvas's section, kept for Canvas's import file.
     """
@@ -45,6 +47,7 @@ class Enrolled:
     name: str = ""
     email: str = ""
     lms_id: str = ""
+    lms: str = ""
     sis_login: str = ""
     section: str = ""
 
@@ -198,6 +201,7 @@ def _canvas(cells: Mapping[str, str]) -> Enrolled:
         id=cells.get("sis user id") or cells.get("sis login id", ""),
         name=cells.get("student", ""),
         lms_id=cells.get("id", ""),
+        lms="canvas",
         sis_login=cells.get("sis login id", ""),
         section=cells.get("section", ""),
         email=_first(cells, _EMAIL_COLUMNS),
@@ -217,6 +221,7 @@ def _moodle(cells: Mapping[str, str]) -> Enrolled:
         name=name,
         email=email,
         lms_id=participant.group(1) if participant else "",
+        lms="moodle",
     )
 
 

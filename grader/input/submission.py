@@ -20,6 +20,7 @@ from grader.input.attachments import Attachment, AttachmentError, read_attachmen
 from grader.input.issue_owners import issue_owners
 from grader.input.loading import LoadResult, load_answer_bytes, load_answer_file
 from grader.input.student_files import Boundary, image_problem, shown_name
+from grader.input.yaml_chunks import glued_key_of
 from grader.results import Student
 from grader.sheets.assignment import Assignment
 
@@ -318,9 +319,12 @@ def _collect(
                 continue  # an empty group (template left as is): its parts are missing
             else:
                 children = ", ".join(layout.children[joined])
-                sub.problems.append(
-                    Problem(f"{joined} has parts {children}: answer each under it", node.line)
-                )
+                message = f"{joined} has parts {children}: answer each under it"
+                # `a:250` alone under q3 is, to YAML, the text of q3: a space is missing
+                glued = glued_key_of(node.value) if isinstance(node.value, str) else None
+                if glued is not None and glued.lower() in layout.children[joined]:
+                    message += f", with a space after the colon of '{glued}:'"
+                sub.problems.append(Problem(message, node.line))
         else:
             sub.problems.append(Problem(f"unknown part {joined[:60]!r} ignored", node.line))
 
@@ -400,9 +404,17 @@ def _check_images(sub: Submission, assignment: Assignment, path: Path) -> None:
                 problem = str(error)
             except OSError:  # gone or changed since it was looked at
                 problem = "cannot be read"
-        sub.problems.append(Problem(f"image file {shown!r} {problem}", answer.line, part_id))
+        message = f"image file {shown!r} {problem}"
+        named = _IMAGE_WORD.findall(target)
+        if len(target.split()) > 1 and len(named) == 1:  # "see attached roofline.png"
+            message += f": write only the file's name: {{image: {named[0][:80]}}}"
+        sub.problems.append(Problem(message, answer.line, part_id))
 
 
+# A word of an answer that names an image file (the sketch named inside a sentence).
+_IMAGE_WORD = re.compile(
+    r"[^\s'\"()]+\.(?:png|jpe?g|gif|svg|pdf|webp|bmp|tiff?|heic)\b", re.IGNORECASE
+)
 _IMAGE_NAME = re.compile(
     r"[^\n]{1,255}\.(?:png|jpe?g|gif|svg|pdf|webp|bmp|tiff?|heic)", re.IGNORECASE
 )

@@ -14,6 +14,7 @@ __all__ = [
     "child_indent",
     "chunk_failure",
     "entry_source",
+    "glued_key_of",
     "indent_of",
     "key_chunks",
     "key_of",
@@ -43,21 +44,44 @@ class Chunk:
     head: int
     key: str
     opens_block: bool  # nothing follows the colon: the value is the indented lines below
+    glued: bool = False  # `a:288`: no space after the colon (see glued_key_of)
 
 
 def key_chunks(lines: list[str], first: int, last: int, indent: int) -> list[Chunk]:
     """Split lines at `key:` lines with exactly ``indent`` spaces; leading lines join chunk 1."""
-    heads: list[tuple[int, str, bool]] = []
+    heads: list[tuple[int, str, bool, bool]] = []
     for number in range(first, last):
         line = LINE_BREAK.sub("", lines[number])
-        if indent_of(line) == indent and (found := key_of(line[indent:])):
-            heads.append((number, *found))
+        if indent_of(line) != indent:
+            continue
+        found, glued = key_of(line[indent:]), glued_key_of(line[indent:])
+        # `c:{exp: 4}` holds a key `c:{exp` to YAML: the glued `c` is what was meant
+        if glued is not None and (found is None or len(found[0]) > len(glued)):
+            heads.append((number, glued, False, True))
+        elif found is not None:
+            heads.append((number, *found, False))
     chunks = []
-    for position, (head, key, opens_block) in enumerate(heads):
+    for position, (head, key, opens_block, glued_key) in enumerate(heads):
         start = first if position == 0 else head
         end = heads[position + 1][0] if position + 1 < len(heads) else last
-        chunks.append(Chunk(start, end, head, key, opens_block))
+        chunks.append(Chunk(start, end, head, key, opens_block, glued_key))
     return chunks
+
+
+# `a:288`, `b:{image: x.png}`: a plain key, its colon, and at once the value. Not `http://` (a
+# slash after the colon), not `a::b` or a time such as `12:30` (a key starts with a letter).
+_GLUED_KEY = re.compile(r"([A-Za-z_][\w-]*):(?=[^\s:/])")
+
+
+def glued_key_of(text: str) -> str | None:
+    """The key of a line written as `key:value` without the space YAML needs after the colon.
+
+    Such a line is plain text to YAML; at the indentation of the keys around it, it breaks
+    their mapping, and the parser's error then names a neighbouring line. Salvage asks for it
+    only where a block is already broken, so a valid file's text is never split.
+    """
+    found = _GLUED_KEY.match(text)
+    return found.group(1) if found else None
 
 
 def key_of(text: str) -> tuple[str, bool] | None:

@@ -133,6 +133,11 @@ class _Salvage:
         for chunk in chunks:
             key = f"{path}.{chunk.key}" if path else chunk.key
             nested: tuple[list[Pair], list[ComposeError]] | _NotYet | None = _NOT_YET
+            if chunk.glued:
+                found_pairs, found_failures = self._read_glued(chunk, key, level)
+                pairs.extend(found_pairs)
+                failures.extend(found_failures)
+                continue
             try:
                 try:
                     pairs.extend(self._read(chunk, level, defer=True))
@@ -200,14 +205,45 @@ class _Salvage:
         note = f"indented differently from the keys around it; read as {shown}: line it up"
         return pairs, [ComposeError(note, line)]
 
+    def _read_glued(
+        self, chunk: Chunk, key: str, level: int
+    ) -> tuple[list[Pair], list[ComposeError]]:
+        """A `key:value` line, its space forgotten: read as `key: value`, with a note on its
+        line; if the value is broken too, the part is blamed with both."""
+        head = self.lines[chunk.head]
+        colon = indent_of(head) + len(chunk.key)
+        lines = list(self.lines[chunk.start : chunk.end])
+        lines[chunk.head - chunk.start] = f"{head[: colon + 1]} {head[colon + 1 :]}"
+        missing = f"no space after the colon of '{chunk.key}:'"
+        try:
+            pairs = self._read(chunk, level, defer=False, text="".join(lines))
+        except ComposeError as error:
+            if error.whole_file:
+                raise
+            self._count_failure()
+            broken = ComposeError(f"{missing}, and then: {error.message}", error.line)
+            return [], [chunk_failure(broken, chunk, key, self.lines)]
+        shown = key.removeprefix("answers.")
+        note = f"{missing}; read as {shown}: write a space after the colon"
+        return pairs, [ComposeError(note, chunk.head + 1)]
+
     def _count_failure(self) -> None:
         """Give up on a file with more broken parts than a student could use feedback on."""
         self.failed += 1
         if self.failed > _SALVAGE_MAX_FAILURES:
             raise OverBudget(f"more than {_SALVAGE_MAX_FAILURES} broken parts", None)
 
-    def _read(self, chunk: Chunk, level: int, *, defer: bool, counted: bool = False) -> list[Pair]:
-        """The key/value pairs of one chunk, read at its true line numbers and depth.
+    def _read(
+        self,
+        chunk: Chunk,
+        level: int,
+        *,
+        defer: bool,
+        counted: bool = False,
+        text: str | None = None,
+    ) -> list[Pair]:
+        """The key/value pairs of one chunk (or of ``text``, its lines mended), read at its
+        true line numbers and depth.
 
         With ``defer``, a block that libyaml rejects and that could be salvaged entry by entry
         raises ``_Deferred`` instead of being read again by the pure-Python parser.
@@ -215,7 +251,8 @@ class _Salvage:
         budget = self.budgets[level]
         if not counted:
             budget.take(chunk.head + 1)
-        text = "".join(self.lines[chunk.start : chunk.end])
+        if text is None:
+            text = "".join(self.lines[chunk.start : chunk.end])
         nests = chunk.opens_block and level + 1 < _SALVAGE_LEVELS
         root = self._compose(text, chunk.start, level, budget, defer=defer and nests)
         if not isinstance(root, MappingNode):

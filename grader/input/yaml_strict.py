@@ -284,6 +284,25 @@ def _describe(error: MarkedYAMLError) -> str:
             " answer with backslashes (LaTeX) in single quotes, like a: '2 \\cdot 3', or"
             " without quotes"
         )
+    if problem.startswith("expected <block end>, but found '-'") and _dash_glued(error):
+        # `-parallel: x` is a key to YAML; the next `- item` then breaks its mapping
+        line = error.context_mark.line + 1 if error.context_mark else "above"
+        return (
+            f"the item on line {line} has no space after its '-': write each item of a list"
+            " as - and a space, then the text"
+        )
+    if problem == "could not find expected ':'" and error.context_mark is not None:
+        # a line at a key's place that is no `key: value` (nor, ending a list, a `- item`)
+        line = error.context_mark.line + 1
+        if _starts_glued_dash(error.context_mark):
+            return (
+                f"the item on line {line} has no space after its '-': write each item of a"
+                " list as - and a space, then the text"
+            )
+        return (
+            f"line {line} holds text without a key: write it after its part's key (a: ...),"
+            " or indent it further to continue the answer above"
+        )
     if problem == "mapping values are not allowed here":
         return 'a colon (:) inside an answer: put the answer in quotes, like a: "peak/bw: 250"'
     context = error.context or ""
@@ -304,6 +323,22 @@ def _describe(error: MarkedYAMLError) -> str:
     if error.problem and error.context and error.context_mark and not isinstance(error, _Refused):
         problem += f" ({error.context} that starts on line {error.context_mark.line + 1})"
     return problem
+
+
+def _dash_glued(error: MarkedYAMLError) -> bool:
+    """Whether the mapping the error is in starts with a dash and no space (`-parallel: x`)."""
+    context = error.context or ""
+    return context.startswith("while parsing a block mapping") and _starts_glued_dash(
+        error.context_mark
+    )
+
+
+def _starts_glued_dash(mark: object) -> bool:
+    """Whether the text at ``mark`` is a dash and then no space: an item's space forgotten."""
+    if not isinstance(mark, Mark) or mark.buffer is None:
+        return False
+    start = mark.buffer[mark.pointer : mark.pointer + 2]
+    return len(start) == 2 and start[0] == "-" and start[1] not in _BLANK_OR_BREAK
 
 
 # PyYAML's line breaks, so that lines are counted as PyYAML counts them.

@@ -61,12 +61,15 @@ def result_table(view: StudentView, submission: Submission | None = None) -> str
     if view.status == "graded":
         lines += ["", *_parts_table(view)]
     if submission is not None and view.shows_feedback:
-        for problem in submission.file_problems:
-            where = f"line {problem.line}: " if problem.line else ""
-            lines.append(f"note: {where}{problem.message}")
+        lines += [f"note: {note}" for note in file_note_lines(submission)]
     if view.status == "graded":
         lines.append(f"\n{LEVEL_NOTES[view.reveal]}")
     return "\n".join(lines)
+
+
+def file_note_lines(submission: Submission) -> list[str]:
+    """What of the file no part holds, each with its line: ``line 5: unknown part 'q9'``."""
+    return [(f"line {p.line}: " if p.line else "") + p.message for p in submission.file_problems]
 
 
 def _parts_table(view: StudentView) -> list[str]:
@@ -139,9 +142,7 @@ def validation_report(result: SubmissionResult, submission: Submission | None) -
         return False, f"{label}: INVALID: {result.error}"
     problems = [p.feedback for p in result.parts if p.status is Status.INVALID]
     if submission is not None:
-        problems += [
-            (f"line {p.line}: " if p.line else "") + p.message for p in submission.file_problems
-        ]
+        problems += file_note_lines(submission)
     missing = [p.id for p in result.parts if p.status is Status.MISSING]
     answered = len(result.parts) - len(missing)
     summary = f"{answered} of {len(result.parts)} parts answered"

@@ -27,7 +27,7 @@ def givens_json(assignment: Assignment) -> dict[str, object]:
         ],
         "conventions": [
             {"name": name, "default": default, "choices": list(FIELD_CHOICES[name])}
-            for name, default in _convention_defaults().items()
+            for name, default in _convention_defaults(assignment).items()
         ],
     }
 
@@ -46,8 +46,17 @@ def givens_table(assignment: Assignment) -> str:
     ]
     conventions = [
         [name, default, " | ".join(FIELD_CHOICES[name])]
-        for name, default in _convention_defaults().items()
+        for name, default in _convention_defaults(assignment).items()
     ]
+    if not conventions:
+        listed = [f"Conventions: none ({NO_SOLVER})."]
+    else:
+        listed = [
+            "Conventions (grader solve --convention NAME=VALUE):",
+            tabulate(
+                conventions, headers=["Convention", "Default", "Choices"], disable_numparse=True
+            ),
+        ]
     return "\n".join(
         [
             f"{assignment.title} ({assignment.id})",
@@ -59,16 +68,20 @@ def givens_table(assignment: Assignment) -> str:
                 disable_numparse=True,
             ),
             "",
-            "Conventions (grader solve --convention NAME=VALUE):",
-            tabulate(
-                conventions, headers=["Convention", "Default", "Choices"], disable_numparse=True
-            ),
+            *listed,
         ]
     )
 
 
-def _convention_defaults() -> dict[str, str]:
-    """Each convention the command line takes, with its default written as it is typed."""
+NO_SOLVER = "the sheet has no solver; its values are formulas over the givens"
+"""Why a sheet takes no counting conventions: only a solver reads them."""
+
+
+def _convention_defaults(assignment: Assignment) -> dict[str, str]:
+    """Each convention the command line takes, with its default written as it is typed; none
+    for a sheet without a solver."""
+    if assignment.solver is None:
+        return {}
     defaults = Conventions()
     shown = {}
     for name in FIELD_CHOICES:

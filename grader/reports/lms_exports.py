@@ -3,10 +3,10 @@
 - ``canvas-grades.csv``: Canvas's gradebook import format (Grades, Import): the columns
   ``Student, ID, SIS User ID, SIS Login ID, Section`` that Canvas's own export has, then one
   column for this sheet, and a ``Points Possible`` row under the header. Canvas finds each
-  student by ``ID`` (its user id: from the roster, or from the names of the files it handed
-  out) or by ``SIS User ID`` (the course's student id). A column named like no assignment
-  creates one; rename the header to ``Name (assignment id)`` from Canvas's export to fill an
-  existing one.
+  student by ``ID`` (its user id: from a Canvas roster, or from the names of the files it
+  handed out; never another LMS's id) or by ``SIS User ID`` (the course's student id). A
+  column named like no assignment creates one; rename the header to ``Name (assignment id)``
+  from Canvas's export to fill an existing one.
 - ``moodle-grades.csv``: the grading worksheet of a Moodle assignment (Assignment, View all
   submissions, Upload grading worksheet): ``Identifier`` ("Participant 12345", the id in the
   folder names Moodle hands out, or the roster's), ``Full name``, ``Email address``,
@@ -46,7 +46,14 @@ def _lms_id(result: ResultLike, system: str, roster: Roster | None) -> str:
     if channel.startswith(f"{system}:"):
         return channel.partition(":")[2]
     enrolled = roster.by_id(result.student.id) if roster else None
-    return enrolled.lms_id if enrolled else ""
+    return _roster_lms_id(enrolled, system) if enrolled else ""
+
+
+def _roster_lms_id(student: Enrolled, system: str) -> str:
+    """The roster's LMS id of ``student`` if it is ``system``'s (or the roster names no LMS):
+    a Moodle participant number in Canvas's ID column, or the reverse, would give the grade
+    to whoever has that number in the other system."""
+    return student.lms_id if student.lms in ("", system) else ""
 
 
 def _score(result: ResultLike, decimals: int) -> Cell:
@@ -77,7 +84,11 @@ def canvas_csv(
             ]
         )
     for student in missing:
-        who: list[Cell] = [student.name or student.id, student.lms_id, student.id]
+        who: list[Cell] = [
+            student.name or student.id,
+            _roster_lms_id(student, "canvas"),
+            student.id,
+        ]
         rows.append([*who, student.sis_login, student.section, None])
     rows.sort(key=lambda row: str(row[2]).lower())
     return to_csv(header, [points_row, *rows])

@@ -175,8 +175,8 @@ def view_json(view: StudentView) -> str:
     """The view as ``grader check --json`` prints it: each part with exactly the fields of its
     level (a hidden field is absent, not null), without the plot mode."""
     fields = set(PART_FIELDS[view.reveal])
-    # The keys README documents; ``grader check`` prints the file's notes under its table.
-    document = view.model_dump(mode="json", exclude={"plot", "parts", "notes"})
+    # The keys README documents, the file's notes among them (what the table prints under it).
+    document = view.model_dump(mode="json", exclude={"plot", "parts"})
     document["parts"] = [part.model_dump(mode="json", include=fields) for part in view.parts]
     return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)
 

@@ -287,9 +287,8 @@ LOW_DISCRIMINATION_NOTE = (
 def summary_table(stats: ClassStatistics) -> str:
     """The per-part table for a terminal (one row per part, compact columns)."""
     headers = ["part", "mean credit"]
-    headers += [
-        f"% {label}" for status, label in SHARE_COLUMNS if status is not Status.NEEDS_REVIEW
-    ]
+    # every share, review too: a part waiting for a TA adds up to 100 % and says why
+    headers += [f"% {label}" for _, label in SHARE_COLUMNS]
     headers += ["discrimination", "top mistake (count)"]
     rows = [_table_row(part) for part in stats.parts]
     table = tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
@@ -299,11 +298,7 @@ def summary_table(stats: ClassStatistics) -> str:
 
 
 def _table_row(part: PartStatistics) -> list[str]:
-    shares = [
-        f"{part.shares[status] * 100:.0f}"
-        for status, _ in SHARE_COLUMNS
-        if status is not Status.NEEDS_REVIEW
-    ]
+    shares = [f"{part.shares[status] * 100:.0f}" for status, _ in SHARE_COLUMNS]
     mistake = part.mistakes[0] if part.mistakes else None
     top = f"{terminal_safe(mistake.label)} ({mistake.count})" if mistake else ""
     discrimination = fixed(part.discrimination)

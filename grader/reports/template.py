@@ -23,6 +23,7 @@ from typing import TypeAlias
 from grader.input.submission import STUDENT_ID
 from grader.reports.choice_pattern import choice_pattern
 from grader.sheets.assignment import Assignment, Part
+from grader.sheets.library import bundled_sheets
 
 __all__ = ["SCHEMA_DIALECT", "answer_schema", "answer_template", "notation_examples"]
 
@@ -53,7 +54,7 @@ def answer_template(
         assignment: The assignment whose parts the file lists (for a variant, the sheet as
             it reads for that variant: its givens are shown).
         schema_url: Where editors find the JSON Schema; by default ``<id>.schema.json`` next to
-            the answer file (``grader schema > <id>.schema.json``).
+            the answer file (``grader schema -a <id> > <id>.schema.json``).
         student_id: The student's id, filled in (a valid id: it is written as is).
         variant_code: The student's variant code, filled in.
 
@@ -106,13 +107,25 @@ def _resolved(assignment: Assignment) -> list[Part]:
     return [_with_vocabulary(part, assignment) for part in assignment.parts]
 
 
+def _selector(assignment: Assignment) -> str | None:
+    """How a student's command names this sheet: None for an installed one (the file's own
+    ``assignment:`` selects it), else its folder's name (the folder the course hands out)."""
+    installed = bundled_sheets().get(assignment.id)
+    folder = assignment.folder
+    if installed is not None and (folder is None or folder.resolve() == installed.resolve()):
+        return None
+    return folder.name if folder is not None else assignment.id
+
+
 def _header(assignment: Assignment) -> list[str]:
+    selector = _selector(assignment)
+    named = f" -a {selector}" if selector else ""
     lines = [
         f'Answers to "{assignment.title}" (assignment {assignment.id}). Write each answer after '
-        "its colon; an answer left empty counts as missing. Check the format with `grader "
-        "validate answers.yaml`. In VS Code with the YAML extension, save `grader schema > "
-        f"{assignment.id}.schema.json` next to this file to have it checked as you type (it "
-        "marks each part still empty until you answer it).",
+        f"its colon; an answer left empty counts as missing. Check the format with `grader "
+        f"validate{named} answers.yaml`. In VS Code with the YAML extension, save `grader schema"
+        f" -a {selector or assignment.id} > {assignment.id}.schema.json` next to this file to "
+        "have it checked as you type (it marks each part still empty until you answer it).",
         "",
         "How to write answers:",
     ]

@@ -26,7 +26,7 @@ from grader.results import SubmissionResult
 from grader.run.watchdog import outside_budget
 from grader.sheets.assignment import Assignment
 from grader.sheets.expectations import Expectations, build_expectations
-from grader.sheets.library import default_sheet_id, load_assignment
+from grader.sheets.library import bundled_sheets, default_sheet_id, load_assignment
 from grader.sheets.sheet_set import SheetSet
 from grader.sheets.variant_expectations import choose_variant, no_seed_note
 
@@ -137,6 +137,11 @@ def _grade_loaded(
         message = (f"line {line}: " if line else "") + (
             f"this file is for assignment {submission.assignment[:60]!r}, not {assignment.id!r}"
         )
+        if submission.assignment not in bundled_sheets():
+            message += (
+                f" (no installed sheet is {submission.assignment[:60]!r}: give its sheet folder"
+                " with -a)"
+            )
         return Graded(
             error_result(
                 assignment.id,

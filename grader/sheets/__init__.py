@@ -1,8 +1,9 @@
 """The sheet model: what a sheet folder says (givens, parts, grading policy, vocabularies,
-plots), finding and checking sheets, their formulas and text placeholders, solving them, and
-everything grading compares against (expectations), with the catalogue of generic mistakes;
-per-student variants (the declared values, the pool, the student's code, the expectations
-solved once per variant, which variants grade a part alike, and the pool kept between runs).
+plots), finding and checking sheets (each problem at its line), their formulas and text
+placeholders, solving them, and everything grading compares against (expectations), with the
+catalogue of generic mistakes; per-student variants (the declared values, the pool, the
+student's code, the expectations solved once per variant, which variants grade a part alike,
+and the pool kept between runs).
 """
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "part_signature",
     "placeholders",
     "pool_cache",
+    "sheet_lines",
     "sheet_set",
     "sheet_texts",
     "solvers",

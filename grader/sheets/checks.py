@@ -19,16 +19,23 @@ from grader.sheets.assignment import Assignment, LevelledText, Part, RubricItem
 from grader.sheets.formulas import FormulaError, names_in
 from grader.sheets.mistakes import GENERIC_TRANSFORMS
 from grader.sheets.placeholders import unknown_names
+from grader.sheets.sheet_lines import SheetLines
 from grader.sheets.variants import variant_problems
 
 
-def check_sheet(assignment: Assignment, where: str) -> list[str]:
-    """Every problem with a sheet (read from ``where``); empty when it is fine."""
-    problems = [f"{where}: {problem}" for problem in _problems(assignment)]
+def check_sheet(assignment: Assignment, where: str, lines: SheetLines | None = None) -> list[str]:
+    """Every problem with a sheet (read from ``where``, whose ``lines`` place each problem);
+    empty when it is fine."""
+
+    def placed(problem: str) -> str:
+        line = lines.problem_line(problem) if lines is not None else None
+        return f"{where}:{line}: {problem}" if line is not None else f"{where}: {problem}"
+
+    problems = [placed(problem) for problem in _problems(assignment)]
     if not problems:
-        problems = [f"{where}: {problem}" for problem in _solution_problems(assignment)]
+        problems = [placed(problem) for problem in _solution_problems(assignment)]
     if not problems:  # solves every candidate variant: only for an otherwise good sheet
-        problems = [f"{where}: {problem}" for problem in variant_problems(assignment)]
+        problems = [placed(problem) for problem in variant_problems(assignment)]
     return problems
 
 

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from grader.errors import AssignmentError
 from grader.sheets.assignment import Assignment
+from grader.sheets.sheet_lines import SheetLines
 from grader.sheets.solvers import sheet_module
 
 SHEET_FILE = "sheet.yaml"
@@ -137,22 +138,34 @@ def _validated(path: Path, text: str) -> Assignment:
     try:
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as error:
-        raise AssignmentError(f"{where}: not valid YAML: {error}") from None
+        raise AssignmentError(_yaml_problem(where, error)) from None
+    lines = SheetLines(text)
     kinds = data.get("kinds") if isinstance(data, dict) else None
     if isinstance(kinds, str):  # its own answer kinds, registered before its parts are read
         sheet_module(path.parent, kinds, "kinds")
     try:
         assignment = Assignment.model_validate(data).at(path.parent)
     except ValidationError as error:
-        problems = [
-            f"{where}: {_location(data, problem['loc'])}: {problem['msg']}"
-            for problem in error.errors()[:20]
-        ]
+        problems = []
+        for problem in error.errors()[:20]:
+            line = lines.line(problem["loc"])
+            at = f"{where}:{line}" if line is not None else where
+            problems.append(f"{at}: {_location(data, problem['loc'])}: {problem['msg']}")
         raise AssignmentError("\n".join(problems)) from None
-    problems = check_sheet(assignment, where)
+    problems = check_sheet(assignment, where, lines)
     if problems:
         raise AssignmentError("\n".join(problems))
     return assignment
+
+
+def _yaml_problem(where: str, error: yaml.YAMLError) -> str:
+    """One line, at the file's line: PyYAML's own text spans four and names no file."""
+    if not isinstance(error, yaml.MarkedYAMLError) or error.problem_mark is None:
+        return f"{where}: not valid YAML: {error}"
+    problem = error.problem or "syntax error"
+    if error.context and error.context_mark is not None:
+        problem += f" ({error.context} on line {error.context_mark.line + 1})"
+    return f"{where}:{error.problem_mark.line + 1}: not valid YAML: {problem}"
 
 
 def _location(data: object, loc: tuple[int | str, ...]) -> str:
