@@ -89,6 +89,8 @@ def test_the_seed_changes_nobodys_pool_but_may_change_their_variant() -> None:
 def test_refused_without_a_seed_without_variants_or_with_a_bad_id(tmp_path: Path) -> None:
     status, out = grader("sheet", SHEET, "--student", "s1000")
     assert status == 2 and "no course seed is set" in out and "--seed" in out
+    # a student cannot edit the installed course file: they are told where a seed comes from
+    assert "students: the course's seed" in out
     assert "Traceback" not in out
     for bad in ("../x", "s 1", "", "a" * 80, "con"):
         status, out = grader("sheet", SHEET, "--student", bad, "--seed", SEED)

@@ -95,8 +95,9 @@ def student_variant(
 def no_seed_error(assignment: Assignment) -> UsageError:
     """The error for a sheet with variants when no course seed is set."""
     return UsageError(
-        f"sheet {assignment.id} has variants, but no course seed is set: give --seed "
-        "or set `seed:` in sheets/course.yaml"
+        f"sheet {assignment.id} has variants, but no course seed is set: give --seed SEED "
+        "(students: the course's seed, as the course announces it; staff: or set `seed:` in "
+        "the course file, sheets/course.yaml)"
     )
 
 
