@@ -120,6 +120,9 @@ def test_the_summary_breaks_the_class_down_by_variant_parameter(graded: tuple[Pa
     values = {roofline.of_student(s).givens["attention.seq_len"] for s in students}
     if len(values) > 1:  # a parameter all five share has nothing to compare
         assert "### attention\\.seq\\_len" in summary
+    # the class's roofline is drawn once, with the sheet's own givens: it says so
+    page = (out / "summary.html").read_text("utf-8")
+    assert "Drawn with the sheet's own givens" in page
 
 
 def test_without_a_seed_nobody_has_a_variant(tmp_path: Path) -> None:
