@@ -186,6 +186,7 @@ def test_gradescope_grades_a_copied_file_as_the_uploaders(tmp_path: Path) -> Non
     assert (
         f"This file names student `{friend}`; it is graded as the uploader's" in (copied["output"])
     )
+    assert "no student id (SID)" not in copied["output"]
     run(*args, "--metadata", str(tmp_path / "absent.json"))
     own = json.loads(results.read_text("utf-8"))
     assert (
@@ -193,6 +194,13 @@ def test_gradescope_grades_a_copied_file_as_the_uploaders(tmp_path: Path) -> Non
         in (own["output"])
     )
     assert own["score"] > copied["score"]  # the friend's numbers are not the uploader's
+    # Only the file's claim chose the variant (Gradescope knows no SID of the uploader, as in
+    # a course that never imported them): the output says so, for staff to check.
+    users = [{"email": f"{uploader}@example.edu", "id": 1, "name": "Up Loader", "sid": ""}]
+    metadata.write_text(json.dumps({"id": 7, "users": users}), "utf-8")
+    run(*args, "--metadata", str(metadata))
+    claimed = json.loads(results.read_text("utf-8"))["output"]
+    assert f"graded against the variant of the student it names (`{friend}`)" in claimed
 
 
 def test_gradescope_grades_a_group_upload_as_the_member_the_file_names(tmp_path: Path) -> None:

@@ -37,7 +37,8 @@ from grader.run.pipeline import default_assignment
     show_default=True,
     help="Gradescope's submission metadata: the uploader's student id (sid) decides whose "
     "variant is graded, whatever id the file names, unless it names another member of the "
-    "uploading group (ignored when missing or without one).",
+    "uploading group (when it is missing or gives none, the file's own id decides, and the "
+    "output says so).",
 )
 @sheet_option()
 @seed_option()

@@ -150,6 +150,14 @@ def gradescope_results(
             for problem in graded.submission.file_problems
         ]
         document["output"] += "".join(f"\n\n- Note: {escape_markdown(n)}" for n in notes)
+    if uploader is None and result.variant and claimed:
+        # Nothing but the file's own claim chose the variant: whoever uploaded may have named
+        # another student to be graded against numbers whose answers they have.
+        document["output"] += (
+            " Gradescope gave no student id (SID) for the uploader, so this file is graded"
+            f" against the variant of the student it names (`{escape_markdown(claimed[:60])}`);"
+            " course staff check that this is the uploader."
+        )
     if uploader is not None and claimed and claimed.lower() != uploader.lower():
         document["output"] += (
             f" This file names student `{escape_markdown(claimed[:60])}`; it is graded as the"
