@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from cli_runs import grader
 from click.testing import CliRunner
 
 from grader.cli import main
@@ -244,3 +245,34 @@ def test_a_null_student_id_is_no_id_and_the_file_name_gives_it(tmp_path: Path, g
     found = {row["id"]: row for row in rows(out / "gradebook.csv")}
     assert sorted(found) == ["k1", "k2"]
     assert all(row["status"] == "GRADED" and row["name"] == "" for row in found.values())
+
+
+@pytest.mark.parametrize("canvas_name", ["smithalice", "müllerjörg"])
+def test_a_canvas_file_name_ending_in_a_moodle_folder_name_is_the_uploaders(
+    tmp_path: Path, canvas_name: str
+) -> None:
+    # Canvas writes its prefix (name, user id, submission id) and keeps the name the student
+    # gave the upload after it. Alice (Canvas user 123) names hers like a Moodle folder of
+    # participant 777, who is Bob on the Canvas roster: the tail must not make it Bob's file
+    # (it took Bob's grade, or held Bob's own file as a claim of two).
+    klass = tmp_path / "canvas"
+    klass.mkdir()
+    head = "assignment: roofline-1\nstudent: {id: %s}\nanswers:\n  q4: {a: 3.33}\n"
+    alice = f"{canvas_name}_123_456_x_777_assignsubmission_file_.yaml"
+    (klass / alice).write_text(head % "s0000123", "utf-8")
+    (klass / "jonesbob_777_457_answers.yaml").write_text(head % "s0000777", "utf-8")
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "Student,ID,SIS User ID,SIS Login ID,Section\n"
+        '"Smith, Alice",123,s0000123,alice,A\n"Jones, Bob",777,s0000777,bob,A\n',
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    code, output = grader("grade", str(klass), "--out", str(out), "--roster", str(roster))
+    assert code == 0, output
+    table = {r["id"]: r for r in rows(out / "gradebook.csv")}
+    assert table["s0000123"]["status"] == table["s0000777"]["status"] == "GRADED"
+    assert table["s0000123"]["file"].endswith(alice) and table["s0000123"]["flags"] == ""
+    assert table["s0000777"]["file"].endswith("jonesbob_777_457_answers.yaml")
+    result = json.loads((out / "results" / "s0000123.json").read_text("utf-8"))
+    assert result["channel"] == "canvas:123"

@@ -23,7 +23,8 @@ from grader.input.roster import Roster
 from grader.results import Student
 
 _MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_[a-z]+_")
-_CANVAS = re.compile(r"^(?P<name>[a-z0-9]+)_(?:late_)?(?P<id>\d+)_\d+_.+", re.IGNORECASE)
+# Canvas's name is the student's sortable name run together: letters (any script) and digits.
+_CANVAS = re.compile(r"^(?P<name>[^\W_]+)_(?:late_)?(?P<id>\d+)_\d+_.+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -64,14 +65,34 @@ def channel_of(relative: str) -> Channel | None:
     True
     """
     components = relative.replace("\\", "/").split("/")
-    for component in components:
+    for component in components[:-1]:
         moodle = _MOODLE.match(component)
         if moodle:
             return Channel("moodle", moodle["id"], moodle["name"], component)
-    canvas = _CANVAS.match(components[-1])
-    if canvas:
-        return Channel("canvas", canvas["id"], canvas["name"], components[-1])
-    return None
+    return _channel_of_file_name(components[-1])
+
+
+def _channel_of_file_name(name: str) -> Channel | None:
+    """The channel a file's own name carries: Moodle's prefix (a download without folders)
+    or Canvas's. Either LMS writes its prefix first and keeps the name the student gave the
+    upload after it, so a name can hold the other LMS's pattern in the student's part
+    (``smithalice_123_456_x_777_assignsubmission_file_.yaml``): the match whose id comes
+    first is the LMS's own.
+
+    >>> _channel_of_file_name("smithalice_123_456_x_777_assignsubmission_file_.yaml").label
+    'canvas:123'
+    >>> _channel_of_file_name("Ada_5_assignsubmission_file_lovelace_7_8_a.yaml").label
+    'moodle:5'
+    """
+    found = [
+        (match.start("id"), system, match)
+        for system, match in (("moodle", _MOODLE.match(name)), ("canvas", _CANVAS.match(name)))
+        if match is not None
+    ]
+    if not found:
+        return None
+    _, system, match = min(found, key=lambda item: item[0])
+    return Channel(system, match["id"], match["name"], name)
 
 
 @dataclass(frozen=True)
