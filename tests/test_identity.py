@@ -276,3 +276,51 @@ def test_a_canvas_file_name_ending_in_a_moodle_folder_name_is_the_uploaders(
     assert table["s0000777"]["file"].endswith("jonesbob_777_457_answers.yaml")
     result = json.loads((out / "results" / "s0000123.json").read_text("utf-8"))
     assert result["channel"] == "canvas:123"
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        pytest.param("smithalice_123_456_a.yaml", "smithalice_123_456_b.yaml", id="Canvas"),
+        pytest.param(
+            "Alice Smith_55_assignsubmission_file_/a.yaml",
+            "Alice Smith_55_assignsubmission_file_/b.yaml",
+            id="Moodle",
+        ),
+    ],
+)
+def test_one_lms_users_files_claiming_two_students_are_held(
+    tmp_path: Path, first: str, second: str
+) -> None:
+    # Without a roster the LMS's user id cannot be turned into a student id, but one upload
+    # is one person: Alice's second file, naming Bob (who submitted nothing), filled Bob's row
+    # and gave the grade import a second row for Alice's LMS id, with no flag anywhere.
+    klass = tmp_path / "class"
+    head = "assignment: roofline-1\nstudent: {id: %s}\nanswers:\n  q4: {a: 3.33}\n"
+    for name, claimed in ((first, "s0000123"), (second, "s0000777")):
+        (klass / name).parent.mkdir(parents=True, exist_ok=True)
+        (klass / name).write_text(head % claimed, "utf-8")
+    # Carol's own file and a file of Alice's for the other sheet (a channel answers each
+    # sheet once) are not touched.
+    (klass / "joneycarol_124_457_c.yaml").write_text(head % "s0000124", "utf-8")
+    other_sheet = (
+        "assignment: llm-inference-1\nstudent: {id: s0000123}\nanswers:\n  q5: {b: memory-bound}\n"
+    )
+    (klass / first).with_name("c" + Path(first).name).write_text(other_sheet, "utf-8")
+    out = tmp_path / "out"
+    code, output = grader("grade", str(klass), "--out", str(out))
+    assert code == 1, output
+    table = {r["file"].rsplit("/", 1)[-1]: r for r in rows(out / "gradebook.csv")}
+    one, two = table[Path(first).name], table[Path(second).name]
+    assert one["status"] == two["status"] == "ERROR"
+    assert "s0000777" not in {one["id"], two["id"]} and "s0000123" not in {one["id"], two["id"]}
+    assert Path(second).name in one["error"] and "'s0000777'" in one["error"]
+    assert Path(first).name in two["error"] and "'s0000123'" in two["error"]
+    assert table["joneycarol_124_457_c.yaml"]["status"] == "GRADED"
+    assert not (out / "results" / "s0000777.json").exists()
+    assert not (out / "feedback" / "s0000777.html").exists()
+    assert not (out / "feedback" / "s0000123.html").exists()
+    other = {r["id"]: r for r in rows(out / "llm-inference-1" / "gradebook.csv")}
+    assert other["s0000123"]["status"] == "GRADED"
+    for export in out.glob("*-grades.csv"):
+        assert "s0000777" not in export.read_text("utf-8-sig")
