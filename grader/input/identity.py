@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from grader.input.roster import Roster
 from grader.results import Student
+
+if TYPE_CHECKING:  # the roster module reads ids as answer files do, which need this one
+    from grader.input.roster import Roster
 
 _MOODLE = re.compile(r"^(?P<name>.+?)_(?P<id>\d+)_assignsubmission_[a-z]+_")
 # Canvas's name is the student's sortable name run together: letters (any script) and digits.
@@ -84,6 +87,15 @@ def _channel_of_file_name(name: str) -> Channel | None:
     >>> _channel_of_file_name("Ada_5_assignsubmission_file_lovelace_7_8_a.yaml").label
     'moodle:5'
     """
+    found = _prefix_of(name)
+    if found is None:
+        return None
+    system, match = found
+    return Channel(system, match["id"], match["name"], name)
+
+
+def _prefix_of(name: str) -> tuple[str, re.Match[str]] | None:
+    """The LMS prefix a file name starts with (see :func:`_channel_of_file_name`)."""
     found = [
         (match.start("id"), system, match)
         for system, match in (("moodle", _MOODLE.match(name)), ("canvas", _CANVAS.match(name)))
@@ -92,7 +104,31 @@ def _channel_of_file_name(name: str) -> Channel | None:
     if not found:
         return None
     _, system, match = min(found, key=lambda item: item[0])
-    return Channel(system, match["id"], match["name"], name)
+    return system, match
+
+
+def upload_copy_pattern(answer_file: str, name: str) -> re.Pattern[str] | None:
+    """The names the LMS gave the file ``name`` of the same upload as ``answer_file`` (a file
+    name), when that name carries the uploader's prefix: a Canvas download, or Moodle's
+    without folders. The student wrote ``image: q3-sketch.png``; the LMS saved it as
+    ``lovelaceada_4711_99124_q3-sketch.png`` (Canvas numbers each file of an upload on its
+    own) or ``Ada Lovelace_12345_assignsubmission_file_q3-sketch.png``. Only the uploader's
+    own prefix matches: another student's copy is never theirs. None: no prefix, or a name
+    with a folder in it.
+
+    >>> pattern = upload_copy_pattern("lovelaceada_4711_99123_a.yaml", "q3.png")
+    >>> [bool(pattern.fullmatch(n)) for n in ("lovelaceada_4711_9_q3.png", "x_4711_9_q3.png")]
+    [True, False]
+    """
+    found = _prefix_of(answer_file)
+    if found is None or "/" in name or "\\" in name:
+        return None
+    system, match = found
+    if system == "moodle":
+        return re.compile(re.escape(answer_file[: match.end()]) + re.escape(name))
+    return re.compile(
+        f"{re.escape(match['name'])}_(?i:late_)?{match['id']}_[0-9]+_{re.escape(name)}"
+    )
 
 
 @dataclass(frozen=True)

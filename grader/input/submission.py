@@ -17,9 +17,10 @@ from typing import NamedTuple
 from grader.errors import SubmissionError
 from grader.input.answer_tree import Node, shown_key
 from grader.input.attachments import Attachment, AttachmentError, read_attachment
+from grader.input.identity import upload_copy_pattern
 from grader.input.issue_owners import issue_owners
 from grader.input.loading import LoadResult, load_answer_bytes, load_answer_file
-from grader.input.student_files import Boundary, image_problem, shown_name
+from grader.input.student_files import Boundary, image_problem, names_matching, shown_name
 from grader.results import Student
 from grader.sheets.assignment import Assignment
 
@@ -382,6 +383,10 @@ def _check_images(sub: Submission, assignment: Assignment, path: Path) -> None:
         folder = path.parent  # only here: most files name no image
         shown = target if len(target) <= 80 else target[:79] + "…"
         problem = image_problem(folder, target)
+        if problem is not None:
+            copy = _upload_copy(folder, path.name, target)
+            if copy is not None:
+                target, problem = copy, image_problem(folder, copy)
         if problem is None:
             try:
                 sub.attachments[part_id] = read_attachment(os.path.join(folder, target))
@@ -391,6 +396,15 @@ def _check_images(sub: Submission, assignment: Assignment, path: Path) -> None:
             except OSError:  # gone or changed since it was looked at
                 problem = "cannot be read"
         sub.problems.append(Problem(f"image file {shown!r} {problem}", answer.line, part_id))
+
+
+def _upload_copy(folder: Path, answer_file: str, name: str) -> str | None:
+    """The LMS's copy of the image ``name`` of the same upload as ``answer_file``, renamed with
+    the uploader's prefix (:func:`grader.input.identity.upload_copy_pattern`); None when
+    there is none, or more than one (which would be a guess)."""
+    pattern = upload_copy_pattern(answer_file, name)
+    found = names_matching(folder, pattern) if pattern is not None else []
+    return found[0] if len(found) == 1 else None
 
 
 _IMAGE_NAME = re.compile(
