@@ -324,3 +324,75 @@ def test_one_lms_users_files_claiming_two_students_are_held(
     assert other["s0000123"]["status"] == "GRADED"
     for export in out.glob("*-grades.csv"):
         assert "s0000777" not in export.read_text("utf-8-sig")
+
+
+@pytest.mark.parametrize(
+    "relative",
+    [
+        # Moodle names a folder "<full name>_<participant>_assignsubmission_file_", and the
+        # full name is the student's own profile: one that reads like another participant's
+        # folder must not make the file that participant's.
+        pytest.param(
+            "x_102_assignsubmission_file_ Smith_101_assignsubmission_file_/a.yaml",
+            id="folder",
+        ),
+        # Without folders the upload's own name follows the mark, so a name with two marks
+        # (one in the profile name, one in the file's) names nobody for sure: the file's
+        # claim decides, as in a class without an LMS.
+        pytest.param(
+            "x_102_assignsubmission_file_ Smith_101_assignsubmission_file_a.yaml",
+            id="file name",
+        ),
+    ],
+)
+def test_a_moodle_profile_name_cannot_take_another_participants_row(
+    tmp_path: Path, relative: str
+) -> None:
+    klass = tmp_path / "moodle"
+    (klass / relative).parent.mkdir(parents=True)
+    (klass / relative).write_text(
+        "assignment: roofline-1\nstudent: {id: s1000001}\nanswers:\n  q4: {a: 3.33}\n", "utf-8"
+    )
+    roster = tmp_path / "worksheet.csv"
+    roster.write_text(
+        "Identifier,Full name,Email address,ID number\n"
+        "Participant 101,x_102_assignsubmission_file_ Smith,a@x,s1000001\n"
+        "Participant 102,Grace Hopper,g@x,s1000002\n",
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    code, output = grader("grade", str(klass), "--out", str(out), "--roster", str(roster))
+    assert code == 0, output
+    table = {r["id"]: r for r in rows(out / "gradebook.csv")}
+    assert table["s1000001"]["status"] == "GRADED" and table["s1000001"]["flags"] == ""
+    assert table["s1000002"]["status"] == "MISSING"
+    worksheet = {r["Identifier"]: r["Grade"] for r in rows(out / "moodle-grades.csv")}
+    assert worksheet.get("Participant 102", "") == ""
+    if "/" in relative:  # the folder says who submitted: Moodle learns the grade
+        assert worksheet["Participant 101"] == table["s1000001"]["score"] != ""
+
+
+def test_a_canvas_user_id_is_no_moodle_participants(tmp_path: Path) -> None:
+    # Moodle without folders: a profile name that reads like a Canvas prefix ("a_102_5_x")
+    # makes the name a Canvas one; the roster is Moodle's, so Canvas user 102 is nobody on
+    # it (participant 102 is someone else): flagged, and the file's claim decides.
+    klass = tmp_path / "moodle"
+    klass.mkdir()
+    (klass / "a_102_5_x Smith_101_assignsubmission_file_a.yaml").write_text(
+        "assignment: roofline-1\nstudent: {id: s1000001}\nanswers:\n  q4: {a: 3.33}\n", "utf-8"
+    )
+    roster = tmp_path / "worksheet.csv"
+    roster.write_text(
+        "Identifier,Full name,Email address,ID number\n"
+        "Participant 101,a_102_5_x Smith,a@x,s1000001\n"
+        "Participant 102,Grace Hopper,g@x,s1000002\n",
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    code, output = grader("grade", str(klass), "--out", str(out), "--roster", str(roster))
+    assert code == 0, output
+    table = {r["id"]: r for r in rows(out / "gradebook.csv")}
+    assert table["s1000001"]["status"] == "GRADED"
+    assert "Canvas user 102" in table["s1000001"]["flags"]
+    assert "not on the roster" in table["s1000001"]["flags"]
+    assert table["s1000002"]["status"] == "MISSING"
