@@ -353,6 +353,28 @@ def test_an_answer_file_linked_from_outside_is_not_followed(tmp_path: Path) -> N
     assert "s9\\.yaml" in document["output"]
 
 
+def test_files_linked_from_outside_do_not_choose_the_runs_main_sheet(tmp_path: Path) -> None:
+    # Which sheet writes into --out is the one most of the class's files name; two links to
+    # files outside the class (never graded) outvoted the one file inside, and were opened
+    # to count them, device or not.
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    klass = class_folder(tmp_path, {"s1.yaml": answers("s1")})
+    for name in ("s8", "s9"):
+        (outside / f"{name}.yaml").write_text(
+            answers(name).replace("roofline-1", "llm-inference-1"), "utf-8"
+        )
+        (klass / f"{name}.yaml").symlink_to(outside / f"{name}.yaml")
+    out = tmp_path / "out"
+    code, output = grader("grade", str(klass), "--out", str(out), "--no-reports")
+    assert code == 1, output
+    assert (out / ".grader-sheet").read_text("utf-8").strip() == "roofline-1"
+    rows = gradebook(out)
+    assert row_of(rows, f"{klass}/s1.yaml")["status"] == "GRADED"
+    assert row_of(rows, f"{klass}/s9.yaml")["status"] == "ERROR"
+    assert not (out / "roofline-1").exists()
+
+
 # --- the assignment an answer file names ------------------------------------------------------
 
 

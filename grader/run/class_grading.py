@@ -169,7 +169,12 @@ def grade_class(
         raise no_answer_files(listing.not_graded)
     check_apart(options.paths, options.out_dir)
     run = run_sheets(
-        options.sheet, listing.files, options.out_dir, reveal=options.reveal, seed=options.seed
+        options.sheet,
+        listing.files,
+        options.out_dir,
+        reveal=options.reveal,
+        seed=options.seed,
+        within=listing.boundary,
     )
     old = _load_compare(options.compare_dir, run)
     roster = read_roster(options.roster) if options.roster else None
