@@ -35,6 +35,7 @@ from grader.input.student_files import Boundary, shown_name
 from grader.input.submission import Submission, valid_student_id
 from grader.reports.borrowed_variants import borrowed_variants
 from grader.reports.fast_writers import PartTable, ResultSerializer
+from grader.reports.shared_sketches import shared_sketches
 from grader.results import FILE_NOTE, PackedResult, ResultDigest, SubmissionResult, digest
 from grader.run.atomic import (
     release_folders,
@@ -422,7 +423,9 @@ def _run_batch(
         assert len(outcome.results) == len(paths), "every file is reported once"
         held = _settle_claims(grader, list(paths), outcome.results)
         if sheets.books:
-            _flag_borrowed_variants(grader, list(paths), outcome.results)
+            _flag(grader, list(paths), outcome.results, borrowed_variants(outcome.results))
+        names = [shown_name(files.relative(path)) for path in paths]
+        _flag(grader, list(paths), outcome.results, shared_sketches(outcome.results, names))
     outcome.bindings = [b for i, found in enumerate(bindings) if i not in held for b in found]
     return outcome
 
@@ -560,13 +563,18 @@ def _held_claims(
     return reasons
 
 
-def _flag_borrowed_variants(
-    grader: _Grader, paths: Sequence[str | Path], results: list[ResultDigest]
+def _flag(
+    grader: _Grader,
+    paths: Sequence[str | Path],
+    results: list[ResultDigest],
+    notes: Mapping[int, str],
 ) -> None:
-    """Flag, for a TA, each file whose answers fit another student's variant far better than
-    its own (:mod:`grader.reports.borrowed_variants`): its result file is written again with
-    the evidence among its flags (a student's report shows no flags, so it stays)."""
-    for index, note in borrowed_variants(results).items():
+    """Flag, for a TA, each file ``notes`` has a note for (by position): one whose answers
+    fit another student's variant far better than its own
+    (:mod:`grader.reports.borrowed_variants`), one holding a sketch another student's file
+    holds (:mod:`grader.reports.shared_sketches`). Its result file is written again with the
+    evidence among its flags (a student's report shows no flags, so it stays)."""
+    for index, note in notes.items():
         found = results[index]
         folder = grader.files.folder_of(found.assignment)
         written = output_path(folder, "results", found.student.id, ".json")

@@ -277,7 +277,8 @@ def _graded_class(
     flagged = sum(1 for result in outcome.results if result.flags)
     if flagged:
         warnings.append(
-            f"{flagged} file(s) flagged for a TA (identity, variant code, or text of the file "
+            f"{flagged} file(s) flagged for a TA (identity, variant code, a possible copy, a "
+            "sketch another student's file holds too, or text of the file "
             "that is no part's answer; see the flags column of gradebook.csv)"
         )
     missed = sum(1 for entry in listing.not_graded if entry.may_be_answer)
