@@ -398,3 +398,31 @@ def test_a_canvas_user_id_is_no_moodle_participants(tmp_path: Path) -> None:
     assert "Canvas user 102" in table["s1000001"]["flags"]
     assert "not on the roster" in table["s1000001"]["flags"]
     assert table["s1000002"]["status"] == "MISSING"
+
+
+@pytest.mark.parametrize(
+    ("given", "line"),
+    [
+        ("{id: [s8000001, s8000002]}", 2),
+        ("\n  id:\n    number: s8000001", 4),  # where the mapping is
+        ("{id: {number: s8000001}}", 2),
+    ],
+    ids=["list", "block mapping", "flow mapping"],
+)
+def test_a_student_id_that_is_no_text_is_said_not_dropped(
+    tmp_path: Path, given: str, line: int
+) -> None:
+    # The id the file names is a list or a mapping: the file's name gives the row's id, as
+    # for no id, but the file is flagged with the line (it was dropped without a word).
+    klass = tmp_path / "class"
+    klass.mkdir()
+    (klass / "k1.yaml").write_text(
+        f"assignment: roofline-1\nstudent: {given}\nanswers:\n  q4: {{a: 3.33}}\n", "utf-8"
+    )
+    out = tmp_path / "out"
+    code, output = grader("grade", str(klass), "--out", str(out), "--no-reports")
+    assert code == 0, output
+    (row,) = rows(out / "gradebook.csv")
+    assert row["id"] == "k1" and row["status"] == "GRADED"
+    assert f"line {line}:" in row["flags"], row["flags"]
+    assert "student id" in row["flags"] and "k1" in row["flags"], row["flags"]

@@ -112,6 +112,7 @@ def build_submission(loaded: LoadResult, assignment: Assignment, *, path: Path) 
         raise SubmissionError(message, line=issue.line if issue else None)
     top = tree.value
     submission = Submission(student=_student(top, path), path=path)
+    _note_id_not_text(submission, top)
     named = top.get("assignment")
     submission.assignment = sheet_named(named)
     submission.assignment_line = named.line if named is not None else None
@@ -239,6 +240,22 @@ def _student(top: dict[str, Node], path: Path) -> Student:
             line=line,
         )
     return Student(id=student_id, name=name[:200])
+
+
+def _note_id_not_text(submission: Submission, top: dict[str, Node]) -> None:
+    """An id written as a list or a mapping is no id: the file's name gave the row's id (see
+    :func:`_student`), and the file says so, with the line, instead of dropping it unsaid."""
+    node = top.get("student")
+    info = node.value if node is not None and isinstance(node.value, dict) else {}
+    written = info.get("id")
+    if written is not None and isinstance(written.value, list | dict):
+        submission.problems.append(
+            Problem(
+                "the student id must be one id written as text, not a list or mapping: this "
+                f"file was graded as {submission.student.id!r}, from its name",
+                written.line,
+            )
+        )
 
 
 def _refuse_answers_nested(
