@@ -271,6 +271,29 @@ def test_every_entry_is_accounted_for(tmp_path: Path) -> None:
         assert f">{name}</td>" in page, name
 
 
+@posix
+def test_an_unreadable_answer_file_is_shown_however_many_other_files_there_are(
+    tmp_path: Path,
+) -> None:
+    # Students upload their write-ups next to the answer files: 120 PDFs sort before the one
+    # entry named like an answer file that could not be read. The run exits 1 for it; it was
+    # neither among the terminal's first 10 nor the summary's first 100.
+    files: dict[str, str | bytes] = {"s1.yaml": answers("s1")}
+    files.update({f"a{i:03d}-writeup.pdf": b"%PDF" for i in range(120)})
+    klass = class_folder(tmp_path, files)
+    (klass / "zz-s2.yaml").symlink_to("nowhere.yaml")
+    os.mkfifo(klass / "zz-s3.json")
+    out = tmp_path / "out"
+    code, output = grader("grade", str(klass), "--out", str(out), "--no-reports")
+    assert code == 1, output
+    listed = output[output.index("not graded: 122 files") :]
+    assert re.search(r"^  zz-s2\.yaml: .*a link to nothing", listed, re.MULTILINE), listed
+    assert re.search(r"^  zz-s3\.json: .*FIFO", listed, re.MULTILINE), listed
+    summary = (out / "summary.md").read_text("utf-8").replace("\\", "")
+    assert "| zz-s2.yaml | " in summary and "| zz-s3.json | " in summary
+    assert "122 files under the graded paths" in summary
+
+
 def test_a_folder_nobody_may_read_is_listed_and_the_rest_graded() -> None:
     if unprivileged():
         pytest.skip(str(unprivileged()))
@@ -328,6 +351,28 @@ def test_an_answer_file_linked_from_outside_is_not_followed(tmp_path: Path) -> N
     # Two answer files in one upload: the student is told, with both names; none is picked.
     assert document["score"] == 0 and "s8\\.yaml" in document["output"]
     assert "s9\\.yaml" in document["output"]
+
+
+def test_files_linked_from_outside_do_not_choose_the_runs_main_sheet(tmp_path: Path) -> None:
+    # Which sheet writes into --out is the one most of the class's files name; two links to
+    # files outside the class (never graded) outvoted the one file inside, and were opened
+    # to count them, device or not.
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    klass = class_folder(tmp_path, {"s1.yaml": answers("s1")})
+    for name in ("s8", "s9"):
+        (outside / f"{name}.yaml").write_text(
+            answers(name).replace("roofline-1", "llm-inference-1"), "utf-8"
+        )
+        (klass / f"{name}.yaml").symlink_to(outside / f"{name}.yaml")
+    out = tmp_path / "out"
+    code, output = grader("grade", str(klass), "--out", str(out), "--no-reports")
+    assert code == 1, output
+    assert (out / ".grader-sheet").read_text("utf-8").strip() == "roofline-1"
+    rows = gradebook(out)
+    assert row_of(rows, f"{klass}/s1.yaml")["status"] == "GRADED"
+    assert row_of(rows, f"{klass}/s9.yaml")["status"] == "ERROR"
+    assert not (out / "roofline-1").exists()
 
 
 # --- the assignment an answer file names ------------------------------------------------------

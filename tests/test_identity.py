@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from cli_runs import grader
 from click.testing import CliRunner
 
 from grader.cli import main
@@ -169,7 +170,9 @@ def test_with_a_roster_every_student_has_a_row(klass: Path, tmp_path: Path) -> N
     assert code == 0, text
     table = {r["id"]: r for r in rows(out / "gradebook.csv")}
     assert table["s2000000"]["status"] == "MISSING" and table["s2000000"]["score"] == ""
-    assert table["s1000001"]["flags"] == ""
+    # Enrolled: no identity flag (the samples' one folder holds one sketch that perfect.yaml
+    # and perfect.json both name, which is flagged as such).
+    assert "roster" not in table["s1000001"]["flags"]
     assert "not on the roster" in table["s1000003"]["flags"]
     canvas = rows(out / "canvas-grades.csv")
     assert canvas[0]["Student"] == "Points Possible"
@@ -280,3 +283,182 @@ def test_a_null_student_id_is_no_id_and_the_file_name_gives_it(tmp_path: Path, g
     found = {row["id"]: row for row in rows(out / "gradebook.csv")}
     assert sorted(found) == ["k1", "k2"]
     assert all(row["status"] == "GRADED" and row["name"] == "" for row in found.values())
+
+
+@pytest.mark.parametrize("canvas_name", ["smithalice", "müllerjörg"])
+def test_a_canvas_file_name_ending_in_a_moodle_folder_name_is_the_uploaders(
+    tmp_path: Path, canvas_name: str
+) -> None:
+    # Canvas writes its prefix (name, user id, submission id) and keeps the name the student
+    # gave the upload after it. Alice (Canvas user 123) names hers like a Moodle folder of
+    # participant 777, who is Bob on the Canvas roster: the tail must not make it Bob's file
+    # (it took Bob's grade, or held Bob's own file as a claim of two).
+    klass = tmp_path / "canvas"
+    klass.mkdir()
+    head = "assignment: roofline-1\nstudent: {id: %s}\nanswers:\n  q4: {a: 3.33}\n"
+    alice = f"{canvas_name}_123_456_x_777_assignsubmission_file_.yaml"
+    (klass / alice).write_text(head % "s0000123", "utf-8")
+    (klass / "jonesbob_777_457_answers.yaml").write_text(head % "s0000777", "utf-8")
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "Student,ID,SIS User ID,SIS Login ID,Section\n"
+        '"Smith, Alice",123,s0000123,alice,A\n"Jones, Bob",777,s0000777,bob,A\n',
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    code, output = grader("grade", str(klass), "--out", str(out), "--roster", str(roster))
+    assert code == 0, output
+    table = {r["id"]: r for r in rows(out / "gradebook.csv")}
+    assert table["s0000123"]["status"] == table["s0000777"]["status"] == "GRADED"
+    assert table["s0000123"]["file"].endswith(alice) and table["s0000123"]["flags"] == ""
+    assert table["s0000777"]["file"].endswith("jonesbob_777_457_answers.yaml")
+    result = json.loads((out / "results" / "s0000123.json").read_text("utf-8"))
+    assert result["channel"] == "canvas:123"
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        pytest.param("smithalice_123_456_a.yaml", "smithalice_123_456_b.yaml", id="Canvas"),
+        pytest.param(
+            "Alice Smith_55_assignsubmission_file_/a.yaml",
+            "Alice Smith_55_assignsubmission_file_/b.yaml",
+            id="Moodle",
+        ),
+    ],
+)
+def test_one_lms_users_files_claiming_two_students_are_held(
+    tmp_path: Path, first: str, second: str
+) -> None:
+    # Without a roster the LMS's user id cannot be turned into a student id, but one upload
+    # is one person: Alice's second file, naming Bob (who submitted nothing), filled Bob's row
+    # and gave the grade import a second row for Alice's LMS id, with no flag anywhere.
+    klass = tmp_path / "class"
+    head = "assignment: roofline-1\nstudent: {id: %s}\nanswers:\n  q4: {a: 3.33}\n"
+    for name, claimed in ((first, "s0000123"), (second, "s0000777")):
+        (klass / name).parent.mkdir(parents=True, exist_ok=True)
+        (klass / name).write_text(head % claimed, "utf-8")
+    # Carol's own file and a file of Alice's for the other sheet (a channel answers each
+    # sheet once) are not touched.
+    (klass / "joneycarol_124_457_c.yaml").write_text(head % "s0000124", "utf-8")
+    other_sheet = (
+        "assignment: llm-inference-1\nstudent: {id: s0000123}\nanswers:\n  q5: {b: memory-bound}\n"
+    )
+    (klass / first).with_name("c" + Path(first).name).write_text(other_sheet, "utf-8")
+    out = tmp_path / "out"
+    code, output = grader("grade", str(klass), "--out", str(out))
+    assert code == 1, output
+    table = {r["file"].rsplit("/", 1)[-1]: r for r in rows(out / "gradebook.csv")}
+    one, two = table[Path(first).name], table[Path(second).name]
+    assert one["status"] == two["status"] == "ERROR"
+    assert "s0000777" not in {one["id"], two["id"]} and "s0000123" not in {one["id"], two["id"]}
+    assert Path(second).name in one["error"] and "'s0000777'" in one["error"]
+    assert Path(first).name in two["error"] and "'s0000123'" in two["error"]
+    assert table["joneycarol_124_457_c.yaml"]["status"] == "GRADED"
+    assert not (out / "results" / "s0000777.json").exists()
+    assert not (out / "feedback" / "s0000777.html").exists()
+    assert not (out / "feedback" / "s0000123.html").exists()
+    other = {r["id"]: r for r in rows(out / "llm-inference-1" / "gradebook.csv")}
+    assert other["s0000123"]["status"] == "GRADED"
+    for export in out.glob("*-grades.csv"):
+        assert "s0000777" not in export.read_text("utf-8-sig")
+
+
+@pytest.mark.parametrize(
+    "relative",
+    [
+        # Moodle names a folder "<full name>_<participant>_assignsubmission_file_", and the
+        # full name is the student's own profile: one that reads like another participant's
+        # folder must not make the file that participant's.
+        pytest.param(
+            "x_102_assignsubmission_file_ Smith_101_assignsubmission_file_/a.yaml",
+            id="folder",
+        ),
+        # Without folders the upload's own name follows the mark, so a name with two marks
+        # (one in the profile name, one in the file's) names nobody for sure: the file's
+        # claim decides, as in a class without an LMS.
+        pytest.param(
+            "x_102_assignsubmission_file_ Smith_101_assignsubmission_file_a.yaml",
+            id="file name",
+        ),
+    ],
+)
+def test_a_moodle_profile_name_cannot_take_another_participants_row(
+    tmp_path: Path, relative: str
+) -> None:
+    klass = tmp_path / "moodle"
+    (klass / relative).parent.mkdir(parents=True)
+    (klass / relative).write_text(
+        "assignment: roofline-1\nstudent: {id: s1000001}\nanswers:\n  q4: {a: 3.33}\n", "utf-8"
+    )
+    roster = tmp_path / "worksheet.csv"
+    roster.write_text(
+        "Identifier,Full name,Email address,ID number\n"
+        "Participant 101,x_102_assignsubmission_file_ Smith,a@x,s1000001\n"
+        "Participant 102,Grace Hopper,g@x,s1000002\n",
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    code, output = grader("grade", str(klass), "--out", str(out), "--roster", str(roster))
+    assert code == 0, output
+    table = {r["id"]: r for r in rows(out / "gradebook.csv")}
+    assert table["s1000001"]["status"] == "GRADED" and table["s1000001"]["flags"] == ""
+    assert table["s1000002"]["status"] == "MISSING"
+    worksheet = {r["Identifier"]: r["Grade"] for r in rows(out / "moodle-grades.csv")}
+    assert worksheet.get("Participant 102", "") == ""
+    if "/" in relative:  # the folder says who submitted: Moodle learns the grade
+        assert worksheet["Participant 101"] == table["s1000001"]["score"] != ""
+
+
+def test_a_canvas_user_id_is_no_moodle_participants(tmp_path: Path) -> None:
+    # Moodle without folders: a profile name that reads like a Canvas prefix ("a_102_5_x")
+    # makes the name a Canvas one; the roster is Moodle's, so Canvas user 102 is nobody on
+    # it (participant 102 is someone else): flagged, and the file's claim decides.
+    klass = tmp_path / "moodle"
+    klass.mkdir()
+    (klass / "a_102_5_x Smith_101_assignsubmission_file_a.yaml").write_text(
+        "assignment: roofline-1\nstudent: {id: s1000001}\nanswers:\n  q4: {a: 3.33}\n", "utf-8"
+    )
+    roster = tmp_path / "worksheet.csv"
+    roster.write_text(
+        "Identifier,Full name,Email address,ID number\n"
+        "Participant 101,a_102_5_x Smith,a@x,s1000001\n"
+        "Participant 102,Grace Hopper,g@x,s1000002\n",
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    code, output = grader("grade", str(klass), "--out", str(out), "--roster", str(roster))
+    assert code == 0, output
+    table = {r["id"]: r for r in rows(out / "gradebook.csv")}
+    assert table["s1000001"]["status"] == "GRADED"
+    assert "Canvas user 102" in table["s1000001"]["flags"]
+    assert "not on the roster" in table["s1000001"]["flags"]
+    assert table["s1000002"]["status"] == "MISSING"
+
+
+@pytest.mark.parametrize(
+    ("given", "line"),
+    [
+        ("{id: [s8000001, s8000002]}", 2),
+        ("\n  id:\n    number: s8000001", 4),  # where the mapping is
+        ("{id: {number: s8000001}}", 2),
+    ],
+    ids=["list", "block mapping", "flow mapping"],
+)
+def test_a_student_id_that_is_no_text_is_said_not_dropped(
+    tmp_path: Path, given: str, line: int
+) -> None:
+    # The id the file names is a list or a mapping: the file's name gives the row's id, as
+    # for no id, but the file is flagged with the line (it was dropped without a word).
+    klass = tmp_path / "class"
+    klass.mkdir()
+    (klass / "k1.yaml").write_text(
+        f"assignment: roofline-1\nstudent: {given}\nanswers:\n  q4: {{a: 3.33}}\n", "utf-8"
+    )
+    out = tmp_path / "out"
+    code, output = grader("grade", str(klass), "--out", str(out), "--no-reports")
+    assert code == 0, output
+    (row,) = rows(out / "gradebook.csv")
+    assert row["id"] == "k1" and row["status"] == "GRADED"
+    assert f"line {line}:" in row["flags"], row["flags"]
+    assert "student id" in row["flags"] and "k1" in row["flags"], row["flags"]

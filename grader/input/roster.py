@@ -58,6 +58,9 @@ class Roster:
 
     students: tuple[Enrolled, ...]
     source: str = ""
+    lms: str | None = None
+    """Whose ids ``lms_id`` holds when the roster is an LMS's export (``canvas``, ``moodle``);
+    None for a plain roster's LMS id column."""
     _by_id: dict[str, Enrolled] = field(default_factory=dict, repr=False, compare=False)
     _by_lms: dict[str, Enrolled] = field(default_factory=dict, repr=False, compare=False)
 
@@ -71,8 +74,12 @@ class Roster:
         """The enrolled student with this id (ignoring case), or None."""
         return self._by_id.get(student_id.lower())
 
-    def by_lms(self, lms_id: str) -> Enrolled | None:
-        """The enrolled student with this LMS id, or None."""
+    def by_lms(self, lms_id: str, system: str | None = None) -> Enrolled | None:
+        """The enrolled student with this LMS id, or None; None too when the roster is one
+        LMS's export and ``system`` names another (a Canvas user id is no Moodle
+        participant's, though the numbers may be equal)."""
+        if system is not None and self.lms is not None and system != self.lms:
+            return None
         return self._by_lms.get(lms_id)
 
 
@@ -142,7 +149,8 @@ def parse_roster(text: str, name: str = "roster") -> Roster:
         ) from None
     if problems:
         raise UsageError("\n".join(problems))
-    return Roster(tuple(students), name)
+    system = "canvas" if reading is _canvas else "moodle" if reading is _moodle else None
+    return Roster(tuple(students), name, system)
 
 
 def _delimiter(header: str) -> str:

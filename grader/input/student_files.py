@@ -21,6 +21,7 @@ import errno
 import functools
 import operator
 import os
+import re
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -173,6 +174,16 @@ def image_problem(folder: str | os.PathLike[str], name: str) -> str | None:
         number = error.errno if isinstance(error, OSError) else None
         return _IMAGE_REASONS.get(number or 0) or f"cannot be read: {reason_of(error)}"
     return None
+
+
+def names_matching(folder: str | os.PathLike[str], pattern: re.Pattern[str]) -> list[str]:
+    """The names in ``folder`` that ``pattern`` matches whole, sorted; none when the folder
+    cannot be listed (the caller's lookup then fails as it would have)."""
+    try:
+        with os.scandir(os.fspath(folder) or ".") as listing:
+            return sorted(entry.name for entry in listing if pattern.fullmatch(entry.name))
+    except (OSError, ValueError):
+        return []
 
 
 @dataclass(frozen=True)

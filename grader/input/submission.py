@@ -17,9 +17,10 @@ from typing import NamedTuple
 from grader.errors import SubmissionError
 from grader.input.answer_tree import Node, shown_key
 from grader.input.attachments import Attachment, AttachmentError, read_attachment
+from grader.input.identity import upload_copy_pattern
 from grader.input.issue_owners import issue_owners
 from grader.input.loading import LoadResult, load_answer_bytes, load_answer_file
-from grader.input.student_files import Boundary, image_problem, shown_name
+from grader.input.student_files import Boundary, image_problem, names_matching, shown_name
 from grader.input.yaml_chunks import glued_key_of
 from grader.results import Student
 from grader.sheets.assignment import Assignment
@@ -113,6 +114,7 @@ def build_submission(loaded: LoadResult, assignment: Assignment, *, path: Path) 
         raise SubmissionError(message, line=issue.line if issue else None)
     top = tree.value
     submission = Submission(student=_student(top, path), path=path)
+    _note_id_not_text(submission, top)
     named = top.get("assignment")
     submission.assignment = sheet_named(named)
     submission.assignment_line = named.line if named is not None else None
@@ -240,6 +242,22 @@ def _student(top: dict[str, Node], path: Path) -> Student:
             line=line,
         )
     return Student(id=student_id, name=name[:200])
+
+
+def _note_id_not_text(submission: Submission, top: dict[str, Node]) -> None:
+    """An id written as a list or a mapping is no id: the file's name gave the row's id (see
+    :func:`_student`), and the file says so, with the line, instead of dropping it unsaid."""
+    node = top.get("student")
+    info = node.value if node is not None and isinstance(node.value, dict) else {}
+    written = info.get("id")
+    if written is not None and isinstance(written.value, list | dict):
+        submission.problems.append(
+            Problem(
+                "the student id must be one id written as text, not a list or mapping: this "
+                f"file was graded as {submission.student.id!r}, from its name",
+                written.line,
+            )
+        )
 
 
 def _refuse_answers_nested(
@@ -396,6 +414,10 @@ def _check_images(sub: Submission, assignment: Assignment, path: Path) -> None:
         folder = path.parent  # only here: most files name no image
         shown = target if len(target) <= 80 else target[:79] + "…"
         problem = image_problem(folder, target)
+        if problem is not None:
+            copy = _upload_copy(folder, path.name, target)
+            if copy is not None:
+                target, problem = copy, image_problem(folder, copy)
         if problem is None:
             try:
                 sub.attachments[part_id] = read_attachment(os.path.join(folder, target))
@@ -409,6 +431,15 @@ def _check_images(sub: Submission, assignment: Assignment, path: Path) -> None:
         if len(target.split()) > 1 and len(named) == 1:  # "see attached roofline.png"
             message += f": write only the file's name: {{image: {named[0][:80]}}}"
         sub.problems.append(Problem(message, answer.line, part_id))
+
+
+def _upload_copy(folder: Path, answer_file: str, name: str) -> str | None:
+    """The LMS's copy of the image ``name`` of the same upload as ``answer_file``, renamed with
+    the uploader's prefix (:func:`grader.input.identity.upload_copy_pattern`); None when
+    there is none, or more than one (which would be a guess)."""
+    pattern = upload_copy_pattern(answer_file, name)
+    found = names_matching(folder, pattern) if pattern is not None else []
+    return found[0] if len(found) == 1 else None
 
 
 # A word of an answer that names an image file (the sketch named inside a sentence).

@@ -34,6 +34,7 @@ __all__ = [
     "roofline_style",
     "selftest_view",
     "shared_answers",
+    "shared_sketches",
     "sheet_catalogue",
     "solution_view",
     "stats",

@@ -150,11 +150,13 @@ def _context(
     stats: ClassStatistics, assignment: Assignment, not_graded: Sequence[NotGraded] | None
 ) -> dict[str, Any]:
     largest = max((b.count for b in stats.scores.histogram), default=0)
-    skipped = not_graded or ()
+    skipped = answers_first(not_graded or ())
+    # Every entry that may be a student's answer is listed, however many other files there are.
+    shown = max(NOT_GRADED_SHOWN, sum(1 for entry in skipped if entry.may_be_answer))
     return {
-        "not_graded": None if not_graded is None else skipped[:NOT_GRADED_SHOWN],
+        "not_graded": None if not_graded is None else skipped[:shown],
         "not_graded_count": len(skipped),
-        "not_graded_more": max(0, len(skipped) - NOT_GRADED_SHOWN),
+        "not_graded_more": max(0, len(skipped) - shown),
         "stats": stats,
         "assignment": assignment,
         "scores": stats.scores,
@@ -179,7 +181,8 @@ def summary_markdown(
         stats: the class statistics (``class_statistics``).
         assignment: the sheet, for its title and point totals.
         not_graded: what under the graded paths got no row, and why (None: not known, no
-            section); the first ``NOT_GRADED_SHOWN`` are listed, with the count.
+            section); every entry that may be an answer and at least the first
+            ``NOT_GRADED_SHOWN`` are listed, with the count.
     """
     context = _context(stats, assignment, not_graded)
     context["review_rows"] = _review_rows_markdown(stats)
@@ -307,11 +310,19 @@ def _table_row(part: PartStatistics) -> list[str]:
     return [part.id, fixed(part.mean_credit), *shares, discrimination, top]
 
 
+def answers_first(entries: Sequence[NotGraded]) -> list[NotGraded]:
+    """``entries`` with those that may be a student's answer (named like an answer file, or
+    a folder that could not be listed) first, each group in its order: a list cut after its
+    first lines must not hide them behind the write-ups and sketches of a class."""
+    return sorted(entries, key=lambda entry: not entry.may_be_answer)
+
+
 def not_graded_text(entries: Sequence[NotGraded], *, shown: int = NOT_GRADED_PRINTED) -> str:
     """What got no gradebook row, for a terminal: a count, then a line per entry (the first
-    ``shown``); empty when every file was graded."""
+    ``shown``, those that may be an answer first); empty when every file was graded."""
     if not entries:
         return ""
+    entries = answers_first(entries)
     count = len(entries)
     lines = [f"not graded: {count} file{'s' if count != 1 else ''} under the given paths:"]
     lines += [f"  {terminal_safe(e.name)}: {e.reason}" for e in entries[:shown]]

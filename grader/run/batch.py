@@ -35,6 +35,7 @@ from grader.input.student_files import Boundary, shown_name
 from grader.input.submission import Submission, valid_student_id
 from grader.reports.borrowed_variants import borrowed_variants
 from grader.reports.fast_writers import PartTable, ResultSerializer
+from grader.reports.shared_sketches import shared_sketches
 from grader.results import FILE_NOTE, PackedResult, ResultDigest, SubmissionResult, digest
 from grader.run.atomic import (
     release_folders,
@@ -422,7 +423,9 @@ def _run_batch(
         assert len(outcome.results) == len(paths), "every file is reported once"
         held = _settle_claims(grader, list(paths), outcome.results)
         if sheets.books:
-            _flag_borrowed_variants(grader, list(paths), outcome.results)
+            _flag(grader, list(paths), outcome.results, borrowed_variants(outcome.results))
+        names = [shown_name(files.relative(path)) for path in paths]
+        _flag(grader, list(paths), outcome.results, shared_sketches(outcome.results, names))
     outcome.bindings = [b for i, found in enumerate(bindings) if i not in held for b in found]
     return outcome
 
@@ -457,36 +460,39 @@ def _settle_claims(
     A graded file claims the id its result is under. An id claimed by one file is that
     file's. An id claimed by several is nobody's: every claimant is held for the TA, as an
     error row under an id of its own that names the other files (by their names relative to
-    the class folder); the first file in sorted order does not win. A file that could not be
-    graded claims nothing: its id (made from its file name) is changed if a claim has it.
-    Whatever was written under an id by a file that does not own it is removed, and the
-    owner's files are written again.
+    the class folder); the first file in sorted order does not win. Files one LMS user
+    submitted (one channel) that claim different ids are held the same way: one person
+    handed them in, so at most one of those ids is theirs, and which one is for a TA to say.
+    A file that could not be graded claims nothing: its id (made from its file name) is
+    changed if a claim has it. Whatever was written under an id by a file that does not own
+    it is removed, and the owner's files are written again.
     """
     claimants: dict[tuple[str, str], list[int]] = {}
+    uploads: dict[tuple[str, str], list[int]] = {}  # graded files by sheet and channel
     for index, result in enumerate(results):
         if result.status == "graded":
             claimants.setdefault(_claim(result), []).append(index)
-    owners = {key: found[0] for key, found in claimants.items() if len(found) == 1}
+            if result.channel is not None:
+                uploads.setdefault((result.assignment, result.channel), []).append(index)
+    reasons = _held_claims(grader, paths, results, claimants, uploads)
+    held = set(reasons)
+    owners = {
+        key: found[0]
+        for key, found in claimants.items()
+        if len(found) == 1 and found[0] not in held
+    }
     roster = grader.files.roster
     listed = {s.id.lower() for s in roster.students} if roster is not None else set()
     taken: dict[str, set[str]] = {}  # ids in use, by sheet
     for result in results:
         taken.setdefault(result.assignment, set(listed)).add(result.student.id.lower())
-    held = {i for found in claimants.values() if len(found) > 1 for i in found}
     moved: dict[int, SubmissionResult] = {}
     # The first file that could not be graded keeps the id made from its name; later ones move.
     refused: dict[tuple[str, str], int] = {}
     for index, result in enumerate(results):
         key = _claim(result)
         if index in held:
-            others = [
-                shown_name(grader.files.relative(paths[i])) for i in claimants[key] if i != index
-            ]
-            reason = (
-                f"student id {result.student.id!r} is also claimed by "
-                f"{', '.join(repr(o) for o in others)}; a TA must decide whose file is whose "
-                "(each student needs their own id)"
-            )
+            reason = reasons[index]
         elif result.status != "graded" and (key in claimants or key in refused):
             reason = result.error or "the file could not be graded"
         else:
@@ -518,13 +524,57 @@ def _settle_claims(
     return held
 
 
-def _flag_borrowed_variants(
-    grader: _Grader, paths: Sequence[str | Path], results: list[ResultDigest]
+def _held_claims(
+    grader: _Grader,
+    paths: Sequence[str | Path],
+    results: list[ResultDigest],
+    claimants: dict[tuple[str, str], list[int]],
+    uploads: dict[tuple[str, str], list[int]],
+) -> dict[int, str]:
+    """The files held for a TA (see :func:`_settle_claims`), each with its reason."""
+
+    def shown(index: int) -> str:
+        return repr(shown_name(grader.files.relative(paths[index])))
+
+    reasons: dict[int, str] = {}
+    for found in claimants.values():
+        if len(found) > 1:
+            for index in found:
+                others = ", ".join(shown(i) for i in found if i != index)
+                reasons[index] = (
+                    f"student id {results[index].student.id!r} is also claimed by {others}; a "
+                    "TA must decide whose file is whose (each student needs their own id)"
+                )
+    for (_sheet, channel), found in uploads.items():
+        if len({_claim(results[i]) for i in found}) < 2:
+            continue
+        for index in found:
+            others = ", ".join(
+                f"{shown(i)} (student {results[i].student.id!r})"
+                for i in found
+                if _claim(results[i]) != _claim(results[index])
+            )
+            reasons.setdefault(
+                index,
+                f"this file (student {results[index].student.id!r}) was submitted by "
+                f"{channel}, who also submitted {others}; one person's files name different "
+                "students: a TA must decide whose file is whose",
+            )
+    return reasons
+
+
+def _flag(
+    grader: _Grader,
+    paths: Sequence[str | Path],
+    results: list[ResultDigest],
+    notes: Mapping[int, str],
 ) -> None:
-    """Flag, for a TA, each file whose answers fit another student's variant far better than
-    its own (:mod:`grader.reports.borrowed_variants`): its result file is written again with
-    the evidence among its flags (a student's report shows no flags, so it stays)."""
-    for index, note in borrowed_variants(results).items():
+    """Flag, for a TA, each file ``notes`` has a note for (by position): one whose answers
+    fit another student's variant far better than its own
+    (:mod:`grader.reports.borrowed_variants`), one holding a sketch another student's file
+    holds (:mod:`grader.reports.shared_sketches`). Its result file is written again with the
+    evidence among its flags (a student's report shows no flags, so it stays)."""
+    for index, note in notes.items():
         found = results[index]
         folder = grader.files.folder_of(found.assignment)
         written = output_path(folder, "results", found.student.id, ".json")

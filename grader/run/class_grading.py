@@ -169,7 +169,12 @@ def grade_class(
         raise no_answer_files(listing.not_graded)
     check_apart(options.paths, options.out_dir)
     run = run_sheets(
-        options.sheet, listing.files, options.out_dir, reveal=options.reveal, seed=options.seed
+        options.sheet,
+        listing.files,
+        options.out_dir,
+        reveal=options.reveal,
+        seed=options.seed,
+        within=listing.boundary,
     )
     old = _load_compare(options.compare_dir, run)
     roster = read_roster(options.roster) if options.roster else None
@@ -272,7 +277,8 @@ def _graded_class(
     flagged = sum(1 for result in outcome.results if result.flags)
     if flagged:
         warnings.append(
-            f"{flagged} file(s) flagged for a TA (identity, variant code, or text of the file "
+            f"{flagged} file(s) flagged for a TA (identity, variant code, a possible copy, a "
+            "sketch another student's file holds too, or text of the file "
             "that is no part's answer; see the flags column of gradebook.csv)"
         )
     missed = sum(1 for entry in listing.not_graded if entry.may_be_answer)

@@ -18,7 +18,6 @@ the one recorded in its output folder is refused before anything is written.
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -26,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.errors import UsageError
+from grader.input.student_files import Boundary, Unreadable, read_student_file
 from grader.run.output_folder import MAIN_SHEET_NAME
 from grader.sheets.assignment import Assignment, RevealLevel
 from grader.sheets.expectations import build_expectations
@@ -68,6 +68,7 @@ def run_sheets(
     *,
     reveal: RevealLevel | None = None,
     seed: str | None = None,
+    within: Boundary | None = None,
 ) -> RunSheets:
     """The sheets a run grades ``files`` against, solved, with their output folders.
 
@@ -77,6 +78,8 @@ def run_sheets(
         seed: the course seed in force (None: every student gets the sheet's own givens);
             with one, each student of a sheet that declares variants is graded against
             their own.
+        within: the folders given, which links in them may not lead out of (see
+            :func:`grader.input.student_files.read_student_file`).
 
     Raises:
         AssignmentError: the chosen sheet cannot be loaded.
@@ -89,7 +92,7 @@ def run_sheets(
         others: list[Assignment] = []
     else:
         installed = bundled_assignment_ids()
-        main_id = recorded if recorded in installed else most_named(files, installed)
+        main_id = recorded if recorded in installed else most_named(files, installed, within)
         _check_recorded(recorded, main_id, out_dir)
         main = load_bundled_assignment(main_id)
         others = [load_bundled_assignment(i) for i in installed if i != main_id]
@@ -114,14 +117,16 @@ def _revealed(spec: Assignment, reveal: RevealLevel | None) -> Assignment:
     return spec if reveal is None else spec.model_copy(update={"reveal": reveal})
 
 
-def most_named(files: Sequence[str], installed: Sequence[str]) -> str:
+def most_named(
+    files: Sequence[str], installed: Sequence[str], within: Boundary | None = None
+) -> str:
     """The installed sheet that most of a sample of ``files`` name (the course's first one
     when none names one). A cheap look at each sampled file's first lines: the files are
     read properly when they are graded, and a file's own sheet never depends on this."""
     step = max(1, len(files) // PRESCAN_FILES)
     counts: Counter[str] = Counter()
     for path in files[::step]:
-        named = _named_in_head(path)
+        named = _named_in_head(path, within)
         if named is not None and named in installed:
             counts[named] += 1
     if not counts:
@@ -130,17 +135,12 @@ def most_named(files: Sequence[str], installed: Sequence[str]) -> str:
     return next(sheet for sheet in installed if counts[sheet] == best)  # ties: course order
 
 
-def _named_in_head(path: str) -> str | None:
-    try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
+def _named_in_head(path: str, within: Boundary | None) -> str | None:
+    # As grading reads it: a link leading out of the class, a device or a FIFO is not opened
+    # (a file outside the class would choose the run's sheet, and opening a device may act).
+    head = read_student_file(path, _PRESCAN_BYTES, within=within)
+    if isinstance(head, Unreadable):
         return None
-    try:
-        head = os.read(descriptor, _PRESCAN_BYTES)
-    except OSError:
-        return None
-    finally:
-        os.close(descriptor)
     match = _NAMES_SHEET.search(head)
     return match.group(1).decode("ascii") if match else None
 

@@ -130,7 +130,10 @@ def parse_decisions_csv(text: str, name: str = "decisions") -> list[Decision]:
 def _row_cells(
     row: Sequence[str], fields: Sequence[str | None], where: str, problems: list[str]
 ) -> dict[str, str] | None:
-    """The known fields of a row (None for an empty row); extra filled cells are a problem."""
+    """The known fields of a row (None for an empty row); extra filled cells are a problem,
+    and so are two columns of one meaning (``id`` and ``student``, ``comment`` and
+    ``comments``) that hold different values: which one stands is not for the reader to
+    guess. An empty one gives way to the other."""
     if not any(cell.strip() for cell in row):
         return None
     if len(row) > len(fields) and any(cell.strip() for cell in row[len(fields) :]):
@@ -138,8 +141,15 @@ def _row_cells(
         return None
     cells: dict[str, str] = {}
     for field, cell in zip(fields, row, strict=False):
-        if field is not None and field not in cells:
-            cells[field] = clean_cell(cell)
+        if field is None:
+            continue
+        value = clean_cell(cell)
+        earlier = cells.get(field, "")
+        if earlier.strip() and value.strip() and earlier.strip() != value.strip():
+            problems.append(f"{where}: two {field} columns hold different values")
+            return None
+        if not earlier.strip():
+            cells[field] = value
     return cells
 
 
@@ -284,6 +294,9 @@ def _yaml_cells(node: Node, where: str, problems: list[str]) -> dict[str, str] |
             return None
         if not isinstance(value, ScalarNode):
             problems.append(f"{where}: {key.value} must be plain text")
+            return None
+        if key.value in cells:  # which of the two stands is not for the reader to guess
+            problems.append(f"{where}: {key.value} given twice")
             return None
         cells[key.value] = value.value.strip()
     return cells

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
+from grader.input.identity import upload_copy_pattern
 from grader.input.roster import Enrolled, Roster
 from grader.input.student_files import NOT_AN_ANSWER_FILE, NotGraded
 from grader.results import ResultLike, SubmissionResult
@@ -247,13 +248,25 @@ def not_named_by_answers(
         return list(not_graded)
     images = {p.id for spec in assignments for p in spec.parts if p.answer_kind.attached_file}
     named: set[str] = set()
+    others: dict[str, list[str]] = {}  # the other files of each folder, by their names
+    for entry in not_graded:
+        if entry.reason == NOT_AN_ANSWER_FILE:
+            folder, base = os.path.split(os.path.normpath(entry.path))
+            others.setdefault(folder, []).append(base)
     for path, result in zip(files, results, strict=True):
         for part in result.parts:
             if part.id in images:
                 value = part.submitted
                 name = value.get("image") if isinstance(value, dict) else value
                 if isinstance(name, str) and name.strip():
-                    named.add(os.path.normpath(os.path.join(os.path.dirname(path), name.strip())))
+                    folder = os.path.normpath(os.path.dirname(path))
+                    named.add(os.path.normpath(os.path.join(folder, name.strip())))
+                    # The LMS's copy, renamed with the uploader's prefix, as grading found it.
+                    pattern = upload_copy_pattern(os.path.basename(path), name.strip())
+                    if pattern is not None:
+                        copies = [o for o in others.get(folder, ()) if pattern.fullmatch(o)]
+                        if len(copies) == 1:
+                            named.add(os.path.join(folder, copies[0]))
     return [
         entry
         for entry in not_graded
