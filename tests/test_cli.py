@@ -206,6 +206,29 @@ def test_template_round_trip(tmp_path: Path) -> None:
     assert next(p for p in result["parts"] if p["id"] == "q3.a")["status"] == "correct"
 
 
+def test_a_template_saved_by_windows_powershell_is_graded(tmp_path: Path) -> None:
+    # Windows PowerShell 5.1's `>` writes UTF-16 (little-endian, with its byte-order mark) and
+    # CRLF line ends: a student who followed `grader template > answers.yaml` and filled it in
+    # gets it graded, in a class run too, not refused as "not UTF-8".
+    code, template, _ = run("template")
+    assert code == 0
+    lines = template.splitlines()
+    slot = next(i for i in range(lines.index("  q3:"), len(lines)) if lines[i].strip() == "a:")
+    lines[slot] += " 250 FLOP/byte"
+    folder = tmp_path / "class"
+    folder.mkdir()
+    answers = folder / "s5.yaml"
+    answers.write_bytes("\ufeff".encode("utf-16-le") + "\r\n".join(lines).encode("utf-16-le"))
+    code, out, _ = run("check", "--json", str(answers))
+    result = json.loads(out)
+    assert result["status"] == "graded", out
+    assert next(p for p in result["parts"] if p["id"] == "q3.a")["status"] == "correct"
+    code, out, _ = run("grade", str(folder), "--out", str(tmp_path / "out"), "--no-reports")
+    assert code == 0, out
+    graded = json.loads((tmp_path / "out" / "results" / "s5.json").read_text("utf-8"))
+    assert next(p for p in graded["parts"] if p["id"] == "q3.a")["status"] == "correct"
+
+
 def test_check_json_has_the_file_notes_the_table_shows(tmp_path: Path) -> None:
     # a note on a line no part holds is news to the student in JSON as much as in the table
     path = tmp_path / "s1.yaml"

@@ -552,7 +552,8 @@ def test_yaml_salvage_of_nothing_is_unreadable() -> None:
     [
         (b"q1: " + b"x" * MAX_BYTES, "larger than 256 KiB", None),
         (b"q1: 1\nq2: \xff\n", "not UTF-8", 2),
-        (b"\xff\xfeq\x001\x00", "not UTF-8", 1),  # UTF-16 with BOM
+        (b"\xff\xfeq\x00:\x00\n\x00\x00\xd8", "not UTF-16", 2),  # a lone surrogate
+        (b"\xff\xfeq\x001", "not UTF-16", 1),  # cut off in a character
         (b"q\x001\x00:\x00", "NUL", 1),  # UTF-16 without BOM
         (b"q1: 1\nq2: a\x00b\n", "NUL", 2),
         (b"q1: \xed\xa0\x80\n", "not UTF-8", 1),  # an encoded lone surrogate
@@ -567,6 +568,22 @@ def test_unreadable_bytes(data: bytes, words: str, line: int | None, fmt: str) -
     assert len(result.issues) == 1
     assert words in result.issues[0].message
     assert result.issues[0].line == line
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-be"])
+def test_utf16_and_utf32_with_their_mark_read_as_utf8_does(fmt: str, encoding: str) -> None:
+    # Windows PowerShell 5.1 writes `grader template > answers.yaml` as UTF-16 with its mark:
+    # the mark names the encoding and its byte order, so nothing is guessed.
+    text = (
+        'q1: 2 × 56²\nq2:\n  a: "Ω"\n' if fmt == "yaml" else '{"q1": "2 × 56²", "q2": {"a": "Ω"}}'
+    )
+    data = text.encode(encoding)
+    if not encoding.endswith(("16", "32")):  # "-le", "-be": Python writes no mark, a file does
+        data = "\ufeff".encode(encoding) + data
+    result = load_answer_bytes(data, fmt=fmt)
+    assert result.issues == ()
+    assert plain(result.tree) == {"q1": "2 × 56²", "q2": {"a": "Ω"}}
 
 
 def test_file_exactly_at_the_size_cap_loads_within_a_second() -> None:

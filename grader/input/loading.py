@@ -14,6 +14,7 @@ syntax, bad characters); the other keys are fine.
 
 from __future__ import annotations
 
+import codecs
 import pathlib
 from dataclasses import dataclass
 from typing import cast
@@ -123,15 +124,18 @@ def looks_like_spreadsheet(text: str) -> bool:
 
 
 def _decode(data: bytes) -> str:
-    """Check size and encoding: strict UTF-8, a BOM allowed, no NUL (UTF-16 files have many)."""
+    """Check size and encoding: strict UTF-8 (a BOM allowed), or UTF-16 or UTF-32 that starts
+    with its BOM (Windows PowerShell 5.1 writes `grader template > answers.yaml` so: the BOM
+    says which without a guess); no NUL."""
     if len(data) > MAX_BYTES:
         message = f"the file is larger than {MAX_BYTES // 1024} KiB"
         raise ComposeError(message, None, whole_file=True)
+    encoding = _encoding_of_bom(data)
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode(encoding)
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        message = "the file is not UTF-8 text: save it with UTF-8 encoding"
+        line = data[: error.start].decode(encoding, "replace").count("\n") + 1
+        message = f"the file is not {_ENCODING_NAMES[encoding]} text: save it with UTF-8 encoding"
         raise ComposeError(message, line, whole_file=True) from None
     nul = text.find("\0")
     if nul >= 0:
@@ -147,6 +151,19 @@ def _decode(data: bytes) -> str:
         )
         raise ComposeError(message, text.count("\n", 0, bom) + 1, whole_file=True)
     return text
+
+
+_ENCODING_NAMES = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32"}
+
+
+def _encoding_of_bom(data: bytes) -> str:
+    """The encoding a file's byte-order mark names: UTF-32 or UTF-16 (the codec reads the
+    mark and its byte order), else UTF-8 (with or without its own mark)."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"  # before UTF-16: UTF-32's little-endian mark starts with UTF-16's
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return "utf-8-sig"
 
 
 def _result(root: YamlNode | None, failures: list[ComposeError]) -> LoadResult:
