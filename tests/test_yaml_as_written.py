@@ -320,3 +320,58 @@ def test_a_sketch_named_inside_a_sentence_is_told_to_name_the_file_only(tmp_path
     shown = " ".join(out.split())  # the table wraps the message over lines
     assert "image file 'see attached roofline.png' not found next to the answer file" in shown
     assert "write only the file's name: {image: roofline.png}" in shown
+
+
+TABBED = [
+    # (id, text, the tabbed part, its line): a key line indented with a tab (an editor's Tab
+    # key) among keys indented with spaces; YAML gives the tab no width.
+    ("dotted keys", "answers:\n  q1.a: 288\n  q1.b: 1806336\n\tq3.a: 250\n", "q3.a", 4),
+    (
+        "nested, tab then spaces",
+        "answers:\n  q1:\n    a: 288\n\t  b: 1806336\n  q3:\n    a: 250\n",
+        "q1.b",
+        4,
+    ),
+    ("the first key", "answers:\n\tq1.a: 288\n  q1.b: 1806336\n  q3.a: 250\n", "q1.a", 2),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "tabbed", "line"), [pytest.param(*row[1:], id=row[0]) for row in TABBED]
+)
+def test_a_key_indented_with_a_tab_is_read_with_a_note_on_its_own_line(
+    expectations: Expectations, text: str, tabbed: str, line: int
+) -> None:
+    # The key above it used to be blamed ("indented with a tab") and the key itself shown as
+    # missing: neither is what the student wrote.
+    loaded = load_answer_bytes(text.encode(), fmt="yaml")
+    assert [(i.line, "indented with a tab" in i.message) for i in loaded.issues] == [(line, True)]
+    result = graded(text, expectations)
+    for part in ("q1.a", "q1.b", "q3.a"):
+        assert result.part(part).status is Status.CORRECT, (part, result.part(part).feedback)
+    assert result.part(tabbed).line == line
+
+
+def test_a_tab_indented_line_below_a_key_that_opens_a_block_is_not_guessed_at(
+    expectations: Expectations,
+) -> None:
+    # `q3:` then a tab: the line may be meant inside q3 or beside it; the part is blamed, with
+    # the tab named, and its neighbours are read.
+    text = "answers:\n  q1: {a: 288}\n  q3:\n\ta: 250\n  q4: {a: 3.33}\n"
+    result = graded(text, expectations)
+    assert result.part("q3.a").status is Status.INVALID
+    assert "tab" in result.part("q3.a").feedback
+    assert result.part("q1.a").status is Status.CORRECT
+    assert result.part("q4.a").status is Status.CORRECT
+
+
+def test_a_tab_indented_key_whose_value_is_broken_too_says_both(
+    expectations: Expectations,
+) -> None:
+    text = "answers:\n  q1.a: 288\n\tq2.a: [65536\n  q3.a: 250\n"
+    result = graded(text, expectations)
+    broken = result.part("q2.a")
+    assert broken.status is Status.INVALID and broken.line == 3
+    assert "indented with a tab" in broken.feedback and "not closed" in broken.feedback
+    assert result.part("q1.a").status is Status.CORRECT
+    assert result.part("q3.a").status is Status.CORRECT

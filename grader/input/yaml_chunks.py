@@ -19,6 +19,7 @@ __all__ = [
     "key_chunks",
     "key_of",
     "split_lines",
+    "tabbed_key",
 ]
 
 _KEY_END = re.compile(r":(?:[ \t]|$)")
@@ -45,27 +46,47 @@ class Chunk:
     key: str
     opens_block: bool  # nothing follows the colon: the value is the indented lines below
     glued: bool = False  # `a:288`: no space after the colon (see glued_key_of)
+    tabbed: bool = False  # indented with a tab among keys indented with spaces (see tabbed_key)
 
 
 def key_chunks(lines: list[str], first: int, last: int, indent: int) -> list[Chunk]:
     """Split lines at `key:` lines with exactly ``indent`` spaces; leading lines join chunk 1."""
-    heads: list[tuple[int, str, bool, bool]] = []
+    heads: list[tuple[int, str, bool, bool, bool]] = []
     for number in range(first, last):
         line = LINE_BREAK.sub("", lines[number])
         if indent_of(line) != indent:
+            tabbed = tabbed_key(line, indent, heads[-1][2] if heads else False)
+            if tabbed is not None:
+                heads.append((number, *tabbed, False, True))
             continue
         found, glued = key_of(line[indent:]), glued_key_of(line[indent:])
         # `c:{exp: 4}` holds a key `c:{exp` to YAML: the glued `c` is what was meant
         if glued is not None and (found is None or len(found[0]) > len(glued)):
-            heads.append((number, glued, False, True))
+            heads.append((number, glued, False, True, False))
         elif found is not None:
-            heads.append((number, *found, False))
+            heads.append((number, *found, False, False))
     chunks = []
-    for position, (head, key, opens_block, glued_key) in enumerate(heads):
+    for position, (head, key, opens_block, glued_key, tabbed_head) in enumerate(heads):
         start = first if position == 0 else head
         end = heads[position + 1][0] if position + 1 < len(heads) else last
-        chunks.append(Chunk(start, end, head, key, opens_block, glued_key))
+        chunks.append(Chunk(start, end, head, key, opens_block, glued_key, tabbed_head))
     return chunks
+
+
+def tabbed_key(line: str, indent: int, after_block: bool) -> tuple[str, bool] | None:
+    """The key of a `key: value` line indented with a tab (or tabs and spaces) where the keys
+    around it are indented with ``indent`` spaces: YAML gives a tab no width, so the line
+    breaks their mapping, and the student meant one more key among them. Not below a key
+    that opens a block (``after_block``: the line may be meant inside it), nor at the top
+    level (``indent`` 0: the line belongs to the block above it).
+
+    >>> tabbed_key("\\tq2.a: 65536", 2, False), tabbed_key("\\tq2.a: 1", 2, True)
+    (('q2.a', False), None)
+    """
+    body = line.lstrip(" \t")
+    if indent == 0 or after_block or "\t" not in line[: len(line) - len(body)]:
+        return None
+    return key_of(body)
 
 
 # `a:288`, `b:{image: x.png}`: a plain key, its colon, and at once the value. Not `http://` (a
@@ -111,10 +132,12 @@ def indent_of(line: str) -> int:
 
 
 def child_indent(lines: list[str], first: int, last: int) -> int | None:
-    """Indentation of the first line that holds content (not blank, not a comment)."""
+    """Indentation of the first line that holds content (not blank, not a comment), and is
+    not indented with a tab (which has no width: the lines indented with spaces say what
+    the block's indentation is)."""
     for line in lines[first:last]:
         content = line.strip()
-        if content and not content.startswith("#"):
+        if content and not content.startswith("#") and "\t" not in line[: indent_of(line) + 1]:
             return indent_of(line)
     return None
 

@@ -133,8 +133,11 @@ class _Salvage:
         for chunk in chunks:
             key = f"{path}.{chunk.key}" if path else chunk.key
             nested: tuple[list[Pair], list[ComposeError]] | _NotYet | None = _NOT_YET
-            if chunk.glued:
-                found_pairs, found_failures = self._read_glued(chunk, key, level)
+            if chunk.glued or chunk.tabbed:
+                if chunk.glued:
+                    found_pairs, found_failures = self._read_glued(chunk, key, level)
+                else:
+                    found_pairs, found_failures = self._read_tabbed(chunk, key, level, indent)
                 pairs.extend(found_pairs)
                 failures.extend(found_failures)
                 continue
@@ -212,19 +215,39 @@ class _Salvage:
         line; if the value is broken too, the part is blamed with both."""
         head = self.lines[chunk.head]
         colon = indent_of(head) + len(chunk.key)
-        lines = list(self.lines[chunk.start : chunk.end])
-        lines[chunk.head - chunk.start] = f"{head[: colon + 1]} {head[colon + 1 :]}"
+        mended = f"{head[: colon + 1]} {head[colon + 1 :]}"
         missing = f"no space after the colon of '{chunk.key}:'"
+        advice = "write a space after the colon"
+        return self._read_mended(chunk, key, level, mended, missing, advice)
+
+    def _read_tabbed(
+        self, chunk: Chunk, key: str, level: int, indent: int
+    ) -> tuple[list[Pair], list[ComposeError]]:
+        """A key line indented with a tab among keys indented with ``indent`` spaces: read
+        as one of them, with a note on its line; if its value is broken too, the part is
+        blamed with both."""
+        mended = " " * indent + self.lines[chunk.head].lstrip(" \t")
+        tab = "indented with a tab"
+        return self._read_mended(chunk, key, level, mended, tab, "indent it with spaces")
+
+    def _read_mended(
+        self, chunk: Chunk, key: str, level: int, mended: str, problem: str, advice: str
+    ) -> tuple[list[Pair], list[ComposeError]]:
+        """A chunk whose head line is read as ``mended`` (its slip, ``problem``, put right),
+        with a note on its line saying so and what to do (``advice``); if the value is broken
+        too, the part is blamed with both."""
+        lines = list(self.lines[chunk.start : chunk.end])
+        lines[chunk.head - chunk.start] = mended
         try:
             pairs = self._read(chunk, level, defer=False, text="".join(lines))
         except ComposeError as error:
             if error.whole_file:
                 raise
             self._count_failure()
-            broken = ComposeError(f"{missing}, and then: {error.message}", error.line)
+            broken = ComposeError(f"{problem}, and then: {error.message}", error.line)
             return [], [chunk_failure(broken, chunk, key, self.lines)]
         shown = key.removeprefix("answers.")
-        note = f"{missing}; read as {shown}: write a space after the colon"
+        note = f"{problem}; read as {shown}: {advice}"
         return pairs, [ComposeError(note, chunk.head + 1)]
 
     def _count_failure(self) -> None:
