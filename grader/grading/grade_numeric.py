@@ -322,16 +322,7 @@ def _counted_macs(
     macs = expected / FLOPS_PER_MAC
     if not answer.macs or not right(macs):
         return None
-    for candidate in candidates:
-        if isinstance(candidate.value, int | float) and same_number(candidate.value, macs):
-            return credited(
-                candidate.credit,
-                value=answer.value,
-                mistake=candidate.mistake,
-                feedback=candidate.feedback,
-                hint=candidate.hint,
-            )
-    return None
+    return _known(candidates, answer, lambda value: same_number(value, macs))
 
 
 def _close(
