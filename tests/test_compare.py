@@ -232,6 +232,9 @@ BY_402_7 = Rounding(2048 * 402.65e6, 2048 * 402.75e6, 4)
         (2048 * 402.65e6 * (1 - 0.5e-9), BY_402_7, 2, True),
         (2048 * 402.75e6 * (1 + 0.5e-9), BY_402_7, 2, True),
         (2048 * 402.75e6 * (1 + 2e-9), BY_402_7, 2, False),
+        # the ends with their slack belong to it too (1e-9 of the larger end: 2e-9 here)
+        (1.0 - 2e-9, Rounding(1.0, 2.0, 3), 2, True),
+        (2.0 + 2e-9, Rounding(1.0, 2.0, 3), 2, True),
         # negative values: the slack is taken from the larger end's size
         (-10.0, Rounding(-10.05, -9.95, 3), 2, True),
         (-10.05 * (1 + 0.5e-9), Rounding(-10.05, -9.95, 3), 2, True),

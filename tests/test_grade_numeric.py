@@ -848,3 +848,13 @@ def test_working_is_held_to_the_parts_own_minimum_of_figures(grade_llm: GradeAns
         Status.PARTIAL,
         "Close (0.1% off) but not right: check your arithmetic or rounding.",
     )
+
+
+@pytest.mark.parametrize("text", ["903 k", "903000", "903,000 FLOP", "0.903 M"])
+def test_a_known_mistake_rounded_to_enough_figures_is_recognised(
+    grade_answers: GradeAnswers, text: str
+) -> None:
+    # q1.b's MAC count is 903,168: written with three figures (one more than a right answer
+    # needs), a rounded count is still diagnosed as counting multiply-adds, not only "wrong".
+    part = grade_answers({"q1.b": text}).part("q1.b")
+    assert (part.status, part.mistake, part.credit) == (Status.PARTIAL, "macs_not_flops", 0.5)

@@ -542,12 +542,19 @@ BOUNDS = [
     ("2*L*1.5", (2 * 64 * 1.45, 2 * 64 * 1.55), 2),  # symbols are exact
     ("2 L 1.5", None, 0),  # two operands side by side: not read, and no bounds
     ("1.25*12.5", (1.245 * 12.45, 1.255 * 12.55), 3),  # the fewest figures of any literal
+    ("1.2*12.5", (1.15 * 12.45, 1.25 * 12.55), 2),  # ... wherever it stands
+    ("1.5+2.25", (1.45 + 2.245, 1.55 + 2.255), 2),  # a sum: the sums of the like ends
+    ("0.5^2", (0.45**2, 0.55**2), 1),  # a positive base below 1 to a power: monotonic too
     # none: nothing shows a rounding, or the bounds cannot be followed through
     ("4*128^2", None, 0),
     ("2048*402", None, 0),
     ("1e5*2", None, 0),  # an integer in scientific form: exact
     ("1/(0.5-0.5)", None, 0),  # the divisor may be 0
     ("(0.5-0.5)^2", None, 0),  # a base that may be 0 or negative, under a power
+    # 1.1 is 1.05 to 1.15 and 1.0 is 0.95 to 1.05: the base's least end is exactly 0, where
+    # a power may have no bound (0 to a negative power): not followed through
+    ("(1.1-1.0)^2", None, 0),
+    ("2.5*y", None, 0),  # a name that is no symbol: no value to bound
     ("2^0.5", None, 0),  # a rounded exponent
     ("(-8)^(1/3)*1.5", None, 0),  # not a real number
     ("1.5*", None, 0),  # not arithmetic
@@ -576,6 +583,8 @@ def test_rounding_bounds(text: str, ends: tuple[float, float] | None, figures: i
 def test_rounding_scales_by_a_positive_factor_only() -> None:
     rounding = Rounding(1.0, 2.0, 3)
     assert rounding.scaled(1e6) == Rounding(1e6, 2e6, 3)
+    assert rounding.scaled(1.0) == rounding
+    assert rounding.scaled(1e-3) == Rounding(1e-3, 2e-3, 3)  # ms to s, say
     assert rounding.scaled(0.0) is None
     assert rounding.scaled(-1.0) is None
     assert rounding.scaled(math.inf) is None
